@@ -1,0 +1,145 @@
+"""Engines for an archive URL, and the schema migrations that keep it current.
+
+SQLite archives run in WAL mode with a busy timeout, and writers take the write lock
+at ``BEGIN IMMEDIATE`` so that two crawls sharing one file queue up instead of
+failing with "database is locked" when a read transaction tries to become a write.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+DEFAULT_DB_URL = "sqlite:///archive.db"
+DB_URL_ENV = "NEWSARCHIVE_DB"
+SQLITE_BUSY_TIMEOUT_S = 60.0
+MIGRATIONS = "archive:migrations"
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened or used as asked; the message says why and what to do."""
+
+
+def resolve_db_url(url: str | None = None) -> str:
+    """The URL to use: the one given, else ``$NEWSARCHIVE_DB``, else ``sqlite:///archive.db``."""
+    return url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+
+
+def create_archive_engine(
+    url: str | None = None, *, write: bool = True, pool_size: int = 5
+) -> Engine:
+    """An engine for ``url``, tuned for the archive's backend.
+
+    ``write`` engines open SQLite transactions with ``BEGIN IMMEDIATE``; read-only
+    engines keep SQLite's deferred transactions so readers never wait on a crawl.
+    """
+    sa_url = make_url(resolve_db_url(url))
+    if sa_url.get_backend_name() == "sqlite":
+        return _sqlite_engine(sa_url.render_as_string(hide_password=False), write=write)
+    try:
+        return create_engine(
+            sa_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size
+        )
+    except ModuleNotFoundError as exc:
+        raise ArchiveError(
+            f"the database driver for {sa_url.drivername!r} is not installed ({exc.name}); "
+            "for PostgreSQL install the extra: pip install 'newsarchive[postgres]'"
+        ) from exc
+
+
+def _sqlite_engine(url: str, *, write: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        parent = Path(database).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise ArchiveError(
+                f"cannot create archive {database!r}: folder {parent} does not exist"
+            )
+    engine = create_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+    )
+    begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+def _alembic_config(connection: Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_archive(engine: Engine, revision: str = "head") -> None:
+    """Create the archive's tables or migrate them to ``revision`` (latest by default)."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the archive is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    with create_archive_engine("sqlite://").connect() as connection:
+        script = ScriptDirectory.from_config(_alembic_config(connection))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise ArchiveError unless the archive exists and is at the latest migration."""
+    current = current_revision(engine)
+    if current is None:
+        raise ArchiveError(
+            f"{engine.url.render_as_string()} is not a newsarchive archive "
+            "(no tables); crawl into it or run: newsarchive db upgrade"
+        )
+    if current != head_revision():
+        raise ArchiveError(
+            f"the archive's schema is at {current}, this release needs {head_revision()}: "
+            "run: newsarchive db upgrade"
+        )
+
+
+def open_engine(url: str | None = None, *, write: bool = False, upgrade: bool = False) -> Engine:
+    """An engine on an existing archive (``upgrade`` creates or migrates it first)."""
+    engine = create_archive_engine(url, write=write or upgrade)
+    if upgrade:
+        upgrade_archive(engine)
+    else:
+        check_schema(engine)
+    return engine

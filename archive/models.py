@@ -1,0 +1,203 @@
+"""The archive's tables, as SQLAlchemy 2.0 typed models.
+
+Every timestamp is stored and returned in UTC. Article ids are never reused
+(``AUTOINCREMENT`` on SQLite, an identity sequence on PostgreSQL). The ``articles``
+table holds the current version of each story; every version, the first included,
+is kept in ``versions``. Downstream tools read these tables directly: the
+guarantees are documented in ``docs/schema.md``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import BYTEA, JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that goes in as any aware datetime and always comes out in UTC.
+
+    SQLite has no time zone type, so values are stored naive in UTC there;
+    PostgreSQL stores ``timestamptz``. Naive datetimes are refused on the way in:
+    a timestamp without a zone is a bug upstream, not something to guess.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the archive stores UTC timestamps only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+BinaryType = LargeBinary().with_variant(BYTEA(), "postgresql")
+# SQLite only reuses no rowid when the table is AUTOINCREMENT, which needs INTEGER.
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[str]: JSONType,
+        list[list[str]]: JSONType,
+        bytes: BinaryType,
+    }
+
+
+class Article(Base):
+    """The current version of one story as one site published it."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_site_published", "site", "published_at"),
+        Index("ix_articles_updated_at", "updated_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    site: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(default=list)
+    published_at: Mapped[datetime | None]
+    modified_at: Mapped[datetime | None]
+    sitename: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    categories: Mapped[list[str]] = mapped_column(default=list)
+    image: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    duplicate_of: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    capture_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("captures.id", ondelete="SET NULL", use_alter=True)
+    )
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArticleUrl(Base):
+    """Every normalised URL under which an article was reached; one URL, one article."""
+
+    __tablename__ = "article_urls"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Capture(Base):
+    """One HTTP fetch of an article page, kept so it can be re-extracted or exported as WARC."""
+
+    __tablename__ = "captures"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    article_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    headers: Mapped[list[list[str]]] = mapped_column(default=list)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[bytes] = mapped_column()
+    body_codec: Mapped[str] = mapped_column(String(16))
+    body_size: Mapped[int] = mapped_column(BigInteger)
+    payload_digest: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Version(Base):
+    """One version of an article's text and title; version 1 is the first seen."""
+
+    __tablename__ = "versions"
+    __table_args__ = (
+        UniqueConstraint("article_id", "version", name="uq_versions_article_version"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(IdType, ForeignKey("articles.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    capture_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("captures.id", ondelete="SET NULL")
+    )
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CrawlRun(Base):
+    """One invocation of a crawl: its arguments, outcome counts and how it ended."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(Text)
+    args: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hostname: Mapped[str | None] = mapped_column(Text)
+    pid: Mapped[int | None] = mapped_column(Integer)

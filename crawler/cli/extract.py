@@ -1,0 +1,45 @@
+"""``newsarchive extract``: extraction alone, on saved HTML files, one JSON object per line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from crawler.cli import EXIT_FAILED, EXIT_OK
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "extract",
+        help="extract articles from saved HTML files (JSON Lines on stdout, in input order)",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="HTML files ('-' for stdin)")
+    parser.add_argument("--url", help="the URL the page(s) came from (resolves relative links)")
+    parser.set_defaults(run=run)
+
+
+def _read(path: str) -> bytes:
+    return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+
+
+def run(args: Any) -> int:
+    from pipelines.extraction import ExtractionError, extract_article
+
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            doc = extract_article(_read(path), args.url)
+        except OSError as exc:
+            print(f"newsarchive extract: {path}: {exc.strerror}", file=sys.stderr)
+            result: dict[str, Any] = {"file": path, "error": exc.strerror}
+            status = EXIT_FAILED
+        except ExtractionError as exc:
+            print(f"newsarchive extract: {path}: {exc}", file=sys.stderr)
+            result = {"file": path, "error": str(exc)}
+            status = EXIT_FAILED
+        else:
+            result = {"file": path, **doc.to_json()}
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    return status

@@ -1,0 +1,146 @@
+"""A progress line every ``PROGRESS_INTERVAL`` seconds and a summary table at the end.
+
+Both read Scrapy's stats, the same counters the crawl run records in the archive,
+so what a person watches and what the archive keeps cannot disagree. Lines go to
+standard error, whatever the log level.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+OUTCOMES = ("new", "updated", "unchanged", "duplicate")
+RUN_STATUS = {"finished": "finished", "shutdown": "interrupted"}
+
+
+def run_status(reason: str | None, stats: dict[str, Any]) -> str:
+    """How a crawl run ended: finished (limits reached included), interrupted, or failed.
+
+    A crawl fails when the archive could not be written or when not one start URL
+    could be fetched.
+    """
+    if stats.get("newsarchive/archive_error") or reason is None:
+        return "failed"
+    if not _sum_prefix(stats, "newsarchive/starts/"):
+        return "failed"
+    if reason.startswith("closespider_"):
+        return "finished"
+    return RUN_STATUS.get(reason, "failed")
+
+
+def _sum_prefix(stats: dict[str, Any], prefix: str) -> int:
+    return sum(int(v) for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+
+@dataclass(slots=True, frozen=True)
+class Counts:
+    """The crawl's outcome counts, read from Scrapy's stats."""
+
+    fetched: int
+    pages: int
+    articles: dict[str, int]
+    skipped: int
+    failed: int
+    fetch_errors: int
+
+    @classmethod
+    def from_stats(cls, stats: dict[str, Any]) -> Counts:
+        return cls(
+            fetched=int(stats.get("downloader/response_count", 0)),
+            pages=int(stats.get("newsarchive/pages", 0)),
+            articles={o: int(stats.get(f"newsarchive/articles/{o}", 0)) for o in OUTCOMES},
+            skipped=_sum_prefix(stats, "newsarchive/skipped/"),
+            failed=_sum_prefix(stats, "newsarchive/failed/")
+            + int(stats.get("newsarchive/articles/failed", 0)),
+            fetch_errors=int(stats.get("downloader/exception_count", 0))
+            + int(stats.get("httperror/response_ignored_count", 0)),
+        )
+
+    def line(self, rate: float) -> str:
+        a = self.articles
+        return (
+            f"{self.fetched:,} fetched ({rate:.1f} pages/s) | articles: {a['new']:,} new, "
+            f"{a['updated']:,} updated, {a['unchanged']:,} unchanged, "
+            f"{a['duplicate']:,} duplicate | {self.skipped:,} skipped | {self.failed:,} failed"
+            f" | {self.fetch_errors:,} fetch errors"
+        )
+
+
+def summary_table(stats: dict[str, Any], elapsed: float) -> str:
+    """The end-of-crawl table: outcomes, then each skip and failure reason."""
+    counts = Counts.from_stats(stats)
+    rows: list[tuple[str, str]] = [
+        ("crawl run", str(stats.get("newsarchive/crawl_run_id", "-"))),
+        ("status", run_status(stats.get("finish_reason"), stats)),
+        ("elapsed", f"{elapsed:.1f} s"),
+        ("responses fetched", f"{counts.fetched:,}"),
+        ("pages/s", f"{counts.fetched / elapsed:.1f}" if elapsed > 0 else "-"),
+        ("HTML pages", f"{counts.pages:,}"),
+    ]
+    rows += [(f"articles {o}", f"{n:,}") for o, n in counts.articles.items()]
+    for prefix, label in (("newsarchive/skipped/", "skipped"), ("newsarchive/failed/", "failed")):
+        rows += [
+            (f"{label}: {key.removeprefix(prefix)}", f"{value:,}")
+            for key, value in sorted(stats.items())
+            if key.startswith(prefix)
+        ]
+    rows.append(("fetch errors", f"{counts.fetch_errors:,}"))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"  {label:<{width}}  {value:>10}" for label, value in rows)
+
+
+class Progress:
+    def __init__(self, crawler: Crawler, interval: float, out: TextIO = sys.stderr) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.out = out
+        self.started = time.monotonic()
+        self._last = (self.started, 0)
+        self._task: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Progress:
+        if not crawler.settings.getbool("PROGRESS_ENABLED", True):
+            raise NotConfigured
+        ext = cls(crawler, crawler.settings.getfloat("PROGRESS_INTERVAL"))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.monotonic()
+        self._last = (self.started, 0)
+        if self.interval > 0:
+            self._task = task.LoopingCall(self.tick)
+            self._task.start(self.interval, now=False)
+
+    def tick(self) -> None:
+        stats = self.crawler.stats.get_stats()
+        counts = Counts.from_stats(stats)
+        now = time.monotonic()
+        last_time, last_fetched = self._last
+        rate = (counts.fetched - last_fetched) / (now - last_time) if now > last_time else 0.0
+        self._last = (now, counts.fetched)
+        self._write(f"[newsarchive] {counts.line(rate)}")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self._task is not None and self._task.running:
+            self._task.stop()
+        elapsed = time.monotonic() - self.started
+        self._write(
+            "[newsarchive] crawl summary\n" + summary_table(self.crawler.stats.get_stats(), elapsed)
+        )
+
+    def _write(self, text: str) -> None:
+        print(text, file=self.out, flush=True)

@@ -1,0 +1,43 @@
+"""The item that flows through the pipelines: one fetched HTML page.
+
+A spider fills the fetch fields; each pipeline stage fills its own fields below
+them. The stages live downstream in ``pipelines/``, so their results are typed
+loosely here (``Any``) to keep the crawler free of their imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True, eq=False)
+class PageItem:
+    # fetch (spider)
+    url: str
+    final_url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    encoding: str | None
+    fetched_at: datetime
+    site: str
+    source: str
+    depth: int = 0
+    crawl_config: str | None = None
+    # extract stage: a pipelines.extraction.Extracted
+    extracted: Any = None
+    # classify stage
+    verdict: str | None = None
+    # dedupe stage: a normalised URL for each way the page was reached, primary first
+    urls: list[str] = field(default_factory=list)
+    content_hash: str | None = None
+
+    def __repr__(self) -> str:
+        # Dropped items are logged; never dump the body into the log.
+        return f"<PageItem {self.status} {self.final_url} ({len(self.body)} bytes)>"
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)

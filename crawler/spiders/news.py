@@ -1,0 +1,314 @@
+"""The ``news`` spider: from site homes, sitemaps and feeds to fetched article pages.
+
+Every start URL is fetched first and recognised by its content: an HTML page is
+crawled breadth-first within its site (its robots.txt sitemaps and its
+``<link rel="alternate">`` feeds are read too), a sitemap or sitemap index yields
+its pages, a feed yields its entries. Every HTML page fetched becomes a
+:class:`~crawler.items.PageItem`; the pipelines decide whether it is an article.
+
+Run it as ``newsarchive crawl URL ...`` or ``scrapy crawl news -a url=URL``
+(several URLs separated by spaces or commas; ``-a sites=sites.toml``,
+``-a depth=N``, ``-a max_pages=N``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+from crawler.discovery import (
+    FEED_TYPES,
+    Entry,
+    Kind,
+    maybe_gunzip,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_in_robots,
+    sniff_kind,
+)
+from crawler.items import PageItem
+from crawler.sites import SiteConfig, load_sites_file, sites_from_urls
+from crawler.urls import normalize_url, site_of
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+_SKIPPED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
+_URL_SPLIT = re.compile(r"[\s,]+")
+
+
+def _split_urls(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [u for u in _URL_SPLIT.split(value) if u]
+    return list(value)
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        url: str | list[str] | None = None,
+        sites: str | None = None,
+        depth: int | str | None = None,
+        max_pages: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_url_args = _split_urls(url)
+        self.sites_file = sites
+        self.depth_arg = int(depth) if depth not in (None, "") else None
+        self.max_pages_arg = int(max_pages) if max_pages not in (None, "") else None
+        self.configs: list[SiteConfig] = []
+        self._pages_requested: dict[int, int] = defaultdict(int)
+        self._requested: dict[int, set[str]] = defaultdict(set)
+        self._robots_requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configs = spider.build_configs(crawler.settings)
+        slots = dict(crawler.settings.getdict("DOWNLOAD_SLOTS"))
+        slots.update(politeness_slots(spider.configs))
+        crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        return spider
+
+    def build_configs(self, settings: BaseSettings) -> list[SiteConfig]:
+        options: dict[str, Any] = {
+            "depth": settings.getint("CRAWL_DEPTH"),
+            "max_pages": settings.getint("CRAWL_MAX_PAGES"),
+        }
+        overrides = {
+            k: v
+            for k, v in (("depth", self.depth_arg), ("max_pages", self.max_pages_arg))
+            if v is not None
+        }
+        configs: list[SiteConfig] = []
+        if self.sites_file:
+            configs += load_sites_file(self.sites_file, base=options, overrides=overrides)
+        if self.start_url_args:
+            configs += sites_from_urls(self.start_url_args, {**options, **overrides})
+        if not configs:
+            raise ValueError("nothing to crawl: give start URLs (-a url=...) or a sites file")
+        return configs
+
+    def run_args(self) -> dict[str, Any]:
+        """What this run was asked to crawl, as recorded with the crawl run."""
+        return {
+            "start": self.start_url_args,
+            "sites_file": self.sites_file,
+            "depth": self.depth_arg,
+            "max_pages": self.max_pages_arg,
+            "sites": [config.label for config in self.configs],
+        }
+
+    # --- start -----------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for index, config in enumerate(self.configs):
+            for url in config.start:
+                yield Request(
+                    url,
+                    callback=self.parse_start,
+                    meta={"config": index, "source": "start"},
+                    dont_filter=True,
+                )
+
+    def parse_start(self, response: Response) -> Iterator[Any]:
+        kind = sniff_kind(self._xml_body(response)[:4096], _content_type(response))
+        self.crawler.stats.inc_value(f"newsarchive/starts/{kind}")
+        if kind in (Kind.SITEMAP, Kind.SITEMAP_INDEX):
+            yield from self.parse_sitemap(response)
+        elif kind in (Kind.RSS, Kind.ATOM):
+            yield from self.parse_feed(response)
+        elif kind == Kind.HTML and isinstance(response, TextResponse):
+            yield from self._robots_request(response)
+            yield from self._feed_requests(response)
+            yield from self.parse_page(response)
+        else:
+            self.logger.warning("start URL %s is neither HTML, a sitemap nor a feed", response.url)
+            self.crawler.stats.inc_value("newsarchive/skipped/unknown_start")
+
+    # --- HTML pages --------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse) or sniff_kind(
+            response.body[:4096], _content_type(response)
+        ) not in (Kind.HTML, Kind.OTHER):
+            self.crawler.stats.inc_value("newsarchive/skipped/not_html")
+            return
+        yield self._page_item(response)
+        config = self._config(response)
+        depth = int(response.meta.get("depth", 0))
+        if response.meta.get("follow", True) and depth < config.depth:
+            yield from self._link_requests(response, config)
+
+    def _page_item(self, response: Response) -> PageItem:
+        redirects = response.meta.get("redirect_urls") or []
+        assert isinstance(response, TextResponse)
+        self.crawler.stats.inc_value("newsarchive/pages")
+        return PageItem(
+            url=redirects[0] if redirects else response.url,
+            final_url=response.url,
+            status=response.status,
+            headers=_header_pairs(response),
+            body=response.body,
+            encoding=response.encoding,
+            fetched_at=datetime.now(UTC),
+            site=site_of(response.url),
+            source=str(response.meta.get("source", "link")),
+            depth=int(response.meta.get("depth", 0)),
+            crawl_config=self._config(response).label,
+        )
+
+    def _link_requests(self, response: TextResponse, config: SiteConfig) -> Iterator[Request]:
+        index = response.meta["config"]
+        for href in response.css("a::attr(href), area::attr(href)").getall():
+            url = urljoin(response.url, href.strip())
+            if urlsplit(url).path.lower().endswith(_SKIPPED_SUFFIXES):
+                continue
+            if config.in_scope(url):
+                yield from self._page_request(url, index, "link", follow=True)
+
+    def _page_request(
+        self, url: str, index: int, source: str, *, follow: bool, **meta: Any
+    ) -> Iterator[Request]:
+        """A request for a page, unless the site's page budget is spent."""
+        config = self.configs[index]
+        url = normalize_url(url)
+        if config.max_pages:
+            seen = self._requested[index]
+            if url in seen:
+                return
+            if self._pages_requested[index] >= config.max_pages:
+                self.crawler.stats.inc_value("newsarchive/skipped/max_pages")
+                return
+            seen.add(url)
+            self._pages_requested[index] += 1
+        yield Request(
+            url,
+            callback=self.parse_page,
+            meta={"config": index, "source": source, "follow": follow, **meta},
+        )
+
+    # --- feeds, sitemaps, robots.txt --------------------------------------------------
+
+    def _feed_requests(self, response: TextResponse) -> Iterator[Request]:
+        if not self.crawler.settings.getbool("CRAWL_FEEDS"):
+            return
+        for link in response.css("link[rel~=alternate][href]"):
+            if (link.attrib.get("type") or "").lower() in FEED_TYPES:
+                url = urljoin(response.url, link.attrib["href"])
+                if self._config(response).in_scope(url):
+                    yield Request(url, callback=self.parse_feed, meta=self._meta(response, "feed"))
+
+    def _robots_request(self, response: Response) -> Iterator[Request]:
+        if not self.crawler.settings.getbool("CRAWL_ROBOTS_SITEMAPS"):
+            return
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(response.url))
+        if origin in self._robots_requested:
+            return
+        self._robots_requested.add(origin)
+        yield Request(
+            f"{origin}/robots.txt",
+            callback=self.parse_robots,
+            meta={**self._meta(response, "robots"), "dont_obey_robotstxt": True},
+        )
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        for url in sitemaps_in_robots(response.text):
+            if self._config(response).in_scope(url):
+                yield Request(
+                    url, callback=self.parse_sitemap, meta=self._meta(response, "sitemap")
+                )
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        kind, entries = parse_sitemap(self._xml_body(response))
+        self.crawler.stats.inc_value(f"newsarchive/discovered/{kind}")
+        for entry in self._entries_in_scope(response, entries):
+            if kind == Kind.SITEMAP_INDEX:
+                yield Request(
+                    entry.url, callback=self.parse_sitemap, meta=self._meta(response, "sitemap")
+                )
+            else:
+                yield from self._entry_request(response, entry, "sitemap")
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        entries = parse_feed(self._xml_body(response))
+        self.crawler.stats.inc_value("newsarchive/discovered/feed")
+        for entry in self._entries_in_scope(response, entries):
+            yield from self._entry_request(response, entry, "feed")
+
+    def _entry_request(self, response: Response, entry: Entry, source: str) -> Iterator[Request]:
+        date = entry.date.isoformat() if entry.date else None
+        yield from self._page_request(
+            entry.url, response.meta["config"], source, follow=False, listed_date=date
+        )
+
+    def _entries_in_scope(self, response: Response, entries: list[Entry]) -> Iterator[Entry]:
+        """Entries on the config's sites; a sitemap or feed the user named may list any host."""
+        config = self._config(response)
+        named = response.meta.get("source") == "start"
+        for entry in entries:
+            url = urljoin(response.url, entry.url)
+            if config.in_scope(url) or (named and urlsplit(url).scheme in ("http", "https")):
+                yield Entry(url, entry.date)
+            else:
+                self.crawler.stats.inc_value("newsarchive/skipped/out_of_scope")
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _config(self, response: Response) -> SiteConfig:
+        return self.configs[int(response.meta["config"])]
+
+    def _meta(self, response: Response, source: str) -> dict[str, Any]:
+        return {"config": response.meta["config"], "source": source}
+
+    def _xml_body(self, response: Response) -> bytes:
+        return maybe_gunzip(
+            response.body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        )
+
+
+def politeness_slots(configs: list[SiteConfig]) -> dict[str, dict[str, Any]]:
+    """Scrapy DOWNLOAD_SLOTS (keyed by host name) for the sites that set a delay or concurrency."""
+    slots: dict[str, dict[str, Any]] = {}
+    for config in configs:
+        slot: dict[str, Any] = {}
+        if config.delay is not None:
+            slot["delay"] = config.delay
+        if config.concurrency:
+            slot["concurrency"] = config.concurrency
+        if slot:
+            for url in config.start:
+                host = urlsplit(url).hostname or ""
+                for name in {host, host.removeprefix("www."), f"www.{host.removeprefix('www.')}"}:
+                    slots[name] = slot
+    return slots
+
+
+def _content_type(response: Response) -> str:
+    value = response.headers.get(b"Content-Type") or b""
+    return value.decode("latin-1")
+
+
+def _header_pairs(response: Response) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in response.headers.items()
+        for value in values
+    ]

@@ -1,0 +1,56 @@
+"""Dedupe stage: the keys that make one story one archive row.
+
+Each article gets the normalised URLs it was reached under (its same-site
+canonical first, then the final and the requested URL) and a hash of its
+normalised text. The store stage matches both against the archive inside its
+write transaction, where concurrent crawls cannot race it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from crawler.items import PageItem
+from crawler.urls import normalize_url, same_site
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Text as compared for exact duplicates: NFKC, case-folded, whitespace collapsed."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def article_urls(url: str, final_url: str, canonical: str | None) -> list[str]:
+    """The normalised URLs of a page, primary first: the canonical URL when it stays on
+    the page's site (a cross-site canonical is a syndication claim, not an identity)."""
+    candidates = [final_url, url]
+    if (
+        canonical
+        and canonical.startswith(("http://", "https://"))
+        and same_site(canonical, final_url)
+    ):
+        candidates.insert(0, canonical)
+    return list(dict.fromkeys(normalize_url(u) for u in candidates))
+
+
+class DedupePipeline:
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls()
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageItem) and item.extracted is not None:
+            item.urls = article_urls(item.url, item.final_url, item.extracted.canonical_url)
+            item.content_hash = content_hash(item.extracted.text)
+        return item

@@ -1,0 +1,295 @@
+"""A pool of worker processes with a time limit per task and replacement of dead workers.
+
+``concurrent.futures.ProcessPoolExecutor`` cannot do either: a task that hangs
+holds its worker forever, and one worker that dies (trafilatura's C code has been
+seen to segfault) breaks the whole executor and every task in it. Here each
+worker runs one task at a time over its own pipe; a dispatcher thread hands out
+tasks, kills a worker whose task overruns its deadline, and starts a fresh one
+in place of any worker that dies. Only that task fails.
+
+Workers ignore SIGINT: on Ctrl-C the crawl finishes the pages in flight first,
+then closes the pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerCrashed(Exception):
+    """The worker process running the task died (segfault, OOM kill, ...)."""
+
+
+class TaskTimeout(Exception):
+    """The task ran past its time limit; its worker was killed."""
+
+
+class TaskError(Exception):
+    """The task raised an exception in the worker (its type name and message are kept)."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(f"{type_name}: {message}")
+        self.type_name = type_name
+
+
+class PoolClosed(RuntimeError):
+    """A task was submitted to, or still queued in, a pool that is closing."""
+
+
+def _worker_main(
+    conn: Connection,
+    target: Callable[..., Any],
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        if args is None:
+            return
+        try:
+            reply: tuple[str, Any] = ("ok", target(*args))
+        except Exception as exc:
+            reply = ("error", (type(exc).__name__, str(exc)))
+        conn.send(reply)
+
+
+@dataclass(slots=True)
+class _Task:
+    future: Future[Any]
+    args: tuple[Any, ...]
+    deadline: float = 0.0
+
+
+class _Worker:
+    __slots__ = ("conn", "process", "task", "tasks_done")
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.task: _Task | None = None
+        self.tasks_done = 0
+
+
+class ProcessPool:
+    """Run ``target(*args)`` in ``workers`` processes; ``submit`` returns a Future.
+
+    ``target`` and ``initializer`` must be importable module-level functions.
+    ``max_tasks`` recycles a worker after that many tasks, so memory that a
+    parser leaks or fragments is returned to the system.
+    """
+
+    def __init__(
+        self,
+        target: Callable[..., Any],
+        workers: int = 0,
+        timeout: float = 30.0,
+        *,
+        max_tasks: int = 0,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+        start_method: str = "forkserver",
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        self.target = target
+        self.size = workers or os.cpu_count() or 1
+        self.timeout = timeout
+        self.max_tasks = max_tasks
+        self.initializer = initializer
+        self.initargs = initargs
+        self._context: Any = multiprocessing.get_context(start_method)
+        if start_method == "forkserver" and preload:
+            self._context.set_forkserver_preload(list(preload))
+        self._queue: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._wakeup_r, self._wakeup_w = socket.socketpair()
+        self._wakeup_r.setblocking(False)
+        self._workers: list[_Worker] = []
+        self._closing = False
+        self._thread: threading.Thread | None = None
+        self.replaced = 0
+
+    # --- public --------------------------------------------------------------------
+
+    def start(self) -> ProcessPool:
+        self._workers = [self._spawn() for _ in range(self.size)]
+        self._thread = threading.Thread(target=self._dispatch, name="extract-pool", daemon=True)
+        self._thread.start()
+        return self
+
+    def submit(self, *args: Any) -> Future[Any]:
+        if self._closing:
+            raise PoolClosed("the pool is closing")
+        future: Future[Any] = Future()
+        self._queue.put(_Task(future, args))
+        self._wake()
+        return future
+
+    def close(self, timeout: float | None = None) -> None:
+        """Finish the queued tasks, then stop the workers (kill them after ``timeout``)."""
+        if self._thread is None:
+            return
+        self._closing = True
+        self._queue.put(None)
+        self._wake()
+        self._thread.join(timeout)
+        for worker in self._workers:
+            self._stop_worker(worker, kill=self._thread.is_alive())
+        self._workers = []
+        self._thread = None
+        self._wakeup_r.close()
+        self._wakeup_w.close()
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    # --- dispatcher thread --------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        pending: list[_Task] = []
+        draining = False
+        while True:
+            draining = self._take_new(pending) or draining
+            self._assign(pending)
+            busy = [w for w in self._workers if w.task is not None]
+            if draining and not pending and not busy:
+                return
+            self._wait_and_collect(busy)
+            self._expire(time.monotonic())
+
+    def _take_new(self, pending: list[_Task]) -> bool:
+        """Move submitted tasks to ``pending``; True once close() was called."""
+        closing = False
+        while True:
+            try:
+                task = self._queue.get_nowait()
+            except queue.Empty:
+                return closing
+            if task is None:
+                closing = True
+            else:
+                pending.append(task)
+
+    def _assign(self, pending: list[_Task]) -> None:
+        for worker in self._workers:
+            while worker.task is None and pending:
+                task = pending.pop(0)
+                if not task.future.set_running_or_notify_cancel():
+                    continue
+                task.deadline = time.monotonic() + self.timeout
+                try:
+                    worker.conn.send(task.args)
+                except (OSError, ValueError) as exc:
+                    task.future.set_exception(WorkerCrashed(f"cannot send the task: {exc}"))
+                    self._replace(worker)
+                    continue
+                worker.task = task
+
+    def _wait_and_collect(self, busy: list[_Worker]) -> None:
+        deadlines = [w.task.deadline for w in busy if w.task is not None]
+        timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        sentinels = {w.process.sentinel: w for w in self._workers}
+        conns = {id(w.conn): w for w in busy}
+        ready = wait([self._wakeup_r, *(w.conn for w in busy), *sentinels], timeout=timeout)
+        if self._wakeup_r in ready:
+            with contextlib.suppress(BlockingIOError):
+                self._wakeup_r.recv(4096)
+        for obj in ready:
+            if isinstance(obj, Connection):
+                self._collect(conns[id(obj)])
+        for obj in ready:
+            worker = sentinels.get(obj) if isinstance(obj, int) else None
+            if worker is not None and worker in self._workers and not worker.process.is_alive():
+                self._on_death(worker)
+
+    def _collect(self, worker: _Worker) -> None:
+        task = worker.task
+        try:
+            status, value = worker.conn.recv()
+        except (EOFError, OSError):
+            self._on_death(worker)
+            return
+        worker.task = None
+        worker.tasks_done += 1
+        if task is not None:
+            if status == "ok":
+                task.future.set_result(value)
+            else:
+                task.future.set_exception(TaskError(*value))
+        if self.max_tasks and worker.tasks_done >= self.max_tasks:
+            self._replace(worker)
+
+    def _on_death(self, worker: _Worker) -> None:
+        task, worker.task = worker.task, None
+        worker.process.join(1)
+        code = worker.process.exitcode
+        logger.warning("extraction worker %s died (exit code %s)", worker.process.pid, code)
+        self._replace(worker)
+        if task is not None and not task.future.done():
+            task.future.set_exception(WorkerCrashed(f"worker died with exit code {code}"))
+
+    def _expire(self, now: float) -> None:
+        for worker in list(self._workers):
+            task = worker.task
+            if task is not None and now >= task.deadline:
+                worker.task = None
+                self._replace(worker, kill=True)
+                task.future.set_exception(
+                    TaskTimeout(f"no result after {self.timeout:g} s; worker killed")
+                )
+
+    # --- workers --------------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child, self.target, self.initializer, self.initargs),
+            name="newsarchive-extract",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _replace(self, worker: _Worker, *, kill: bool = False) -> None:
+        self._stop_worker(worker, kill=kill)
+        index = self._workers.index(worker)
+        self._workers[index] = self._spawn()
+        self.replaced += 1
+
+    @staticmethod
+    def _stop_worker(worker: _Worker, *, kill: bool) -> None:
+        if kill:
+            worker.process.kill()
+        else:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(None)
+        worker.process.join(5)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(1)
+        worker.conn.close()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wakeup_w.send(b"\0")

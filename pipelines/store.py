@@ -1,0 +1,246 @@
+"""Store stage: articles into the archive, in batches, on a writer thread.
+
+SQL never runs in the reactor thread: ``process_item`` hands the article to a
+writer thread and returns. The thread writes one transaction per batch, flushed
+when ``ARCHIVE_BATCH_SIZE`` articles wait or ``ARCHIVE_FLUSH_INTERVAL`` seconds
+have passed, and once more at shutdown. At most ``ARCHIVE_MAX_PENDING`` articles
+wait; past that ``process_item`` waits too, which slows the crawl instead of
+growing memory.
+
+This stage also records the crawl run (arguments, counts by outcome, how it
+ended) in the archive's ``crawl_runs`` table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive.engine import ArchiveError, create_archive_engine, resolve_db_url, upgrade_archive
+from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome, WriteResult
+from crawler.extensions.progress import run_status
+from crawler.items import PageItem
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from sqlalchemy.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+def to_record(item: PageItem) -> ArticleRecord:
+    doc = item.extracted
+    assert doc is not None and item.content_hash is not None
+    return ArticleRecord(
+        url=item.urls[0],
+        urls=item.urls,
+        site=item.site,
+        text=doc.text,
+        content_hash=item.content_hash,
+        capture=CaptureRecord(
+            url=item.url,
+            final_url=item.final_url,
+            status=item.status,
+            headers=item.headers,
+            body=item.body,
+            fetched_at=item.fetched_at,
+        ),
+        title=doc.title,
+        authors=list(doc.authors),
+        published_at=doc.published_at,
+        modified_at=doc.modified_at,
+        sitename=doc.sitename,
+        description=doc.description,
+        language=doc.language,
+        tags=list(doc.tags),
+        categories=list(doc.categories),
+        image=doc.image,
+    )
+
+
+class BatchWriterThread(threading.Thread):
+    """Drains a queue of records into the archive, one transaction per batch."""
+
+    def __init__(
+        self,
+        writer: ArchiveWriter,
+        run_id: int | None,
+        *,
+        batch_size: int,
+        flush_interval: float,
+        on_results: Any,
+        on_error: Any,
+    ) -> None:
+        super().__init__(name="archive-writer", daemon=True)
+        self.writer = writer
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.queue: queue.Queue[Any] = queue.Queue()
+        self.on_results = on_results
+        self.on_error = on_error
+        self.failed = False
+
+    def put(self, record: ArticleRecord) -> None:
+        self.queue.put(record)
+
+    def stop(self) -> None:
+        self.queue.put(_STOP)
+
+    def run(self) -> None:
+        batch: list[ArticleRecord] = []
+        deadline = time.monotonic() + self.flush_interval
+        while True:
+            try:
+                entry = self.queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                entry = None
+            if entry is not None and entry is not _STOP:
+                batch.append(entry)
+            full = len(batch) >= self.batch_size
+            if batch and (entry is None or entry is _STOP or full):
+                self._flush(batch)
+                batch = []
+            if entry is None or full or not batch:
+                deadline = time.monotonic() + self.flush_interval
+            if entry is _STOP:
+                return
+
+    def _flush(self, batch: list[ArticleRecord]) -> None:
+        if self.failed:
+            self.on_results(
+                batch, [WriteResult(Outcome.FAILED, error="archive unavailable")] * len(batch)
+            )
+            return
+        try:
+            results = self.writer.write_batch(batch, self.run_id)
+        except SQLAlchemyError as exc:
+            self.failed = True
+            logger.error("archive write failed, stopping the crawl: %s", exc)
+            results = [WriteResult(Outcome.FAILED, error=str(exc))] * len(batch)
+            self.on_error(exc)
+        self.on_results(batch, results)
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_url = resolve_db_url(settings.get("ARCHIVE_DB_URL"))
+        self.auto_upgrade = settings.getbool("ARCHIVE_AUTO_UPGRADE")
+        self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
+        self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
+        self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
+        self.engine: Engine | None = None
+        self.writer: ArchiveWriter | None = None
+        self.thread: BatchWriterThread | None = None
+        self.run_id: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._closing: asyncio.Future[None] | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    async def open_spider(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._slots = asyncio.Semaphore(self.max_pending)
+        engine, self.run_id = await asyncio.to_thread(self._open_archive)
+        self.engine = engine
+        self.writer = ArchiveWriter(engine)
+        self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
+        self.thread = BatchWriterThread(
+            self.writer,
+            self.run_id,
+            batch_size=self.batch_size,
+            flush_interval=self.flush_interval,
+            on_results=self._results_from_thread,
+            on_error=self._error_from_thread,
+        )
+        self.thread.start()
+
+    def _open_archive(self) -> tuple[Engine, int]:
+        engine = create_archive_engine(self.db_url, write=True)
+        try:
+            if self.auto_upgrade:
+                upgrade_archive(engine)
+            run_id = ArchiveWriter(engine).start_run(self._run_args())
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise ArchiveError(f"cannot open the archive {engine.url!r}: {exc}") from exc
+        return engine, run_id
+
+    def _run_args(self) -> dict[str, Any]:
+        spider = self.crawler.spider
+        run_args = getattr(spider, "run_args", None)
+        return dict(run_args()) if callable(run_args) else {}
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem) or item.content_hash is None:
+            return item
+        assert self.thread is not None and self._slots is not None
+        await self._slots.acquire()
+        self.thread.put(to_record(item))
+        return item
+
+    async def close_spider(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
+            await asyncio.to_thread(self.thread.join)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Record how the run ended; runs after every pipeline has closed."""
+        if self.writer is None or self.engine is None or self.run_id is None:
+            return
+        status = run_status(reason, self.stats.get_stats())
+        self.stats.set_value("newsarchive/run_status", status)
+        try:
+            self.writer.finish_run(self.run_id, status, reason, _json_stats(self.stats.get_stats()))
+        except SQLAlchemyError as exc:
+            logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
+        self.engine.dispose()
+
+    # --- called from the writer thread ---------------------------------------------------
+
+    def _results_from_thread(self, batch: list[ArticleRecord], results: list[WriteResult]) -> None:
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._count, len(batch), results)
+
+    def _error_from_thread(self, exc: Exception) -> None:
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._stop_crawl, exc)
+
+    def _count(self, n: int, results: list[WriteResult]) -> None:
+        assert self._slots is not None
+        for result in results:
+            self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
+        for _ in range(n):
+            self._slots.release()
+
+    def _stop_crawl(self, exc: Exception) -> None:
+        self.stats.set_value("newsarchive/archive_error", str(exc)[:500])
+        engine = self.crawler.engine
+        if engine is not None and engine.running:
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))
+
+
+def _json_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """Scrapy's stats with datetimes as ISO strings, ready for a JSON column."""
+    return {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in stats.items()
+        if isinstance(value, str | int | float | bool) or hasattr(value, "isoformat")
+    }

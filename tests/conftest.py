@@ -1,0 +1,142 @@
+"""Shared fixtures: the fixture-site HTTP server, archives, and running the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES_DIR = ROOT / "tests" / "fixtures" / "sites"
+
+
+@dataclass
+class MockServer:
+    process: subprocess.Popen[str]
+    port: int
+    sites: dict[str, str]
+
+    def url(self, site: str, path: str = "/") -> str:
+        return self.sites[site] + path
+
+    def log(self) -> dict[str, Any]:
+        origin = next(iter(self.sites.values()))
+        with urllib.request.urlopen(f"{origin}/__control__/log", timeout=10) as response:
+            return json.load(response)
+
+    def reset(self) -> None:
+        origin = next(iter(self.sites.values()))
+        urllib.request.urlopen(f"{origin}/__control__/reset", timeout=10).close()
+
+
+def start_mockserver(sites_dir: Path = SITES_DIR) -> MockServer:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.mockserver", "--sites", str(sites_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        process.kill()
+        raise RuntimeError("the mock server did not start")
+    info = json.loads(line)
+    return MockServer(process, info["port"], info["sites"])
+
+
+@pytest.fixture(scope="session")
+def mockserver() -> Any:
+    server = start_mockserver()
+    yield server
+    server.process.terminate()
+    server.process.wait(10)
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("NEWSARCHIVE_DB", None)
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str, cwd: Path, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``newsarchive ARGS`` as a user would, in a subprocess, from ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=cwd,
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+# --- archives on both backends -------------------------------------------------------
+
+PG_URL = os.environ.get("NEWSARCHIVE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_unavailable() -> str | None:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "psycopg is not installed (pip install 'newsarchive[postgres]')"
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"no PostgreSQL at {PG_URL} ({type(exc).__name__}); set NEWSARCHIVE_TEST_PG"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_skip_reason() -> str | None:
+    return _postgres_unavailable()
+
+
+def _pg_schema_url(schema: str) -> str:
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg_url(postgres_skip_reason: str | None) -> Any:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    if postgres_skip_reason:
+        pytest.skip(postgres_skip_reason)
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield _pg_schema_url(schema)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty archive URL on each backend: a SQLite file, and a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'archive.db'}"
+    return str(request.getfixturevalue("pg_url"))

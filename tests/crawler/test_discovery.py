@@ -1,0 +1,112 @@
+"""Recognising starts, parsing sitemaps, feeds and robots.txt: pure functions over bytes."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+
+from crawler.discovery import (
+    Kind,
+    maybe_gunzip,
+    parse_date,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_in_robots,
+    sniff_kind,
+)
+
+SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <url><loc>https://n.example/a/</loc><lastmod>2024-05-12T08:30:00+02:00</lastmod></url>
+  <url><loc> https://n.example/b/ </loc></url>
+</urlset>"""
+
+INDEX = b"""<?xml version="1.0"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <sitemap><loc>https://n.example/s1.xml.gz</loc><lastmod>2024-05-01</lastmod></sitemap>
+</sitemapindex>"""
+
+RSS = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>
+<item><title>A</title><link>https://n.example/a/</link><pubDate>Sun, 12 May 2024 08:30:00 +0200</pubDate></item>
+<item><title>B</title><guid isPermaLink="true">https://n.example/b/</guid></item>
+<item><title>C</title><guid isPermaLink="false">tag:n.example,2024:c</guid></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+<link rel="self" href="https://n.example/atom.xml"/>
+<entry><title>A</title><link rel="alternate" href="https://n.example/a/"/>
+<link rel="replies" href="https://n.example/a/#comments"/>
+<published>2024-05-12T06:30:00Z</published><updated>2024-05-13T06:30:00Z</updated></entry>
+<entry><title>B</title><link href="https://n.example/b/"/><updated>2024-05-14T00:00:00Z</updated></entry>
+</feed>"""
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<rss version="2.0"><channel><item><link>https://n.example/&xxe;&b;</link></item></channel></rss>"""
+
+
+def test_sniff_kind_reads_the_first_element_not_the_content_type() -> None:
+    assert sniff_kind(SITEMAP, "text/html") is Kind.SITEMAP
+    assert sniff_kind(INDEX) is Kind.SITEMAP_INDEX
+    assert sniff_kind(RSS, "text/xml") is Kind.RSS
+    assert sniff_kind(ATOM) is Kind.ATOM
+    assert sniff_kind(b"<!doctype html><html><body>x</body></html>") is Kind.HTML
+    assert sniff_kind(b"<div>fragment</div>", "text/html; charset=utf-8") is Kind.HTML
+    assert sniff_kind(b"%PDF-1.7 ...", "application/pdf") is Kind.OTHER
+
+
+def test_sitemap_entries_with_lastmod_in_utc() -> None:
+    kind, entries = parse_sitemap(SITEMAP)
+    assert kind is Kind.SITEMAP
+    assert [e.url for e in entries] == ["https://n.example/a/", "https://n.example/b/"]
+    assert entries[0].date == datetime(2024, 5, 12, 6, 30, tzinfo=UTC)
+    assert entries[1].date is None
+
+
+def test_sitemap_index_and_gzip_child() -> None:
+    kind, entries = parse_sitemap(maybe_gunzip(gzip.compress(INDEX)))
+    assert kind is Kind.SITEMAP_INDEX
+    assert entries[0].url == "https://n.example/s1.xml.gz"
+    assert entries[0].date == datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def test_rss_links_guids_and_dates() -> None:
+    entries = parse_feed(RSS)
+    assert [e.url for e in entries] == ["https://n.example/a/", "https://n.example/b/"]
+    assert entries[0].date == datetime(2024, 5, 12, 6, 30, tzinfo=UTC)
+
+
+def test_atom_alternate_links_and_published_date() -> None:
+    entries = parse_feed(ATOM)
+    assert [e.url for e in entries] == ["https://n.example/a/", "https://n.example/b/"]
+    assert entries[0].date == datetime(2024, 5, 12, 6, 30, tzinfo=UTC)
+    assert entries[1].date == datetime(2024, 5, 14, tzinfo=UTC)
+
+
+def test_feed_entities_are_never_expanded_nor_files_read() -> None:
+    for entry in parse_feed(XXE):
+        assert "root:" not in entry.url and "aaaa" not in entry.url
+
+
+def test_garbage_gives_no_entries() -> None:
+    assert parse_feed(b"\x00\x01 not xml") == []
+    assert parse_sitemap(b"")[1] == []
+
+
+def test_robots_sitemaps() -> None:
+    robots = "User-agent: *\nDisallow: /private/\nSitemap: https://n.example/sitemap.xml\nsitemap:https://n.example/news.xml\n"
+    assert sitemaps_in_robots(robots) == [
+        "https://n.example/sitemap.xml",
+        "https://n.example/news.xml",
+    ]
+
+
+def test_parse_date_forms() -> None:
+    assert parse_date("2024-05-12") == datetime(2024, 5, 12, tzinfo=UTC)
+    assert parse_date("2024-05-12T08:30:00Z") == datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
+    assert parse_date("Sun, 12 May 2024 08:30:00 GMT") == datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
+    assert parse_date("yesterday") is None
+    assert parse_date(None) is None

@@ -1,0 +1,242 @@
+"""A real HTTP server for tests: serves the fixture sites, one loopback IP per site.
+
+Run as ``python -m tests.mockserver [--sites DIR]``; it binds every site of
+``DIR/hosts.json`` to its own 127.0.0.x address on one shared port, prints one
+JSON line ``{"port": N, "sites": {"news": "http://127.0.0.2:N", ...}}`` and serves
+until killed. Test fixtures start it in a subprocess (like Scrapy's own mock server).
+
+Serving rules (see tests/fixtures/sites/README.md):
+- ``/a/b/`` serves ``a/b/index.html`` (or ``index.xml``), ``/a/b.html`` serves ``a/b.html``;
+  ``/x.xml.gz`` serves the gzip of ``x.xml`` when no ``x.xml.gz`` file exists;
+  the query string is ignored for file lookup.
+- ``_routes.json`` in a site maps exact paths (with query) to ``{"file": ...}`` or
+  ``{"redirect": ..., "status": 301}``.
+- ``{{base}}`` in a text file becomes the site's origin, ``{{site:NAME}}`` another's.
+- Static files carry an ETag and Last-Modified and answer conditional requests with 304.
+- ``/__control__/log`` returns what was requested per site (count and body bytes);
+  ``/__control__/reset`` clears it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import mimetypes
+import re
+import sys
+import threading
+from collections import defaultdict
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SITES_DIR = Path(__file__).parent / "fixtures" / "sites"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".gz": "application/x-gzip",
+    ".txt": "text/plain; charset=utf-8",
+}
+TEXT_SUFFIXES = {".html", ".xml", ".rss", ".atom", ".txt", ".json"}
+# Fixture files are dated in the past so that Last-Modified is stable across runs.
+LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
+_PLACEHOLDER = re.compile(r"\{\{(base|site:[\w-]+)\}\}")
+
+
+class Log:
+    """Requests served, per site and path: how many, and how many body bytes."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: dict[str, dict[str, list[int]]] = defaultdict(dict)
+
+    def add(self, site: str, path: str, status: int, size: int) -> None:
+        with self.lock:
+            entry = self.requests[site].setdefault(path, [0, 0, 0])
+            entry[0] += 1
+            entry[1] += size
+            entry[2] = status
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                site: {p: {"count": c, "bytes": b, "status": s} for p, (c, b, s) in paths.items()}
+                for site, paths in self.requests.items()
+            }
+
+    def reset(self) -> None:
+        with self.lock:
+            self.requests.clear()
+
+
+class SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, name: str, root: Path, origins: dict[str, str], log: Log, addr: Any) -> None:
+        super().__init__(addr, SiteHandler)
+        self.name = name
+        self.root = root
+        self.origins = origins
+        self.log = log
+        routes = root / "_routes.json"
+        self.routes: dict[str, dict[str, Any]] = (
+            json.loads(routes.read_text(encoding="utf-8")) if routes.exists() else {}
+        )
+
+    def render(self, data: bytes) -> bytes:
+        def replace(match: re.Match[str]) -> str:
+            key = match.group(1)
+            name = self.name if key == "base" else key.split(":", 1)[1]
+            return self.origins.get(name, match.group(0))
+
+        text = data.decode("utf-8", errors="surrogateescape")
+        return _PLACEHOLDER.sub(replace, text).encode("utf-8", errors="surrogateescape")
+
+
+class SiteHandler(BaseHTTPRequestHandler):
+    server: SiteServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self.handle_request(head=True)
+
+    def do_GET(self) -> None:
+        self.handle_request(head=False)
+
+    def handle_request(self, *, head: bool) -> None:
+        path = self.path
+        if path.startswith("/__control__/"):
+            self.control(path)
+            return
+        route = self.server.routes.get(path)
+        if route and "redirect" in route:
+            self.send(
+                int(route.get("status", 301)),
+                b"",
+                "text/plain",
+                {"Location": route["redirect"]},
+                head,
+            )
+            return
+        file = self.resolve(route["file"] if route else urlsplit(path).path)
+        if file is None:
+            self.send(404, b"not found\n", "text/plain; charset=utf-8", {}, head)
+            return
+        body, content_type = self.load(file)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED}
+        if self.headers.get("If-None-Match") == etag or (
+            not self.headers.get("If-None-Match")
+            and self.headers.get("If-Modified-Since") == LAST_MODIFIED
+        ):
+            self.send(304, b"", None, headers, head)
+            return
+        self.send(200, body, content_type, headers, head)
+
+    def resolve(self, path: str) -> Path | None:
+        root = self.server.root.resolve()
+        relative = path.lstrip("/")
+        candidates = (
+            [f"{relative}index.html", f"{relative}index.xml"] if path.endswith("/") else [relative]
+        )
+        if relative.endswith(".gz"):
+            candidates.append(relative[: -len(".gz")])
+        for candidate in candidates:
+            file = (root / candidate).resolve()
+            if file.is_file() and file.is_relative_to(root) and not file.name.startswith("_"):
+                return file
+        return None
+
+    def load(self, file: Path) -> tuple[bytes, str]:
+        body = file.read_bytes()
+        if file.suffix in TEXT_SUFFIXES:
+            body = self.server.render(body)
+        if self.path.split("?")[0].endswith(".gz") and file.suffix != ".gz":
+            return gzip.compress(body, mtime=0), CONTENT_TYPES[".gz"]
+        content_type = CONTENT_TYPES.get(file.suffix) or (
+            mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        )
+        return body, content_type
+
+    def control(self, path: str) -> None:
+        if path.startswith("/__control__/reset"):
+            self.server.log.reset()
+            self.send(200, b"{}", "application/json", {}, head=False, logged=False)
+        else:
+            data = json.dumps(self.server.log.snapshot()).encode()
+            self.send(200, data, "application/json", {}, head=False, logged=False)
+
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str | None,
+        headers: dict[str, str],
+        head: bool,
+        *,
+        logged: bool = True,
+    ) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+        if logged:
+            self.server.log.add(self.server.name, self.path, status, 0 if head else len(body))
+
+
+def start_servers(sites_dir: Path, port: int = 0) -> tuple[int, dict[str, str], list[SiteServer]]:
+    """Bind every site to its loopback IP on one port; returns (port, origins, servers)."""
+    hosts: dict[str, str] = json.loads((sites_dir / "hosts.json").read_text(encoding="utf-8"))
+    for _attempt in range(20):
+        servers: list[SiteServer] = []
+        origins: dict[str, str] = {}
+        log = Log()
+        try:
+            chosen = port
+            for name, ip in hosts.items():
+                server = SiteServer(name, sites_dir / name, origins, log, (ip, chosen))
+                chosen = server.server_address[1]
+                origins[name] = f"http://{ip}:{chosen}"
+                servers.append(server)
+        except OSError:
+            for server in servers:
+                server.server_close()
+            if port:
+                raise
+            continue
+        for server in servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        return chosen, origins, servers
+    raise OSError("no free port shared by all fixture hosts")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sites", type=Path, default=SITES_DIR)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    port, origins, _servers = start_servers(args.sites, args.port)
+    print(json.dumps({"port": port, "sites": origins}), flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -1,0 +1,28 @@
+"""Module-level task functions for the pool tests (workers import them by name)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+
+def echo(value: object) -> object:
+    return value
+
+
+def sleep_then(seconds: float, value: object) -> object:
+    time.sleep(seconds)
+    return value
+
+
+def crash(_: object) -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def pid(_: object) -> int:
+    return os.getpid()

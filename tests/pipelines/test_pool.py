@@ -1,0 +1,88 @@
+"""The extraction process pool: results, time limits, dead workers, recycling, shutdown."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import wait
+
+import pytest
+
+from pipelines.pool import PoolClosed, ProcessPool, TaskError, TaskTimeout, WorkerCrashed
+from tests.pipelines import pool_tasks
+
+
+@pytest.fixture
+def pool():
+    pools: list[ProcessPool] = []
+
+    def make(target, workers=2, timeout=10.0, **kwargs) -> ProcessPool:
+        p = ProcessPool(target, workers, timeout, **kwargs).start()
+        pools.append(p)
+        return p
+
+    yield make
+    for p in pools:
+        p.close(timeout=10)
+
+
+def test_results_come_back_for_every_task(pool):
+    p = pool(pool_tasks.echo)
+    futures = [p.submit(i) for i in range(50)]
+    assert [f.result(timeout=30) for f in futures] == list(range(50))
+
+
+def test_a_task_past_its_time_limit_fails_alone_and_its_worker_is_replaced(pool):
+    p = pool(pool_tasks.sleep_then, workers=2, timeout=1.0)
+    pids_before = set(p.pids())
+    slow = p.submit(60, "never")
+    fast = [p.submit(0, i) for i in range(5)]
+    with pytest.raises(TaskTimeout):
+        slow.result(timeout=30)
+    assert [f.result(timeout=30) for f in fast] == list(range(5))
+    assert p.replaced == 1
+    assert len(set(p.pids()) - pids_before) == 1
+    assert p.submit(0, "after").result(timeout=30) == "after"
+
+
+def test_a_worker_that_dies_fails_only_its_task_and_is_replaced(pool):
+    p = pool(pool_tasks.crash, workers=2)
+    doomed = p.submit(None)
+    with pytest.raises(WorkerCrashed, match="exit code"):
+        doomed.result(timeout=30)
+    assert p.replaced == 1
+    assert len(p.pids()) == 2
+
+
+def test_crash_amid_other_work_loses_nothing_else(pool):
+    p = pool(pool_tasks.sleep_then, workers=2, timeout=30)
+    crash_pool = pool(pool_tasks.crash, workers=1)
+    futures = [p.submit(0.01, i) for i in range(20)]
+    with pytest.raises(WorkerCrashed):
+        crash_pool.submit(None).result(timeout=30)
+    assert [f.result(timeout=30) for f in futures] == list(range(20))
+
+
+def test_an_exception_in_the_task_comes_back_with_its_type_and_message(pool):
+    p = pool(pool_tasks.fail)
+    with pytest.raises(TaskError, match="ValueError: bad page"):
+        p.submit("bad page").result(timeout=30)
+    assert p.replaced == 0
+
+
+def test_workers_are_recycled_after_max_tasks(pool):
+    p = pool(pool_tasks.pid, workers=1, max_tasks=3)
+    pids = [p.submit(None).result(timeout=30) for _ in range(7)]
+    assert len(set(pids)) == 3
+    assert pids[:3] == [pids[0]] * 3
+
+
+def test_close_finishes_queued_tasks_first(pool):
+    p = ProcessPool(pool_tasks.sleep_then, 1, 30).start()
+    futures = [p.submit(0.05, i) for i in range(6)]
+    started = time.monotonic()
+    p.close(timeout=30)
+    _, not_done = wait(futures, timeout=0)
+    assert not not_done and [f.result() for f in futures] == list(range(6))
+    assert time.monotonic() - started >= 0.2
+    with pytest.raises(PoolClosed):
+        p.submit(0, 0)
