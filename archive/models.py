@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -119,6 +120,10 @@ class Article(Base):
     capture_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("captures.id", ondelete="SET NULL", use_alter=True)
     )
+    # A story cluster: the id of the first article of a group of near-duplicates
+    # (the same story republished or lightly edited), and this article's similarity to it.
+    cluster_id: Mapped[int | None] = mapped_column(IdType, index=True)
+    cluster_similarity: Mapped[float | None] = mapped_column(Float)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
