@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from pipelines.extraction import Extracted
 
 
+class ExtractionFailed(DropItem):
+    """A page dropped because extraction failed; ``reason`` is its stats key suffix."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message, log_level="WARNING")
+        self.reason = reason
+
+
 def decode_html(body: bytes, encoding: str | None) -> str:
     """The page's text in the encoding the response declared or Scrapy detected."""
     try:
@@ -85,4 +93,4 @@ class ExtractPipeline:
 
     def _fail(self, reason: str, item: PageItem, exc: Exception) -> None:
         self.stats.inc_value(f"newsarchive/failed/{reason}")
-        raise DropItem(f"{reason}: {item.final_url}: {exc}", log_level="WARNING")
+        raise ExtractionFailed(reason, f"{reason}: {item.final_url}: {exc}")

@@ -1,8 +1,15 @@
-"""``newsarchive stats``: what the archive holds, per site and per crawl run."""
+"""``newsarchive stats``: what the archive holds, per site and per crawl run.
+
+Per site it also shows articles archived per day over the last weeks as a row of
+bars, extraction failures and the share of duplicates, so a site whose output
+drops (its template changed, it blocked us) stands out at a glance.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any, TextIO
 
 from archive.read import open_archive
 from crawler.cli import EXIT_OK, add_db_option
@@ -19,6 +26,9 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("stats", help="articles per site, crawl runs and their outcomes")
     add_db_option(parser)
     parser.add_argument("--runs", type=int, default=10, help="crawl runs to show (default 10)")
+    parser.add_argument(
+        "--days", type=int, default=28, help="days of per-site activity to show (default 28)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -59,26 +69,80 @@ def run_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
-def run(args: Any) -> int:
-    with open_archive(args.db) as arc:
-        sites = arc.site_stats()
-        runs = arc.crawl_runs(args.runs)
-        total = arc.count()
-    print(f"{total:,} articles in {len(sites)} sites\n")
-    site_rows = [
+BARS = "▁▂▃▄▅▆▇█"
+ASCII_BARS = ".:-=+*#@"
+
+
+def sparkline(counts: list[int], bars: str = BARS, zero: str = "·") -> str:
+    """One character per day, scaled to the busiest day; ``zero`` marks a day with none."""
+    top = max(counts, default=0)
+    if top == 0:
+        return zero * len(counts)
+    return "".join(
+        zero if n == 0 else bars[min(len(bars) - 1, (n * len(bars) - 1) // top)] for n in counts
+    )
+
+
+def can_print(text: str, out: TextIO) -> bool:
+    try:
+        text.encode(out.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def extraction_failures(outcomes: dict[str, int]) -> str:
+    """``failed of pages (share)`` from one site's per-outcome page counts."""
+    if not outcomes:
+        return "-"
+    pages = sum(outcomes.values())
+    failed = sum(n for key, n in outcomes.items() if key.startswith("failed/extract"))
+    return f"{failed:,}/{pages:,} ({failed / pages:.0%})" if pages else "-"
+
+
+def site_rows(sites: list[dict[str, Any]], outcomes: dict[str, dict[str, int]]) -> list[list[Any]]:
+    return [
         [
             s["site"],
             s["articles"],
             s["duplicates"],
+            f"{s['duplicates'] / s['articles']:.0%}" if s["articles"] else "-",
             s["updates"] or 0,
+            extraction_failures(outcomes.get(s["site"], {})),
             s["first_seen_at"].strftime("%Y-%m-%d %H:%M"),
             s["last_seen_at"].strftime("%Y-%m-%d %H:%M"),
         ]
         for s in sites
     ]
-    print(
-        table(["site", "articles", "duplicates", "updates", "first seen", "last seen"], site_rows)
-    )
+
+
+def activity_rows(
+    sites: list[dict[str, Any]], daily: dict[str, list[int]], days: int, out: TextIO
+) -> list[list[Any]]:
+    bars, zero = (BARS, "·") if can_print(BARS + "·", out) else (ASCII_BARS, "_")
+    rows = []
+    for s in sites:
+        counts = daily.get(s["site"], [0] * days)
+        rows.append([s["site"], sparkline(counts, bars, zero), sum(counts), sum(counts[-7:])])
+    return rows
+
+
+def run(args: Any) -> int:
+    days = max(1, args.days)
+    now = datetime.now(UTC)
+    with open_archive(args.db) as arc:
+        sites = arc.site_stats()
+        runs = arc.crawl_runs(args.runs)
+        total = arc.count()
+        daily = arc.daily_counts(days, today=now)
+        outcomes = arc.site_outcomes(since=now - timedelta(days=days))
+    print(f"{total:,} articles in {len(sites)} sites\n")
+    headers = ["site", "articles", "duplicates", "dup share", "updates"]
+    headers += [f"extraction failures ({days}d)", "first seen", "last seen"]
+    print(table(headers, site_rows(sites, outcomes)))
+    print(f"\narticles archived per day, last {days} days (UTC, oldest to newest)")
+    activity = activity_rows(sites, daily, days, sys.stdout)
+    print(table(["site", "per day", f"{days}d", "7d"], activity))
     print("\ncrawl runs (newest first)")
     headers = ["run", "started (UTC)", "took", "status", "fetched"]
     headers += [name for name, _ in RUN_COUNTS] + ["skipped", "failed"]
