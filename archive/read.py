@@ -19,12 +19,15 @@ export take an :class:`ArticleFilter`.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import Date, cast, func, select, type_coerce
+from sqlalchemy.types import NullType
 
 from archive.engine import open_engine
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, CrawlRunOutcome, Version
@@ -32,7 +35,7 @@ from archive.search import match_condition, parse_query, ranked_search
 from archive.writer import decompress_body
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator
     from types import TracebackType
 
     from sqlalchemy.engine import Connection, Engine, Row
@@ -69,7 +72,13 @@ ARTICLE_FIELDS = (
 )
 TIMESTAMP_FIELDS = ("published_at", "modified_at", "first_seen_at", "last_seen_at", "updated_at")
 LIST_FIELDS = ("urls", "authors", "tags", "categories")
-_COLUMNS = [Article.__table__.c[name] for name in ARTICLE_FIELDS if name != "urls"]
+JSON_LIST_FIELDS = ("authors", "tags", "categories")
+_STORED = [name for name in ARTICLE_FIELDS if name != "urls"]
+# Selected without SQLAlchemy's per-value type processing: _decoder converts the
+# driver's values in one tight pass, several times faster on a large export.
+_COLUMNS: list[Any] = [
+    type_coerce(Article.__table__.c[name], NullType()).label(name) for name in _STORED
+]
 
 
 class VersionDict(TypedDict):
@@ -220,10 +229,41 @@ def to_json(article: ArticleDict | VersionDict | SearchHit | dict[str, Any]) -> 
     return data
 
 
-def article_dict(row: Row[Any], urls: list[str]) -> ArticleDict:
-    data: Any = row._asdict()
-    data["urls"] = urls
-    return {name: data[name] for name in ARTICLE_FIELDS}  # type: ignore[return-value]
+Columns = dict[str, list[Any]]
+
+
+def _sqlite_times(values: list[str | None]) -> list[datetime | None]:
+    # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
+    parse = datetime.fromisoformat
+    return [None if v is None else parse(v).replace(tzinfo=UTC) for v in values]
+
+
+def _pg_times(values: list[datetime | None]) -> list[datetime | None]:
+    return [None if v is None else v.astimezone(UTC) for v in values]
+
+
+def decode_lists(values: list[Any], dialect: str) -> list[list[str]]:
+    """A raw column of JSON lists as Python lists."""
+    if dialect != "sqlite":
+        return values  # psycopg decodes jsonb
+    # one json.loads per chunk, not one per value: the call, not the parse, is the cost
+    return json.loads("[" + ",".join(values) + "]")  # type: ignore[no-any-return]
+
+
+def _decode(raw: Columns, dialect: str) -> Columns:
+    """Raw columns (driver values) as typed columns: aware UTC datetimes, lists."""
+    columns = dict(raw)
+    for name in TIMESTAMP_FIELDS:
+        columns[name] = (_sqlite_times if dialect == "sqlite" else _pg_times)(raw[name])
+    for name in JSON_LIST_FIELDS:
+        columns[name] = decode_lists(raw[name], dialect)
+    return columns
+
+
+def _as_dicts(columns: Columns) -> Iterator[ArticleDict]:
+    names = [name for name in ARTICLE_FIELDS]
+    for values in zip(*(columns[name] for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))  # type: ignore[misc]
 
 
 class Archive:
@@ -288,19 +328,59 @@ class Archive:
             "query": query,
         }
         where = _refine(where, criteria)
-        stmt = select(*_COLUMNS).where(*self._where(where)).order_by(Article.id)
-        for conn, rows in self._stream(stmt, chunk_size):
-            ids = [row.id for row in rows]
-            urls = _urls_of(conn, ids)
-            versions = _versions_of(conn, ids) if with_versions else {}
-            members = _cluster_members(conn, rows) if with_cluster else {}
-            for row in rows:
-                article = article_dict(row, urls[row.id])
-                if with_versions:
-                    article["versions"] = versions[row.id]
-                if with_cluster:
-                    article["cluster_members"] = members.get(row.cluster_id or 0, [])
+        for columns in self._columns(where, chunk_size, with_versions, with_cluster):
+            extra = [n for n in ("versions", "cluster_members") if n in columns]
+            for article, *more in zip(
+                _as_dicts(columns), *(columns[n] for n in extra), strict=True
+            ):
+                for name, value in zip(extra, more, strict=True):
+                    article[name] = value
                 yield article
+
+    def article_columns(
+        self, where: ArticleFilter | None = None, *, chunk_size: int = 5000
+    ) -> Iterator[Columns]:
+        """The articles ``articles(where)`` yields, a chunk at a time as columns (field
+        name -> list of values, in ``ARTICLE_FIELDS`` order)."""
+        return self._columns(where, chunk_size, False, False)
+
+    def arrow_batches(
+        self, where: ArticleFilter | None = None, *, batch_size: int = 5000
+    ) -> Iterator[Any]:
+        """The articles as ``pyarrow.RecordBatch`` es of ``archive.arrow.SCHEMA``: the
+        fast path into pandas, DuckDB, Polars or Parquet (needs pyarrow)."""
+        from archive.arrow import record_batch
+
+        for _conn, raw in self._raw_columns(where, batch_size):
+            yield record_batch(raw, self.dialect)
+
+    def _raw_columns(
+        self, where: ArticleFilter | None, chunk: int
+    ) -> Iterator[tuple[Connection, Columns]]:
+        """Chunks of the selected articles as columns of the driver's values, with urls."""
+        stmt = select(*_COLUMNS).where(*self._where(where)).order_by(Article.id)
+        for conn, rows in self._stream(stmt, chunk):
+            columns: Columns = dict(zip(_STORED, map(list, zip(*rows, strict=True)), strict=True))
+            urls = _urls_of(conn, columns["id"])
+            columns["urls"] = [urls[i] for i in columns["id"]]
+            yield conn, columns
+
+    def _columns(
+        self, where: ArticleFilter | None, chunk: int, with_versions: bool, with_cluster: bool
+    ) -> Iterator[Columns]:
+        for conn, raw in self._raw_columns(where, chunk):
+            columns = _decode(raw, self.dialect)
+            ids = columns["id"]
+            ordered = {name: columns[name] for name in ARTICLE_FIELDS}
+            if with_versions:
+                versions = _versions_of(conn, ids)
+                ordered["versions"] = [versions[i] for i in ids]
+            if with_cluster:
+                members = _cluster_members(conn, columns["cluster_id"])
+                ordered["cluster_members"] = [
+                    members.get(c or 0, []) for c in columns["cluster_id"]
+                ]
+            yield ordered
 
     def _stream(
         self, stmt: Select[Any], chunk: int
@@ -315,15 +395,25 @@ class Archive:
         """One article by id, with its versions and cluster members; None if unknown."""
         stmt = select(*_COLUMNS).where(Article.id == article_id)
         with self.engine.connect() as conn:
-            row = conn.execute(stmt).one_or_none()
-            if row is None:
+            found = self._fetch(conn, stmt)
+            if not found:
                 return None
-            article = article_dict(row, _urls_of(conn, [row.id])[row.id])
+            [article] = found
             if with_versions:
-                article["versions"] = _versions_of(conn, [row.id])[row.id]
-            members = _cluster_members(conn, [row])
-            article["cluster_members"] = members.get(row.cluster_id or 0, [])
+                article["versions"] = _versions_of(conn, [article_id])[article_id]
+            members = _cluster_members(conn, [article["cluster_id"]])
+            article["cluster_members"] = members.get(article["cluster_id"] or 0, [])
         return article
+
+    def _fetch(self, conn: Connection, stmt: Select[Any]) -> list[ArticleDict]:
+        """The articles ``stmt`` (a select of ``_COLUMNS``) finds, all at once."""
+        rows = conn.execute(stmt).all()
+        if not rows:
+            return []
+        raw: Columns = dict(zip(_STORED, map(list, zip(*rows, strict=True)), strict=True))
+        urls = _urls_of(conn, raw["id"])
+        raw["urls"] = [urls[i] for i in raw["id"]]
+        return list(_as_dicts(_decode(raw, self.dialect)))
 
     def versions(self, article_id: int) -> list[VersionDict]:
         """Every version of one article, oldest first."""
@@ -339,9 +429,7 @@ class Archive:
             .order_by(Article.id)
         )
         with self.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-            urls = _urls_of(conn, [row.id for row in rows])
-        return [article_dict(row, urls[row.id]) for row in rows]
+            return self._fetch(conn, stmt)
 
     def count(self, where: ArticleFilter | None = None) -> int:
         stmt = select(func.count()).select_from(Article).where(*self._where(where))
@@ -533,8 +621,10 @@ def _versions_of(conn: Connection, ids: list[int]) -> dict[int, list[VersionDict
     return versions
 
 
-def _cluster_members(conn: Connection, rows: Iterable[Row[Any]]) -> dict[int, list[int]]:
-    cluster_ids = {row.cluster_id for row in rows if row.cluster_id is not None}
+def _cluster_members(
+    conn: Connection, cluster_ids_of: Iterable[int | None]
+) -> dict[int, list[int]]:
+    cluster_ids = {c for c in cluster_ids_of if c is not None}
     members: dict[int, list[int]] = defaultdict(list)
     if not cluster_ids:
         return members

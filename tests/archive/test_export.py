@@ -136,6 +136,27 @@ def test_parquet_reads_back_with_pyarrow_in_typed_columns(corpus, tmp_path, monk
     articles = articles_of(corpus)
     assert rows == articles
     assert rows[0]["published_at"].tzinfo is not None
+    group = parquet.metadata.row_group(0)
+    stats = {
+        group.column(i).path_in_schema: group.column(i).statistics for i in range(group.num_columns)
+    }
+    assert stats["published_at"].has_min_max and stats["site"].has_min_max
+    assert stats["text"] is None  # no min/max over long texts
+
+
+def test_arrow_batches_and_columns_agree_with_articles(corpus):
+    with open_archive(corpus.url) as arc:
+        articles = list(arc.articles())
+        batches = list(arc.arrow_batches(ArticleFilter(), batch_size=7))
+        columns = list(arc.article_columns(chunk_size=7))
+    assert [b.num_rows for b in batches] == [7] * 5 + [3]
+    assert pa.Table.from_batches(batches).to_pylist() == articles
+    rebuilt = [
+        dict(zip(c, values, strict=True))
+        for c in columns
+        for values in zip(*c.values(), strict=True)
+    ]
+    assert rebuilt == articles
 
 
 def test_parquet_needs_a_file(corpus):

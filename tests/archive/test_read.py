@@ -221,7 +221,7 @@ def test_site_outcomes_sum_the_runs_since(db_url):
 def test_importing_archive_does_not_import_scrapy():
     code = (
         "import sys, archive, archive.read, archive.search, archive.export, "
-        "archive.export.jsonl, archive.export.csv, archive.export.parquet, archive.export.warc\n"
+        "archive.arrow, archive.export.jsonl, archive.export.csv, archive.export.parquet, archive.export.warc\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted', 'crawler', 'pipelines')))"
     )
     result = subprocess.run(
