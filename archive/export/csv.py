@@ -25,15 +25,16 @@ import io
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from archive.read import ARTICLE_FIELDS
+from archive.read import ARTICLE_FIELDS, LIST_FIELDS, TIMESTAMP_FIELDS
 
 if TYPE_CHECKING:
     from archive.export import Progress
-    from archive.read import Archive, ArticleDict, ArticleFilter
+    from archive.read import Archive, ArticleFilter
 
 LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PROGRESS_EVERY = 500
+CHUNK = 1000
+NUMBER_FIELDS = ("id", "version", "duplicate_of", "cluster_id", "cluster_similarity")
 
 
 def cell_text(value: str) -> str:
@@ -41,20 +42,31 @@ def cell_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, list):
-        return cell_text(LIST_SEPARATOR.join(value))
-    if isinstance(value, str):
-        return cell_text(value)
-    return value
+def _texts(values: list[str | None]) -> list[str]:
+    return ["" if v is None else cell_text(v) for v in values]
 
 
-def row(article: ArticleDict) -> list[Any]:
-    return [cell(article[name]) for name in ARTICLE_FIELDS]  # type: ignore[literal-required]
+def _lists(values: list[list[str]]) -> list[str]:
+    return [cell_text(LIST_SEPARATOR.join(v)) for v in values]
+
+
+def _times(values: list[datetime | None]) -> list[str]:
+    return ["" if v is None else v.isoformat(" ", "seconds")[:19] for v in values]
+
+
+def _numbers(values: list[Any]) -> list[Any]:
+    return ["" if v is None else v for v in values]
+
+
+def cells(name: str, values: list[Any]) -> list[Any]:
+    """One column's values as CSV cells."""
+    if name in LIST_FIELDS:
+        return _lists(values)
+    if name in TIMESTAMP_FIELDS:
+        return _times(values)
+    if name in NUMBER_FIELDS:
+        return _numbers(values)
+    return _texts(values)
 
 
 def write(
@@ -66,15 +78,14 @@ def write(
     bom: bool = True,
 ) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    count = 0
     try:
         writer = csv.writer(text, dialect="excel")
         writer.writerow(ARTICLE_FIELDS)
-        count = 0
-        for article in arc.articles(where):
-            writer.writerow(row(article))
-            count += 1
-            if count % PROGRESS_EVERY == 0:
-                progress(count)
+        for columns in arc.article_columns(where, chunk_size=CHUNK):
+            writer.writerows(zip(*(cells(n, v) for n, v in columns.items()), strict=True))
+            count += len(columns["id"])
+            progress(count)
         text.flush()
     finally:
         text.detach()  # leave ``out`` open: the caller owns it

@@ -118,11 +118,15 @@ def test_csv_defuses_formulas_in_scraped_text(db_url, tmp_path):
 
 
 def test_parquet_reads_back_with_pyarrow_in_typed_columns(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(parquet_format, "BATCH_ROWS", 10)
+    monkeypatch.setattr(parquet_format, "BATCH_ROWS", 4)
+    monkeypatch.setattr(parquet_format, "ROW_GROUP_ROWS", 10)
     path = tmp_path / "a.parquet"
     assert run_export(corpus, "parquet", path) == len(corpus.ids) + 1
     parquet = pq.ParquetFile(path)
-    assert parquet.metadata.num_row_groups == 4  # 38 articles in batches of 10
+    groups = [
+        parquet.metadata.row_group(i).num_rows for i in range(parquet.metadata.num_row_groups)
+    ]
+    assert groups == [12, 12, 12, 2]  # read 4 at a time, written once 10 or more wait
     table = parquet.read()
     schema = table.schema
     assert schema.names == list(ARTICLE_FIELDS)
