@@ -261,7 +261,7 @@ def _decode(raw: Columns, dialect: str) -> Columns:
 
 
 def _as_dicts(columns: Columns) -> Iterator[ArticleDict]:
-    names = [name for name in ARTICLE_FIELDS]
+    names = list(ARTICLE_FIELDS)
     for values in zip(*(columns[name] for name in names), strict=True):
         yield dict(zip(names, values, strict=True))  # type: ignore[misc]
 

@@ -201,6 +201,13 @@ def test_the_triggers_exist_at_head(engine):
                 text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'articles'::regclass")
             )
             assert "articles_search_vector" in {n for (n,) in names}
+            storage = conn.scalar(
+                text(
+                    "SELECT attstorage FROM pg_attribute "
+                    "WHERE attrelid = 'articles'::regclass AND attname = 'search_vector'"
+                )
+            )
+            assert storage == "m"  # kept in the row for ranking, not in TOAST
 
 
 def test_upgrading_an_archive_with_articles_indexes_them(db_url):
