@@ -2,15 +2,17 @@
 
 Extraction costs 15-20 ms of CPU per page. Run in the reactor thread it would stall
 every download; here it runs in a pool of processes (one per core by default) while
-the reactor goes on fetching. At most ``EXTRACT_MAX_PENDING`` pages wait for a
-worker: past that, ``process_item`` waits, the scraper holds its responses, and the
-engine stops scheduling downloads (Scrapy's own backpressure).
+the reactor goes on fetching. The worker also computes the text's MinHash signature
+for near-duplicate clustering (about 1 ms for 5 kB of text: too much for the reactor).
+At most ``EXTRACT_MAX_PENDING`` pages wait for a worker: past that, ``process_item``
+waits, the scraper holds its responses, and the engine stops scheduling downloads
+(Scrapy's own backpressure).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy.exceptions import DropItem
 
@@ -31,11 +33,21 @@ def decode_html(body: bytes, encoding: str | None) -> str:
         return body.decode("utf-8", errors="replace")
 
 
-def extract_page(body: bytes, encoding: str | None, url: str) -> Extracted:
-    """Run in a worker: decode one fetched page and extract its article."""
+class ExtractResult(NamedTuple):
+    extracted: Extracted
+    # archive.neardup.signature of the text; None when not asked for or the text is short.
+    signature: bytes | None
+
+
+def extract_page(
+    body: bytes, encoding: str | None, url: str, with_signature: bool = True
+) -> ExtractResult:
+    """Run in a worker: decode one fetched page, extract its article, sign its text."""
+    from archive.neardup import signature
     from pipelines.extraction import extract_article
 
-    return extract_article(decode_html(body, encoding), url)
+    extracted = extract_article(decode_html(body, encoding), url)
+    return ExtractResult(extracted, signature(extracted.text) if with_signature else None)
 
 
 class ExtractPipeline:
@@ -45,6 +57,7 @@ class ExtractPipeline:
         self.workers = settings.getint("EXTRACT_WORKERS")
         self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
+        self.with_signature = settings.getbool("DEDUP_NEAR_ENABLED")
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -58,7 +71,7 @@ class ExtractPipeline:
             self.workers,
             self.timeout,
             max_tasks=2000,
-            preload=("pipelines.extraction", "pipelines.extract"),
+            preload=("pipelines.extraction", "pipelines.extract", "archive.neardup"),
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
 
@@ -72,9 +85,9 @@ class ExtractPipeline:
             return item
         assert self.pool is not None and self._slots is not None
         async with self._slots:
-            future = self.pool.submit(item.body, item.encoding, item.final_url)
+            future = self.pool.submit(item.body, item.encoding, item.final_url, self.with_signature)
             try:
-                item.extracted = await asyncio.wrap_future(future)
+                item.extracted, item.signature = await asyncio.wrap_future(future)
             except TaskTimeout as exc:
                 self._fail("extract_timeout", item, exc)
             except WorkerCrashed as exc:
