@@ -208,7 +208,7 @@ def test_max_pages_caps_the_pages_fetched_per_site(mockserver, tmp_path):
     mockserver.reset()
     result = run_cli("crawl", mockserver.url("iria", "/"), "--max-pages", "3", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    pages = [p for p in mockserver.log().get("iria", {}) if p != "/robots.txt" and p != "/"]
+    pages = [p for p in mockserver.log().get("iria", {}) if p not in {"/robots.txt", "/"}]
     assert 0 < len(pages) <= 3
     assert len(export(tmp_path)) <= 3
 
