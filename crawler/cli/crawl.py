@@ -77,11 +77,9 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     if args.quiet:
         settings.set("PROGRESS_ENABLED", False, priority="cmdline")
     if args.since:
-        if parse_date(args.since) is None:
-            raise argparse.ArgumentTypeError(f"--since {args.since!r} is not an ISO 8601 date")
         settings.set("CRAWL_SINCE", args.since, priority="cmdline")
-    if args.revisit_days is not None and not args.revisit_days >= 0:
-        raise argparse.ArgumentTypeError("--revisit-days must be a number of days >= 0 (or inf)")
+    if args.revisit_days is not None:
+        settings.set("CRAWL_REVISIT_DAYS", args.revisit_days, priority="cmdline")
     if args.recheck:
         settings.set("INCREMENTAL_RECHECK", True, priority="cmdline")
     for pair in args.set:
@@ -89,7 +87,26 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         if not sep or not name:
             raise argparse.ArgumentTypeError(f"-s takes NAME=VALUE, not {pair!r}")
         settings.set(name.strip(), value, priority="cmdline")
+    check_settings(settings)
     return settings
+
+
+def _number(settings: Settings, name: str) -> float:
+    try:
+        return settings.getfloat(name)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name} must be a number") from None
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse, before Scrapy starts, the values of our settings that could only fail later."""
+    since = settings.get("CRAWL_SINCE")
+    if since and parse_date(str(since)) is None:
+        raise argparse.ArgumentTypeError(f"--since {since!r} is not an ISO 8601 date")
+    if not _number(settings, "CRAWL_REVISIT_DAYS") >= 0:
+        raise argparse.ArgumentTypeError("--revisit-days must be a number of days >= 0 (or inf)")
+    if not 0 < _number(settings, "DEDUP_NEAR_THRESHOLD") <= 1:
+        raise argparse.ArgumentTypeError("DEDUP_NEAR_THRESHOLD must be above 0 and at most 1")
 
 
 def check_starts(args: argparse.Namespace) -> None:
