@@ -1,6 +1,6 @@
 """Extract stage: trafilatura (through ``pipelines.extraction``) in worker processes.
 
-Extraction costs 15-20 ms of CPU per page. Run in the reactor thread it would stall
+Extraction costs 20-40 ms of CPU per page. Run in the reactor thread it would stall
 every download; here it runs in a pool of processes (one per core by default) while
 the reactor goes on fetching. The worker also computes the text's MinHash signature
 for near-duplicate clustering (about 1 ms for 5 kB of text: too much for the reactor).
@@ -12,6 +12,7 @@ waits, the scraper holds its responses, and the engine stops scheduling download
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy.exceptions import DropItem
@@ -25,12 +26,10 @@ if TYPE_CHECKING:
     from pipelines.extraction import Extracted
 
 
-def decode_html(body: bytes, encoding: str | None) -> str:
-    """The page's text in the encoding the response declared or Scrapy detected."""
-    try:
-        return body.decode(encoding or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
+def quiet_worker_logs() -> None:
+    """Run once in each worker: trafilatura warns about every page it discards."""
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 
 class ExtractResult(NamedTuple):
@@ -39,14 +38,17 @@ class ExtractResult(NamedTuple):
     signature: bytes | None
 
 
-def extract_page(
-    body: bytes, encoding: str | None, url: str, with_signature: bool = True
-) -> ExtractResult:
-    """Run in a worker: decode one fetched page, extract its article, sign its text."""
+def extract_page(body: bytes, url: str, with_signature: bool = True) -> ExtractResult:
+    """Run in a worker: extract one fetched page's article from its raw bytes, and sign
+    its text for near-duplicate clustering.
+
+    The extractor sniffs the charset itself (BOM, valid UTF-8, ``<meta charset>``,
+    then charset_normalizer), which catches the pages whose HTTP header lies.
+    """
     from archive.neardup import signature
     from pipelines.extraction import extract_article
 
-    extracted = extract_article(decode_html(body, encoding), url)
+    extracted = extract_article(body, url)
     return ExtractResult(extracted, signature(extracted.text) if with_signature else None)
 
 
@@ -71,6 +73,7 @@ class ExtractPipeline:
             self.workers,
             self.timeout,
             max_tasks=2000,
+            initializer=quiet_worker_logs,
             preload=("pipelines.extraction", "pipelines.extract", "archive.neardup"),
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
@@ -85,7 +88,7 @@ class ExtractPipeline:
             return item
         assert self.pool is not None and self._slots is not None
         async with self._slots:
-            future = self.pool.submit(item.body, item.encoding, item.final_url, self.with_signature)
+            future = self.pool.submit(item.body, item.final_url, self.with_signature)
             try:
                 item.extracted, item.signature = await asyncio.wrap_future(future)
             except TaskTimeout as exc:
