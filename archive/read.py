@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 
-from sqlalchemy import Date, cast, func, select, type_coerce
+from sqlalchemy import Date, case, cast, func, select, type_coerce
 from sqlalchemy.types import NullType
 
 from archive.engine import open_engine
@@ -74,7 +74,7 @@ TIMESTAMP_FIELDS = ("published_at", "modified_at", "first_seen_at", "last_seen_a
 LIST_FIELDS = ("urls", "authors", "tags", "categories")
 JSON_LIST_FIELDS = ("authors", "tags", "categories")
 _STORED = [name for name in ARTICLE_FIELDS if name != "urls"]
-# Selected without SQLAlchemy's per-value type processing: _decoder converts the
+# Selected without SQLAlchemy's per-value type processing: _decode converts the
 # driver's values in one tight pass, several times faster on a large export.
 _COLUMNS: list[Any] = [
     type_coerce(Article.__table__.c[name], NullType()).label(name) for name in _STORED
@@ -420,17 +420,6 @@ class Archive:
         with self.engine.connect() as conn:
             return _versions_of(conn, [article_id])[article_id]
 
-    def cluster(self, article_id: int) -> list[ArticleDict]:
-        """The articles of ``article_id``'s story cluster, by id (just itself if it has none)."""
-        cluster_id = select(Article.cluster_id).where(Article.id == article_id).scalar_subquery()
-        stmt = (
-            select(*_COLUMNS)
-            .where((Article.id == article_id) | (Article.cluster_id == cluster_id))
-            .order_by(Article.id)
-        )
-        with self.engine.connect() as conn:
-            return self._fetch(conn, stmt)
-
     def count(self, where: ArticleFilter | None = None) -> int:
         stmt = select(func.count()).select_from(Article).where(*self._where(where))
         with self.engine.connect() as conn:
@@ -486,15 +475,46 @@ class Archive:
         if group is not None:
             yield group
 
+    def find_article(self, article_id: int | None = None, url: str | None = None) -> int | None:
+        """The id of the article with this id, or reached under this normalised URL."""
+        with self.engine.connect() as conn:
+            if article_id is not None:
+                return conn.scalar(select(Article.id).where(Article.id == article_id))
+            return conn.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url))
+
+    def cluster(self, cluster_id: int) -> list[dict[str, Any]]:
+        """The articles of a story cluster, first first: id, site, url, duplicate_of,
+        cluster_id, similarity (``article(id)`` gives one in full)."""
+        stmt = (
+            select(
+                Article.id,
+                Article.site,
+                Article.url,
+                Article.duplicate_of,
+                Article.cluster_id,
+                Article.cluster_similarity.label("similarity"),
+            )
+            .where(Article.cluster_id == cluster_id)
+            .order_by(Article.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(stmt)]
+
     # --- stats ------------------------------------------------------------------------------
 
     def site_stats(self) -> list[dict[str, Any]]:
-        """Per site: articles, duplicates, updates, first and last seen."""
+        """Per site: articles; exact copies of an article of another site (duplicates);
+        articles in a story cluster another article started (near_duplicates); articles
+        changed since first archived (updated) and their changes (updates); first and
+        last seen."""
+        in_other_cluster = (Article.cluster_id != Article.id) & Article.duplicate_of.is_(None)
         stmt = (
             select(
                 Article.site,
                 func.count().label("articles"),
                 func.count(Article.duplicate_of).label("duplicates"),
+                func.count(case((in_other_cluster, 1))).label("near_duplicates"),
+                func.count(case((Article.version > 1, 1))).label("updated"),
                 func.sum(Article.version - 1).label("updates"),
                 func.min(Article.first_seen_at).label("first_seen_at"),
                 func.max(Article.last_seen_at).label("last_seen_at"),

@@ -1,6 +1,6 @@
 """Full-text search over the current version of every article.
 
-The index itself is kept by the database (migration ``0003_issue8_search``: an FTS5
+The index itself is kept by the database (migration ``0004_issue8_search``: an FTS5
 table on SQLite, a ``tsvector`` column with a GIN index on PostgreSQL, both fed by
 triggers). This module turns a query a person types into SQL for either backend:
 
@@ -236,7 +236,7 @@ def _pg_search(
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Alembic autogenerate hook: the search index lives outside the models, in 0003."""
+    """Alembic autogenerate hook: the search index lives outside the models, in 0004."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return False
     if type_ == "column" and name == PG_VECTOR_COLUMN:

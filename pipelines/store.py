@@ -35,6 +35,7 @@ from pipelines.extract import ExtractionFailed
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from sqlalchemy.engine import Engine
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,16 @@ def drop_outcome(item: PageItem, exception: BaseException) -> str:
     if item.verdict and item.verdict.startswith("skip:"):
         return f"skipped/{item.verdict.removeprefix('skip:')}"
     return "dropped"
+
+
+def near_threshold(settings: BaseSettings) -> float | None:
+    """DEDUP_NEAR_THRESHOLD, checked; None when near-duplicate clustering is off."""
+    if not settings.getbool("DEDUP_NEAR_ENABLED"):
+        return None
+    threshold = settings.getfloat("DEDUP_NEAR_THRESHOLD")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"DEDUP_NEAR_THRESHOLD must be above 0 and at most 1, not {threshold}")
+    return threshold
 
 
 def to_record(item: PageItem) -> ArticleRecord:
@@ -78,6 +89,7 @@ def to_record(item: PageItem) -> ArticleRecord:
         tags=list(doc.tags),
         categories=list(doc.categories),
         image=doc.image,
+        signature=item.signature,
     )
 
 
@@ -137,7 +149,9 @@ class BatchWriterThread(threading.Thread):
             return
         try:
             results = self.writer.write_batch(batch, self.run_id)
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            # Any failure here (SQLAlchemyError, disk full, a bug) must stop the crawl
+            # cleanly: a dead writer thread would otherwise leave the crawl waiting forever.
             self.failed = True
             logger.error("archive write failed, stopping the crawl: %s", exc)
             results = [WriteResult(Outcome.FAILED, error=str(exc))] * len(batch)
@@ -155,6 +169,7 @@ class StorePipeline:
         self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
         self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
+        self.near_threshold = near_threshold(settings)
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
@@ -175,7 +190,7 @@ class StorePipeline:
         self._slots = asyncio.Semaphore(self.max_pending)
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
         self.engine = engine
-        self.writer = ArchiveWriter(engine)
+        self.writer = ArchiveWriter(engine, near_threshold=self.near_threshold)
         self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
@@ -254,6 +269,8 @@ class StorePipeline:
         for site, result in zip(sites, results, strict=True):
             self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
             self.site_outcomes[site, f"articles/{result.outcome}"] += 1
+            if result.near_duplicate:
+                self.stats.inc_value("newsarchive/near_duplicates")
         for _ in sites:
             self._slots.release()
 

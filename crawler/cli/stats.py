@@ -19,6 +19,7 @@ RUN_COUNTS = (
     ("updated", "newsarchive/articles/updated"),
     ("unchanged", "newsarchive/articles/unchanged"),
     ("duplicate", "newsarchive/articles/duplicate"),
+    ("near-dup", "newsarchive/near_duplicates"),
 )
 
 
@@ -107,6 +108,8 @@ def site_rows(sites: list[dict[str, Any]], outcomes: dict[str, dict[str, int]]) 
             s["articles"],
             s["duplicates"],
             f"{s['duplicates'] / s['articles']:.0%}" if s["articles"] else "-",
+            s["near_duplicates"],
+            s["updated"],
             s["updates"] or 0,
             extraction_failures(outcomes.get(s["site"], {})),
             s["first_seen_at"].strftime("%Y-%m-%d %H:%M"),
@@ -137,12 +140,19 @@ def run(args: Any) -> int:
         daily = arc.daily_counts(days, today=now)
         outcomes = arc.site_outcomes(since=now - timedelta(days=days))
     print(f"{total:,} articles in {len(sites)} sites\n")
-    headers = ["site", "articles", "duplicates", "dup share", "updates"]
+    headers = ["site", "articles", "duplicates", "dup-share", "near-dups", "updated", "updates"]
     headers += [f"extraction failures ({days}d)", "first seen", "last seen"]
     print(table(headers, site_rows(sites, outcomes)))
+    print(
+        "(duplicates: same text as an article of another site; near-dups: in a story "
+        "cluster another article started;\n updated: changed since first archived; "
+        "updates: their changes)"
+    )
     print(f"\narticles archived per day, last {days} days (UTC, oldest to newest)")
-    activity = activity_rows(sites, daily, days, sys.stdout)
-    print(table(["site", "per day", f"{days}d", "7d"], activity))
+    activity = table(
+        ["site", "per day", f"{days}d", "7d"], activity_rows(sites, daily, days, sys.stdout)
+    )
+    print("\n".join("  " + line for line in activity.splitlines()))
     print("\ncrawl runs (newest first)")
     headers = ["run", "started (UTC)", "took", "status", "fetched"]
     headers += [name for name, _ in RUN_COUNTS] + ["skipped", "failed"]

@@ -9,8 +9,9 @@ Every article of ``tests/fixtures/sites/expected.json`` becomes an archived arti
   (``duplicate_of`` the original);
 - a new version with a new page (``CHANGED``), and a re-extraction of an unchanged
   page (``REEXTRACTED``: a second capture with the same payload digest);
-- a story cluster: the two rail tender stories, clustered by hand as issue 4's
-  near-duplicate stage would.
+- a story cluster: the two rail tender stories, clustered by hand as the
+  near-duplicate stage would (the writer clusters exact copies itself; every other
+  article starts its own cluster).
 
 Then a fixed timeline replaces the wall clock: each article was first seen (and last
 changed) two hours after it was published, except those changed later: the new
@@ -173,7 +174,7 @@ def build_corpus(db_url: str) -> Corpus:
         set_timeline(conn, {ids[CHANGED], ids[REEXTRACTED]})
         conn.execute(
             update(Article)
-            .where(Article.id.in_([ids[p] for p in RAIL]))
+            .where(Article.id == ids[RAIL[1]])
             .values(cluster_id=ids[RAIL[0]], cluster_similarity=0.82, updated_at=CLUSTERED)
         )
     writer.finish_run(run_id, "finished", "finished", {})

@@ -54,18 +54,20 @@ def test_jsonl_round_trips_through_json(corpus, tmp_path):
     harbour = next(r for r in rows if r["id"] == corpus.id(HARBOUR))
     assert list(harbour) == list(ARTICLE_FIELDS)
     assert harbour["published_at"] == "2024-05-12T06:30:00+00:00"
-    assert (harbour["version"], harbour["duplicate_of"], harbour["cluster_id"]) == (1, None, None)
+    assert (harbour["version"], harbour["duplicate_of"]) == (1, None)
+    assert harbour["cluster_id"] == harbour["id"]  # it started its story's cluster
     copy = next(r for r in rows if r["url"] == COPY_URL)
-    assert copy["duplicate_of"] == corpus.id(HARBOUR)
+    assert copy["duplicate_of"] == copy["cluster_id"] == corpus.id(HARBOUR)
     rail = next(r for r in rows if r["id"] == corpus.id(RAIL[1]))
     assert rail["cluster_id"] == corpus.id(RAIL[0])
 
 
 def test_exports_apply_the_filters(corpus, tmp_path):
     path = tmp_path / "a.jsonl"
-    run_export(corpus, "jsonl", path, ArticleFilter(site="wire.example", changed_since=CHANGED_AT))
+    where = ArticleFilter(site="plugin.example", changed_since=CHANGED_AT)
+    run_export(corpus, "jsonl", path, where)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == [corpus.id(RAIL[0])]
+    assert [r["id"] for r in rows] == [corpus.id(RAIL[1])]
 
 
 # --- CSV --------------------------------------------------------------------------------

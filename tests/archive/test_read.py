@@ -99,8 +99,8 @@ def test_changed_since_finds_new_versions_and_clustering_for_incremental_syncs(c
         changed = {a["id"] for a in arc.articles(changed_since=CHANGED_AT)}
         clustered = {a["id"] for a in arc.articles(changed_since=CLUSTERED)}
         later = list(arc.articles(changed_since=CLUSTERED + timedelta(seconds=1)))
-    assert changed == {corpus.id(CHANGED), corpus.id(REEXTRACTED), *map(corpus.id, RAIL)}
-    assert clustered == set(map(corpus.id, RAIL))
+    assert changed == {corpus.id(CHANGED), corpus.id(REEXTRACTED), corpus.id(RAIL[1])}
+    assert clustered == {corpus.id(RAIL[1])}  # joined its story's cluster
     assert later == []
 
 
@@ -124,8 +124,8 @@ def test_versions_and_cluster_members_on_demand(corpus):
         full = {a["id"]: a for a in arc.articles(with_versions=True, with_cluster=True)}
         one = arc.article(corpus.id(CHANGED))
         versions = arc.versions(corpus.id(CHANGED))
-        cluster = arc.cluster(corpus.id(RAIL[1]))
-        alone = arc.cluster(corpus.id(HARBOUR))
+        cluster = arc.cluster(corpus.id(RAIL[0]))
+        copies = arc.cluster(corpus.id(HARBOUR))
         assert arc.article(10**9) is None
     assert "versions" not in plain and "cluster_members" not in plain
     changed = full[corpus.id(CHANGED)]
@@ -136,9 +136,14 @@ def test_versions_and_cluster_members_on_demand(corpus):
     rail = sorted(map(corpus.id, RAIL))
     assert full[rail[0]]["cluster_members"] == rail == full[rail[1]]["cluster_members"]
     assert full[rail[1]]["cluster_id"] == rail[0] and full[rail[1]]["cluster_similarity"] == 0.82
-    assert full[corpus.id(HARBOUR)]["cluster_members"] == []
-    assert [a["id"] for a in cluster] == rail
-    assert [a["id"] for a in alone] == [corpus.id(HARBOUR)]
+    assert full[rail[0]]["cluster_id"] == rail[0] and full[rail[0]]["cluster_similarity"] == 1.0
+    # an exact copy on another site joins its first copy's cluster; others stand alone
+    harbour = [corpus.id(HARBOUR), corpus.copy_id]
+    assert full[corpus.id(HARBOUR)]["cluster_members"] == harbour
+    assert full[corpus.id(CHANGED)]["cluster_members"] == [corpus.id(CHANGED)]
+    assert one["cluster_members"] == [corpus.id(CHANGED)]
+    assert [(m["id"], m["similarity"]) for m in cluster] == [(rail[0], 1.0), (rail[1], 0.82)]
+    assert [m["id"] for m in copies] == harbour
 
 
 def test_small_chunks_stream_the_same_articles(corpus):

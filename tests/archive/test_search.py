@@ -15,6 +15,8 @@ from archive.search import Query, QueryError, Term, fts5_match, parse_query
 from archive.writer import ArchiveWriter
 from tests.archive.corpus import CHANGED, HARBOUR, RAIL, by_path, record_of
 
+# the revision the search index's migration follows
+BEFORE_SEARCH = "0003_issue4_near_duplicates"
 NIGHT_TRAINS = "/posts/night-trains-are-back/"
 NACHTZUG = "/posts/nachtzug-nach-wien/"
 STRIKE = "/stories/2024/04/port-workers-end-strike.html"
@@ -187,6 +189,19 @@ def test_an_unchanged_recrawl_leaves_the_index_alone(engine, db_url):
         assert hit_ids(arc, "harbour") == [first.article_id]
 
 
+def test_the_search_migration_follows_the_revision_tested_before_it():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from archive.engine import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    script = ScriptDirectory.from_config(config)
+    search = next(r for r in script.walk_revisions() if "search" in r.revision)
+    assert search.down_revision == BEFORE_SEARCH
+
+
 def test_the_triggers_exist_at_head(engine):
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
@@ -212,7 +227,7 @@ def test_the_triggers_exist_at_head(engine):
 
 def test_upgrading_an_archive_with_articles_indexes_them(db_url):
     engine = create_archive_engine(db_url)
-    upgrade_archive(engine, "0002")
+    upgrade_archive(engine, BEFORE_SEARCH)
     ArchiveWriter(engine).write_batch([record_of(by_path(HARBOUR)), record_of(by_path(NACHTZUG))])
     upgrade_archive(engine)
     engine.dispose()

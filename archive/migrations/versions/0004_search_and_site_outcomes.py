@@ -1,7 +1,7 @@
 """full-text search on articles; per-site outcome counts of each crawl run
 
-Revision ID: 0003_issue8_search
-Revises: 0002
+Revision ID: 0004_issue8_search
+Revises: 0003_issue4_near_duplicates
 Create Date: 2026-11-28
 
 The search index follows ``articles`` through triggers, so every write path (the
@@ -28,8 +28,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_issue8_search"
-down_revision = "0002"
+revision = "0004_issue8_search"
+down_revision = "0003_issue4_near_duplicates"
 branch_labels = None
 depends_on = None
 
