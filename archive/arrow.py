@@ -2,7 +2,8 @@
 
 Arrow is the fast way into pandas (``batch.to_pandas()``), DuckDB, Polars and
 Parquet. Conversions happen in Arrow's C++ where they can: SQLite's timestamp text
-is parsed by an Arrow cast, not one ``datetime`` at a time in Python. Needs pyarrow
+is parsed by an Arrow cast and PostgreSQL sends integer microseconds, not one
+``datetime`` at a time made in Python. Needs pyarrow
 (``pip install 'newsarchive[parquet]'``).
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from archive.read import ARTICLE_FIELDS, JSON_LIST_FIELDS, TIMESTAMP_FIELDS, Columns, decode_lists
+from archive.read import ARTICLE_FIELDS, JSON_LIST_FIELDS, TIMESTAMP_FIELDS, Columns, json_lists
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
@@ -54,18 +55,19 @@ def _timestamps(values: list[Any], dialect: str) -> pa.Array:
     if dialect == "sqlite":
         # naive UTC text: parse in C++, then label the values UTC (no shift)
         return pa.array(values, pa.string()).cast(pa.timestamp("us")).cast(TIMESTAMP)
-    return pa.array(values, TIMESTAMP)
+    return pa.array(values, pa.int64()).cast(TIMESTAMP)  # microseconds since the epoch
 
 
 def record_batch(raw: Columns, dialect: str) -> pa.RecordBatch:
-    """A record batch of ``SCHEMA`` from the read API's raw columns (driver values)."""
+    """A record batch of ``SCHEMA`` from the read API's raw columns: timestamps as
+    SQLite's text or PostgreSQL's epoch microseconds, lists as JSON text."""
     arrays = []
     for field in SCHEMA:
         values = raw[field.name]
         if field.name in TIMESTAMP_FIELDS:
             arrays.append(_timestamps(values, dialect))
         elif field.name in JSON_LIST_FIELDS:
-            arrays.append(pa.array(decode_lists(values, dialect), field.type))
+            arrays.append(pa.array(json_lists(values), field.type))
         else:
             arrays.append(pa.array(values, field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)

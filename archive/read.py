@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 
-from sqlalchemy import Date, case, cast, func, select, type_coerce
+from sqlalchemy import BigInteger, Date, Text, case, cast, extract, func, select, type_coerce
 from sqlalchemy.types import NullType
 
 from archive.engine import open_engine
@@ -242,12 +242,33 @@ def _pg_times(values: list[datetime | None]) -> list[datetime | None]:
     return [None if v is None else v.astimezone(UTC) for v in values]
 
 
-def decode_lists(values: list[Any], dialect: str) -> list[list[str]]:
-    """A raw column of JSON lists as Python lists."""
-    if dialect != "sqlite":
-        return values  # psycopg decodes jsonb
+def json_lists(values: list[str]) -> list[list[str]]:
+    """A column of JSON texts (lists) as Python lists."""
     # one json.loads per chunk, not one per value: the call, not the parse, is the cost
     return json.loads("[" + ",".join(values) + "]")  # type: ignore[no-any-return]
+
+
+def decode_lists(values: list[Any], dialect: str) -> list[list[str]]:
+    """A raw column of JSON lists as Python lists."""
+    return json_lists(values) if dialect == "sqlite" else values  # psycopg decodes jsonb
+
+
+def _arrow_columns(dialect: str) -> list[Any]:
+    """``_COLUMNS`` as Arrow converts them fastest: on PostgreSQL timestamps as integer
+    microseconds since the epoch and JSON as text, not datetime and list objects."""
+    if dialect == "sqlite":
+        return _COLUMNS
+    columns: list[Any] = []
+    for name in _STORED:
+        col = Article.__table__.c[name]
+        if name in TIMESTAMP_FIELDS:
+            # EXTRACT gives numeric on PostgreSQL 14+: exact to the microsecond
+            columns.append(cast(extract("epoch", col) * 1_000_000, BigInteger).label(name))
+        elif name in JSON_LIST_FIELDS:
+            columns.append(cast(col, Text).label(name))
+        else:
+            columns.append(type_coerce(col, NullType()).label(name))
+    return columns
 
 
 def _decode(raw: Columns, dialect: str) -> Columns:
@@ -351,14 +372,15 @@ class Archive:
         fast path into pandas, DuckDB, Polars or Parquet (needs pyarrow)."""
         from archive.arrow import record_batch
 
-        for _conn, raw in self._raw_columns(where, batch_size):
+        columns = _arrow_columns(self.dialect)
+        for _conn, raw in self._raw_columns(where, batch_size, columns):
             yield record_batch(raw, self.dialect)
 
     def _raw_columns(
-        self, where: ArticleFilter | None, chunk: int
+        self, where: ArticleFilter | None, chunk: int, selected: list[Any] = _COLUMNS
     ) -> Iterator[tuple[Connection, Columns]]:
         """Chunks of the selected articles as columns of the driver's values, with urls."""
-        stmt = select(*_COLUMNS).where(*self._where(where)).order_by(Article.id)
+        stmt = select(*selected).where(*self._where(where)).order_by(Article.id)
         for conn, rows in self._stream(stmt, chunk):
             columns: Columns = dict(zip(_STORED, map(list, zip(*rows, strict=True)), strict=True))
             urls = _urls_of(conn, columns["id"])
