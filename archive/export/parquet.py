@@ -8,8 +8,6 @@ row group, whatever the archive's size.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING
 
 import pyarrow as pa
@@ -45,42 +43,24 @@ STATISTICS_COLUMNS = [
 ]
 
 
-def _row_groups(
-    batches: Iterator[pa.RecordBatch], progress: Progress, done: list[int]
-) -> Iterator[pa.Table]:
-    """Tables of about ``ROW_GROUP_ROWS`` from ``batches``; counts rows in ``done[0]``."""
-    group: list[pa.RecordBatch] = []
-    for batch in batches:
-        group.append(batch)
-        done[0] += batch.num_rows
-        progress(done[0])
-        if sum(b.num_rows for b in group) >= ROW_GROUP_ROWS:
-            yield pa.Table.from_batches(group)
-            group = []
-    if group:
-        yield pa.Table.from_batches(group)
-
-
 def write(arc: Archive, where: ArticleFilter | None, out: IO[bytes], progress: Progress) -> int:
-    """Encoding and compressing a row group (pyarrow, without the GIL) runs on a second
-    thread while the next one is read: at most one group waits, so memory stays bounded."""
-    done = [0]
-    with (
-        pq.ParquetWriter(
-            out,
-            SCHEMA,
-            compression=COMPRESSION,
-            use_dictionary=DICTIONARY_COLUMNS,
-            write_statistics=STATISTICS_COLUMNS,
-        ) as writer,
-        ThreadPoolExecutor(1, thread_name_prefix="parquet-writer") as encoder,
-    ):
-        pending: Future[None] | None = None
-        for table in _row_groups(arc.arrow_batches(where, batch_size=BATCH_ROWS), progress, done):
-            if pending is not None:
-                pending.result()
-            pending = encoder.submit(writer.write_table, table)
-        if pending is not None:
-            pending.result()
-    progress(done[0])
-    return done[0]
+    count = 0
+    with pq.ParquetWriter(
+        out,
+        SCHEMA,
+        compression=COMPRESSION,
+        use_dictionary=DICTIONARY_COLUMNS,
+        write_statistics=STATISTICS_COLUMNS,
+    ) as writer:
+        group: list[pa.RecordBatch] = []
+        for batch in arc.arrow_batches(where, batch_size=BATCH_ROWS):
+            group.append(batch)
+            count += batch.num_rows
+            if sum(b.num_rows for b in group) >= ROW_GROUP_ROWS:
+                writer.write_table(pa.Table.from_batches(group))
+                group = []
+            progress(count)
+        if group:
+            writer.write_table(pa.Table.from_batches(group))
+    progress(count)
+    return count
