@@ -5,17 +5,27 @@ every download; here it runs in a pool of processes (one per core by default) wh
 the reactor goes on fetching. At most ``EXTRACT_MAX_PENDING`` pages wait for a
 worker: past that, ``process_item`` waits, the scraper holds its responses, and the
 engine stops scheduling downloads (Scrapy's own backpressure).
+
+Before extraction, the worker screens the page (``pipelines/screen.py``): binary,
+PDF, NUL bytes, a wrong charset or a truncated page is counted as skipped (or
+failed) with its reason instead of becoming an empty or garbled article. A page
+that hangs or crashes the worker fails alone (``EXTRACT_TIMEOUT``, dead-worker
+replacement in ``pipelines/pool.py``). The function run on each page is the
+``EXTRACT_FUNCTION`` setting.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.misc import load_object
 
 from crawler.items import PageItem
 from pipelines.pool import ProcessPool, TaskError, TaskTimeout, WorkerCrashed
+from pipelines.screen import Refusal, Screened, check_extraction, screen_page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -23,19 +33,38 @@ if TYPE_CHECKING:
     from pipelines.extraction import Extracted
 
 
-def decode_html(body: bytes, encoding: str | None) -> str:
-    """The page's text in the encoding the response declared or Scrapy detected."""
+DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """What a worker returns for one page: its article, or why there is none."""
+
+    extracted: Extracted | None = None
+    refusal: Refusal | None = None
+    charset_repaired: bool = False
+
+
+def extract_page(
+    body: bytes, encoding: str | None, url: str, function: str = DEFAULT_EXTRACT_FUNCTION
+) -> PageResult:
+    """Run in a worker: screen one fetched page, decode it and extract its article with
+    ``function`` (an import path to ``f(html, url) -> Extracted``)."""
+    screened = screen_page(body, encoding)
+    if not isinstance(screened, Screened):
+        return PageResult(refusal=screened)
+    extract = load_object(function)
     try:
-        return body.decode(encoding or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
-
-
-def extract_page(body: bytes, encoding: str | None, url: str) -> Extracted:
-    """Run in a worker: decode one fetched page and extract its article."""
-    from pipelines.extraction import extract_article
-
-    return extract_article(decode_html(body, encoding), url)
+        extracted = extract(screened.text, url)
+    except Exception:
+        refusal = check_extraction(screened.text, "")
+        if refusal is None or refusal.reason == "empty_text":
+            raise
+        return PageResult(refusal=refusal)
+    refusal = check_extraction(screened.text, extracted.text or "")
+    if refusal is not None:
+        return PageResult(refusal=refusal)
+    return PageResult(extracted, charset_repaired=screened.charset_repaired)
 
 
 class ExtractPipeline:
@@ -45,6 +74,7 @@ class ExtractPipeline:
         self.workers = settings.getint("EXTRACT_WORKERS")
         self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
+        self.function = settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACT_FUNCTION
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -58,7 +88,7 @@ class ExtractPipeline:
             self.workers,
             self.timeout,
             max_tasks=2000,
-            preload=("pipelines.extraction", "pipelines.extract"),
+            preload=("pipelines.extraction", "pipelines.extract", self.function.rpartition(".")[0]),
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
 
@@ -72,17 +102,29 @@ class ExtractPipeline:
             return item
         assert self.pool is not None and self._slots is not None
         async with self._slots:
-            future = self.pool.submit(item.body, item.encoding, item.final_url)
+            future = self.pool.submit(item.body, item.encoding, item.final_url, self.function)
             try:
-                item.extracted = await asyncio.wrap_future(future)
+                result: PageResult = await asyncio.wrap_future(future)
             except TaskTimeout as exc:
                 self._fail("extract_timeout", item, exc)
             except WorkerCrashed as exc:
                 self._fail("extract_crashed", item, exc)
             except TaskError as exc:
                 self._fail("extract_error", item, exc)
+        if result.refusal is not None:
+            self._refuse(item, result.refusal)
+        if result.charset_repaired:
+            self.stats.inc_value("newsarchive/charset_repaired")
+        item.extracted = result.extracted
         return item
 
-    def _fail(self, reason: str, item: PageItem, exc: Exception) -> None:
+    def _refuse(self, item: PageItem, refusal: Refusal) -> NoReturn:
+        self.stats.inc_value(f"newsarchive/{refusal.outcome}/{refusal.reason}")
+        raise DropItem(
+            f"{refusal.outcome} ({refusal.reason}): {item.final_url}: {refusal.detail}",
+            log_level="WARNING" if refusal.outcome == "failed" else "INFO",
+        )
+
+    def _fail(self, reason: str, item: PageItem, exc: Exception) -> NoReturn:
         self.stats.inc_value(f"newsarchive/failed/{reason}")
-        raise DropItem(f"{reason}: {item.final_url}: {exc}", log_level="WARNING")
+        raise DropItem(f"failed ({reason}): {item.final_url}: {exc}", log_level="WARNING")
