@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.redirect.SafeMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.redirect.SafeRedirectMiddleware": 600,
+    # sees 3xx responses before the redirect middleware: keeps redirecting URLs as aliases
+    "crawler.middlewares.redirectalias.RedirectAliasMiddleware": 610,
 }
 # The network guard (crawler/middlewares/netguard.py) refuses private, loopback,
 # link-local, cloud-metadata and other non-public addresses unless the host is a start

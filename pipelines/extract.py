@@ -1,6 +1,6 @@
 """Extract stage: trafilatura (through ``pipelines.extraction``) in worker processes.
 
-Extraction costs 15-20 ms of CPU per page. Run in the reactor thread it would stall
+Extraction costs 20-40 ms of CPU per page. Run in the reactor thread it would stall
 every download; here it runs in a pool of processes (one per core by default) while
 the reactor goes on fetching. At most ``EXTRACT_MAX_PENDING`` pages wait for a
 worker: past that, ``process_item`` waits, the scraper holds its responses, and the
@@ -17,6 +17,7 @@ replacement in ``pipelines/pool.py``). The function run on each page is the
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -42,14 +43,23 @@ class PageResult:
 
     extracted: Extracted | None = None
     refusal: Refusal | None = None
-    charset_repaired: bool = False
+
+
+def quiet_worker_logs() -> None:
+    """Run once in each worker: trafilatura warns about every page it discards."""
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 
 def extract_page(
     body: bytes, encoding: str | None, url: str, function: str = DEFAULT_EXTRACT_FUNCTION
 ) -> PageResult:
-    """Run in a worker: screen one fetched page, decode it and extract its article with
-    ``function`` (an import path to ``f(html, url) -> Extracted``)."""
+    """Run in a worker: screen one fetched page and extract its article from the text
+    the screen decoded, with ``function`` (an import path to ``f(html, url) -> Extracted``).
+
+    The screen decodes (BOM, valid UTF-8, the declared charset, ``<meta charset>``) and
+    refuses a page none of those decodes, so the extractor never guesses a charset.
+    """
     screened = screen_page(body, encoding)
     if not isinstance(screened, Screened):
         return PageResult(refusal=screened)
@@ -64,7 +74,7 @@ def extract_page(
     refusal = check_extraction(screened.text, extracted.text or "")
     if refusal is not None:
         return PageResult(refusal=refusal)
-    return PageResult(extracted, charset_repaired=screened.charset_repaired)
+    return PageResult(extracted)
 
 
 class ExtractPipeline:
@@ -88,6 +98,7 @@ class ExtractPipeline:
             self.workers,
             self.timeout,
             max_tasks=2000,
+            initializer=quiet_worker_logs,
             preload=("pipelines.extraction", "pipelines.extract", self.function.rpartition(".")[0]),
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
@@ -113,8 +124,6 @@ class ExtractPipeline:
                 self._fail("extract_error", item, exc)
         if result.refusal is not None:
             self._refuse(item, result.refusal)
-        if result.charset_repaired:
-            self.stats.inc_value("newsarchive/charset_repaired")
         item.extracted = result.extracted
         return item
 

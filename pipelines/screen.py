@@ -55,7 +55,15 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\x01\x00", "binary"),
     (b"\xd0\xcf\x11\xe0", "binary"),
 )
-_SINGLE_BYTE = re.compile(r"^(ascii|latin_1|iso8859_\d+|cp125\d|cp437|cp850|koi8_[ru]|mac_\w+)$")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+META_BYTES = 4096
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)""", re.I)
 _CONTROLS = dict.fromkeys([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 # UTF-8 read as Latin-1/cp1252: "\u00c3\u00a9" for "\u00e9", "\u00e2\u20ac\u2122" for a
 # right quote, "\u00c2\u00a0" for a no-break space.
@@ -82,38 +90,49 @@ class Screened:
 
     text: str
     encoding: str
-    charset_repaired: bool = False
 
 
-def codec_name(encoding: str | None) -> str:
-    """Python's name for ``encoding`` (utf-8 if it is unknown or missing)."""
+def codec_name(encoding: str | None) -> str | None:
+    """Python's name for ``encoding``, or None if it is unknown or missing."""
     try:
-        return codecs.lookup(encoding or "utf-8").name
+        return codecs.lookup(encoding).name if encoding else None
     except LookupError:
-        return "utf-8"
+        return None
 
 
-def _is_utf8(body: bytes) -> bool:
+def _strict(body: bytes, encoding: str) -> str | None:
     try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
-def choose_encoding(body: bytes, declared: str | None) -> tuple[str, bool]:
-    """The encoding to decode ``body`` with, and whether it overrides the declared one.
+def meta_charset(body: bytes) -> str | None:
+    """The charset the page declares in ``<meta charset>`` or ``http-equiv``, if known."""
+    match = _META_CHARSET.search(body[:META_BYTES])
+    return codec_name(match.group(1).decode("ascii", "replace")) if match else None
 
-    A body that is valid UTF-8 and not ASCII, declared as a single-byte charset
-    (a server's default ``charset=iso-8859-1`` over a UTF-8 page), is UTF-8: legacy
-    text almost never forms valid multi-byte UTF-8 sequences by chance.
+
+def decode_page(body: bytes, declared: str | None) -> tuple[str, str, bool]:
+    """The page's text, the encoding it was decoded with, and whether every byte decoded.
+
+    In order: a byte order mark; valid UTF-8 (a server's default ``charset=iso-8859-1``
+    over a UTF-8 page is UTF-8: legacy text almost never forms valid multi-byte UTF-8
+    by chance); the charset the response declared (HTTP header, else what Scrapy
+    found); the page's ``<meta charset>``. No statistical guess: a guess that reads
+    "à" as "ą" stores a garbled article, a refusal stores nothing wrong.
     """
-    name = codec_name(declared)
-    if body.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", name not in ("utf-8", "utf-8-sig")
-    if _SINGLE_BYTE.match(name) and not body.isascii() and _is_utf8(body):
-        return "utf-8", True
-    return name, False
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace"), encoding, True
+    for encoding in dict.fromkeys(
+        filter(None, ("utf-8", codec_name(declared), meta_charset(body)))
+    ):
+        text = _strict(body, encoding)
+        if text is not None:
+            return text, encoding, True
+    fallback = codec_name(declared) or "utf-8"
+    return body.decode(fallback, errors="replace"), fallback, False
 
 
 def sniff_binary(body: bytes) -> str | None:
@@ -165,23 +184,24 @@ def screen_page(body: bytes, encoding: str | None) -> Screened | Refusal:
     kind = sniff_binary(body)
     if kind is not None:
         return Refusal(kind, f"served as HTML but starts like {kind} data ({body[:8]!r})")
-    chosen, repaired = choose_encoding(body, encoding)
-    text = body.decode(chosen, errors="replace")
+    text, chosen, whole = decode_page(body, encoding)
     sample = text[:SAMPLE]
     controls = len(sample) - len(sample.translate(_CONTROLS))
     if controls > MAX_CONTROL_SHARE * len(sample):
         return Refusal("binary", f"{controls:,} control characters in {len(sample):,}")
-    undecodable = sample.count("\ufffd")
+    undecodable = 0 if whole else sample.count("\ufffd")
     if undecodable >= MIN_BAD_CHARS and _bad_share(undecodable, sample) > MAX_BAD_SHARE:
         return Refusal(
-            "bad_charset", f"{undecodable:,} bytes are not {chosen} as declared ({encoding})"
+            "bad_charset",
+            f"{undecodable:,} bytes are not {chosen}, the charset declared ({encoding}), "
+            "nor UTF-8 or the page's <meta charset>",
         )
     mojibake = count_mojibake(sample)
     if mojibake >= MIN_BAD_CHARS and _bad_share(2 * mojibake, sample) > MAX_BAD_SHARE:
         return Refusal("mojibake", f"{mojibake:,} UTF-8 sequences read as {chosen}")
     if looks_truncated(text):
         return Refusal("truncated", "the page ends mid-document", outcome="failed")
-    return Screened(text, chosen, repaired)
+    return Screened(text, chosen)
 
 
 def check_extraction(text: str, extracted_text: str) -> Refusal | None:

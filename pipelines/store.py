@@ -130,7 +130,9 @@ class BatchWriterThread(threading.Thread):
             return
         try:
             results = self.writer.write_batch(batch, self.run_id)
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            # Any failure here (SQLAlchemyError, disk full, a bug) must stop the crawl
+            # cleanly: a dead writer thread would otherwise leave the crawl waiting forever.
             # The batch's transaction rolled back: what earlier batches committed stays.
             self.failed = True
             message = db_error_message(exc)

@@ -11,7 +11,7 @@ from pipelines.screen import (
     Refusal,
     Screened,
     check_extraction,
-    choose_encoding,
+    decode_page,
     exceeds_parser_depth,
     looks_truncated,
     screen_page,
@@ -31,7 +31,7 @@ def reason(result: Screened | Refusal) -> str | None:
 def test_a_normal_page_passes_with_its_text():
     result = screen_page(PAGE.encode(), "utf-8")
     assert isinstance(result, Screened)
-    assert result.text == PAGE and result.encoding == "utf-8" and not result.charset_repaired
+    assert result.text == PAGE and result.encoding == "utf-8"
 
 
 @pytest.mark.parametrize(
@@ -60,18 +60,25 @@ def test_a_few_stray_control_characters_do_not_make_a_page_binary():
 def test_utf8_declared_as_latin1_is_read_as_utf8():
     result = screen_page(PAGE.encode("utf-8"), "cp1252")
     assert isinstance(result, Screened)
-    assert ACCENTED in result.text and result.encoding == "utf-8" and result.charset_repaired
+    assert ACCENTED in result.text and result.encoding == "utf-8"
 
 
 def test_a_latin1_page_declared_latin1_stays_latin1():
-    result = screen_page(PAGE.encode("cp1252", errors="replace"), "cp1252")
+    result = screen_page(PAGE.encode("cp1252"), "cp1252")
     assert isinstance(result, Screened) and result.encoding == "cp1252"
-    assert "café" in result.text
+    assert ACCENTED in result.text
 
 
-def test_cp1252_declared_utf8_is_refused_as_bad_charset():
-    body = PAGE.replace("«", '"').replace("»", '"').replace("—", "-").encode("cp1252")
-    assert reason(screen_page(body, "utf-8")) == "bad_charset"
+def test_a_wrong_header_is_overridden_by_the_pages_meta_charset():
+    page = PAGE.replace('charset="utf-8"', 'charset="windows-1252"')
+    result = screen_page(page.encode("cp1252"), "utf-8")
+    assert isinstance(result, Screened) and result.encoding == "cp1252"
+    assert ACCENTED in result.text
+
+
+def test_cp1252_declared_utf8_everywhere_is_refused_as_bad_charset():
+    """No statistical guess: it would read "à" as "ą" and store a garbled article."""
+    assert reason(screen_page(PAGE.encode("cp1252"), "utf-8")) == "bad_charset"
 
 
 def test_text_encoded_twice_is_refused_as_mojibake():
@@ -84,9 +91,17 @@ def test_one_odd_byte_is_not_a_charset_error():
     assert isinstance(screen_page(body, "utf-8"), Screened)
 
 
-def test_an_unknown_declared_encoding_falls_back_to_utf8():
-    assert choose_encoding(PAGE.encode(), "x-no-such-charset") == ("utf-8", False)
-    assert choose_encoding(b"\xef\xbb\xbf<html>", "cp1252") == ("utf-8-sig", True)
+def test_decoding_order_bom_utf8_declared_meta():
+    assert decode_page(PAGE.encode(), "x-no-such-charset")[1:] == ("utf-8", True)
+    assert decode_page(b"\xef\xbb\xbf<html>\xc3\xa9", "cp1252") == (
+        "<html>\u00e9",
+        "utf-8-sig",
+        True,
+    )
+    utf16 = PAGE.encode("utf-16")
+    assert decode_page(utf16, "utf-8") == (PAGE, "utf-16", True)
+    assert decode_page("<p>caf\u00e9</p>".encode("cp1252"), "cp1252")[1:] == ("cp1252", True)
+    assert decode_page(b"<p>caf\xe9</p>", "utf-8")[2] is False
 
 
 @pytest.mark.parametrize(
