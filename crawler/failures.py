@@ -37,6 +37,11 @@ class Refused(IgnoreRequest):
         self.outcome = outcome
 
 
+class Counted(IgnoreRequest):
+    """A request a middleware stopped and already counted (an unchanged page of an
+    incremental re-crawl): the errback records nothing more."""
+
+
 def _decompression_too_large(exc: BaseException) -> bool:
     try:
         from scrapy.utils._compression import _DecompressionMaxSizeExceeded
@@ -56,8 +61,11 @@ _BY_TYPE: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str
 )
 
 
-def fetch_outcome(exc: BaseException) -> tuple[str, str]:
-    """``(outcome, reason)`` for the exception a request's errback received."""
+def fetch_outcome(exc: BaseException) -> tuple[str, str] | None:
+    """``(outcome, reason)`` for the exception a request's errback received; None when
+    the middleware that stopped the request counted it already."""
+    if isinstance(exc, Counted):
+        return None
     if isinstance(exc, Refused):
         return exc.outcome, exc.reason
     if isinstance(exc, HttpError):

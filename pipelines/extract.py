@@ -2,9 +2,11 @@
 
 Extraction costs 20-40 ms of CPU per page. Run in the reactor thread it would stall
 every download; here it runs in a pool of processes (one per core by default) while
-the reactor goes on fetching. At most ``EXTRACT_MAX_PENDING`` pages wait for a
-worker: past that, ``process_item`` waits, the scraper holds its responses, and the
-engine stops scheduling downloads (Scrapy's own backpressure).
+the reactor goes on fetching. The worker also computes the text's MinHash signature
+for near-duplicate clustering (about 1 ms for 5 kB of text: too much for the reactor).
+At most ``EXTRACT_MAX_PENDING`` pages wait for a worker: past that, ``process_item``
+waits, the scraper holds its responses, and the engine stops scheduling downloads
+(Scrapy's own backpressure).
 
 Before extraction, the worker screens the page (``pipelines/screen.py``): binary,
 PDF, NUL bytes, a wrong charset or a truncated page is counted as skipped (or
@@ -39,9 +41,12 @@ DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
 
 @dataclass(frozen=True, slots=True)
 class PageResult:
-    """What a worker returns for one page: its article, or why there is none."""
+    """What a worker returns for one page: its article and the signature of its text
+    (``archive.neardup.signature``; None when not asked for or the text is short), or
+    why there is no article."""
 
     extracted: Extracted | None = None
+    signature: bytes | None = None
     refusal: Refusal | None = None
 
 
@@ -52,14 +57,21 @@ def quiet_worker_logs() -> None:
 
 
 def extract_page(
-    body: bytes, encoding: str | None, url: str, function: str = DEFAULT_EXTRACT_FUNCTION
+    body: bytes,
+    encoding: str | None,
+    url: str,
+    function: str = DEFAULT_EXTRACT_FUNCTION,
+    with_signature: bool = True,
 ) -> PageResult:
-    """Run in a worker: screen one fetched page and extract its article from the text
-    the screen decoded, with ``function`` (an import path to ``f(html, url) -> Extracted``).
+    """Run in a worker: screen one fetched page, extract its article from the text the
+    screen decoded with ``function`` (an import path to ``f(html, url) -> Extracted``),
+    and sign its text for near-duplicate clustering.
 
     The screen decodes (BOM, valid UTF-8, the declared charset, ``<meta charset>``) and
     refuses a page none of those decodes, so the extractor never guesses a charset.
     """
+    from archive.neardup import signature
+
     screened = screen_page(body, encoding)
     if not isinstance(screened, Screened):
         return PageResult(refusal=screened)
@@ -74,7 +86,7 @@ def extract_page(
     refusal = check_extraction(screened.text, extracted.text or "")
     if refusal is not None:
         return PageResult(refusal=refusal)
-    return PageResult(extracted)
+    return PageResult(extracted, signature(extracted.text) if with_signature else None)
 
 
 class ExtractPipeline:
@@ -85,6 +97,7 @@ class ExtractPipeline:
         self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
         self.function = settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACT_FUNCTION
+        self.with_signature = settings.getbool("DEDUP_NEAR_ENABLED")
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -93,13 +106,19 @@ class ExtractPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        function_module = self.function.rpartition(".")[0]
         self.pool = ProcessPool(
             extract_page,
             self.workers,
             self.timeout,
             max_tasks=2000,
             initializer=quiet_worker_logs,
-            preload=("pipelines.extraction", "pipelines.extract", self.function.rpartition(".")[0]),
+            preload=(
+                "pipelines.extraction",
+                "pipelines.extract",
+                "archive.neardup",
+                function_module,
+            ),
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
 
@@ -113,7 +132,9 @@ class ExtractPipeline:
             return item
         assert self.pool is not None and self._slots is not None
         async with self._slots:
-            future = self.pool.submit(item.body, item.encoding, item.final_url, self.function)
+            future = self.pool.submit(
+                item.body, item.encoding, item.final_url, self.function, self.with_signature
+            )
             try:
                 result: PageResult = await asyncio.wrap_future(future)
             except TaskTimeout as exc:
@@ -124,7 +145,7 @@ class ExtractPipeline:
                 self._fail("extract_error", item, exc)
         if result.refusal is not None:
             self._refuse(item, result.refusal)
-        item.extracted = result.extracted
+        item.extracted, item.signature = result.extracted, result.signature
         return item
 
     def _refuse(self, item: PageItem, refusal: Refusal) -> NoReturn:

@@ -37,11 +37,22 @@ from crawler.items import PageItem
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from sqlalchemy.engine import Engine
 
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+def near_threshold(settings: BaseSettings) -> float | None:
+    """DEDUP_NEAR_THRESHOLD, checked; None when near-duplicate clustering is off."""
+    if not settings.getbool("DEDUP_NEAR_ENABLED"):
+        return None
+    threshold = settings.getfloat("DEDUP_NEAR_THRESHOLD")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"DEDUP_NEAR_THRESHOLD must be above 0 and at most 1, not {threshold}")
+    return threshold
 
 
 def to_record(item: PageItem) -> ArticleRecord:
@@ -71,6 +82,7 @@ def to_record(item: PageItem) -> ArticleRecord:
         tags=list(doc.tags),
         categories=list(doc.categories),
         image=doc.image,
+        signature=item.signature,
     )
 
 
@@ -157,6 +169,7 @@ class StorePipeline:
         self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
         self.sqlite_max_bytes = settings.getint("ARCHIVE_SQLITE_MAX_BYTES")
+        self.near_threshold = near_threshold(settings)
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
@@ -175,7 +188,7 @@ class StorePipeline:
         self._slots = asyncio.Semaphore(self.max_pending)
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
         self.engine = engine
-        self.writer = ArchiveWriter(engine)
+        self.writer = ArchiveWriter(engine, near_threshold=self.near_threshold)
         self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
@@ -256,6 +269,8 @@ class StorePipeline:
         assert self._slots is not None
         for result in results:
             self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
+            if result.near_duplicate:
+                self.stats.inc_value("newsarchive/near_duplicates")
         for _ in range(n):
             self._slots.release()
 

@@ -12,7 +12,8 @@ Routes on every host (``D`` is ``/2024/05/12``; ``S`` any slug):
 - ``/links/?to=URL&to=URL``: a listing page linking to each URL (start page of a test).
 - ``/feed/?to=URL...``, ``/sitemap/?to=URL...``: an RSS feed / a sitemap listing them.
 - ``D/S/``: a news article (og:type article, JSON-LD NewsArticle, ~400 words, text
-  unique to ``S``). Its slug's prefix picks a behaviour:
+  unique to ``S``), with an ETag (a matching If-None-Match gets a 304). Its slug's
+  prefix picks a behaviour:
   ``flaky-`` 503 while the server is ``down``; ``retryafter-`` 429 with
   ``Retry-After: 1`` on the first request; ``retrylater-`` 429 with ``Retry-After: 3600``;
   ``backoff-`` 503 on the first two requests;
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import random
 import re
@@ -478,7 +480,12 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "slow" and state.delay:
                 time.sleep(state.delay)
             marker = {"hangextract": HANG_MARKER, "crashextract": CRASH_MARKER}.get(kind, "")
-            self.send_body(200, article_html(slug, marker=marker))
+            html = article_html(slug, marker=marker).encode()
+            etag = '"' + hashlib.sha1(html).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_body(304, b"", headers={"ETag": etag})
+            else:
+                self.send_body(200, html, headers={"ETag": etag})
 
     # --- network faults ------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 
-from crawler.failures import Refused, fetch_outcome
+from crawler.failures import Counted, Refused, fetch_outcome
 
 
 def _too_large_while_decompressing() -> IgnoreRequest:
@@ -42,6 +42,7 @@ def _too_large_while_decompressing() -> IgnoreRequest:
         (Refused("blocked_address", "no"), ("skipped", "blocked_address")),
         (Refused("redirect_loop", "no", outcome="failed"), ("failed", "redirect_loop")),
         (ValueError("odd"), ("failed", "valueerror")),
+        (Counted("not modified: http://x/"), None),
     ],
 )
 def test_fetch_outcome(exc, expected):

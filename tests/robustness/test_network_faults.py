@@ -160,7 +160,8 @@ def test_an_archived_article_keeps_its_good_copy_when_the_site_fails_later(serve
     before = first.archive.snapshot()
     assert len(before["articles"]) == 1
     server.set(down=1)
-    second = run_crawl(tmp_path, server.links(path))
+    # re-check the archived article now (a re-crawl would skip it for CRAWL_REVISIT_DAYS)
+    second = run_crawl(tmp_path, server.links(path), settings={"INCREMENTAL_RECHECK": "true"})
     assert second.returncode == 0, second.stderr[-3000:]
     assert second.stats["newsarchive/failed/http_503"] == 1
     assert len(server.requests("site", path)) == 1 + 2  # first crawl; a try and a retry
