@@ -92,13 +92,20 @@ def can_print(text: str, out: TextIO) -> bool:
     return True
 
 
+def is_extraction_failure(outcome: str) -> bool:
+    """A page that should have given an article and did not: extraction failed, timed
+    out or crashed, the page was unreadable (``failed/...``), or the extractor found no
+    text in it (``skipped/empty_text``: what a changed template looks like)."""
+    return outcome.startswith("failed/") or outcome == "skipped/empty_text"
+
+
 def extraction_failures(outcomes: dict[str, int]) -> str:
-    """``failed of pages (share)`` from one site's per-outcome page counts."""
-    if not outcomes:
-        return "-"
+    """``failures/pages (share)`` from one site's per-outcome page counts."""
     pages = sum(outcomes.values())
-    failed = sum(n for key, n in outcomes.items() if key.startswith("failed/extract"))
-    return f"{failed:,}/{pages:,} ({failed / pages:.0%})" if pages else "-"
+    if not pages:
+        return "-"
+    failed = sum(n for key, n in outcomes.items() if is_extraction_failure(key))
+    return f"{failed:,}/{pages:,} ({failed / pages:.0%})"
 
 
 def site_rows(sites: list[dict[str, Any]], outcomes: dict[str, dict[str, int]]) -> list[list[Any]]:

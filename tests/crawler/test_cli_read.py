@@ -145,7 +145,8 @@ def test_stats_show_activity_failures_and_duplicate_share(db_url, tmp_path):
     outcomes = {
         ("news.example", "articles/new"): 1,
         ("news.example", "skipped/listing"): 6,
-        ("news.example", "failed/extract_timeout"): 3,
+        ("news.example", "failed/extract_timeout"): 2,
+        ("news.example", "skipped/empty_text"): 1,
         ("copy.example", "articles/duplicate"): 1,
     }
     writer.finish_run(run_id, "finished", "finished", {"newsarchive/starts/site": 1}, outcomes)

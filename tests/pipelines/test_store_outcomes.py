@@ -15,7 +15,7 @@ from sqlalchemy import select
 from archive.engine import create_archive_engine
 from archive.models import CrawlRun, CrawlRunOutcome
 from crawler.items import PageItem
-from pipelines.extract import ExtractionFailed
+from pipelines.extract import PageDropped
 from pipelines.store import StorePipeline, drop_outcome
 
 
@@ -53,8 +53,10 @@ def page(site: str, path: str, text: str | None = None, verdict: str | None = No
 
 
 def test_drop_outcomes_name_the_stats_key():
-    failed = ExtractionFailed("extract_timeout", "extract_timeout: url: slow")
+    failed = PageDropped("failed/extract_timeout", "failed (extract_timeout): url", "WARNING")
     assert drop_outcome(page("a.example", "/x"), failed) == "failed/extract_timeout"
+    binary = PageDropped("skipped/binary", "skipped (binary): url", "INFO")
+    assert drop_outcome(page("a.example", "/b"), binary) == "skipped/binary"
     listing = page("a.example", "/tag/x", "text", verdict="skip:listing")
     assert drop_outcome(listing, DropItem("not an article")) == "skipped/listing"
     assert drop_outcome(page("a.example", "/y"), DropItem("other")) == "dropped"
@@ -82,8 +84,9 @@ def test_a_run_records_its_outcomes_per_site(db_url):
         await pipe.process_item(page("a.example", "/1", "First story."))
         await pipe.process_item(page("a.example", "/2", "Second story."))
         await pipe.process_item(page("b.example", "/1", "First story."))  # a copy
-        dropped(page("a.example", "/3"), ExtractionFailed("extract_error", "extract_error: x"))
-        dropped(page("a.example", "/4"), ExtractionFailed("extract_timeout", "extract_timeout: x"))
+        dropped(page("a.example", "/3"), PageDropped("failed/extract_error", "x", "WARNING"))
+        dropped(page("a.example", "/4"), PageDropped("failed/extract_timeout", "x", "WARNING"))
+        dropped(page("a.example", "/5"), PageDropped("skipped/empty_text", "x", "INFO"))
         dropped(page("b.example", "/t", "tags", verdict="skip:listing"), DropItem("listing"))
         await pipe.close_spider()
         await asyncio.sleep(0.1)  # let the writer thread's results reach the loop
@@ -106,7 +109,8 @@ def test_a_run_records_its_outcomes_per_site(db_url):
         ("a.example", "articles/new"): 2,
         ("a.example", "failed/extract_error"): 1,
         ("a.example", "failed/extract_timeout"): 1,
+        ("a.example", "skipped/empty_text"): 1,
         ("b.example", "articles/duplicate"): 1,
         ("b.example", "skipped/listing"): 1,
     }
-    assert len(rows) == 5
+    assert len(rows) == 6
