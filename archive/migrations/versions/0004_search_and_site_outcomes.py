@@ -55,17 +55,17 @@ END""",
 
 # The title weighs more than the body (A > B). A tsvector holds at most 1 MB of
 # lexemes, so the text is cut at 200,000 characters, several times a long feature.
-PG_VECTOR = (
-    "setweight(to_tsvector('simple'::regconfig, coalesce({row}title, '')), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, left({row}text, 200000)), 'B')"
-)
-PG_FUNCTION = f"""CREATE FUNCTION articles_search_vector_update() RETURNS trigger
+PG_FUNCTION = """CREATE FUNCTION articles_search_vector_update() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.search_vector := {PG_VECTOR.format(row="NEW.")};
+  NEW.search_vector :=
+    setweight(to_tsvector('simple'::regconfig, coalesce(NEW.title, '')), 'A') ||
+    setweight(to_tsvector('simple'::regconfig, left(NEW.text, 200000)), 'B');
   RETURN NEW;
 END
 $$"""
+# Fires the trigger above on every existing row.
+PG_BACKFILL = "UPDATE articles SET title = title"
 PG_TRIGGER = (
     "CREATE TRIGGER articles_search_vector BEFORE INSERT OR UPDATE OF title, text "
     "ON articles FOR EACH ROW EXECUTE FUNCTION articles_search_vector_update()"
@@ -86,7 +86,7 @@ def upgrade() -> None:
         op.execute("ALTER TABLE articles ALTER COLUMN search_vector SET STORAGE MAIN")
         op.execute(PG_FUNCTION)
         op.execute(PG_TRIGGER)
-        op.execute(f"UPDATE articles SET search_vector = {PG_VECTOR.format(row='')}")
+        op.execute(PG_BACKFILL)
         op.execute("CREATE INDEX ix_articles_search_vector ON articles USING gin (search_vector)")
 
 
@@ -121,8 +121,9 @@ def _create_crawl_run_outcomes() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for name in ("articles_fts_update", "articles_fts_delete", "articles_fts_insert"):
-            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TRIGGER IF EXISTS articles_fts_update")
+        op.execute("DROP TRIGGER IF EXISTS articles_fts_delete")
+        op.execute("DROP TRIGGER IF EXISTS articles_fts_insert")
         op.execute("DROP TABLE IF EXISTS articles_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_articles_search_vector")
