@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from archive.engine import ArchiveError
 
@@ -36,13 +36,17 @@ FORMATS = ("jsonl", "csv", "parquet", "warc")
 STREAMABLE = ("jsonl", "csv", "warc")
 SUFFIXES = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet", "warc": ".warc.gz"}
 EXTRAS = {"parquet": ("pyarrow", "parquet"), "warc": ("warcio", "warc")}
+PARQUET_COMPRESSIONS = ("snappy", "zstd", "lz4", "gzip", "none")
 
 
 def no_progress(done: int) -> None:
     """The default progress callback: report nothing."""
 
 
-def format_writer(fmt: str) -> Callable[[Archive, ArticleFilter | None, IO[bytes], Progress], int]:
+Writer = Callable[..., int]
+
+
+def format_writer(fmt: str) -> Writer:
     """The ``write`` function of format ``fmt``; ArchiveError if its library is missing."""
     if fmt not in FORMATS:
         raise ArchiveError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -55,7 +59,7 @@ def format_writer(fmt: str) -> Callable[[Archive, ArticleFilter | None, IO[bytes
         raise ArchiveError(
             f"{fmt} export needs {package}: pip install 'newsarchive[{extra}]'"
         ) from exc
-    write: Callable[[Archive, ArticleFilter | None, IO[bytes], Progress], int] = module.write
+    write: Writer = module.write
     return write
 
 
@@ -82,15 +86,17 @@ def export(
     path: str | Path | None,
     where: ArticleFilter | None = None,
     progress: Progress = no_progress,
+    **options: Any,
 ) -> int:
     """Write the articles ``where`` selects to ``path`` (None or "-": standard output)
-    in format ``fmt``; return how many articles were written."""
+    in format ``fmt``; return how many articles were written. ``options`` go to the
+    format's writer (``compression`` for parquet, ``bom`` for csv)."""
     write = format_writer(fmt)
     if path is None or str(path) == "-":
         if fmt not in STREAMABLE:
             raise ArchiveError(f"{fmt} export needs a file: give -o PATH")
-        count = write(arc, where, sys.stdout.buffer, progress)
+        count = write(arc, where, sys.stdout.buffer, progress, **options)
         sys.stdout.buffer.flush()
         return count
     with atomic_output(path) as out:
-        return write(arc, where, out, progress)
+        return write(arc, where, out, progress, **options)

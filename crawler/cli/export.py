@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from archive.export import FORMATS, export
+from archive.export import FORMATS, PARQUET_COMPRESSIONS, export
 from archive.read import ArticleFilter, open_archive
 from crawler.cli import EXIT_OK, EXIT_USAGE, add_db_option
 from crawler.cli.progressbar import ProgressBar
@@ -46,6 +46,12 @@ def add_parser(subparsers: Any) -> None:
         metavar="DATE",
         help="only articles new or changed since DATE (for incremental syncs)",
     )
+    parser.add_argument(
+        "--compression",
+        choices=PARQUET_COMPRESSIONS,
+        help="Parquet column compression (default snappy; zstd: files about a third "
+        "smaller, export slower)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     add_db_option(parser)
     parser.set_defaults(run=run)
@@ -72,6 +78,10 @@ def article_filter(args: argparse.Namespace) -> ArticleFilter:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.compression and args.format != "parquet":
+        print("newsarchive export: --compression applies to --format parquet", file=sys.stderr)
+        return EXIT_USAGE
+    options = {"compression": args.compression} if args.compression else {}
     try:
         where = article_filter(args)
     except ValueError as exc:
@@ -81,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     with open_archive(args.db) as arc:
         bar = ProgressBar(arc.count(where) if show_bar else 0, "articles", enabled=show_bar)
         try:
-            count = export(arc, args.format, args.output, where, progress=bar)
+            count = export(arc, args.format, args.output, where, progress=bar, **options)
         except KeyboardInterrupt:
             bar.close()
             print("newsarchive export: interrupted, no file written", file=sys.stderr)

@@ -165,6 +165,19 @@ def test_arrow_batches_and_columns_agree_with_articles(corpus):
     assert rebuilt == articles
 
 
+def test_parquet_compression_is_snappy_unless_asked(corpus, tmp_path):
+    codecs = {}
+    for name, options in (("default", {}), ("zstd", {"compression": "zstd"})):
+        with open_archive(corpus.url) as arc:
+            export(arc, "parquet", tmp_path / f"{name}.parquet", **options)
+        meta = pq.ParquetFile(tmp_path / f"{name}.parquet").metadata
+        codecs[name] = meta.row_group(0).column(list(ARTICLE_FIELDS).index("text")).compression
+    assert codecs == {"default": "SNAPPY", "zstd": "ZSTD"}
+    with open_archive(corpus.url) as arc, pytest.raises(ValueError, match="compression"):
+        export(arc, "parquet", tmp_path / "x.parquet", compression="brotli2")
+    assert not (tmp_path / "x.parquet").exists()
+
+
 def test_parquet_needs_a_file(corpus):
     with open_archive(corpus.url) as arc, pytest.raises(ArchiveError, match="-o PATH"):
         export(arc, "parquet", "-")

@@ -23,20 +23,24 @@ pytestmark = pytest.mark.slow  # each test runs the command in a subprocess
 
 def test_export_writes_every_format_to_a_file(corpus, tmp_path):  # noqa: F811
     total = len(corpus.ids) + 1
-    for fmt, name in (
+    for fmt, name, *more in (
         ("jsonl", "a.jsonl"),
         ("csv", "a.csv"),
-        ("parquet", "a.parquet"),
+        ("parquet", "a.parquet", "--compression", "zstd"),
         ("warc", "a.warc.gz"),
     ):
-        result = run_cli("export", "--format", fmt, "-o", name, "--db", corpus.url, cwd=tmp_path)
+        result = run_cli(
+            "export", "--format", fmt, "-o", name, *more, "--db", corpus.url, cwd=tmp_path
+        )
         assert result.returncode == 0, result.stderr
         assert f"exported {total} articles to {name}" in result.stderr
         assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
     assert len((tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()) == total
     with (tmp_path / "a.csv").open(encoding="utf-8-sig", newline="") as f:
         assert len(list(csv.DictReader(f))) == total
-    assert pq.read_table(tmp_path / "a.parquet").num_rows == total
+    parquet = pq.ParquetFile(tmp_path / "a.parquet")
+    assert parquet.metadata.num_rows == total
+    assert parquet.metadata.row_group(0).column(0).compression == "ZSTD"
     with (tmp_path / "a.warc.gz").open("rb") as f:
         types = [r.rec_type for r in ArchiveIterator(f)]
     assert types.count("response") == total + 1
@@ -88,6 +92,8 @@ def test_export_refuses_bad_input_clearly(corpus, tmp_path):  # noqa: F811
     )
     parquet = run_cli("export", "--format", "parquet", "--db", corpus.url, cwd=tmp_path)
     assert parquet.returncode == 2 and "needs a file" in parquet.stderr
+    codec = run_cli("export", "--compression", "zstd", "--db", corpus.url, cwd=tmp_path)
+    assert codec.returncode == 2 and "--compression applies to --format parquet" in codec.stderr
     folder = run_cli("export", "-o", "no/such/dir/a.jsonl", "--db", corpus.url, cwd=tmp_path)
     assert folder.returncode == 2 and "does not exist" in folder.stderr
     assert list(tmp_path.iterdir()) == []
