@@ -68,7 +68,7 @@ def measure(url: str, fmt: str, folder: str) -> dict[str, float]:
 def report(fmt: str, r: dict[str, float]) -> str:
     rate, cpu_rate = r["count"] / r["seconds"], r["count"] / r["cpu"]
     line = (
-        f"  {fmt:<8} {rate:>11,.0f} {cpu_rate:>10,.0f} {r['seconds']:>8.2f} "
+        f"  {fmt:<12} {rate:>11,.0f} {cpu_rate:>10,.0f} {r['seconds']:>8.2f} "
         f"{r['peak_mb']:>8.0f} {r['baseline_mb']:>9.0f} {r['bytes'] / 1e6:>8.1f}"
     )
     if fmt == "parquet":
@@ -82,7 +82,7 @@ def run_backend(backend: str, articles: int, corpus: Corpus, formats: list[str])
         build = fill(url, articles, corpus)
         print(f"\n{backend}: {articles:,} articles inserted in {build:.1f} s")
         print(
-            f"  {'export':<8} {'articles/s':>11} {'per CPU s':>10} {'seconds':>8} "
+            f"  {'export':<12} {'articles/s':>11} {'per CPU s':>10} {'seconds':>8} "
             f"{'peak MB':>8} {'at start':>9} {'file MB':>8}"
         )
         for fmt in formats:
