@@ -5,6 +5,13 @@ what the crawler stored.
 """
 
 from archive.engine import DEFAULT_DB_URL, ArchiveError, resolve_db_url
-from archive.read import Archive, open_archive
+from archive.read import Archive, ArticleFilter, open_archive
 
-__all__ = ["DEFAULT_DB_URL", "Archive", "ArchiveError", "open_archive", "resolve_db_url"]
+__all__ = [
+    "DEFAULT_DB_URL",
+    "Archive",
+    "ArchiveError",
+    "ArticleFilter",
+    "open_archive",
+    "resolve_db_url",
+]

@@ -244,3 +244,28 @@ class CrawlRun(Base):
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     hostname: Mapped[str | None] = mapped_column(Text)
     pid: Mapped[int | None] = mapped_column(Integer)
+
+
+class CrawlRunOutcome(Base):
+    """How many pages of one site ended in one outcome during one crawl run.
+
+    ``outcome`` is the run's stats key without its ``newsarchive/`` prefix
+    (``articles/new``, ``skipped/listing``, ``failed/extract_timeout``...), so the
+    per-site counts add up to the run's totals in ``crawl_runs.stats``.
+    """
+
+    __tablename__ = "crawl_run_outcomes"
+    __table_args__ = (
+        UniqueConstraint(
+            "crawl_run_id", "site", "outcome", name="uq_crawl_run_outcomes_run_site_outcome"
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    crawl_run_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("crawl_runs.id", ondelete="CASCADE")
+    )
+    site: Mapped[str] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)

@@ -1,32 +1,49 @@
 """Reading the archive from Python, without Scrapy.
 
     import archive
-    with archive.open_archive("sqlite:///archive.db") as arc:
-        for article in arc.articles(site="example.com"):
-            print(article["id"], article["title"], article["published_at"])
+    from datetime import UTC, datetime
 
-Articles come as plain dicts (the JSON Lines export's fields), streamed in
-chunks so a large archive never sits in memory at once.
+    with archive.open_archive("sqlite:///archive.db") as arc:
+        may = datetime(2024, 5, 1, tzinfo=UTC)
+        for article in arc.articles(site="example.com", published_since=may):
+            print(article["id"], article["published_at"], article["title"])
+        for hit in arc.search('"harbour strike" -sport', limit=10):
+            print(hit["score"], hit["title"], hit["snippet"])
+
+Articles come as :class:`ArticleDict` (plain dicts, typed; timestamps are aware UTC
+datetimes), streamed in chunks from a server-side cursor (PostgreSQL) or a lazy
+cursor (SQLite), so iterating a whole archive keeps memory flat. Filters select
+articles the same way everywhere: the read API, ``count``, ``search`` and every
+export take an :class:`ArticleFilter`.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import BigInteger, Date, Text, case, cast, extract, func, select, type_coerce
+from sqlalchemy.types import NullType
 
 from archive.engine import open_engine
-from archive.models import Article, ArticleUrl, CrawlRun, Version
+from archive.models import Article, ArticleUrl, Capture, CrawlRun, CrawlRunOutcome, Version
+from archive.search import match_condition, parse_query, ranked_search
+from archive.writer import decompress_body
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
     from types import TracebackType
 
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection, Engine, Row
+    from sqlalchemy.sql.elements import ColumnElement
+    from sqlalchemy.sql.selectable import Select
 
-CHUNK = 500
+CHUNK = 1000
+CAPTURE_CHUNK = 64
 
 ARTICLE_FIELDS = (
     "id",
@@ -45,26 +62,229 @@ ARTICLE_FIELDS = (
     "description",
     "image",
     "content_hash",
-    "first_seen_at",
-    "last_seen_at",
     "version",
     "duplicate_of",
     "cluster_id",
     "cluster_similarity",
+    "first_seen_at",
+    "last_seen_at",
+    "updated_at",
 )
+TIMESTAMP_FIELDS = ("published_at", "modified_at", "first_seen_at", "last_seen_at", "updated_at")
+LIST_FIELDS = ("urls", "authors", "tags", "categories")
+JSON_LIST_FIELDS = ("authors", "tags", "categories")
+_STORED = [name for name in ARTICLE_FIELDS if name != "urls"]
+# Selected without SQLAlchemy's per-value type processing: _decode converts the
+# driver's values in one tight pass, several times faster on a large export.
+_COLUMNS: list[Any] = [
+    type_coerce(Article.__table__.c[name], NullType()).label(name) for name in _STORED
+]
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+class VersionDict(TypedDict):
+    """One version of an article; version 1 is the text first archived."""
+
+    version: int
+    title: str | None
+    text: str
+    content_hash: str
+    capture_id: int | None
+    seen_at: datetime
 
 
-def article_dict(row: Any, urls: list[str]) -> dict[str, Any]:
-    """One article as the export and the read API give it: JSON-ready values."""
-    data = {name: getattr(row, name) for name in ARTICLE_FIELDS if name != "urls"}
-    data["urls"] = urls
-    for name in ("published_at", "modified_at", "first_seen_at", "last_seen_at"):
-        data[name] = _iso(data[name])
-    return {name: data[name] for name in ARTICLE_FIELDS}
+class ArticleDict(TypedDict):
+    """One article's current version, as the read API and every export give it."""
+
+    id: int
+    url: str
+    urls: list[str]
+    site: str
+    sitename: str | None
+    title: str | None
+    text: str
+    authors: list[str]
+    published_at: datetime | None
+    modified_at: datetime | None
+    language: str | None
+    tags: list[str]
+    categories: list[str]
+    description: str | None
+    image: str | None
+    content_hash: str
+    version: int
+    duplicate_of: int | None
+    cluster_id: int | None
+    cluster_similarity: float | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    updated_at: datetime
+    versions: NotRequired[list[VersionDict]]
+    cluster_members: NotRequired[list[int]]
+
+
+class SearchHit(TypedDict):
+    id: int
+    url: str
+    site: str
+    title: str | None
+    published_at: datetime | None
+    first_seen_at: datetime
+    score: float
+    snippet: str
+
+
+class CaptureDict(TypedDict):
+    """One stored HTTP fetch, with its body decompressed."""
+
+    id: int
+    article_id: int
+    crawl_run_id: int | None
+    url: str
+    final_url: str
+    status: int
+    headers: list[list[str]]
+    body: bytes
+    payload_digest: str
+    fetched_at: datetime
+    version: int | None
+
+
+@dataclass(slots=True)
+class ArticleCaptures:
+    """An article's captures, oldest first, and every URL it was reached under."""
+
+    article_id: int
+    site: str
+    urls: list[tuple[str, datetime]]
+    captures: list[CaptureDict] = field(default_factory=list)
+
+
+def _aware(name: str, value: datetime | None) -> None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"{name}={value!r} is naive: pass an aware datetime (tzinfo=UTC)")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles to read. Every criterion is optional; given ones must all hold.
+
+    ``since``/``until`` bound when an article was first archived, ``published_*`` its
+    publication date (articles without one never match those), ``changed_since`` when
+    its row last changed (``updated_at``: new, a new version, re-extracted, clustered),
+    for incremental syncs. Lower bounds are inclusive, upper bounds exclusive.
+    ``query`` is a full-text search (see ``archive.search``).
+    """
+
+    site: str | Sequence[str] | None = None
+    language: str | Sequence[str] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    published_since: datetime | None = None
+    published_until: datetime | None = None
+    changed_since: datetime | None = None
+    query: str | None = None
+    include_duplicates: bool = True
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, datetime):
+                _aware(f.name, value)
+        if self.query is not None:
+            parse_query(self.query)
+
+    def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
+        """The WHERE conditions on ``articles`` for ``dialect`` (sqlite or postgresql)."""
+        conds: list[ColumnElement[bool]] = []
+        for choice, col in ((self.site, Article.site), (self.language, Article.language)):
+            if isinstance(choice, str):
+                conds.append(col == choice)
+            elif choice is not None:
+                conds.append(col.in_(list(choice)))
+        bounds: tuple[tuple[datetime | None, Any, bool], ...] = (
+            (self.since, Article.first_seen_at, True),
+            (self.until, Article.first_seen_at, False),
+            (self.published_since, Article.published_at, True),
+            (self.published_until, Article.published_at, False),
+            (self.changed_since, Article.updated_at, True),
+        )
+        for value, col, lower in bounds:
+            if value is not None:
+                conds.append(col >= value if lower else col < value)
+        if not self.include_duplicates:
+            conds.append(Article.duplicate_of.is_(None))
+        if self.query is not None:
+            conds.append(match_condition(dialect, parse_query(self.query)))
+        return conds
+
+
+def to_json(article: ArticleDict | VersionDict | SearchHit | dict[str, Any]) -> dict[str, Any]:
+    """A JSON-ready copy: timestamps as ISO 8601 strings in UTC (nested versions too)."""
+    data: dict[str, Any] = dict(article)
+    for name, value in data.items():
+        if isinstance(value, datetime):
+            data[name] = value.isoformat()
+        elif name == "versions":
+            data[name] = [to_json(v) for v in value]
+    return data
+
+
+Columns = dict[str, list[Any]]
+
+
+def _sqlite_times(values: list[str | None]) -> list[datetime | None]:
+    # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
+    parse = datetime.fromisoformat
+    return [None if v is None else parse(v).replace(tzinfo=UTC) for v in values]
+
+
+def _pg_times(values: list[datetime | None]) -> list[datetime | None]:
+    return [None if v is None else v.astimezone(UTC) for v in values]
+
+
+def json_lists(values: list[str]) -> list[list[str]]:
+    """A column of JSON texts (lists) as Python lists."""
+    # one json.loads per chunk, not one per value: the call, not the parse, is the cost
+    return json.loads("[" + ",".join(values) + "]")  # type: ignore[no-any-return]
+
+
+def decode_lists(values: list[Any], dialect: str) -> list[list[str]]:
+    """A raw column of JSON lists as Python lists."""
+    return json_lists(values) if dialect == "sqlite" else values  # psycopg decodes jsonb
+
+
+def _arrow_columns(dialect: str) -> list[Any]:
+    """``_COLUMNS`` as Arrow converts them fastest: on PostgreSQL timestamps as integer
+    microseconds since the epoch and JSON as text, not datetime and list objects."""
+    if dialect == "sqlite":
+        return _COLUMNS
+    columns: list[Any] = []
+    for name in _STORED:
+        col = Article.__table__.c[name]
+        if name in TIMESTAMP_FIELDS:
+            # EXTRACT gives numeric on PostgreSQL 14+: exact to the microsecond
+            columns.append(cast(extract("epoch", col) * 1_000_000, BigInteger).label(name))
+        elif name in JSON_LIST_FIELDS:
+            columns.append(cast(col, Text).label(name))
+        else:
+            columns.append(type_coerce(col, NullType()).label(name))
+    return columns
+
+
+def _decode(raw: Columns, dialect: str) -> Columns:
+    """Raw columns (driver values) as typed columns: aware UTC datetimes, lists."""
+    columns = dict(raw)
+    for name in TIMESTAMP_FIELDS:
+        columns[name] = (_sqlite_times if dialect == "sqlite" else _pg_times)(raw[name])
+    for name in JSON_LIST_FIELDS:
+        columns[name] = decode_lists(raw[name], dialect)
+    return columns
+
+
+def _as_dicts(columns: Columns) -> Iterator[ArticleDict]:
+    names = list(ARTICLE_FIELDS)
+    for values in zip(*(columns[name] for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))  # type: ignore[misc]
 
 
 class Archive:
@@ -87,32 +307,195 @@ class Archive:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _where(self, where: ArticleFilter | None) -> list[ColumnElement[bool]]:
+        return (where or ArticleFilter()).conditions(self.dialect)
+
     # --- articles ------------------------------------------------------------------------
 
-    def _article_query(self, site: str | None, since: datetime | None) -> Select[Any]:
-        query = select(Article).order_by(Article.id)
-        if site:
-            query = query.where(Article.site == site)
-        if since:
-            query = query.where(Article.first_seen_at >= since)
-        return query
-
     def articles(
-        self, *, site: str | None = None, since: datetime | None = None
-    ) -> Iterator[dict[str, Any]]:
-        """Every current article (optionally of one site, or first seen since a time), by id."""
-        with self.engine.connect() as conn:
-            result = conn.execution_options(yield_per=CHUNK).execute(
-                self._article_query(site, since)
-            )
-            for chunk in result.partitions():
-                urls = _urls_of(conn, [row.id for row in chunk])
-                for row in chunk:
-                    yield article_dict(row, urls[row.id])
+        self,
+        where: ArticleFilter | None = None,
+        *,
+        site: str | Sequence[str] | None = None,
+        language: str | Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        published_since: datetime | None = None,
+        published_until: datetime | None = None,
+        changed_since: datetime | None = None,
+        query: str | None = None,
+        with_versions: bool = False,
+        with_cluster: bool = False,
+        chunk_size: int = CHUNK,
+    ) -> Iterator[ArticleDict]:
+        """Current articles matching ``where`` and the keyword criteria, by id.
 
-    def count(self) -> int:
+        ``with_versions`` adds ``versions`` (every version, oldest first);
+        ``with_cluster`` adds ``cluster_members`` (the ids of the articles of its story
+        cluster, itself included; empty when it has none).
+        """
+        criteria = {
+            "site": site,
+            "language": language,
+            "since": since,
+            "until": until,
+            "published_since": published_since,
+            "published_until": published_until,
+            "changed_since": changed_since,
+            "query": query,
+        }
+        where = _refine(where, criteria)
+        for columns in self._columns(where, chunk_size, with_versions, with_cluster):
+            extra = [n for n in ("versions", "cluster_members") if n in columns]
+            for article, *more in zip(
+                _as_dicts(columns), *(columns[n] for n in extra), strict=True
+            ):
+                for name, value in zip(extra, more, strict=True):
+                    article[name] = value
+                yield article
+
+    def article_columns(
+        self, where: ArticleFilter | None = None, *, chunk_size: int = 5000
+    ) -> Iterator[Columns]:
+        """The articles ``articles(where)`` yields, a chunk at a time as columns (field
+        name -> list of values, in ``ARTICLE_FIELDS`` order)."""
+        return self._columns(where, chunk_size, False, False)
+
+    def arrow_batches(
+        self, where: ArticleFilter | None = None, *, batch_size: int = 5000
+    ) -> Iterator[Any]:
+        """The articles as ``pyarrow.RecordBatch`` es of ``archive.arrow.SCHEMA``: the
+        fast path into pandas, DuckDB, Polars or Parquet (needs pyarrow)."""
+        from archive.arrow import record_batch
+
+        columns = _arrow_columns(self.dialect)
+        for _conn, raw in self._raw_columns(where, batch_size, columns):
+            yield record_batch(raw, self.dialect)
+
+    def _raw_columns(
+        self, where: ArticleFilter | None, chunk: int, selected: list[Any] = _COLUMNS
+    ) -> Iterator[tuple[Connection, Columns]]:
+        """Chunks of the selected articles as columns of the driver's values, with urls."""
+        stmt = select(*selected).where(*self._where(where)).order_by(Article.id)
+        for conn, rows in self._stream(stmt, chunk):
+            columns: Columns = dict(zip(_STORED, map(list, zip(*rows, strict=True)), strict=True))
+            urls = _urls_of(conn, columns["id"])
+            columns["urls"] = [urls[i] for i in columns["id"]]
+            yield conn, columns
+
+    def _columns(
+        self, where: ArticleFilter | None, chunk: int, with_versions: bool, with_cluster: bool
+    ) -> Iterator[Columns]:
+        for conn, raw in self._raw_columns(where, chunk):
+            columns = _decode(raw, self.dialect)
+            ids = columns["id"]
+            ordered = {name: columns[name] for name in ARTICLE_FIELDS}
+            if with_versions:
+                versions = _versions_of(conn, ids)
+                ordered["versions"] = [versions[i] for i in ids]
+            if with_cluster:
+                members = _cluster_members(conn, columns["cluster_id"])
+                ordered["cluster_members"] = [
+                    members.get(c or 0, []) for c in columns["cluster_id"]
+                ]
+            yield ordered
+
+    def _stream(
+        self, stmt: Select[Any], chunk: int
+    ) -> Iterator[tuple[Connection, Sequence[Row[Any]]]]:
+        """Rows of ``stmt`` in chunks, on one connection the caller may query too."""
         with self.engine.connect() as conn:
-            return int(conn.scalar(select(func.count()).select_from(Article)) or 0)
+            result = conn.execution_options(yield_per=chunk).execute(stmt)
+            for rows in result.partitions():
+                yield conn, rows
+
+    def article(self, article_id: int, *, with_versions: bool = True) -> ArticleDict | None:
+        """One article by id, with its versions and cluster members; None if unknown."""
+        stmt = select(*_COLUMNS).where(Article.id == article_id)
+        with self.engine.connect() as conn:
+            found = self._fetch(conn, stmt)
+            if not found:
+                return None
+            [article] = found
+            if with_versions:
+                article["versions"] = _versions_of(conn, [article_id])[article_id]
+            members = _cluster_members(conn, [article["cluster_id"]])
+            article["cluster_members"] = members.get(article["cluster_id"] or 0, [])
+        return article
+
+    def _fetch(self, conn: Connection, stmt: Select[Any]) -> list[ArticleDict]:
+        """The articles ``stmt`` (a select of ``_COLUMNS``) finds, all at once."""
+        rows = conn.execute(stmt).all()
+        if not rows:
+            return []
+        raw: Columns = dict(zip(_STORED, map(list, zip(*rows, strict=True)), strict=True))
+        urls = _urls_of(conn, raw["id"])
+        raw["urls"] = [urls[i] for i in raw["id"]]
+        return list(_as_dicts(_decode(raw, self.dialect)))
+
+    def versions(self, article_id: int) -> list[VersionDict]:
+        """Every version of one article, oldest first."""
+        with self.engine.connect() as conn:
+            return _versions_of(conn, [article_id])[article_id]
+
+    def count(self, where: ArticleFilter | None = None) -> int:
+        stmt = select(func.count()).select_from(Article).where(*self._where(where))
+        with self.engine.connect() as conn:
+            return int(conn.scalar(stmt) or 0)
+
+    # --- search ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        where: ArticleFilter | None = None,
+        *,
+        site: str | Sequence[str] | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+        highlight: tuple[str, str] = ("[", "]"),
+    ) -> list[SearchHit]:
+        """The ``limit`` best matches of a full-text ``query``, best first, each with a
+        snippet of its text where the matched words are wrapped in ``highlight``.
+
+        Raises ``archive.search.QueryError`` when the query has no word to look for.
+        """
+        where = _refine(where, {"site": site, "since": since})
+        stmt = ranked_search(
+            self.dialect, parse_query(query), self._where(where), max(1, limit), highlight
+        )
+        with self.engine.connect() as conn:
+            return [_search_hit(row) for row in conn.execute(stmt)]
+
+    # --- captures -------------------------------------------------------------------------
+
+    def article_captures(
+        self, where: ArticleFilter | None = None, *, chunk_size: int = CAPTURE_CHUNK
+    ) -> Iterator[ArticleCaptures]:
+        """Each selected article's raw captures (bodies decompressed) and URLs, by id."""
+        stmt = (
+            select(Capture.__table__, Version.version, Article.site)
+            .join(Article, Article.id == Capture.article_id)
+            .outerjoin(Version, Version.capture_id == Capture.id)
+            .where(*self._where(where))
+            .order_by(Capture.article_id, Capture.id)
+        )
+        group: ArticleCaptures | None = None
+        for conn, rows in self._stream(stmt, chunk_size):
+            new_ids = {row.article_id for row in rows} - ({group.article_id} if group else set())
+            urls = _urls_seen_of(conn, sorted(new_ids))
+            for row in rows:
+                if group is None or group.article_id != row.article_id:
+                    if group is not None:
+                        yield group
+                    group = ArticleCaptures(row.article_id, row.site, urls[row.article_id])
+                group.captures.append(_capture_dict(row))
+        if group is not None:
+            yield group
 
     def find_article(self, article_id: int | None = None, url: str | None = None) -> int | None:
         """The id of the article with this id, or reached under this normalised URL."""
@@ -121,33 +504,10 @@ class Archive:
                 return conn.scalar(select(Article.id).where(Article.id == article_id))
             return conn.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url))
 
-    def article(self, article_id: int) -> dict[str, Any] | None:
-        """One current article as :meth:`articles` gives it, or None."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(Article).where(Article.id == article_id)).one_or_none()
-            return article_dict(row, _urls_of(conn, [article_id])[article_id]) if row else None
-
-    def versions(self, article_id: int) -> list[dict[str, Any]]:
-        """Every version of an article, oldest first: version, title, text, content_hash,
-        seen_at (when that text was first fetched), capture_id."""
-        query = (
-            select(
-                Version.version,
-                Version.title,
-                Version.text,
-                Version.content_hash,
-                Version.seen_at,
-                Version.capture_id,
-            )
-            .where(Version.article_id == article_id)
-            .order_by(Version.version)
-        )
-        with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
     def cluster(self, cluster_id: int) -> list[dict[str, Any]]:
-        """The articles of a story cluster, first first: id, site, url, similarity."""
-        query = (
+        """The articles of a story cluster, first first: id, site, url, duplicate_of,
+        cluster_id, similarity (``article(id)`` gives one in full)."""
+        stmt = (
             select(
                 Article.id,
                 Article.site,
@@ -160,7 +520,7 @@ class Archive:
             .order_by(Article.id)
         )
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            return [dict(row._mapping) for row in conn.execute(stmt)]
 
     # --- stats ------------------------------------------------------------------------------
 
@@ -170,7 +530,7 @@ class Archive:
         changed since first archived (updated) and their changes (updates); first and
         last seen."""
         in_other_cluster = (Article.cluster_id != Article.id) & Article.duplicate_of.is_(None)
-        query = (
+        stmt = (
             select(
                 Article.site,
                 func.count().label("articles"),
@@ -185,25 +545,156 @@ class Archive:
             .order_by(Article.site)
         )
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            return [dict(row._mapping) for row in conn.execute(stmt)]
+
+    def daily_counts(self, days: int = 28, today: datetime | None = None) -> dict[str, list[int]]:
+        """Per site: articles first archived on each of the last ``days`` UTC days,
+        oldest first, today last."""
+        today = (today or datetime.now(UTC)).astimezone(UTC)
+        first_day = today.date() - timedelta(days=days - 1)
+        start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+        day = self._utc_day(Article.first_seen_at)
+        stmt = (
+            select(Article.site, day.label("day"), func.count().label("n"))
+            .where(Article.first_seen_at >= start)
+            .group_by(Article.site, day)
+        )
+        counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
+        with self.engine.connect() as conn:
+            for site, value, n in conn.execute(stmt):
+                index = (_as_date(value) - first_day).days
+                if 0 <= index < days:
+                    counts[site][index] = int(n)
+        return dict(counts)
+
+    def _utc_day(self, col: Any) -> ColumnElement[Any]:
+        if self.dialect == "sqlite":
+            return func.date(col)  # stored as naive UTC text
+        return cast(func.timezone("UTC", col), Date)
+
+    def site_outcomes(self, since: datetime) -> dict[str, dict[str, int]]:
+        """Per site: pages per outcome (``articles/new``, ``failed/extract_timeout``…)
+        summed over the crawl runs started since ``since``."""
+        _aware("since", since)
+        stmt = (
+            select(
+                CrawlRunOutcome.site,
+                CrawlRunOutcome.outcome,
+                func.sum(CrawlRunOutcome.count).label("n"),
+            )
+            .join(CrawlRun, CrawlRun.id == CrawlRunOutcome.crawl_run_id)
+            .where(CrawlRun.started_at >= since)
+            .group_by(CrawlRunOutcome.site, CrawlRunOutcome.outcome)
+        )
+        outcomes: dict[str, dict[str, int]] = defaultdict(dict)
+        with self.engine.connect() as conn:
+            for site, outcome, n in conn.execute(stmt):
+                outcomes[site][outcome] = int(n)
+        return dict(outcomes)
 
     def crawl_runs(self, limit: int = 20) -> list[dict[str, Any]]:
         """The latest crawl runs, newest first, with their outcome counts."""
-        query = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
+        stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            return [dict(row._mapping) for row in conn.execute(stmt)]
 
 
-def _urls_of(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+def _refine(where: ArticleFilter | None, criteria: dict[str, Any]) -> ArticleFilter:
+    given: dict[str, Any] = {k: v for k, v in criteria.items() if v is not None}
+    return replace(where, **given) if where else ArticleFilter(**given)
+
+
+def _search_hit(row: Row[Any]) -> SearchHit:
+    hit: Any = row._asdict()
+    hit["score"] = float(hit["score"])
+    hit["snippet"] = hit["snippet"] or ""
+    return hit  # type: ignore[no-any-return]
+
+
+def _as_date(value: Any) -> Any:
+    return datetime.strptime(value, "%Y-%m-%d").date() if isinstance(value, str) else value
+
+
+def _urls_of(conn: Connection, ids: Iterable[int]) -> dict[int, list[str]]:
     urls: dict[int, list[str]] = defaultdict(list)
-    query = (
+    stmt = (
         select(ArticleUrl.article_id, ArticleUrl.url)
+        .where(ArticleUrl.article_id.in_(list(ids)))
+        .order_by(ArticleUrl.id)
+    )
+    for article_id, url in conn.execute(stmt):
+        urls[article_id].append(url)
+    return urls
+
+
+def _urls_seen_of(conn: Connection, ids: list[int]) -> dict[int, list[tuple[str, datetime]]]:
+    urls: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    if not ids:
+        return urls
+    stmt = (
+        select(ArticleUrl.article_id, ArticleUrl.url, ArticleUrl.first_seen_at)
         .where(ArticleUrl.article_id.in_(ids))
         .order_by(ArticleUrl.id)
     )
-    for article_id, url in conn.execute(query):
-        urls[article_id].append(url)
+    for article_id, url, seen in conn.execute(stmt):
+        urls[article_id].append((url, seen))
     return urls
+
+
+def _versions_of(conn: Connection, ids: list[int]) -> dict[int, list[VersionDict]]:
+    versions: dict[int, list[VersionDict]] = defaultdict(list)
+    stmt = (
+        select(
+            Version.article_id,
+            Version.version,
+            Version.title,
+            Version.text,
+            Version.content_hash,
+            Version.capture_id,
+            Version.seen_at,
+        )
+        .where(Version.article_id.in_(ids))
+        .order_by(Version.article_id, Version.version)
+    )
+    for row in conn.execute(stmt):
+        data: Any = row._asdict()
+        del data["article_id"]
+        versions[row.article_id].append(data)
+    return versions
+
+
+def _cluster_members(
+    conn: Connection, cluster_ids_of: Iterable[int | None]
+) -> dict[int, list[int]]:
+    cluster_ids = {c for c in cluster_ids_of if c is not None}
+    members: dict[int, list[int]] = defaultdict(list)
+    if not cluster_ids:
+        return members
+    stmt = (
+        select(Article.cluster_id, Article.id)
+        .where(Article.cluster_id.in_(cluster_ids))
+        .order_by(Article.id)
+    )
+    for cluster_id, article_id in conn.execute(stmt):
+        assert cluster_id is not None
+        members[cluster_id].append(article_id)
+    return members
+
+
+def _capture_dict(row: Row[Any]) -> CaptureDict:
+    return CaptureDict(
+        id=row.id,
+        article_id=row.article_id,
+        crawl_run_id=row.crawl_run_id,
+        url=row.url,
+        final_url=row.final_url,
+        status=row.status,
+        headers=row.headers,
+        body=decompress_body(row.body, row.body_codec),
+        payload_digest=row.payload_digest,
+        fetched_at=row.fetched_at,
+        version=row.version,
+    )
 
 
 def open_archive(url: str | None = None) -> Archive:

@@ -28,7 +28,15 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from archive import neardup
-from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version, utcnow
+from archive.models import (
+    Article,
+    ArticleUrl,
+    Capture,
+    CrawlRun,
+    CrawlRunOutcome,
+    Version,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -186,14 +194,28 @@ class ArchiveWriter:
         return int(run_id)
 
     def finish_run(
-        self, run_id: int, status: str, reason: str | None, stats: dict[str, Any]
+        self,
+        run_id: int,
+        status: str,
+        reason: str | None,
+        stats: dict[str, Any],
+        site_outcomes: dict[tuple[str, str], int] | None = None,
     ) -> None:
+        """Record how the run ended, with its stats and, per (site, outcome), page counts."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(CrawlRun)
                 .where(CrawlRun.id == run_id)
                 .values(finished_at=utcnow(), status=status, finish_reason=reason, stats=stats)
             )
+            if site_outcomes:
+                conn.execute(
+                    insert(CrawlRunOutcome),
+                    [
+                        {"crawl_run_id": run_id, "site": site, "outcome": outcome, "count": n}
+                        for (site, outcome), n in sorted(site_outcomes.items())
+                    ],
+                )
 
     def mark_abandoned_runs(self) -> list[int]:
         """Mark ``abandoned`` the runs this host recorded as running whose process is gone

@@ -36,6 +36,15 @@ if TYPE_CHECKING:
     from pipelines.extraction import Extracted
 
 
+class PageDropped(DropItem):
+    """A page this stage dropped; ``key`` is its stats key without ``newsarchive/``
+    (``failed/extract_timeout``, ``skipped/binary``...), for per-site counts."""
+
+    def __init__(self, key: str, message: str, log_level: str) -> None:
+        super().__init__(message, log_level=log_level)
+        self.key = key
+
+
 DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
 
 
@@ -150,11 +159,14 @@ class ExtractPipeline:
 
     def _refuse(self, item: PageItem, refusal: Refusal) -> NoReturn:
         self.stats.inc_value(f"newsarchive/{refusal.outcome}/{refusal.reason}")
-        raise DropItem(
+        raise PageDropped(
+            f"{refusal.outcome}/{refusal.reason}",
             f"{refusal.outcome} ({refusal.reason}): {item.final_url}: {refusal.detail}",
-            log_level="WARNING" if refusal.outcome == "failed" else "INFO",
+            "WARNING" if refusal.outcome == "failed" else "INFO",
         )
 
     def _fail(self, reason: str, item: PageItem, exc: Exception) -> NoReturn:
         self.stats.inc_value(f"newsarchive/failed/{reason}")
-        raise DropItem(f"failed ({reason}): {item.final_url}: {exc}", log_level="WARNING")
+        raise PageDropped(
+            f"failed/{reason}", f"failed ({reason}): {item.final_url}: {exc}", "WARNING"
+        )

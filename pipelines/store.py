@@ -8,7 +8,9 @@ wait; past that ``process_item`` waits too, which slows the crawl instead of
 growing memory.
 
 This stage also records the crawl run (arguments, counts by outcome, how it
-ended) in the archive's ``crawl_runs`` table.
+ended) in the archive's ``crawl_runs`` table, and per site how many pages ended in
+each outcome (archived, skipped, failed extraction) in ``crawl_run_outcomes``, so
+that ``newsarchive stats`` can show one site's extraction failing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import queue
 import threading
 import time
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -33,6 +36,7 @@ from archive.engine import (
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome, WriteResult
 from crawler.extensions.progress import run_status
 from crawler.items import PageItem
+from pipelines.extract import PageDropped
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -43,6 +47,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+def drop_outcome(item: PageItem, exception: BaseException) -> str:
+    """The outcome key of a page an earlier stage dropped, as its stats key names it."""
+    if isinstance(exception, PageDropped):
+        return exception.key
+    if item.verdict and item.verdict.startswith("skip:"):
+        return f"skipped/{item.verdict.removeprefix('skip:')}"
+    return "dropped"
 
 
 def near_threshold(settings: BaseSettings) -> float | None:
@@ -177,7 +190,9 @@ class StorePipeline:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self._closing: asyncio.Future[None] | None = None
+        self.site_outcomes: Counter[tuple[str, str]] = Counter()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -230,6 +245,10 @@ class StorePipeline:
         self.thread.put(to_record(item))
         return item
 
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        if isinstance(item, PageItem):
+            self.site_outcomes[item.site, drop_outcome(item, exception)] += 1
+
     async def close_spider(self) -> None:
         if self.thread is not None:
             self.thread.stop()
@@ -243,9 +262,9 @@ class StorePipeline:
         self.stats.set_value("newsarchive/run_status", status)
         stats = _json_stats(self.stats.get_stats())
         # On a full disk the stats may not fit: then record at least how the run ended.
-        for attempt in (stats, {}):
+        for attempt, outcomes in ((stats, dict(self.site_outcomes)), ({}, None)):
             try:
-                self.writer.finish_run(self.run_id, status, reason, attempt)
+                self.writer.finish_run(self.run_id, status, reason, attempt, outcomes)
                 break
             except SQLAlchemyError as exc:
                 logger.error(
@@ -259,19 +278,21 @@ class StorePipeline:
 
     def _results_from_thread(self, batch: list[ArticleRecord], results: list[WriteResult]) -> None:
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._count, len(batch), results)
+        sites = [record.site for record in batch]
+        self._loop.call_soon_threadsafe(self._count, sites, results)
 
     def _error_from_thread(self, message: str) -> None:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(self._stop_crawl, message)
 
-    def _count(self, n: int, results: list[WriteResult]) -> None:
+    def _count(self, sites: list[str], results: list[WriteResult]) -> None:
         assert self._slots is not None
-        for result in results:
+        for site, result in zip(sites, results, strict=True):
             self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
+            self.site_outcomes[site, f"articles/{result.outcome}"] += 1
             if result.near_duplicate:
                 self.stats.inc_value("newsarchive/near_duplicates")
-        for _ in range(n):
+        for _ in sites:
             self._slots.release()
 
     def _stop_crawl(self, message: str) -> None:

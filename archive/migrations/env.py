@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 
 from archive.engine import create_archive_engine
 from archive.models import Base
+from archive.search import include_object
 
 # A fixed key so that concurrent `db upgrade` runs on one PostgreSQL database queue up.
 PG_MIGRATION_LOCK = 7_450_213_001
@@ -19,6 +20,7 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})

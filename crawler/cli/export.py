@@ -1,68 +1,102 @@
-"""``newsarchive export``: the archive's articles as JSON Lines."""
+"""``newsarchive export``: the archive's articles as JSON Lines, CSV, Parquet or WARC.
+
+The formats themselves live in ``archive.export`` (usable without the crawler);
+this module parses the command line and draws the progress bar.
+"""
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
-from contextlib import nullcontext
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from archive.read import open_archive
-from crawler.cli import EXIT_OK, add_db_option
+from archive.export import FORMATS, PARQUET_COMPRESSIONS, export
+from archive.read import ArticleFilter, open_archive
+from crawler.cli import EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.cli.progressbar import ProgressBar
 from crawler.discovery import parse_date
 
-FORMATS = ("jsonl",)
+EXIT_INTERRUPTED = 130
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("export", help="write the archive's articles to a file")
+    parser = subparsers.add_parser(
+        "export",
+        help="write the archive's articles to a file (JSON Lines, CSV, Parquet, WARC)",
+        description="Write the archive's articles (current versions) to a file. jsonl: one "
+        "JSON object per line; csv: for spreadsheets (UTF-8 with BOM); parquet: typed "
+        "columns for pandas, DuckDB, Spark; warc: the raw captures as WARC 1.1 (.warc.gz).",
+    )
     parser.add_argument("--format", choices=FORMATS, default="jsonl")
     parser.add_argument(
-        "-o", "--output", metavar="PATH", default="-", help="file (default: stdout)"
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="-",
+        help="file, written as PATH.part and renamed when complete "
+        "(default: stdout, not for parquet)",
     )
-    parser.add_argument("--site", help="only this site (host, without www.)")
     parser.add_argument(
-        "--since", metavar="DATE", help="only articles first seen since DATE (ISO 8601)"
+        "--site", action="append", help="only this site (host, without www.); repeatable"
     )
+    parser.add_argument("--language", action="append", help="only this language; repeatable")
+    parser.add_argument("--since", metavar="DATE", help="only articles first seen since DATE")
+    parser.add_argument(
+        "--changed-since",
+        metavar="DATE",
+        help="only articles new or changed since DATE (for incremental syncs)",
+    )
+    parser.add_argument(
+        "--compression",
+        choices=PARQUET_COMPRESSIONS,
+        help="Parquet column compression (default snappy; zstd: files about a third "
+        "smaller, export slower)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     add_db_option(parser)
     parser.set_defaults(run=run)
 
 
-def run(args: Any) -> int:
-    since = parse_date(args.since) if args.since else None
-    if args.since and since is None:
-        print(
-            f"newsarchive export: --since {args.since!r} is not an ISO 8601 date", file=sys.stderr
-        )
-        return 2
-    output: Any = nullcontext(sys.stdout) if args.output == "-" else _open_atomic(args.output)
-    count = 0
-    with open_archive(args.db) as arc, output as out:
-        for article in arc.articles(site=args.site, since=since):
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
-            count += 1
-    if args.output != "-":
+def date_option(args: argparse.Namespace, name: str) -> Any:
+    """The option's value as an aware UTC datetime; ValueError if it is not a date."""
+    value = getattr(args, name.replace("-", "_"))
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ValueError(f"--{name} {value!r} is not an ISO 8601 date")
+    return parsed
+
+
+def article_filter(args: argparse.Namespace) -> ArticleFilter:
+    return ArticleFilter(
+        site=args.site,
+        language=getattr(args, "language", None),
+        since=date_option(args, "since"),
+        changed_since=date_option(args, "changed-since"),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.compression and args.format != "parquet":
+        print("newsarchive export: --compression applies to --format parquet", file=sys.stderr)
+        return EXIT_USAGE
+    options = {"compression": args.compression} if args.compression else {}
+    try:
+        where = article_filter(args)
+    except ValueError as exc:
+        print(f"newsarchive export: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    show_bar = not args.quiet and sys.stderr.isatty()
+    with open_archive(args.db) as arc:
+        bar = ProgressBar(arc.count(where) if show_bar else 0, "articles", enabled=show_bar)
+        try:
+            count = export(arc, args.format, args.output, where, progress=bar, **options)
+        except KeyboardInterrupt:
+            bar.close()
+            print("newsarchive export: interrupted, no file written", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        bar.close()
+    if args.output != "-" and not args.quiet:
         print(f"exported {count:,} articles to {args.output}", file=sys.stderr)
     return EXIT_OK
-
-
-class _open_atomic:
-    """Write to PATH.part and rename on success, so a failed export leaves no half file."""
-
-    def __init__(self, path: str) -> None:
-        self.path = Path(path)
-        self.part = self.path.with_name(self.path.name + ".part")
-        self.file: IO[str] | None = None
-
-    def __enter__(self) -> IO[str]:
-        self.file = self.part.open("w", encoding="utf-8", newline="\n")
-        return self.file
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        assert self.file is not None
-        self.file.close()
-        if exc_type is None:
-            self.part.replace(self.path)
-        else:
-            self.part.unlink(missing_ok=True)

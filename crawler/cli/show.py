@@ -13,7 +13,7 @@ from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.urls import normalize_url
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping, Sequence
 
     from archive.read import Archive
 
@@ -53,7 +53,7 @@ def find(arc: Archive, ref: str) -> int | None:
     return arc.find_article(url=normalize_url(ref))
 
 
-def header(article: dict[str, Any], cluster: list[dict[str, Any]]) -> Iterator[str]:
+def header(article: Mapping[str, Any], cluster: list[dict[str, Any]]) -> Iterator[str]:
     yield f"article {article['id']}: {article['title'] or '(no title)'}"
     yield f"  url          {article['url']}"
     for alias in article["urls"][1:]:
@@ -85,7 +85,7 @@ def _role(member: dict[str, Any]) -> str:
     return ""
 
 
-def version_rows(versions: list[dict[str, Any]]) -> Iterator[str]:
+def version_rows(versions: Sequence[Mapping[str, Any]]) -> Iterator[str]:
     yield f"{'version':>7}  {'seen (UTC)':19}  {'chars':>7}  {'hash':12}  title"
     for v in versions:
         yield (
@@ -94,11 +94,11 @@ def version_rows(versions: list[dict[str, Any]]) -> Iterator[str]:
         )
 
 
-def _lines(version: dict[str, Any]) -> list[str]:
+def _lines(version: Mapping[str, Any]) -> list[str]:
     return [f"Title: {version['title'] or ''}", "", *version["text"].splitlines()]
 
 
-def diffs(versions: list[dict[str, Any]]) -> Iterator[str]:
+def diffs(versions: Sequence[Mapping[str, Any]]) -> Iterator[str]:
     """Unified diffs of title and text, version by version."""
     for old, new in itertools.pairwise(versions):
         yield from difflib.unified_diff(

@@ -1,8 +1,15 @@
-"""``newsarchive stats``: what the archive holds, per site and per crawl run."""
+"""``newsarchive stats``: what the archive holds, per site and per crawl run.
+
+Per site it also shows articles archived per day over the last weeks as a row of
+bars, extraction failures and the share of duplicates, so a site whose output
+drops (its template changed, it blocked us) stands out at a glance.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any, TextIO
 
 from archive.read import open_archive
 from crawler.cli import EXIT_OK, add_db_option
@@ -20,6 +27,9 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("stats", help="articles per site, crawl runs and their outcomes")
     add_db_option(parser)
     parser.add_argument("--runs", type=int, default=10, help="crawl runs to show (default 10)")
+    parser.add_argument(
+        "--days", type=int, default=28, help="days of per-site activity to show (default 28)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -60,45 +70,96 @@ def run_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
-def run(args: Any) -> int:
-    with open_archive(args.db) as arc:
-        sites = arc.site_stats()
-        runs = arc.crawl_runs(args.runs)
-        total = arc.count()
-    print(f"{total:,} articles in {len(sites)} sites\n")
-    site_rows = [
+BARS = "▁▂▃▄▅▆▇█"
+ASCII_BARS = ".:-=+*#@"
+
+
+def sparkline(counts: list[int], bars: str = BARS, zero: str = "·") -> str:
+    """One character per day, scaled to the busiest day; ``zero`` marks a day with none."""
+    top = max(counts, default=0)
+    if top == 0:
+        return zero * len(counts)
+    return "".join(
+        zero if n == 0 else bars[min(len(bars) - 1, (n * len(bars) - 1) // top)] for n in counts
+    )
+
+
+def can_print(text: str, out: TextIO) -> bool:
+    try:
+        text.encode(out.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def is_extraction_failure(outcome: str) -> bool:
+    """A page that should have given an article and did not: extraction failed, timed
+    out or crashed, the page was unreadable (``failed/...``), or the extractor found no
+    text in it (``skipped/empty_text``: what a changed template looks like)."""
+    return outcome.startswith("failed/") or outcome == "skipped/empty_text"
+
+
+def extraction_failures(outcomes: dict[str, int]) -> str:
+    """``failures/pages (share)`` from one site's per-outcome page counts."""
+    pages = sum(outcomes.values())
+    if not pages:
+        return "-"
+    failed = sum(n for key, n in outcomes.items() if is_extraction_failure(key))
+    return f"{failed:,}/{pages:,} ({failed / pages:.0%})"
+
+
+def site_rows(sites: list[dict[str, Any]], outcomes: dict[str, dict[str, int]]) -> list[list[Any]]:
+    return [
         [
             s["site"],
             s["articles"],
             s["duplicates"],
+            f"{s['duplicates'] / s['articles']:.0%}" if s["articles"] else "-",
             s["near_duplicates"],
             s["updated"],
             s["updates"] or 0,
+            extraction_failures(outcomes.get(s["site"], {})),
             s["first_seen_at"].strftime("%Y-%m-%d %H:%M"),
             s["last_seen_at"].strftime("%Y-%m-%d %H:%M"),
         ]
         for s in sites
     ]
-    print(
-        table(
-            [
-                "site",
-                "articles",
-                "duplicates",
-                "near-dups",
-                "updated",
-                "updates",
-                "first seen",
-                "last seen",
-            ],
-            site_rows,
-        )
-    )
+
+
+def activity_rows(
+    sites: list[dict[str, Any]], daily: dict[str, list[int]], days: int, out: TextIO
+) -> list[list[Any]]:
+    bars, zero = (BARS, "·") if can_print(BARS + "·", out) else (ASCII_BARS, "_")
+    rows = []
+    for s in sites:
+        counts = daily.get(s["site"], [0] * days)
+        rows.append([s["site"], sparkline(counts, bars, zero), sum(counts), sum(counts[-7:])])
+    return rows
+
+
+def run(args: Any) -> int:
+    days = max(1, args.days)
+    now = datetime.now(UTC)
+    with open_archive(args.db) as arc:
+        sites = arc.site_stats()
+        runs = arc.crawl_runs(args.runs)
+        total = arc.count()
+        daily = arc.daily_counts(days, today=now)
+        outcomes = arc.site_outcomes(since=now - timedelta(days=days))
+    print(f"{total:,} articles in {len(sites)} sites\n")
+    headers = ["site", "articles", "duplicates", "dup-share", "near-dups", "updated", "updates"]
+    headers += [f"extraction failures ({days}d)", "first seen", "last seen"]
+    print(table(headers, site_rows(sites, outcomes)))
     print(
         "(duplicates: same text as an article of another site; near-dups: in a story "
         "cluster another article started;\n updated: changed since first archived; "
         "updates: their changes)"
     )
+    print(f"\narticles archived per day, last {days} days (UTC, oldest to newest)")
+    activity = table(
+        ["site", "per day", f"{days}d", "7d"], activity_rows(sites, daily, days, sys.stdout)
+    )
+    print("\n".join("  " + line for line in activity.splitlines()))
     print("\ncrawl runs (newest first)")
     headers = ["run", "started (UTC)", "took", "status", "fetched"]
     headers += [name for name, _ in RUN_COUNTS] + ["skipped", "failed"]

@@ -1,0 +1,102 @@
+"""Exports of the archive: JSON Lines, CSV, Parquet and WARC, one module per format.
+
+Each format module has ``write(arc, where, out, progress) -> int``: it streams the
+articles ``where`` selects into the binary file ``out``, calls ``progress`` with the
+number of articles done so far every few hundred, and returns how many it wrote.
+:func:`export` adds what every format needs: writing to ``PATH.part`` and renaming it
+to ``PATH`` only once complete, so an interrupted export never leaves a half file
+where a finished one is expected. Nothing here imports Scrapy.
+
+    from archive import open_archive
+    from archive.export import export
+    from archive.read import ArticleFilter
+
+    with open_archive("sqlite:///archive.db") as arc:
+        export(arc, "parquet", "articles.parquet", ArticleFilter(site="example.com"))
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import import_module
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from archive.engine import ArchiveError
+
+if TYPE_CHECKING:
+    from archive.read import Archive, ArticleFilter
+
+Progress = Callable[[int], None]
+
+FORMATS = ("jsonl", "csv", "parquet", "warc")
+# Formats whose file can go to a pipe (Parquet needs its footer written last, to a file).
+STREAMABLE = ("jsonl", "csv", "warc")
+SUFFIXES = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet", "warc": ".warc.gz"}
+EXTRAS = {"parquet": ("pyarrow", "parquet"), "warc": ("warcio", "warc")}
+PARQUET_COMPRESSIONS = ("snappy", "zstd", "lz4", "gzip", "none")
+
+
+def no_progress(done: int) -> None:
+    """The default progress callback: report nothing."""
+
+
+Writer = Callable[..., int]
+
+
+def format_writer(fmt: str) -> Writer:
+    """The ``write`` function of format ``fmt``; ArchiveError if its library is missing."""
+    if fmt not in FORMATS:
+        raise ArchiveError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    try:
+        module = import_module(f"archive.export.{fmt}")
+    except ModuleNotFoundError as exc:
+        package, extra = EXTRAS.get(fmt, (exc.name, fmt))
+        if exc.name != package:
+            raise
+        raise ArchiveError(
+            f"{fmt} export needs {package}: pip install 'newsarchive[{extra}]'"
+        ) from exc
+    write: Writer = module.write
+    return write
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file at ``PATH.part``, renamed to ``PATH`` when the block succeeds and
+    removed when it fails (interrupted included)."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise ArchiveError(f"cannot write {target}: folder {target.parent} does not exist")
+    part = target.with_name(target.name + ".part")
+    try:
+        with part.open("wb") as out:
+            yield out
+        part.replace(target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def export(
+    arc: Archive,
+    fmt: str,
+    path: str | Path | None,
+    where: ArticleFilter | None = None,
+    progress: Progress = no_progress,
+    **options: Any,
+) -> int:
+    """Write the articles ``where`` selects to ``path`` (None or "-": standard output)
+    in format ``fmt``; return how many articles were written. ``options`` go to the
+    format's writer (``compression`` for parquet, ``bom`` for csv)."""
+    write = format_writer(fmt)
+    if path is None or str(path) == "-":
+        if fmt not in STREAMABLE:
+            raise ArchiveError(f"{fmt} export needs a file: give -o PATH")
+        count = write(arc, where, sys.stdout.buffer, progress, **options)
+        sys.stdout.buffer.flush()
+        return count
+    with atomic_output(path) as out:
+        return write(arc, where, out, progress, **options)

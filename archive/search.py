@@ -1,0 +1,244 @@
+"""Full-text search over the current version of every article.
+
+The index itself is kept by the database (migration ``0004_issue8_search``: an FTS5
+table on SQLite, a ``tsvector`` column with a GIN index on PostgreSQL, both fed by
+triggers). This module turns a query a person types into SQL for either backend:
+
+- ``harbour strike``: articles with both words (in the title or the text);
+- ``"harbour strike"``: the phrase;
+- ``strike OR walkout``: either word;
+- ``-sport``: without this word (a query needs at least one word to look for);
+- ``elect*``: any word starting with ``elect``.
+
+Matching ignores case (and accents on SQLite) and does not stem: ``strike`` does not
+find ``strikes``, use ``strike*``. Every piece of the query reaches the database as a
+bound parameter, never as SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Float, Integer, String, column, func, literal_column, select, table
+
+from archive.engine import ArchiveError
+from archive.models import Article
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.elements import ColumnElement
+    from sqlalchemy.sql.selectable import Select
+
+FTS_TABLE = "articles_fts"
+PG_VECTOR_COLUMN = "search_vector"
+PG_VECTOR_INDEX = "ix_articles_search_vector"
+# A word in the title counts ten times one in the text: a headline names its story.
+# bm25 weights of the title and text columns on SQLite; ts_rank weights of the
+# D, C, B (text) and A (title) labels on PostgreSQL.
+SQLITE_WEIGHTS = (10.0, 1.0)
+PG_WEIGHTS = "{0.01, 0.01, 0.1, 1.0}"
+# ts_rank (term frequency, like bm25; cheaper than ts_rank_cd's cover density)
+# with normalization 1: divide by 1 + log(document length), as bm25 favours short
+# documents with the same matches.
+PG_RANK_NORMALIZATION = 1
+SNIPPET_WORDS = 24
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w")
+_PREFIX = re.compile(r"^\w+\*$")
+
+
+class QueryError(ArchiveError, ValueError):
+    """A search query with nothing to look for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: every group must match (one of its terms), no excluded term may."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...]
+
+
+def parse_query(text: str) -> Query:
+    """Parse a search as typed; raise QueryError when it has no word to look for."""
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    join_next = False
+    for match in _TOKEN.finditer(text):
+        negated, phrase, word = match.groups()
+        if word is not None and word.lower() == "or":
+            join_next = bool(groups)
+            continue
+        term = _term(phrase, word)
+        if term is None:
+            continue
+        if negated or (word is not None and word.startswith("-")):
+            excluded.append(term)
+        elif join_next:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join_next = False
+    if not groups:
+        raise QueryError(f"the search {text!r} has no word to look for")
+    return Query(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+def _term(phrase: str | None, word: str | None) -> Term | None:
+    if phrase is not None:
+        return Term(phrase.strip(), phrase=True) if _WORD.search(phrase) else None
+    assert word is not None
+    word = word.removeprefix("-")
+    if not _WORD.search(word):
+        return None
+    if _PREFIX.match(word):
+        return Term(word[:-1], prefix=True)
+    return Term(word)
+
+
+# --- SQLite: an FTS5 MATCH expression ---------------------------------------------------
+
+_fts = table(FTS_TABLE, column("rowid", Integer), column("title"), column("text"))
+_fts_ref: ColumnElement[Any] = literal_column(FTS_TABLE)
+
+
+def _fts_term(term: Term) -> str:
+    # An FTS5 string: its content goes through the tokenizer, never the query parser.
+    quoted = '"' + term.text.replace('"', '""') + '"'
+    return quoted + "*" if term.prefix else quoted
+
+
+def _match(query: Query) -> ColumnElement[bool]:
+    return _fts_ref.op("MATCH", is_comparison=True)(fts5_match(query))
+
+
+def fts5_match(query: Query) -> str:
+    """The FTS5 query string for ``query`` (bound as a parameter to MATCH)."""
+    positive = " AND ".join(
+        "(" + " OR ".join(_fts_term(t) for t in group) + ")" for group in query.groups
+    )
+    return f"({positive})" + "".join(f" NOT {_fts_term(t)}" for t in query.excluded)
+
+
+# --- PostgreSQL: a tsquery built from bound parts ---------------------------------------
+
+_PG_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
+_pg_vector: ColumnElement[Any] = literal_column(f"articles.{PG_VECTOR_COLUMN}")
+
+
+def _pg_term(term: Term) -> ColumnElement[Any]:
+    if term.phrase:
+        return func.phraseto_tsquery(_PG_CONFIG, term.text)
+    if term.prefix:
+        # _PREFIX admits only word characters, which need no tsquery quoting.
+        return func.to_tsquery(_PG_CONFIG, term.text + ":*")
+    return func.plainto_tsquery(_PG_CONFIG, term.text)
+
+
+def _pg_any(terms: tuple[Term, ...]) -> ColumnElement[Any]:
+    expr = _pg_term(terms[0])
+    for term in terms[1:]:
+        expr = func.tsquery_or(expr, _pg_term(term))
+    return expr
+
+
+def pg_tsquery(query: Query) -> ColumnElement[Any]:
+    expr = _pg_any(query.groups[0])
+    for group in query.groups[1:]:
+        expr = func.tsquery_and(expr, _pg_any(group))
+    for term in query.excluded:
+        expr = func.tsquery_and(expr, func.tsquery_not(_pg_term(term)))
+    return expr
+
+
+# --- what the read API uses ---------------------------------------------------------------
+
+
+def match_condition(dialect: str, query: Query) -> ColumnElement[bool]:
+    """A WHERE condition on ``articles``: the article matches ``query``."""
+    if dialect == "sqlite":
+        matching = select(_fts.c.rowid).where(_match(query))
+        return Article.id.in_(matching)
+    return _pg_vector.op("@@", is_comparison=True)(pg_tsquery(query))
+
+
+def ranked_search(
+    dialect: str,
+    query: Query,
+    conditions: list[ColumnElement[bool]],
+    limit: int,
+    highlight: tuple[str, str],
+) -> Select[Any]:
+    """The best ``limit`` matches with their score (higher is better) and a snippet."""
+    if any(c in marker for marker in highlight for c in '",'):
+        raise ValueError('highlight markers cannot contain " or ,')
+    if dialect == "sqlite":
+        return _sqlite_search(query, conditions, limit, highlight)
+    return _pg_search(query, conditions, limit, highlight)
+
+
+def _hit_columns() -> list[Any]:
+    return [
+        Article.id,
+        Article.url,
+        Article.site,
+        Article.title,
+        Article.published_at,
+        Article.first_seen_at,
+    ]
+
+
+def _sqlite_search(
+    query: Query, conditions: list[ColumnElement[bool]], limit: int, highlight: tuple[str, str]
+) -> Select[Any]:
+    bm25 = func.bm25(_fts_ref, *SQLITE_WEIGHTS, type_=Float)
+    snippet = func.snippet(_fts_ref, 1, *highlight, "…", SNIPPET_WORDS, type_=String)
+    return (
+        select(*_hit_columns(), (-bm25).label("score"), snippet.label("snippet"))
+        .select_from(_fts.join(Article, Article.id == _fts.c.rowid))
+        .where(_match(query), *conditions)
+        .order_by(bm25, Article.id)
+        .limit(limit)
+    )
+
+
+def _pg_search(
+    query: Query, conditions: list[ColumnElement[bool]], limit: int, highlight: tuple[str, str]
+) -> Select[Any]:
+    tsquery = pg_tsquery(query)
+    weights: ColumnElement[Any] = literal_column(f"'{PG_WEIGHTS}'::float4[]")
+    rank = func.ts_rank(weights, _pg_vector, tsquery, PG_RANK_NORMALIZATION, type_=Float)
+    best = (
+        select(*_hit_columns(), Article.text, rank.label("score"))
+        .where(_pg_vector.op("@@", is_comparison=True)(tsquery), *conditions)
+        .order_by(rank.desc(), Article.id)
+        .limit(limit)
+        .subquery("best")
+    )
+    options = (
+        f'StartSel="{highlight[0]}", StopSel="{highlight[1]}", MaxWords={SNIPPET_WORDS}, '
+        'MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'
+    )
+    snippet = func.ts_headline(_PG_CONFIG, best.c.text, tsquery, options, type_=String)
+    columns = [c for c in best.c if c.name != "text"]
+    return select(*columns, snippet.label("snippet")).order_by(best.c.score.desc(), best.c.id)
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic autogenerate hook: the search index lives outside the models, in 0004."""
+    if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == PG_VECTOR_COLUMN:
+        return False
+    return not (type_ == "index" and name == PG_VECTOR_INDEX)

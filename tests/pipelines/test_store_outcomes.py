@@ -1,0 +1,116 @@
+"""The store stage records, per site, how the pages of a crawl run ended."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+from scrapy import Spider, signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+from sqlalchemy import select
+
+from archive.engine import create_archive_engine
+from archive.models import CrawlRun, CrawlRunOutcome
+from crawler.items import PageItem
+from pipelines.extract import PageDropped
+from pipelines.store import StorePipeline, drop_outcome
+
+
+def page(site: str, path: str, text: str | None = None, verdict: str | None = None) -> PageItem:
+    url = f"https://{site}{path}"
+    item = PageItem(
+        url=url,
+        final_url=url,
+        status=200,
+        headers=[("Content-Type", "text/html")],
+        body=f"<p>{text}</p>".encode(),
+        encoding="utf-8",
+        fetched_at=datetime.now(UTC),
+        site=site,
+        source="test",
+        verdict=verdict,
+    )
+    if text is not None:
+        item.extracted = SimpleNamespace(
+            text=text,
+            title=path,
+            authors=[],
+            published_at=None,
+            modified_at=None,
+            sitename=None,
+            description=None,
+            language="en",
+            tags=[],
+            categories=[],
+            image=None,
+        )
+        item.urls = [url]
+        item.content_hash = hashlib.sha256(text.encode()).hexdigest()
+    return item
+
+
+def test_drop_outcomes_name_the_stats_key():
+    failed = PageDropped("failed/extract_timeout", "failed (extract_timeout): url", "WARNING")
+    assert drop_outcome(page("a.example", "/x"), failed) == "failed/extract_timeout"
+    binary = PageDropped("skipped/binary", "skipped (binary): url", "INFO")
+    assert drop_outcome(page("a.example", "/b"), binary) == "skipped/binary"
+    listing = page("a.example", "/tag/x", "text", verdict="skip:listing")
+    assert drop_outcome(listing, DropItem("not an article")) == "skipped/listing"
+    assert drop_outcome(page("a.example", "/y"), DropItem("other")) == "dropped"
+
+
+def test_a_run_records_its_outcomes_per_site(db_url):
+    settings = {
+        "ARCHIVE_DB_URL": db_url,
+        "ARCHIVE_AUTO_UPGRADE": True,
+        "ARCHIVE_BATCH_SIZE": 100,
+        "ARCHIVE_FLUSH_INTERVAL": 0.05,
+        "ARCHIVE_MAX_PENDING": 100,
+    }
+    crawler = get_crawler(Spider, settings)
+    spider = Spider(name="t")
+    pipe = StorePipeline.from_crawler(crawler)
+
+    def dropped(item: PageItem, exception: Exception) -> None:
+        crawler.signals.send_catch_log(
+            signals.item_dropped, item=item, response=None, exception=exception, spider=spider
+        )
+
+    async def crawl() -> None:
+        await pipe.open_spider()
+        await pipe.process_item(page("a.example", "/1", "First story."))
+        await pipe.process_item(page("a.example", "/2", "Second story."))
+        await pipe.process_item(page("b.example", "/1", "First story."))  # a copy
+        dropped(page("a.example", "/3"), PageDropped("failed/extract_error", "x", "WARNING"))
+        dropped(page("a.example", "/4"), PageDropped("failed/extract_timeout", "x", "WARNING"))
+        dropped(page("a.example", "/5"), PageDropped("skipped/empty_text", "x", "INFO"))
+        dropped(page("b.example", "/t", "tags", verdict="skip:listing"), DropItem("listing"))
+        await pipe.close_spider()
+        await asyncio.sleep(0.1)  # let the writer thread's results reach the loop
+
+    asyncio.run(crawl())
+    pipe.spider_closed(spider, "finished")
+    engine = create_archive_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                CrawlRunOutcome.crawl_run_id,
+                CrawlRunOutcome.site,
+                CrawlRunOutcome.outcome,
+                CrawlRunOutcome.count,
+            )
+        ).all()
+        run_id = conn.scalar(select(CrawlRun.id))
+    engine.dispose()
+    assert {(site, outcome): n for run, site, outcome, n in rows if run == run_id} == {
+        ("a.example", "articles/new"): 2,
+        ("a.example", "failed/extract_error"): 1,
+        ("a.example", "failed/extract_timeout"): 1,
+        ("a.example", "skipped/empty_text"): 1,
+        ("b.example", "articles/duplicate"): 1,
+        ("b.example", "skipped/listing"): 1,
+    }
+    assert len(rows) == 6
