@@ -5,6 +5,13 @@ article is to the archive: new, an unchanged re-capture, a changed story (a new
 version), or a copy of a story already stored. Deciding here rather than upstream
 keeps the outcome right when several crawls write to one archive at once: the
 database, not a process's memory, is the source of truth.
+
+The same transaction cleans each text of its site's learned boilerplate and counts
+its lines (``archive.boilerplate``): the model lives where the counts are, so every
+crawl writing to the archive cleans with the same one. Texts are compared, hashed and
+stored cleaned; when a batch moves a site's model, the site's earlier articles are
+re-cleaned right after it commits (and, at the latest, by ``catch_up`` at the end of
+a crawl).
 """
 
 from __future__ import annotations
@@ -15,16 +22,18 @@ import logging
 import os
 import socket
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import zstandard
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from archive import boilerplate
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version, utcnow
+from archive.text import content_hash as text_hash
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -65,7 +74,12 @@ def strip_nul(value: str | None) -> str | None:
 
 @dataclass(slots=True)
 class ArticleRecord:
-    """An extracted article ready to archive. ``urls`` are normalised, ``url`` first."""
+    """An extracted article ready to archive. ``urls`` are normalised, ``url`` first.
+
+    ``text`` is the extraction and ``content_hash`` its hash; the writer cleans the text
+    of its site's boilerplate, and the copy it stores says what it removed
+    (``boilerplate``) with which model revision (``boilerplate_revision``).
+    """
 
     url: str
     urls: list[str]
@@ -83,6 +97,8 @@ class ArticleRecord:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     image: str | None = None
+    boilerplate: dict[str, Any] | None = None
+    boilerplate_revision: int | None = None
 
     def __post_init__(self) -> None:
         # PostgreSQL text cannot hold NUL; no page means one in its article text.
@@ -135,10 +151,24 @@ def payload_digest(body: bytes) -> str:
 
 
 class ArchiveWriter:
-    """Writes batches of articles, one transaction per batch, and records crawl runs."""
+    """Writes batches of articles, one transaction per batch, and records crawl runs.
 
-    def __init__(self, engine: Engine) -> None:
+    ``boilerplate_policy`` says how each site's boilerplate is learned (None: neither
+    learn nor clean). Not thread-safe: one thread writes through one writer.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        boilerplate_policy: boilerplate.Policy | None = boilerplate.DEFAULT_POLICY,
+    ) -> None:
         self.engine = engine
+        self.policy = boilerplate_policy
+        self.models = boilerplate.Models()
+        self.sites_written: set[str] = set()
+        # ids of archived articles whose text a later model cleaned (by reclean / catch_up)
+        self.recleaned: set[int] = set()
 
     # crawl runs -------------------------------------------------------------
 
@@ -177,38 +207,116 @@ class ArchiveWriter:
         fall back to one transaction per record so one bad record fails alone."""
         if not records:
             return []
+        stale: set[str] = set()
         try:
             with self.engine.begin() as conn:
-                return _BatchWrite(conn, run_id).write_all(records)
+                results = self._batch(conn, run_id, stale).write_all(records)
         except IntegrityError:
             logger.info("batch of %d raced another writer; writing one by one", len(records))
-        return [self._write_one(record, run_id) for record in records]
+            stale.clear()
+            results = [self._write_one(record, run_id, stale) for record in records]
+        self.sites_written.update(record.site for record in records)
+        self.reclean(stale)
+        return results
 
-    def _write_one(self, record: ArticleRecord, run_id: int | None) -> WriteResult:
+    def _write_one(self, record: ArticleRecord, run_id: int | None, stale: set[str]) -> WriteResult:
         for attempt in range(2):
             try:
                 with self.engine.begin() as conn:
-                    return _BatchWrite(conn, run_id).write_all([record])[0]
+                    return self._batch(conn, run_id, stale).write_all([record])[0]
             except IntegrityError as exc:
                 if attempt:
                     logger.error("cannot archive %s: %s", record.url, exc.orig)
                     return WriteResult(Outcome.FAILED, error=str(exc.orig))
         raise AssertionError("unreachable")
 
+    def _batch(self, conn: Connection, run_id: int | None, stale: set[str]) -> _BatchWrite:
+        learning = (
+            boilerplate.Learning(conn, self.policy, self.models)
+            if self.policy is not None
+            else None
+        )
+        return _BatchWrite(conn, run_id, learning, stale)
+
+    # boilerplate ------------------------------------------------------------------
+
+    def reclean(self, sites: Iterable[str]) -> int:
+        """Re-clean the sites' articles cleaned with an older model than their current one;
+        how many changed. A failure is logged, not raised: ``catch_up`` tries again."""
+        count = 0
+        for site in sorted(sites):
+            try:
+                changed = boilerplate.reclean_site(self.engine, site, self.models)
+            except SQLAlchemyError as exc:
+                logger.warning("could not re-clean the articles of %s: %s", site, exc)
+                continue
+            count += len(changed)
+            self.recleaned |= changed
+        return count
+
+    def catch_up(self, sites: Iterable[str] | None = None) -> int:
+        """Re-clean whatever articles of ``sites`` (default: the sites this writer wrote)
+        a model change left behind; run at the end of a crawl. How many changed."""
+        if self.policy is None:
+            return 0
+        wanted = set(self.sites_written if sites is None else sites)
+        if not wanted:
+            return 0
+        with self.engine.connect() as conn:
+            stale = boilerplate.stale_sites(conn, wanted)
+        return self.reclean(stale)
+
 
 class _BatchWrite:
     """The state of one batch transaction: what the archive holds for its URLs and texts."""
 
-    def __init__(self, conn: Connection, run_id: int | None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        run_id: int | None,
+        learning: boilerplate.Learning | None = None,
+        stale: set[str] | None = None,
+    ) -> None:
         self.conn = conn
         self.run_id = run_id
+        self.learning = learning
+        # sites whose archived articles need re-cleaning once this batch commits
+        self.stale = stale if stale is not None else set()
         self.now = utcnow()
         self.url_owner: dict[str, int] = {}
         self.hash_owners: dict[str, list[tuple[int, str]]] = {}
 
     def write_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
+        records = self._cleaned(records)
         self._load_known(records)
-        return [self._write(record) for record in records]
+        results = [self._write(record) for record in records]
+        if self.learning is not None:
+            self.stale |= self.learning.learn()
+        return results
+
+    def _cleaned(self, records: Sequence[ArticleRecord]) -> Sequence[ArticleRecord]:
+        """The records with their texts cleaned by their sites' current models."""
+        if self.learning is None:
+            return records
+        self.learning.load(record.site for record in records)
+        return [
+            self._clean(record, *self.learning.clean(record.site, _extraction(record)))
+            for record in records
+        ]
+
+    @staticmethod
+    def _clean(record: ArticleRecord, cleaned: boilerplate.Cleaned, revision: int) -> ArticleRecord:
+        if cleaned.text == record.text and not record.boilerplate:
+            digest = record.content_hash
+        else:
+            digest = text_hash(cleaned.text)
+        return replace(
+            record,
+            text=cleaned.text,
+            content_hash=digest,
+            boilerplate=cleaned.removed,
+            boilerplate_revision=revision,
+        )
 
     def _load_known(self, records: Iterable[ArticleRecord]) -> None:
         urls = {u for r in records for u in r.urls}
@@ -240,15 +348,16 @@ class _BatchWrite:
         return WriteResult(Outcome.DUPLICATE if first_copy else Outcome.NEW, article_id)
 
     def _recapture(self, article_id: int, record: ArticleRecord) -> WriteResult:
-        current = self.conn.execute(
-            select(Article.content_hash, Article.title, Article.version).where(
-                Article.id == article_id
-            )
-        ).one()
+        current = self._current(article_id)
         self._add_urls(article_id, record.urls)
+        if self.learning is not None:
+            current, record = self._align(article_id, current, record)
         if current.content_hash == record.content_hash and current.title == record.title:
             self._touch(article_id)
             return WriteResult(Outcome.UNCHANGED, article_id)
+        if self.learning is not None:
+            old = boilerplate.extraction(current.text, current.boilerplate)
+            self.learning.move(record.site, old, _extraction(record))
         version = current.version + 1
         capture_id = self._insert_capture(article_id, record)
         self.conn.execute(
@@ -257,6 +366,8 @@ class _BatchWrite:
             .values(
                 text=record.text,
                 content_hash=record.content_hash,
+                boilerplate=record.boilerplate,
+                boilerplate_revision=record.boilerplate_revision,
                 version=version,
                 capture_id=capture_id,
                 last_seen_at=self.now,
@@ -267,6 +378,37 @@ class _BatchWrite:
         self._insert_version(article_id, version, record, capture_id)
         return WriteResult(Outcome.UPDATED, article_id)
 
+    def _current(self, article_id: int) -> Any:
+        return self.conn.execute(
+            select(
+                Article.id,
+                Article.content_hash,
+                Article.title,
+                Article.version,
+                Article.text,
+                Article.boilerplate,
+                Article.boilerplate_revision,
+            ).where(Article.id == article_id)
+        ).one()
+
+    def _align(self, article_id: int, current: Any, record: ArticleRecord) -> tuple[Any, Any]:
+        """Bring the archived article and the record to one model, so that comparing them
+        compares stories: cleaning is not a story edit. An article archived before
+        boilerplate learning is counted now."""
+        assert self.learning is not None and record.boilerplate_revision is not None
+        if current.boilerplate_revision is None:
+            extracted = boilerplate.extraction(current.text, current.boilerplate)
+            self.learning.add(record.site, extracted)
+        elif current.boilerplate_revision > record.boilerplate_revision:
+            revision = current.boilerplate_revision
+            cleaned = self.learning.clean_at(record.site, _extraction(record), revision)
+            return current, self._clean(record, cleaned, revision)
+        if current.boilerplate_revision != record.boilerplate_revision:
+            model = self.learning.models.get(self.conn, record.site, record.boilerplate_revision)
+            boilerplate.reclean_rows(self.conn, [current], model, self.now)
+            current = self._current(article_id)
+        return current, record
+
     def _insert(self, record: ArticleRecord, duplicate_of: int | None) -> int:
         article_id = int(
             self.conn.execute(
@@ -276,6 +418,8 @@ class _BatchWrite:
                     site=record.site,
                     text=record.text,
                     content_hash=record.content_hash,
+                    boilerplate=record.boilerplate,
+                    boilerplate_revision=record.boilerplate_revision,
                     version=1,
                     duplicate_of=duplicate_of,
                     first_seen_at=self.now,
@@ -292,6 +436,8 @@ class _BatchWrite:
             update(Article).where(Article.id == article_id).values(capture_id=capture_id)
         )
         self._insert_version(article_id, 1, record, capture_id)
+        if self.learning is not None:
+            self.learning.add(record.site, _extraction(record))
         return article_id
 
     def _insert_capture(self, article_id: int, record: ArticleRecord) -> int:
@@ -329,6 +475,7 @@ class _BatchWrite:
                 title=record.title,
                 text=record.text,
                 content_hash=record.content_hash,
+                boilerplate=record.boilerplate,
                 capture_id=capture_id,
                 seen_at=self.now,
             )
@@ -348,3 +495,8 @@ class _BatchWrite:
         self.conn.execute(
             update(Article).where(Article.id == article_id).values(last_seen_at=self.now)
         )
+
+
+def _extraction(record: ArticleRecord) -> str:
+    """The record's text as extracted, before any boilerplate was removed from it."""
+    return boilerplate.extraction(record.text, record.boilerplate)

@@ -75,6 +75,19 @@ ARCHIVE_FLUSH_INTERVAL = 2.0
 # Articles waiting for the writer at most; the pipeline waits beyond.
 ARCHIVE_MAX_PENDING = 1000
 
+# Site-level boilerplate (archive/boilerplate.py): short lines a site repeats on most of
+# its articles are learned in the archive and removed from the top and bottom of texts.
+ARCHIVE_BOILERPLATE_ENABLED = True
+# Articles of a site counted before any line is judged; with fewer, nothing is removed.
+ARCHIVE_BOILERPLATE_MIN_ARTICLES = 6
+# A line is boilerplate once at least this many of the site's articles hold it...
+ARCHIVE_BOILERPLATE_MIN_LINE_ARTICLES = 4
+# ...and at least this share of them; it stays so until its share falls below KEEP_SHARE.
+ARCHIVE_BOILERPLATE_MIN_SHARE = 0.5
+ARCHIVE_BOILERPLATE_KEEP_SHARE = 0.4
+# Lines of more words are story text, never boilerplate.
+ARCHIVE_BOILERPLATE_MAX_WORDS = 30
+
 # --- Extensions ---------------------------------------------------------------
 EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,

@@ -8,7 +8,9 @@ wait; past that ``process_item`` waits too, which slows the crawl instead of
 growing memory.
 
 This stage also records the crawl run (arguments, counts by outcome, how it
-ended) in the archive's ``crawl_runs`` table.
+ended) in the archive's ``crawl_runs`` table. The writer cleans each text of its
+site's learned boilerplate (``archive.boilerplate``, settings ``ARCHIVE_BOILERPLATE_*``)
+and, before the thread ends, re-cleans any article a model change left behind.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive.boilerplate import Policy
 from archive.engine import ArchiveError, create_archive_engine, resolve_db_url, upgrade_archive
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome, WriteResult
 from crawler.extensions.progress import run_status
@@ -31,11 +34,25 @@ from crawler.items import PageItem
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from sqlalchemy.engine import Engine
 
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+def boilerplate_policy(settings: BaseSettings) -> Policy | None:
+    """The ARCHIVE_BOILERPLATE_* settings, checked; None when learning is switched off."""
+    if not settings.getbool("ARCHIVE_BOILERPLATE_ENABLED"):
+        return None
+    return Policy(
+        min_site_articles=settings.getint("ARCHIVE_BOILERPLATE_MIN_ARTICLES"),
+        min_line_articles=settings.getint("ARCHIVE_BOILERPLATE_MIN_LINE_ARTICLES"),
+        min_share=settings.getfloat("ARCHIVE_BOILERPLATE_MIN_SHARE"),
+        keep_share=settings.getfloat("ARCHIVE_BOILERPLATE_KEEP_SHARE"),
+        max_words=settings.getint("ARCHIVE_BOILERPLATE_MAX_WORDS"),
+    )
 
 
 def to_record(item: PageItem) -> ArticleRecord:
@@ -114,7 +131,16 @@ class BatchWriterThread(threading.Thread):
             if entry is None or full or not batch:
                 deadline = time.monotonic() + self.flush_interval
             if entry is _STOP:
+                self._catch_up()
                 return
+
+    def _catch_up(self) -> None:
+        if self.failed:
+            return
+        try:
+            self.writer.catch_up()
+        except Exception as exc:
+            logger.error("could not re-clean the crawled sites' articles: %s", exc)
 
     def _flush(self, batch: list[ArticleRecord]) -> None:
         if self.failed:
@@ -144,6 +170,7 @@ class StorePipeline:
         self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
         self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
+        self.boilerplate = boilerplate_policy(settings)
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
@@ -162,7 +189,7 @@ class StorePipeline:
         self._slots = asyncio.Semaphore(self.max_pending)
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
         self.engine = engine
-        self.writer = ArchiveWriter(engine)
+        self.writer = ArchiveWriter(engine, boilerplate_policy=self.boilerplate)
         self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
@@ -202,6 +229,8 @@ class StorePipeline:
         if self.thread is not None:
             self.thread.stop()
             await asyncio.to_thread(self.thread.join)
+        if self.writer is not None and self.writer.recleaned:
+            self.stats.set_value("newsarchive/boilerplate/recleaned", len(self.writer.recleaned))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record how the run ended; runs after every pipeline has closed."""
