@@ -41,6 +41,19 @@ def extract_page(body: bytes, url: str) -> Extracted:
     return extract_article(body, url)
 
 
+def start_pool(workers: int, timeout: float) -> ProcessPool:
+    """The extraction worker pool, as the crawl and ``newsarchive reextract`` run it:
+    ``extract_page(body, url)`` per task."""
+    return ProcessPool(
+        extract_page,
+        workers,
+        timeout,
+        max_tasks=2000,
+        initializer=quiet_worker_logs,
+        preload=("pipelines.extraction", "pipelines.extract"),
+    ).start()
+
+
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -56,14 +69,7 @@ class ExtractPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.pool = ProcessPool(
-            extract_page,
-            self.workers,
-            self.timeout,
-            max_tasks=2000,
-            initializer=quiet_worker_logs,
-            preload=("pipelines.extraction", "pipelines.extract"),
-        ).start()
+        self.pool = start_pool(self.workers, self.timeout)
         self._slots = asyncio.Semaphore(self.max_pending)
 
     async def close_spider(self) -> None:
