@@ -49,12 +49,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import bindparam, insert, select, tuple_, update
 
+from archive import neardup
 from archive.engine import ArchiveError
 from archive.models import (
     Article,
     BoilerplateLine,
     BoilerplateModel,
     BoilerplateSite,
+    NearDupSignature,
     Version,
     utcnow,
 )
@@ -620,7 +622,53 @@ def reclean_rows(
     changed_ids = {values["b_id"] for values in changed}
     versioned = [row.id for row in rows if row.id in changed_ids or row.version > 1]
     reclean_versions(conn, versioned, model)
+    resign(conn, {values["b_id"]: values["b_text"] for values in changed})
     return changed_ids
+
+
+def resign(conn: Connection, texts: dict[int, str]) -> None:
+    """Keep near-duplicate clustering describing these articles' new texts.
+
+    A cluster's first article is indexed under its text's MinHash: it is re-signed. A
+    later member's ``cluster_similarity`` is measured again against its first article.
+    Membership itself does not change: a cluster is decided when an article arrives.
+    """
+    if not texts:
+        return
+    clusters: dict[int, int] = {}
+    for chunk in _chunks(sorted(texts)):
+        ids = select(Article.id, Article.cluster_id).where(
+            Article.id.in_(chunk), Article.cluster_id.is_not(None)
+        )
+        clusters.update({int(a): int(c) for a, c in conn.execute(ids) if c is not None})
+    firsts = [a for a, c in clusters.items() if a == c]
+    for chunk in _chunks(firsts):
+        indexed = conn.scalars(
+            select(NearDupSignature.article_id).where(NearDupSignature.article_id.in_(chunk))
+        ).all()
+        for article_id in indexed:
+            sig = neardup.signature(texts[article_id])
+            if sig is not None:
+                neardup.reindex_article(conn, article_id, sig)
+    members = {a: c for a, c in clusters.items() if a != c}
+    heads: dict[int, bytes] = {}
+    for chunk in _chunks(sorted(set(members.values()))):
+        signatures = select(NearDupSignature.article_id, NearDupSignature.signature).where(
+            NearDupSignature.article_id.in_(chunk)
+        )
+        heads.update({int(a): bytes(sig) for a, sig in conn.execute(signatures)})
+    updates = []
+    for article_id, head in members.items():
+        sig = neardup.signature(texts[article_id]) if head in heads else None
+        if sig is not None:
+            updates.append({"b_id": article_id, "b_sim": neardup.similarity(sig, heads[head])})
+    if updates:
+        conn.execute(
+            update(Article)
+            .where(Article.id == bindparam("b_id"))
+            .values(cluster_similarity=bindparam("b_sim")),
+            updates,
+        )
 
 
 STALE_COLUMNS = (

@@ -137,10 +137,12 @@ class Reextraction:
             if learning is not None:
                 learning.load(row.site for row in rows.values())
             now = utcnow()
+            texts: dict[int, str] = {}
             for fresh in batch:
                 row = rows.get(fresh.article_id)
                 if row is not None:
-                    self._apply_one(conn, row, fresh, learning, now)
+                    self._apply_one(conn, row, fresh, learning=learning, now=now, texts=texts)
+            boilerplate.resign(conn, texts)
             if learning is not None:
                 self._stale |= learning.learn()
 
@@ -149,9 +151,12 @@ class Reextraction:
         conn: Connection,
         row: Any,
         fresh: Fresh,
+        *,
         learning: boilerplate.Learning | None,
         now: datetime,
+        texts: dict[int, str],
     ) -> None:
+        """Write one fresh extraction; ``texts`` collects the ids and texts that changed."""
         self.sites.add(row.site)
         if learning is None:
             cleaned, revision = boilerplate.Cleaned(fresh.text), row.boilerplate_revision
@@ -173,6 +178,7 @@ class Reextraction:
                 content_hash=content_hash(cleaned.text),
             )
             self.text_changed.add(row.id)
+            texts[row.id] = cleaned.text
         if values:
             values["updated_at"] = now
             self.changed.add(row.id)

@@ -2,16 +2,19 @@
 
 The writer decides, inside the transaction that writes a batch, what each incoming
 article is to the archive: new, an unchanged re-capture, a changed story (a new
-version), or a copy of a story already stored. Deciding here rather than upstream
-keeps the outcome right when several crawls write to one archive at once: the
-database, not a process's memory, is the source of truth.
+version), or a copy of a story already stored, and which story cluster a new
+article joins (``archive.neardup``). Deciding here rather than upstream keeps the
+outcome right when several crawls write to one archive at once: the database, not a
+process's memory, is the source of truth. SQLite serialises writers at ``BEGIN
+IMMEDIATE``; on PostgreSQL each batch takes a transaction-level advisory lock first,
+so two crawls writing copies of one story at once still agree on its cluster.
 
 The same transaction cleans each text of its site's learned boilerplate and counts
 its lines (``archive.boilerplate``): the model lives where the counts are, so every
-crawl writing to the archive cleans with the same one. Texts are compared, hashed and
-stored cleaned; when a batch moves a site's model, the site's earlier articles are
-re-cleaned right after it commits (and, at the latest, by ``catch_up`` at the end of
-a crawl).
+crawl writing to the archive cleans with the same one. Texts are compared, hashed,
+signed and stored cleaned; when a batch moves a site's model, the site's earlier
+articles are re-cleaned right after it commits (and, at the latest, by ``catch_up``
+at the end of a crawl).
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import zstandard
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from archive import boilerplate
+from archive import boilerplate, neardup
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version, utcnow
 from archive.text import content_hash as text_hash
 
@@ -42,6 +45,11 @@ logger = logging.getLogger(__name__)
 
 BODY_CODEC = "zstd"
 _COMPRESSION_LEVEL = 3
+# The estimated Jaccard similarity of word 3-grams at which a new text joins a story
+# cluster (crawls take it from the DEDUP_NEAR_THRESHOLD setting).
+DEFAULT_NEAR_THRESHOLD = 0.5
+# pg_advisory_xact_lock key held by each batch transaction on PostgreSQL.
+PG_WRITE_LOCK = 7_450_213_004
 
 
 class Outcome(StrEnum):
@@ -97,6 +105,8 @@ class ArticleRecord:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     image: str | None = None
+    # The text's MinHash (archive.neardup.signature), None to leave it out of clustering.
+    signature: bytes | None = None
     boilerplate: dict[str, Any] | None = None
     boilerplate_revision: int | None = None
 
@@ -130,6 +140,8 @@ class WriteResult:
     outcome: Outcome
     article_id: int | None = None
     error: str | None = None
+    # A new article that joined the story cluster of an earlier, similar text.
+    near_duplicate: bool = False
 
 
 def compress_body(body: bytes) -> bytes:
@@ -153,17 +165,20 @@ def payload_digest(body: bytes) -> str:
 class ArchiveWriter:
     """Writes batches of articles, one transaction per batch, and records crawl runs.
 
-    ``boilerplate_policy`` says how each site's boilerplate is learned (None: neither
-    learn nor clean). Not thread-safe: one thread writes through one writer.
+    ``near_threshold`` None turns near-duplicate clustering off; ``boilerplate_policy``
+    says how each site's boilerplate is learned (None: neither learn nor clean).
+    Not thread-safe: one thread writes through one writer.
     """
 
     def __init__(
         self,
         engine: Engine,
         *,
+        near_threshold: float | None = DEFAULT_NEAR_THRESHOLD,
         boilerplate_policy: boilerplate.Policy | None = boilerplate.DEFAULT_POLICY,
     ) -> None:
         self.engine = engine
+        self.near_threshold = near_threshold
         self.policy = boilerplate_policy
         self.models = boilerplate.Models()
         self.sites_written: set[str] = set()
@@ -236,7 +251,7 @@ class ArchiveWriter:
             if self.policy is not None
             else None
         )
-        return _BatchWrite(conn, run_id, learning, stale)
+        return _BatchWrite(conn, run_id, self.near_threshold, learning, stale)
 
     # boilerplate ------------------------------------------------------------------
 
@@ -267,6 +282,14 @@ class ArchiveWriter:
         return self.reclean(stale)
 
 
+class _Copy(NamedTuple):
+    """An archived article with a given text: where it is and which cluster it is in."""
+
+    article_id: int
+    site: str
+    cluster: neardup.Match
+
+
 class _BatchWrite:
     """The state of one batch transaction: what the archive holds for its URLs and texts."""
 
@@ -274,19 +297,23 @@ class _BatchWrite:
         self,
         conn: Connection,
         run_id: int | None,
+        near_threshold: float | None,
         learning: boilerplate.Learning | None = None,
         stale: set[str] | None = None,
     ) -> None:
         self.conn = conn
         self.run_id = run_id
+        self.near_threshold = near_threshold
         self.learning = learning
         # sites whose archived articles need re-cleaning once this batch commits
         self.stale = stale if stale is not None else set()
         self.now = utcnow()
         self.url_owner: dict[str, int] = {}
-        self.hash_owners: dict[str, list[tuple[int, str]]] = {}
+        self.hash_owners: dict[str, list[_Copy]] = {}
 
     def write_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(select(func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
         records = self._cleaned(records)
         self._load_known(records)
         results = [self._write(record) for record in records]
@@ -304,16 +331,20 @@ class _BatchWrite:
             for record in records
         ]
 
-    @staticmethod
-    def _clean(record: ArticleRecord, cleaned: boilerplate.Cleaned, revision: int) -> ArticleRecord:
-        if cleaned.text == record.text and not record.boilerplate:
-            digest = record.content_hash
-        else:
+    def _clean(
+        self, record: ArticleRecord, cleaned: boilerplate.Cleaned, revision: int
+    ) -> ArticleRecord:
+        """The record holding ``cleaned``: its hash and signature describe the cleaned text."""
+        digest, sig = record.content_hash, record.signature
+        if cleaned.text != record.text or record.boilerplate:
             digest = text_hash(cleaned.text)
+            if sig is not None and self.near_threshold is not None:
+                sig = neardup.signature(cleaned.text)
         return replace(
             record,
             text=cleaned.text,
             content_hash=digest,
+            signature=sig,
             boilerplate=cleaned.removed,
             boilerplate_revision=revision,
         )
@@ -325,27 +356,52 @@ class _BatchWrite:
             select(ArticleUrl.url, ArticleUrl.article_id).where(ArticleUrl.url.in_(urls))
         )
         self.url_owner = {url: article_id for url, article_id in rows}
-        for article_id, site, content_hash in self.conn.execute(
-            select(Article.id, Article.site, Article.content_hash)
+        for row in self.conn.execute(
+            select(
+                Article.id,
+                Article.site,
+                Article.content_hash,
+                Article.cluster_id,
+                Article.cluster_similarity,
+            )
             .where(Article.content_hash.in_(hashes))
             .order_by(Article.id)
         ):
-            self.hash_owners.setdefault(content_hash, []).append((article_id, site))
+            cluster = neardup.Match(row.cluster_id or row.id, row.cluster_similarity or 1.0)
+            self.hash_owners.setdefault(row.content_hash, []).append(
+                _Copy(row.id, row.site, cluster)
+            )
 
     def _write(self, record: ArticleRecord) -> WriteResult:
         owner = next((self.url_owner[u] for u in record.urls if u in self.url_owner), None)
         if owner is not None:
             return self._recapture(owner, record)
         same_text = self.hash_owners.get(record.content_hash, [])
-        same_site = next((aid for aid, site in same_text if site == record.site), None)
+        same_site = next((c.article_id for c in same_text if c.site == record.site), None)
         if same_site is not None:
             self._add_urls(same_site, record.urls)
             self._touch(same_site)
             return WriteResult(Outcome.DUPLICATE, same_site)
-        first_copy = same_text[0][0] if same_text else None
-        article_id = self._insert(record, duplicate_of=first_copy)
-        self.hash_owners.setdefault(record.content_hash, []).append((article_id, record.site))
-        return WriteResult(Outcome.DUPLICATE if first_copy else Outcome.NEW, article_id)
+        if same_text:
+            first = same_text[0]
+            article_id = self._insert(record, first.article_id, first.cluster)
+            self._remember(record, article_id, first.cluster)
+            return WriteResult(Outcome.DUPLICATE, article_id)
+        match = self._near_match(record)
+        article_id = self._insert(record, None, match)
+        if match is None and record.signature is not None and self.near_threshold is not None:
+            neardup.index_article(self.conn, article_id, record.signature)
+        self._remember(record, article_id, match or neardup.Match(article_id, 1.0))
+        return WriteResult(Outcome.NEW, article_id, near_duplicate=match is not None)
+
+    def _near_match(self, record: ArticleRecord) -> neardup.Match | None:
+        if record.signature is None or self.near_threshold is None:
+            return None
+        return neardup.find_cluster(self.conn, record.signature, self.near_threshold)
+
+    def _remember(self, record: ArticleRecord, article_id: int, cluster: neardup.Match) -> None:
+        copies = self.hash_owners.setdefault(record.content_hash, [])
+        copies.append(_Copy(article_id, record.site, cluster))
 
     def _recapture(self, article_id: int, record: ArticleRecord) -> WriteResult:
         current = self._current(article_id)
@@ -376,7 +432,16 @@ class _BatchWrite:
             )
         )
         self._insert_version(article_id, version, record, capture_id)
+        if current.content_hash != record.content_hash:
+            self._reindex(article_id, current.cluster_id, record.signature)
         return WriteResult(Outcome.UPDATED, article_id)
+
+    def _reindex(self, article_id: int, cluster_id: int | None, sig: bytes | None) -> None:
+        """Keep a cluster's first article indexed under its current text."""
+        if sig is None or self.near_threshold is None or cluster_id != article_id:
+            return
+        if not neardup.reindex_article(self.conn, article_id, sig):
+            neardup.index_article(self.conn, article_id, sig)
 
     def _current(self, article_id: int) -> Any:
         return self.conn.execute(
@@ -385,6 +450,7 @@ class _BatchWrite:
                 Article.content_hash,
                 Article.title,
                 Article.version,
+                Article.cluster_id,
                 Article.text,
                 Article.boilerplate,
                 Article.boilerplate_revision,
@@ -409,7 +475,10 @@ class _BatchWrite:
             current = self._current(article_id)
         return current, record
 
-    def _insert(self, record: ArticleRecord, duplicate_of: int | None) -> int:
+    def _insert(
+        self, record: ArticleRecord, duplicate_of: int | None, cluster: neardup.Match | None
+    ) -> int:
+        """Insert a new article; ``cluster`` None starts its own cluster."""
         article_id = int(
             self.conn.execute(
                 insert(Article)
@@ -422,6 +491,8 @@ class _BatchWrite:
                     boilerplate_revision=record.boilerplate_revision,
                     version=1,
                     duplicate_of=duplicate_of,
+                    cluster_id=cluster.cluster_id if cluster else None,
+                    cluster_similarity=cluster.similarity if cluster else 1.0,
                     first_seen_at=self.now,
                     last_seen_at=self.now,
                     updated_at=self.now,
@@ -433,7 +504,9 @@ class _BatchWrite:
         self._add_urls(article_id, record.urls)
         capture_id = self._insert_capture(article_id, record)
         self.conn.execute(
-            update(Article).where(Article.id == article_id).values(capture_id=capture_id)
+            update(Article)
+            .where(Article.id == article_id)
+            .values(capture_id=capture_id, cluster_id=cluster.cluster_id if cluster else article_id)
         )
         self._insert_version(article_id, 1, record, capture_id)
         if self.learning is not None:

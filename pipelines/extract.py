@@ -2,16 +2,18 @@
 
 Extraction costs 20-40 ms of CPU per page. Run in the reactor thread it would stall
 every download; here it runs in a pool of processes (one per core by default) while
-the reactor goes on fetching. At most ``EXTRACT_MAX_PENDING`` pages wait for a
-worker: past that, ``process_item`` waits, the scraper holds its responses, and the
-engine stops scheduling downloads (Scrapy's own backpressure).
+the reactor goes on fetching. The worker also computes the text's MinHash signature
+for near-duplicate clustering (about 1 ms for 5 kB of text: too much for the reactor).
+At most ``EXTRACT_MAX_PENDING`` pages wait for a worker: past that, ``process_item``
+waits, the scraper holds its responses, and the engine stops scheduling downloads
+(Scrapy's own backpressure).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy.exceptions import DropItem
 
@@ -30,27 +32,36 @@ def quiet_worker_logs() -> None:
     logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 
-def extract_page(body: bytes, url: str) -> Extracted:
-    """Run in a worker: extract one fetched page's article from its raw bytes.
+class ExtractResult(NamedTuple):
+    extracted: Extracted
+    # archive.neardup.signature of the text; None when not asked for or the text is short.
+    signature: bytes | None
+
+
+def extract_page(body: bytes, url: str, with_signature: bool = True) -> ExtractResult:
+    """Run in a worker: extract one fetched page's article from its raw bytes, and sign
+    its text for near-duplicate clustering.
 
     The extractor sniffs the charset itself (BOM, valid UTF-8, ``<meta charset>``,
     then charset_normalizer), which catches the pages whose HTTP header lies.
     """
+    from archive.neardup import signature
     from pipelines.extraction import extract_article
 
-    return extract_article(body, url)
+    extracted = extract_article(body, url)
+    return ExtractResult(extracted, signature(extracted.text) if with_signature else None)
 
 
 def start_pool(workers: int, timeout: float) -> ProcessPool:
     """The extraction worker pool, as the crawl and ``newsarchive reextract`` run it:
-    ``extract_page(body, url)`` per task."""
+    ``extract_page(body, url, with_signature)`` per task."""
     return ProcessPool(
         extract_page,
         workers,
         timeout,
         max_tasks=2000,
         initializer=quiet_worker_logs,
-        preload=("pipelines.extraction", "pipelines.extract"),
+        preload=("pipelines.extraction", "pipelines.extract", "archive.neardup"),
     ).start()
 
 
@@ -61,6 +72,7 @@ class ExtractPipeline:
         self.workers = settings.getint("EXTRACT_WORKERS")
         self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
+        self.with_signature = settings.getbool("DEDUP_NEAR_ENABLED")
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -82,9 +94,9 @@ class ExtractPipeline:
             return item
         assert self.pool is not None and self._slots is not None
         async with self._slots:
-            future = self.pool.submit(item.body, item.final_url)
+            future = self.pool.submit(item.body, item.final_url, self.with_signature)
             try:
-                item.extracted = await asyncio.wrap_future(future)
+                item.extracted, item.signature = await asyncio.wrap_future(future)
             except TaskTimeout as exc:
                 self._fail("extract_timeout", item, exc)
             except WorkerCrashed as exc:

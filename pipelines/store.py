@@ -55,6 +55,16 @@ def boilerplate_policy(settings: BaseSettings) -> Policy | None:
     )
 
 
+def near_threshold(settings: BaseSettings) -> float | None:
+    """DEDUP_NEAR_THRESHOLD, checked; None when near-duplicate clustering is off."""
+    if not settings.getbool("DEDUP_NEAR_ENABLED"):
+        return None
+    threshold = settings.getfloat("DEDUP_NEAR_THRESHOLD")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"DEDUP_NEAR_THRESHOLD must be above 0 and at most 1, not {threshold}")
+    return threshold
+
+
 def to_record(item: PageItem) -> ArticleRecord:
     doc = item.extracted
     assert doc is not None and item.content_hash is not None
@@ -82,6 +92,7 @@ def to_record(item: PageItem) -> ArticleRecord:
         tags=list(doc.tags),
         categories=list(doc.categories),
         image=doc.image,
+        signature=item.signature,
     )
 
 
@@ -170,6 +181,7 @@ class StorePipeline:
         self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
         self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
+        self.near_threshold = near_threshold(settings)
         self.boilerplate = boilerplate_policy(settings)
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
@@ -189,7 +201,9 @@ class StorePipeline:
         self._slots = asyncio.Semaphore(self.max_pending)
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
         self.engine = engine
-        self.writer = ArchiveWriter(engine, boilerplate_policy=self.boilerplate)
+        self.writer = ArchiveWriter(
+            engine, near_threshold=self.near_threshold, boilerplate_policy=self.boilerplate
+        )
         self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
@@ -258,6 +272,8 @@ class StorePipeline:
         assert self._slots is not None
         for result in results:
             self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
+            if result.near_duplicate:
+                self.stats.inc_value("newsarchive/near_duplicates")
         for _ in range(n):
             self._slots.release()
 

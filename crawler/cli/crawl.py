@@ -12,9 +12,11 @@ from scrapy.settings import Settings
 
 from archive.engine import resolve_db_url
 from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
 from crawler.sites import load_sites_file, sites_from_urls
 from crawler.spiders.news import NewsSpider
+from pipelines.store import boilerplate_policy
 
 EXIT_INTERRUPTED = 130
 EXIT_CODES = {"finished": EXIT_OK, "interrupted": EXIT_INTERRUPTED, "failed": EXIT_FAILED}
@@ -33,6 +35,24 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--depth", type=int, help="link hops from a start page (default 2)")
     parser.add_argument("--max-pages", type=int, help="pages per site at most (default: no limit)")
     parser.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="skip sitemap and feed entries dated before DATE (ISO 8601) without fetching them",
+    )
+    parser.add_argument(
+        "--revisit-days",
+        type=float,
+        metavar="N",
+        help="re-check archived articles first seen less than N days ago for edits "
+        "(default 7, or the sites file's revisit_days; inf: all, 0: none)",
+    )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="re-check every archived article, ignoring re-visit windows and sitemap dates "
+        "(still conditionally: an unchanged page answers 304 without its body)",
+    )
     parser.add_argument(
         "-s",
         "--set",
@@ -57,12 +77,41 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("EXTRACT_WORKERS", args.workers, priority="cmdline")
     if args.quiet:
         settings.set("PROGRESS_ENABLED", False, priority="cmdline")
+    if args.since:
+        settings.set("CRAWL_SINCE", args.since, priority="cmdline")
+    if args.revisit_days is not None:
+        settings.set("CRAWL_REVISIT_DAYS", args.revisit_days, priority="cmdline")
+    if args.recheck:
+        settings.set("INCREMENTAL_RECHECK", True, priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise argparse.ArgumentTypeError(f"-s takes NAME=VALUE, not {pair!r}")
         settings.set(name.strip(), value, priority="cmdline")
+    check_settings(settings)
     return settings
+
+
+def _number(settings: Settings, name: str) -> float:
+    try:
+        return settings.getfloat(name)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name} must be a number") from None
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse, before Scrapy starts, the values of our settings that could only fail later."""
+    since = settings.get("CRAWL_SINCE")
+    if since and parse_date(str(since)) is None:
+        raise argparse.ArgumentTypeError(f"--since {since!r} is not an ISO 8601 date")
+    if not _number(settings, "CRAWL_REVISIT_DAYS") >= 0:
+        raise argparse.ArgumentTypeError("--revisit-days must be a number of days >= 0 (or inf)")
+    if not 0 < _number(settings, "DEDUP_NEAR_THRESHOLD") <= 1:
+        raise argparse.ArgumentTypeError("DEDUP_NEAR_THRESHOLD must be above 0 and at most 1")
+    try:
+        boilerplate_policy(settings)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"ARCHIVE_BOILERPLATE_*: {exc}") from None
 
 
 def check_starts(args: argparse.Namespace) -> None:
@@ -91,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         sites=args.sites,
         depth=args.depth,
         max_pages=args.max_pages,
+        revisit_days=args.revisit_days,
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}

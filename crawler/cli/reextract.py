@@ -156,7 +156,7 @@ class Run:
 
     def submit(self, ids: Sequence[int]) -> list[tuple[StoredCapture, Future[Any]]]:
         return [
-            (capture, self.pool.submit(capture.body, capture.url))
+            (capture, self.pool.submit(capture.body, capture.url, False))
             for capture in load_captures(self.engine, ids)
         ]
 
@@ -166,7 +166,7 @@ class Run:
         batch: list[Fresh] = []
         for capture, future in pending:
             try:
-                doc = future.result()
+                doc = future.result().extracted
             except (TaskError, TaskTimeout, WorkerCrashed) as exc:
                 self._fail(capture, str(exc))
                 continue

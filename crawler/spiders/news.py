@@ -8,7 +8,11 @@ its pages, a feed yields its entries. Every HTML page fetched becomes a
 
 Run it as ``newsarchive crawl URL ...`` or ``scrapy crawl news -a url=URL``
 (several URLs separated by spaces or commas; ``-a sites=sites.toml``,
-``-a depth=N``, ``-a max_pages=N``).
+``-a depth=N``, ``-a max_pages=N``, ``-a revisit_days=N``).
+
+Re-crawls: page requests carry their site's ``revisit_days`` and any sitemap or feed
+date (``listed_date``) in their meta, for ``crawler.middlewares.incremental``;
+entries dated before ``CRAWL_SINCE`` are not requested at all.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from crawler.discovery import (
     Entry,
     Kind,
     maybe_gunzip,
+    parse_date,
     parse_feed,
     parse_sitemap,
     sitemaps_in_robots,
@@ -64,6 +69,7 @@ class NewsSpider(Spider):
         sites: str | None = None,
         depth: int | str | None = None,
         max_pages: int | str | None = None,
+        revisit_days: float | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -71,6 +77,8 @@ class NewsSpider(Spider):
         self.sites_file = sites
         self.depth_arg = int(depth) if depth not in (None, "") else None
         self.max_pages_arg = int(max_pages) if max_pages not in (None, "") else None
+        self.revisit_days_arg = float(revisit_days) if revisit_days not in (None, "") else None
+        self.since: datetime | None = None
         self.configs: list[SiteConfig] = []
         self._pages_requested: dict[int, int] = defaultdict(int)
         self._requested: dict[int, set[str]] = defaultdict(set)
@@ -80,6 +88,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configs = spider.build_configs(crawler.settings)
+        spider.since = since_setting(crawler.settings)
         slots = dict(crawler.settings.getdict("DOWNLOAD_SLOTS"))
         slots.update(politeness_slots(spider.configs))
         crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
@@ -89,12 +98,14 @@ class NewsSpider(Spider):
         options: dict[str, Any] = {
             "depth": settings.getint("CRAWL_DEPTH"),
             "max_pages": settings.getint("CRAWL_MAX_PAGES"),
+            "revisit_days": settings.getfloat("CRAWL_REVISIT_DAYS"),
         }
-        overrides = {
-            k: v
-            for k, v in (("depth", self.depth_arg), ("max_pages", self.max_pages_arg))
-            if v is not None
-        }
+        arguments = (
+            ("depth", self.depth_arg),
+            ("max_pages", self.max_pages_arg),
+            ("revisit_days", self.revisit_days_arg),
+        )
+        overrides = {k: v for k, v in arguments if v is not None}
         configs: list[SiteConfig] = []
         if self.sites_file:
             configs += load_sites_file(self.sites_file, base=options, overrides=overrides)
@@ -111,6 +122,8 @@ class NewsSpider(Spider):
             "sites_file": self.sites_file,
             "depth": self.depth_arg,
             "max_pages": self.max_pages_arg,
+            "revisit_days": self.revisit_days_arg,
+            "since": self.since.isoformat() if self.since else None,
             "sites": [config.label for config in self.configs],
         }
 
@@ -200,7 +213,13 @@ class NewsSpider(Spider):
         yield Request(
             url,
             callback=self.parse_page,
-            meta={"config": index, "source": source, "follow": follow, **meta},
+            meta={
+                "config": index,
+                "source": source,
+                "follow": follow,
+                "revisit_days": config.revisit_days,
+                **meta,
+            },
         )
 
     # --- feeds, sitemaps, robots.txt --------------------------------------------------
@@ -260,10 +279,14 @@ class NewsSpider(Spider):
         )
 
     def _entries_in_scope(self, response: Response, entries: list[Entry]) -> Iterator[Entry]:
-        """Entries on the config's sites; a sitemap or feed the user named may list any host."""
+        """Entries on the config's sites (a sitemap or feed the user named may list any
+        host), unless dated before ``CRAWL_SINCE``."""
         config = self._config(response)
         named = response.meta.get("source") == "start"
         for entry in entries:
+            if self.since and entry.date and entry.date < self.since:
+                self.crawler.stats.inc_value("newsarchive/skipped/since")
+                continue
             url = urljoin(response.url, entry.url)
             if config.in_scope(url) or (named and urlsplit(url).scheme in ("http", "https")):
                 yield Entry(url, entry.date)
@@ -282,6 +305,17 @@ class NewsSpider(Spider):
         return maybe_gunzip(
             response.body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         )
+
+
+def since_setting(settings: BaseSettings) -> datetime | None:
+    """CRAWL_SINCE as an aware datetime; a bad date is an error, not a silent no-op."""
+    value = settings.get("CRAWL_SINCE")
+    if not value:
+        return None
+    since = value if isinstance(value, datetime) else parse_date(str(value))
+    if since is None:
+        raise ValueError(f"CRAWL_SINCE {value!r} is not an ISO 8601 date")
+    return since if since.tzinfo else since.replace(tzinfo=UTC)
 
 
 def politeness_slots(configs: list[SiteConfig]) -> dict[str, dict[str, Any]]:

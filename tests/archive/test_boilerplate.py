@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from archive import neardup
 from archive.boilerplate import (
     Policy,
     clean,
@@ -18,14 +20,14 @@ from archive.boilerplate import (
     normalise_line,
 )
 from archive.engine import create_archive_engine, upgrade_archive
-from archive.models import Article, BoilerplateModel, BoilerplateSite, Version
+from archive.models import Article, BoilerplateModel, BoilerplateSite, NearDupSignature, Version
 from archive.text import content_hash
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome
 
 SITE = "times.example.com"
 PLUGIN = ["Subscribe to Times News", "Enter your email address:"]
 RECURRING = "The ministry did not respond to a request for comment."
-WORDS = [
+VOCABULARY = [
     "harbour",
     "council",
     "ferry",
@@ -46,14 +48,57 @@ WORDS = [
     "airport",
     "stadium",
     "hospital",
+    "minister",
+    "mayor",
+    "union",
+    "strike",
+    "court",
+    "judge",
+    "police",
+    "farmer",
+    "harvest",
+    "storm",
+    "flood",
+    "drought",
+    "bank",
+    "loan",
+    "tax",
+    "pension",
+    "teacher",
+    "student",
+    "nurse",
+    "doctor",
+    "engineer",
+    "pilot",
+    "sailor",
+    "miner",
+    "baker",
+    "artist",
+    "singer",
+    "league",
+    "coach",
+    "goal",
+    "season",
+    "record",
+    "price",
+    "wage",
+    "rent",
+    "tenant",
+    "landlord",
+    "plan",
+    "vote",
+    "poll",
+    "party",
+    "leader",
+    "rival",
 ]
 
 
 def story(n: int, lines: int = 4) -> list[str]:
-    """Story paragraphs that no other article shares."""
+    """Story paragraphs that no other article shares, nor most of their word triples."""
+    rng = random.Random(n)
     return [
-        f"Paragraph {k} of story {n}: the {WORDS[n % len(WORDS)]} report {n * 7 + k} said "
-        f"{WORDS[(n + k) % len(WORDS)]} officials met on day {n} to discuss item {k}."
+        f"Paragraph {k} of story {n}: " + " ".join(rng.choices(VOCABULARY, k=18)) + "."
         for k in range(lines)
     ]
 
@@ -341,3 +386,21 @@ def test_cleaned_texts_are_reproducible_from_the_extraction_and_the_model(engine
             model = models[(article.site, article.boilerplate_revision)]
             original = "\n".join(with_plugin(article.id - 1))
             assert clean(original, model).text == article.text
+
+
+def test_near_duplicate_signatures_describe_the_cleaned_texts(engine):
+    def signed(n: int) -> ArticleRecord:
+        rec = record(n, with_plugin(n))
+        rec.signature = neardup.signature(rec.text)  # as the extraction worker signs it
+        return rec
+
+    writer = ArchiveWriter(engine)
+    for n in range(8):  # 1-5 are re-cleaned once the model exists, 6-8 arrive after it
+        writer.write_batch([signed(n)])
+    with engine.connect() as conn:
+        stored = {row.article_id: row.signature for row in conn.execute(select(NearDupSignature))}
+    cleaned = texts(engine)
+    assert set(stored) == set(cleaned)
+    for article_id, text in cleaned.items():
+        assert stored[article_id] == neardup.signature(text), article_id
+        assert stored[article_id] != neardup.signature(text + "\n" + "\n".join(PLUGIN))

@@ -1,7 +1,7 @@
 """site-level boilerplate: counts, models, and the lines removed from each text
 
-Revision ID: 0003_issue3_boilerplate
-Revises: 0002
+Revision ID: 0004_issue3_boilerplate
+Revises: 0003_issue4_near_duplicates
 Create Date: 2026-11-28
 
 Articles archived before this revision keep their text as it was
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0003_issue3_boilerplate"
-down_revision = "0002"
+revision = "0004_issue3_boilerplate"
+down_revision = "0003_issue4_near_duplicates"
 branch_labels = None
 depends_on = None
 
