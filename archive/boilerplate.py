@@ -680,43 +680,36 @@ STALE_COLUMNS = (
 )
 
 
-def reclean_site(engine: Engine, site: str, models: Models | None = None) -> set[int]:
+def reclean_site(
+    engine: Engine, site: str, models: Models | None = None, budget: int | None = None
+) -> tuple[set[int], int, bool]:
     """Clean the site's articles cleaned with an older model than its current one, in
-    transactions of ``RECLEAN_CHUNK`` articles; the ids of those whose text changed.
+    transactions of at most ``RECLEAN_CHUNK`` articles, until none is left or ``budget``
+    articles were done. The ids whose text changed, how many were done, and whether
+    none is left.
 
-    Should the model move meanwhile (another crawl writing), the pass starts over, so
-    every article ends cleaned with the model current at the end.
+    Each chunk reads the current model, so should it move meanwhile (another crawl
+    writing), the articles done earlier become stale again and are done again.
     """
     models = models or Models()
     changed: set[int] = set()
-    while not _reclean_pass(engine, site, models, changed):
-        pass
-    return changed
-
-
-def _reclean_pass(engine: Engine, site: str, models: Models, changed: set[int]) -> bool:
-    """One pass over the site's stale articles; False when the model moved during it."""
-    after = 0
-    revisions: set[int] = set()
-    while True:
+    done = 0
+    while budget is None or done < budget:
+        size = RECLEAN_CHUNK if budget is None else min(RECLEAN_CHUNK, budget - done)
         with engine.begin() as conn:
             model = models.current(conn, [site])[site]
-            revisions.add(model.revision)
             rows = conn.execute(
                 select(*STALE_COLUMNS)
-                .where(
-                    Article.site == site,
-                    Article.boilerplate_revision < model.revision,
-                    Article.id > after,
-                )
+                .where(Article.site == site, Article.boilerplate_revision < model.revision)
                 .order_by(Article.id)
-                .limit(RECLEAN_CHUNK)
+                .limit(size)
                 .with_for_update()
             ).all()
             changed |= reclean_rows(conn, rows, model, utcnow())
-        if len(rows) < RECLEAN_CHUNK:
-            return len(revisions) == 1
-        after = rows[-1].id
+        done += len(rows)
+        if len(rows) < size:
+            return changed, done, True
+    return changed, done, False
 
 
 def stale_sites(conn: Connection, sites: Iterable[str]) -> set[str]:

@@ -209,6 +209,6 @@ class Reextraction:
         with self.engine.connect() as conn:
             stale = boilerplate.stale_sites(conn, self.sites | self._stale)
         for site in sorted(stale):
-            recleaned = boilerplate.reclean_site(self.engine, site, self.models)
+            recleaned, _, _ = boilerplate.reclean_site(self.engine, site, self.models)
             self.changed |= recleaned
             self.text_changed |= recleaned

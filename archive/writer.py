@@ -48,6 +48,8 @@ _COMPRESSION_LEVEL = 3
 # The estimated Jaccard similarity of word 3-grams at which a new text joins a story
 # cluster (crawls take it from the DEDUP_NEAR_THRESHOLD setting).
 DEFAULT_NEAR_THRESHOLD = 0.5
+# Archived articles re-cleaned at most after each batch (ARCHIVE_BOILERPLATE_RECLEAN_BUDGET).
+DEFAULT_RECLEAN_BUDGET = 2000
 # pg_advisory_xact_lock key held by each batch transaction on PostgreSQL.
 PG_WRITE_LOCK = 7_450_213_004
 
@@ -166,7 +168,9 @@ class ArchiveWriter:
     """Writes batches of articles, one transaction per batch, and records crawl runs.
 
     ``near_threshold`` None turns near-duplicate clustering off; ``boilerplate_policy``
-    says how each site's boilerplate is learned (None: neither learn nor clean).
+    says how each site's boilerplate is learned (None: neither learn nor clean), and
+    ``reclean_budget`` how many archived articles are re-cleaned at most after each
+    batch (None: all), so a model change on a large site does not stall a crawl.
     Not thread-safe: one thread writes through one writer.
     """
 
@@ -176,12 +180,16 @@ class ArchiveWriter:
         *,
         near_threshold: float | None = DEFAULT_NEAR_THRESHOLD,
         boilerplate_policy: boilerplate.Policy | None = boilerplate.DEFAULT_POLICY,
+        reclean_budget: int | None = DEFAULT_RECLEAN_BUDGET,
     ) -> None:
         self.engine = engine
         self.near_threshold = near_threshold
         self.policy = boilerplate_policy
+        self.reclean_budget = reclean_budget
         self.models = boilerplate.Models()
         self.sites_written: set[str] = set()
+        # sites with articles a model change left behind, re-cleaned a budget at a time
+        self.pending: set[str] = set()
         # ids of archived articles whose text a later model cleaned (by reclean / catch_up)
         self.recleaned: set[int] = set()
 
@@ -231,7 +239,7 @@ class ArchiveWriter:
             stale.clear()
             results = [self._write_one(record, run_id, stale) for record in records]
         self.sites_written.update(record.site for record in records)
-        self.reclean(stale)
+        self.reclean(stale, self.reclean_budget)
         return results
 
     def _write_one(self, record: ArticleRecord, run_id: int | None, stale: set[str]) -> WriteResult:
@@ -255,22 +263,33 @@ class ArchiveWriter:
 
     # boilerplate ------------------------------------------------------------------
 
-    def reclean(self, sites: Iterable[str]) -> int:
-        """Re-clean the sites' articles cleaned with an older model than their current one;
-        how many changed. A failure is logged, not raised: ``catch_up`` tries again."""
+    def reclean(self, sites: Iterable[str], budget: int | None = None) -> int:
+        """Re-clean, up to ``budget`` articles in all (None: all of them), the articles of
+        ``sites`` and of those left pending earlier that were cleaned with an older model
+        than their site's current one; how many changed. Sites not finished stay pending.
+        A failure is logged, not raised: the next call, or ``catch_up``, tries again."""
+        self.pending.update(sites)
         count = 0
-        for site in sorted(sites):
+        for site in sorted(self.pending):
+            if budget is not None and budget <= 0:
+                break
             try:
-                changed = boilerplate.reclean_site(self.engine, site, self.models)
+                changed, done, finished = boilerplate.reclean_site(
+                    self.engine, site, self.models, budget
+                )
             except SQLAlchemyError as exc:
                 logger.warning("could not re-clean the articles of %s: %s", site, exc)
                 continue
+            if finished:
+                self.pending.discard(site)
+            if budget is not None:
+                budget -= done
             count += len(changed)
             self.recleaned |= changed
         return count
 
     def catch_up(self, sites: Iterable[str] | None = None) -> int:
-        """Re-clean whatever articles of ``sites`` (default: the sites this writer wrote)
+        """Re-clean every article of ``sites`` (default: the sites this writer wrote) that
         a model change left behind; run at the end of a crawl. How many changed."""
         if self.policy is None:
             return 0

@@ -113,6 +113,10 @@ ARCHIVE_BOILERPLATE_MIN_SHARE = 0.5
 ARCHIVE_BOILERPLATE_KEEP_SHARE = 0.4
 # Lines of more words are story text, never boilerplate.
 ARCHIVE_BOILERPLATE_MAX_WORDS = 30
+# When a site's model changes, its archived articles are re-cleaned (1-2 ms each), at most
+# this many after each write batch so the crawl never stalls on a large site; the rest
+# follow after the next batches and at the end of the crawl. 0 means all at once.
+ARCHIVE_BOILERPLATE_RECLEAN_BUDGET = 2000
 
 # --- Extensions ---------------------------------------------------------------
 EXTENSIONS = {

@@ -183,6 +183,7 @@ class StorePipeline:
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
         self.near_threshold = near_threshold(settings)
         self.boilerplate = boilerplate_policy(settings)
+        self.reclean_budget = settings.getint("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") or None
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
@@ -202,7 +203,10 @@ class StorePipeline:
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
         self.engine = engine
         self.writer = ArchiveWriter(
-            engine, near_threshold=self.near_threshold, boilerplate_policy=self.boilerplate
+            engine,
+            near_threshold=self.near_threshold,
+            boilerplate_policy=self.boilerplate,
+            reclean_budget=self.reclean_budget,
         )
         self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
         self.thread = BatchWriterThread(

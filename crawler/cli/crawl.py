@@ -112,6 +112,8 @@ def check_settings(settings: Settings) -> None:
         boilerplate_policy(settings)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"ARCHIVE_BOILERPLATE_*: {exc}") from None
+    if not _number(settings, "ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") >= 0:
+        raise argparse.ArgumentTypeError("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET must be >= 0")
 
 
 def check_starts(args: argparse.Namespace) -> None:

@@ -404,3 +404,16 @@ def test_near_duplicate_signatures_describe_the_cleaned_texts(engine):
     for article_id, text in cleaned.items():
         assert stored[article_id] == neardup.signature(text), article_id
         assert stored[article_id] != neardup.signature(text + "\n" + "\n".join(PLUGIN))
+
+
+def test_re_cleaning_is_spread_over_batches_within_its_budget_and_finished_by_catch_up(engine):
+    writer = ArchiveWriter(engine, reclean_budget=2)
+    write_one_by_one(writer, [record(n, with_plugin(n)) for n in range(6)])
+    assert site_state(engine) == (6, 1)
+    assert writer.recleaned == {1, 2} and writer.pending == {SITE}
+    writer.write_batch([record(6, with_plugin(6))])
+    assert writer.recleaned == {1, 2, 3, 4}
+    assert writer.catch_up() == 2
+    assert writer.recleaned == {1, 2, 3, 4, 5, 6} and not writer.pending
+    assert all(not text.endswith(PLUGIN[-1]) for text in texts(engine).values())
+    assert writer.catch_up() == 0

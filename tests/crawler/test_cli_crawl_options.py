@@ -22,6 +22,7 @@ from crawler.cli import main
             "ARCHIVE_BOILERPLATE_*: boilerplate article",
         ),
         (["-s", "ARCHIVE_BOILERPLATE_MAX_WORDS=many"], "ARCHIVE_BOILERPLATE_*: invalid literal"),
+        (["-s", "ARCHIVE_BOILERPLATE_RECLEAN_BUDGET=-1"], "RECLEAN_BUDGET must be >= 0"),
     ],
 )
 def test_bad_values_are_usage_errors_and_nothing_is_created(args, message, tmp_path, capsys):
