@@ -47,7 +47,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, insert, select, tuple_, update
 
 from archive import neardup
 from archive.engine import ArchiveError
@@ -56,6 +56,7 @@ from archive.models import (
     BoilerplateLine,
     BoilerplateModel,
     BoilerplateSite,
+    NearDupBand,
     NearDupSignature,
     Version,
     utcnow,
@@ -641,15 +642,7 @@ def resign(conn: Connection, texts: dict[int, str]) -> None:
             Article.id.in_(chunk), Article.cluster_id.is_not(None)
         )
         clusters.update({int(a): int(c) for a, c in conn.execute(ids) if c is not None})
-    firsts = [a for a, c in clusters.items() if a == c]
-    for chunk in _chunks(firsts):
-        indexed = conn.scalars(
-            select(NearDupSignature.article_id).where(NearDupSignature.article_id.in_(chunk))
-        ).all()
-        for article_id in indexed:
-            sig = neardup.signature(texts[article_id])
-            if sig is not None:
-                neardup.reindex_article(conn, article_id, sig)
+    _reindex_firsts(conn, texts, [a for a, c in clusters.items() if a == c])
     members = {a: c for a, c in clusters.items() if a != c}
     heads: dict[int, bytes] = {}
     for chunk in _chunks(sorted(set(members.values()))):
@@ -668,6 +661,42 @@ def resign(conn: Connection, texts: dict[int, str]) -> None:
             .where(Article.id == bindparam("b_id"))
             .values(cluster_similarity=bindparam("b_sim")),
             updates,
+        )
+
+
+def _reindex_firsts(conn: Connection, texts: dict[int, str], firsts: list[int]) -> None:
+    """Re-index clusters' first articles under their new texts' signatures, in a few
+    statements for all of them (``neardup.reindex_article`` does one article)."""
+    for chunk in _chunks(sorted(firsts)):
+        old = {
+            int(a): bytes(sig)
+            for a, sig in conn.execute(
+                select(NearDupSignature.article_id, NearDupSignature.signature).where(
+                    NearDupSignature.article_id.in_(chunk)
+                )
+            )
+        }
+        new = {a: neardup.signature(texts[a]) for a in sorted(old)}
+        moved = {a: sig for a, sig in new.items() if sig is not None and sig != old[a]}
+        if not moved:
+            continue
+        stale_bands = sorted({(key, a) for a in moved for key in neardup.band_keys(old[a])})
+        band = tuple_(NearDupBand.key, NearDupBand.article_id)
+        for bands in _chunks(stale_bands, IN_CHUNK // 2):
+            conn.execute(delete(NearDupBand).where(band.in_(bands)))
+        conn.execute(
+            update(NearDupSignature)
+            .where(NearDupSignature.article_id == bindparam("b_id"))
+            .values(signature=bindparam("b_sig")),
+            [{"b_id": a, "b_sig": sig} for a, sig in moved.items()],
+        )
+        conn.execute(
+            insert(NearDupBand),
+            [
+                {"key": key, "article_id": a}
+                for a, sig in moved.items()
+                for key in dict.fromkeys(neardup.band_keys(sig))
+            ],
         )
 
 

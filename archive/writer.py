@@ -326,6 +326,8 @@ class _BatchWrite:
         self.learning = learning
         # sites whose archived articles need re-cleaning once this batch commits
         self.stale = stale if stale is not None else set()
+        # ids of cleaned records whose worker signature describes the text before cleaning
+        self.unsigned: set[int] = set()
         self.now = utcnow()
         self.url_owner: dict[str, int] = {}
         self.hash_owners: dict[str, list[_Copy]] = {}
@@ -353,20 +355,30 @@ class _BatchWrite:
     def _clean(
         self, record: ArticleRecord, cleaned: boilerplate.Cleaned, revision: int
     ) -> ArticleRecord:
-        """The record holding ``cleaned``: its hash and signature describe the cleaned text."""
-        digest, sig = record.content_hash, record.signature
-        if cleaned.text != record.text or record.boilerplate:
-            digest = text_hash(cleaned.text)
-            if sig is not None and self.near_threshold is not None:
-                sig = neardup.signature(cleaned.text)
-        return replace(
+        """The record holding ``cleaned``: its hash describes the cleaned text, and so will
+        its signature, recomputed only if an outcome needs it (``_signature``)."""
+        if cleaned.text == record.text and not record.boilerplate:
+            digest, unsigned = record.content_hash, False
+        else:
+            digest, unsigned = text_hash(cleaned.text), record.signature is not None
+        clean_record = replace(
             record,
             text=cleaned.text,
             content_hash=digest,
-            signature=sig,
             boilerplate=cleaned.removed,
             boilerplate_revision=revision,
         )
+        if unsigned:
+            self.unsigned.add(id(clean_record))
+        return clean_record
+
+    def _signature(self, record: ArticleRecord) -> bytes | None:
+        """The record's MinHash, of its text as stored (computed here, ~1 ms, when
+        cleaning changed the text the extraction worker signed)."""
+        if id(record) in self.unsigned:
+            self.unsigned.discard(id(record))
+            record.signature = neardup.signature(record.text)
+        return record.signature
 
     def _load_known(self, records: Iterable[ArticleRecord]) -> None:
         urls = {u for r in records for u in r.urls}
@@ -408,15 +420,17 @@ class _BatchWrite:
             return WriteResult(Outcome.DUPLICATE, article_id)
         match = self._near_match(record)
         article_id = self._insert(record, None, match)
-        if match is None and record.signature is not None and self.near_threshold is not None:
-            neardup.index_article(self.conn, article_id, record.signature)
+        sig = self._signature(record)
+        if match is None and sig is not None and self.near_threshold is not None:
+            neardup.index_article(self.conn, article_id, sig)
         self._remember(record, article_id, match or neardup.Match(article_id, 1.0))
         return WriteResult(Outcome.NEW, article_id, near_duplicate=match is not None)
 
     def _near_match(self, record: ArticleRecord) -> neardup.Match | None:
-        if record.signature is None or self.near_threshold is None:
+        if self.near_threshold is None:
             return None
-        return neardup.find_cluster(self.conn, record.signature, self.near_threshold)
+        sig = self._signature(record)
+        return None if sig is None else neardup.find_cluster(self.conn, sig, self.near_threshold)
 
     def _remember(self, record: ArticleRecord, article_id: int, cluster: neardup.Match) -> None:
         copies = self.hash_owners.setdefault(record.content_hash, [])
@@ -452,7 +466,7 @@ class _BatchWrite:
         )
         self._insert_version(article_id, version, record, capture_id)
         if current.content_hash != record.content_hash:
-            self._reindex(article_id, current.cluster_id, record.signature)
+            self._reindex(article_id, current.cluster_id, self._signature(record))
         return WriteResult(Outcome.UPDATED, article_id)
 
     def _reindex(self, article_id: int, cluster_id: int | None, sig: bytes | None) -> None:

@@ -7,8 +7,9 @@ two-line plugin block at its end (as on the plugin fixture site) so the models l
 clean. Prints, from one run:
 
 * per article, the CPU of the pure steps in the writer thread: fingerprinting a new
-  article's short lines (counting), cleaning a text with a learned model, hashing the
-  cleaned text, next to the extraction itself (what a worker spends on the page);
+  article's short lines (counting), cleaning a text with a learned model, hashing and
+  signing (MinHash) a text that cleaning changed, next to the extraction itself (what
+  a worker spends on the page);
 * the writer's cost per article with learning off and on, batch by batch, on SQLite (and
   PostgreSQL with --postgres), as CPU of the writer thread and wall time, and their ratio;
 * what re-cleaning the articles archived before a model existed costs per article.
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text
 
-from archive import boilerplate
+from archive import boilerplate, neardup
 from archive.engine import create_archive_engine, upgrade_archive
 from archive.text import content_hash
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
@@ -77,6 +78,8 @@ def records(texts: list[str], htmls: list[str], count: int) -> list[ArticleRecor
                 capture=CaptureRecord(
                     url, url, 200, [], htmls[n % len(htmls)].encode(), datetime.now(UTC)
                 ),
+                # as the extraction worker signs it, before cleaning
+                signature=neardup.signature(body),
             )
         )
     return out
@@ -106,6 +109,7 @@ def pure_costs(texts: list[str]) -> dict[str, float]:
         "clean with a learned model": per_call_us(lambda t: boilerplate.clean(t, model), dirty),
         "clean, empty model": per_call_us(lambda t: boilerplate.clean(t, frozenset()), dirty),
         "content hash of the cleaned text": per_call_us(content_hash, texts),
+        "MinHash of the cleaned text": per_call_us(neardup.signature, texts),
     }
 
 
@@ -140,11 +144,11 @@ def write_all(
     reclean_wall = 0.0
     original = writer.reclean
 
-    def timed_reclean(sites: Any) -> int:
+    def timed_reclean(sites: Any, budget: int | None = None) -> int:
         nonlocal reclean_wall
         start = time.perf_counter()
         try:
-            return original(sites)
+            return original(sites, budget)
         finally:
             reclean_wall += time.perf_counter() - start
 

@@ -20,7 +20,14 @@ from archive.boilerplate import (
     normalise_line,
 )
 from archive.engine import create_archive_engine, upgrade_archive
-from archive.models import Article, BoilerplateModel, BoilerplateSite, NearDupSignature, Version
+from archive.models import (
+    Article,
+    BoilerplateModel,
+    BoilerplateSite,
+    NearDupBand,
+    NearDupSignature,
+    Version,
+)
 from archive.text import content_hash
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome
 
@@ -404,6 +411,14 @@ def test_near_duplicate_signatures_describe_the_cleaned_texts(engine):
     for article_id, text in cleaned.items():
         assert stored[article_id] == neardup.signature(text), article_id
         assert stored[article_id] != neardup.signature(text + "\n" + "\n".join(PLUGIN))
+    with engine.connect() as conn:
+        bands = {(row.key, row.article_id) for row in conn.execute(select(NearDupBand))}
+        for article_id, text in cleaned.items():
+            match = neardup.find_cluster(conn, neardup.signature(text), 0.99)
+            assert match is not None and match.cluster_id == article_id
+    assert bands == {
+        (key, article_id) for article_id, sig in stored.items() for key in neardup.band_keys(sig)
+    }
 
 
 def test_re_cleaning_is_spread_over_batches_within_its_budget_and_finished_by_catch_up(engine):
