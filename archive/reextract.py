@@ -48,6 +48,7 @@ class StoredCapture:
     article_id: int
     url: str
     body: bytes
+    headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -86,21 +87,20 @@ def article_ids(
 def load_captures(engine: Engine, ids: Sequence[int]) -> list[StoredCapture]:
     """The current capture of each article, decompressed, in the order of ``ids``."""
     query = (
-        select(Article.id, Capture.final_url, Capture.body, Capture.body_codec)
+        select(Article.id, Capture.final_url, Capture.body, Capture.body_codec, Capture.headers)
         .join(Capture, Capture.id == Article.capture_id)
         .where(Article.id.in_(ids))
     )
     with engine.connect() as conn:
         rows = {row.id: row for row in conn.execute(query)}
-    return [
-        StoredCapture(
-            article_id,
-            rows[article_id].final_url,
-            decompress_body(rows[article_id].body, rows[article_id].body_codec),
-        )
-        for article_id in ids
-        if article_id in rows
-    ]
+    captures = []
+    for article_id in ids:
+        row = rows.get(article_id)
+        if row is not None:
+            body = decompress_body(row.body, row.body_codec)
+            headers = [(str(name), str(value)) for name, value in row.headers or []]
+            captures.append(StoredCapture(article_id, row.final_url, body, headers))
+    return captures
 
 
 class Reextraction:

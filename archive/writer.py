@@ -146,6 +146,16 @@ class WriteResult:
     near_duplicate: bool = False
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def compress_body(body: bytes) -> bytes:
     return zstandard.ZstdCompressor(level=_COMPRESSION_LEVEL).compress(body)
 
@@ -220,6 +230,26 @@ class ArchiveWriter:
                 .where(CrawlRun.id == run_id)
                 .values(finished_at=utcnow(), status=status, finish_reason=reason, stats=stats)
             )
+
+    def mark_abandoned_runs(self) -> list[int]:
+        """Mark ``abandoned`` the runs this host recorded as running whose process is gone
+        (killed with SIGKILL, out of memory, the machine restarted): nothing else will
+        ever finish them. Returns their ids."""
+        hostname = socket.gethostname()
+        with self.engine.begin() as conn:
+            running = conn.execute(
+                select(CrawlRun.id, CrawlRun.pid).where(
+                    CrawlRun.status == "running", CrawlRun.hostname == hostname
+                )
+            ).all()
+            gone = [run_id for run_id, pid in running if pid is not None and not _pid_alive(pid)]
+            if gone:
+                conn.execute(
+                    update(CrawlRun)
+                    .where(CrawlRun.id.in_(gone))
+                    .values(status="abandoned", finish_reason="process gone")
+                )
+        return gone
 
     # articles ---------------------------------------------------------------
 

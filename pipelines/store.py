@@ -26,7 +26,13 @@ from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.boilerplate import Policy
-from archive.engine import ArchiveError, create_archive_engine, resolve_db_url, upgrade_archive
+from archive.engine import (
+    ArchiveError,
+    create_archive_engine,
+    db_error_message,
+    resolve_db_url,
+    upgrade_archive,
+)
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome, WriteResult
 from crawler.extensions.progress import run_status
 from crawler.items import PageItem
@@ -164,10 +170,16 @@ class BatchWriterThread(threading.Thread):
         except Exception as exc:
             # Any failure here (SQLAlchemyError, disk full, a bug) must stop the crawl
             # cleanly: a dead writer thread would otherwise leave the crawl waiting forever.
+            # The batch's transaction rolled back: what earlier batches committed stays.
             self.failed = True
-            logger.error("archive write failed, stopping the crawl: %s", exc)
-            results = [WriteResult(Outcome.FAILED, error=str(exc))] * len(batch)
-            self.on_error(exc)
+            message = db_error_message(exc)
+            logger.error(
+                "archive write failed, stopping the crawl (%d articles not written): %s",
+                len(batch),
+                message,
+            )
+            results = [WriteResult(Outcome.FAILED, error=message)] * len(batch)
+            self.on_error(message)
         self.on_results(batch, results)
 
 
@@ -181,6 +193,7 @@ class StorePipeline:
         self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
         self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
+        self.sqlite_max_bytes = settings.getint("ARCHIVE_SQLITE_MAX_BYTES")
         self.near_threshold = near_threshold(settings)
         self.boilerplate = boilerplate_policy(settings)
         self.reclean_budget = settings.getint("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") or None
@@ -220,11 +233,17 @@ class StorePipeline:
         self.thread.start()
 
     def _open_archive(self) -> tuple[Engine, int]:
-        engine = create_archive_engine(self.db_url, write=True)
+        engine = create_archive_engine(
+            self.db_url, write=True, sqlite_max_bytes=self.sqlite_max_bytes
+        )
         try:
             if self.auto_upgrade:
                 upgrade_archive(engine)
-            run_id = ArchiveWriter(engine).start_run(self._run_args())
+            writer = ArchiveWriter(engine)
+            abandoned = writer.mark_abandoned_runs()
+            if abandoned:
+                logger.warning("crawl runs %s were killed before they ended", abandoned)
+            run_id = writer.start_run(self._run_args())
         except SQLAlchemyError as exc:
             engine.dispose()
             raise ArchiveError(f"cannot open the archive {engine.url!r}: {exc}") from exc
@@ -256,10 +275,18 @@ class StorePipeline:
             return
         status = run_status(reason, self.stats.get_stats())
         self.stats.set_value("newsarchive/run_status", status)
-        try:
-            self.writer.finish_run(self.run_id, status, reason, _json_stats(self.stats.get_stats()))
-        except SQLAlchemyError as exc:
-            logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
+        stats = _json_stats(self.stats.get_stats())
+        # On a full disk the stats may not fit: then record at least how the run ended.
+        for attempt in (stats, {}):
+            try:
+                self.writer.finish_run(self.run_id, status, reason, attempt)
+                break
+            except SQLAlchemyError as exc:
+                logger.error(
+                    "could not record the end of crawl run %s: %s",
+                    self.run_id,
+                    db_error_message(exc),
+                )
         self.engine.dispose()
 
     # --- called from the writer thread ---------------------------------------------------
@@ -268,9 +295,9 @@ class StorePipeline:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(self._count, len(batch), results)
 
-    def _error_from_thread(self, exc: Exception) -> None:
+    def _error_from_thread(self, message: str) -> None:
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._stop_crawl, exc)
+        self._loop.call_soon_threadsafe(self._stop_crawl, message)
 
     def _count(self, n: int, results: list[WriteResult]) -> None:
         assert self._slots is not None
@@ -281,8 +308,8 @@ class StorePipeline:
         for _ in range(n):
             self._slots.release()
 
-    def _stop_crawl(self, exc: Exception) -> None:
-        self.stats.set_value("newsarchive/archive_error", str(exc)[:500])
+    def _stop_crawl(self, message: str) -> None:
+        self.stats.set_value("newsarchive/archive_error", message[:500])
         engine = self.crawler.engine
         if engine is not None and engine.running:
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from typing import Any
@@ -20,6 +21,21 @@ from pipelines.store import boilerplate_policy
 
 EXIT_INTERRUPTED = 130
 EXIT_CODES = {"finished": EXIT_OK, "interrupted": EXIT_INTERRUPTED, "failed": EXIT_FAILED}
+
+
+class _CrawlerProcess(CrawlerProcess):
+    """Scrapy's process, remembering whether a signal (Ctrl-C, SIGTERM) stopped it.
+
+    The first signal stops the crawl gracefully (``finish_reason`` is ``shutdown``);
+    a second one stops the reactor at once and no finish reason is recorded: the
+    remembered signal is what tells that crawl was interrupted, not failed.
+    """
+
+    signalled: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.signalled = signum
+        super()._signal_shutdown(signum, frame)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -87,9 +103,20 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise argparse.ArgumentTypeError(f"-s takes NAME=VALUE, not {pair!r}")
-        settings.set(name.strip(), value, priority="cmdline")
+        settings.set(name.strip(), setting_value(value), priority="cmdline")
     check_settings(settings)
     return settings
+
+
+def setting_value(value: str) -> Any:
+    """A ``-s`` value: JSON for a dict or list (``-s NETGUARD_ALLOWED_HOSTS='["intranet"]'``),
+    else the string as given (Scrapy's settings convert strings to numbers and booleans)."""
+    if value.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _number(settings: Settings, name: str) -> float:
@@ -134,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     except argparse.ArgumentTypeError as exc:
         print(f"newsarchive crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    process = CrawlerProcess(settings)
+    process = _CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler,
@@ -147,6 +174,12 @@ def run(args: argparse.Namespace) -> int:
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     status = run_status(stats.get("finish_reason"), stats)
+    if process.signalled is not None and not stats.get("finish_reason"):
+        logging.getLogger("newsarchive").error(
+            "crawl stopped by a second signal: pages in flight were not finished; "
+            "run the same command again to complete the archive"
+        )
+        return EXIT_INTERRUPTED
     if status == "failed":
         logging.getLogger("newsarchive").error(
             "crawl failed: %s",

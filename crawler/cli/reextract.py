@@ -140,6 +140,14 @@ class Progress:
         )
 
 
+def response_encoding(capture: StoredCapture) -> str | None:
+    """The page's encoding as the crawl saw it: Scrapy's, from the stored headers and body."""
+    from scrapy.http import HtmlResponse
+
+    response = HtmlResponse(url=capture.url, headers=capture.headers, body=capture.body)
+    return str(response.encoding) if response.encoding else None
+
+
 def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -148,15 +156,23 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
 class Run:
     """One re-extraction: captures through the worker pool into the archive."""
 
-    def __init__(self, engine: Engine, pool: ProcessPool, writer: Reextraction) -> None:
+    def __init__(
+        self, engine: Engine, pool: ProcessPool, writer: Reextraction, function: str
+    ) -> None:
         self.engine = engine
         self.pool = pool
         self.writer = writer
+        self.function = function
         self.failed = 0
 
     def submit(self, ids: Sequence[int]) -> list[tuple[StoredCapture, Future[Any]]]:
         return [
-            (capture, self.pool.submit(capture.body, capture.url, False))
+            (
+                capture,
+                self.pool.submit(
+                    capture.body, response_encoding(capture), capture.url, self.function, False
+                ),
+            )
             for capture in load_captures(self.engine, ids)
         ]
 
@@ -166,9 +182,14 @@ class Run:
         batch: list[Fresh] = []
         for capture, future in pending:
             try:
-                doc = future.result().extracted
+                result = future.result()
             except (TaskError, TaskTimeout, WorkerCrashed) as exc:
                 self._fail(capture, str(exc))
+                continue
+            doc = result.extracted
+            if doc is None:
+                refusal = result.refusal
+                self._fail(capture, f"{refusal.reason}: {refusal.detail}" if refusal else "refused")
                 continue
             if not doc.text.strip():
                 self._fail(capture, "no text extracted; the archived text is kept")
@@ -202,7 +223,7 @@ class Run:
 
 def run(args: argparse.Namespace) -> int:
     from crawler import settings as defaults
-    from pipelines.extract import start_pool
+    from pipelines.extract import DEFAULT_EXTRACT_FUNCTION, start_pool
     from pipelines.store import boilerplate_policy
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -219,9 +240,10 @@ def run(args: argparse.Namespace) -> int:
         settings.setmodule(defaults)
         writer = Reextraction(engine, boilerplate_policy(settings))
         workers = args.workers if args.workers is not None else defaults.EXTRACT_WORKERS
-        pool = start_pool(workers, defaults.EXTRACT_TIMEOUT)
+        function = settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACT_FUNCTION
+        pool = start_pool(workers, defaults.EXTRACT_TIMEOUT, function)
         progress = Progress(len(ids), sys.stderr, quiet=args.quiet)
-        job = Run(engine, pool, writer)
+        job = Run(engine, pool, writer, function)
         try:
             job.all(ids, progress)
         finally:

@@ -28,10 +28,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
 from crawler.discovery import parse_date
+from crawler.failures import Counted
 from crawler.incremental import KnownPage, PageStateStore, decide
 from crawler.urls import normalize_url
 
@@ -147,7 +148,7 @@ class IncrementalMiddleware:
         )
         if decision.skip is not None:
             self.stats.inc_value(f"newsarchive/skipped/{decision.skip}")
-            raise IgnoreRequest(f"{decision.skip}: {request.url}")
+            raise Counted(f"{decision.skip}: {request.url}")
         if decision.listed_newer:
             self.stats.inc_value("newsarchive/incremental/listed_newer")
         self._forget(request)
@@ -166,7 +167,7 @@ class IncrementalMiddleware:
         self._seen.add(int(article_id))
         if len(self._seen) >= MARK_SEEN_BATCH:
             self._flush_seen()
-        raise IgnoreRequest(f"not modified: {request.url}")
+        raise Counted(f"not modified: {request.url}")
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -17,7 +17,9 @@ entries dated before ``CRAWL_SINCE`` are not requested at all.
 
 from __future__ import annotations
 
+import logging
 import re
+import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,7 @@ from crawler.discovery import (
     sitemaps_in_robots,
     sniff_kind,
 )
+from crawler.failures import FAILED, fetch_outcome
 from crawler.items import PageItem
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls
 from crawler.urls import normalize_url, site_of
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
+    from twisted.python.failure import Failure
 
 _SKIPPED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 _URL_SPLIT = re.compile(r"[\s,]+")
@@ -115,6 +119,23 @@ class NewsSpider(Spider):
             raise ValueError("nothing to crawl: give start URLs (-a url=...) or a sites file")
         return configs
 
+    @property
+    def seed_hosts(self) -> frozenset[str]:
+        """The hosts the user named in start URLs: the network guard lets these be private."""
+        return frozenset(
+            (urlsplit(url).hostname or "").lower()
+            for config in self.configs
+            for url in config.start
+        )
+
+    def redirect_allowed(self, first_url: str, target: str) -> bool:
+        """Whether a redirect chain that began at ``first_url`` may go on to ``target``:
+        to one of the crawl's sites, or within the site it started on."""
+        if not self.crawler.settings.getbool("CRAWL_REDIRECTS_IN_SCOPE"):
+            return True
+        site = site_of(target)
+        return site == site_of(first_url) or any(site in c.sites for c in self.configs)
+
     def run_args(self) -> dict[str, Any]:
         """What this run was asked to crawl, as recorded with the crawl run."""
         return {
@@ -135,7 +156,8 @@ class NewsSpider(Spider):
                 yield Request(
                     url,
                     callback=self.parse_start,
-                    meta={"config": index, "source": "start"},
+                    errback=self.fetch_failed,
+                    meta={"config": index, "source": "start", **self._sitemap_size()},
                     dont_filter=True,
                 )
 
@@ -213,6 +235,7 @@ class NewsSpider(Spider):
         yield Request(
             url,
             callback=self.parse_page,
+            errback=self.fetch_failed,
             meta={
                 "config": index,
                 "source": source,
@@ -231,7 +254,12 @@ class NewsSpider(Spider):
             if (link.attrib.get("type") or "").lower() in FEED_TYPES:
                 url = urljoin(response.url, link.attrib["href"])
                 if self._config(response).in_scope(url):
-                    yield Request(url, callback=self.parse_feed, meta=self._meta(response, "feed"))
+                    yield Request(
+                        url,
+                        callback=self.parse_feed,
+                        errback=self.fetch_failed,
+                        meta={**self._meta(response, "feed"), **self._sitemap_size()},
+                    )
 
     def _robots_request(self, response: Response) -> Iterator[Request]:
         if not self.crawler.settings.getbool("CRAWL_ROBOTS_SITEMAPS"):
@@ -243,6 +271,7 @@ class NewsSpider(Spider):
         yield Request(
             f"{origin}/robots.txt",
             callback=self.parse_robots,
+            errback=self.fetch_failed,
             meta={**self._meta(response, "robots"), "dont_obey_robotstxt": True},
         )
 
@@ -252,7 +281,10 @@ class NewsSpider(Spider):
         for url in sitemaps_in_robots(response.text):
             if self._config(response).in_scope(url):
                 yield Request(
-                    url, callback=self.parse_sitemap, meta=self._meta(response, "sitemap")
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.fetch_failed,
+                    meta={**self._meta(response, "sitemap"), **self._sitemap_size()},
                 )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -261,7 +293,10 @@ class NewsSpider(Spider):
         for entry in self._entries_in_scope(response, entries):
             if kind == Kind.SITEMAP_INDEX:
                 yield Request(
-                    entry.url, callback=self.parse_sitemap, meta=self._meta(response, "sitemap")
+                    entry.url,
+                    callback=self.parse_sitemap,
+                    errback=self.fetch_failed,
+                    meta={**self._meta(response, "sitemap"), **self._sitemap_size()},
                 )
             else:
                 yield from self._entry_request(response, entry, "sitemap")
@@ -293,6 +328,21 @@ class NewsSpider(Spider):
             else:
                 self.crawler.stats.inc_value("newsarchive/skipped/out_of_scope")
 
+    # --- failures ------------------------------------------------------------------------
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """Errback of every request: count why it yielded no page, and say which page."""
+        recorded = fetch_outcome(failure.value or Exception("unknown failure"))
+        if recorded is None:
+            return
+        outcome, reason = recorded
+        self.crawler.stats.inc_value(f"newsarchive/{outcome}/{reason}")
+        request = getattr(failure, "request", None)
+        # the page as it was asked for, not the redirect hop where it failed
+        url = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
+        level = logging.WARNING if outcome == FAILED else logging.INFO
+        self.logger.log(level, "%s (%s): %s: %s", outcome, reason, url, failure.getErrorMessage())
+
     # --- helpers -------------------------------------------------------------------------
 
     def _config(self, response: Response) -> SiteConfig:
@@ -301,10 +351,25 @@ class NewsSpider(Spider):
     def _meta(self, response: Response, source: str) -> dict[str, Any]:
         return {"config": response.meta["config"], "source": source}
 
+    def _sitemap_size(self) -> dict[str, int]:
+        return {"download_maxsize": self.crawler.settings.getint("CRAWL_SITEMAP_MAXSIZE")}
+
     def _xml_body(self, response: Response) -> bytes:
-        return maybe_gunzip(
-            response.body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        """The body, gunzipped if it is gzip data; b"" (and counted) if that fails."""
+        max_size = response.meta.get(
+            "download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         )
+        try:
+            return maybe_gunzip(response.body, max_size=max_size)
+        except ValueError as exc:  # the decompressed size passed the cap
+            self._skip_body(response, "too_large", exc)
+        except (OSError, EOFError, zlib.error) as exc:
+            self._skip_body(response, "bad_gzip", exc)
+        return b""
+
+    def _skip_body(self, response: Response, reason: str, exc: Exception) -> None:
+        self.crawler.stats.inc_value(f"newsarchive/skipped/{reason}")
+        self.logger.info("skipped (%s): %s: %s", reason, response.url, exc)
 
 
 def since_setting(settings: BaseSettings) -> datetime | None:
