@@ -140,3 +140,22 @@ def test_reextract_selects_by_site_and_date_and_refuses_bad_input(mockserver, tm
     assert bad.returncode == 2 and "not a date" in bad.stderr
     missing = run_cli("reextract", "--db", f"sqlite:///{tmp_path}/none.db", cwd=tmp_path)
     assert missing.returncode == 2 and "is not a newsarchive archive" in missing.stderr
+
+
+def test_reextract_keeps_an_article_whose_capture_cannot_be_extracted(mockserver, tmp_path):
+    crawl = run_cli("crawl", mockserver.url("blog", "/atom.xml"), "-q", cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    before = export(tmp_path)
+    db = sqlite3.connect(tmp_path / "archive.db")
+    with db:
+        article_id = db.execute("SELECT min(id) FROM articles").fetchone()[0]
+        db.execute(
+            "UPDATE captures SET body = ?, body_codec = 'identity' WHERE article_id = ?",
+            (b"%PDF-1.4 not a page at all", article_id),
+        )
+    db.close()
+    result = run_cli("reextract", "-q", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "re-extracted 2 of 3 articles: 0 changed (0 in their text), 1 failed" in result.stdout
+    assert f"cannot re-extract article {article_id}" in result.stderr and "pdf" in result.stderr
+    assert export(tmp_path) == before
