@@ -64,12 +64,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Plain DROP COLUMN (SQLite >= 3.35), no batch recreate of ``articles`` (see above).
     op.drop_table("boilerplate_models")
     op.drop_table("boilerplate_lines")
     op.drop_table("boilerplate_sites")
-    with op.batch_alter_table("versions", schema=None) as batch_op:
-        batch_op.drop_column("boilerplate")
+    op.drop_column("versions", "boilerplate")
     op.drop_index("ix_articles_site_boilerplate_revision", table_name="articles")
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.drop_column("boilerplate_revision")
-        batch_op.drop_column("boilerplate")
+    op.drop_column("articles", "boilerplate_revision")
+    op.drop_column("articles", "boilerplate")
