@@ -68,6 +68,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# A JSON column where Python None means SQL NULL (plain JSONType stores it as JSON null).
+NullableJSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 BinaryType = LargeBinary().with_variant(BYTEA(), "postgresql")
 # SQLite only reuses no rowid when the table is AUTOINCREMENT, which needs INTEGER.
 IdType = BigInteger().with_variant(Integer(), "sqlite")
@@ -101,12 +103,19 @@ class Article(Base):
     ``GROUP BY cluster_id`` counts stories and no row is rewritten when a copy
     arrives. An exact copy on another site takes its first copy's cluster and
     similarity. NULL means the article predates clustering (none written since).
+
+    ``text`` is the extraction cleaned of the site's learned boilerplate
+    (``archive.boilerplate``): ``boilerplate`` holds the lines removed from its ends
+    (``{"head": [...], "tail": [...]}``, NULL when none were), so the extraction is
+    ``head + text + tail``; ``boilerplate_revision`` is the revision of the site's model
+    the text was cleaned with (NULL: archived before boilerplate learning, not counted).
     """
 
     __tablename__ = "articles"
     __table_args__ = (
         Index("ix_articles_site_published", "site", "published_at"),
         Index("ix_articles_updated_at", "updated_at"),
+        Index("ix_articles_site_boilerplate_revision", "site", "boilerplate_revision"),
         {"sqlite_autoincrement": True},
     )
 
@@ -138,6 +147,8 @@ class Article(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
+    boilerplate_revision: Mapped[int | None] = mapped_column(Integer)
 
 
 class ArticleUrl(Base):
@@ -182,7 +193,12 @@ class Capture(Base):
 
 
 class Version(Base):
-    """One version of an article's text and title; version 1 is the first seen."""
+    """One version of an article's text and title; version 1 is the first seen.
+
+    Every version's text is cleaned with the same boilerplate model as its article's
+    (``boilerplate`` as in ``articles``): re-cleaning is not a story edit, so it rewrites
+    the versions' texts in place and never adds a version.
+    """
 
     __tablename__ = "versions"
     __table_args__ = (
@@ -200,6 +216,53 @@ class Version(Base):
         IdType, ForeignKey("captures.id", ondelete="SET NULL")
     )
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
+
+
+class BoilerplateSite(Base):
+    """Per site: how many distinct articles its line counts hold, and its model's revision.
+
+    Revision 0 is the empty model (too few articles, or no line recurring enough).
+    ``policy`` is the thresholds the current model was judged with.
+    """
+
+    __tablename__ = "boilerplate_sites"
+
+    site: Mapped[str] = mapped_column(String(255), primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BoilerplateLine(Base):
+    """How many distinct articles of a site hold a short line (by its fingerprint).
+
+    On SQLite the table is WITHOUT ROWID: the (site, fingerprint) key is the table.
+    """
+
+    __tablename__ = "boilerplate_lines"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    site: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    articles: Mapped[int] = mapped_column(Integer)
+
+
+class BoilerplateModel(Base):
+    """One revision of a site's boilerplate model: the lines removed from its articles.
+
+    ``lines`` is a list of ``{"fingerprint", "text", "articles"}`` (the count when it
+    was learned); kept for every revision so any cleaned text can be reproduced.
+    """
+
+    __tablename__ = "boilerplate_models"
+
+    site: Mapped[str] = mapped_column(String(255), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    articles: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class NearDupSignature(Base):

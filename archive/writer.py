@@ -8,6 +8,13 @@ outcome right when several crawls write to one archive at once: the database, no
 process's memory, is the source of truth. SQLite serialises writers at ``BEGIN
 IMMEDIATE``; on PostgreSQL each batch takes a transaction-level advisory lock first,
 so two crawls writing copies of one story at once still agree on its cluster.
+
+The same transaction cleans each text of its site's learned boilerplate and counts
+its lines (``archive.boilerplate``): the model lives where the counts are, so every
+crawl writing to the archive cleans with the same one. Texts are compared, hashed,
+signed and stored cleaned; when a batch moves a site's model, the site's earlier
+articles are re-cleaned right after it commits (and, at the latest, by ``catch_up``
+at the end of a crawl).
 """
 
 from __future__ import annotations
@@ -18,16 +25,16 @@ import logging
 import os
 import socket
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import zstandard
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from archive import neardup
+from archive import boilerplate, neardup
 from archive.models import (
     Article,
     ArticleUrl,
@@ -37,6 +44,7 @@ from archive.models import (
     Version,
     utcnow,
 )
+from archive.text import content_hash as text_hash
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -48,6 +56,8 @@ _COMPRESSION_LEVEL = 3
 # The estimated Jaccard similarity of word 3-grams at which a new text joins a story
 # cluster (crawls take it from the DEDUP_NEAR_THRESHOLD setting).
 DEFAULT_NEAR_THRESHOLD = 0.5
+# Archived articles re-cleaned at most after each batch (ARCHIVE_BOILERPLATE_RECLEAN_BUDGET).
+DEFAULT_RECLEAN_BUDGET = 2000
 # pg_advisory_xact_lock key held by each batch transaction on PostgreSQL.
 PG_WRITE_LOCK = 7_450_213_004
 
@@ -82,7 +92,12 @@ def strip_nul(value: str | None) -> str | None:
 
 @dataclass(slots=True)
 class ArticleRecord:
-    """An extracted article ready to archive. ``urls`` are normalised, ``url`` first."""
+    """An extracted article ready to archive. ``urls`` are normalised, ``url`` first.
+
+    ``text`` is the extraction and ``content_hash`` its hash; the writer cleans the text
+    of its site's boilerplate, and the copy it stores says what it removed
+    (``boilerplate``) with which model revision (``boilerplate_revision``).
+    """
 
     url: str
     urls: list[str]
@@ -102,6 +117,8 @@ class ArticleRecord:
     image: str | None = None
     # The text's MinHash (archive.neardup.signature), None to leave it out of clustering.
     signature: bytes | None = None
+    boilerplate: dict[str, Any] | None = None
+    boilerplate_revision: int | None = None
 
     def __post_init__(self) -> None:
         # PostgreSQL text cannot hold NUL; no page means one in its article text.
@@ -166,14 +183,33 @@ def payload_digest(body: bytes) -> str:
 
 
 class ArchiveWriter:
-    """Writes batches of articles, one transaction per batch, and records crawl runs."""
+    """Writes batches of articles, one transaction per batch, and records crawl runs.
+
+    ``near_threshold`` None turns near-duplicate clustering off; ``boilerplate_policy``
+    says how each site's boilerplate is learned (None: neither learn nor clean), and
+    ``reclean_budget`` how many archived articles are re-cleaned at most after each
+    batch (None: all), so a model change on a large site does not stall a crawl.
+    Not thread-safe: one thread writes through one writer.
+    """
 
     def __init__(
-        self, engine: Engine, *, near_threshold: float | None = DEFAULT_NEAR_THRESHOLD
+        self,
+        engine: Engine,
+        *,
+        near_threshold: float | None = DEFAULT_NEAR_THRESHOLD,
+        boilerplate_policy: boilerplate.Policy | None = boilerplate.DEFAULT_POLICY,
+        reclean_budget: int | None = DEFAULT_RECLEAN_BUDGET,
     ) -> None:
-        """``near_threshold`` None turns near-duplicate clustering off."""
         self.engine = engine
         self.near_threshold = near_threshold
+        self.policy = boilerplate_policy
+        self.reclean_budget = reclean_budget
+        self.models = boilerplate.Models()
+        self.sites_written: set[str] = set()
+        # sites with articles a model change left behind, re-cleaned a budget at a time
+        self.pending: set[str] = set()
+        # ids of archived articles whose text a later model cleaned (by reclean / catch_up)
+        self.recleaned: set[int] = set()
 
     # crawl runs -------------------------------------------------------------
 
@@ -246,23 +282,75 @@ class ArchiveWriter:
         fall back to one transaction per record so one bad record fails alone."""
         if not records:
             return []
+        stale: set[str] = set()
         try:
             with self.engine.begin() as conn:
-                return _BatchWrite(conn, run_id, self.near_threshold).write_all(records)
+                results = self._batch(conn, run_id, stale).write_all(records)
         except IntegrityError:
             logger.info("batch of %d raced another writer; writing one by one", len(records))
-        return [self._write_one(record, run_id) for record in records]
+            stale.clear()
+            results = [self._write_one(record, run_id, stale) for record in records]
+        self.sites_written.update(record.site for record in records)
+        self.reclean(stale, self.reclean_budget)
+        return results
 
-    def _write_one(self, record: ArticleRecord, run_id: int | None) -> WriteResult:
+    def _write_one(self, record: ArticleRecord, run_id: int | None, stale: set[str]) -> WriteResult:
         for attempt in range(2):
             try:
                 with self.engine.begin() as conn:
-                    return _BatchWrite(conn, run_id, self.near_threshold).write_all([record])[0]
+                    return self._batch(conn, run_id, stale).write_all([record])[0]
             except IntegrityError as exc:
                 if attempt:
                     logger.error("cannot archive %s: %s", record.url, exc.orig)
                     return WriteResult(Outcome.FAILED, error=str(exc.orig))
         raise AssertionError("unreachable")
+
+    def _batch(self, conn: Connection, run_id: int | None, stale: set[str]) -> _BatchWrite:
+        learning = (
+            boilerplate.Learning(conn, self.policy, self.models)
+            if self.policy is not None
+            else None
+        )
+        return _BatchWrite(conn, run_id, self.near_threshold, learning, stale)
+
+    # boilerplate ------------------------------------------------------------------
+
+    def reclean(self, sites: Iterable[str], budget: int | None = None) -> int:
+        """Re-clean, up to ``budget`` articles in all (None: all of them), the articles of
+        ``sites`` and of those left pending earlier that were cleaned with an older model
+        than their site's current one; how many changed. Sites not finished stay pending.
+        A failure is logged, not raised: the next call, or ``catch_up``, tries again."""
+        self.pending.update(sites)
+        count = 0
+        for site in sorted(self.pending):
+            if budget is not None and budget <= 0:
+                break
+            try:
+                changed, done, finished = boilerplate.reclean_site(
+                    self.engine, site, self.models, budget
+                )
+            except SQLAlchemyError as exc:
+                logger.warning("could not re-clean the articles of %s: %s", site, exc)
+                continue
+            if finished:
+                self.pending.discard(site)
+            if budget is not None:
+                budget -= done
+            count += len(changed)
+            self.recleaned |= changed
+        return count
+
+    def catch_up(self, sites: Iterable[str] | None = None) -> int:
+        """Re-clean every article of ``sites`` (default: the sites this writer wrote) that
+        a model change left behind; run at the end of a crawl. How many changed."""
+        if self.policy is None:
+            return 0
+        wanted = set(self.sites_written if sites is None else sites)
+        if not wanted:
+            return 0
+        with self.engine.connect() as conn:
+            stale = boilerplate.stale_sites(conn, wanted)
+        return self.reclean(stale)
 
 
 class _Copy(NamedTuple):
@@ -276,10 +364,22 @@ class _Copy(NamedTuple):
 class _BatchWrite:
     """The state of one batch transaction: what the archive holds for its URLs and texts."""
 
-    def __init__(self, conn: Connection, run_id: int | None, near_threshold: float | None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        run_id: int | None,
+        near_threshold: float | None,
+        learning: boilerplate.Learning | None = None,
+        stale: set[str] | None = None,
+    ) -> None:
         self.conn = conn
         self.run_id = run_id
         self.near_threshold = near_threshold
+        self.learning = learning
+        # sites whose archived articles need re-cleaning once this batch commits
+        self.stale = stale if stale is not None else set()
+        # ids of cleaned records whose worker signature describes the text before cleaning
+        self.unsigned: set[int] = set()
         self.now = utcnow()
         self.url_owner: dict[str, int] = {}
         self.hash_owners: dict[str, list[_Copy]] = {}
@@ -287,8 +387,50 @@ class _BatchWrite:
     def write_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
         if self.conn.dialect.name == "postgresql":
             self.conn.execute(select(func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
+        records = self._cleaned(records)
         self._load_known(records)
-        return [self._write(record) for record in records]
+        results = [self._write(record) for record in records]
+        if self.learning is not None:
+            self.stale |= self.learning.learn()
+        return results
+
+    def _cleaned(self, records: Sequence[ArticleRecord]) -> Sequence[ArticleRecord]:
+        """The records with their texts cleaned by their sites' current models."""
+        if self.learning is None:
+            return records
+        self.learning.load(record.site for record in records)
+        return [
+            self._clean(record, *self.learning.clean(record.site, _extraction(record)))
+            for record in records
+        ]
+
+    def _clean(
+        self, record: ArticleRecord, cleaned: boilerplate.Cleaned, revision: int
+    ) -> ArticleRecord:
+        """The record holding ``cleaned``: its hash describes the cleaned text, and so will
+        its signature, recomputed only if an outcome needs it (``_signature``)."""
+        if cleaned.text == record.text and not record.boilerplate:
+            digest, unsigned = record.content_hash, False
+        else:
+            digest, unsigned = text_hash(cleaned.text), record.signature is not None
+        clean_record = replace(
+            record,
+            text=cleaned.text,
+            content_hash=digest,
+            boilerplate=cleaned.removed,
+            boilerplate_revision=revision,
+        )
+        if unsigned:
+            self.unsigned.add(id(clean_record))
+        return clean_record
+
+    def _signature(self, record: ArticleRecord) -> bytes | None:
+        """The record's MinHash, of its text as stored (computed here, ~1 ms, when
+        cleaning changed the text the extraction worker signed)."""
+        if id(record) in self.unsigned:
+            self.unsigned.discard(id(record))
+            record.signature = neardup.signature(record.text)
+        return record.signature
 
     def _load_known(self, records: Iterable[ArticleRecord]) -> None:
         urls = {u for r in records for u in r.urls}
@@ -330,30 +472,33 @@ class _BatchWrite:
             return WriteResult(Outcome.DUPLICATE, article_id)
         match = self._near_match(record)
         article_id = self._insert(record, None, match)
-        if match is None and record.signature is not None and self.near_threshold is not None:
-            neardup.index_article(self.conn, article_id, record.signature)
+        sig = self._signature(record)
+        if match is None and sig is not None and self.near_threshold is not None:
+            neardup.index_article(self.conn, article_id, sig)
         self._remember(record, article_id, match or neardup.Match(article_id, 1.0))
         return WriteResult(Outcome.NEW, article_id, near_duplicate=match is not None)
 
     def _near_match(self, record: ArticleRecord) -> neardup.Match | None:
-        if record.signature is None or self.near_threshold is None:
+        if self.near_threshold is None:
             return None
-        return neardup.find_cluster(self.conn, record.signature, self.near_threshold)
+        sig = self._signature(record)
+        return None if sig is None else neardup.find_cluster(self.conn, sig, self.near_threshold)
 
     def _remember(self, record: ArticleRecord, article_id: int, cluster: neardup.Match) -> None:
         copies = self.hash_owners.setdefault(record.content_hash, [])
         copies.append(_Copy(article_id, record.site, cluster))
 
     def _recapture(self, article_id: int, record: ArticleRecord) -> WriteResult:
-        current = self.conn.execute(
-            select(Article.content_hash, Article.title, Article.version, Article.cluster_id).where(
-                Article.id == article_id
-            )
-        ).one()
+        current = self._current(article_id)
         self._add_urls(article_id, record.urls)
+        if self.learning is not None:
+            current, record = self._align(article_id, current, record)
         if current.content_hash == record.content_hash and current.title == record.title:
             self._touch(article_id)
             return WriteResult(Outcome.UNCHANGED, article_id)
+        if self.learning is not None:
+            old = boilerplate.extraction(current.text, current.boilerplate)
+            self.learning.move(record.site, old, _extraction(record))
         version = current.version + 1
         capture_id = self._insert_capture(article_id, record)
         self.conn.execute(
@@ -362,6 +507,8 @@ class _BatchWrite:
             .values(
                 text=record.text,
                 content_hash=record.content_hash,
+                boilerplate=record.boilerplate,
+                boilerplate_revision=record.boilerplate_revision,
                 version=version,
                 capture_id=capture_id,
                 last_seen_at=self.now,
@@ -371,7 +518,7 @@ class _BatchWrite:
         )
         self._insert_version(article_id, version, record, capture_id)
         if current.content_hash != record.content_hash:
-            self._reindex(article_id, current.cluster_id, record.signature)
+            self._reindex(article_id, current.cluster_id, self._signature(record))
         return WriteResult(Outcome.UPDATED, article_id)
 
     def _reindex(self, article_id: int, cluster_id: int | None, sig: bytes | None) -> None:
@@ -380,6 +527,38 @@ class _BatchWrite:
             return
         if not neardup.reindex_article(self.conn, article_id, sig):
             neardup.index_article(self.conn, article_id, sig)
+
+    def _current(self, article_id: int) -> Any:
+        return self.conn.execute(
+            select(
+                Article.id,
+                Article.content_hash,
+                Article.title,
+                Article.version,
+                Article.cluster_id,
+                Article.text,
+                Article.boilerplate,
+                Article.boilerplate_revision,
+            ).where(Article.id == article_id)
+        ).one()
+
+    def _align(self, article_id: int, current: Any, record: ArticleRecord) -> tuple[Any, Any]:
+        """Bring the archived article and the record to one model, so that comparing them
+        compares stories: cleaning is not a story edit. An article archived before
+        boilerplate learning is counted now."""
+        assert self.learning is not None and record.boilerplate_revision is not None
+        if current.boilerplate_revision is None:
+            extracted = boilerplate.extraction(current.text, current.boilerplate)
+            self.learning.add(record.site, extracted)
+        elif current.boilerplate_revision > record.boilerplate_revision:
+            revision = current.boilerplate_revision
+            cleaned = self.learning.clean_at(record.site, _extraction(record), revision)
+            return current, self._clean(record, cleaned, revision)
+        if current.boilerplate_revision != record.boilerplate_revision:
+            model = self.learning.models.get(self.conn, record.site, record.boilerplate_revision)
+            boilerplate.reclean_rows(self.conn, [current], model, self.now)
+            current = self._current(article_id)
+        return current, record
 
     def _insert(
         self, record: ArticleRecord, duplicate_of: int | None, cluster: neardup.Match | None
@@ -393,6 +572,8 @@ class _BatchWrite:
                     site=record.site,
                     text=record.text,
                     content_hash=record.content_hash,
+                    boilerplate=record.boilerplate,
+                    boilerplate_revision=record.boilerplate_revision,
                     version=1,
                     duplicate_of=duplicate_of,
                     cluster_id=cluster.cluster_id if cluster else None,
@@ -413,6 +594,8 @@ class _BatchWrite:
             .values(capture_id=capture_id, cluster_id=cluster.cluster_id if cluster else article_id)
         )
         self._insert_version(article_id, 1, record, capture_id)
+        if self.learning is not None:
+            self.learning.add(record.site, _extraction(record))
         return article_id
 
     def _insert_capture(self, article_id: int, record: ArticleRecord) -> int:
@@ -450,6 +633,7 @@ class _BatchWrite:
                 title=record.title,
                 text=record.text,
                 content_hash=record.content_hash,
+                boilerplate=record.boilerplate,
                 capture_id=capture_id,
                 seen_at=self.now,
             )
@@ -469,3 +653,8 @@ class _BatchWrite:
         self.conn.execute(
             update(Article).where(Article.id == article_id).values(last_seen_at=self.now)
         )
+
+
+def _extraction(record: ArticleRecord) -> str:
+    """The record's text as extracted, before any boilerplate was removed from it."""
+    return boilerplate.extraction(record.text, record.boilerplate)

@@ -142,11 +142,19 @@ def _nothing(*_args: Any) -> set[int]:
     return set()
 
 
+def _no(*_args: Any) -> bool:
+    return False
+
+
 # each cleanup of pipelines/extraction/text.py and the replacement that switches it off
 CLEANUPS: dict[str, tuple[Any, str, Any]] = {
     "leading title/byline/date": (extraction_text, "leading_header", _nothing),
     "related/read-more teasers": (extraction_text, "teaser_links", _nothing),
     "trailing furniture": (extraction_text, "trailing_furniture", _nothing),
+    "teaser label + link list": (extraction_text, "teaser_lists", _nothing),
+    "trailing Label: value lines": (extraction_text, "is_label_line", _no),
+    "trailing promo anywhere in block": (extraction_text, "is_promo", _no),
+    "trailing headings": (extraction_text, "is_dangling_heading", _no),
     "repeated table rows": (extraction_text, "drop_repeated_rows", lambda _body: None),
     "split-body recovery": (extraction_core, "recover_chunks", lambda _tree, lines: (lines, 0)),
 }

@@ -150,6 +150,23 @@ ARCHIVE_MAX_PENDING = 1000
 # past it fails like a full disk: the crawl stops cleanly with what it had committed.
 ARCHIVE_SQLITE_MAX_BYTES = 0
 
+# Site-level boilerplate (archive/boilerplate.py): short lines a site repeats on most of
+# its articles are learned in the archive and removed from the top and bottom of texts.
+ARCHIVE_BOILERPLATE_ENABLED = True
+# Articles of a site counted before any line is judged; with fewer, nothing is removed.
+ARCHIVE_BOILERPLATE_MIN_ARTICLES = 6
+# A line is boilerplate once at least this many of the site's articles hold it...
+ARCHIVE_BOILERPLATE_MIN_LINE_ARTICLES = 4
+# ...and at least this share of them; it stays so until its share falls below KEEP_SHARE.
+ARCHIVE_BOILERPLATE_MIN_SHARE = 0.5
+ARCHIVE_BOILERPLATE_KEEP_SHARE = 0.4
+# Lines of more words are story text, never boilerplate.
+ARCHIVE_BOILERPLATE_MAX_WORDS = 30
+# When a site's model changes, its archived articles are re-cleaned (1-2 ms each), at most
+# this many after each write batch so the crawl never stalls on a large site; the rest
+# follow after the next batches and at the end of the crawl. 0 means all at once.
+ARCHIVE_BOILERPLATE_RECLEAN_BUDGET = 2000
+
 # --- Extensions ---------------------------------------------------------------
 EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,

@@ -9,27 +9,16 @@ write transaction, where concurrent crawls cannot race it.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from archive.text import content_hash, normalize_text
 from crawler.items import PageItem
 from crawler.urls import normalize_url, same_site
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-_SPACE = re.compile(r"\s+")
-
-
-def normalize_text(text: str) -> str:
-    """Text as compared for exact duplicates: NFKC, case-folded, whitespace collapsed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+__all__ = ["DedupePipeline", "article_urls", "content_hash", "normalize_text"]
 
 
 def article_urls(url: str, final_url: str, canonical: str | None) -> list[str]:

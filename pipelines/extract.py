@@ -98,6 +98,26 @@ def extract_page(
     return PageResult(extracted, signature(extracted.text) if with_signature else None)
 
 
+def start_pool(
+    workers: int, timeout: float, function: str = DEFAULT_EXTRACT_FUNCTION
+) -> ProcessPool:
+    """The extraction worker pool, as the crawl and ``newsarchive reextract`` run it:
+    ``extract_page(body, encoding, url, function, with_signature)`` per task."""
+    return ProcessPool(
+        extract_page,
+        workers,
+        timeout,
+        max_tasks=2000,
+        initializer=quiet_worker_logs,
+        preload=(
+            "pipelines.extraction",
+            "pipelines.extract",
+            "archive.neardup",
+            function.rpartition(".")[0],
+        ),
+    ).start()
+
+
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -115,20 +135,7 @@ class ExtractPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        function_module = self.function.rpartition(".")[0]
-        self.pool = ProcessPool(
-            extract_page,
-            self.workers,
-            self.timeout,
-            max_tasks=2000,
-            initializer=quiet_worker_logs,
-            preload=(
-                "pipelines.extraction",
-                "pipelines.extract",
-                "archive.neardup",
-                function_module,
-            ),
-        ).start()
+        self.pool = start_pool(self.workers, self.timeout, self.function)
         self._slots = asyncio.Semaphore(self.max_pending)
 
     async def close_spider(self) -> None:

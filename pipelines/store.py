@@ -10,7 +10,10 @@ growing memory.
 This stage also records the crawl run (arguments, counts by outcome, how it
 ended) in the archive's ``crawl_runs`` table, and per site how many pages ended in
 each outcome (archived, skipped, failed extraction) in ``crawl_run_outcomes``, so
-that ``newsarchive stats`` can show one site's extraction failing.
+that ``newsarchive stats`` can show one site's extraction failing. The writer cleans
+each text of its site's learned boilerplate (``archive.boilerplate``, settings
+``ARCHIVE_BOILERPLATE_*``) and, before the thread ends, re-cleans any article a model
+change left behind.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive.boilerplate import Policy
 from archive.engine import (
     ArchiveError,
     create_archive_engine,
@@ -56,6 +60,19 @@ def drop_outcome(item: PageItem, exception: BaseException) -> str:
     if item.verdict and item.verdict.startswith("skip:"):
         return f"skipped/{item.verdict.removeprefix('skip:')}"
     return "dropped"
+
+
+def boilerplate_policy(settings: BaseSettings) -> Policy | None:
+    """The ARCHIVE_BOILERPLATE_* settings, checked; None when learning is switched off."""
+    if not settings.getbool("ARCHIVE_BOILERPLATE_ENABLED"):
+        return None
+    return Policy(
+        min_site_articles=settings.getint("ARCHIVE_BOILERPLATE_MIN_ARTICLES"),
+        min_line_articles=settings.getint("ARCHIVE_BOILERPLATE_MIN_LINE_ARTICLES"),
+        min_share=settings.getfloat("ARCHIVE_BOILERPLATE_MIN_SHARE"),
+        keep_share=settings.getfloat("ARCHIVE_BOILERPLATE_KEEP_SHARE"),
+        max_words=settings.getint("ARCHIVE_BOILERPLATE_MAX_WORDS"),
+    )
 
 
 def near_threshold(settings: BaseSettings) -> float | None:
@@ -145,7 +162,16 @@ class BatchWriterThread(threading.Thread):
             if entry is None or full or not batch:
                 deadline = time.monotonic() + self.flush_interval
             if entry is _STOP:
+                self._catch_up()
                 return
+
+    def _catch_up(self) -> None:
+        if self.failed:
+            return
+        try:
+            self.writer.catch_up()
+        except Exception as exc:
+            logger.error("could not re-clean the crawled sites' articles: %s", exc)
 
     def _flush(self, batch: list[ArticleRecord]) -> None:
         if self.failed:
@@ -183,6 +209,8 @@ class StorePipeline:
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
         self.sqlite_max_bytes = settings.getint("ARCHIVE_SQLITE_MAX_BYTES")
         self.near_threshold = near_threshold(settings)
+        self.boilerplate = boilerplate_policy(settings)
+        self.reclean_budget = settings.getint("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") or None
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
@@ -203,7 +231,12 @@ class StorePipeline:
         self._slots = asyncio.Semaphore(self.max_pending)
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
         self.engine = engine
-        self.writer = ArchiveWriter(engine, near_threshold=self.near_threshold)
+        self.writer = ArchiveWriter(
+            engine,
+            near_threshold=self.near_threshold,
+            boilerplate_policy=self.boilerplate,
+            reclean_budget=self.reclean_budget,
+        )
         self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
@@ -253,6 +286,8 @@ class StorePipeline:
         if self.thread is not None:
             self.thread.stop()
             await asyncio.to_thread(self.thread.join)
+        if self.writer is not None and self.writer.recleaned:
+            self.stats.set_value("newsarchive/boilerplate/recleaned", len(self.writer.recleaned))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record how the run ended; runs after every pipeline has closed."""

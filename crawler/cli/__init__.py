@@ -14,7 +14,7 @@ from crawler.sites import SitesError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMANDS = ("crawl", "export", "search", "stats", "show", "extract")
+COMMANDS = ("crawl", "export", "search", "stats", "show", "extract", "reextract")
 
 EXIT_OK = 0
 EXIT_FAILED = 1

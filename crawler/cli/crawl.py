@@ -17,6 +17,7 @@ from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
 from crawler.sites import load_sites_file, sites_from_urls
 from crawler.spiders.news import NewsSpider
+from pipelines.store import boilerplate_policy
 
 EXIT_INTERRUPTED = 130
 EXIT_CODES = {"finished": EXIT_OK, "interrupted": EXIT_INTERRUPTED, "failed": EXIT_FAILED}
@@ -134,6 +135,12 @@ def check_settings(settings: Settings) -> None:
         raise argparse.ArgumentTypeError("--revisit-days must be a number of days >= 0 (or inf)")
     if not 0 < _number(settings, "DEDUP_NEAR_THRESHOLD") <= 1:
         raise argparse.ArgumentTypeError("DEDUP_NEAR_THRESHOLD must be above 0 and at most 1")
+    try:
+        boilerplate_policy(settings)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"ARCHIVE_BOILERPLATE_*: {exc}") from None
+    if not _number(settings, "ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") >= 0:
+        raise argparse.ArgumentTypeError("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET must be >= 0")
 
 
 def check_starts(args: argparse.Namespace) -> None:

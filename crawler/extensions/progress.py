@@ -101,6 +101,10 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
             if key.startswith(prefix)
         ]
     rows.append(("fetch errors", f"{counts.fetch_errors:,}"))
+    if "newsarchive/boilerplate/recleaned" in stats:
+        rows.append(
+            ("re-cleaned of boilerplate", f"{stats['newsarchive/boilerplate/recleaned']:,}")
+        )
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"  {label:<{width}}  {value:>10}" for label, value in rows)
 

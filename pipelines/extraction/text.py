@@ -5,9 +5,13 @@ trafilatura (precision mode, links kept) returns a small XML tree: <p>, <head>, 
 measured on the benchmark (see bench/extraction.py and the report in the pull request):
 
 * the leading title / byline / date lines that repeat the page header are dropped;
-* "Related: <link>" / "Read more: <link>" teaser paragraphs are dropped wherever they are;
+* "Related: <link>" / "Read more: <link>" teaser paragraphs are dropped wherever they are,
+  and so is a bare teaser label ("DON'T MISS") with the link-dense blocks under it;
 * from the end, boilerplate is peeled off: link lists, share/subscribe/follow/newsletter
-  prompts, tag lines, agency credit lines ("Reporting by ...").
+  prompts (at the start of a short block, or anywhere in it for the unmistakable ones:
+  "click here", "sign up", "newsletter"...), tag lines, agency credit lines ("Reporting
+  by ..."), short "Label: value" lines ("Tag: ...", "SOURCE: ...", "Buyer's Guide: ...")
+  and headings with nothing after them ("Pick Six Newsletter", "Tell us what you think").
 
 Table rows repeating an earlier row (a <tfoot> restating the header) are dropped too.
 
@@ -67,6 +71,12 @@ _SOCIAL = re.compile(
     r"|on (?:twitter|facebook|instagram) @|\b[\w.+-]+@[\w-]+\.[\w.]+\b",
     re.I,
 )
+# A prompt that sells something wherever it sits in a short closing block.
+_PROMO = re.compile(r"\b(?:click here|sign up|newsletters?|subscribe|unsubscribe|inbox)\b", re.I)
+# "Tag: x", "SOURCE: News agencies", "Related Roundup: MacBook Pro": a label of a few words
+_LABELLED = re.compile(r"^[^\W\d][\w'\u2019&. ]{0,30}:\s+\S")
+_SENTENCE_END = re.compile(r"[.!?\"\u201d]$")
+MAX_LABELLED_WORDS = 8
 _DIGIT = re.compile(r"\d")
 _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s", re.I)
@@ -172,6 +182,46 @@ def teaser_links(blocks: list[Block]) -> set[int]:
     }
 
 
+def is_link_dense(block: Block) -> bool:
+    return bool(block.text) and block.link_density >= TEASER_LINK_DENSITY
+
+
+def teaser_lists(blocks: list[Block]) -> set[int]:
+    """Indices of bare teaser labels ("DON'T MISS", "Related stories") and of the run of
+    link-dense blocks right under each; a label with no links under it stays."""
+    found: set[int] = set()
+    for index, block in enumerate(blocks):
+        if not block.text or is_link_dense(block) or block.words > MAX_LABEL_WORDS:
+            continue
+        if not _TEASER.match(block.text):
+            continue
+        end = index + 1
+        while end < len(blocks) and is_link_dense(blocks[end]):
+            end += 1
+        if end > index + 1:
+            found.update(range(index, end))
+    return found
+
+
+def is_label_line(block: Block) -> bool:
+    """A short "Label: value" line that is not a sentence ("Tag: digitimes.com")."""
+    return (
+        block.words <= MAX_LABELLED_WORDS
+        and bool(_LABELLED.match(block.text))
+        and not _SENTENCE_END.search(block.text)
+    )
+
+
+def is_promo(block: Block) -> bool:
+    """A short block with an unmistakable sales prompt anywhere in it."""
+    return block.words <= MAX_TRAILER_WORDS and bool(_PROMO.search(block.text))
+
+
+def is_dangling_heading(block: Block) -> bool:
+    """A heading, which at the end of the body introduces nothing."""
+    return bool(block.element.tag == "head")
+
+
 def is_trailer(block: Block) -> bool:
     """A closing block that is page furniture rather than story text."""
     if not block.text or block.link_density >= TRAILING_LINK_DENSITY:
@@ -181,6 +231,8 @@ def is_trailer(block: Block) -> bool:
     # a teaser label is a bare label line or comes with its link
     teaser = block.link_density >= TEASER_LINK_DENSITY or block.words <= MAX_LABEL_WORDS
     if block.words <= MAX_TRAILER_WORDS and teaser and _TEASER.match(block.text):
+        return True
+    if is_dangling_heading(block) or is_label_line(block) or is_promo(block):
         return True
     short = block.words <= MAX_SOCIAL_WORDS and len(block.text) <= MAX_SOCIAL_CHARS
     return short and bool(_SOCIAL.search(block.text))
@@ -234,7 +286,7 @@ class CleanBody:
 def clean_body(body: _Element, titles: list[str]) -> CleanBody:
     """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines."""
     blocks = collect_blocks(body)
-    dropped = leading_header(blocks, titles) | teaser_links(blocks)
+    dropped = leading_header(blocks, titles) | teaser_links(blocks) | teaser_lists(blocks)
     dropped |= trailing_furniture(blocks, dropped)
     for index in dropped:
         remove_element(blocks[index].element)

@@ -29,13 +29,16 @@ def test_sqlite_tables_keep_autoincrement_so_ids_are_never_reused(tmp_path) -> N
         sql = dict(
             conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type='table'").all()
         )
-    # Tables keyed by another table's id (an index, not records of their own) have no id.
+    # Tables keyed by another table's id (an index, not records of their own) have no id,
+    # nor do those keyed by a site (boilerplate counts and models).
     keyed_by_article = {"near_dup_signatures", "near_dup_bands"}
+    keyed_by_site = {"boilerplate_sites", "boilerplate_lines", "boilerplate_models"}
     for table in inspect(engine).get_table_names():
         # the search index's tables take their rowids from articles.id
-        if table not in {"alembic_version", *keyed_by_article} and include_object(
+        if table not in {"alembic_version", *keyed_by_article, *keyed_by_site} and include_object(
             None, table, "table", True, None
         ):
             assert "AUTOINCREMENT" in sql[table], table
     assert "WITHOUT ROWID" in sql["near_dup_bands"]
+    assert "WITHOUT ROWID" in sql["boilerplate_lines"]
     engine.dispose()

@@ -1,6 +1,6 @@
 """Quality gate: extract_article() on the saved benchmark pages must not get worse.
 
-The floors sit a little under what the current code scores (F1 0.980, precision 0.979,
+The floors sit a little under what the current code scores (F1 0.982, precision 0.983,
 recall 0.981 on these 88 pages; plain trafilatura scores F1 0.961), so any change that
 lowers quality fails here. Raise them when the extractor improves; never lower them to make
 a change pass. The metric is the benchmark's own (bench/metric.py, also used by the bench).
@@ -15,8 +15,8 @@ import pytest
 from bench.metric import DEFAULT_PAGES, Score, evaluate, load_pages, score_page, shingles
 from pipelines.extraction import classify_page, extract_article
 
-F1_FLOOR = 0.976
-PRECISION_FLOOR = 0.975
+F1_FLOOR = 0.978
+PRECISION_FLOOR = 0.979
 RECALL_FLOOR = 0.976
 ARTICLE_SHARE_FLOOR = 0.95  # every benchmark page is an article
 FILL_FLOORS = {"title": 1.0, "authors": 0.90, "published_at": 1.0, "sitename": 1.0, "language": 1.0}

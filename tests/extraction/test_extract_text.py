@@ -44,6 +44,45 @@ def test_trailing_furniture_is_peeled_off():
     assert doc.text.split("\n") == STORY
 
 
+def test_closing_labels_promos_and_headings_are_peeled_off():
+    trailer = (
+        "<p>Related Roundup: <a href='/roundup/bridges'>Bridges</a></p>"
+        "<p>SOURCE: News agencies</p>"
+        "<p>Get the Gazette delivered every month. 12 issues for £11.99. "
+        "<a href='/subscribe'>Click here</a> for more information.</p>"
+        "<h3>Tell us what you think</h3>"
+    )
+    doc = extract_article(story_page(paragraphs(STORY) + trailer), URL)
+    assert doc.text.split("\n") == STORY
+
+
+def test_closing_sentences_that_look_like_labels_or_promos_are_kept():
+    last = [
+        "Residents said one thing mattered more than the cost: the bridge must stay open.",
+        "The mayor said: no decision on the tolls has been taken.",
+        "The company now has two million subscribers and plans to expand its newsroom next year.",
+    ]
+    doc = extract_article(story_page(paragraphs(STORY + last)), URL)
+    assert doc.text.split("\n") == STORY + last
+
+
+def test_a_teaser_label_over_a_list_of_links_is_dropped_anywhere():
+    teasers = (
+        "<p>DON'T MISS</p>"
+        "<p><a href='/a'>Ferry operators bid for the contract</a> | "
+        "<a href='/b'>Tunnel plan rejected by consultants</a></p>"
+    )
+    body = paragraphs(STORY[:3]) + teasers + paragraphs(STORY[3:])
+    doc = extract_article(story_page(body), URL)
+    assert doc.text.split("\n") == STORY
+
+
+def test_a_teaser_label_without_links_under_it_stays():
+    lines = [*STORY[:3], "Read more", *STORY[3:]]
+    doc = extract_article(story_page(paragraphs(lines)), URL)
+    assert "Read more" in doc.text.split("\n")
+
+
 def test_closing_story_paragraph_with_a_link_is_kept():
     last = (
         "The council will publish the full <a href='/docs/plan.pdf'>construction plan</a> next "
