@@ -27,6 +27,16 @@ class ArchiveError(Exception):
     """The archive cannot be opened or used as asked; the message says why and what to do."""
 
 
+def is_transient_error(exc: BaseException) -> bool:
+    """Whether a database error may pass if retried: a lost or refused connection, a
+    server restarting or shutting down, a lock wait that timed out."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 def resolve_db_url(url: str | None = None) -> str:
     """The URL to use: the one given, else ``$NEWSARCHIVE_DB``, else ``sqlite:///archive.db``."""
     return url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
@@ -41,6 +51,9 @@ def create_archive_engine(
     engines keep SQLite's deferred transactions so readers never wait on a crawl.
     """
     sa_url = make_url(resolve_db_url(url))
+    if sa_url.drivername == "postgresql":
+        # SQLAlchemy's default PostgreSQL driver is psycopg2; the postgres extra is psycopg 3.
+        sa_url = sa_url.set(drivername="postgresql+psycopg")
     if sa_url.get_backend_name() == "sqlite":
         return _sqlite_engine(sa_url.render_as_string(hide_password=False), write=write)
     try:
@@ -110,14 +123,23 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head_revision() -> str:
+def _script_directory() -> Any:
     from alembic.script import ScriptDirectory
 
     with create_archive_engine("sqlite://").connect() as connection:
-        script = ScriptDirectory.from_config(_alembic_config(connection))
-    head = script.get_current_head()
+        return ScriptDirectory.from_config(_alembic_config(connection))
+
+
+def head_revision() -> str:
+    head = _script_directory().get_current_head()
     assert head is not None
-    return head
+    return str(head)
+
+
+def revision_history() -> list[tuple[str, str]]:
+    """Every migration, oldest first: (revision id, what it does)."""
+    revisions = list(_script_directory().walk_revisions())
+    return [(str(r.revision), (r.doc or "").strip()) for r in reversed(revisions)]
 
 
 def check_schema(engine: Engine) -> None:

@@ -7,6 +7,13 @@ have passed, and once more at shutdown. At most ``ARCHIVE_MAX_PENDING`` articles
 wait; past that ``process_item`` waits too, which slows the crawl instead of
 growing memory.
 
+A batch that fails because the database went away (a restart, a dropped
+connection, a failover) is retried with backoff for up to ``ARCHIVE_RETRY_TIMEOUT``
+seconds; the pool reconnects and nothing is lost. With ``ARCHIVE_WAIT_FOR_COMMIT``
+``process_item`` returns only once the article's batch is committed, so that Scrapy
+is done with a page only when its article is safe (the shared Redis frontier
+acknowledges a request at that point).
+
 This stage also records the crawl run (arguments, counts by outcome, how it
 ended) in the archive's ``crawl_runs`` table.
 """
@@ -23,7 +30,13 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.engine import ArchiveError, create_archive_engine, resolve_db_url, upgrade_archive
+from archive.engine import (
+    ArchiveError,
+    create_archive_engine,
+    is_transient_error,
+    resolve_db_url,
+    upgrade_archive,
+)
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome, WriteResult
 from crawler.extensions.progress import run_status
 from crawler.items import PageItem
@@ -36,6 +49,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+# Backoff between retries of a batch while the database is unreachable (seconds).
+RETRY_FIRST_DELAY = 0.5
+RETRY_MAX_DELAY = 10.0
 
 
 def to_record(item: PageItem) -> ArticleRecord:
@@ -80,8 +96,12 @@ class BatchWriterThread(threading.Thread):
         flush_interval: float,
         on_results: Any,
         on_error: Any,
+        retry_timeout: float = 0.0,
+        on_retry: Any = None,
     ) -> None:
         super().__init__(name="archive-writer", daemon=True)
+        self.retry_timeout = retry_timeout
+        self.on_retry = on_retry
         self.writer = writer
         self.run_id = run_id
         self.batch_size = batch_size
@@ -123,13 +143,38 @@ class BatchWriterThread(threading.Thread):
             )
             return
         try:
-            results = self.writer.write_batch(batch, self.run_id)
+            results = self._write_retrying(batch)
         except SQLAlchemyError as exc:
             self.failed = True
             logger.error("archive write failed, stopping the crawl: %s", exc)
             results = [WriteResult(Outcome.FAILED, error=str(exc))] * len(batch)
             self.on_error(exc)
         self.on_results(batch, results)
+
+    def _write_retrying(self, batch: list[ArticleRecord]) -> list[WriteResult]:
+        """Write the batch, retrying with backoff while the database is unreachable.
+
+        A batch is one transaction: after a failure it was either not committed, or
+        (a connection lost during COMMIT) committed, and then rewriting it finds every
+        article already there. Either way nothing is lost and nothing duplicated."""
+        deadline = time.monotonic() + self.retry_timeout
+        delay = RETRY_FIRST_DELAY
+        while True:
+            try:
+                return self.writer.write_batch(batch, self.run_id)
+            except SQLAlchemyError as exc:
+                if not is_transient_error(exc) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning(
+                    "archive unavailable, retrying a batch of %d in %.1f s: %s",
+                    len(batch),
+                    delay,
+                    str(exc).splitlines()[0],
+                )
+                if self.on_retry is not None:
+                    self.on_retry()
+                time.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_DELAY)
 
 
 class StorePipeline:
@@ -142,6 +187,9 @@ class StorePipeline:
         self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
         self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
+        self.retry_timeout = settings.getfloat("ARCHIVE_RETRY_TIMEOUT")
+        self.wait_for_commit = settings.getbool("ARCHIVE_WAIT_FOR_COMMIT")
+        self._commits: dict[int, asyncio.Future[WriteResult]] = {}
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
@@ -169,6 +217,8 @@ class StorePipeline:
             flush_interval=self.flush_interval,
             on_results=self._results_from_thread,
             on_error=self._error_from_thread,
+            retry_timeout=self.retry_timeout,
+            on_retry=self._retry_from_thread,
         )
         self.thread.start()
 
@@ -193,7 +243,17 @@ class StorePipeline:
             return item
         assert self.thread is not None and self._slots is not None
         await self._slots.acquire()
-        self.thread.put(to_record(item))
+        record = to_record(item)
+        if not self.wait_for_commit:
+            self.thread.put(record)
+            return item
+        assert self._loop is not None
+        committed = self._loop.create_future()
+        self._commits[id(record)] = committed
+        self.thread.put(record)
+        result = await committed
+        if result.outcome == Outcome.FAILED:
+            raise ArchiveError(f"not archived: {item.final_url}: {result.error}")
         return item
 
     async def close_spider(self) -> None:
@@ -218,6 +278,12 @@ class StorePipeline:
     def _results_from_thread(self, batch: list[ArticleRecord], results: list[WriteResult]) -> None:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(self._count, len(batch), results)
+        if self.wait_for_commit:
+            self._loop.call_soon_threadsafe(self._committed, batch, results)
+
+    def _retry_from_thread(self) -> None:
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self.stats.inc_value, "newsarchive/archive_retries")
 
     def _error_from_thread(self, exc: Exception) -> None:
         assert self._loop is not None
@@ -229,6 +295,12 @@ class StorePipeline:
             self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
         for _ in range(n):
             self._slots.release()
+
+    def _committed(self, batch: list[ArticleRecord], results: list[WriteResult]) -> None:
+        for record, result in zip(batch, results, strict=True):
+            waiter = self._commits.pop(id(record), None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(result)
 
     def _stop_crawl(self, exc: Exception) -> None:
         self.stats.set_value("newsarchive/archive_error", str(exc)[:500])
