@@ -69,6 +69,31 @@ ARCHIVE_BATCH_SIZE = 100
 ARCHIVE_FLUSH_INTERVAL = 2.0
 # Articles waiting for the writer at most; the pipeline waits beyond.
 ARCHIVE_MAX_PENDING = 1000
+# Seconds a batch is retried, with backoff, while the database is unreachable (restart,
+# dropped connection) before the crawl stops as failed.
+ARCHIVE_RETRY_TIMEOUT = 300.0
+# Finish a page only once its article is committed (slower to drain, but a killed
+# process loses nothing Scrapy considered done). `crawl --redis` turns it on.
+ARCHIVE_WAIT_FOR_COMMIT = False
+
+# --- Shared frontier (crawler/frontier/, `newsarchive crawl --redis URL`) ------------
+# With SCHEDULER = "crawler.frontier.scheduler.FrontierScheduler" several crawler
+# processes, on any machines, share one request queue and one seen-set in Redis.
+# The Redis server, e.g. "redis://127.0.0.1:6379/0" (scrapy-redis's setting name).
+REDIS_URL = None
+# Extra redis-py client arguments (scrapy-redis's setting name).
+REDIS_PARAMS: dict[str, object] = {}
+# The crawl's key prefix in Redis; None derives it from the spider and its start URLs,
+# so every machine running the same sites file or URLs joins the same crawl.
+REDIS_KEY = None
+# Seconds the shared frontier must stay empty (nothing queued, nothing in progress on
+# any worker) before a worker closes by itself.
+REDIS_IDLE_TIMEOUT = 30.0
+# Seconds without a heartbeat after which a worker counts as dead and the requests it
+# had taken go back to the queue for the others.
+REDIS_LEASE_TIMEOUT = 60.0
+# Seconds between heartbeats (acknowledgements, lease renewal, looking for new work).
+REDIS_POLL_INTERVAL = 0.5
 
 # --- Extensions ---------------------------------------------------------------
 EXTENSIONS = {
