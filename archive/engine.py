@@ -7,7 +7,11 @@ failing with "database is locked" when a read transaction tries to become a writ
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +19,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from sqlalchemy.engine import Connection, Engine
 
 DEFAULT_DB_URL = "sqlite:///archive.db"
 DB_URL_ENV = "NEWSARCHIVE_DB"
 SQLITE_BUSY_TIMEOUT_S = 60.0
-MIGRATIONS = "archive:migrations"
 
 
 class ArchiveError(Exception):
@@ -98,11 +103,41 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
     return engine
 
 
+def migrations_location() -> str:
+    """The folder of Alembic migrations, on disk.
+
+    Installed normally it is the package's own folder. Deployed as a zipped egg (as
+    scrapyd runs projects) Alembic cannot list a folder inside the zip, so the
+    migrations are copied out once per process to a temporary folder."""
+    folder = Path(__file__).resolve().parent / "migrations"
+    return str(folder) if folder.is_dir() else _extracted_migrations()
+
+
+@functools.cache
+def _extracted_migrations() -> str:
+    from importlib import resources
+
+    target = Path(tempfile.mkdtemp(prefix="newsarchive-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    _copy_tree(resources.files("archive") / "migrations", target / "migrations")
+    return str(target / "migrations")
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir()
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def _alembic_config(connection: Connection) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("script_location", migrations_location())
     config.attributes["connection"] = connection
     return config
 
