@@ -21,10 +21,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import zstandard
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version, utcnow
+from archive.models import Article, ArticleUrl, Base, Capture, CrawlRun, Version, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -197,7 +197,16 @@ class ArchiveWriter:
 
 
 class _BatchWrite:
-    """The state of one batch transaction: what the archive holds for its URLs and texts."""
+    """The state of one batch transaction: what the archive holds for its URLs and texts.
+
+    Each record is decided in order, but new articles are not inserted one by one:
+    they wait in ``pending`` (under a negative placeholder id) and go in together,
+    one multi-row statement per table, when the batch ends or as soon as a later
+    record of the same batch needs one of them to exist. New URLs of known articles
+    and the ``last_seen_at`` of unchanged ones are written once per batch too. On a
+    database server every statement is a round trip: a batch of a hundred new
+    articles takes a handful of statements instead of five hundred.
+    """
 
     def __init__(self, conn: Connection, run_id: int | None) -> None:
         self.conn = conn
@@ -205,10 +214,25 @@ class _BatchWrite:
         self.now = utcnow()
         self.url_owner: dict[str, int] = {}
         self.hash_owners: dict[str, list[tuple[int, str]]] = {}
+        # article id -> (content hash, title, version) of articles the batch may re-capture
+        self.current: dict[int, tuple[str, str | None, int]] = {}
+        self.pending: list[_PendingArticle] = []
+        self.real_id: dict[int, int] = {}
+        self.new_urls: list[dict[str, Any]] = []
+        self.touched: set[int] = set()
+        self._placeholder = 0
 
     def write_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
         self._load_known(records)
-        return [self._write(record) for record in records]
+        results = [self._write(record) for record in records]
+        self._flush_pending()
+        self._flush_urls_and_touches()
+        return [
+            WriteResult(r.outcome, self.real_id.get(r.article_id, r.article_id), r.error)
+            if r.article_id is not None and r.article_id < 0
+            else r
+            for r in results
+        ]
 
     def _load_known(self, records: Iterable[ArticleRecord]) -> None:
         urls = {u for r in records for u in r.urls}
@@ -223,33 +247,53 @@ class _BatchWrite:
             .order_by(Article.id)
         ):
             self.hash_owners.setdefault(content_hash, []).append((article_id, site))
+        if self.url_owner:
+            self.current = {
+                row.id: (row.content_hash, row.title, row.version)
+                for row in self.conn.execute(
+                    select(Article.id, Article.content_hash, Article.title, Article.version).where(
+                        Article.id.in_(set(self.url_owner.values()))
+                    )
+                )
+            }
 
     def _write(self, record: ArticleRecord) -> WriteResult:
         owner = next((self.url_owner[u] for u in record.urls if u in self.url_owner), None)
         if owner is not None:
-            return self._recapture(owner, record)
+            return self._recapture(self._existing(owner), record)
         same_text = self.hash_owners.get(record.content_hash, [])
         same_site = next((aid for aid, site in same_text if site == record.site), None)
         if same_site is not None:
             self._add_urls(same_site, record.urls)
             self._touch(same_site)
             return WriteResult(Outcome.DUPLICATE, same_site)
-        first_copy = same_text[0][0] if same_text else None
+        first_copy = self._existing(same_text[0][0]) if same_text else None
         article_id = self._insert(record, duplicate_of=first_copy)
         self.hash_owners.setdefault(record.content_hash, []).append((article_id, record.site))
         return WriteResult(Outcome.DUPLICATE if first_copy else Outcome.NEW, article_id)
 
+    def _existing(self, article_id: int) -> int:
+        """The real id of an article, inserting the pending ones first if it is one."""
+        if article_id < 0:
+            self._flush_pending()
+            return self.real_id[article_id]
+        return article_id
+
     def _recapture(self, article_id: int, record: ArticleRecord) -> WriteResult:
-        current = self.conn.execute(
-            select(Article.content_hash, Article.title, Article.version).where(
-                Article.id == article_id
-            )
-        ).one()
+        current = self.current.get(article_id)
+        if current is None:  # an article this batch inserted
+            row = self.conn.execute(
+                select(Article.content_hash, Article.title, Article.version).where(
+                    Article.id == article_id
+                )
+            ).one()
+            current = (row.content_hash, row.title, row.version)
+        content_hash, title, old_version = current
         self._add_urls(article_id, record.urls)
-        if current.content_hash == record.content_hash and current.title == record.title:
+        if content_hash == record.content_hash and title == record.title:
             self._touch(article_id)
             return WriteResult(Outcome.UNCHANGED, article_id)
-        version = current.version + 1
+        version = old_version + 1
         capture_id = self._insert_capture(article_id, record)
         self.conn.execute(
             update(Article)
@@ -265,57 +309,112 @@ class _BatchWrite:
             )
         )
         self._insert_version(article_id, version, record, capture_id)
+        self.current[article_id] = (record.content_hash, record.title, version)
         return WriteResult(Outcome.UPDATED, article_id)
 
     def _insert(self, record: ArticleRecord, duplicate_of: int | None) -> int:
-        article_id = int(
-            self.conn.execute(
-                insert(Article)
-                .values(
-                    url=record.url,
-                    site=record.site,
-                    text=record.text,
-                    content_hash=record.content_hash,
-                    version=1,
-                    duplicate_of=duplicate_of,
-                    first_seen_at=self.now,
-                    last_seen_at=self.now,
-                    updated_at=self.now,
-                    **record.metadata_columns(),
-                )
-                .returning(Article.id)
-            ).scalar_one()
-        )
-        self._add_urls(article_id, record.urls)
-        capture_id = self._insert_capture(article_id, record)
+        """Queue a new article; returns its placeholder id until the batch insert."""
+        self._placeholder -= 1
+        self.pending.append(_PendingArticle(self._placeholder, record, duplicate_of))
+        self._add_urls(self._placeholder, record.urls)
+        return self._placeholder
+
+    def _flush_pending(self) -> None:
+        """Insert every pending article with its URLs, capture and first version."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        ids = self.conn.execute(
+            insert(_ARTICLES).returning(_ARTICLES.c.id, sort_by_parameter_order=True),
+            [self._article_row(p) for p in pending],
+        ).scalars()
+        for article, article_id in zip(pending, ids, strict=True):
+            self.real_id[article.placeholder] = article_id
+        self.url_owner = {url: self.real_id.get(a, a) for url, a in self.url_owner.items()}
+        for owners in self.hash_owners.values():
+            owners[:] = [(self.real_id.get(a, a), site) for a, site in owners]
         self.conn.execute(
-            update(Article).where(Article.id == article_id).values(capture_id=capture_id)
+            insert(_ARTICLE_URLS),
+            [
+                {"article_id": self.real_id[p.placeholder], "url": url, "first_seen_at": self.now}
+                for p in pending
+                for url in p.urls
+            ],
         )
-        self._insert_version(article_id, 1, record, capture_id)
-        return article_id
+        capture_ids = self.conn.execute(
+            insert(_CAPTURES).returning(_CAPTURES.c.id, sort_by_parameter_order=True),
+            [self._capture_row(self.real_id[p.placeholder], p.record) for p in pending],
+        ).scalars()
+        links = [
+            (self.real_id[p.placeholder], capture_id)
+            for p, capture_id in zip(pending, capture_ids, strict=True)
+        ]
+        self.conn.execute(
+            update(_ARTICLES)
+            .where(_ARTICLES.c.id == bindparam("b_article"))
+            .values(capture_id=bindparam("b_capture")),
+            [{"b_article": a, "b_capture": c} for a, c in links],
+        )
+        self.conn.execute(
+            insert(_VERSIONS),
+            [
+                self._version_row(article_id, 1, p.record, capture_id)
+                for p, (article_id, capture_id) in zip(pending, links, strict=True)
+            ],
+        )
+
+    def _article_row(self, pending: _PendingArticle) -> dict[str, Any]:
+        record = pending.record
+        return {
+            "url": record.url,
+            "site": record.site,
+            "text": record.text,
+            "content_hash": record.content_hash,
+            "version": 1,
+            "duplicate_of": pending.duplicate_of,
+            "first_seen_at": self.now,
+            "last_seen_at": self.now,
+            "updated_at": self.now,
+            **record.metadata_columns(),
+        }
+
+    def _capture_row(self, article_id: int, record: ArticleRecord) -> dict[str, Any]:
+        capture = record.capture
+        return {
+            "article_id": article_id,
+            "crawl_run_id": self.run_id,
+            "url": capture.url,
+            "final_url": capture.final_url,
+            "status": capture.status,
+            "headers": [list(pair) for pair in capture.headers],
+            "content_type": capture.header("Content-Type"),
+            "etag": capture.header("ETag"),
+            "last_modified": capture.header("Last-Modified"),
+            "body": compress_body(capture.body),
+            "body_codec": BODY_CODEC,
+            "body_size": len(capture.body),
+            "payload_digest": payload_digest(capture.body),
+            "fetched_at": capture.fetched_at,
+        }
+
+    def _version_row(
+        self, article_id: int, version: int, record: ArticleRecord, capture_id: int
+    ) -> dict[str, Any]:
+        return {
+            "article_id": article_id,
+            "version": version,
+            "title": record.title,
+            "text": record.text,
+            "content_hash": record.content_hash,
+            "capture_id": capture_id,
+            "seen_at": self.now,
+        }
 
     def _insert_capture(self, article_id: int, record: ArticleRecord) -> int:
-        capture = record.capture
         return int(
             self.conn.execute(
-                insert(Capture)
-                .values(
-                    article_id=article_id,
-                    crawl_run_id=self.run_id,
-                    url=capture.url,
-                    final_url=capture.final_url,
-                    status=capture.status,
-                    headers=[list(pair) for pair in capture.headers],
-                    content_type=capture.header("Content-Type"),
-                    etag=capture.header("ETag"),
-                    last_modified=capture.header("Last-Modified"),
-                    body=compress_body(capture.body),
-                    body_codec=BODY_CODEC,
-                    body_size=len(capture.body),
-                    payload_digest=payload_digest(capture.body),
-                    fetched_at=capture.fetched_at,
-                )
-                .returning(Capture.id)
+                insert(_CAPTURES).returning(_CAPTURES.c.id),
+                self._capture_row(article_id, record),
             ).scalar_one()
         )
 
@@ -323,28 +422,46 @@ class _BatchWrite:
         self, article_id: int, version: int, record: ArticleRecord, capture_id: int
     ) -> None:
         self.conn.execute(
-            insert(Version).values(
-                article_id=article_id,
-                version=version,
-                title=record.title,
-                text=record.text,
-                content_hash=record.content_hash,
-                capture_id=capture_id,
-                seen_at=self.now,
-            )
+            insert(_VERSIONS), self._version_row(article_id, version, record, capture_id)
         )
 
     def _add_urls(self, article_id: int, urls: Iterable[str]) -> None:
         new = [u for u in dict.fromkeys(urls) if u not in self.url_owner]
         if not new:
             return
-        self.conn.execute(
-            insert(ArticleUrl),
-            [{"article_id": article_id, "url": u, "first_seen_at": self.now} for u in new],
-        )
+        if article_id < 0:
+            next(p for p in self.pending if p.placeholder == article_id).urls.extend(new)
+        else:
+            self.new_urls += [
+                {"article_id": article_id, "url": u, "first_seen_at": self.now} for u in new
+            ]
         self.url_owner.update(dict.fromkeys(new, article_id))
 
     def _touch(self, article_id: int) -> None:
-        self.conn.execute(
-            update(Article).where(Article.id == article_id).values(last_seen_at=self.now)
-        )
+        if article_id > 0:  # a pending article is inserted with last_seen_at = now
+            self.touched.add(article_id)
+
+    def _flush_urls_and_touches(self) -> None:
+        if self.new_urls:
+            self.conn.execute(insert(_ARTICLE_URLS), self.new_urls)
+        if self.touched:
+            self.conn.execute(
+                update(_ARTICLES)
+                .where(_ARTICLES.c.id.in_(sorted(self.touched)))
+                .values(last_seen_at=self.now)
+            )
+
+
+@dataclass(slots=True)
+class _PendingArticle:
+    placeholder: int
+    record: ArticleRecord
+    duplicate_of: int | None
+    urls: list[str] = field(default_factory=list)
+
+
+# Core tables: multi-row statements skip the ORM's per-row work.
+_ARTICLES = Base.metadata.tables[Article.__tablename__]
+_ARTICLE_URLS = Base.metadata.tables[ArticleUrl.__tablename__]
+_CAPTURES = Base.metadata.tables[Capture.__tablename__]
+_VERSIONS = Base.metadata.tables[Version.__tablename__]
