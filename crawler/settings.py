@@ -94,6 +94,8 @@ REDIS_IDLE_TIMEOUT = 30.0
 REDIS_LEASE_TIMEOUT = 60.0
 # Seconds between heartbeats (acknowledgements, lease renewal, looking for new work).
 REDIS_POLL_INTERVAL = 0.5
+# Requests a worker takes from the shared queue per round trip (leased like the others).
+REDIS_PREFETCH = 8
 
 # --- Extensions ---------------------------------------------------------------
 EXTENSIONS = {

@@ -35,18 +35,32 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 """
 
-# KEYS: queue, processing, workers   ARGV: worker, lease seconds
+# Take up to ARGV[3] requests, best first, leasing them to the worker.
+# KEYS: queue, processing, workers   ARGV: worker, lease seconds, count
 POP = (
     _NOW
     + """
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[1])
-local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #item == 0 then return false end
-redis.call('ZREM', KEYS[1], item[1])
-redis.call('HSET', KEYS[2], item[1], item[2])
-return item[1]
+local items = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
+local taken = {}
+for i = 1, #items, 2 do
+  redis.call('HSET', KEYS[2], items[i], items[i + 1])
+  taken[#taken + 1] = items[i]
+end
+if #taken > 0 then
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #taken - 1)
+end
+return taken
 """
 )
+
+# Queue a request unless its fingerprint is in the seen-set (one round trip for both).
+# KEYS: seen, queue   ARGV: fingerprint, score, request
+PUSH_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
 
 # Renew this worker's lease, hand the requests of expired workers back to the queue.
 # KEYS: queue, workers   ARGV: worker, lease seconds, processing key prefix
@@ -165,6 +179,7 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
         self.worker = worker
         self.lease_timeout = lease_timeout
         self._pop = server.register_script(POP)
+        self._push_unseen = server.register_script(PUSH_UNSEEN)
         self._heartbeat = server.register_script(HEARTBEAT)
         self._finish = server.register_script(FINISH)
 
@@ -173,19 +188,26 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
         obj["meta"] = {k: v for k, v in obj["meta"].items() if k not in LOCAL_META}
         return JsonCodec.dumps(obj)
 
-    def pop(self, timeout: float = 0) -> Request | None:
-        popped = self.pop_leased()
-        return popped[0] if popped else None
-
-    def pop_leased(self) -> tuple[Request, bytes] | None:
-        """The highest-priority request, now leased to this worker, and its stored form."""
-        data = self._pop(
-            keys=[self.key, self.keys["processing"], self.keys["workers"]],
-            args=[self.worker, self.lease_timeout],
+    def push_unseen(self, request: Request, fingerprint: str, seen_key: str) -> bool:
+        """Add the fingerprint to the seen-set and queue the request, unless it was seen."""
+        added = self._push_unseen(
+            keys=[seen_key, self.key],
+            args=[fingerprint, -request.priority, self._encode_request(request)],
         )
-        if data is None:
-            return None
-        return self._decode_request(data), data
+        return bool(added)
+
+    def pop(self, timeout: float = 0) -> Request | None:
+        popped = self.pop_leased(1)
+        return popped[0][0] if popped else None
+
+    def pop_leased(self, count: int = 1) -> list[tuple[Request, bytes]]:
+        """Up to ``count`` requests, best first, now leased to this worker, each with
+        its stored form (the key to acknowledge or hand it back)."""
+        entries = self._pop(
+            keys=[self.key, self.keys["processing"], self.keys["workers"]],
+            args=[self.worker, self.lease_timeout, count],
+        )
+        return [(self._decode_request(entry), entry) for entry in entries]
 
     def ack(self, entries: list[bytes]) -> None:
         """These leased requests are done: forget them."""

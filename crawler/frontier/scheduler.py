@@ -30,6 +30,7 @@ import os
 import secrets
 import socket
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -108,6 +109,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         idle_timeout: float,
         lease_timeout: float,
         poll_interval: float,
+        prefetch: int = 1,
     ) -> None:
         super().__init__(server, persist=True)
         self.crawler = crawler
@@ -119,6 +121,10 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         self.engine = _Engine(crawler)
         self.queue: LeasedPriorityQueue
         self.prefix = ""
+        self.prefetch = prefetch
+        # Leased requests taken ahead of the engine's asking, to save round trips.
+        self._prefetched: deque[tuple[Request, bytes]] = deque()
+        # Leased requests the engine has, until it is done with them.
         self._leases: dict[Request, bytes] = {}
         self._failed: set[Request] = set()
         self._starved = False
@@ -147,6 +153,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             idle_timeout=settings.getfloat("REDIS_IDLE_TIMEOUT"),
             lease_timeout=lease,
             poll_interval=max(0.05, settings.getfloat("REDIS_POLL_INTERVAL")),
+            prefetch=max(1, settings.getint("REDIS_PREFETCH")),
         )
         crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler._item_error, signal=signals.item_error)
@@ -185,6 +192,8 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self._settle(done=set(self._leases))
+        while self._prefetched:  # taken but never started: straight back to the queue
+            self.queue.release(self._prefetched.popleft()[1], count_attempt=False)
         cleaned = self.queue.finish(cleanup=reason == "finished")
         if cleaned:
             logger.info("shared frontier %s complete; its keys are deleted", self.prefix)
@@ -193,32 +202,36 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         seed = bool(request.meta.get("is_start_request")) and SEEDED_META not in request.meta
         if seed:
             request.meta[SEEDED_META] = True
-        if (seed or not request.dont_filter) and self.df.request_seen(request):
-            if seed:
-                self.stats.inc_value("newsarchive/frontier/seeded_elsewhere")
-            else:
-                self.df.log(request, self.spider)
-            return False
-        self.queue.push(request)
+        if seed or not request.dont_filter:
+            fingerprint = self.df.request_fingerprint(request)
+            if not self.queue.push_unseen(request, fingerprint, self.df.key):
+                if seed:
+                    self.stats.inc_value("newsarchive/frontier/seeded_elsewhere")
+                else:
+                    self.df.log(request, self.spider)
+                return False
+        else:
+            self.queue.push(request)
         self.stats.inc_value("scheduler/enqueued/redis")
         self.stats.inc_value("scheduler/enqueued")
         return True
 
     def next_request(self) -> Request | None:
-        popped = self.queue.pop_leased()
-        if popped is None:
+        if not self._prefetched:
+            self._prefetched.extend(self.queue.pop_leased(self.prefetch))
+        if not self._prefetched:
             self._starved = True
             return None
         self._starved = False
         self._idle_since = None
-        request, entry = popped
+        request, entry = self._prefetched.popleft()
         self._leases[request] = entry
         self.stats.inc_value("scheduler/dequeued/redis")
         self.stats.inc_value("scheduler/dequeued")
         return request
 
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        return bool(self._prefetched) or len(self.queue) > 0
 
     # --- leases -------------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ def test_a_request_survives_the_round_trip_through_redis_as_json(server, spider,
     queue.push(request)
     stored = server.zrange(queue.key, 0, -1)[0]
     assert stored.startswith(b"{")  # JSON, not a pickle anyone could make run code
-    popped, entry = queue.pop_leased()
+    [(popped, entry)] = queue.pop_leased()
     assert entry == stored
     assert (popped.url, popped.method, popped.body, popped.priority) == (
         request.url,
@@ -86,8 +86,9 @@ def test_pop_follows_priority_and_leases_until_acknowledged(server, spider, redi
     order = []
     entries = []
     while popped := queue.pop_leased():
-        order.append(popped[0].url.rsplit("/", 1)[1])
-        entries.append(popped[1])
+        [(request, entry)] = popped
+        order.append(request.url.rsplit("/", 1)[1])
+        entries.append(entry)
     assert order == ["home", "section", "deep"]
     processing = keys_for(redis_key, "w1")["processing"]
     assert server.hlen(processing) == 3
@@ -98,18 +99,39 @@ def test_pop_follows_priority_and_leases_until_acknowledged(server, spider, redi
     assert queue.heartbeat() == (0, 0, 0)
 
 
+def test_a_pop_takes_several_requests_in_one_round_trip(server, spider, redis_key):
+    queue = make_queue(server, spider, redis_key)
+    for i in range(5):
+        queue.push(Request(f"http://127.0.0.9:1/{i}", priority=-i))
+    taken = queue.pop_leased(3)
+    assert [request.url[-1] for request, _ in taken] == ["0", "1", "2"]
+    assert queue.heartbeat() == (2, 3, 0)
+    assert [request.url[-1] for request, _ in queue.pop_leased(3)] == ["3", "4"]
+    assert queue.pop_leased(3) == []
+
+
+def test_push_unseen_queues_a_request_once(server, spider, redis_key):
+    queue = make_queue(server, spider, redis_key)
+    seen = keys_for(redis_key, "w1")["seen"]
+    request = Request("http://127.0.0.9:1/a")
+    assert queue.push_unseen(request, "fp-a", seen) is True
+    assert queue.push_unseen(request, "fp-a", seen) is False
+    assert server.zcard(queue.key) == 1
+    assert server.smembers(seen) == {b"fp-a"}
+
+
 def test_a_dead_workers_requests_go_back_to_the_queue(server, spider, redis_key):
     dead = make_queue(server, spider, redis_key, worker="dead", lease=0.3)
     alive = make_queue(server, spider, redis_key, worker="alive", lease=30)
     for i in range(3):
         dead.push(Request(f"http://127.0.0.9:1/{i}"))
-    taken = [dead.pop_leased()[0].url for _ in range(2)]
+    taken = [request.url for request, _ in dead.pop_leased(2)]
     assert alive.heartbeat() == (1, 2, 0)  # the dead worker's lease has not expired yet
     time.sleep(0.5)
     assert alive.heartbeat() == (3, 0, 2)
     assert not server.exists(keys_for(redis_key, "dead")["processing"])
     assert server.zscore(keys_for(redis_key, "x")["workers"], "dead") is None
-    urls = {alive.pop_leased()[0].url for _ in range(3)}
+    urls = {request.url for request, _ in alive.pop_leased(5)}
     assert set(taken) < urls
 
 
@@ -130,7 +152,7 @@ def test_a_request_handed_back_too_often_is_dropped(server, spider, redis_key):
     queue.push(Request("http://127.0.0.9:1/poison"))
     kept = []
     for _ in range(3):
-        _request, entry = queue.pop_leased()
+        [(_request, entry)] = queue.pop_leased()
         kept.append(queue.release(entry, count_attempt=True))
     assert kept == [True, True, False]
     assert queue.heartbeat()[:2] == (0, 0)
@@ -233,3 +255,15 @@ def test_an_unreachable_redis_is_a_clear_error():
     # Port 1 on loopback: nothing listens there.
     with pytest.raises(FrontierError, match=r"cannot reach Redis at redis://127\.0\.0\.1:1"):
         redis_from_url("redis://127.0.0.1:1/0", {"socket_connect_timeout": 2})
+
+
+def test_prefetched_requests_the_engine_never_asked_for_go_back_on_close(redis_key):
+    scheduler = scheduler_for(redis_key)
+    for i in range(3):
+        assert scheduler.enqueue_request(Request(f"http://127.0.0.9:1/{i}"))
+    handed = scheduler.next_request()
+    assert scheduler.has_pending_requests()  # two wait in this worker, leased to it
+    assert scheduler.queue.heartbeat()[:2] == (0, 3)
+    scheduler.close("shutdown")  # interrupted: the crawl's keys stay for the next run
+    left = {request.url for request, _ in scheduler.queue.pop_leased(5)}
+    assert left == {f"http://127.0.0.9:1/{i}" for i in range(3)} - {handed.url}
