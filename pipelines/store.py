@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from archive.engine import (
     ArchiveError,
+    check_schema,
     create_archive_engine,
     is_transient_error,
     resolve_db_url,
@@ -227,6 +228,8 @@ class StorePipeline:
         try:
             if self.auto_upgrade:
                 upgrade_archive(engine)
+            else:
+                check_schema(engine)
             run_id = ArchiveWriter(engine).start_run(self._run_args())
         except SQLAlchemyError as exc:
             engine.dispose()

@@ -9,8 +9,15 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy.exc import SQLAlchemyError
 
-from archive.engine import ArchiveError, resolve_db_url
+from archive.engine import (
+    ArchiveError,
+    check_schema,
+    create_archive_engine,
+    resolve_db_url,
+    upgrade_archive,
+)
 from archive.locks import LockHeld, run_lock
 from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
 from crawler.extensions.progress import run_status
@@ -87,6 +94,22 @@ def check_starts(args: argparse.Namespace) -> list[SiteConfig]:
     return configs
 
 
+def check_archive(settings: Settings) -> None:
+    """Fail before starting Scrapy, in one line, if the archive cannot be opened, or
+    is behind this release and may not be upgraded (ARCHIVE_AUTO_UPGRADE off)."""
+    engine = create_archive_engine(settings.get("ARCHIVE_DB_URL"), write=True)
+    try:
+        if settings.getbool("ARCHIVE_AUTO_UPGRADE"):
+            upgrade_archive(engine)
+        else:
+            check_schema(engine)
+    except SQLAlchemyError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise ArchiveError(f"cannot open the archive {where}: {str(exc).splitlines()[0]}") from exc
+    finally:
+        engine.dispose()
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.urls and not args.sites:
         print("newsarchive crawl: give start URLs or --sites FILE", file=sys.stderr)
@@ -98,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsarchive crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        check_archive(settings)
         if args.redis:
             # Workers of one crawl overlap on purpose: the shared frontier splits the work.
             redis_from_url(args.redis)

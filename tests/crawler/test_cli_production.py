@@ -149,3 +149,35 @@ def test_a_quiet_run_speaks_up_when_it_fails(tmp_path):
     )
     assert result.returncode == 1
     assert "crawl failed" in result.stderr
+
+
+def test_a_crawl_into_an_old_archive_it_may_not_upgrade_stops_before_starting(tmp_path):
+    from archive.engine import create_archive_engine, current_revision, upgrade_archive
+
+    db_url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_archive_engine(db_url)
+    upgrade_archive(engine, "0001")
+    result = run_cli(
+        "crawl",
+        "http://127.0.0.9:1/",
+        "--db",
+        db_url,
+        "-s",
+        "ARCHIVE_AUTO_UPGRADE=False",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "schema is at 0001" in result.stderr and "newsarchive db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path):
+    # Port 1 on loopback: nothing listens there.
+    result = run_cli(
+        "crawl", "http://127.0.0.9:1/", "--db", "postgresql://nobody@127.0.0.1:1/news", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("newsarchive crawl: cannot open the archive postgresql")
+    assert "Traceback" not in result.stderr
