@@ -35,6 +35,11 @@ LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 0.0
 FEED_EXPORT_ENCODING = "utf-8"
 
+DOWNLOADER_MIDDLEWARES = {
+    # sees 3xx responses before RedirectMiddleware (600): keeps redirecting URLs as aliases
+    "crawler.middlewares.redirectalias.RedirectAliasMiddleware": 610,
+}
+
 # --- Discovery (spider `news`) ---------------------------------------------
 # Link hops followed from a start page (a site's home is depth 0).
 CRAWL_DEPTH = 2

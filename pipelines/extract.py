@@ -1,6 +1,6 @@
 """Extract stage: trafilatura (through ``pipelines.extraction``) in worker processes.
 
-Extraction costs 15-20 ms of CPU per page. Run in the reactor thread it would stall
+Extraction costs 20-40 ms of CPU per page. Run in the reactor thread it would stall
 every download; here it runs in a pool of processes (one per core by default) while
 the reactor goes on fetching. At most ``EXTRACT_MAX_PENDING`` pages wait for a
 worker: past that, ``process_item`` waits, the scraper holds its responses, and the
@@ -10,6 +10,7 @@ engine stops scheduling downloads (Scrapy's own backpressure).
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
@@ -23,19 +24,21 @@ if TYPE_CHECKING:
     from pipelines.extraction import Extracted
 
 
-def decode_html(body: bytes, encoding: str | None) -> str:
-    """The page's text in the encoding the response declared or Scrapy detected."""
-    try:
-        return body.decode(encoding or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
+def quiet_worker_logs() -> None:
+    """Run once in each worker: trafilatura warns about every page it discards."""
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 
-def extract_page(body: bytes, encoding: str | None, url: str) -> Extracted:
-    """Run in a worker: decode one fetched page and extract its article."""
+def extract_page(body: bytes, url: str) -> Extracted:
+    """Run in a worker: extract one fetched page's article from its raw bytes.
+
+    The extractor sniffs the charset itself (BOM, valid UTF-8, ``<meta charset>``,
+    then charset_normalizer), which catches the pages whose HTTP header lies.
+    """
     from pipelines.extraction import extract_article
 
-    return extract_article(decode_html(body, encoding), url)
+    return extract_article(body, url)
 
 
 class ExtractPipeline:
@@ -58,6 +61,7 @@ class ExtractPipeline:
             self.workers,
             self.timeout,
             max_tasks=2000,
+            initializer=quiet_worker_logs,
             preload=("pipelines.extraction", "pipelines.extract"),
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
@@ -72,7 +76,7 @@ class ExtractPipeline:
             return item
         assert self.pool is not None and self._slots is not None
         async with self._slots:
-            future = self.pool.submit(item.body, item.encoding, item.final_url)
+            future = self.pool.submit(item.body, item.final_url)
             try:
                 item.extracted = await asyncio.wrap_future(future)
             except TaskTimeout as exc:

@@ -145,7 +145,9 @@ class BatchWriterThread(threading.Thread):
             return
         try:
             results = self._write_retrying(batch)
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            # Any failure here (SQLAlchemyError, disk full, a bug) must stop the crawl
+            # cleanly: a dead writer thread would otherwise leave the crawl waiting forever.
             self.failed = True
             logger.error("archive write failed, stopping the crawl: %s", exc)
             results = [WriteResult(Outcome.FAILED, error=str(exc))] * len(batch)

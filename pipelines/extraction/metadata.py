@@ -1,0 +1,504 @@
+"""Page metadata a reader can trust: <meta> tags, JSON-LD, microdata and <link> elements.
+
+Everything here reads the parsed tree without changing it. trafilatura's own metadata (title
+heuristics, byline search, htmldate) is used by core.py only as the fallback for each field.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import partial
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+LOGGER = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "AnalysisNewsArticle",
+        "AskPublicNewsArticle",
+        "BackgroundNewsArticle",
+        "OpinionNewsArticle",
+        "ReportageNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "DiscussionForumPosting",
+        "SatiricalArticle",
+        "ScholarlyArticle",
+        "TechArticle",
+        "Report",
+    }
+)
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "published-date",
+    "publish-date",
+    "publishdate",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "citation_publication_date",
+    "date",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "last-modified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "article.updated",
+)
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+
+EARLIEST_YEAR = 1990
+MAX_NAME_CHARS = 80
+MAX_BYLINE_CHARS = 1000  # longer "author" strings are not bylines; also bounds the regexes
+MAX_DATE_CHARS = 64
+# "2019-11-18 10:00:00.123456789 +01:00" -> what datetime.fromisoformat accepts
+_ISO_FRACTION = re.compile(r"(\.\d{6})\d+")
+_ISO_SPACED_OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2}|Z)$")
+_WS = re.compile(r"\s+")
+_ITEMPROP = XPath("//*[@itemprop=$prop]")
+_LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
+_NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
+_BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|door)\s*:?\s+", re.I)
+_ROLE_WORDS = frozenset(
+    {
+        "reporter", "editor", "writer", "correspondent", "staff", "contributor", "columnist",
+        "senior", "chief", "associated", "press", "news", "desk", "producer", "photographer",
+    }
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """Metadata read from markup alone; every field may be empty."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)  # people
+    author_organisations: list[str] = field(default_factory=list)  # the last resort
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    sitename: str | None = None
+    description: str | None = None
+    language: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    canonical_url: str | None = None
+    og_type: str | None = None
+    jsonld_types: list[str] = field(default_factory=list)
+    page_title: str | None = None  # the <title> element, often with a site-name suffix
+    titles: list[str] = field(default_factory=list)  # every title variant, for text cleanup
+
+
+# ---------------------------------------------------------------- small value helpers
+
+
+def clean_text(value: object) -> str | None:
+    """Collapse whitespace and undo leftover HTML escapes ("&#8216;") of a string value.
+
+    None for anything empty or not a string.
+    """
+    if not isinstance(value, str):
+        return None
+    if "&" in value:
+        value = html.unescape(value)
+    text = _WS.sub(" ", value).strip()
+    return text or None
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """Drop empty and case-insensitive duplicate values, keeping the first spelling."""
+    seen: set[str] = set()
+    result = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            result.append(value)
+    return result
+
+
+def _iso_normalised(text: str) -> str:
+    return _ISO_SPACED_OFFSET.sub(r"\1\2", _ISO_FRACTION.sub(r"\1", text))
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 or RFC 2822 timestamp into an aware UTC datetime.
+
+    A value without an offset is taken as UTC (date-only values become midnight UTC);
+    values before 1990 or unparsable ones give None.
+    """
+    text = clean_text(value)
+    if text is None or len(text) > MAX_DATE_CHARS:
+        return None
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(_iso_normalised(text))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            parsed = None
+    if parsed is None or parsed.year < EARLIEST_YEAR:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def language_code(value: str | None) -> str | None:
+    """Reduce a language tag ("en-US", "de_DE") to its ISO 639-1 code ("en", "de")."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = _LANG.match(text[:MAX_DATE_CHARS].split(",")[0].strip())
+    return match.group(1).lower() if match else None
+
+
+def absolute_url(value: str | None, base: str | None) -> str | None:
+    """Resolve a link against the page URL; None unless the result is http(s)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    resolved = urljoin(base, text) if base else text
+    return resolved if urlsplit(resolved).scheme in {"http", "https"} else None
+
+
+# ---------------------------------------------------------------- author names
+
+
+def _looks_like_name(part: str) -> bool:
+    words = part.split()
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and not any(w.casefold() in _ROLE_WORDS or "." in w[1:-1] for w in words)
+    )
+
+
+def clean_name(value: str) -> str | None:
+    """Tidy one author name; None for URLs, e-mail addresses and overlong strings."""
+    text = clean_text(_BY_PREFIX.sub("", value))
+    if text is None:
+        return None
+    text = text.strip(" ,-|")
+    if not text or len(text) > MAX_NAME_CHARS or "@" in text or "://" in text or "www." in text:
+        return None
+    if not any(ch.isalpha() for ch in text):
+        return None
+    if text.isupper() and " " in text:  # "TOM KRISHER" -> "Tom Krisher"
+        text = text.title()
+    return text
+
+
+def split_names(value: str) -> list[str]:
+    """Split a byline such as "By A, B and C" or "A; B" into one name per entry.
+
+    Around commas only the parts that look like personal names are kept, so
+    "Jane Doe, Staff Writer" and "Jane Doe, Reuters" give ["Jane Doe"]; a comma-separated
+    string with no name-like part ("Doe, Jane") stays whole.
+    """
+    text = _BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or "")
+    parts: list[str] = []
+    for chunk in _NAME_SEPARATORS.split(text):
+        pieces = [p.strip() for p in chunk.split(",")]
+        names = [p for p in pieces if _looks_like_name(p)] if len(pieces) > 1 else []
+        parts.extend(names or [chunk])
+    return unique(name for name in (clean_name(p) for p in parts) if name)
+
+
+# ---------------------------------------------------------------- JSON-LD
+
+
+def _load_json(text: str) -> Any:
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        # a common publishing bug: raw line breaks or a trailing semicolon around the object
+        try:
+            return json.loads(text.strip().rstrip(";"), strict=False)
+        except ValueError:
+            LOGGER.debug("unparsable JSON-LD block skipped")
+            return None
+
+
+def _flatten(data: Any) -> Iterator[dict[str, Any]]:
+    """Yield the main entities: top-level objects, @graph members and any mainEntity."""
+    queue: deque[Any] = deque([data])
+    while queue:
+        item = queue.popleft()
+        if isinstance(item, list):
+            queue.extendleft(reversed(item))
+        elif isinstance(item, dict):
+            nested = [item.get(key) for key in ("@graph", "mainEntity")]
+            for value in reversed(nested):
+                if isinstance(value, list):
+                    queue.extendleft(reversed(value))
+                elif isinstance(value, dict):
+                    queue.appendleft(value)
+            if "@type" in item:
+                yield item
+
+
+def jsonld_entities(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Parse every JSON-LD block of the page into its list of main entities."""
+    entities: list[dict[str, Any]] = []
+    for script in tree.iterfind(".//script[@type]"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        if script.text:
+            entities.extend(_flatten(_load_json(script.text)))
+    return entities
+
+
+def entity_types(entity: dict[str, Any]) -> list[str]:
+    """Return an entity's @type values without any schema.org URL prefix."""
+    raw = entity.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return [v.rsplit("/", 1)[-1].strip() for v in values if isinstance(v, str) and v.strip()]
+
+
+def article_entity(entities: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the first article-typed entity, else the first one stating a publication date."""
+    for entity in entities:
+        if ARTICLE_TYPES.intersection(entity_types(entity)):
+            return entity
+    for entity in entities:
+        if "datePublished" in entity:
+            return entity
+    return None
+
+
+def _names(value: Any, want_people: bool) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            names.extend(split_names(item) if want_people else [])
+        elif isinstance(item, dict):
+            is_org = bool({"Organization", "NewsMediaOrganization"} & set(entity_types(item)))
+            name = clean_text(item.get("name"))
+            if name and is_org != want_people:
+                names.extend(split_names(name) if want_people else [name])
+    return names
+
+
+def jsonld_authors(entity: dict[str, Any], want_people: bool = True) -> list[str]:
+    """The people (or the organisations) an article entity names as its authors."""
+    return unique(_names(entity.get("author"), want_people=want_people))
+
+
+def _first_string(value: Any, key: str = "name") -> str | None:
+    if isinstance(value, list):
+        return next((s for s in (_first_string(v, key) for v in value) if s), None)
+    if isinstance(value, dict):
+        return clean_text(value.get(key)) or clean_text(value.get("url"))
+    return clean_text(value)
+
+
+def _string_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [t for t in (clean_text(v) for v in value.split(",")) if t]
+    if isinstance(value, list):
+        return [t for t in (clean_text(v) for v in value) if t]
+    return []
+
+
+# ---------------------------------------------------------------- <meta>, <link>, microdata
+
+
+def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
+    """Map each lower-cased meta property/name/itemprop/http-equiv to its contents, in order."""
+    values: dict[str, list[str]] = {}
+    for meta in tree.iterfind(".//meta"):
+        content = clean_text(meta.get("content"))
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attr)
+            if key:
+                values.setdefault(key.strip().lower(), []).append(content)
+    return values
+
+
+def first_meta(values: dict[str, list[str]], *keys: str) -> str | None:
+    """Return the first content found under any of ``keys``, in key order."""
+    for key in keys:
+        if values.get(key):
+            return values[key][0]
+    return None
+
+
+def itemprop_value(tree: HtmlElement, prop: str) -> str | None:
+    """Read a microdata property from a non-meta element (content, datetime or text)."""
+    for element in _ITEMPROP(tree, prop=prop):
+        value: str | None = element.get("content") or element.get("datetime")
+        if value is None and element.tag == "time":
+            value = str(element.text_content())
+        if clean_text(value):
+            return value
+    return None
+
+
+def link_href(tree: HtmlElement, rel: str) -> str | None:
+    """Return the href of the first <link> whose rel tokens include ``rel``."""
+    for link in tree.iterfind(".//link[@rel]"):
+        href: str | None = link.get("href")
+        if rel in (link.get("rel") or "").lower().split() and href:
+            return href
+    return None
+
+
+def html_language(tree: HtmlElement, values: dict[str, list[str]]) -> str | None:
+    """Language from <html lang>, Content-Language, og:locale or dc.language."""
+    candidates = (
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        first_meta(values, "content-language", "language", "dc.language", "og:locale"),
+    )
+    return next((code for code in map(language_code, candidates) if code), None)
+
+
+def first_date(candidates: Iterable[str | Callable[[], str | None] | None]) -> datetime | None:
+    """Return the first candidate that parses as a date; callables are only called if needed."""
+    for candidate in candidates:
+        parsed = parse_datetime(candidate() if callable(candidate) else candidate)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+# ---------------------------------------------------------------- assembly
+
+
+@dataclass(slots=True, frozen=True)
+class _Sources:
+    """The parsed pieces of markup every field is read from."""
+
+    tree: HtmlElement
+    values: dict[str, list[str]]  # <meta> contents
+    article: dict[str, Any]  # the JSON-LD article entity, {} if none
+    base: str | None  # URL that relative links resolve against
+
+
+def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
+    """Collect every stated metadata field of the page (nothing guessed from the text)."""
+    entities = jsonld_entities(tree)
+    src = _Sources(
+        tree,
+        meta_values(tree),
+        article_entity(entities) or {},
+        absolute_url(_base_href(tree), url) or url,
+    )
+    meta = PageMeta()
+    meta.og_type = (first_meta(src.values, "og:type") or "").lower() or None
+    meta.jsonld_types = unique(t for entity in entities for t in entity_types(entity))
+    _read_titles(meta, src)
+    _read_dates(meta, src)
+    _read_people(meta, src)
+    _read_site(meta, src)
+    _read_taxonomy(meta, src)
+    return meta
+
+
+def _read_titles(meta: PageMeta, src: _Sources) -> None:
+    og_title = first_meta(src.values, "og:title", "twitter:title")
+    meta.title = clean_text(src.article.get("headline")) or og_title
+    meta.page_title = clean_text(src.tree.findtext(".//title"))
+    meta.titles = unique(t for t in (meta.title, og_title, meta.page_title) if t)
+
+
+def _read_dates(meta: PageMeta, src: _Sources) -> None:
+    meta.published_at = first_date(
+        [
+            _first_string(src.article.get("datePublished")),
+            *(first_meta(src.values, key) for key in PUBLISHED_META),
+            partial(itemprop_value, src.tree, "datePublished"),
+            partial(_time_pubdate, src.tree),
+        ]
+    )
+    meta.modified_at = first_date(
+        [
+            _first_string(src.article.get("dateModified")),
+            *(first_meta(src.values, key) for key in MODIFIED_META),
+            partial(itemprop_value, src.tree, "dateModified"),
+        ]
+    )
+
+
+def _read_people(meta: PageMeta, src: _Sources) -> None:
+    meta.author_organisations = jsonld_authors(src.article, want_people=False)
+    meta.authors = jsonld_authors(src.article) or unique(
+        name
+        for key in AUTHOR_META
+        for value in src.values.get(key, [])
+        if not value.startswith(("http://", "https://"))
+        for name in split_names(value)
+    )
+
+
+def _read_site(meta: PageMeta, src: _Sources) -> None:
+    values, article = src.values, src.article
+    meta.sitename = first_meta(values, "og:site_name", "application-name")
+    meta.sitename = meta.sitename or _first_string(article.get("publisher"))
+    meta.description = first_meta(values, "og:description", "description", "twitter:description")
+    meta.description = meta.description or clean_text(article.get("description"))
+    meta.language = html_language(src.tree, values)
+    meta.language = meta.language or language_code(_first_string(article.get("inLanguage")))
+    image = first_meta(values, "og:image", "og:image:url", "twitter:image", "twitter:image:src")
+    meta.image = absolute_url(image or _first_string(article.get("image"), "url"), src.base)
+    canonical = link_href(src.tree, "canonical") or first_meta(values, "og:url")
+    meta.canonical_url = absolute_url(canonical, src.base)
+
+
+def _read_taxonomy(meta: PageMeta, src: _Sources) -> None:
+    values, article = src.values, src.article
+    meta.categories = unique(
+        [*_string_list(article.get("articleSection")), *values.get("article:section", [])]
+    )
+    meta.tags = unique(
+        [
+            *(tag for value in values.get("article:tag", []) for tag in _string_list(value)),
+            *_string_list(article.get("keywords")),
+            *_string_list(first_meta(values, "news_keywords")),
+        ]
+    )
+
+
+def _base_href(tree: HtmlElement) -> str | None:
+    base = tree.find(".//base[@href]")
+    return base.get("href") if base is not None else None
+
+
+def _time_pubdate(tree: HtmlElement) -> str | None:
+    for element in tree.iterfind(".//time[@datetime]"):
+        if element.get("pubdate") is not None or "published" in (element.get("class") or ""):
+            return str(element.get("datetime"))
+    return None

@@ -1,0 +1,178 @@
+"""classify_page(): archive this page as an article, or only follow its links?
+
+It weighs the signals a reader would trust, strongest first: the page's own structured
+markup (JSON-LD @type, og:type), then the URL's shape (a date and a slug; /tag/, /author/,
+/search, /page/N), then the extracted text (length, share of anchor text). It leans towards
+"skip": a listing archived as an article pollutes the archive, while a skipped article is
+usually reached again through another listing.
+
+Reasons returned (stable, machine-friendly):
+article:jsonld, article:og_type, article:dated_url+long_text, article:long_text,
+skip:no_text, skip:listing, skip:service_page, skip:non_article_type, skip:link_dense,
+skip:too_short.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from pipelines.extraction.metadata import ARTICLE_TYPES
+from pipelines.extraction.model import Extracted, Verdict
+
+LISTING_TYPES = frozenset(
+    {"CollectionPage", "SearchResultsPage", "ItemList", "Blog", "SiteNavigationElement"}
+)
+NON_ARTICLE_TYPES = frozenset(
+    {
+        "ProfilePage",
+        "AboutPage",
+        "ContactPage",
+        "Product",
+        "Event",
+        "Recipe",
+        "JobPosting",
+        "FAQPage",
+    }
+)
+NON_ARTICLE_OG = ("profile", "video", "music", "product", "book", "business", "place", "game")
+
+MAX_LINK_DENSITY_MARKED = 0.7  # a deals or link roundup is still an article
+MAX_LINK_DENSITY = 0.5
+MIN_WORDS_MARKED = 50  # the page says it is an article: a short brief still counts
+MIN_WORDS_DATED = 120
+MIN_WORDS_UNMARKED = 250
+MIN_WORDS_WEBSITE = 400  # og:type "website" leans towards a section front
+MAX_LINK_DENSITY_UNMARKED = 0.25
+MAX_SEGMENT_CHARS = 200  # bounds the slug regex on hostile URLs
+
+_LISTING_SEGMENTS = frozenset(
+    {
+        "tag",
+        "tags",
+        "category",
+        "categories",
+        "author",
+        "authors",
+        "search",
+        "label",
+        "labels",
+        "page",
+    }
+)
+# these also name the folders of some sites' article URLs (/sections/health/2019/...), so they
+# mark a listing only near the end of an undated path
+_WEAK_LISTING_SEGMENTS = frozenset(
+    {"topic", "topics", "section", "sections", "archive", "archives", "feed", "rss"}
+)
+_SERVICE_SEGMENTS = frozenset(
+    {
+        "about", "about-us", "contact", "contact-us", "imprint", "impressum", "privacy",
+        "privacy-policy", "terms", "terms-of-service", "legal", "careers", "jobs", "advertise",
+        "subscribe", "subscription", "login", "signin", "sign-in", "register", "account",
+        "newsletter", "newsletters", "faq", "help",
+    }
+)  # fmt: skip
+_SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keyword", "keywords"})
+_DATED_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/(?=.)")
+_DATED_TOKEN = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}-?(?:0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}|[a-z]{4,}\d*\.s?html?$|\d{5,}", re.I)
+
+
+def path_segments(url: str) -> list[str]:
+    """Lower-cased, non-empty path segments of a URL."""
+    return [s for s in urlsplit(url).path.lower().split("/") if s]
+
+
+def has_slug(url: str) -> bool:
+    """Whether the last path segment names one item (a slug, an .html file, a long id)."""
+    segments = path_segments(url)
+    return bool(segments) and bool(_SLUG.search(segments[-1][:MAX_SEGMENT_CHARS]))
+
+
+def is_dated_url(url: str) -> bool:
+    """A URL carrying a publication date followed by a slug: /2024/05/12/slug, /20240512-x."""
+    path = urlsplit(url).path
+    if _DATED_PATH.search(path):
+        return has_slug(url)
+    return bool(_DATED_TOKEN.search(path)) and has_slug(url)
+
+
+def is_listing_url(url: str) -> bool:
+    """Home page, tag/category/author/search/pagination URLs, or a bare date archive."""
+    parts = urlsplit(url)
+    segments = path_segments(url)
+    if not segments:
+        return True
+    if _LISTING_SEGMENTS.intersection(segments):
+        return True
+    if _WEAK_LISTING_SEGMENTS.intersection(segments[-2:]) and not is_dated_url(url):
+        return True
+    if _SEARCH_PARAMS.intersection(parse_qs(parts.query)):
+        return True
+    return all(s.isdigit() for s in segments) and not has_slug(url)
+
+
+def is_service_url(url: str) -> bool:
+    """About, contact, legal, account and subscription pages."""
+    segments = path_segments(url)
+    return bool(segments) and segments[-1].rsplit(".", 1)[0] in _SERVICE_SEGMENTS
+
+
+def markup_verdict(doc: Extracted, url: str) -> Verdict | None:
+    """What the page's structured markup says, if it says anything decisive."""
+    types = set(doc.jsonld_types)
+    og_type = (doc.og_type or "").lower()
+    article_jsonld = bool(ARTICLE_TYPES & types)
+    if is_service_url(url) and not article_jsonld:
+        return Verdict(False, "skip:service_page")
+    if is_listing_url(url) and not (article_jsonld and og_type == "article"):
+        return Verdict(False, "skip:listing")
+    if not article_jsonld and LISTING_TYPES & types:
+        return Verdict(False, "skip:listing")
+    if not article_jsonld and (NON_ARTICLE_TYPES & types or og_type.startswith(NON_ARTICLE_OG)):
+        return Verdict(False, "skip:non_article_type")
+    return None
+
+
+def marked_reason(doc: Extracted) -> str | None:
+    """The article reason the page's own markup supports, if any."""
+    if ARTICLE_TYPES & set(doc.jsonld_types):
+        return "article:jsonld"
+    if (doc.og_type or "").lower() == "article":
+        return "article:og_type"
+    return None
+
+
+def text_verdict(doc: Extracted, url: str) -> Verdict:
+    """Decide on markup strength, URL date and the size and link share of the text."""
+    words = doc.word_count
+    marked = marked_reason(doc)
+    if marked is not None:
+        if doc.link_density > MAX_LINK_DENSITY_MARKED:
+            return Verdict(False, "skip:link_dense")
+        if words < MIN_WORDS_MARKED:
+            return Verdict(False, "skip:too_short")
+        return Verdict(True, marked)
+    if doc.link_density > MAX_LINK_DENSITY:
+        return Verdict(False, "skip:link_dense")
+    if is_dated_url(url) and words >= MIN_WORDS_DATED:
+        return Verdict(True, "article:dated_url+long_text")
+    if doc.link_density > MAX_LINK_DENSITY_UNMARKED:
+        return Verdict(False, "skip:link_dense")
+    if (doc.og_type or "").lower() == "website" and words < MIN_WORDS_WEBSITE:
+        return Verdict(
+            False, "skip:non_article_type" if words >= MIN_WORDS_UNMARKED else "skip:too_short"
+        )
+    if words >= MIN_WORDS_UNMARKED:
+        return Verdict(True, "article:long_text")
+    return Verdict(False, "skip:too_short")
+
+
+def classify_page(doc: Extracted, url: str) -> Verdict:
+    """Is this an article worth archiving, or a page to follow but not archive?"""
+    if not doc.text.strip():
+        return Verdict(False, "skip:no_text")
+    return markup_verdict(doc, url) or text_verdict(doc, url)

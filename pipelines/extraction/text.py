@@ -1,0 +1,314 @@
+"""Post-processing of trafilatura's body tree into the story text.
+
+trafilatura (precision mode, links kept) returns a small XML tree: <p>, <head>, <list>,
+<quote>, <table>... with <ref> marking anchor text. Three generic cleanups run on it, each
+measured on the benchmark (see bench/extraction.py and the report in the pull request):
+
+* the leading title / byline / date lines that repeat the page header are dropped;
+* "Related: <link>" / "Read more: <link>" teaser paragraphs are dropped wherever they are;
+* from the end, boilerplate is peeled off: link lists, share/subscribe/follow/newsletter
+  prompts, tag lines, agency credit lines ("Reporting by ...").
+
+Table rows repeating an earlier row (a <tfoot> restating the header) are dropped too.
+
+Then recover_chunks() adds story paragraphs that trafilatura missed because the page split
+the article body into several sibling containers of the same class (it keeps the first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml.etree import _Element, strip_tags
+from lxml.html import HtmlElement
+from trafilatura.xml import xmltotxt
+
+BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
+LEAD_WINDOW = 4  # header lines can only be among the first blocks
+MAX_BYLINE_WORDS = 12
+BYLINE_CAPITALISED = 0.6  # share of capitalised words after "By" in a byline
+MAX_TRAILER_WORDS = 30  # a boilerplate prompt is short; longer blocks are story text
+MAX_SOCIAL_WORDS = 40
+MAX_SOCIAL_CHARS = 400  # also bounds the unanchored _SOCIAL search on hostile "words"
+MAX_LABEL_WORDS = 4  # "Related stories", "DON'T MISS"
+TEASER_LINK_DENSITY = 0.5
+TRAILING_LINK_DENSITY = 0.6
+TITLE_MATCH = 0.8  # share of the line's words found in the title
+TITLE_COVER = 0.6  # share of the title's words found in the line
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+# Teaser labels: a bare word needs a colon or dash after it ("Related: ...", "MORE - ..."),
+# the longer phrases stand alone ("Read more", "You may also like").
+_TEASER = re.compile(
+    r"^\W*(?:(?:related(?: stories| articles| posts?| content| coverage| links?| reading"
+    r"| videos?)?|more|watch|listen|trending|recommended)\s*(?:[:|\-\u2013\u2014]|$)"
+    r"|(?:read more|read also|also read"
+    r"|read next|see also|see more|also on|more from|more stories|you may also like"
+    r"|you might also like|don'?t miss|watch now)\b)",
+    re.I,
+)
+# Closing prompts and credits; matched only at the start of a short trailing block.
+_TRAILER = re.compile(
+    r"^\W*(?:share (?:this|on|the)\b|share$|follow (?:us|him|her|me|them)\b|sign up\b"
+    r"|subscribe\b|click here\b|tell us what|comments?\s*(?:\(\d+\))?$|\d+ comments?\b"
+    r"|(?:view|show|leave a|post a) (?:comments?|reply)\b|comments are closed|copyright\b|©"
+    r"|\(c\) ?\d{4}|all rights reserved|newsletter\b|advertisement\b"
+    r"|like this (?:story|article)\b|filed under\b|posted in\b|tags?:|topics?:|categories:"
+    r"|tagged\b|\(?(?:additional )?reporting by\b|\(?editing by\b|\(?writing by\b"
+    r"|\(?compiled by\b|updated\b|get the (?:latest|best)\b|have a (?:news )?tip\b"
+    r"|contact (?:us|the author)\b)",
+    re.I,
+)
+_SOCIAL = re.compile(
+    r"follow \w+(?: \w+){0,5} on (?:twitter|facebook|instagram|linkedin)"
+    r"|on (?:twitter|facebook|instagram) @|\b[\w.+-]+@[\w-]+\.[\w.]+\b",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
+_NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s", re.I)
+_STAMP = re.compile(r"^(?:updated|published|posted|last updated|first published)\b", re.I)
+
+
+@dataclass(slots=True)
+class Block:
+    """One block-level element of the body with its flattened text and anchor-text size."""
+
+    element: _Element
+    text: str
+    link_chars: int
+
+    @property
+    def words(self) -> int:
+        """Number of word tokens."""
+        return len(_WORD.findall(self.text))
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that are anchor text."""
+        return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
+
+
+def normalise(text: str) -> str:
+    """Collapse runs of whitespace."""
+    return _WS.sub(" ", text).strip()
+
+
+def words_of(text: str) -> set[str]:
+    """Lower-cased word set, for fuzzy line comparisons."""
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def collect_blocks(body: _Element) -> list[Block]:
+    """List the block elements of the body in document order, not descending into blocks."""
+    blocks: list[Block] = []
+    stack: list[_Element] = list(reversed(body))
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in BLOCK_TAGS:
+            text = normalise("".join(element.itertext()))
+            links = sum(len(normalise("".join(ref.itertext()))) for ref in element.iter("ref"))
+            blocks.append(Block(element, text, links))
+        else:
+            stack.extend(reversed(element))
+    return blocks
+
+
+def repeats_title(text: str, titles: list[str]) -> bool:
+    """Whether a line is (mostly) one of the page's title variants."""
+    line = words_of(text)
+    if not line:
+        return False
+    for title in titles:
+        words = words_of(title)
+        shared = len(line & words)
+        if words and shared / len(line) >= TITLE_MATCH and shared / len(words) >= TITLE_COVER:
+            return True
+    return False
+
+
+def is_header_line(block: Block, titles: list[str]) -> bool:
+    """A leading line that repeats the page header: title, byline or date stamp."""
+    if not block.text:
+        return True
+    if repeats_title(block.text, titles):
+        return True
+    if block.words > MAX_BYLINE_WORDS:
+        return False
+    return is_byline(block.text) or bool(_STAMP.match(block.text) and _DIGIT.search(block.text))
+
+
+def is_byline(text: str) -> bool:
+    """ "By Jane Doe and John Roe, Reuters" but not "By Tuesday evening, the fire was out." """
+    match = _BYLINE.match(text)
+    if match is None or text.endswith("."):
+        return False
+    words = [w for w in _WORD.findall(text[match.end() :]) if w.lower() not in _NAME_JOINERS]
+    capitalised = sum(w[0].isupper() for w in words)
+    return bool(words) and capitalised / len(words) >= BYLINE_CAPITALISED
+
+
+def leading_header(blocks: list[Block], titles: list[str]) -> set[int]:
+    """Indices of the header lines at the top of the body."""
+    dropped: set[int] = set()
+    for index, block in enumerate(blocks[:LEAD_WINDOW]):
+        if not is_header_line(block, titles):
+            break
+        dropped.add(index)
+    return dropped
+
+
+def teaser_links(blocks: list[Block]) -> set[int]:
+    """Indices of "Related: <link>"-style teasers anywhere in the body."""
+    return {
+        index
+        for index, block in enumerate(blocks)
+        if block.text and block.link_density >= TEASER_LINK_DENSITY and _TEASER.match(block.text)
+    }
+
+
+def is_trailer(block: Block) -> bool:
+    """A closing block that is page furniture rather than story text."""
+    if not block.text or block.link_density >= TRAILING_LINK_DENSITY:
+        return True
+    if block.words <= MAX_TRAILER_WORDS and _TRAILER.match(block.text):
+        return True
+    # a teaser label is a bare label line or comes with its link
+    teaser = block.link_density >= TEASER_LINK_DENSITY or block.words <= MAX_LABEL_WORDS
+    if block.words <= MAX_TRAILER_WORDS and teaser and _TEASER.match(block.text):
+        return True
+    short = block.words <= MAX_SOCIAL_WORDS and len(block.text) <= MAX_SOCIAL_CHARS
+    return short and bool(_SOCIAL.search(block.text))
+
+
+def trailing_furniture(blocks: list[Block], dropped: set[int]) -> set[int]:
+    """Indices of the furniture blocks at the end of the body (skipping already dropped ones)."""
+    found: set[int] = set()
+    for index in range(len(blocks) - 1, -1, -1):
+        if index in dropped:
+            continue
+        if not is_trailer(blocks[index]):
+            break
+        found.add(index)
+    return found
+
+
+def remove_element(element: _Element) -> None:
+    """Detach an element, keeping its tail text in the tree."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def drop_repeated_rows(body: _Element) -> None:
+    """Drop table rows that repeat an earlier row, e.g. a <tfoot> restating the header."""
+    for table in body.iter("table"):
+        seen: set[tuple[str, ...]] = set()
+        for row in list(table.iter("row")):
+            cells = tuple(normalise("".join(cell.itertext())) for cell in row)
+            if cells in seen:
+                remove_element(row)
+            seen.add(cells)
+
+
+@dataclass(slots=True)
+class CleanBody:
+    """The story lines after cleanup and the anchor-text share of what was kept."""
+
+    lines: list[str]
+    link_density: float
+
+
+def clean_body(body: _Element, titles: list[str]) -> CleanBody:
+    """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines."""
+    blocks = collect_blocks(body)
+    dropped = leading_header(blocks, titles) | teaser_links(blocks)
+    dropped |= trailing_furniture(blocks, dropped)
+    for index in dropped:
+        remove_element(blocks[index].element)
+    drop_repeated_rows(body)
+    kept = [b for i, b in enumerate(blocks) if i not in dropped]
+    text_chars = sum(len(b.text) for b in kept)
+    density = sum(b.link_chars for b in kept) / text_chars if text_chars else 0.0
+    strip_tags(body, "ref")
+    lines = [line for line in (normalise(x) for x in xmltotxt(body, False).split("\n")) if line]
+    return CleanBody(lines, min(1.0, density))
+
+
+# ---------------------------------------------------------------- split-body recovery
+
+MIN_MATCHED_PARAGRAPHS = 3
+MIN_SIGNATURE_SHARE = 0.7  # the extracted paragraphs must mostly share one container shape
+MIN_RECOVERED_CHARS = 80
+MAX_RECOVERED_LINK_DENSITY = 0.3
+SIGNATURE_DEPTH = 3  # the paragraph, its container and the container's parent
+
+
+def signature(element: HtmlElement) -> tuple[str, ...]:
+    """Tag and sorted classes of an element and its nearest ancestors."""
+    parts: list[str] = []
+    node: HtmlElement | None = element
+    while node is not None and len(parts) < SIGNATURE_DEPTH:
+        classes = " ".join(sorted((node.get("class") or "").split()))
+        parts.append(f"{node.tag}.{classes}")
+        node = node.getparent()
+    return tuple(parts)
+
+
+def _anchor_chars(paragraph: HtmlElement) -> int:
+    return sum(len(a.text_content()) for a in paragraph.iter("a"))
+
+
+def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]:
+    """Add paragraphs from later sibling chunks of the article body trafilatura stopped at.
+
+    Some sites cut one story into several containers of the same class (between ads or pull
+    quotes); trafilatura extracts the first container only. A paragraph is recovered when its
+    container is a different element than the ones already extracted but has the same, classed
+    shape, it comes after the first extracted paragraph and it is long and not link-heavy.
+    Returns the new lines and the anchor-text characters added.
+    """
+    position = {line: i for i, line in enumerate(lines)}
+    paragraphs = [(p, normalise(p.text_content())) for p in tree.iter("p")]
+    matched = [(i, p) for i, (p, text) in enumerate(paragraphs) if text in position]
+    if len(matched) < MIN_MATCHED_PARAGRAPHS:
+        return lines, 0
+    shape, count = Counter(signature(p) for _, p in matched).most_common(1)[0]
+    if count / len(matched) < MIN_SIGNATURE_SHARE or shape[1].endswith("."):
+        return lines, 0
+    used = {p.getparent() for _, p in matched}
+    joined = "\n".join(lines)
+    additions: dict[int, list[str]] = {}
+    last, added_links = -1, 0
+    for index, (paragraph, text) in enumerate(paragraphs):
+        if text in position:
+            last = position[text]
+            continue
+        if index < matched[0][0] or len(text) < MIN_RECOVERED_CHARS:
+            continue
+        if paragraph.getparent() in used or signature(paragraph) != shape or text in joined:
+            continue
+        links = _anchor_chars(paragraph)
+        if links / len(text) > MAX_RECOVERED_LINK_DENSITY:
+            continue
+        additions.setdefault(last, []).append(text)
+        added_links += links
+    if not additions:
+        return lines, 0
+    merged = list(additions.get(-1, []))
+    for i, line in enumerate(lines):
+        merged.append(line)
+        merged.extend(additions.get(i, []))
+    return merged, added_links

@@ -1,0 +1,207 @@
+"""Metadata of extract_article() on small inline pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from pipelines.extraction import extract_article
+from pipelines.extraction.metadata import parse_datetime, split_names
+from tests.extraction.conftest import STORY
+
+URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
+
+
+def jsonld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_published_time_with_offset_is_converted_to_utc(make_page):
+    head = '<meta property="article:published_time" content="2024-05-12T10:30:00+02:00">'
+    doc = extract_article(make_page(head=head), URL)
+    assert doc.published_at == datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
+    assert doc.modified_at is None
+
+
+def test_jsonld_dates_published_and_modified(make_page):
+    head = jsonld(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": "Council approves harbour bridge rebuild",
+            "datePublished": "2024-05-12T06:00:00-04:00",
+            "dateModified": "2024-05-13T09:15:30Z",
+        }
+    )
+    doc = extract_article(make_page(head=head), URL)
+    assert doc.published_at == datetime(2024, 5, 12, 10, 0, tzinfo=UTC)
+    assert doc.modified_at == datetime(2024, 5, 13, 9, 15, 30, tzinfo=UTC)
+    assert doc.jsonld_types == ["NewsArticle"]
+
+
+def test_modified_time_meta_and_itemprop(make_page):
+    head = '<meta property="article:modified_time" content="2024-05-14T12:00:00+00:00">'
+    top = '<time itemprop="datePublished" datetime="2024-05-12T07:45:00+01:00">12 May</time>'
+    doc = extract_article(make_page(head=head, body_top=top), URL)
+    assert doc.published_at == datetime(2024, 5, 12, 6, 45, tzinfo=UTC)
+    assert doc.modified_at == datetime(2024, 5, 14, 12, 0, tzinfo=UTC)
+
+
+def test_date_only_becomes_midnight_utc(make_page):
+    head = '<meta name="date" content="2024-05-12">'
+    doc = extract_article(make_page(head=head), URL)
+    assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-05-12T10:30:00Z", datetime(2024, 5, 12, 10, 30, tzinfo=UTC)),
+        ("2024-05-12T10:30:00.123456789+0100", datetime(2024, 5, 12, 9, 30, 0, 123456, UTC)),
+        ("2024-05-12 10:30:00 -05:00", datetime(2024, 5, 12, 15, 30, tzinfo=UTC)),
+        ("Sun, 12 May 2024 10:30:00 GMT", datetime(2024, 5, 12, 10, 30, tzinfo=UTC)),
+        ("2024-05-12T10:30:00", datetime(2024, 5, 12, 10, 30, tzinfo=UTC)),
+        ("yesterday", None),
+        ("1970-01-01", None),
+        ("", None),
+    ],
+)
+def test_parse_datetime(value, expected):
+    assert parse_datetime(value) == expected
+
+
+def test_authors_from_jsonld_list(make_page):
+    head = jsonld(
+        {
+            "@context": "https://schema.org",
+            "@graph": [
+                {"@type": "WebSite", "name": "The Gazette"},
+                {
+                    "@type": "NewsArticle",
+                    "author": [
+                        {"@type": "Person", "name": "Jane Doe"},
+                        {"@type": "Person", "name": "John Roe"},
+                        {"@type": "Organization", "name": "The Gazette"},
+                    ],
+                    "publisher": {"@type": "Organization", "name": "The Gazette"},
+                },
+            ],
+        }
+    )
+    doc = extract_article(make_page(head=head), URL)
+    assert doc.authors == ["Jane Doe", "John Roe"]
+    assert doc.jsonld_types == ["WebSite", "NewsArticle"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Jane Doe; John Roe", ["Jane Doe", "John Roe"]),
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, John Roe and Max Mustermann", ["Jane Doe", "John Roe", "Max Mustermann"]),
+        ("Jane Doe | John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, Staff Writer", ["Jane Doe"]),
+        ("TROY L. SMITH, cleveland.com", ["Troy L. Smith"]),
+        ("Doe, Jane", ["Doe, Jane"]),
+        ("https://www.facebook.com/janedoe", []),
+    ],
+)
+def test_split_names(byline, expected):
+    assert split_names(byline) == expected
+
+
+def test_author_meta_byline_becomes_a_list(make_page):
+    head = '<meta name="author" content="Jane Doe and John Roe">'
+    doc = extract_article(make_page(head=head), URL)
+    assert doc.authors == ["Jane Doe", "John Roe"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "head", "expected"),
+    [
+        ("de-DE", "", "de"),
+        ("en_GB", "", "en"),
+        (None, '<meta http-equiv="Content-Language" content="fr-FR">', "fr"),
+        (None, '<meta property="og:locale" content="es_ES">', "es"),
+        (None, "", "en"),  # guessed from the (English) text
+    ],
+)
+def test_language(make_page, lang, head, expected):
+    # two paragraphs: too little text to overrule what the page states
+    doc = extract_article(make_page(lang=lang, head=head, paragraphs=STORY[:2]), URL)
+    assert doc.language == expected
+
+
+def test_language_template_default_overruled_by_unmistakable_text(make_page):
+    german = [
+        "Der Stadtrat hat am Dienstag beschlossen, die alte Hafenbrücke neu zu bauen, und damit "
+        "einen Streit beendet, der die Bewohner fast zehn Jahre lang gespalten hat.",
+        "Die Ingenieure hatten im Frühjahr gewarnt, dass die Stahlträger schneller rosten als "
+        "erwartet und dass der schwere Verkehr in zwei Jahren umgeleitet werden müsse.",
+        "Nach dem Plan, der mit knapper Mehrheit angenommen wurde, beginnen die Arbeiten im März "
+        "und die Brücke wird für achtzehn Monate für den Verkehr gesperrt sein.",
+        "Die Geschäftsleute am Hafen sagten, sie fürchteten den Verlust von Kunden während der "
+        "Sperrung, aber der Bürgermeister versprach einen Fonds für die Händler.",
+        "Die Gegner des Projekts hatten argumentiert, dass ein Tunnel auf lange Sicht billiger "
+        "sei, was die Berater der Stadt in ihrem Bericht aber zurückgewiesen haben.",
+    ]
+    doc = extract_article(make_page(lang="en-US", paragraphs=german), URL)
+    assert doc.language == "de"
+
+
+def test_canonical_image_and_titles(make_page):
+    head = (
+        '<link rel="canonical" href="/2024/05/12/harbour-bridge-rebuild?ref=canonical">'
+        '<meta property="og:image" content="/images/bridge.jpg">'
+        '<meta property="og:title" content="Council approves harbour bridge &amp;#8216;rebuild&amp;#8217;">'
+        '<meta property="og:site_name" content="The Gazette">'
+        '<meta property="og:type" content="article">'
+        '<meta name="description" content="A decade-long dispute ends.">'
+        '<meta property="article:section" content="Local">'
+        '<meta property="article:tag" content="bridges, council">'
+    )
+    doc = extract_article(make_page(head=head), URL)
+    assert (
+        doc.canonical_url
+        == "https://news.example.com/2024/05/12/harbour-bridge-rebuild?ref=canonical"
+    )
+    assert doc.image == "https://news.example.com/images/bridge.jpg"
+    assert doc.title == "Council approves harbour bridge \u2018rebuild\u2019"
+    assert doc.sitename == "The Gazette"
+    assert doc.og_type == "article"
+    assert doc.description == "A decade-long dispute ends."
+    assert doc.categories == ["Local"]
+    assert doc.tags == ["bridges", "council"]
+
+
+def test_og_url_is_the_canonical_fallback(make_page):
+    head = '<meta property="og:url" content="https://news.example.com/a/b">'
+    assert (
+        extract_article(make_page(head=head), URL).canonical_url == "https://news.example.com/a/b"
+    )
+
+
+def test_title_not_repeated_and_byline_dropped_from_text(make_page):
+    top = "<p>Council approves harbour bridge rebuild</p><p>By Jane Doe</p><p>Updated May 12, 2024</p>"
+    doc = extract_article(make_page(body_top=top), URL)
+    first_line = doc.text.split("\n")[0]
+    assert first_line.startswith("The city council voted on Tuesday")
+    assert doc.title == "Council approves harbour bridge rebuild"  # the <h1>, not the <title>
+
+
+def test_text_paragraphs_word_count_and_link_density(make_page):
+    doc = extract_article(make_page(), URL)
+    lines = doc.text.split("\n")
+    assert len(lines) == 6
+    assert doc.word_count == len(doc.text.split())
+    assert doc.link_density == 0.0
+
+
+def test_to_json_is_serialisable(make_page):
+    head = '<meta property="article:published_time" content="2024-05-12T10:30:00+02:00">'
+    payload = extract_article(make_page(head=head), URL).to_json()
+    assert payload["published_at"] == "2024-05-12T08:30:00+00:00"
+    assert payload["url"] == URL
+    json.dumps(payload)

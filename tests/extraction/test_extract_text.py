@@ -1,0 +1,133 @@
+"""The generic cleanups of the story text, on small inline pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml.html import document_fromstring
+
+from pipelines.extraction import extract_article
+from pipelines.extraction.text import recover_chunks
+from tests.extraction.conftest import STORY, build_page
+
+URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
+
+
+def story_page(body: str) -> str:
+    """A page whose article body is given verbatim."""
+    return build_page(paragraphs=[]).replace(
+        "<div class='article-body'>", f"<div class='article-body'>{body}"
+    )
+
+
+def paragraphs(lines: list[str]) -> str:
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def test_related_teaser_inside_the_story_is_dropped():
+    teaser = "<p><b>Read more:</b> <a href='/2024/05/01/other'>Ferry operators bid for the contract</a></p>"
+    doc = extract_article(story_page(paragraphs(STORY[:3]) + teaser + paragraphs(STORY[3:])), URL)
+    assert "Ferry operators bid" not in doc.text
+    assert doc.text.split("\n") == STORY
+
+
+def test_trailing_furniture_is_peeled_off():
+    trailer = (
+        "<p>(Reporting by Jane Doe; Editing by John Roe)</p>"
+        "<ul><li><a href='/a'>Ten bridges that changed the world</a></li>"
+        "<li><a href='/b'>Why ferries are back in fashion</a></li></ul>"
+        "<p>Follow our city desk on Twitter @gazettecity for more.</p>"
+        "<p>Share this article</p>"
+    )
+    doc = extract_article(story_page(paragraphs(STORY) + trailer), URL)
+    assert doc.text.split("\n") == STORY
+
+
+def test_closing_story_paragraph_with_a_link_is_kept():
+    last = (
+        "The council will publish the full <a href='/docs/plan.pdf'>construction plan</a> next "
+        "week, and residents can comment on it until the end of June at public meetings."
+    )
+    doc = extract_article(story_page(paragraphs(STORY) + paragraphs([last])), URL)
+    assert doc.text.split("\n")[-1] == re.sub(r"<[^>]+>", "", last)
+    assert 0 < doc.link_density < 0.05
+
+
+def test_story_split_into_sibling_chunks_is_recovered():
+    chunk = "<div class='story-chunk body-text'>{}</div>"
+    quote = "<aside class='pullquote'><p>“It is the end of a long fight.”</p></aside>"
+    html = build_page(paragraphs=[]).replace(
+        "<div class='article-body'>",
+        "<div class='article-body'><div class='grid'>"
+        + chunk.format(paragraphs(STORY[:3]))
+        + quote
+        + "<div class='ad'><p>Advertisement</p></div>"
+        + chunk.format(paragraphs(STORY[3:]))
+        + "</div>",
+    )
+    doc = extract_article(html, URL)
+    assert doc.text.split("\n")[-3:] == STORY[3:]
+    assert STORY[0] in doc.text
+
+
+def chunked_page(container_class: str) -> str:
+    chunk = f"<div class='{container_class}'>{{}}</div>" if container_class else "<div>{}</div>"
+    return (
+        "<html><body><article><div class='grid'>"
+        + chunk.format(paragraphs(STORY[:3]))
+        + "<aside class='pullquote'><p>It is the end of a long fight.</p></aside>"
+        + chunk.format(paragraphs(STORY[3:]))
+        + "</div></article><footer><p>"
+        + "Our newsroom is independent and funded by readers in the whole region since 1880."
+        + "</p></footer></body></html>"
+    )
+
+
+def test_recover_chunks_adds_later_chunks_of_the_same_classed_container():
+    tree = document_fromstring(chunked_page("grid--item body__container"))
+    lines, links = recover_chunks(tree, STORY[:3])
+    assert lines == STORY
+    assert links == 0
+
+
+def test_recover_chunks_ignores_unclassed_containers():
+    tree = document_fromstring(chunked_page(""))
+    lines, _ = recover_chunks(tree, STORY[:3])
+    assert lines == STORY[:3]
+
+
+def test_recover_chunks_needs_enough_matched_paragraphs():
+    tree = document_fromstring(chunked_page("grid--item"))
+    lines, _ = recover_chunks(tree, STORY[:2])
+    assert lines == STORY[:2]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Related charges against two contractors were dropped last year after a long inquiry.",
+        "Subscribers to the ferry pass will pay half price during the closure, the mayor said.",
+        "Comments from residents will be collected at three public meetings in June and July.",
+        "More than 300 people attended the vote, which was broadcast live on local radio.",
+        "Also on Tuesday, the council approved a new cycle lane along the harbour front road.",
+    ],
+)
+def test_story_sentences_that_start_like_furniture_are_kept(last):
+    doc = extract_article(story_page(paragraphs([*STORY, last])), URL)
+    assert doc.text.split("\n")[-1] == last
+
+
+@pytest.mark.parametrize(
+    ("first", "dropped"),
+    [
+        ("By Jane Doe and John Roe, Reuters", True),
+        ("By JANE DOE | The Gazette", True),
+        ("Updated 10:42 GMT, May 12, 2024", True),
+        ("By Tuesday evening the old bridge was closed to traffic", False),
+        ("Published figures show traffic fell by a third", False),
+    ],
+)
+def test_leading_byline_and_stamp_lines(first, dropped):
+    doc = extract_article(story_page(paragraphs([first, *STORY])), URL)
+    assert (doc.text.split("\n")[0] != first) is dropped
