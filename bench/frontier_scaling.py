@@ -1,6 +1,7 @@
 """Two crawler processes on one Redis frontier against one, on a local news site.
 
     python bench/frontier_scaling.py [--articles 1000] [--delay 0.05] [--extract-workers 1]
+                                     [--repeat 1]
 
 Generates a site of N articles (plus its section pages), serves it with the test
 mock server on 127.0.0.9, and crawls it with `newsarchive crawl --redis` first with
@@ -9,7 +10,8 @@ under its own Redis key. Prints, per run: wall time until every worker has exite
 (the final idle wait, REDIS_IDLE_TIMEOUT, is subtracted), pages per second, the CPU
 seconds the crawler processes and their extraction workers used, duplicate fetches
 (pages the server served more than once; robots.txt is each process's own) and
-articles archived; then the speedup.
+articles archived (and the machine's load average: other work on the machine skews
+the figures); then the speedup (the median over ``--repeat`` rounds).
 
 What limits it: a crawler process spends CPU on Scrapy itself (HTTP, parsing, link
 extraction) and its extraction workers on trafilatura. Per-host politeness
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +50,7 @@ def children_cpu() -> float:
 
 def crawl(origin: str, workers: int, args: argparse.Namespace, work: Path) -> dict:
     key = f"newsarchive-bench:{uuid.uuid4().hex[:12]}"
-    db = work / f"archive-{workers}.db"
+    db = work / f"archive-{workers}-{key.rsplit(':', 1)[1]}.db"
     command = [
         sys.executable,
         "-m",
@@ -92,6 +95,9 @@ def main() -> None:
     parser.add_argument(
         "--extract-workers", type=int, default=1, help="extraction processes per crawler"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of one-then-two (median speedup)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as tmp:
         work = Path(tmp)
@@ -108,24 +114,30 @@ def main() -> None:
             f"{'crawlers':>8} {'wall s':>8} {'pages/s':>8} {'CPU s':>7} {'CPU use':>8} "
             f"{'dup fetches':>11} {'articles':>9}"
         )
-        results = {}
+        ratios = []
         try:
-            for workers in (1, 2):
-                server.reset()
-                run = crawl(origin, workers, args, work)
-                served = server.log()[site.name]
-                duplicates = sum(e["count"] - 1 for p, e in served.items() if p != "/robots.txt")
-                results[workers] = run
-                print(
-                    f"{workers:>8} {run['wall']:>8.1f} {pages / run['wall']:>8.1f} "
-                    f"{run['cpu']:>7.1f} {run['cpu'] / run['wall'] / (os.cpu_count() or 1):>7.0%} "
-                    f"{duplicates:>11} {run['articles']:>9}"
-                )
+            for _round in range(args.repeat):
+                walls = {}
+                for workers in (1, 2):
+                    server.reset()
+                    run = crawl(origin, workers, args, work)
+                    served = server.log()[site.name]
+                    duplicates = sum(
+                        e["count"] - 1 for p, e in served.items() if p != "/robots.txt"
+                    )
+                    walls[workers] = run["wall"]
+                    cpu_share = run["cpu"] / run["wall"] / (os.cpu_count() or 1)
+                    print(
+                        f"{workers:>8} {run['wall']:>8.1f} {pages / run['wall']:>8.1f} "
+                        f"{run['cpu']:>7.1f} {cpu_share:>7.0%} {duplicates:>11} "
+                        f"{run['articles']:>9}   (load average {os.getloadavg()[0]:.1f})"
+                    )
+                ratios.append(walls[1] / walls[2])
         finally:
             server.process.terminate()
             server.process.wait(10)
-        speedup = results[1]["wall"] / results[2]["wall"]
-        print(f"speedup, two crawlers over one: {speedup:.2f}x")
+        listed = ", ".join(f"{r:.2f}x" for r in ratios)
+        print(f"speedup, two crawlers over one: {statistics.median(ratios):.2f}x (runs: {listed})")
 
 
 if __name__ == "__main__":
