@@ -33,6 +33,7 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
@@ -218,7 +219,10 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
     def next_request(self) -> Request | None:
         if not self._prefetched:
-            self._prefetched.extend(self.queue.pop_leased(self.prefetch))
+            try:
+                self._prefetched.extend(self.queue.pop_leased(self.prefetch))
+            except RedisError as exc:  # the heartbeat wakes the engine to try again
+                logger.warning("cannot take requests from the shared frontier: %s", exc)
         if not self._prefetched:
             self._starved = True
             return None
@@ -241,8 +245,9 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         try:
             self._settle(done=set(self._leases) - self.engine.in_progress())
             _queued, _processing, reclaimed = self.queue.heartbeat()
-        except Exception as exc:  # a Redis restart must not kill the crawl's heartbeat
+        except RedisError as exc:  # a Redis restart must not stop the heartbeat
             logger.warning("shared frontier heartbeat failed: %s", exc)
+            self.engine.wake()
             return
         self._count_reclaimed(reclaimed)
         if self._starved:
@@ -251,20 +256,24 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             self.engine.wake()
 
     def _settle(self, done: set[Request]) -> None:
-        """Acknowledge the ``done`` requests; hand back those whose items failed."""
-        acks = []
-        for request in done:
-            entry = self._leases.pop(request)
-            if request in self._failed:
-                self._failed.discard(request)
-                if not self.queue.release(entry, count_attempt=True):
-                    logger.error("giving up on %s after repeated failures", request.url)
-                    self.stats.inc_value("newsarchive/frontier/gave_up")
-                else:
-                    self.stats.inc_value("newsarchive/frontier/handed_back")
+        """Acknowledge the ``done`` requests; hand back those whose items failed.
+
+        A lease is forgotten here only once Redis has taken the acknowledgement, so a
+        Redis hiccup leaves it to the next heartbeat instead of leasing it forever."""
+        failed = [request for request in done if request in self._failed]
+        acked = [request for request in done if request not in self._failed]
+        self.queue.ack([self._leases[request] for request in acked])
+        for request in acked:
+            del self._leases[request]
+        for request in failed:
+            kept = self.queue.release(self._leases[request], count_attempt=True)
+            del self._leases[request]
+            self._failed.discard(request)
+            if kept:
+                self.stats.inc_value("newsarchive/frontier/handed_back")
             else:
-                acks.append(entry)
-        self.queue.ack(acks)
+                logger.error("giving up on %s after repeated failures", request.url)
+                self.stats.inc_value("newsarchive/frontier/gave_up")
 
     def _count_reclaimed(self, reclaimed: int) -> None:
         if reclaimed:
@@ -279,8 +288,12 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
     def _spider_idle(self, spider: Spider) -> None:
         """Keep this worker open while any worker has work, then for REDIS_IDLE_TIMEOUT."""
-        self._settle(done=set(self._leases) - self.engine.in_progress())
-        queued, processing, reclaimed = self.queue.heartbeat()
+        try:
+            self._settle(done=set(self._leases) - self.engine.in_progress())
+            queued, processing, reclaimed = self.queue.heartbeat()
+        except RedisError as exc:  # cannot tell whether work remains: keep waiting
+            logger.warning("shared frontier unreachable: %s", exc)
+            raise DontCloseSpider from exc
         self._count_reclaimed(reclaimed)
         now = time.monotonic()
         if queued or processing:

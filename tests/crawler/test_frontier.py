@@ -267,3 +267,22 @@ def test_prefetched_requests_the_engine_never_asked_for_go_back_on_close(redis_k
     scheduler.close("shutdown")  # interrupted: the crawl's keys stay for the next run
     left = {request.url for request, _ in scheduler.queue.pop_leased(5)}
     assert left == {f"http://127.0.0.9:1/{i}" for i in range(3)} - {handed.url}
+
+
+def test_a_lease_is_forgotten_only_once_redis_has_the_acknowledgement(redis_key):
+    import redis
+
+    scheduler = scheduler_for(redis_key)
+    scheduler.enqueue_request(Request("http://127.0.0.9:1/a"))
+    request = scheduler.next_request()
+    working = scheduler.queue.server
+    # Redis goes away (a dead port on loopback stands in for a restarting server).
+    scheduler.queue.server = redis.Redis(port=1, socket_connect_timeout=1, retry=None)
+    with pytest.raises(redis.ConnectionError):
+        scheduler._settle({request})
+    assert request in scheduler._leases
+    scheduler.queue.server = working
+    scheduler._settle({request})
+    assert scheduler._leases == {}
+    assert scheduler.queue.heartbeat()[:2] == (0, 0)
+    scheduler.close("finished")
