@@ -157,6 +157,23 @@ def wait_for_articles(db_url: str, at_least: int, timeout: float = 120) -> int:
     raise AssertionError(f"fewer than {at_least} articles archived after {timeout} s")
 
 
+def wait_for_leases(prefix: str, pid: int, timeout: float = 60) -> None:
+    """Until the worker running as ``pid`` holds leased requests."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            for key in server.scan_iter(f"{prefix}:processing:*:{pid}:*"):
+                if server.hlen(key):
+                    return
+            time.sleep(0.05)
+    finally:
+        server.close()
+    raise AssertionError(f"worker {pid} never held a request")
+
+
 def test_a_worker_killed_mid_crawl_loses_nothing(big_site, db_url, redis_key, tmp_path):
     site, server = big_site
     server.reset()
@@ -166,6 +183,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(big_site, db_url, redis_key, tm
     doomed = start_worker(origin, db_url, redis_key, logs[0], *slow)
     survivor = start_worker(origin, db_url, redis_key, logs[1], *slow)
     wait_for_articles(db_url, 30)
+    wait_for_leases(redis_key, doomed.pid)  # killed while it holds requests
     os.kill(doomed.pid, signal.SIGKILL)
     assert wait_all([doomed, survivor], logs) == [-signal.SIGKILL, 0], tails(logs)
 
