@@ -48,22 +48,30 @@ def resolve_db_url(url: str | None = None) -> str:
 
 
 def create_archive_engine(
-    url: str | None = None, *, write: bool = True, pool_size: int = 5
+    url: str | None = None, *, write: bool = True, pool_size: int = 5, sqlite_max_bytes: int = 0
 ) -> Engine:
     """An engine for ``url``, tuned for the archive's backend.
 
     ``write`` engines open SQLite transactions with ``BEGIN IMMEDIATE``; read-only
     engines keep SQLite's deferred transactions so readers never wait on a crawl.
+    ``sqlite_max_bytes`` caps a SQLite archive's size: a write past it fails as on a
+    full disk. Statement parameters (scraped text) never appear in error messages.
     """
     sa_url = make_url(resolve_db_url(url))
     if sa_url.drivername == "postgresql":
         # SQLAlchemy's default PostgreSQL driver is psycopg2; the postgres extra is psycopg 3.
         sa_url = sa_url.set(drivername="postgresql+psycopg")
     if sa_url.get_backend_name() == "sqlite":
-        return _sqlite_engine(sa_url.render_as_string(hide_password=False), write=write)
+        return _sqlite_engine(
+            sa_url.render_as_string(hide_password=False), write=write, max_bytes=sqlite_max_bytes
+        )
     try:
         return create_engine(
-            sa_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size
+            sa_url,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            hide_parameters=True,
         )
     except ModuleNotFoundError as exc:
         raise ArchiveError(
@@ -72,7 +80,7 @@ def create_archive_engine(
         ) from exc
 
 
-def _sqlite_engine(url: str, *, write: bool) -> Engine:
+def _sqlite_engine(url: str, *, write: bool, max_bytes: int = 0) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         parent = Path(database).expanduser().resolve().parent
@@ -81,7 +89,9 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
                 f"cannot create archive {database!r}: folder {parent} does not exist"
             )
     engine = create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+        hide_parameters=True,
     )
     begin = "BEGIN IMMEDIATE" if write else "BEGIN"
 
@@ -94,6 +104,9 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        if max_bytes > 0:
+            page_size = int(cursor.execute("PRAGMA page_size").fetchone()[0])
+            cursor.execute(f"PRAGMA max_page_count = {max(1, int(max_bytes) // page_size)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -131,6 +144,14 @@ def _copy_tree(source: Traversable, target: Path) -> None:
                 _copy_tree(entry, target / entry.name)
         else:
             (target / entry.name).write_bytes(entry.read_bytes())
+
+
+def db_error_message(exc: BaseException) -> str:
+    """The database's own one-line reason for a failed statement, without the SQL
+    (``OperationalError: database or disk is full``)."""
+    orig = getattr(exc, "orig", None) or exc
+    first_line = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {first_line}" if first_line else type(orig).__name__
 
 
 def _alembic_config(connection: Connection) -> Any:

@@ -89,7 +89,19 @@ class Base(DeclarativeBase):
 
 
 class Article(Base):
-    """The current version of one story as one site published it."""
+    """The current version of one story as one site published it.
+
+    ``duplicate_of`` is set when the text equals (after normalisation) that of an
+    article archived earlier on another site: the id of that first copy. Story
+    clusters group near-duplicates (the same story republished or lightly edited,
+    see ``archive.neardup``): ``cluster_id`` is the id of the cluster's first article,
+    and ``cluster_similarity`` this article's estimated Jaccard similarity to it (0-1).
+    Every article written by the crawler has a cluster: one that starts its own
+    cluster, a singleton included, has ``cluster_id == id`` and similarity 1.0, so
+    ``GROUP BY cluster_id`` counts stories and no row is rewritten when a copy
+    arrives. An exact copy on another site takes its first copy's cluster and
+    similarity. NULL means the article predates clustering (none written since).
+    """
 
     __tablename__ = "articles"
     __table_args__ = (
@@ -120,8 +132,7 @@ class Article(Base):
     capture_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("captures.id", ondelete="SET NULL", use_alter=True)
     )
-    # A story cluster: the id of the first article of a group of near-duplicates
-    # (the same story republished or lightly edited), and this article's similarity to it.
+    # A story cluster: the id of its first article, and this article's similarity to it.
     cluster_id: Mapped[int | None] = mapped_column(IdType, index=True)
     cluster_similarity: Mapped[float | None] = mapped_column(Float)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -189,6 +200,33 @@ class Version(Base):
         IdType, ForeignKey("captures.id", ondelete="SET NULL")
     )
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NearDupSignature(Base):
+    """The MinHash signature of an article that starts a story cluster (``archive.neardup``)."""
+
+    __tablename__ = "near_dup_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    signature: Mapped[bytes] = mapped_column()
+
+
+class NearDupBand(Base):
+    """The LSH index: one row per band key of each indexed signature.
+
+    A lookup is ``WHERE key IN (...)`` on the primary key's leading column. No surrogate
+    id (on SQLite the table is WITHOUT ROWID, so the key index is the table) and no
+    foreign key: one would need a second index on ``article_id`` as large as the table.
+    Rows of a deleted article are inert, since lookups join its signature, which is gone.
+    """
+
+    __tablename__ = "near_dup_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
 
 
 class CrawlRun(Base):

@@ -15,10 +15,10 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
 from archive.engine import open_engine
-from archive.models import Article, ArticleUrl, CrawlRun
+from archive.models import Article, ArticleUrl, CrawlRun, Version
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,6 +47,10 @@ ARTICLE_FIELDS = (
     "content_hash",
     "first_seen_at",
     "last_seen_at",
+    "version",
+    "duplicate_of",
+    "cluster_id",
+    "cluster_similarity",
 )
 
 
@@ -110,15 +114,69 @@ class Archive:
         with self.engine.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(Article)) or 0)
 
+    def find_article(self, article_id: int | None = None, url: str | None = None) -> int | None:
+        """The id of the article with this id, or reached under this normalised URL."""
+        with self.engine.connect() as conn:
+            if article_id is not None:
+                return conn.scalar(select(Article.id).where(Article.id == article_id))
+            return conn.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url))
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        """One current article as :meth:`articles` gives it, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(Article).where(Article.id == article_id)).one_or_none()
+            return article_dict(row, _urls_of(conn, [article_id])[article_id]) if row else None
+
+    def versions(self, article_id: int) -> list[dict[str, Any]]:
+        """Every version of an article, oldest first: version, title, text, content_hash,
+        seen_at (when that text was first fetched), capture_id."""
+        query = (
+            select(
+                Version.version,
+                Version.title,
+                Version.text,
+                Version.content_hash,
+                Version.seen_at,
+                Version.capture_id,
+            )
+            .where(Version.article_id == article_id)
+            .order_by(Version.version)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def cluster(self, cluster_id: int) -> list[dict[str, Any]]:
+        """The articles of a story cluster, first first: id, site, url, similarity."""
+        query = (
+            select(
+                Article.id,
+                Article.site,
+                Article.url,
+                Article.duplicate_of,
+                Article.cluster_id,
+                Article.cluster_similarity.label("similarity"),
+            )
+            .where(Article.cluster_id == cluster_id)
+            .order_by(Article.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
     # --- stats ------------------------------------------------------------------------------
 
     def site_stats(self) -> list[dict[str, Any]]:
-        """Per site: articles, duplicates, first and last seen, newest publication date."""
+        """Per site: articles; exact copies of an article of another site (duplicates);
+        articles in a story cluster another article started (near_duplicates); articles
+        changed since first archived (updated) and their changes (updates); first and
+        last seen."""
+        in_other_cluster = (Article.cluster_id != Article.id) & Article.duplicate_of.is_(None)
         query = (
             select(
                 Article.site,
                 func.count().label("articles"),
                 func.count(Article.duplicate_of).label("duplicates"),
+                func.count(case((in_other_cluster, 1))).label("near_duplicates"),
+                func.count(case((Article.version > 1, 1))).label("updated"),
                 func.sum(Article.version - 1).label("updates"),
                 func.min(Article.first_seen_at).label("first_seen_at"),
                 func.max(Article.last_seen_at).label("last_seen_at"),

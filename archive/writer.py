@@ -2,9 +2,12 @@
 
 The writer decides, inside the transaction that writes a batch, what each incoming
 article is to the archive: new, an unchanged re-capture, a changed story (a new
-version), or a copy of a story already stored. Deciding here rather than upstream
-keeps the outcome right when several crawls write to one archive at once: the
-database, not a process's memory, is the source of truth.
+version), or a copy of a story already stored, and which story cluster a new
+article joins (``archive.neardup``). Deciding here rather than upstream keeps the
+outcome right when several crawls write to one archive at once: the database, not a
+process's memory, is the source of truth. SQLite serialises writers at ``BEGIN
+IMMEDIATE``; on PostgreSQL each batch takes a transaction-level advisory lock first,
+so two crawls writing copies of one story at once still agree on its cluster.
 """
 
 from __future__ import annotations
@@ -15,15 +18,16 @@ import logging
 import os
 import socket
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import zstandard
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from archive import neardup
 from archive.models import Article, ArticleUrl, Base, Capture, CrawlRun, Version, utcnow
 
 if TYPE_CHECKING:
@@ -33,6 +37,11 @@ logger = logging.getLogger(__name__)
 
 BODY_CODEC = "zstd"
 _COMPRESSION_LEVEL = 3
+# The estimated Jaccard similarity of word 3-grams at which a new text joins a story
+# cluster (crawls take it from the DEDUP_NEAR_THRESHOLD setting).
+DEFAULT_NEAR_THRESHOLD = 0.5
+# pg_advisory_xact_lock key held by each batch transaction on PostgreSQL.
+PG_WRITE_LOCK = 7_450_213_004
 
 
 class Outcome(StrEnum):
@@ -83,6 +92,8 @@ class ArticleRecord:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     image: str | None = None
+    # The text's MinHash (archive.neardup.signature), None to leave it out of clustering.
+    signature: bytes | None = None
 
     def __post_init__(self) -> None:
         # PostgreSQL text cannot hold NUL; no page means one in its article text.
@@ -114,6 +125,18 @@ class WriteResult:
     outcome: Outcome
     article_id: int | None = None
     error: str | None = None
+    # A new article that joined the story cluster of an earlier, similar text.
+    near_duplicate: bool = False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def compress_body(body: bytes) -> bytes:
@@ -137,8 +160,12 @@ def payload_digest(body: bytes) -> str:
 class ArchiveWriter:
     """Writes batches of articles, one transaction per batch, and records crawl runs."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, *, near_threshold: float | None = DEFAULT_NEAR_THRESHOLD
+    ) -> None:
+        """``near_threshold`` None turns near-duplicate clustering off."""
         self.engine = engine
+        self.near_threshold = near_threshold
 
     # crawl runs -------------------------------------------------------------
 
@@ -168,6 +195,26 @@ class ArchiveWriter:
                 .values(finished_at=utcnow(), status=status, finish_reason=reason, stats=stats)
             )
 
+    def mark_abandoned_runs(self) -> list[int]:
+        """Mark ``abandoned`` the runs this host recorded as running whose process is gone
+        (killed with SIGKILL, out of memory, the machine restarted): nothing else will
+        ever finish them. Returns their ids."""
+        hostname = socket.gethostname()
+        with self.engine.begin() as conn:
+            running = conn.execute(
+                select(CrawlRun.id, CrawlRun.pid).where(
+                    CrawlRun.status == "running", CrawlRun.hostname == hostname
+                )
+            ).all()
+            gone = [run_id for run_id, pid in running if pid is not None and not _pid_alive(pid)]
+            if gone:
+                conn.execute(
+                    update(CrawlRun)
+                    .where(CrawlRun.id.in_(gone))
+                    .values(status="abandoned", finish_reason="process gone")
+                )
+        return gone
+
     # articles ---------------------------------------------------------------
 
     def write_batch(
@@ -179,7 +226,7 @@ class ArchiveWriter:
             return []
         try:
             with self.engine.begin() as conn:
-                return _BatchWrite(conn, run_id).write_all(records)
+                return _BatchWrite(conn, run_id, self.near_threshold).write_all(records)
         except IntegrityError:
             logger.info("batch of %d raced another writer; writing one by one", len(records))
         return [self._write_one(record, run_id) for record in records]
@@ -188,12 +235,20 @@ class ArchiveWriter:
         for attempt in range(2):
             try:
                 with self.engine.begin() as conn:
-                    return _BatchWrite(conn, run_id).write_all([record])[0]
+                    return _BatchWrite(conn, run_id, self.near_threshold).write_all([record])[0]
             except IntegrityError as exc:
                 if attempt:
                     logger.error("cannot archive %s: %s", record.url, exc.orig)
                     return WriteResult(Outcome.FAILED, error=str(exc.orig))
         raise AssertionError("unreachable")
+
+
+class _Copy(NamedTuple):
+    """An archived article with a given text: where it is and which cluster it is in."""
+
+    article_id: int
+    site: str
+    cluster: neardup.Match
 
 
 class _BatchWrite:
@@ -202,20 +257,23 @@ class _BatchWrite:
     Each record is decided in order, but new articles are not inserted one by one:
     they wait in ``pending`` (under a negative placeholder id) and go in together,
     one multi-row statement per table, when the batch ends or as soon as a later
-    record of the same batch needs one of them to exist. New URLs of known articles
-    and the ``last_seen_at`` of unchanged ones are written once per batch too. On a
-    database server every statement is a round trip: a batch of a hundred new
-    articles takes a handful of statements instead of five hundred.
+    record of the same batch needs one of them to exist (a re-capture of it). New
+    URLs of known articles and the ``last_seen_at`` of unchanged ones are written once
+    per batch too. A pending article that starts a story cluster is matched in memory
+    by the later records of the batch, exactly as ``neardup.find_cluster`` would once
+    it is indexed. On a database server every statement is a round trip: a batch of a
+    hundred new articles takes a handful of statements instead of five hundred.
     """
 
-    def __init__(self, conn: Connection, run_id: int | None) -> None:
+    def __init__(self, conn: Connection, run_id: int | None, near_threshold: float | None) -> None:
         self.conn = conn
         self.run_id = run_id
+        self.near_threshold = near_threshold
         self.now = utcnow()
         self.url_owner: dict[str, int] = {}
-        self.hash_owners: dict[str, list[tuple[int, str]]] = {}
-        # article id -> (content hash, title, version) of articles the batch may re-capture
-        self.current: dict[int, tuple[str, str | None, int]] = {}
+        self.hash_owners: dict[str, list[_Copy]] = {}
+        # article id -> its current text hash, title, version and cluster, for re-captures
+        self.current: dict[int, _Current] = {}
         self.pending: list[_PendingArticle] = []
         self.real_id: dict[int, int] = {}
         self.new_urls: list[dict[str, Any]] = []
@@ -223,16 +281,19 @@ class _BatchWrite:
         self._placeholder = 0
 
     def write_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(select(func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
         self._load_known(records)
         results = [self._write(record) for record in records]
         self._flush_pending()
         self._flush_urls_and_touches()
         return [
-            WriteResult(r.outcome, self.real_id.get(r.article_id, r.article_id), r.error)
-            if r.article_id is not None and r.article_id < 0
-            else r
+            replace(r, article_id=self._real(r.article_id)) if r.article_id is not None else r
             for r in results
         ]
+
+    def _real(self, article_id: int) -> int:
+        return self.real_id.get(article_id, article_id)
 
     def _load_known(self, records: Iterable[ArticleRecord]) -> None:
         urls = {u for r in records for u in r.urls}
@@ -241,59 +302,88 @@ class _BatchWrite:
             select(ArticleUrl.url, ArticleUrl.article_id).where(ArticleUrl.url.in_(urls))
         )
         self.url_owner = {url: article_id for url, article_id in rows}
-        for article_id, site, content_hash in self.conn.execute(
-            select(Article.id, Article.site, Article.content_hash)
+        for row in self.conn.execute(
+            select(
+                Article.id,
+                Article.site,
+                Article.content_hash,
+                Article.cluster_id,
+                Article.cluster_similarity,
+            )
             .where(Article.content_hash.in_(hashes))
             .order_by(Article.id)
         ):
-            self.hash_owners.setdefault(content_hash, []).append((article_id, site))
+            cluster = neardup.Match(row.cluster_id or row.id, row.cluster_similarity or 1.0)
+            self.hash_owners.setdefault(row.content_hash, []).append(
+                _Copy(row.id, row.site, cluster)
+            )
         if self.url_owner:
-            self.current = {
-                row.id: (row.content_hash, row.title, row.version)
-                for row in self.conn.execute(
-                    select(Article.id, Article.content_hash, Article.title, Article.version).where(
-                        Article.id.in_(set(self.url_owner.values()))
-                    )
-                )
-            }
+            self.current = self._load_current(set(self.url_owner.values()))
+
+    def _load_current(self, ids: set[int]) -> dict[int, _Current]:
+        query = select(
+            Article.id, Article.content_hash, Article.title, Article.version, Article.cluster_id
+        ).where(Article.id.in_(ids))
+        return {
+            row.id: _Current(row.content_hash, row.title, row.version, row.cluster_id)
+            for row in self.conn.execute(query)
+        }
 
     def _write(self, record: ArticleRecord) -> WriteResult:
         owner = next((self.url_owner[u] for u in record.urls if u in self.url_owner), None)
         if owner is not None:
             return self._recapture(self._existing(owner), record)
         same_text = self.hash_owners.get(record.content_hash, [])
-        same_site = next((aid for aid, site in same_text if site == record.site), None)
+        same_site = next((c.article_id for c in same_text if c.site == record.site), None)
         if same_site is not None:
             self._add_urls(same_site, record.urls)
             self._touch(same_site)
             return WriteResult(Outcome.DUPLICATE, same_site)
-        first_copy = self._existing(same_text[0][0]) if same_text else None
-        article_id = self._insert(record, duplicate_of=first_copy)
-        self.hash_owners.setdefault(record.content_hash, []).append((article_id, record.site))
-        return WriteResult(Outcome.DUPLICATE if first_copy else Outcome.NEW, article_id)
+        if same_text:
+            first = same_text[0]
+            article_id = self._insert(record, first.article_id, first.cluster)
+            self._remember(record, article_id, first.cluster)
+            return WriteResult(Outcome.DUPLICATE, article_id)
+        match = self._near_match(record)
+        article_id = self._insert(record, None, match)
+        self._remember(record, article_id, match or neardup.Match(article_id, 1.0))
+        return WriteResult(Outcome.NEW, article_id, near_duplicate=match is not None)
 
     def _existing(self, article_id: int) -> int:
         """The real id of an article, inserting the pending ones first if it is one."""
         if article_id < 0:
             self._flush_pending()
-            return self.real_id[article_id]
-        return article_id
+        return self._real(article_id)
+
+    def _near_match(self, record: ArticleRecord) -> neardup.Match | None:
+        """The cluster a new text joins: the best indexed one, or a cluster started by a
+        pending article of this batch if strictly more similar (ties go to the older)."""
+        if record.signature is None or self.near_threshold is None:
+            return None
+        best = neardup.find_cluster(self.conn, record.signature, self.near_threshold)
+        keys = set(neardup.band_keys(record.signature))
+        for head in self.pending:
+            if head.band_keys is None or not keys & head.band_keys:
+                continue
+            assert head.record.signature is not None
+            score = neardup.similarity(record.signature, head.record.signature)
+            if score >= self.near_threshold and (best is None or score > best.similarity):
+                best = neardup.Match(head.placeholder, score)
+        return best
+
+    def _remember(self, record: ArticleRecord, article_id: int, cluster: neardup.Match) -> None:
+        copies = self.hash_owners.setdefault(record.content_hash, [])
+        copies.append(_Copy(article_id, record.site, cluster))
 
     def _recapture(self, article_id: int, record: ArticleRecord) -> WriteResult:
         current = self.current.get(article_id)
         if current is None:  # an article this batch inserted
-            row = self.conn.execute(
-                select(Article.content_hash, Article.title, Article.version).where(
-                    Article.id == article_id
-                )
-            ).one()
-            current = (row.content_hash, row.title, row.version)
-        content_hash, title, old_version = current
+            current = self._load_current({article_id})[article_id]
         self._add_urls(article_id, record.urls)
-        if content_hash == record.content_hash and title == record.title:
+        if current.content_hash == record.content_hash and current.title == record.title:
             self._touch(article_id)
             return WriteResult(Outcome.UNCHANGED, article_id)
-        version = old_version + 1
+        version = current.version + 1
         capture_id = self._insert_capture(article_id, record)
         self.conn.execute(
             update(Article)
@@ -309,18 +399,45 @@ class _BatchWrite:
             )
         )
         self._insert_version(article_id, version, record, capture_id)
-        self.current[article_id] = (record.content_hash, record.title, version)
+        if current.content_hash != record.content_hash:
+            self._reindex(article_id, current.cluster_id, record.signature)
+        self.current[article_id] = _Current(
+            record.content_hash, record.title, version, current.cluster_id
+        )
         return WriteResult(Outcome.UPDATED, article_id)
 
-    def _insert(self, record: ArticleRecord, duplicate_of: int | None) -> int:
-        """Queue a new article; returns its placeholder id until the batch insert."""
+    def _reindex(self, article_id: int, cluster_id: int | None, sig: bytes | None) -> None:
+        """Keep a cluster's first article indexed under its current text."""
+        if sig is None or self.near_threshold is None or cluster_id != article_id:
+            return
+        if not neardup.reindex_article(self.conn, article_id, sig):
+            neardup.index_article(self.conn, article_id, sig)
+
+    def _insert(
+        self, record: ArticleRecord, duplicate_of: int | None, cluster: neardup.Match | None
+    ) -> int:
+        """Queue a new article (``cluster`` None: it starts its own); returns its
+        placeholder id until the batch insert."""
         self._placeholder -= 1
-        self.pending.append(_PendingArticle(self._placeholder, record, duplicate_of))
+        starts_cluster = cluster is None and record.signature is not None
+        indexed = starts_cluster and self.near_threshold is not None
+        self.pending.append(
+            _PendingArticle(
+                self._placeholder,
+                record,
+                duplicate_of,
+                cluster,
+                set(neardup.band_keys(record.signature))
+                if indexed and record.signature is not None
+                else None,
+            )
+        )
         self._add_urls(self._placeholder, record.urls)
         return self._placeholder
 
     def _flush_pending(self) -> None:
-        """Insert every pending article with its URLs, capture and first version."""
+        """Insert every pending article with its URLs, capture, first version and, for
+        the first article of a new cluster, its near-duplicate index entry."""
         if not self.pending:
             return
         pending, self.pending = self.pending, []
@@ -330,40 +447,63 @@ class _BatchWrite:
         ).scalars()
         for article, article_id in zip(pending, ids, strict=True):
             self.real_id[article.placeholder] = article_id
-        self.url_owner = {url: self.real_id.get(a, a) for url, a in self.url_owner.items()}
-        for owners in self.hash_owners.values():
-            owners[:] = [(self.real_id.get(a, a), site) for a, site in owners]
+        self.url_owner = {url: self._real(a) for url, a in self.url_owner.items()}
+        for copies in self.hash_owners.values():
+            copies[:] = [
+                _Copy(
+                    self._real(c.article_id),
+                    c.site,
+                    neardup.Match(self._real(c.cluster.cluster_id), c.cluster.similarity),
+                )
+                for c in copies
+            ]
         self.conn.execute(
             insert(_ARTICLE_URLS),
             [
-                {"article_id": self.real_id[p.placeholder], "url": url, "first_seen_at": self.now}
+                {"article_id": self._real(p.placeholder), "url": url, "first_seen_at": self.now}
                 for p in pending
                 for url in p.urls
             ],
         )
         capture_ids = self.conn.execute(
             insert(_CAPTURES).returning(_CAPTURES.c.id, sort_by_parameter_order=True),
-            [self._capture_row(self.real_id[p.placeholder], p.record) for p in pending],
+            [self._capture_row(self._real(p.placeholder), p.record) for p in pending],
         ).scalars()
         links = [
-            (self.real_id[p.placeholder], capture_id)
-            for p, capture_id in zip(pending, capture_ids, strict=True)
+            (p, self._real(p.placeholder), c) for p, c in zip(pending, capture_ids, strict=True)
         ]
         self.conn.execute(
             update(_ARTICLES)
             .where(_ARTICLES.c.id == bindparam("b_article"))
-            .values(capture_id=bindparam("b_capture")),
-            [{"b_article": a, "b_capture": c} for a, c in links],
+            .values(
+                capture_id=bindparam("b_capture"),
+                cluster_id=bindparam("b_cluster"),
+                duplicate_of=bindparam("b_duplicate_of"),
+            ),
+            [
+                {
+                    "b_article": article_id,
+                    "b_capture": capture_id,
+                    "b_cluster": self._real(p.cluster.cluster_id) if p.cluster else article_id,
+                    "b_duplicate_of": self._real(p.duplicate_of) if p.duplicate_of else None,
+                }
+                for p, article_id, capture_id in links
+            ],
         )
         self.conn.execute(
             insert(_VERSIONS),
             [
                 self._version_row(article_id, 1, p.record, capture_id)
-                for p, (article_id, capture_id) in zip(pending, links, strict=True)
+                for p, article_id, capture_id in links
             ],
         )
+        for p, article_id, _capture_id in links:
+            if p.band_keys is not None and p.record.signature is not None:
+                neardup.index_article(self.conn, article_id, p.record.signature)
 
     def _article_row(self, pending: _PendingArticle) -> dict[str, Any]:
+        """The article's row; its links to rows of this batch (capture, cluster, copy)
+        are set right after the insert, when their ids are known."""
         record = pending.record
         return {
             "url": record.url,
@@ -371,7 +511,9 @@ class _BatchWrite:
             "text": record.text,
             "content_hash": record.content_hash,
             "version": 1,
-            "duplicate_of": pending.duplicate_of,
+            "duplicate_of": None,
+            "cluster_id": None,
+            "cluster_similarity": pending.cluster.similarity if pending.cluster else 1.0,
             "first_seen_at": self.now,
             "last_seen_at": self.now,
             "updated_at": self.now,
@@ -452,11 +594,21 @@ class _BatchWrite:
             )
 
 
+class _Current(NamedTuple):
+    content_hash: str
+    title: str | None
+    version: int
+    cluster_id: int | None
+
+
 @dataclass(slots=True)
 class _PendingArticle:
     placeholder: int
     record: ArticleRecord
     duplicate_of: int | None
+    cluster: neardup.Match | None
+    # LSH band keys of a pending article that starts (and indexes) a story cluster
+    band_keys: set[int] | None
     urls: list[str] = field(default_factory=list)
 
 

@@ -26,8 +26,9 @@ class PageItem:
     source: str
     depth: int = 0
     crawl_config: str | None = None
-    # extract stage: a pipelines.extraction.Extracted
+    # extract stage: a pipelines.extraction.Extracted, and the MinHash of its text
     extracted: Any = None
+    signature: bytes | None = None
     # classify stage
     verdict: str | None = None
     # dedupe stage: a normalised URL for each way the page was reached, primary first

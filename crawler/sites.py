@@ -15,6 +15,8 @@ A sites file::
     max_pages = 500                             # pages fetched for this site (0: no limit)
     delay = 0.5                                 # seconds between requests to one host
     concurrency = 2                             # requests at once to one host
+    revisit_days = 7                            # re-check archived articles first seen
+                                                # less than N days ago (inf: all, 0: none)
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class SiteConfig:
     max_pages: int = 0
     delay: float | None = None
     concurrency: int | None = None
+    revisit_days: float = float("inf")
     _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
@@ -106,6 +109,9 @@ def make_site(options: dict[str, Any], where: str) -> SiteConfig:
             raise SitesError(f"{where}: {key!r} must be a whole number >= 0")
     if "delay" in values and not isinstance(values["delay"], int | float):
         raise SitesError(f"{where}: 'delay' must be a number of seconds")
+    revisit = values.get("revisit_days", 0)
+    if isinstance(revisit, bool) or not isinstance(revisit, int | float) or not revisit >= 0:
+        raise SitesError(f"{where}: 'revisit_days' must be a number of days >= 0 (or inf)")
     site = SiteConfig(**values)
     return replace(site, _allow_re=_compile(site.allow, where), _deny_re=_compile(site.deny, where))
 

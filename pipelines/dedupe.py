@@ -2,7 +2,8 @@
 
 Each article gets the normalised URLs it was reached under (its same-site
 canonical first, then the final and the requested URL) and a hash of its
-normalised text. The store stage matches both against the archive inside its
+normalised text. The store stage matches both, and the MinHash signature the
+extraction worker computed for near-duplicates, against the archive inside its
 write transaction, where concurrent crawls cannot race it.
 """
 

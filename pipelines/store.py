@@ -34,6 +34,7 @@ from archive.engine import (
     ArchiveError,
     check_schema,
     create_archive_engine,
+    db_error_message,
     is_transient_error,
     resolve_db_url,
     upgrade_archive,
@@ -45,6 +46,7 @@ from crawler.items import PageItem
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from sqlalchemy.engine import Engine
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,16 @@ _STOP = object()
 # Backoff between retries of a batch while the database is unreachable (seconds).
 RETRY_FIRST_DELAY = 0.5
 RETRY_MAX_DELAY = 10.0
+
+
+def near_threshold(settings: BaseSettings) -> float | None:
+    """DEDUP_NEAR_THRESHOLD, checked; None when near-duplicate clustering is off."""
+    if not settings.getbool("DEDUP_NEAR_ENABLED"):
+        return None
+    threshold = settings.getfloat("DEDUP_NEAR_THRESHOLD")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"DEDUP_NEAR_THRESHOLD must be above 0 and at most 1, not {threshold}")
+    return threshold
 
 
 def to_record(item: PageItem) -> ArticleRecord:
@@ -82,6 +94,7 @@ def to_record(item: PageItem) -> ArticleRecord:
         tags=list(doc.tags),
         categories=list(doc.categories),
         image=doc.image,
+        signature=item.signature,
     )
 
 
@@ -148,10 +161,16 @@ class BatchWriterThread(threading.Thread):
         except Exception as exc:
             # Any failure here (SQLAlchemyError, disk full, a bug) must stop the crawl
             # cleanly: a dead writer thread would otherwise leave the crawl waiting forever.
+            # The batch's transaction rolled back: what earlier batches committed stays.
             self.failed = True
-            logger.error("archive write failed, stopping the crawl: %s", exc)
-            results = [WriteResult(Outcome.FAILED, error=str(exc))] * len(batch)
-            self.on_error(exc)
+            message = db_error_message(exc)
+            logger.error(
+                "archive write failed, stopping the crawl (%d articles not written): %s",
+                len(batch),
+                message,
+            )
+            results = [WriteResult(Outcome.FAILED, error=message)] * len(batch)
+            self.on_error(message)
         self.on_results(batch, results)
 
     def _write_retrying(self, batch: list[ArticleRecord]) -> list[WriteResult]:
@@ -193,6 +212,8 @@ class StorePipeline:
         self.retry_timeout = settings.getfloat("ARCHIVE_RETRY_TIMEOUT")
         self.wait_for_commit = settings.getbool("ARCHIVE_WAIT_FOR_COMMIT")
         self._commits: dict[int, asyncio.Future[WriteResult]] = {}
+        self.sqlite_max_bytes = settings.getint("ARCHIVE_SQLITE_MAX_BYTES")
+        self.near_threshold = near_threshold(settings)
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
@@ -211,7 +232,7 @@ class StorePipeline:
         self._slots = asyncio.Semaphore(self.max_pending)
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
         self.engine = engine
-        self.writer = ArchiveWriter(engine)
+        self.writer = ArchiveWriter(engine, near_threshold=self.near_threshold)
         self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
@@ -226,13 +247,19 @@ class StorePipeline:
         self.thread.start()
 
     def _open_archive(self) -> tuple[Engine, int]:
-        engine = create_archive_engine(self.db_url, write=True)
+        engine = create_archive_engine(
+            self.db_url, write=True, sqlite_max_bytes=self.sqlite_max_bytes
+        )
         try:
             if self.auto_upgrade:
                 upgrade_archive(engine)
             else:
                 check_schema(engine)
-            run_id = ArchiveWriter(engine).start_run(self._run_args())
+            writer = ArchiveWriter(engine)
+            abandoned = writer.mark_abandoned_runs()
+            if abandoned:
+                logger.warning("crawl runs %s were killed before they ended", abandoned)
+            run_id = writer.start_run(self._run_args())
         except SQLAlchemyError as exc:
             engine.dispose()
             raise ArchiveError(f"cannot open the archive {engine.url!r}: {exc}") from exc
@@ -272,10 +299,18 @@ class StorePipeline:
             return
         status = run_status(reason, self.stats.get_stats())
         self.stats.set_value("newsarchive/run_status", status)
-        try:
-            self.writer.finish_run(self.run_id, status, reason, _json_stats(self.stats.get_stats()))
-        except SQLAlchemyError as exc:
-            logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
+        stats = _json_stats(self.stats.get_stats())
+        # On a full disk the stats may not fit: then record at least how the run ended.
+        for attempt in (stats, {}):
+            try:
+                self.writer.finish_run(self.run_id, status, reason, attempt)
+                break
+            except SQLAlchemyError as exc:
+                logger.error(
+                    "could not record the end of crawl run %s: %s",
+                    self.run_id,
+                    db_error_message(exc),
+                )
         self.engine.dispose()
 
     # --- called from the writer thread ---------------------------------------------------
@@ -290,14 +325,16 @@ class StorePipeline:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(self.stats.inc_value, "newsarchive/archive_retries")
 
-    def _error_from_thread(self, exc: Exception) -> None:
+    def _error_from_thread(self, message: str) -> None:
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._stop_crawl, exc)
+        self._loop.call_soon_threadsafe(self._stop_crawl, message)
 
     def _count(self, n: int, results: list[WriteResult]) -> None:
         assert self._slots is not None
         for result in results:
             self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
+            if result.near_duplicate:
+                self.stats.inc_value("newsarchive/near_duplicates")
         for _ in range(n):
             self._slots.release()
 
@@ -307,8 +344,8 @@ class StorePipeline:
             if waiter is not None and not waiter.done():
                 waiter.set_result(result)
 
-    def _stop_crawl(self, exc: Exception) -> None:
-        self.stats.set_value("newsarchive/archive_error", str(exc)[:500])
+    def _stop_crawl(self, message: str) -> None:
+        self.stats.set_value("newsarchive/archive_error", message[:500])
         engine = self.crawler.engine
         if engine is not None and engine.running:
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))

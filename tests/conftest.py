@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,17 @@ class MockServer:
     def reset(self) -> None:
         origin = next(iter(self.sites.values()))
         urllib.request.urlopen(f"{origin}/__control__/reset", timeout=10).close()
+
+    def set_state(self, name: str, value: str) -> dict[str, str]:
+        """Switch the pages of a named state (see tests/mockserver.py); the states after."""
+        origin = next(iter(self.sites.values()))
+        query = urllib.parse.urlencode({"name": name, "value": value})
+        with urllib.request.urlopen(f"{origin}/__control__/state?{query}", timeout=10) as r:
+            return json.load(r)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
 
 def start_mockserver(sites_dir: Path = SITES_DIR) -> MockServer:

@@ -9,12 +9,18 @@ Serving rules (see tests/fixtures/sites/README.md):
 - ``/a/b/`` serves ``a/b/index.html`` (or ``index.xml``), ``/a/b.html`` serves ``a/b.html``;
   ``/x.xml.gz`` serves the gzip of ``x.xml`` when no ``x.xml.gz`` file exists;
   the query string is ignored for file lookup.
-- ``_routes.json`` in a site maps exact paths (with query) to ``{"file": ...}`` or
-  ``{"redirect": ..., "status": 301}``.
+- ``_routes.json`` in a site maps exact paths (with query) to ``{"file": ...}``,
+  ``{"redirect": ..., "status": 301}``, or a page served in several states,
+  ``{"states": {"name": "story", "files": {"1": "story-v1.html", "2": "story-v2.html"}}}``
+  (the first state until switched; state names are shared by all sites).
 - ``{{base}}`` in a text file becomes the site's origin, ``{{site:NAME}}`` another's.
 - Static files carry an ETag and Last-Modified and answer conditional requests with 304.
 - ``/__control__/log`` returns what was requested per site (count and body bytes);
   ``/__control__/reset`` clears it.
+- ``/__control__/state?name=story&value=2`` switches the pages of state ``story`` to
+  their file ``"2"`` (400 if no route knows that value); ``/__control__/state`` returns
+  every state's current value. An article that changes between two crawls is served
+  this way: crawl, switch, crawl again.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 SITES_DIR = Path(__file__).parent / "fixtures" / "sites"
 CONTENT_TYPES = {
@@ -75,20 +81,69 @@ class Log:
             self.requests.clear()
 
 
+class States:
+    """The current value of each named state, shared by every site's server."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.values: dict[str, str] = {}
+        self.known: dict[str, set[str]] = defaultdict(set)
+
+    def declare(self, name: str, values: list[str]) -> None:
+        with self.lock:
+            self.values.setdefault(name, values[0])
+            self.known[name].update(values)
+
+    def get(self, name: str) -> str:
+        with self.lock:
+            return self.values[name]
+
+    def set(self, name: str, value: str) -> bool:
+        with self.lock:
+            if value not in self.known.get(name, ()):
+                return False
+            self.values[name] = value
+            return True
+
+    def snapshot(self) -> dict[str, str]:
+        with self.lock:
+            return dict(self.values)
+
+
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, name: str, root: Path, origins: dict[str, str], log: Log, addr: Any) -> None:
+    def __init__(
+        self,
+        name: str,
+        root: Path,
+        origins: dict[str, str],
+        log: Log,
+        addr: Any,
+        *,
+        states: States | None = None,
+    ) -> None:
         super().__init__(addr, SiteHandler)
         self.name = name
         self.root = root
         self.origins = origins
         self.log = log
+        self.states = states or States()
         routes = root / "_routes.json"
         self.routes: dict[str, dict[str, Any]] = (
             json.loads(routes.read_text(encoding="utf-8")) if routes.exists() else {}
         )
+        for route in self.routes.values():
+            if "states" in route:
+                self.states.declare(route["states"]["name"], list(route["states"]["files"]))
+
+    def route_file(self, route: dict[str, Any]) -> str:
+        """The file a ``{"file": ...}`` or ``{"states": ...}`` route serves now."""
+        if "states" in route:
+            states = route["states"]
+            return str(states["files"][self.states.get(states["name"])])
+        return str(route["file"])
 
     def render(self, data: bytes) -> bytes:
         def replace(match: re.Match[str]) -> str:
@@ -128,7 +183,7 @@ class SiteHandler(BaseHTTPRequestHandler):
                 head,
             )
             return
-        file = self.resolve(route["file"] if route else urlsplit(path).path)
+        file = self.resolve(self.server.route_file(route) if route else urlsplit(path).path)
         if file is None:
             self.send(404, b"not found\n", "text/plain; charset=utf-8", {}, head)
             return
@@ -172,9 +227,21 @@ class SiteHandler(BaseHTTPRequestHandler):
         if path.startswith("/__control__/reset"):
             self.server.log.reset()
             self.send(200, b"{}", "application/json", {}, head=False, logged=False)
+        elif path.startswith("/__control__/state"):
+            self.control_state(path)
         else:
             data = json.dumps(self.server.log.snapshot()).encode()
             self.send(200, data, "application/json", {}, head=False, logged=False)
+
+    def control_state(self, path: str) -> None:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
+        states = self.server.states
+        if "name" in query and not states.set(query["name"], query.get("value", "")):
+            message = f"no state {query['name']!r} with value {query.get('value')!r}\n"
+            self.send(400, message.encode(), "text/plain", {}, head=False, logged=False)
+            return
+        data = json.dumps(states.snapshot()).encode()
+        self.send(200, data, "application/json", {}, head=False, logged=False)
 
     def send(
         self,
@@ -206,10 +273,13 @@ def start_servers(sites_dir: Path, port: int = 0) -> tuple[int, dict[str, str], 
         servers: list[SiteServer] = []
         origins: dict[str, str] = {}
         log = Log()
+        states = States()
         try:
             chosen = port
             for name, ip in hosts.items():
-                server = SiteServer(name, sites_dir / name, origins, log, (ip, chosen))
+                server = SiteServer(
+                    name, sites_dir / name, origins, log, (ip, chosen), states=states
+                )
                 chosen = server.server_address[1]
                 origins[name] = f"http://{ip}:{chosen}"
                 servers.append(server)

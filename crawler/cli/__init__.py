@@ -15,7 +15,7 @@ from crawler.sites import SitesError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMANDS = ("crawl", "export", "stats", "extract", "db")
+COMMANDS = ("crawl", "export", "stats", "show", "extract", "db")
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from typing import Any
@@ -20,6 +21,7 @@ from archive.engine import (
 )
 from archive.locks import LockHeld, run_lock
 from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import FrontierError, redis_from_url
 from crawler.sites import SiteConfig, crawl_identity, load_sites_file, sites_from_urls
@@ -27,6 +29,21 @@ from crawler.spiders.news import NewsSpider
 
 EXIT_INTERRUPTED = 130
 EXIT_CODES = {"finished": EXIT_OK, "interrupted": EXIT_INTERRUPTED, "failed": EXIT_FAILED}
+
+
+class _CrawlerProcess(CrawlerProcess):
+    """Scrapy's process, remembering whether a signal (Ctrl-C, SIGTERM) stopped it.
+
+    The first signal stops the crawl gracefully (``finish_reason`` is ``shutdown``);
+    a second one stops the reactor at once and no finish reason is recorded: the
+    remembered signal is what tells that crawl was interrupted, not failed.
+    """
+
+    signalled: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.signalled = signum
+        super()._signal_shutdown(signum, frame)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -42,6 +59,24 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--depth", type=int, help="link hops from a start page (default 2)")
     parser.add_argument("--max-pages", type=int, help="pages per site at most (default: no limit)")
     parser.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="skip sitemap and feed entries dated before DATE (ISO 8601) without fetching them",
+    )
+    parser.add_argument(
+        "--revisit-days",
+        type=float,
+        metavar="N",
+        help="re-check archived articles first seen less than N days ago for edits "
+        "(default 7, or the sites file's revisit_days; inf: all, 0: none)",
+    )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="re-check every archived article, ignoring re-visit windows and sitemap dates "
+        "(still conditionally: an unchanged page answers 304 without its body)",
+    )
     parser.add_argument(
         "-s",
         "--set",
@@ -78,12 +113,48 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("SCHEDULER", "crawler.frontier.scheduler.FrontierScheduler", "cmdline")
         settings.set("REDIS_URL", args.redis, priority="cmdline")
         settings.set("ARCHIVE_WAIT_FOR_COMMIT", True, priority="cmdline")
+    if args.since:
+        settings.set("CRAWL_SINCE", args.since, priority="cmdline")
+    if args.revisit_days is not None:
+        settings.set("CRAWL_REVISIT_DAYS", args.revisit_days, priority="cmdline")
+    if args.recheck:
+        settings.set("INCREMENTAL_RECHECK", True, priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise argparse.ArgumentTypeError(f"-s takes NAME=VALUE, not {pair!r}")
-        settings.set(name.strip(), value, priority="cmdline")
+        settings.set(name.strip(), setting_value(value), priority="cmdline")
+    check_settings(settings)
     return settings
+
+
+def setting_value(value: str) -> Any:
+    """A ``-s`` value: JSON for a dict or list (``-s NETGUARD_ALLOWED_HOSTS='["intranet"]'``),
+    else the string as given (Scrapy's settings convert strings to numbers and booleans)."""
+    if value.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _number(settings: Settings, name: str) -> float:
+    try:
+        return settings.getfloat(name)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name} must be a number") from None
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse, before Scrapy starts, the values of our settings that could only fail later."""
+    since = settings.get("CRAWL_SINCE")
+    if since and parse_date(str(since)) is None:
+        raise argparse.ArgumentTypeError(f"--since {since!r} is not an ISO 8601 date")
+    if not _number(settings, "CRAWL_REVISIT_DAYS") >= 0:
+        raise argparse.ArgumentTypeError("--revisit-days must be a number of days >= 0 (or inf)")
+    if not 0 < _number(settings, "DEDUP_NEAR_THRESHOLD") <= 1:
+        raise argparse.ArgumentTypeError("DEDUP_NEAR_THRESHOLD must be above 0 and at most 1")
 
 
 def check_starts(args: argparse.Namespace) -> list[SiteConfig]:
@@ -143,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
     """Run the crawl in this process; the exit code says how it ended."""
-    process = CrawlerProcess(settings)
+    process = _CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler,
@@ -151,10 +222,17 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
         sites=args.sites,
         depth=args.depth,
         max_pages=args.max_pages,
+        revisit_days=args.revisit_days,
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     status = run_status(stats.get("finish_reason"), stats)
+    if process.signalled is not None and not stats.get("finish_reason"):
+        logging.getLogger("newsarchive").error(
+            "crawl stopped by a second signal: pages in flight were not finished; "
+            "run the same command again to complete the archive"
+        )
+        return EXIT_INTERRUPTED
     if status == "failed":
         logging.getLogger("newsarchive").error(
             "crawl failed: %s",

@@ -12,6 +12,7 @@ RUN_COUNTS = (
     ("updated", "newsarchive/articles/updated"),
     ("unchanged", "newsarchive/articles/unchanged"),
     ("duplicate", "newsarchive/articles/duplicate"),
+    ("near-dup", "newsarchive/near_duplicates"),
 )
 
 
@@ -70,6 +71,8 @@ def run(args: Any) -> int:
             s["site"],
             s["articles"],
             s["duplicates"],
+            s["near_duplicates"],
+            s["updated"],
             s["updates"] or 0,
             s["first_seen_at"].strftime("%Y-%m-%d %H:%M"),
             s["last_seen_at"].strftime("%Y-%m-%d %H:%M"),
@@ -77,7 +80,24 @@ def run(args: Any) -> int:
         for s in sites
     ]
     print(
-        table(["site", "articles", "duplicates", "updates", "first seen", "last seen"], site_rows)
+        table(
+            [
+                "site",
+                "articles",
+                "duplicates",
+                "near-dups",
+                "updated",
+                "updates",
+                "first seen",
+                "last seen",
+            ],
+            site_rows,
+        )
+    )
+    print(
+        "(duplicates: same text as an article of another site; near-dups: in a story "
+        "cluster another article started;\n updated: changed since first archived; "
+        "updates: their changes)"
     )
     print("\ncrawl runs (newest first)")
     headers = ["run", "started (UTC)", "took", "status", "fetched"]

@@ -90,7 +90,12 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
         ("HTML pages", f"{counts.pages:,}"),
     ]
     rows += [(f"articles {o}", f"{n:,}") for o, n in counts.articles.items()]
-    for prefix, label in (("newsarchive/skipped/", "skipped"), ("newsarchive/failed/", "failed")):
+    rows.append(("new in another's story", f"{int(stats.get('newsarchive/near_duplicates', 0)):,}"))
+    for prefix, label in (
+        ("newsarchive/skipped/", "skipped"),
+        ("newsarchive/incremental/", "re-crawl"),
+        ("newsarchive/failed/", "failed"),
+    ):
         rows += [
             (f"{label}: {key.removeprefix(prefix)}", f"{value:,}")
             for key, value in sorted(stats.items())

@@ -8,12 +8,18 @@ its pages, a feed yields its entries. Every HTML page fetched becomes a
 
 Run it as ``newsarchive crawl URL ...`` or ``scrapy crawl news -a url=URL``
 (several URLs separated by spaces or commas; ``-a sites=sites.toml``,
-``-a depth=N``, ``-a max_pages=N``).
+``-a depth=N``, ``-a max_pages=N``, ``-a revisit_days=N``).
+
+Re-crawls: page requests carry their site's ``revisit_days`` and any sitemap or feed
+date (``listed_date``) in their meta, for ``crawler.middlewares.incremental``;
+entries dated before ``CRAWL_SINCE`` are not requested at all.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,11 +34,13 @@ from crawler.discovery import (
     Entry,
     Kind,
     maybe_gunzip,
+    parse_date,
     parse_feed,
     parse_sitemap,
     sitemaps_in_robots,
     sniff_kind,
 )
+from crawler.failures import FAILED, fetch_outcome
 from crawler.items import PageItem
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls
 from crawler.urls import normalize_url, site_of
@@ -42,6 +50,7 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
+    from twisted.python.failure import Failure
 
 _SKIPPED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 _URL_SPLIT = re.compile(r"[\s,]+")
@@ -64,6 +73,7 @@ class NewsSpider(Spider):
         sites: str | None = None,
         depth: int | str | None = None,
         max_pages: int | str | None = None,
+        revisit_days: float | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -71,6 +81,8 @@ class NewsSpider(Spider):
         self.sites_file = sites
         self.depth_arg = int(depth) if depth not in (None, "") else None
         self.max_pages_arg = int(max_pages) if max_pages not in (None, "") else None
+        self.revisit_days_arg = float(revisit_days) if revisit_days not in (None, "") else None
+        self.since: datetime | None = None
         self.configs: list[SiteConfig] = []
         self._pages_requested: dict[int, int] = defaultdict(int)
         self._requested: dict[int, set[str]] = defaultdict(set)
@@ -80,6 +92,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configs = spider.build_configs(crawler.settings)
+        spider.since = since_setting(crawler.settings)
         slots = dict(crawler.settings.getdict("DOWNLOAD_SLOTS"))
         slots.update(politeness_slots(spider.configs))
         crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
@@ -89,12 +102,14 @@ class NewsSpider(Spider):
         options: dict[str, Any] = {
             "depth": settings.getint("CRAWL_DEPTH"),
             "max_pages": settings.getint("CRAWL_MAX_PAGES"),
+            "revisit_days": settings.getfloat("CRAWL_REVISIT_DAYS"),
         }
-        overrides = {
-            k: v
-            for k, v in (("depth", self.depth_arg), ("max_pages", self.max_pages_arg))
-            if v is not None
-        }
+        arguments = (
+            ("depth", self.depth_arg),
+            ("max_pages", self.max_pages_arg),
+            ("revisit_days", self.revisit_days_arg),
+        )
+        overrides = {k: v for k, v in arguments if v is not None}
         configs: list[SiteConfig] = []
         if self.sites_file:
             configs += load_sites_file(self.sites_file, base=options, overrides=overrides)
@@ -104,6 +119,23 @@ class NewsSpider(Spider):
             raise ValueError("nothing to crawl: give start URLs (-a url=...) or a sites file")
         return configs
 
+    @property
+    def seed_hosts(self) -> frozenset[str]:
+        """The hosts the user named in start URLs: the network guard lets these be private."""
+        return frozenset(
+            (urlsplit(url).hostname or "").lower()
+            for config in self.configs
+            for url in config.start
+        )
+
+    def redirect_allowed(self, first_url: str, target: str) -> bool:
+        """Whether a redirect chain that began at ``first_url`` may go on to ``target``:
+        to one of the crawl's sites, or within the site it started on."""
+        if not self.crawler.settings.getbool("CRAWL_REDIRECTS_IN_SCOPE"):
+            return True
+        site = site_of(target)
+        return site == site_of(first_url) or any(site in c.sites for c in self.configs)
+
     def run_args(self) -> dict[str, Any]:
         """What this run was asked to crawl, as recorded with the crawl run."""
         return {
@@ -111,6 +143,8 @@ class NewsSpider(Spider):
             "sites_file": self.sites_file,
             "depth": self.depth_arg,
             "max_pages": self.max_pages_arg,
+            "revisit_days": self.revisit_days_arg,
+            "since": self.since.isoformat() if self.since else None,
             "sites": [config.label for config in self.configs],
         }
 
@@ -122,7 +156,8 @@ class NewsSpider(Spider):
                 yield Request(
                     url,
                     callback=self.parse_start,
-                    meta={"config": index, "source": "start"},
+                    errback=self.fetch_failed,
+                    meta={"config": index, "source": "start", **self._sitemap_size()},
                     dont_filter=True,
                 )
 
@@ -200,7 +235,14 @@ class NewsSpider(Spider):
         yield Request(
             url,
             callback=self.parse_page,
-            meta={"config": index, "source": source, "follow": follow, **meta},
+            errback=self.fetch_failed,
+            meta={
+                "config": index,
+                "source": source,
+                "follow": follow,
+                "revisit_days": config.revisit_days,
+                **meta,
+            },
         )
 
     # --- feeds, sitemaps, robots.txt --------------------------------------------------
@@ -212,7 +254,12 @@ class NewsSpider(Spider):
             if (link.attrib.get("type") or "").lower() in FEED_TYPES:
                 url = urljoin(response.url, link.attrib["href"])
                 if self._config(response).in_scope(url):
-                    yield Request(url, callback=self.parse_feed, meta=self._meta(response, "feed"))
+                    yield Request(
+                        url,
+                        callback=self.parse_feed,
+                        errback=self.fetch_failed,
+                        meta={**self._meta(response, "feed"), **self._sitemap_size()},
+                    )
 
     def _robots_request(self, response: Response) -> Iterator[Request]:
         if not self.crawler.settings.getbool("CRAWL_ROBOTS_SITEMAPS"):
@@ -224,6 +271,7 @@ class NewsSpider(Spider):
         yield Request(
             f"{origin}/robots.txt",
             callback=self.parse_robots,
+            errback=self.fetch_failed,
             meta={**self._meta(response, "robots"), "dont_obey_robotstxt": True},
         )
 
@@ -233,7 +281,10 @@ class NewsSpider(Spider):
         for url in sitemaps_in_robots(response.text):
             if self._config(response).in_scope(url):
                 yield Request(
-                    url, callback=self.parse_sitemap, meta=self._meta(response, "sitemap")
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.fetch_failed,
+                    meta={**self._meta(response, "sitemap"), **self._sitemap_size()},
                 )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -242,7 +293,10 @@ class NewsSpider(Spider):
         for entry in self._entries_in_scope(response, entries):
             if kind == Kind.SITEMAP_INDEX:
                 yield Request(
-                    entry.url, callback=self.parse_sitemap, meta=self._meta(response, "sitemap")
+                    entry.url,
+                    callback=self.parse_sitemap,
+                    errback=self.fetch_failed,
+                    meta={**self._meta(response, "sitemap"), **self._sitemap_size()},
                 )
             else:
                 yield from self._entry_request(response, entry, "sitemap")
@@ -260,15 +314,34 @@ class NewsSpider(Spider):
         )
 
     def _entries_in_scope(self, response: Response, entries: list[Entry]) -> Iterator[Entry]:
-        """Entries on the config's sites; a sitemap or feed the user named may list any host."""
+        """Entries on the config's sites (a sitemap or feed the user named may list any
+        host), unless dated before ``CRAWL_SINCE``."""
         config = self._config(response)
         named = response.meta.get("source") == "start"
         for entry in entries:
+            if self.since and entry.date and entry.date < self.since:
+                self.crawler.stats.inc_value("newsarchive/skipped/since")
+                continue
             url = urljoin(response.url, entry.url)
             if config.in_scope(url) or (named and urlsplit(url).scheme in ("http", "https")):
                 yield Entry(url, entry.date)
             else:
                 self.crawler.stats.inc_value("newsarchive/skipped/out_of_scope")
+
+    # --- failures ------------------------------------------------------------------------
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """Errback of every request: count why it yielded no page, and say which page."""
+        recorded = fetch_outcome(failure.value or Exception("unknown failure"))
+        if recorded is None:
+            return
+        outcome, reason = recorded
+        self.crawler.stats.inc_value(f"newsarchive/{outcome}/{reason}")
+        request = getattr(failure, "request", None)
+        # the page as it was asked for, not the redirect hop where it failed
+        url = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
+        level = logging.WARNING if outcome == FAILED else logging.INFO
+        self.logger.log(level, "%s (%s): %s: %s", outcome, reason, url, failure.getErrorMessage())
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -278,10 +351,36 @@ class NewsSpider(Spider):
     def _meta(self, response: Response, source: str) -> dict[str, Any]:
         return {"config": response.meta["config"], "source": source}
 
+    def _sitemap_size(self) -> dict[str, int]:
+        return {"download_maxsize": self.crawler.settings.getint("CRAWL_SITEMAP_MAXSIZE")}
+
     def _xml_body(self, response: Response) -> bytes:
-        return maybe_gunzip(
-            response.body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        """The body, gunzipped if it is gzip data; b"" (and counted) if that fails."""
+        max_size = response.meta.get(
+            "download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         )
+        try:
+            return maybe_gunzip(response.body, max_size=max_size)
+        except ValueError as exc:  # the decompressed size passed the cap
+            self._skip_body(response, "too_large", exc)
+        except (OSError, EOFError, zlib.error) as exc:
+            self._skip_body(response, "bad_gzip", exc)
+        return b""
+
+    def _skip_body(self, response: Response, reason: str, exc: Exception) -> None:
+        self.crawler.stats.inc_value(f"newsarchive/skipped/{reason}")
+        self.logger.info("skipped (%s): %s: %s", reason, response.url, exc)
+
+
+def since_setting(settings: BaseSettings) -> datetime | None:
+    """CRAWL_SINCE as an aware datetime; a bad date is an error, not a silent no-op."""
+    value = settings.get("CRAWL_SINCE")
+    if not value:
+        return None
+    since = value if isinstance(value, datetime) else parse_date(str(value))
+    if since is None:
+        raise ValueError(f"CRAWL_SINCE {value!r} is not an ISO 8601 date")
+    return since if since.tzinfo else since.replace(tzinfo=UTC)
 
 
 def politeness_slots(configs: list[SiteConfig]) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,187 @@
+"""Near-duplicate stories: MinHash signatures and a persisted LSH index.
+
+A story republished with light edits (a new intro, one paragraph added, a trimmed
+ending) keeps most of its word 3-grams (shingles). The Jaccard similarity of two
+texts' shingle sets is estimated by their MinHash signatures: the share of the
+``NUM_PERM`` positions on which the two agree. Locality-sensitive hashing finds the
+candidates without comparing against every article: the signature's first
+``BANDS * ROWS`` values are cut into ``BANDS`` bands of ``ROWS``, each band hashed to
+one 64-bit key, and two texts become candidates when one band key is equal, with
+probability ``1 - (1 - s**ROWS)**BANDS`` at similarity ``s``. With 42 bands of 3 rows
+that is 99.6% at 0.5, 94% at 0.4, 29% at 0.2 and 0.1% at 0.03 (two different
+stories on one topic): thresholds down to about 0.4 keep their recall, and false
+candidates are few and only cost a 512-byte comparison each.
+
+The index lives in the archive (``near_dup_signatures`` and ``near_dup_bands``), so it
+survives restarts and every crawl writing to the archive shares it; a lookup is one
+indexed query. Only the first article of each story cluster is indexed: a new text is
+compared with the clusters' first articles, joins the most similar one above the
+threshold, and ``cluster_similarity`` is its similarity to that first article. Clusters
+therefore cannot drift through chains of edits of edits.
+
+Everything here is stable on disk: the hash coefficients derive from ``SCHEME`` by
+BLAKE2b, not from a random generator whose stream could change between releases.
+Changing ``NUM_PERM``, ``BANDS``, ``ROWS`` or the shingling needs a new ``SCHEME`` and a
+migration that rebuilds the index. Computing a signature costs about 1 ms for a 5 kB
+text (see ``bench/neardup.py``), so it runs in the extraction worker processes, not
+in the crawler's reactor thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import delete, insert, select, update
+
+from archive.models import NearDupBand, NearDupSignature
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+SCHEME = 1
+NUM_PERM = 128
+BANDS = 42
+ROWS = 3
+SHINGLE_WORDS = 3
+# Fewer words than this make too few shingles for a meaningful estimate.
+MIN_WORDS = 20
+SIGNATURE_BYTES = NUM_PERM * 4
+
+_WORD = re.compile(r"\w+")
+_SIGNATURE_DTYPE = np.dtype("<u4")
+
+
+@cache
+def _coefficients() -> tuple[np.ndarray, np.ndarray]:
+    """The ``a`` (odd) and ``b`` of each permutation ``h(x) = ((a*x + b) mod 2^64) >> 32``."""
+    raw = b"".join(
+        hashlib.blake2b(f"newsarchive-minhash:{SCHEME}:{i}".encode(), digest_size=16).digest()
+        for i in range(NUM_PERM)
+    )
+    pairs = np.frombuffer(raw, dtype="<u8").reshape(NUM_PERM, 2)
+    return pairs[:, 0] | np.uint64(1), pairs[:, 1].copy()
+
+
+def words(text: str) -> list[str]:
+    """The text's words as shingles see them: NFKC, case-folded, punctuation dropped."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """The distinct 32-bit hashes of the text's word 3-grams."""
+    tokens = words(text)
+    shingles = (
+        " ".join(tokens[i : i + SHINGLE_WORDS])
+        for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))
+    )
+    hashes = np.fromiter((zlib.crc32(s.encode()) for s in shingles), dtype=np.uint32)
+    return np.unique(hashes)
+
+
+def signature(text: str) -> bytes | None:
+    """The text's MinHash signature (``NUM_PERM`` little-endian uint32), or None when
+    the text has fewer than ``MIN_WORDS`` words."""
+    if len(_WORD.findall(text)) < MIN_WORDS:
+        return None
+    a, b = _coefficients()
+    hashes = shingle_hashes(text).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        permuted = hashes[:, None] * a
+        permuted += b
+    permuted >>= np.uint64(32)
+    return bytes(permuted.min(axis=0).astype(_SIGNATURE_DTYPE).tobytes())
+
+
+def _values(sig: bytes) -> np.ndarray:
+    if len(sig) != SIGNATURE_BYTES:
+        raise ValueError(f"a signature has {SIGNATURE_BYTES} bytes, not {len(sig)}")
+    return np.frombuffer(sig, dtype=_SIGNATURE_DTYPE)
+
+
+def similarity(sig: bytes, other: bytes) -> float:
+    """The estimated Jaccard similarity of the two texts' shingle sets, 0 to 1."""
+    return float(np.count_nonzero(_values(sig) == _values(other))) / NUM_PERM
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """One signed 64-bit key per band: equal keys make two signatures candidates."""
+    _values(sig)
+    size = ROWS * 4
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                bytes((SCHEME, band)) + sig[band * size : (band + 1) * size], digest_size=8
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(BANDS)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The story cluster a text belongs to: its first article and the similarity to it."""
+
+    cluster_id: int
+    similarity: float
+
+
+def find_cluster(conn: Connection, sig: bytes, threshold: float) -> Match | None:
+    """The indexed cluster whose first article is most similar to ``sig`` (at least
+    ``threshold``; the oldest cluster on a tie), or None. One indexed query."""
+    keys = band_keys(sig)
+    candidates = conn.execute(
+        select(NearDupSignature.article_id, NearDupSignature.signature).where(
+            NearDupSignature.article_id.in_(
+                select(NearDupBand.article_id).where(NearDupBand.key.in_(keys))
+            )
+        )
+    )
+    best: Match | None = None
+    for article_id, candidate in candidates:
+        score = similarity(sig, candidate)
+        if score >= threshold and (
+            best is None or (score, -article_id) > (best.similarity, -best.cluster_id)
+        ):
+            best = Match(article_id, score)
+    return best
+
+
+def index_article(conn: Connection, article_id: int, sig: bytes) -> None:
+    """Index an article as the first of its story cluster."""
+    conn.execute(insert(NearDupSignature).values(article_id=article_id, signature=sig))
+    _insert_bands(conn, article_id, sig)
+
+
+def reindex_article(conn: Connection, article_id: int, sig: bytes) -> bool:
+    """Replace an indexed article's signature by its new text's; False if not indexed."""
+    old = conn.scalar(
+        select(NearDupSignature.signature).where(NearDupSignature.article_id == article_id)
+    )
+    if old is None:
+        return False
+    conn.execute(
+        delete(NearDupBand).where(
+            NearDupBand.article_id == article_id, NearDupBand.key.in_(band_keys(old))
+        )
+    )
+    conn.execute(
+        update(NearDupSignature)
+        .where(NearDupSignature.article_id == article_id)
+        .values(signature=sig)
+    )
+    _insert_bands(conn, article_id, sig)
+    return True
+
+
+def _insert_bands(conn: Connection, article_id: int, sig: bytes) -> None:
+    keys = dict.fromkeys(band_keys(sig))
+    conn.execute(insert(NearDupBand), [{"key": k, "article_id": article_id} for k in keys])

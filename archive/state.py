@@ -1,0 +1,110 @@
+"""What the archive knows of page URLs, for incremental re-crawls.
+
+This is the archive's side of ``crawler.incremental.PageStateStore`` (the crawler
+loads :func:`open_page_state` by dotted path from ``INCREMENTAL_STATE_STORE``; this
+module imports nothing of the crawler): for a batch of normalised URLs, the article
+each belongs to, when the archive first and last saw it, and the ETag and
+Last-Modified of its current capture. A lookup is one query on the unique index of
+``article_urls.url``, so memory stays flat however large the archive is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, update
+
+from archive.engine import create_archive_engine, current_revision, resolve_db_url
+from archive.models import Article, ArticleUrl, Capture
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+# URLs per query: well under SQLite's and PostgreSQL's bound-parameter limits.
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    article_id: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    etag: str | None
+    last_modified: str | None
+
+
+class ArchiveState:
+    """Reads page state on a read-only engine; writes ``last_seen_at`` on a writer."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_db_url(url)
+        self._reader: Engine | None = None
+        self._writer: Engine | None = None
+        self._ready = False
+
+    def _read_engine(self) -> Engine | None:
+        """The reader, once the archive has tables (a first crawl creates them)."""
+        if self._reader is None:
+            self._reader = create_archive_engine(self.url, write=False)
+        if not self._ready:
+            self._ready = current_revision(self._reader) is not None
+        return self._reader if self._ready else None
+
+    def lookup(self, urls: Sequence[str]) -> dict[str, PageState]:
+        engine = self._read_engine()
+        if engine is None or not urls:
+            return {}
+        found: dict[str, PageState] = {}
+        with engine.connect() as conn:
+            for start in range(0, len(urls), LOOKUP_CHUNK):
+                chunk = list(urls[start : start + LOOKUP_CHUNK])
+                query = (
+                    select(
+                        ArticleUrl.url,
+                        Article.id,
+                        Article.first_seen_at,
+                        Article.last_seen_at,
+                        Capture.etag,
+                        Capture.last_modified,
+                    )
+                    .join(Article, Article.id == ArticleUrl.article_id)
+                    .outerjoin(Capture, Capture.id == Article.capture_id)
+                    .where(ArticleUrl.url.in_(chunk))
+                )
+                for row in conn.execute(query):
+                    found[row.url] = PageState(*row[1:])
+        return found
+
+    def mark_seen(self, article_ids: Collection[int], when: datetime) -> None:
+        if not article_ids:
+            return
+        if self._writer is None:
+            self._writer = create_archive_engine(self.url, write=True, pool_size=1)
+        ids = sorted(article_ids)
+        with self._writer.begin() as conn:
+            for start in range(0, len(ids), LOOKUP_CHUNK):
+                conn.execute(
+                    update(Article)
+                    .where(
+                        Article.id.in_(ids[start : start + LOOKUP_CHUNK]),
+                        Article.last_seen_at < when,
+                    )
+                    .values(last_seen_at=when)
+                )
+
+    def close(self) -> None:
+        for engine in (self._reader, self._writer):
+            if engine is not None:
+                engine.dispose()
+        self._reader = self._writer = None
+
+
+def open_page_state(url: str | None = None) -> ArchiveState:
+    """The page state of the archive at ``url`` (connects lazily, on first use)."""
+    return ArchiveState(url)

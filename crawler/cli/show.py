@@ -1,0 +1,132 @@
+"""``newsarchive show``: one article, its versions and what changed between them."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from archive.read import open_archive
+from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
+from crawler.urls import normalize_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from archive.read import Archive
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "show",
+        help="show an archived article, its versions and their differences",
+        description="Show an archived article by id or by any URL it was reached under. "
+        "Without options it prints the current version's metadata and text.",
+    )
+    parser.add_argument("article", metavar="ID|URL", help="article id, or a URL of the article")
+    parser.add_argument(
+        "--versions", action="store_true", help="list every version (v1 is the first seen)"
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff of title and text between consecutive versions",
+    )
+    add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def _when(value: datetime | str | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def find(arc: Archive, ref: str) -> int | None:
+    """The article an id or URL names; a URL is matched after normalisation."""
+    if ref.isdigit():
+        return arc.find_article(article_id=int(ref))
+    return arc.find_article(url=normalize_url(ref))
+
+
+def header(article: dict[str, Any], cluster: list[dict[str, Any]]) -> Iterator[str]:
+    yield f"article {article['id']}: {article['title'] or '(no title)'}"
+    yield f"  url          {article['url']}"
+    for alias in article["urls"][1:]:
+        yield f"  also at      {alias}"
+    yield f"  site         {article['site']}"
+    yield f"  published    {_when(article['published_at'])}"
+    yield (
+        f"  version      {article['version']} (first seen {_when(article['first_seen_at'])}, "
+        f"last seen {_when(article['last_seen_at'])})"
+    )
+    if article["duplicate_of"] is not None:
+        yield f"  duplicate of {article['duplicate_of']} (same text, archived first elsewhere)"
+    if article["cluster_id"] is not None:
+        yield (
+            f"  story        cluster {article['cluster_id']}, {len(cluster)} article(s); "
+            f"similarity to its first {article['cluster_similarity']:.2f}"
+        )
+        for member in cluster:
+            if member["id"] != article["id"]:
+                similarity = f"{member['similarity']:.2f}"
+                yield f"    {member['id']:>8}  {similarity}  {member['url']}{_role(member)}"
+
+
+def _role(member: dict[str, Any]) -> str:
+    if member["id"] == member["cluster_id"]:
+        return "  (first)"
+    if member["duplicate_of"] is not None:
+        return f"  (same text as {member['duplicate_of']})"
+    return ""
+
+
+def version_rows(versions: list[dict[str, Any]]) -> Iterator[str]:
+    yield f"{'version':>7}  {'seen (UTC)':19}  {'chars':>7}  {'hash':12}  title"
+    for v in versions:
+        yield (
+            f"{v['version']:>7}  {_when(v['seen_at'])}  {len(v['text']):>7,}  "
+            f"{v['content_hash'][:12]}  {v['title'] or ''}"
+        )
+
+
+def _lines(version: dict[str, Any]) -> list[str]:
+    return [f"Title: {version['title'] or ''}", "", *version["text"].splitlines()]
+
+
+def diffs(versions: list[dict[str, Any]]) -> Iterator[str]:
+    """Unified diffs of title and text, version by version."""
+    for old, new in itertools.pairwise(versions):
+        yield from difflib.unified_diff(
+            _lines(old),
+            _lines(new),
+            fromfile=f"version {old['version']} ({_when(old['seen_at'])})",
+            tofile=f"version {new['version']} ({_when(new['seen_at'])})",
+            lineterm="",
+        )
+
+
+def run(args: Any) -> int:
+    with open_archive(args.db) as arc:
+        article_id = find(arc, args.article)
+        if article_id is None:
+            what = args.article if args.article.isdigit() else normalize_url(args.article)
+            print(f"newsarchive show: no article {what} in the archive", file=sys.stderr)
+            return EXIT_FAILED
+        article = arc.article(article_id)
+        assert article is not None
+        cluster = arc.cluster(article["cluster_id"]) if article["cluster_id"] else []
+        versions = arc.versions(article_id) if args.versions or args.diff else []
+    lines = list(header(article, cluster))
+    if args.versions:
+        lines += ["", *version_rows(versions)]
+    if args.diff:
+        lines += ["", *(diffs(versions) if len(versions) > 1 else ["(one version: no diff)"])]
+    if not (args.versions or args.diff):
+        lines += ["", article["text"]]
+    print("\n".join(lines))
+    return EXIT_OK

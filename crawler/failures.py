@@ -1,0 +1,86 @@
+"""Why a request produced no page: one outcome and reason for every way a fetch can end badly.
+
+A crawl counts each fetch that yields no page under ``newsarchive/failed/<reason>``
+(something went wrong: a timeout, a lost connection, a 5xx after its retries) or
+``newsarchive/skipped/<reason>`` (the crawler chose not to: robots.txt, a body over
+the size cap, an address it must not contact). The spider's errback calls
+:func:`fetch_outcome`; middlewares that refuse a request raise :class:`Refused`
+with the reason they want recorded.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    UnsupportedURLSchemeError,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost
+from twisted.internet.error import TimeoutError as TxTimeoutError
+
+FAILED = "failed"
+SKIPPED = "skipped"
+
+
+class Refused(IgnoreRequest):
+    """A request a middleware refused or gave up on, with the reason to record."""
+
+    def __init__(self, reason: str, message: str, *, outcome: str = SKIPPED) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.outcome = outcome
+
+
+class Counted(IgnoreRequest):
+    """A request a middleware stopped and already counted (an unchanged page of an
+    incremental re-crawl): the errback records nothing more."""
+
+
+def _decompression_too_large(exc: BaseException) -> bool:
+    try:
+        from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+    except ImportError:  # pragma: no cover - a Scrapy without it has no such check
+        return False
+    return isinstance(exc.__cause__, _DecompressionMaxSizeExceeded)
+
+
+_BY_TYPE: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+    ((DownloadTimeoutError, TxTimeoutError), "timeout"),
+    (ResponseDataLossError, "data_loss"),
+    ((DownloadFailedError, ConnectionLost, ConnectionDone), "connection_lost"),
+    (DownloadConnectionRefusedError, "connection_refused"),
+    (CannotResolveHostError, "dns"),
+    (ConnectError, "connect_error"),
+    (UnsupportedURLSchemeError, "unsupported_scheme"),
+)
+
+
+def fetch_outcome(exc: BaseException) -> tuple[str, str] | None:
+    """``(outcome, reason)`` for the exception a request's errback received; None when
+    the middleware that stopped the request counted it already."""
+    if isinstance(exc, Counted):
+        return None
+    if isinstance(exc, Refused):
+        return exc.outcome, exc.reason
+    if isinstance(exc, HttpError):
+        return FAILED, f"http_{exc.response.status}"
+    if isinstance(exc, DownloadCancelledError):  # Scrapy cancels a download for its size only
+        return SKIPPED, "too_large"
+    if isinstance(exc, IgnoreRequest):
+        if _decompression_too_large(exc):
+            return SKIPPED, "too_large"
+        if "robots.txt" in str(exc):
+            return SKIPPED, "robots_txt"
+        if "max redirections" in str(exc):
+            return FAILED, "too_many_redirects"
+        return SKIPPED, "ignored"
+    for types, reason in _BY_TYPE:
+        if isinstance(exc, types):
+            return FAILED, reason
+    return FAILED, type(exc).__name__.lower()

@@ -1,0 +1,201 @@
+"""Downloader middleware: re-crawls fetch only the archived pages that may have changed.
+
+For each page request (the ``news`` spider marks them with ``revisit_days`` in their
+meta; start pages, robots.txt, sitemaps and feeds are always fetched) whose URL the
+archive holds as an article, :func:`crawler.incremental.decide` skips it or adds
+``If-None-Match`` / ``If-Modified-Since`` from the stored capture. A 304 answer counts
+as an unchanged article (``newsarchive/articles/unchanged``), moves the article's
+``last_seen_at`` and ends there: no item, nothing in the archive overwritten.
+
+The archive is reached through ``INCREMENTAL_STATE_STORE`` (a dotted path to a
+factory of :class:`crawler.incremental.PageStateStore`, ``archive.state`` by default),
+so this module imports nothing of ``archive/``. Its lookups block, so they run in a
+worker thread, batched: the requests that arrive while one lookup runs share the next.
+
+Stats: ``newsarchive/skipped/listed_unchanged``, ``newsarchive/skipped/revisit_window``,
+and under ``newsarchive/incremental/``: ``known`` (page requests for archived
+articles), ``conditional`` (sent with validators), ``not_modified`` (304s),
+``listed_newer`` (re-fetched because a sitemap or feed date is newer than the archive's
+last sight), ``lookup_errors``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import load_object
+
+from crawler.discovery import parse_date
+from crawler.failures import Counted
+from crawler.incremental import KnownPage, PageStateStore, decide
+from crawler.urls import normalize_url
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+PAGE_META = "revisit_days"
+ARTICLE_META = "incremental_article"
+CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
+LOOKUP_BATCH = 500
+MARK_SEEN_BATCH = 200
+
+
+class BatchedLookups:
+    """Coalesces concurrent URL lookups into one blocking call at a time, in a thread."""
+
+    def __init__(
+        self,
+        fetch: Callable[[Sequence[str]], Mapping[str, KnownPage]],
+        on_error: Callable[[Exception, int], None],
+        max_batch: int = LOOKUP_BATCH,
+    ) -> None:
+        self.fetch = fetch
+        self.on_error = on_error
+        self.max_batch = max_batch
+        self.pending: dict[str, list[asyncio.Future[KnownPage | None]]] = {}
+        self.running: asyncio.Task[None] | None = None
+
+    async def get(self, url: str) -> KnownPage | None:
+        future: asyncio.Future[KnownPage | None] = asyncio.get_running_loop().create_future()
+        self.pending.setdefault(url, []).append(future)
+        if self.running is None:
+            self.running = asyncio.ensure_future(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                urls = list(self.pending)[: self.max_batch]
+                waiting = {url: self.pending.pop(url) for url in urls}
+                try:
+                    found = await asyncio.to_thread(self.fetch, urls)
+                except Exception as exc:
+                    self.on_error(exc, len(urls))
+                    found = {}
+                for url, futures in waiting.items():
+                    for future in futures:
+                        if not future.done():
+                            future.set_result(found.get(url))
+        finally:
+            self.running = None
+
+
+class IncrementalMiddleware:
+    def __init__(self, crawler: Crawler, factory: Callable[[str | None], PageStateStore]) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.factory = factory
+        self.db_url: str | None = settings.get("ARCHIVE_DB_URL")
+        self.recheck = settings.getbool("INCREMENTAL_RECHECK")
+        self.conditional = settings.getbool("INCREMENTAL_CONDITIONAL")
+        self.store: PageStateStore | None = None
+        self.lookups: BatchedLookups | None = None
+        self._seen: set[int] = set()
+        self._writes: set[asyncio.Future[None]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        if not crawler.settings.getbool("INCREMENTAL_ENABLED"):
+            raise NotConfigured
+        factory = load_object(crawler.settings["INCREMENTAL_STATE_STORE"])
+        if not callable(factory):
+            raise TypeError(f"INCREMENTAL_STATE_STORE must name a callable, not {factory!r}")
+        middleware = cls(crawler, factory)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.store = self.factory(self.db_url)
+        self.lookups = BatchedLookups(self.store.lookup, self._lookup_failed)
+
+    async def spider_closed(self, spider: Spider) -> None:
+        self._flush_seen()
+        if self._writes:
+            await asyncio.gather(*self._writes)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.close)
+            self.store = None
+
+    # --- requests and responses ---------------------------------------------------------
+
+    async def process_request(self, request: Request) -> None:
+        if PAGE_META not in request.meta or self.lookups is None:
+            return
+        known = await self.lookups.get(normalize_url(request.url))
+        if known is None:
+            self._forget(request)
+            return
+        self.stats.inc_value("newsarchive/incremental/known")
+        decision = decide(
+            known,
+            now=datetime.now(UTC),
+            source=request.meta.get("source"),
+            listed=parse_date(request.meta.get("listed_date")),
+            revisit_days=_days(request.meta[PAGE_META]),
+            recheck=self.recheck,
+            conditional=self.conditional,
+        )
+        if decision.skip is not None:
+            self.stats.inc_value(f"newsarchive/skipped/{decision.skip}")
+            raise Counted(f"{decision.skip}: {request.url}")
+        if decision.listed_newer:
+            self.stats.inc_value("newsarchive/incremental/listed_newer")
+        self._forget(request)
+        if decision.headers:
+            self.stats.inc_value("newsarchive/incremental/conditional")
+            for name, value in decision.headers.items():
+                request.headers[name] = value
+        request.meta[ARTICLE_META] = known.article_id
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        article_id = request.meta.get(ARTICLE_META)
+        if response.status != 304 or article_id is None:
+            return response
+        self.stats.inc_value("newsarchive/incremental/not_modified")
+        self.stats.inc_value("newsarchive/articles/unchanged")
+        self._seen.add(int(article_id))
+        if len(self._seen) >= MARK_SEEN_BATCH:
+            self._flush_seen()
+        raise Counted(f"not modified: {request.url}")
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _forget(self, request: Request) -> None:
+        """Drop validators a redirect carried over from another URL's article."""
+        if request.meta.pop(ARTICLE_META, None) is not None:
+            for name in CONDITIONAL_HEADERS:
+                request.headers.pop(name, None)
+
+    def _flush_seen(self) -> None:
+        if not self._seen or self.store is None:
+            return
+        ids, self._seen = self._seen, set()
+        write = asyncio.ensure_future(self._mark_seen(self.store, ids, datetime.now(UTC)))
+        self._writes.add(write)
+        write.add_done_callback(self._writes.discard)
+
+    async def _mark_seen(self, store: PageStateStore, ids: set[int], when: datetime) -> None:
+        try:
+            await asyncio.to_thread(store.mark_seen, ids, when)
+        except Exception as exc:
+            logger.warning("could not record %d articles as seen: %s", len(ids), exc)
+
+    def _lookup_failed(self, exc: Exception, count: int) -> None:
+        if not self.stats.get_value("newsarchive/incremental/lookup_errors"):
+            logger.warning("archive lookups failed, fetching pages in full: %s", exc)
+        self.stats.inc_value("newsarchive/incremental/lookup_errors", count)
+
+
+def _days(value: Any) -> float:
+    return float("inf") if value is None else float(value)

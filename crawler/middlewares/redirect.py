@@ -1,0 +1,108 @@
+"""Redirects that stay safe: Scrapy's redirect middlewares with four more rules.
+
+1. A redirect back to a URL already in its chain is a loop: stopped at once and
+   recorded as ``failed/redirect_loop`` (Scrapy would follow it 20 times, or its
+   duplicate filter would drop it without a word).
+2. A redirect to a site outside the crawl (``spider.redirect_allowed``) is refused
+   and recorded as ``skipped/redirect_out_of_scope``.
+3. A redirect to anything but ``http:``/``https:`` (``file:``, ``data:``, ``ftp:``) is
+   refused and recorded as ``skipped/blocked_scheme`` (Scrapy would hand the 3xx
+   response on as a page).
+4. Credentials never follow a redirect to another origin: ``Cookie``,
+   ``Authorization`` and ``Proxy-Authorization`` are removed from a redirected
+   request whose scheme, host or port differs from the chain's first request.
+   Scrapy already strips them when it builds the redirected request, but
+   ``DEFAULT_REQUEST_HEADERS`` would put them back on the next pass through the
+   downloader middlewares; this check runs after that (priority 600 > 400).
+   ``CookiesMiddleware`` then adds the cookies the new host set itself, and
+   ``HttpProxyMiddleware`` the credentials of a configured proxy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.redirect import (
+    BaseRedirectMiddleware,
+    MetaRefreshMiddleware,
+    RedirectMiddleware,
+)
+from scrapy.exceptions import IgnoreRequest
+from w3lib.url import canonicalize_url
+
+from crawler.failures import FAILED, Refused
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
+CREDENTIAL_HEADERS = (b"Cookie", b"Authorization", b"Proxy-Authorization")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+
+
+def strip_cross_origin_credentials(request: Request) -> bool:
+    """Remove credential headers from a redirected request that left its chain's origin."""
+    chain = request.meta.get("redirect_urls")
+    if not chain or origin(chain[0]) == origin(request.url):
+        return False
+    removed = False
+    for name in CREDENTIAL_HEADERS:
+        if name in request.headers:
+            del request.headers[name]
+            removed = True
+    return removed
+
+
+class _SafeRedirectMixin(BaseRedirectMiddleware):
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        target = canonicalize_url(redirected.url)
+        if any(canonicalize_url(url) == target for url in chain):
+            raise Refused(
+                "redirect_loop",
+                f"redirect loop: {request.url} -> {redirected.url} after {len(chain) - 1} hop(s)",
+                outcome=FAILED,
+            )
+        allowed = getattr(self.crawler.spider, "redirect_allowed", None)
+        if allowed is not None and not allowed(chain[0], redirected.url):
+            raise Refused(
+                "redirect_out_of_scope",
+                f"{chain[0]} redirects to {redirected.url}, outside the crawl's sites",
+            )
+        try:
+            return super()._redirect(redirected, request, reason)
+        except IgnoreRequest as exc:
+            raise Refused(
+                "too_many_redirects", f"{chain[0]}: {exc} ({len(chain)})", outcome=FAILED
+            ) from exc
+
+    def process_request(self, request: Request) -> None:
+        strip_cross_origin_credentials(request)
+
+
+class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
+    """Follows 3xx redirects (replaces Scrapy's ``RedirectMiddleware``)."""
+
+    def _build_redirect_request(
+        self, source_request: Request, response: Response, *, url: str, **kwargs: Any
+    ) -> Request:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise Refused(
+                "blocked_scheme", f"{source_request.url} redirects to a {scheme}: URL, refused"
+            )
+        return super()._build_redirect_request(source_request, response, url=url, **kwargs)
+
+
+class SafeMetaRefreshMiddleware(_SafeRedirectMixin, MetaRefreshMiddleware):
+    """Follows ``<meta http-equiv=refresh>`` (replaces Scrapy's ``MetaRefreshMiddleware``).
+
+    A meta refresh to a non-HTTP URL is not followed, and the page is kept, as in Scrapy.
+    """

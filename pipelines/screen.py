@@ -1,0 +1,230 @@
+"""The screen: cheap checks that keep pages no reader could read away from extraction.
+
+A hostile or broken site serves binary, NUL bytes or a PDF as ``text/html``, declares
+the wrong charset, nests elements 100,000 deep, or cuts its page short. Extraction on
+such input returns an empty or garbled article, or hangs. :func:`screen_page` runs in
+the extraction worker, before extraction, over the page's bytes and its text, and
+either passes the page (with the text to extract, decoded in the right charset) or
+refuses it with a reason the crawl counts (``newsarchive/skipped/<reason>``, or
+``newsarchive/failed/truncated``). It is a pure function of the body and the
+declared encoding, so tests call it directly.
+
+Reasons: ``empty``, ``pdf``, ``binary``, ``bad_charset``, ``mojibake``, ``truncated``.
+After extraction, :func:`check_extraction` refuses an empty result (``empty_text``) and
+a short one from a page nested past the HTML parser's depth limit (``too_deep``: the
+parser built only the outer part of it).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+# libxml2 (under lxml and trafilatura) stops building the tree 256 elements deep: the
+# rest of a deeper page is lost. An extraction shorter than this many characters is
+# checked for that (a parse costs ~10 % of an extraction, so not every page is).
+MAX_DEPTH = 256
+DEPTH_CHECK_BELOW = 2000
+# Share of control characters (NUL included) above which a text is binary.
+MAX_CONTROL_SHARE = 0.01
+# Share of the non-ASCII characters that may be undecodable or mojibake pairs.
+MAX_BAD_SHARE = 0.1
+MIN_BAD_CHARS = 8
+SAMPLE = 1 << 20
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG", "binary"),
+    (b"GIF8", "binary"),
+    (b"\xff\xd8\xff", "binary"),
+    (b"PK\x03\x04", "binary"),
+    (b"\x1f\x8b", "binary"),
+    (b"BZh", "binary"),
+    (b"\xfd7zXZ", "binary"),
+    (b"7z\xbc\xaf", "binary"),
+    (b"Rar!", "binary"),
+    (b"\x7fELF", "binary"),
+    (b"OggS", "binary"),
+    (b"ID3", "binary"),
+    (b"wOFF", "binary"),
+    (b"wOF2", "binary"),
+    (b"RIFF", "binary"),
+    (b"\x00\x00\x01\x00", "binary"),
+    (b"\xd0\xcf\x11\xe0", "binary"),
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+META_BYTES = 4096
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)""", re.I)
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+# UTF-8 read as Latin-1/cp1252: "\u00c3\u00a9" for "\u00e9", "\u00e2\u20ac\u2122" for a
+# right quote, "\u00c2\u00a0" for a no-break space.
+_MOJIBAKE = re.compile(
+    "[\u00c3\u00c2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013-\u203a\u20ac\u2122]|\u00e2\u20ac"
+)
+_OPENS_DOCUMENT = re.compile(r"<(html|body)[\s>]", re.IGNORECASE)
+_CLOSES_DOCUMENT = re.compile(r"</(html|body)\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A page the screen refused: the stats reason, what was found, and its outcome."""
+
+    reason: str
+    detail: str
+    outcome: str = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """A page that passed: its text, and the encoding that text was decoded with."""
+
+    text: str
+    encoding: str
+
+
+def codec_name(encoding: str | None) -> str | None:
+    """Python's name for ``encoding``, or None if it is unknown or missing."""
+    try:
+        return codecs.lookup(encoding).name if encoding else None
+    except LookupError:
+        return None
+
+
+def _strict(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset the page declares in ``<meta charset>`` or ``http-equiv``, if known."""
+    match = _META_CHARSET.search(body[:META_BYTES])
+    return codec_name(match.group(1).decode("ascii", "replace")) if match else None
+
+
+def decode_page(body: bytes, declared: str | None) -> tuple[str, str, bool]:
+    """The page's text, the encoding it was decoded with, and whether every byte decoded.
+
+    In order: a byte order mark; valid UTF-8 (a server's default ``charset=iso-8859-1``
+    over a UTF-8 page is UTF-8: legacy text almost never forms valid multi-byte UTF-8
+    by chance); the charset the response declared (HTTP header, else what Scrapy
+    found); the page's ``<meta charset>``. No statistical guess: a guess that reads
+    "à" as "ą" stores a garbled article, a refusal stores nothing wrong.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace"), encoding, True
+    for encoding in dict.fromkeys(
+        filter(None, ("utf-8", codec_name(declared), meta_charset(body)))
+    ):
+        text = _strict(body, encoding)
+        if text is not None:
+            return text, encoding, True
+    fallback = codec_name(declared) or "utf-8"
+    return body.decode(fallback, errors="replace"), fallback, False
+
+
+def sniff_binary(body: bytes) -> str | None:
+    """``pdf`` or ``binary`` when the body starts like a known non-text file format."""
+    head = body.lstrip(b"\x00\t\n\r\x0c ")[:16]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def exceeds_parser_depth(text: str) -> bool:
+    """Whether the HTML parser gives up on ``text`` for nesting past its depth limit."""
+    parser = etree.HTMLParser(collect_ids=False)
+    try:
+        etree.fromstring(text, parser)
+    except (etree.ParserError, ValueError):
+        return False
+    return any(
+        error.type_name == "ERR_RESOURCE_LIMIT" and "depth" in error.message
+        for error in parser.error_log
+    )
+
+
+def looks_truncated(text: str) -> bool:
+    """A document that opens ``<html>`` or ``<body>``, closes neither and ends mid-text
+    or mid-tag was cut short (a dropped connection, a Content-Length that lied)."""
+    if not _OPENS_DOCUMENT.search(text[:SAMPLE]) or text.rstrip().endswith(">"):
+        return False
+    return _CLOSES_DOCUMENT.search(text) is None
+
+
+def count_controls(body: bytes, text: str, encoding: str) -> tuple[int, int]:
+    """Control characters (NUL included, not tab, newlines or form feed) in the first
+    SAMPLE bytes, and how many bytes were looked at. Counted on bytes: it is C-fast, and
+    in UTF-8 and single-byte charsets a control byte is a control character."""
+    sample = (
+        text.encode("utf-8", "replace")
+        if encoding.startswith("utf-16") or encoding.startswith("utf-32")
+        else body
+    )
+    sample = sample[:SAMPLE]
+    return len(sample) - len(sample.translate(None, _CONTROL_BYTES)), len(sample)
+
+
+def count_mojibake(text: str) -> int:
+    """UTF-8 sequences in ``text`` that were decoded as Latin-1 or cp1252."""
+    if text.count("\u00c3") + text.count("\u00c2") + text.count("\u00e2") < MIN_BAD_CHARS:
+        return 0
+    return len(_MOJIBAKE.findall(text))
+
+
+def _bad_share(count: int, text: str) -> float:
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return count / non_ascii if non_ascii else 0.0
+
+
+def screen_page(body: bytes, encoding: str | None) -> Screened | Refusal:
+    """Pass a fetched page on to extraction with its text, or refuse it with a reason."""
+    if not body.strip():
+        return Refusal("empty", "the body is empty")
+    kind = sniff_binary(body)
+    if kind is not None:
+        return Refusal(kind, f"served as HTML but starts like {kind} data ({body[:8]!r})")
+    text, chosen, whole = decode_page(body, encoding)
+    sample = text[:SAMPLE]
+    controls, size = count_controls(body, sample, chosen)
+    if controls > MAX_CONTROL_SHARE * size:
+        return Refusal("binary", f"{controls:,} control characters in {size:,}")
+    undecodable = 0 if whole else sample.count("\ufffd")
+    if undecodable >= MIN_BAD_CHARS and _bad_share(undecodable, sample) > MAX_BAD_SHARE:
+        return Refusal(
+            "bad_charset",
+            f"{undecodable:,} bytes are not {chosen}, the charset declared ({encoding}), "
+            "nor UTF-8 or the page's <meta charset>",
+        )
+    mojibake = count_mojibake(sample)
+    if mojibake >= MIN_BAD_CHARS and _bad_share(2 * mojibake, sample) > MAX_BAD_SHARE:
+        return Refusal("mojibake", f"{mojibake:,} UTF-8 sequences read as {chosen}")
+    if looks_truncated(text):
+        return Refusal("truncated", "the page ends mid-document", outcome="failed")
+    return Screened(text, chosen)
+
+
+def check_extraction(text: str, extracted_text: str) -> Refusal | None:
+    """Why the article text extracted from ``text`` cannot be kept, if it cannot: there
+    is none, or the HTML parser gave up on the page (``too_deep``), so the text came
+    from the part it built. Only short extractions are checked for depth."""
+    if len(extracted_text.strip()) < DEPTH_CHECK_BELOW and exceeds_parser_depth(text):
+        return Refusal(
+            "too_deep", f"elements nest more than {MAX_DEPTH} deep, past what the parser builds"
+        )
+    if not extracted_text.strip():
+        return Refusal("empty_text", "extraction found no article text")
+    return None
