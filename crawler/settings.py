@@ -156,6 +156,12 @@ ARCHIVE_RETRY_TIMEOUT = 300.0
 # process loses nothing Scrapy considered done). `crawl --redis` turns it on.
 ARCHIVE_WAIT_FOR_COMMIT = False
 
+# One run at a time per crawl (its start URLs) and archive: `newsarchive crawl` takes a
+# lock (a file next to a SQLite archive, an advisory lock on PostgreSQL) and a second
+# run of the same crawl exits 0 at once. Off: overlapping runs both crawl (and write
+# safely, each batch in its own transaction). Not taken with --redis.
+CRAWL_LOCK = True
+
 # --- Shared frontier (crawler/frontier/, `newsarchive crawl --redis URL`) ------------
 # With SCHEDULER = "crawler.frontier.scheduler.FrontierScheduler" several crawler
 # processes, on any machines, share one request queue and one seen-set in Redis.

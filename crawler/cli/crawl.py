@@ -197,6 +197,8 @@ def run(args: argparse.Namespace) -> int:
             # Workers of one crawl overlap on purpose: the shared frontier splits the work.
             redis_from_url(args.redis)
             return crawl(args, settings)
+        if not settings.getbool("CRAWL_LOCK"):
+            return crawl(args, settings)
         with run_lock(settings.get("ARCHIVE_DB_URL"), f"crawl-{crawl_identity(configs)}"):
             return crawl(args, settings)
     except LockHeld as exc:
