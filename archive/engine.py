@@ -32,14 +32,32 @@ class ArchiveError(Exception):
     """The archive cannot be opened or used as asked; the message says why and what to do."""
 
 
+# SQLSTATE classes and codes that pass by themselves: connection exceptions (08),
+# operator intervention such as a shutdown or restart (57), transaction rollbacks such
+# as serialization failures and deadlocks (40), too many connections.
+_TRANSIENT_SQLSTATE_CLASSES = ("08", "57", "40")
+_TRANSIENT_SQLSTATES = ("53300",)
+
+
 def is_transient_error(exc: BaseException) -> bool:
     """Whether a database error may pass if retried: a lost or refused connection, a
-    server restarting or shutting down, a lock wait that timed out."""
+    server restarting or shutting down, a deadlock, a lock wait that timed out. A full
+    disk, a missing table or a constraint violation are not: retrying cannot help."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, OperationalError | InterfaceError)
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    orig = exc.orig
+    if type(orig).__module__ == "sqlite3":
+        message = str(orig).lower()
+        return "locked" in message or "busy" in message
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in _TRANSIENT_SQLSTATE_CLASSES or sqlstate in _TRANSIENT_SQLSTATES
+    # No SQLSTATE: the driver could not reach the server at all (refused, reset, timed out).
+    return True
 
 
 def resolve_db_url(url: str | None = None) -> str:

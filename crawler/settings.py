@@ -149,9 +149,10 @@ ARCHIVE_MAX_PENDING = 1000
 # Largest size, in bytes, a SQLite archive may grow to (0: no limit but the disk). A write
 # past it fails like a full disk: the crawl stops cleanly with what it had committed.
 ARCHIVE_SQLITE_MAX_BYTES = 0
-# Seconds a batch is retried, with backoff, while the database is unreachable (restart,
-# dropped connection) before the crawl stops as failed.
-ARCHIVE_RETRY_TIMEOUT = 300.0
+# Seconds a batch is retried, with backoff, while the database is unreachable (a restart
+# or failover, a dropped connection) before the crawl stops as failed. A full disk or any
+# other lasting error stops it at once.
+ARCHIVE_RETRY_TIMEOUT = 60.0
 # Finish a page only once its article is committed (slower to drain, but a killed
 # process loses nothing Scrapy considered done). `crawl --redis` turns it on.
 ARCHIVE_WAIT_FOR_COMMIT = False

@@ -328,7 +328,9 @@ def test_the_database_going_away_mid_crawl_stops_it_cleanly(server, slow, pg_url
     proxy = TcpProxy((real.host or "127.0.0.1", real.port or 5432))
     through_proxy = real.set(host="127.0.0.1", port=proxy.port)
     db = through_proxy.render_as_string(hide_password=False)
-    process = start_crawl(tmp_path, slow, db)
+    # The store retries a lost database for ARCHIVE_RETRY_TIMEOUT (a restart passes);
+    # this one never comes back.
+    process = start_crawl(tmp_path, slow, db, ARCHIVE_RETRY_TIMEOUT="3")
     direct = create_engine(pg_url)
 
     def stored() -> int:
