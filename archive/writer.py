@@ -278,6 +278,9 @@ class _BatchWrite:
         self.real_id: dict[int, int] = {}
         self.new_urls: list[dict[str, Any]] = []
         self.touched: set[int] = set()
+        # indexed first articles of story clusters the batch's texts may join:
+        # article id -> (signature, band keys); kept current as the batch indexes more
+        self.cluster_heads: dict[int, tuple[bytes, frozenset[int]]] = {}
         self._placeholder = 0
 
     def write_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
@@ -295,7 +298,7 @@ class _BatchWrite:
     def _real(self, article_id: int) -> int:
         return self.real_id.get(article_id, article_id)
 
-    def _load_known(self, records: Iterable[ArticleRecord]) -> None:
+    def _load_known(self, records: Sequence[ArticleRecord]) -> None:
         urls = {u for r in records for u in r.urls}
         hashes = {r.content_hash for r in records}
         rows = self.conn.execute(
@@ -319,6 +322,21 @@ class _BatchWrite:
             )
         if self.url_owner:
             self.current = self._load_current(set(self.url_owner.values()))
+        if self.near_threshold is not None:
+            # only texts that may be new articles look for a cluster
+            keys = {
+                k
+                for r in records
+                if r.signature
+                and r.content_hash not in self.hash_owners
+                and not any(u in self.url_owner for u in r.urls)
+                for k in neardup.band_keys(r.signature)
+            }
+            for article_id, sig in neardup.indexed_clusters(self.conn, keys).items():
+                self._index_head(article_id, sig)
+
+    def _index_head(self, article_id: int, sig: bytes) -> None:
+        self.cluster_heads[article_id] = (sig, frozenset(neardup.band_keys(sig)))
 
     def _load_current(self, ids: set[int]) -> dict[int, _Current]:
         query = select(
@@ -356,19 +374,29 @@ class _BatchWrite:
         return self._real(article_id)
 
     def _near_match(self, record: ArticleRecord) -> neardup.Match | None:
-        """The cluster a new text joins: the best indexed one, or a cluster started by a
-        pending article of this batch if strictly more similar (ties go to the older)."""
+        """The story cluster a new text joins, decided as ``neardup.find_cluster`` would
+        with everything the batch wrote so far indexed: among the first articles sharing
+        a band key, the most similar at or above the threshold, the oldest on a tie. The
+        candidates were loaded with the batch, and the batch's own new clusters (pending
+        articles, not yet in the index) are matched here too, being the newest."""
         if record.signature is None or self.near_threshold is None:
             return None
-        best = neardup.find_cluster(self.conn, record.signature, self.near_threshold)
         keys = set(neardup.band_keys(record.signature))
-        for head in self.pending:
-            if head.band_keys is None or not keys & head.band_keys:
-                continue
-            assert head.record.signature is not None
-            score = neardup.similarity(record.signature, head.record.signature)
+        candidates = sorted(
+            (article_id, sig)
+            for article_id, (sig, head_keys) in self.cluster_heads.items()
+            if keys & head_keys
+        )
+        candidates += [
+            (head.placeholder, head.record.signature)
+            for head in self.pending
+            if head.band_keys is not None and head.record.signature and keys & head.band_keys
+        ]
+        best: neardup.Match | None = None
+        for article_id, sig in candidates:  # oldest first: a tie keeps the older cluster
+            score = neardup.similarity(record.signature, sig)
             if score >= self.near_threshold and (best is None or score > best.similarity):
-                best = neardup.Match(head.placeholder, score)
+                best = neardup.Match(article_id, score)
         return best
 
     def _remember(self, record: ArticleRecord, article_id: int, cluster: neardup.Match) -> None:
@@ -412,6 +440,7 @@ class _BatchWrite:
             return
         if not neardup.reindex_article(self.conn, article_id, sig):
             neardup.index_article(self.conn, article_id, sig)
+        self._index_head(article_id, sig)
 
     def _insert(
         self, record: ArticleRecord, duplicate_of: int | None, cluster: neardup.Match | None
@@ -497,9 +526,14 @@ class _BatchWrite:
                 for p, article_id, capture_id in links
             ],
         )
-        for p, article_id, _capture_id in links:
-            if p.band_keys is not None and p.record.signature is not None:
-                neardup.index_article(self.conn, article_id, p.record.signature)
+        heads = [
+            (article_id, p.record.signature)
+            for p, article_id, _capture_id in links
+            if p.band_keys is not None and p.record.signature is not None
+        ]
+        neardup.index_articles(self.conn, heads)
+        for article_id, sig in heads:
+            self._index_head(article_id, sig)
 
     def _article_row(self, pending: _PendingArticle) -> dict[str, Any]:
         """The article's row; its links to rows of this batch (capture, cluster, copy)

@@ -1,9 +1,10 @@
 """The store stage alone: how many articles per second the archive ingests.
 
-    python bench/store_postgres.py [--articles 3000] [--batch 100] [--pg URL]
+    python bench/store_postgres.py [--articles 3000] [--batch 100] [--no-near] [--pg URL]
 
 Writes realistic article records (5-6 KB of text, a 60-90 KB HTML capture, metadata,
-two URLs each) with ``archive.writer.ArchiveWriter`` in batches, one transaction per
+two URLs each, the MinHash signature the extraction workers compute, so that story
+clustering runs as in a crawl) with ``archive.writer.ArchiveWriter`` in batches, one transaction per
 batch, from one thread, as the store stage's writer thread does: first into a fresh
 PostgreSQL schema (the production archive), then, for comparison, into a SQLite file.
 Each backend is measured twice: new articles, then the same articles again (a
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from archive import neardup  # noqa: E402
 from archive.engine import create_archive_engine, upgrade_archive  # noqa: E402
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord  # noqa: E402
 from pipelines.dedupe import content_hash  # noqa: E402
@@ -39,7 +41,7 @@ from tests.sitegen import WORDS  # noqa: E402
 PG_URL = os.environ.get("NEWSARCHIVE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def make_records(count: int, seed: int = 1) -> list[ArticleRecord]:
+def make_records(count: int, seed: int = 1, signatures: bool = True) -> list[ArticleRecord]:
     rng = random.Random(seed)
     base = datetime(2024, 5, 1, tzinfo=UTC)
     records = []
@@ -88,6 +90,7 @@ def make_records(count: int, seed: int = 1) -> list[ArticleRecord]:
                 tags=[rng.choice(WORDS) for _ in range(4)],
                 categories=["Local"],
                 image=f"https://news.example/img/{i}.jpg",
+                signature=neardup.signature(body_text) if signatures else None,
             )
         )
     return records
@@ -120,14 +123,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=100, help="articles per transaction")
+    parser.add_argument(
+        "--no-near",
+        action="store_true",
+        help="records without MinHash signatures (no near-duplicate clustering)",
+    )
     parser.add_argument("--pg", default=PG_URL, help="PostgreSQL URL (an empty schema is made)")
     args = parser.parse_args()
-    records = make_records(args.articles)
+    records = make_records(args.articles, signatures=not args.no_near)
     size = sum(len(r.capture.body) for r in records) / len(records)
     print(
         f"{args.articles} records, {size / 1024:.0f} KB HTML and "
         f"{sum(len(r.text) for r in records) / len(records) / 1024:.1f} KB text each, "
-        f"batches of {args.batch}"
+        f"batches of {args.batch}, near-duplicate clustering "
+        f"{'off' if args.no_near else 'on (signatures made beforehand, as extraction does)'}"
     )
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
