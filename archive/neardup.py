@@ -38,7 +38,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import BigInteger, any_, cast, delete, insert, select, text, update
+from sqlalchemy import BigInteger, any_, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from archive.models import NearDupBand, NearDupSignature
@@ -193,12 +193,13 @@ def index_articles(conn: Connection, items: Sequence[tuple[int, bytes]]) -> None
     if conn.dialect.name == "postgresql":
         # Forty-two rows per article: two arrays, unnested by the server, instead of a
         # statement with two parameters per row.
+        keys = cast([k for k, _ in rows], ARRAY(BigInteger))
+        ids = cast([a for _, a in rows], ARRAY(BigInteger))
+        # two set-returning functions in one select list are zipped row by row
         conn.execute(
-            text(
-                f'INSERT INTO {NearDupBand.__tablename__} ("key", article_id) '
-                "SELECT * FROM unnest(CAST(:keys AS bigint[]), CAST(:ids AS bigint[]))"
-            ),
-            {"keys": [k for k, _ in rows], "ids": [a for _, a in rows]},
+            insert(NearDupBand).from_select(
+                ["key", "article_id"], select(func.unnest(keys), func.unnest(ids))
+            )
         )
     else:
         conn.execute(insert(NearDupBand), [{"key": k, "article_id": a} for k, a in rows])
