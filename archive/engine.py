@@ -7,7 +7,11 @@ failing with "database is locked" when a read transaction tries to become a writ
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,16 +19,45 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from sqlalchemy.engine import Connection, Engine
 
 DEFAULT_DB_URL = "sqlite:///archive.db"
 DB_URL_ENV = "NEWSARCHIVE_DB"
 SQLITE_BUSY_TIMEOUT_S = 60.0
-MIGRATIONS = "archive:migrations"
 
 
 class ArchiveError(Exception):
     """The archive cannot be opened or used as asked; the message says why and what to do."""
+
+
+# SQLSTATE classes and codes that pass by themselves: connection exceptions (08),
+# operator intervention such as a shutdown or restart (57), transaction rollbacks such
+# as serialization failures and deadlocks (40), too many connections.
+_TRANSIENT_SQLSTATE_CLASSES = ("08", "57", "40")
+_TRANSIENT_SQLSTATES = ("53300",)
+
+
+def is_transient_error(exc: BaseException) -> bool:
+    """Whether a database error may pass if retried: a lost or refused connection, a
+    server restarting or shutting down, a deadlock, a lock wait that timed out. A full
+    disk, a missing table or a constraint violation are not: retrying cannot help."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    orig = exc.orig
+    if type(orig).__module__ == "sqlite3":
+        message = str(orig).lower()
+        return "locked" in message or "busy" in message
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in _TRANSIENT_SQLSTATE_CLASSES or sqlstate in _TRANSIENT_SQLSTATES
+    # No SQLSTATE: the driver could not reach the server at all (refused, reset, timed out).
+    return True
 
 
 def resolve_db_url(url: str | None = None) -> str:
@@ -43,6 +76,9 @@ def create_archive_engine(
     full disk. Statement parameters (scraped text) never appear in error messages.
     """
     sa_url = make_url(resolve_db_url(url))
+    if sa_url.drivername == "postgresql":
+        # SQLAlchemy's default PostgreSQL driver is psycopg2; the postgres extra is psycopg 3.
+        sa_url = sa_url.set(drivername="postgresql+psycopg")
     if sa_url.get_backend_name() == "sqlite":
         return _sqlite_engine(
             sa_url.render_as_string(hide_password=False), write=write, max_bytes=sqlite_max_bytes
@@ -98,6 +134,36 @@ def _sqlite_engine(url: str, *, write: bool, max_bytes: int = 0) -> Engine:
     return engine
 
 
+def migrations_location() -> str:
+    """The folder of Alembic migrations, on disk.
+
+    Installed normally it is the package's own folder. Deployed as a zipped egg (as
+    scrapyd runs projects) Alembic cannot list a folder inside the zip, so the
+    migrations are copied out once per process to a temporary folder."""
+    folder = Path(__file__).resolve().parent / "migrations"
+    return str(folder) if folder.is_dir() else _extracted_migrations()
+
+
+@functools.cache
+def _extracted_migrations() -> str:
+    from importlib import resources
+
+    target = Path(tempfile.mkdtemp(prefix="newsarchive-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    _copy_tree(resources.files("archive") / "migrations", target / "migrations")
+    return str(target / "migrations")
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir()
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def db_error_message(exc: BaseException) -> str:
     """The database's own one-line reason for a failed statement, without the SQL
     (``OperationalError: database or disk is full``)."""
@@ -110,7 +176,7 @@ def _alembic_config(connection: Connection) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("script_location", migrations_location())
     config.attributes["connection"] = connection
     return config
 
@@ -131,14 +197,23 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head_revision() -> str:
+def _script_directory() -> Any:
     from alembic.script import ScriptDirectory
 
     with create_archive_engine("sqlite://").connect() as connection:
-        script = ScriptDirectory.from_config(_alembic_config(connection))
-    head = script.get_current_head()
+        return ScriptDirectory.from_config(_alembic_config(connection))
+
+
+def head_revision() -> str:
+    head = _script_directory().get_current_head()
     assert head is not None
-    return head
+    return str(head)
+
+
+def revision_history() -> list[tuple[str, str]]:
+    """Every migration, oldest first: (revision id, what it does)."""
+    revisions = list(_script_directory().walk_revisions())
+    return [(str(r.revision), (r.doc or "").strip()) for r in reversed(revisions)]
 
 
 def check_schema(engine: Engine) -> None:

@@ -34,15 +34,18 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import BigInteger, any_, cast, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from archive.models import NearDupBand, NearDupSignature
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
     from sqlalchemy.engine import Connection
 
 SCHEME = 1
@@ -112,9 +115,16 @@ def similarity(sig: bytes, other: bytes) -> float:
 
 def band_keys(sig: bytes) -> list[int]:
     """One signed 64-bit key per band: equal keys make two signatures candidates."""
+    return list(_band_keys(sig))
+
+
+@lru_cache(maxsize=4096)
+def _band_keys(sig: bytes) -> tuple[int, ...]:
+    # Cached: a batch asks for one text's keys to look it up, to match it against the
+    # batch's own new clusters and to index it.
     _values(sig)
     size = ROWS * 4
-    return [
+    return tuple(
         int.from_bytes(
             hashlib.blake2b(
                 bytes((SCHEME, band)) + sig[band * size : (band + 1) * size], digest_size=8
@@ -123,7 +133,7 @@ def band_keys(sig: bytes) -> list[int]:
             signed=True,
         )
         for band in range(BANDS)
-    ]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +163,46 @@ def find_cluster(conn: Connection, sig: bytes, threshold: float) -> Match | None
         ):
             best = Match(article_id, score)
     return best
+
+
+def indexed_clusters(conn: Connection, keys: Collection[int]) -> dict[int, bytes]:
+    """The indexed first articles sharing a band key with any of ``keys``: article id ->
+    signature. A batch looks up all its texts' candidates at once with it."""
+    if not keys:
+        return {}
+    if conn.dialect.name == "postgresql":  # one array parameter, not thousands
+        matches = NearDupBand.key == any_(cast(list(keys), ARRAY(BigInteger)))
+    else:
+        matches = NearDupBand.key.in_(keys)
+    rows = conn.execute(
+        select(NearDupSignature.article_id, NearDupSignature.signature).where(
+            NearDupSignature.article_id.in_(select(NearDupBand.article_id).where(matches))
+        )
+    )
+    return {article_id: signature for article_id, signature in rows}
+
+
+def index_articles(conn: Connection, items: Sequence[tuple[int, bytes]]) -> None:
+    """Index several articles as the first of their clusters, two statements in all."""
+    if not items:
+        return
+    conn.execute(
+        insert(NearDupSignature), [{"article_id": a, "signature": sig} for a, sig in items]
+    )
+    rows = [(k, a) for a, sig in items for k in dict.fromkeys(band_keys(sig))]
+    if conn.dialect.name == "postgresql":
+        # Forty-two rows per article: two arrays, unnested by the server, instead of a
+        # statement with two parameters per row.
+        keys = cast([k for k, _ in rows], ARRAY(BigInteger))
+        ids = cast([a for _, a in rows], ARRAY(BigInteger))
+        # two set-returning functions in one select list are zipped row by row
+        conn.execute(
+            insert(NearDupBand).from_select(
+                ["key", "article_id"], select(func.unnest(keys), func.unnest(ids))
+            )
+        )
+    else:
+        conn.execute(insert(NearDupBand), [{"key": k, "article_id": a} for k, a in rows])
 
 
 def index_article(conn: Connection, article_id: int, sig: bytes) -> None:

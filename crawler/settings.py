@@ -149,6 +149,40 @@ ARCHIVE_MAX_PENDING = 1000
 # Largest size, in bytes, a SQLite archive may grow to (0: no limit but the disk). A write
 # past it fails like a full disk: the crawl stops cleanly with what it had committed.
 ARCHIVE_SQLITE_MAX_BYTES = 0
+# Seconds a batch is retried, with backoff, while the database is unreachable (a restart
+# or failover, a dropped connection) before the crawl stops as failed. A full disk or any
+# other lasting error stops it at once.
+ARCHIVE_RETRY_TIMEOUT = 60.0
+# Finish a page only once its article is committed (slower to drain, but a killed
+# process loses nothing Scrapy considered done). `crawl --redis` turns it on.
+ARCHIVE_WAIT_FOR_COMMIT = False
+
+# One run at a time per crawl (its start URLs) and archive: `newsarchive crawl` takes a
+# lock (a file next to a SQLite archive, an advisory lock on PostgreSQL) and a second
+# run of the same crawl exits 0 at once. Off: overlapping runs both crawl (and write
+# safely, each batch in its own transaction). Not taken with --redis.
+CRAWL_LOCK = True
+
+# --- Shared frontier (crawler/frontier/, `newsarchive crawl --redis URL`) ------------
+# With SCHEDULER = "crawler.frontier.scheduler.FrontierScheduler" several crawler
+# processes, on any machines, share one request queue and one seen-set in Redis.
+# The Redis server, e.g. "redis://127.0.0.1:6379/0" (scrapy-redis's setting name).
+REDIS_URL = None
+# Extra redis-py client arguments (scrapy-redis's setting name).
+REDIS_PARAMS: dict[str, object] = {}
+# The crawl's key prefix in Redis; None derives it from the spider and its start URLs,
+# so every machine running the same sites file or URLs joins the same crawl.
+REDIS_KEY = None
+# Seconds the shared frontier must stay empty (nothing queued, nothing in progress on
+# any worker) before a worker closes by itself.
+REDIS_IDLE_TIMEOUT = 30.0
+# Seconds without a heartbeat after which a worker counts as dead and the requests it
+# had taken go back to the queue for the others.
+REDIS_LEASE_TIMEOUT = 60.0
+# Seconds between heartbeats (acknowledgements, lease renewal, looking for new work).
+REDIS_POLL_INTERVAL = 0.5
+# Requests a worker takes from the shared queue per round trip (leased like the others).
+REDIS_PREFETCH = 8
 
 # Site-level boilerplate (archive/boilerplate.py): short lines a site repeats on most of
 # its articles are learned in the archive and removed from the top and bottom of texts.

@@ -21,6 +21,7 @@ A sites file::
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -151,3 +152,11 @@ def sites_from_urls(urls: list[str], options: dict[str, Any] | None = None) -> l
         make_site({**(options or {}), "start": starts}, f"start URL {starts[0]}")
         for starts in by_site.values()
     ]
+
+
+def crawl_identity(configs: list[SiteConfig]) -> str:
+    """A short stable name for what a crawl covers (its start URLs, in any order):
+    the same sites file or URLs give the same name on every machine. Crawl locks and
+    the shared frontier's Redis keys are named after it."""
+    starts = sorted({url for config in configs for url in config.start})
+    return hashlib.sha1("\n".join(starts).encode("utf-8")).hexdigest()[:16]

@@ -7,6 +7,13 @@ have passed, and once more at shutdown. At most ``ARCHIVE_MAX_PENDING`` articles
 wait; past that ``process_item`` waits too, which slows the crawl instead of
 growing memory.
 
+A batch that fails because the database went away (a restart, a dropped
+connection, a failover) is retried with backoff for up to ``ARCHIVE_RETRY_TIMEOUT``
+seconds; the pool reconnects and nothing is lost. With ``ARCHIVE_WAIT_FOR_COMMIT``
+``process_item`` returns only once the article's batch is committed, so that Scrapy
+is done with a page only when its article is safe (the shared Redis frontier
+acknowledges a request at that point).
+
 This stage also records the crawl run (arguments, counts by outcome, how it
 ended) in the archive's ``crawl_runs`` table, and per site how many pages ended in
 each outcome (archived, skipped, failed extraction) in ``crawl_run_outcomes``, so
@@ -32,8 +39,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from archive.boilerplate import Policy
 from archive.engine import (
     ArchiveError,
+    check_schema,
     create_archive_engine,
     db_error_message,
+    is_transient_error,
     resolve_db_url,
     upgrade_archive,
 )
@@ -51,6 +60,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+# Backoff between retries of a batch while the database is unreachable (seconds).
+RETRY_FIRST_DELAY = 0.5
+RETRY_MAX_DELAY = 10.0
 
 
 def drop_outcome(item: PageItem, exception: BaseException) -> str:
@@ -128,8 +140,12 @@ class BatchWriterThread(threading.Thread):
         flush_interval: float,
         on_results: Any,
         on_error: Any,
+        retry_timeout: float = 0.0,
+        on_retry: Any = None,
     ) -> None:
         super().__init__(name="archive-writer", daemon=True)
+        self.retry_timeout = retry_timeout
+        self.on_retry = on_retry
         self.writer = writer
         self.run_id = run_id
         self.batch_size = batch_size
@@ -180,7 +196,7 @@ class BatchWriterThread(threading.Thread):
             )
             return
         try:
-            results = self.writer.write_batch(batch, self.run_id)
+            results = self._write_retrying(batch)
         except Exception as exc:
             # Any failure here (SQLAlchemyError, disk full, a bug) must stop the crawl
             # cleanly: a dead writer thread would otherwise leave the crawl waiting forever.
@@ -196,6 +212,31 @@ class BatchWriterThread(threading.Thread):
             self.on_error(message)
         self.on_results(batch, results)
 
+    def _write_retrying(self, batch: list[ArticleRecord]) -> list[WriteResult]:
+        """Write the batch, retrying with backoff while the database is unreachable.
+
+        A batch is one transaction: after a failure it was either not committed, or
+        (a connection lost during COMMIT) committed, and then rewriting it finds every
+        article already there. Either way nothing is lost and nothing duplicated."""
+        deadline = time.monotonic() + self.retry_timeout
+        delay = RETRY_FIRST_DELAY
+        while True:
+            try:
+                return self.writer.write_batch(batch, self.run_id)
+            except SQLAlchemyError as exc:
+                if not is_transient_error(exc) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning(
+                    "archive unavailable, retrying a batch of %d in %.1f s: %s",
+                    len(batch),
+                    delay,
+                    str(exc).splitlines()[0],
+                )
+                if self.on_retry is not None:
+                    self.on_retry()
+                time.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_DELAY)
+
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
@@ -207,6 +248,9 @@ class StorePipeline:
         self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
         self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
         self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
+        self.retry_timeout = settings.getfloat("ARCHIVE_RETRY_TIMEOUT")
+        self.wait_for_commit = settings.getbool("ARCHIVE_WAIT_FOR_COMMIT")
+        self._commits: dict[int, asyncio.Future[WriteResult]] = {}
         self.sqlite_max_bytes = settings.getint("ARCHIVE_SQLITE_MAX_BYTES")
         self.near_threshold = near_threshold(settings)
         self.boilerplate = boilerplate_policy(settings)
@@ -245,6 +289,8 @@ class StorePipeline:
             flush_interval=self.flush_interval,
             on_results=self._results_from_thread,
             on_error=self._error_from_thread,
+            retry_timeout=self.retry_timeout,
+            on_retry=self._retry_from_thread,
         )
         self.thread.start()
 
@@ -255,6 +301,8 @@ class StorePipeline:
         try:
             if self.auto_upgrade:
                 upgrade_archive(engine)
+            else:
+                check_schema(engine)
             writer = ArchiveWriter(engine)
             abandoned = writer.mark_abandoned_runs()
             if abandoned:
@@ -275,7 +323,17 @@ class StorePipeline:
             return item
         assert self.thread is not None and self._slots is not None
         await self._slots.acquire()
-        self.thread.put(to_record(item))
+        record = to_record(item)
+        if not self.wait_for_commit:
+            self.thread.put(record)
+            return item
+        assert self._loop is not None
+        committed = self._loop.create_future()
+        self._commits[id(record)] = committed
+        self.thread.put(record)
+        result = await committed
+        if result.outcome == Outcome.FAILED:
+            raise ArchiveError(f"not archived: {item.final_url}: {result.error}")
         return item
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
@@ -315,6 +373,12 @@ class StorePipeline:
         assert self._loop is not None
         sites = [record.site for record in batch]
         self._loop.call_soon_threadsafe(self._count, sites, results)
+        if self.wait_for_commit:
+            self._loop.call_soon_threadsafe(self._committed, batch, results)
+
+    def _retry_from_thread(self) -> None:
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self.stats.inc_value, "newsarchive/archive_retries")
 
     def _error_from_thread(self, message: str) -> None:
         assert self._loop is not None
@@ -329,6 +393,12 @@ class StorePipeline:
                 self.stats.inc_value("newsarchive/near_duplicates")
         for _ in sites:
             self._slots.release()
+
+    def _committed(self, batch: list[ArticleRecord], results: list[WriteResult]) -> None:
+        for record, result in zip(batch, results, strict=True):
+            waiter = self._commits.pop(id(record), None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(result)
 
     def _stop_crawl(self, message: str) -> None:
         self.stats.set_value("newsarchive/archive_error", message[:500])

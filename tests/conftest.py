@@ -152,3 +152,39 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'archive.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+# --- Redis ------------------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("NEWSARCHIVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_skip_reason() -> str | None:
+    try:
+        import redis
+    except ImportError:
+        return "redis is not installed (pip install 'newsarchive[redis]')"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"no Redis at {REDIS_URL} ({type(exc).__name__}); set NEWSARCHIVE_TEST_REDIS"
+    return None
+
+
+@pytest.fixture
+def redis_key(redis_skip_reason: str | None) -> Any:
+    """A Redis key prefix of this test's own; its keys are deleted afterwards."""
+    if redis_skip_reason:
+        pytest.skip(redis_skip_reason)
+    import uuid
+
+    import redis
+
+    prefix = f"newsarchive-test:{uuid.uuid4().hex[:12]}"
+    yield prefix
+    server = redis.Redis.from_url(REDIS_URL)
+    keys = list(server.scan_iter(f"{prefix}*"))
+    if keys:
+        server.delete(*keys)
+    server.close()

@@ -9,12 +9,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from archive.engine import ArchiveError
+from crawler.frontier.connection import FrontierError
 from crawler.sites import SitesError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMANDS = ("crawl", "export", "search", "stats", "show", "extract", "reextract")
+COMMANDS = ("crawl", "export", "search", "stats", "show", "extract", "reextract", "db")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (ArchiveError, SitesError) as exc:
+    except (ArchiveError, FrontierError, SitesError) as exc:
         print(f"newsarchive {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -10,12 +10,21 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy.exc import SQLAlchemyError
 
-from archive.engine import resolve_db_url
+from archive.engine import (
+    ArchiveError,
+    check_schema,
+    create_archive_engine,
+    resolve_db_url,
+    upgrade_archive,
+)
+from archive.locks import LockHeld, run_lock
 from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
 from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
-from crawler.sites import load_sites_file, sites_from_urls
+from crawler.frontier.connection import FrontierError, redis_from_url
+from crawler.sites import SiteConfig, crawl_identity, load_sites_file, sites_from_urls
 from crawler.spiders.news import NewsSpider
 from pipelines.store import boilerplate_policy
 
@@ -77,7 +86,16 @@ def add_parser(subparsers: Any) -> None:
         metavar="NAME=VALUE",
         help="override a setting (see crawler/settings.py); repeatable",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share one frontier with the other crawler processes (any machine) started "
+        "with the same URL and starts, e.g. redis://127.0.0.1:6379/0 (needs the redis extra); "
+        "the process ends once the shared frontier has stayed empty for REDIS_IDLE_TIMEOUT",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing unless something fails"
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     parser.set_defaults(run=run)
 
@@ -86,13 +104,16 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB_URL", resolve_db_url(args.db), priority="cmdline")
-    settings.set(
-        "LOG_LEVEL", ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)], priority="cmdline"
-    )
+    level = "ERROR" if args.quiet else ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)]
+    settings.set("LOG_LEVEL", level, priority="cmdline")
     if args.workers is not None:
         settings.set("EXTRACT_WORKERS", args.workers, priority="cmdline")
     if args.quiet:
         settings.set("PROGRESS_ENABLED", False, priority="cmdline")
+    if args.redis:
+        settings.set("SCHEDULER", "crawler.frontier.scheduler.FrontierScheduler", "cmdline")
+        settings.set("REDIS_URL", args.redis, priority="cmdline")
+        settings.set("ARCHIVE_WAIT_FOR_COMMIT", True, priority="cmdline")
     if args.since:
         settings.set("CRAWL_SINCE", args.since, priority="cmdline")
     if args.revisit_days is not None:
@@ -143,24 +164,65 @@ def check_settings(settings: Settings) -> None:
         raise argparse.ArgumentTypeError("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET must be >= 0")
 
 
-def check_starts(args: argparse.Namespace) -> None:
+def check_starts(args: argparse.Namespace) -> list[SiteConfig]:
     """Fail before starting Scrapy if the start URLs or sites file are unusable."""
-    if args.sites:
-        load_sites_file(args.sites)
+    configs = load_sites_file(args.sites) if args.sites else []
     if args.urls:
-        sites_from_urls(args.urls)
+        configs += sites_from_urls(args.urls)
+    return configs
+
+
+def check_archive(settings: Settings) -> None:
+    """Fail before starting Scrapy, in one line, if the archive cannot be opened, or
+    is behind this release and may not be upgraded (ARCHIVE_AUTO_UPGRADE off)."""
+    engine = create_archive_engine(settings.get("ARCHIVE_DB_URL"), write=True)
+    try:
+        if settings.getbool("ARCHIVE_AUTO_UPGRADE"):
+            upgrade_archive(engine)
+        else:
+            check_schema(engine)
+    except SQLAlchemyError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise ArchiveError(f"cannot open the archive {where}: {str(exc).splitlines()[0]}") from exc
+    finally:
+        engine.dispose()
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.urls and not args.sites:
         print("newsarchive crawl: give start URLs or --sites FILE", file=sys.stderr)
         return EXIT_USAGE
-    check_starts(args)
+    configs = check_starts(args)
     try:
         settings = crawl_settings(args)
     except argparse.ArgumentTypeError as exc:
         print(f"newsarchive crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        check_archive(settings)
+        if args.redis:
+            # Workers of one crawl overlap on purpose: the shared frontier splits the work.
+            redis_from_url(args.redis)
+            return crawl(args, settings)
+        if not settings.getbool("CRAWL_LOCK"):
+            return crawl(args, settings)
+        with run_lock(settings.get("ARCHIVE_DB_URL"), f"crawl-{crawl_identity(configs)}"):
+            return crawl(args, settings)
+    except LockHeld as exc:
+        if not args.quiet:
+            print(
+                f"newsarchive crawl: the previous run of this crawl is still going ({exc}); "
+                "nothing to do",
+                file=sys.stderr,
+            )
+        return EXIT_OK
+    except (ArchiveError, FrontierError) as exc:
+        print(f"newsarchive crawl: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def crawl(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the crawl in this process; the exit code says how it ended."""
     process = _CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(

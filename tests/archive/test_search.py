@@ -194,10 +194,10 @@ def test_the_search_migration_follows_the_revision_tested_before_it():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from archive.engine import MIGRATIONS
+    from archive.engine import migrations_location
 
     config = Config()
-    config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("script_location", migrations_location())
     script = ScriptDirectory.from_config(config)
     search = next(r for r in script.walk_revisions() if "search" in r.revision)
     assert search.down_revision == BEFORE_SEARCH

@@ -225,7 +225,11 @@ def test_two_crawls_on_one_sqlite_archive_both_finish_without_duplicates(
     both create-or-migrate it, both write, both finish, no "database is locked", and
     every article, URL, version and capture is there once."""
     db = sqlite_url(tmp_path / "archive.db")
-    processes = [start_crawl(tmp_path, slow, db, ARCHIVE_BATCH_SIZE="2") for _ in range(2)]
+    # CRAWL_LOCK off: by default the second run of one crawl on one archive exits at once.
+    processes = [
+        start_crawl(tmp_path, slow, db, ARCHIVE_BATCH_SIZE="2", CRAWL_LOCK="False")
+        for _ in range(2)
+    ]
     results = [finish(p) for p in processes]
     for process, stderr in zip(processes, results, strict=True):
         assert process.returncode == 0, stderr[-3000:]
@@ -324,7 +328,9 @@ def test_the_database_going_away_mid_crawl_stops_it_cleanly(server, slow, pg_url
     proxy = TcpProxy((real.host or "127.0.0.1", real.port or 5432))
     through_proxy = real.set(host="127.0.0.1", port=proxy.port)
     db = through_proxy.render_as_string(hide_password=False)
-    process = start_crawl(tmp_path, slow, db)
+    # The store retries a lost database for ARCHIVE_RETRY_TIMEOUT (a restart passes);
+    # this one never comes back.
+    process = start_crawl(tmp_path, slow, db, ARCHIVE_RETRY_TIMEOUT="3")
     direct = create_engine(pg_url)
 
     def stored() -> int:

@@ -1,0 +1,200 @@
+"""Several crawler processes on one Redis frontier, end to end: real processes, a real
+Redis, a fixture site of 220 articles on the mock server, both archive backends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from archive.engine import create_archive_engine
+from archive.models import Article, CrawlRun, Version
+from archive.read import open_archive
+from tests.conftest import REDIS_URL, cli_env, start_mockserver
+from tests.sitegen import generate_news_site
+
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
+
+ARTICLES = 220
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bignews")
+    site = generate_news_site(root, articles=ARTICLES)
+    server = start_mockserver(root)
+    yield site, server
+    server.process.terminate()
+    server.process.wait(10)
+
+
+def start_worker(
+    origin: str, db_url: str, redis_key: str, log: Path, *extra: str
+) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "crawl",
+                f"{origin}/",
+                "--db",
+                db_url,
+                "--redis",
+                REDIS_URL,
+                "--workers",
+                "1",
+                "-s",
+                f"REDIS_KEY={redis_key}",
+                "-s",
+                "REDIS_IDLE_TIMEOUT=2",
+                "-s",
+                "PROGRESS_INTERVAL=0",
+                "-s",
+                "LOG_LEVEL=INFO",
+                *extra,
+            ],
+            cwd=log.parent,
+            env=cli_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_all(workers: list[subprocess.Popen[bytes]], logs: list[Path], timeout: float = 240):
+    deadline = time.monotonic() + timeout
+    for worker in workers:
+        try:
+            worker.wait(max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            for w in workers:
+                w.kill()
+            pytest.fail("workers did not finish:\n" + tails(logs))
+    return [w.returncode for w in workers]
+
+
+def tails(logs: list[Path]) -> str:
+    return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
+
+
+def archived_paths(db_url: str, origin: str) -> list[str]:
+    with open_archive(db_url) as arc:
+        return [a["url"].removeprefix(origin) for a in arc.articles()]
+
+
+def table_counts(db_url: str) -> tuple[int, int]:
+    engine = create_archive_engine(db_url, write=False)
+    with engine.connect() as conn:
+        articles = conn.scalar(select(func.count()).select_from(Article))
+        versions = conn.scalar(select(func.count()).select_from(Version))
+    engine.dispose()
+    return int(articles or 0), int(versions or 0)
+
+
+def crawl_run_stats(db_url: str) -> dict[int, dict]:
+    """Each crawl run's status and stats, by the process id that ran it."""
+    engine = create_archive_engine(db_url, write=False)
+    with engine.connect() as conn:
+        rows = conn.execute(select(CrawlRun.pid, CrawlRun.status, CrawlRun.stats)).all()
+    engine.dispose()
+    return {pid: {"status": status, **(stats or {})} for pid, status, stats in rows}
+
+
+def redis_keys(prefix: str) -> list[bytes]:
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        return list(server.scan_iter(f"{prefix}*"))
+    finally:
+        server.close()
+
+
+def test_two_workers_split_one_crawl_fetching_each_page_once(big_site, db_url, redis_key, tmp_path):
+    site, server = big_site
+    server.reset()
+    origin = server.url(site.name, "")
+    logs = [tmp_path / f"worker{i}.log" for i in (1, 2)]
+    workers = [start_worker(origin, db_url, redis_key, log) for log in logs]
+    assert wait_all(workers, logs) == [0, 0], tails(logs)
+
+    paths = archived_paths(db_url, origin)
+    assert sorted(paths) == sorted(site.article_paths), tails(logs)
+    assert table_counts(db_url) == (ARTICLES, ARTICLES)
+
+    fetched = server.log()[site.name]
+    # Every page, the start page included, fetched exactly once between the two workers
+    # (robots.txt is each process's own business).
+    counts = {path: entry["count"] for path, entry in fetched.items() if path != "/robots.txt"}
+    assert set(counts) == set(site.all_paths)
+    assert {path: n for path, n in counts.items() if n != 1} == {}
+
+    runs = crawl_run_stats(db_url)
+    assert [runs[w.pid]["status"] for w in workers] == ["finished", "finished"]
+    assert all(run.get("scheduler/dequeued/redis", 0) > 0 for run in runs.values()), runs
+    assert sum(run.get("newsarchive/articles/new", 0) for run in runs.values()) == ARTICLES
+    # A complete crawl leaves nothing behind, so the next scheduled run starts afresh.
+    assert redis_keys(redis_key) == []
+
+
+def wait_for_articles(db_url: str, at_least: int, timeout: float = 120) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            count = table_counts(db_url)[0]
+        except Exception:
+            count = 0
+        if count >= at_least:
+            return count
+        time.sleep(0.2)
+    raise AssertionError(f"fewer than {at_least} articles archived after {timeout} s")
+
+
+def wait_for_leases(prefix: str, pid: int, timeout: float = 60) -> None:
+    """Until the worker running as ``pid`` holds leased requests."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            for key in server.scan_iter(f"{prefix}:processing:*:{pid}:*"):
+                if server.hlen(key):
+                    return
+            time.sleep(0.05)
+    finally:
+        server.close()
+    raise AssertionError(f"worker {pid} never held a request")
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(big_site, db_url, redis_key, tmp_path):
+    site, server = big_site
+    server.reset()
+    origin = server.url(site.name, "")
+    logs = [tmp_path / "doomed.log", tmp_path / "survivor.log"]
+    slow = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "REDIS_LEASE_TIMEOUT=3")
+    doomed = start_worker(origin, db_url, redis_key, logs[0], *slow)
+    survivor = start_worker(origin, db_url, redis_key, logs[1], *slow)
+    wait_for_articles(db_url, 30)
+    wait_for_leases(redis_key, doomed.pid)  # killed while it holds requests
+    os.kill(doomed.pid, signal.SIGKILL)
+    assert wait_all([doomed, survivor], logs) == [-signal.SIGKILL, 0], tails(logs)
+
+    paths = archived_paths(db_url, origin)
+    assert sorted(paths) == sorted(site.article_paths), tails(logs)
+    # Exactly once: one row and one version per article, even for pages the dead
+    # worker had fetched (or even archived) before its requests were taken back.
+    assert table_counts(db_url) == (ARTICLES, ARTICLES)
+
+    runs = crawl_run_stats(db_url)
+    assert runs[doomed.pid]["status"] == "running"  # killed: it never recorded its end
+    assert runs[survivor.pid]["status"] == "finished"
+    assert runs[survivor.pid].get("newsarchive/frontier/reclaimed", 0) > 0, tails(logs)
+    assert redis_keys(redis_key) == []
