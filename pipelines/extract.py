@@ -1,44 +1,42 @@
 """Extract stage: trafilatura (through ``pipelines.extraction``) in worker processes.
 
-Extraction costs 15-20 ms of CPU per page. Run in the reactor thread it would stall
+Extraction costs 15-60 ms of CPU per page. Run in the reactor thread it would stall
 every download; here it runs in a pool of processes (one per core by default) while
 the reactor goes on fetching. At most ``EXTRACT_MAX_PENDING`` pages wait for a
 worker: past that, ``process_item`` waits, the scraper holds its responses, and the
-engine stops scheduling downloads (Scrapy's own backpressure).
+engine stops scheduling downloads once they pass ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``
+(Scrapy's own backpressure).
+
+A worker gets the page's bytes, its encoding and its URL (bytes pickle as one copy)
+and returns the ``Extracted`` result; the workers are forked from a fork server that
+has preloaded ``pipelines.worker``, which imports the extraction engine and no Scrapy.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.exceptions import DropItem
 
 from crawler.items import PageItem
 from pipelines.pool import ProcessPool, TaskError, TaskTimeout, WorkerCrashed
+from pipelines.worker import extract_page
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy.crawler import Crawler
 
-    from pipelines.extraction import Extracted
-
-
-def decode_html(body: bytes, encoding: str | None) -> str:
-    """The page's text in the encoding the response declared or Scrapy detected."""
-    try:
-        return body.decode(encoding or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
-
-
-def extract_page(body: bytes, encoding: str | None, url: str) -> Extracted:
-    """Run in a worker: decode one fetched page and extract its article."""
-    from pipelines.extraction import extract_article
-
-    return extract_article(decode_html(body, encoding), url)
+# A worker is replaced after this many pages: memory a parser fragments goes back.
+WORKER_MAX_TASKS = 2000
 
 
 class ExtractPipeline:
+    # What the workers run, and the modules their fork server imports beforehand.
+    task: ClassVar[Callable[[bytes, str | None, str], Any]] = staticmethod(extract_page)
+    preload: ClassVar[tuple[str, ...]] = ("pipelines.worker",)
+
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.stats = crawler.stats
@@ -54,11 +52,11 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         self.pool = ProcessPool(
-            extract_page,
+            type(self).task,
             self.workers,
             self.timeout,
-            max_tasks=2000,
-            preload=("pipelines.extraction", "pipelines.extract"),
+            max_tasks=WORKER_MAX_TASKS,
+            preload=self.preload,
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
 
