@@ -15,6 +15,8 @@ USER_AGENT = "newsarchive/0.1 (news archiving crawler; +https://pypi.org/project
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
+# Scrapy's own downloader lets one site take all CONCURRENT_REQUESTS (see crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.SlotLimitedDownloader"
 DOWNLOAD_DELAY = 0.0
 DOWNLOAD_TIMEOUT = 30
 # News pages are rarely above 2 MB; refuse anything past 16 MB (decompression bombs included).
