@@ -36,6 +36,11 @@ LOG_LEVEL = "INFO"
 # The progress extension prints our own line; Scrapy's would repeat it.
 LOGSTATS_INTERVAL = 0.0
 FEED_EXPORT_ENCODING = "utf-8"
+DOWNLOADER_MIDDLEWARES = {
+    # Same redirects as Scrapy's, without decoding and keeping the whole page to read its head.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.metarefresh.HeadMetaRefreshMiddleware": 580,
+}
 
 # --- Discovery (spider `news`) ---------------------------------------------
 # Link hops followed from a start page (a site's home is depth 0).
