@@ -70,6 +70,13 @@ EXTRACT_WORKERS = 0
 EXTRACT_TIMEOUT = 30.0
 # Pages submitted to the workers and not yet returned, at most; the pipeline waits beyond.
 EXTRACT_MAX_PENDING = 64
+# How worker processes start: "spawn" (a fresh interpreter importing only the extraction
+# engine, about half a second) or "forkserver" (forked from a server that preloaded it).
+# Measured with 2 workers, spawn holds 23 MB less RSS and 12 MB less PSS in all: the
+# pages a forked worker shares with its server are soon copied anyway (reference counts
+# write to them), and the server is one more process. With many workers forkserver's
+# shared start-up pages win back.
+EXTRACT_START_METHOD = "spawn"
 
 # The archive: any SQLAlchemy URL; None means $NEWSARCHIVE_DB, else sqlite:///archive.db.
 ARCHIVE_DB_URL = None

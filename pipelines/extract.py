@@ -8,8 +8,8 @@ engine stops scheduling downloads once they pass ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`
 (Scrapy's own backpressure).
 
 A worker gets the page's bytes, its encoding and its URL (bytes pickle as one copy)
-and returns the ``Extracted`` result; the workers are forked from a fork server that
-has preloaded ``pipelines.worker``, which imports the extraction engine and no Scrapy.
+and returns the ``Extracted`` result. Workers import ``pipelines.worker``: the
+extraction engine, no Scrapy, no database.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class ExtractPipeline:
         self.workers = settings.getint("EXTRACT_WORKERS")
         self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
+        self.start_method = settings.get("EXTRACT_START_METHOD") or "spawn"
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -57,6 +58,7 @@ class ExtractPipeline:
             self.timeout,
             max_tasks=WORKER_MAX_TASKS,
             preload=self.preload,
+            start_method=self.start_method,
         ).start()
         self._slots = asyncio.Semaphore(self.max_pending)
 
