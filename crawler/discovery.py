@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from io import BytesIO
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.utils.gz import gunzip
@@ -190,3 +191,29 @@ def sitemaps_in_robots(robots_txt: str) -> list[str]:
         if key.strip().lower() == "sitemap" and value.strip():
             found.append(value.strip())
     return found
+
+
+_HTML_PARSER = etree.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False, no_network=True
+)
+_LINK_HREFS = etree.XPath("//a/@href | //area/@href")
+_BASE_HREF = etree.XPath("//base/@href")
+
+
+def html_links(body: bytes, encoding: str, url: str) -> list[str]:
+    """The absolute URLs of a page's ``<a href>`` and ``<area href>``, in page order.
+
+    Relative links are resolved against the page's ``<base href>`` when it has one. The
+    tree is built here and dropped on return: a selector cached on the response would
+    keep a parsed page (megabytes for a large one) alive for as long as the response.
+    """
+    text = body.decode(encoding, errors="replace")
+    try:
+        root = etree.fromstring(text.encode("utf-8", errors="replace"), _HTML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return []
+    if root is None:
+        return []
+    bases = _BASE_HREF(root)
+    base = urljoin(url, str(bases[0]).strip()) if bases else url
+    return [urljoin(base, str(href).strip()) for href in _LINK_HREFS(root)]

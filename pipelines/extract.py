@@ -13,27 +13,32 @@ PDF, NUL bytes, a wrong charset or a truncated page is counted as skipped (or
 failed) with its reason instead of becoming an empty or garbled article. A page
 that hangs or crashes the worker fails alone (``EXTRACT_TIMEOUT``, dead-worker
 replacement in ``pipelines/pool.py``). The function run on each page is the
-``EXTRACT_FUNCTION`` setting.
+``EXTRACT_FUNCTION`` setting. Workers import ``pipelines.worker`` only: the screen and
+the extraction engine, no Scrapy (``EXTRACT_START_METHOD``, spawn by default).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from scrapy.exceptions import DropItem
-from scrapy.utils.misc import load_object
 
 from crawler.items import PageItem
 from pipelines.pool import ProcessPool, TaskError, TaskTimeout, WorkerCrashed
-from pipelines.screen import Refusal, Screened, check_extraction, screen_page
+from pipelines.worker import (
+    DEFAULT_EXTRACT_FUNCTION,
+    PageResult,
+    extract_page,
+    quiet_worker_logs,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy.crawler import Crawler
 
-    from pipelines.extraction import Extracted
+    from pipelines.screen import Refusal
 
 
 class PageDropped(DropItem):
@@ -45,80 +50,35 @@ class PageDropped(DropItem):
         self.key = key
 
 
-DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult:
-    """What a worker returns for one page: its article and the signature of its text
-    (``archive.neardup.signature``; None when not asked for or the text is short), or
-    why there is no article."""
-
-    extracted: Extracted | None = None
-    signature: bytes | None = None
-    refusal: Refusal | None = None
-
-
-def quiet_worker_logs() -> None:
-    """Run once in each worker: trafilatura warns about every page it discards."""
-    logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    logging.getLogger("htmldate").setLevel(logging.ERROR)
-
-
-def extract_page(
-    body: bytes,
-    encoding: str | None,
-    url: str,
-    function: str = DEFAULT_EXTRACT_FUNCTION,
-    with_signature: bool = True,
-) -> PageResult:
-    """Run in a worker: screen one fetched page, extract its article from the text the
-    screen decoded with ``function`` (an import path to ``f(html, url) -> Extracted``),
-    and sign its text for near-duplicate clustering.
-
-    The screen decodes (BOM, valid UTF-8, the declared charset, ``<meta charset>``) and
-    refuses a page none of those decodes, so the extractor never guesses a charset.
-    """
-    from archive.neardup import signature
-
-    screened = screen_page(body, encoding)
-    if not isinstance(screened, Screened):
-        return PageResult(refusal=screened)
-    extract = load_object(function)
-    try:
-        extracted = extract(screened.text, url)
-    except Exception:
-        refusal = check_extraction(screened.text, "")
-        if refusal is None or refusal.reason == "empty_text":
-            raise
-        return PageResult(refusal=refusal)
-    refusal = check_extraction(screened.text, extracted.text or "")
-    if refusal is not None:
-        return PageResult(refusal=refusal)
-    return PageResult(extracted, signature(extracted.text) if with_signature else None)
+# A worker is replaced after this many pages: memory a parser fragments goes back.
+WORKER_MAX_TASKS = 2000
 
 
 def start_pool(
-    workers: int, timeout: float, function: str = DEFAULT_EXTRACT_FUNCTION
+    workers: int,
+    timeout: float,
+    function: str = DEFAULT_EXTRACT_FUNCTION,
+    *,
+    task: Callable[..., PageResult] = extract_page,
+    start_method: str = "spawn",
 ) -> ProcessPool:
     """The extraction worker pool, as the crawl and ``newsarchive reextract`` run it:
-    ``extract_page(body, encoding, url, function, with_signature)`` per task."""
+    ``task(body, encoding, url, function, with_signature)`` per page."""
     return ProcessPool(
-        extract_page,
+        task,
         workers,
         timeout,
-        max_tasks=2000,
+        max_tasks=WORKER_MAX_TASKS,
         initializer=quiet_worker_logs,
-        preload=(
-            "pipelines.extraction",
-            "pipelines.extract",
-            "archive.neardup",
-            function.rpartition(".")[0],
-        ),
+        start_method=start_method,
+        preload=("pipelines.worker", "archive.neardup", function.rpartition(".")[0]),
     ).start()
 
 
 class ExtractPipeline:
+    # what each worker runs per page; tests substitute slower or failing tasks
+    task: ClassVar[Callable[..., PageResult]] = staticmethod(extract_page)
+
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.stats = crawler.stats
@@ -127,6 +87,7 @@ class ExtractPipeline:
         self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
         self.function = settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACT_FUNCTION
         self.with_signature = settings.getbool("DEDUP_NEAR_ENABLED")
+        self.start_method = settings.get("EXTRACT_START_METHOD") or "spawn"
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -135,7 +96,13 @@ class ExtractPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.pool = start_pool(self.workers, self.timeout, self.function)
+        self.pool = start_pool(
+            self.workers,
+            self.timeout,
+            self.function,
+            task=type(self).task,
+            start_method=self.start_method,
+        )
         self._slots = asyncio.Semaphore(self.max_pending)
 
     async def close_spider(self) -> None:

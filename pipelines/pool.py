@@ -22,6 +22,7 @@ import signal
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -165,7 +166,7 @@ class ProcessPool:
     # --- dispatcher thread --------------------------------------------------------------
 
     def _dispatch(self) -> None:
-        pending: list[_Task] = []
+        pending: deque[_Task] = deque()
         draining = False
         while True:
             draining = self._take_new(pending) or draining
@@ -176,7 +177,7 @@ class ProcessPool:
             self._wait_and_collect(busy)
             self._expire(time.monotonic())
 
-    def _take_new(self, pending: list[_Task]) -> bool:
+    def _take_new(self, pending: deque[_Task]) -> bool:
         """Move submitted tasks to ``pending``; True once close() was called."""
         closing = False
         while True:
@@ -189,10 +190,12 @@ class ProcessPool:
             else:
                 pending.append(task)
 
-    def _assign(self, pending: list[_Task]) -> None:
-        for worker in self._workers:
-            while worker.task is None and pending:
-                task = pending.pop(0)
+    def _assign(self, pending: deque[_Task]) -> None:
+        for index in range(len(self._workers)):
+            # A worker that cannot take its task is replaced in place: look it up again.
+            while self._workers[index].task is None and pending:
+                worker = self._workers[index]
+                task = pending.popleft()
                 if not task.future.set_running_or_notify_cancel():
                     continue
                 task.deadline = time.monotonic() + self.timeout

@@ -223,8 +223,9 @@ class Run:
 
 def run(args: argparse.Namespace) -> int:
     from crawler import settings as defaults
-    from pipelines.extract import DEFAULT_EXTRACT_FUNCTION, start_pool
+    from pipelines.extract import start_pool
     from pipelines.store import boilerplate_policy
+    from pipelines.worker import DEFAULT_EXTRACT_FUNCTION
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("trafilatura").setLevel(logging.ERROR)

@@ -71,7 +71,8 @@ class Counts:
     def line(self, rate: float) -> str:
         a = self.articles
         return (
-            f"{self.fetched:,} fetched ({rate:.1f} pages/s) | articles: {a['new']:,} new, "
+            f"{self.pages:,} pages ({rate:.1f} pages/s), {self.fetched:,} responses"
+            f" | articles: {a['new']:,} new, "
             f"{a['updated']:,} updated, {a['unchanged']:,} unchanged, "
             f"{a['duplicate']:,} duplicate | {self.skipped:,} skipped | {self.failed:,} failed"
             f" | {self.fetch_errors:,} fetch errors"
@@ -86,8 +87,8 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
         ("status", run_status(stats.get("finish_reason"), stats)),
         ("elapsed", f"{elapsed:.1f} s"),
         ("responses fetched", f"{counts.fetched:,}"),
-        ("pages/s", f"{counts.fetched / elapsed:.1f}" if elapsed > 0 else "-"),
         ("HTML pages", f"{counts.pages:,}"),
+        ("pages/s", f"{counts.pages / elapsed:.1f}" if elapsed > 0 else "-"),
     ]
     rows += [(f"articles {o}", f"{n:,}") for o, n in counts.articles.items()]
     rows.append(("new in another's story", f"{int(stats.get('newsarchive/near_duplicates', 0)):,}"))
@@ -139,9 +140,9 @@ class Progress:
         stats = self.crawler.stats.get_stats()
         counts = Counts.from_stats(stats)
         now = time.monotonic()
-        last_time, last_fetched = self._last
-        rate = (counts.fetched - last_fetched) / (now - last_time) if now > last_time else 0.0
-        self._last = (now, counts.fetched)
+        last_time, last_pages = self._last
+        rate = (counts.pages - last_pages) / (now - last_time) if now > last_time else 0.0
+        self._last = (now, counts.pages)
         self._write(f"[newsarchive] {counts.line(rate)}")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -23,15 +23,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy.downloadermiddlewares.redirect import (
-    BaseRedirectMiddleware,
-    MetaRefreshMiddleware,
-    RedirectMiddleware,
-)
+from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from w3lib.url import canonicalize_url
 
 from crawler.failures import FAILED, Refused
+from crawler.middlewares.metarefresh import HeadMetaRefreshMiddleware
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -101,8 +98,9 @@ class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
         return super()._build_redirect_request(source_request, response, url=url, **kwargs)
 
 
-class SafeMetaRefreshMiddleware(_SafeRedirectMixin, MetaRefreshMiddleware):
+class SafeMetaRefreshMiddleware(_SafeRedirectMixin, HeadMetaRefreshMiddleware):
     """Follows ``<meta http-equiv=refresh>`` (replaces Scrapy's ``MetaRefreshMiddleware``).
 
     A meta refresh to a non-HTTP URL is not followed, and the page is kept, as in Scrapy.
+    Only the page's first 4 KiB are read for it (``HeadMetaRefreshMiddleware``).
     """

@@ -33,6 +33,7 @@ from crawler.discovery import (
     FEED_TYPES,
     Entry,
     Kind,
+    html_links,
     maybe_gunzip,
     parse_date,
     parse_feed,
@@ -210,8 +211,7 @@ class NewsSpider(Spider):
 
     def _link_requests(self, response: TextResponse, config: SiteConfig) -> Iterator[Request]:
         index = response.meta["config"]
-        for href in response.css("a::attr(href), area::attr(href)").getall():
-            url = urljoin(response.url, href.strip())
+        for url in html_links(response.body, response.encoding, response.url):
             if urlsplit(url).path.lower().endswith(_SKIPPED_SUFFIXES):
                 continue
             if config.in_scope(url):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from crawler.discovery import (
     Kind,
+    html_links,
     maybe_gunzip,
     parse_date,
     parse_feed,
@@ -110,3 +111,26 @@ def test_parse_date_forms() -> None:
     assert parse_date("Sun, 12 May 2024 08:30:00 GMT") == datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
     assert parse_date("yesterday") is None
     assert parse_date(None) is None
+
+
+def test_html_links_are_absolute_in_page_order_and_follow_base_href():
+    page = (
+        b"<html><head><base href='/section/'></head><body>"
+        b"<a href='story.html'>a</a><!-- <a href='/commented-out'>x</a> -->"
+        b"<map><area href=' /maps/1 '></map><a>no href</a>"
+        b"<a href='https://other.example/x?a=1&amp;b=2'>b</a></body></html>"
+    )
+    assert html_links(page, "utf-8", "https://n.example/home/") == [
+        "https://n.example/section/story.html",
+        "https://n.example/maps/1",
+        "https://other.example/x?a=1&b=2",
+    ]
+
+
+def test_html_links_decode_with_the_page_encoding_and_survive_bad_input():
+    latin = '<html><body><a href="/caf\xe9/">x</a></body></html>'.encode("cp1252")
+    assert html_links(latin, "cp1252", "https://n.example/") == ["https://n.example/café/"]
+    xml_declared = b'<?xml version="1.0" encoding="utf-8"?><html><a href="/a">a</a></html>'
+    assert html_links(xml_declared, "utf-8", "https://n.example/") == ["https://n.example/a"]
+    assert html_links(b"", "utf-8", "https://n.example/") == []
+    assert html_links(b"\xff\xfe\x00garbage", "utf-8", "https://n.example/") == []

@@ -74,7 +74,7 @@ def test_progress_lines_appear_while_crawling(tmp_path, mockserver):
     lines = [
         line
         for line in result.stderr.splitlines()
-        if re.search(r"fetched \([\d.]+ pages/s\)", line)
+        if re.search(r"\d+ pages \([\d.]+ pages/s\), \d+ responses", line)
     ]
     assert len(lines) >= 2
     assert re.search(

@@ -26,3 +26,14 @@ def fail(message: str) -> None:
 
 def pid(_: object) -> int:
     return os.getpid()
+
+
+EXTRACT_DELAY_S = 0.05
+
+
+def slow_extract_page(body: bytes, encoding: str | None, url: str, *args: object) -> object:
+    """The real extraction of one page, after a pause: a worker slower than the fetching."""
+    from pipelines.worker import extract_page
+
+    time.sleep(EXTRACT_DELAY_S)
+    return extract_page(body, encoding, url, *args)  # type: ignore[arg-type]

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from concurrent.futures import wait
+from collections import deque
+from concurrent.futures import Future, wait
 
 import pytest
 
-from pipelines.pool import PoolClosed, ProcessPool, TaskError, TaskTimeout, WorkerCrashed
+from pipelines.pool import (
+    PoolClosed,
+    ProcessPool,
+    TaskError,
+    TaskTimeout,
+    WorkerCrashed,
+    _Task,
+)
 from tests.pipelines import pool_tasks
 
 
@@ -86,3 +95,27 @@ def test_close_finishes_queued_tasks_first(pool):
     assert time.monotonic() - started >= 0.2
     with pytest.raises(PoolClosed):
         p.submit(0, 0)
+
+
+def test_a_task_that_cannot_be_sent_fails_alone_and_the_next_go_to_the_replacement():
+    # The dispatcher's own step, driven by hand: the pipe to the only worker is broken
+    # (the worker died between two tasks, before its death was noticed) while three
+    # tasks wait. The first fails, the worker is replaced in place, the rest run.
+    p = ProcessPool(pool_tasks.echo, 1, 10)
+    p._workers = [p._spawn()]
+    p._workers[0].conn.close()
+    futures: list[Future[object]] = [Future() for _ in range(3)]
+    pending = deque(_Task(future, (i,)) for i, future in enumerate(futures))
+
+    p._assign(pending)
+
+    with pytest.raises(WorkerCrashed, match="cannot send"):
+        futures[0].result(timeout=0)
+    assert p.replaced == 1
+    busy = p._workers[0].task
+    assert busy is not None and busy.future is futures[1]
+    p._queue.put(pending.popleft())
+    p._thread = threading.Thread(target=p._dispatch, daemon=True)
+    p._thread.start()
+    assert [f.result(timeout=30) for f in futures[1:]] == [1, 2]
+    p.close(timeout=10)

@@ -1,0 +1,83 @@
+"""What an extraction worker process runs: screen one fetched page, extract its article.
+
+Workers start with ``spawn`` by default (``EXTRACT_START_METHOD``) and import this
+module: the screen, the extraction engine and the MinHash signer, no Scrapy. A worker
+holds only what extraction needs. Tasks arrive as (body bytes, encoding, URL, function,
+with_signature): bytes pickle as one copy, where a decoded ``str`` would be re-encoded
+on the way; the result is a small :class:`PageResult`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pipelines.screen import Refusal, Screened, check_extraction, screen_page
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pipelines.extraction import Extracted
+
+DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """What a worker returns for one page: its article and the signature of its text
+    (``archive.neardup.signature``; None when not asked for or the text is short), or
+    why there is no article."""
+
+    extracted: Extracted | None = None
+    signature: bytes | None = None
+    refusal: Refusal | None = None
+
+
+def quiet_worker_logs() -> None:
+    """Run once in each worker: trafilatura warns about every page it discards."""
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+@cache
+def load_function(path: str) -> Callable[..., Any]:
+    """The function an import path (``package.module.name``) names."""
+    module, _, name = path.rpartition(".")
+    function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return function
+
+
+def extract_page(
+    body: bytes,
+    encoding: str | None,
+    url: str,
+    function: str = DEFAULT_EXTRACT_FUNCTION,
+    with_signature: bool = True,
+) -> PageResult:
+    """Screen one fetched page, extract its article from the text the screen decoded
+    with ``function`` (an import path to ``f(html, url) -> Extracted``), and sign its
+    text for near-duplicate clustering.
+
+    The screen decodes (BOM, valid UTF-8, the declared charset, ``<meta charset>``) and
+    refuses a page none of those decodes, so the extractor never guesses a charset.
+    """
+    from archive.neardup import signature
+
+    screened = screen_page(body, encoding)
+    if not isinstance(screened, Screened):
+        return PageResult(refusal=screened)
+    extract = load_function(function)
+    try:
+        extracted = extract(screened.text, url)
+    except Exception:
+        refusal = check_extraction(screened.text, "")
+        if refusal is None or refusal.reason == "empty_text":
+            raise
+        return PageResult(refusal=refusal)
+    refusal = check_extraction(screened.text, extracted.text or "")
+    if refusal is not None:
+        return PageResult(refusal=refusal)
+    return PageResult(extracted, signature(extracted.text) if with_signature else None)
