@@ -10,10 +10,12 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.misc import load_object
 from twisted.internet import task
 
 if TYPE_CHECKING:
@@ -40,6 +42,27 @@ def run_status(reason: str | None, stats: dict[str, Any]) -> str:
     return RUN_STATUS.get(reason, "failed")
 
 
+_EXCEPTION_TYPES = "downloader/exception_type_count/"
+
+
+@cache
+def _is_refusal(type_name: str) -> bool:
+    """Whether a downloader exception is a request the crawl chose not to send
+    (robots.txt, the network guard, an unchanged page), not a failed download."""
+    try:
+        return issubclass(load_object(type_name), IgnoreRequest)
+    except (ImportError, AttributeError, NameError, TypeError, ValueError):
+        return False
+
+
+def _download_errors(stats: dict[str, Any]) -> int:
+    return sum(
+        int(count)
+        for key, count in stats.items()
+        if key.startswith(_EXCEPTION_TYPES) and not _is_refusal(key.removeprefix(_EXCEPTION_TYPES))
+    )
+
+
 def _sum_prefix(stats: dict[str, Any], prefix: str) -> int:
     return sum(int(v) for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
@@ -64,7 +87,7 @@ class Counts:
             skipped=_sum_prefix(stats, "newsarchive/skipped/"),
             failed=_sum_prefix(stats, "newsarchive/failed/")
             + int(stats.get("newsarchive/articles/failed", 0)),
-            fetch_errors=int(stats.get("downloader/exception_count", 0))
+            fetch_errors=_download_errors(stats)
             + int(stats.get("httperror/response_ignored_count", 0)),
         )
 

@@ -40,3 +40,17 @@ def test_the_summary_rate_is_html_pages_over_the_elapsed_time():
     assert rows["pages/s"] == "5.0"
     assert rows["HTML pages"] == "100"
     assert rows["responses fetched"] == "130"
+
+
+def test_requests_the_crawl_chose_not_to_send_are_not_fetch_errors():
+    from crawler.extensions.progress import Counts
+
+    stats = {
+        "downloader/exception_count": 9,
+        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 2,
+        "downloader/exception_type_count/crawler.failures.Counted": 4,
+        "downloader/exception_type_count/crawler.failures.Refused": 1,
+        "downloader/exception_type_count/twisted.internet.error.TimeoutError": 2,
+        "httperror/response_ignored_count": 3,
+    }
+    assert Counts.from_stats(stats).fetch_errors == 5
