@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import zstandard
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from archive import boilerplate, neardup
@@ -354,15 +354,75 @@ class ArchiveWriter:
 
 
 class _Copy(NamedTuple):
-    """An archived article with a given text: where it is and which cluster it is in."""
+    """An archived article with a given text: where it is and which cluster it is in.
+
+    Ids below zero stand for articles of this batch not yet inserted (``_Pending``)."""
 
     article_id: int
     site: str
     cluster: neardup.Match
 
 
+@dataclass(slots=True)
+class _Pending:
+    """A new article decided in this batch, inserted with the others at the next flush.
+
+    ``duplicate_of`` and ``cluster_id`` may name other pending articles (ids below
+    zero); ``cluster_id`` None starts the article's own cluster."""
+
+    placeholder: int
+    record: ArticleRecord
+    duplicate_of: int | None
+    cluster_id: int | None
+    similarity: float
+    signature: bytes | None  # set when the article starts an indexed cluster
+
+
+# Statements built once: a batch executes each with a list of rows (multi-row inserts
+# through SQLAlchemy's insertmanyvalues, ids returned in row order).
+_INSERT_ARTICLES = insert(Article).returning(Article.id, sort_by_parameter_order=True)
+_INSERT_CAPTURES = insert(Capture).returning(Capture.id, sort_by_parameter_order=True)
+_INSERT_VERSIONS = insert(Version)
+_INSERT_URLS = insert(ArticleUrl)
+_LINK_ARTICLES = (
+    update(Article)
+    .where(Article.id == bindparam("b_id"))
+    .values(
+        capture_id=bindparam("b_capture_id"),
+        cluster_id=bindparam("b_cluster_id"),
+        duplicate_of=bindparam("b_duplicate_of"),
+    )
+)
+_CURRENT = select(
+    Article.id,
+    Article.content_hash,
+    Article.title,
+    Article.version,
+    Article.cluster_id,
+    Article.text,
+    Article.boilerplate,
+    Article.boilerplate_revision,
+)
+# Sorts pending articles (ids below zero) after every inserted one, in creation order.
+_PENDING_ORDER = 1 << 62
+
+
+def _order(article_id: int) -> int:
+    return article_id if article_id > 0 else _PENDING_ORDER - article_id
+
+
 class _BatchWrite:
-    """The state of one batch transaction: what the archive holds for its URLs and texts."""
+    """The state of one batch transaction: what the archive holds for its URLs and texts.
+
+    Records are decided one by one, in order, exactly as one transaction per record
+    would decide them; the new articles among them are not inserted one by one but
+    kept pending (with ids below zero standing for them) and inserted together, a few
+    multi-row statements per batch, at the end or before a later record needs one's
+    real id (a re-capture of an article new in the same batch). Story clusters are
+    matched in memory: one query reads, for the whole batch, the indexed clusters that
+    share a band with any of its texts, and clusters started earlier in the batch join
+    them as they are decided.
+    """
 
     def __init__(
         self,
@@ -383,16 +443,36 @@ class _BatchWrite:
         self.now = utcnow()
         self.url_owner: dict[str, int] = {}
         self.hash_owners: dict[str, list[_Copy]] = {}
+        # the current row of archived articles the batch re-captures, read together
+        self.currents: dict[int, Any] = {}
+        self.touched: set[int] = set()
+        self.pending: list[_Pending] = []
+        self.assigned: dict[int, int] = {}  # placeholder -> inserted article id
+        # the story clusters' first articles a text of the batch may join
+        self.cluster_sigs: dict[int, bytes] = {}
+        self.band_clusters: dict[int, set[int]] = {}
+        self.fetched_keys: set[int] = set()
 
     def write_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
         if self.conn.dialect.name == "postgresql":
             self.conn.execute(select(func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
         records = self._cleaned(records)
         self._load_known(records)
+        self._load_clusters(records)
         results = [self._write(record) for record in records]
+        self._flush()
+        if self.touched:
+            self.conn.execute(
+                update(Article)
+                .where(Article.id.in_(sorted(self.touched)))
+                .values(last_seen_at=self.now)
+            )
         if self.learning is not None:
             self.stale |= self.learning.learn()
-        return results
+        return [
+            replace(r, article_id=self._real(r.article_id)) if r.article_id is not None else r
+            for r in results
+        ]
 
     def _cleaned(self, records: Sequence[ArticleRecord]) -> Sequence[ArticleRecord]:
         """The records with their texts cleaned by their sites' current models."""
@@ -432,7 +512,7 @@ class _BatchWrite:
             record.signature = neardup.signature(record.text)
         return record.signature
 
-    def _load_known(self, records: Iterable[ArticleRecord]) -> None:
+    def _load_known(self, records: Sequence[ArticleRecord]) -> None:
         urls = {u for r in records for u in r.urls}
         hashes = {r.content_hash for r in records}
         rows = self.conn.execute(
@@ -454,35 +534,95 @@ class _BatchWrite:
             self.hash_owners.setdefault(row.content_hash, []).append(
                 _Copy(row.id, row.site, cluster)
             )
+        owners = set(self.url_owner.values())
+        if owners:
+            self.currents = {
+                row.id: row for row in self.conn.execute(_CURRENT.where(Article.id.in_(owners)))
+            }
+
+    def _load_clusters(self, records: Sequence[ArticleRecord]) -> None:
+        """Read at once the indexed clusters the batch's possibly new texts may join."""
+        if self.near_threshold is None:
+            return
+        keys: set[int] = set()
+        for record in records:
+            if record.content_hash in self.hash_owners:
+                continue
+            if any(u in self.url_owner for u in record.urls):
+                continue
+            sig = self._signature(record)
+            if sig is not None:
+                keys.update(neardup.band_keys(sig))
+        self._fetch_clusters(keys)
+
+    def _fetch_clusters(self, keys: set[int]) -> None:
+        keys -= self.fetched_keys
+        if not keys:
+            return
+        self.fetched_keys |= keys
+        for article_id, sig in neardup.indexed_clusters(self.conn, keys).items():
+            if article_id not in self.cluster_sigs:
+                self._know_cluster(article_id, sig)
+
+    def _know_cluster(self, article_id: int, sig: bytes) -> None:
+        self.cluster_sigs[article_id] = sig
+        for key in neardup.band_keys(sig):
+            self.band_clusters.setdefault(key, set()).add(article_id)
+
+    def _forget_cluster(self, article_id: int) -> None:
+        old = self.cluster_sigs.pop(article_id, None)
+        if old is not None:
+            for key in neardup.band_keys(old):
+                self.band_clusters.get(key, set()).discard(article_id)
+
+    def _real(self, article_id: int) -> int:
+        """An article's id, inserting the pending articles first if it is one of them."""
+        if article_id > 0:
+            return article_id
+        if article_id not in self.assigned:
+            self._flush()
+        return self.assigned[article_id]
 
     def _write(self, record: ArticleRecord) -> WriteResult:
         owner = next((self.url_owner[u] for u in record.urls if u in self.url_owner), None)
         if owner is not None:
-            return self._recapture(owner, record)
+            return self._recapture(self._real(owner), record)
         same_text = self.hash_owners.get(record.content_hash, [])
         same_site = next((c.article_id for c in same_text if c.site == record.site), None)
         if same_site is not None:
+            same_site = self._real(same_site)
             self._add_urls(same_site, record.urls)
-            self._touch(same_site)
+            self.touched.add(same_site)
             return WriteResult(Outcome.DUPLICATE, same_site)
         if same_text:
             first = same_text[0]
-            article_id = self._insert(record, first.article_id, first.cluster)
+            article_id = self._insert(record, first.article_id, first.cluster, None)
             self._remember(record, article_id, first.cluster)
             return WriteResult(Outcome.DUPLICATE, article_id)
         match = self._near_match(record)
-        article_id = self._insert(record, None, match)
         sig = self._signature(record)
-        if match is None and sig is not None and self.near_threshold is not None:
-            neardup.index_article(self.conn, article_id, sig)
+        index = match is None and sig is not None and self.near_threshold is not None
+        article_id = self._insert(record, None, match, sig if index else None)
         self._remember(record, article_id, match or neardup.Match(article_id, 1.0))
         return WriteResult(Outcome.NEW, article_id, near_duplicate=match is not None)
 
     def _near_match(self, record: ArticleRecord) -> neardup.Match | None:
+        """The cluster whose first article is most similar to the record's text (at least
+        the threshold; the oldest on a tie), as ``neardup.find_cluster`` would find it."""
         if self.near_threshold is None:
             return None
         sig = self._signature(record)
-        return None if sig is None else neardup.find_cluster(self.conn, sig, self.near_threshold)
+        if sig is None:
+            return None
+        keys = neardup.band_keys(sig)
+        self._fetch_clusters(set(keys))
+        candidates = {c for key in keys for c in self.band_clusters.get(key, ())}
+        best: neardup.Match | None = None
+        for cluster_id in sorted(candidates, key=_order):
+            score = neardup.similarity(sig, self.cluster_sigs[cluster_id])
+            if score >= self.near_threshold and (best is None or score > best.similarity):
+                best = neardup.Match(cluster_id, score)
+        return best
 
     def _remember(self, record: ArticleRecord, article_id: int, cluster: neardup.Match) -> None:
         copies = self.hash_owners.setdefault(record.content_hash, [])
@@ -494,7 +634,7 @@ class _BatchWrite:
         if self.learning is not None:
             current, record = self._align(article_id, current, record)
         if current.content_hash == record.content_hash and current.title == record.title:
-            self._touch(article_id)
+            self.touched.add(article_id)
             return WriteResult(Outcome.UNCHANGED, article_id)
         if self.learning is not None:
             old = boilerplate.extraction(current.text, current.boilerplate)
@@ -516,7 +656,9 @@ class _BatchWrite:
                 **record.metadata_columns(),
             )
         )
-        self._insert_version(article_id, version, record, capture_id)
+        self.conn.execute(
+            _INSERT_VERSIONS, [self._version_row(article_id, version, record, capture_id)]
+        )
         if current.content_hash != record.content_hash:
             self._reindex(article_id, current.cluster_id, self._signature(record))
         return WriteResult(Outcome.UPDATED, article_id)
@@ -527,20 +669,16 @@ class _BatchWrite:
             return
         if not neardup.reindex_article(self.conn, article_id, sig):
             neardup.index_article(self.conn, article_id, sig)
+        self._forget_cluster(article_id)
+        self._know_cluster(article_id, sig)
 
     def _current(self, article_id: int) -> Any:
-        return self.conn.execute(
-            select(
-                Article.id,
-                Article.content_hash,
-                Article.title,
-                Article.version,
-                Article.cluster_id,
-                Article.text,
-                Article.boilerplate,
-                Article.boilerplate_revision,
-            ).where(Article.id == article_id)
-        ).one()
+        """The archived article's current row (read with the batch's others the first
+        time, from the database after that: the batch may have changed it)."""
+        current = self.currents.pop(article_id, None)
+        if current is not None:
+            return current
+        return self.conn.execute(_CURRENT.where(Article.id == article_id)).one()
 
     def _align(self, article_id: int, current: Any, record: ArticleRecord) -> tuple[Any, Any]:
         """Bring the archived article and the record to one model, so that comparing them
@@ -561,98 +699,147 @@ class _BatchWrite:
         return current, record
 
     def _insert(
-        self, record: ArticleRecord, duplicate_of: int | None, cluster: neardup.Match | None
+        self,
+        record: ArticleRecord,
+        duplicate_of: int | None,
+        cluster: neardup.Match | None,
+        signature: bytes | None,
     ) -> int:
-        """Insert a new article; ``cluster`` None starts its own cluster."""
-        article_id = int(
-            self.conn.execute(
-                insert(Article)
-                .values(
-                    url=record.url,
-                    site=record.site,
-                    text=record.text,
-                    content_hash=record.content_hash,
-                    boilerplate=record.boilerplate,
-                    boilerplate_revision=record.boilerplate_revision,
-                    version=1,
-                    duplicate_of=duplicate_of,
-                    cluster_id=cluster.cluster_id if cluster else None,
-                    cluster_similarity=cluster.similarity if cluster else 1.0,
-                    first_seen_at=self.now,
-                    last_seen_at=self.now,
-                    updated_at=self.now,
-                    **record.metadata_columns(),
-                )
-                .returning(Article.id)
-            ).scalar_one()
-        )
-        self._add_urls(article_id, record.urls)
-        capture_id = self._insert_capture(article_id, record)
-        self.conn.execute(
-            update(Article)
-            .where(Article.id == article_id)
-            .values(capture_id=capture_id, cluster_id=cluster.cluster_id if cluster else article_id)
-        )
-        self._insert_version(article_id, 1, record, capture_id)
-        if self.learning is not None:
-            self.learning.add(record.site, _extraction(record))
-        return article_id
-
-    def _insert_capture(self, article_id: int, record: ArticleRecord) -> int:
-        capture = record.capture
-        return int(
-            self.conn.execute(
-                insert(Capture)
-                .values(
-                    article_id=article_id,
-                    crawl_run_id=self.run_id,
-                    url=capture.url,
-                    final_url=capture.final_url,
-                    status=capture.status,
-                    headers=[list(pair) for pair in capture.headers],
-                    content_type=capture.header("Content-Type"),
-                    etag=capture.header("ETag"),
-                    last_modified=capture.header("Last-Modified"),
-                    body=compress_body(capture.body),
-                    body_codec=BODY_CODEC,
-                    body_size=len(capture.body),
-                    payload_digest=payload_digest(capture.body),
-                    fetched_at=capture.fetched_at,
-                )
-                .returning(Capture.id)
-            ).scalar_one()
-        )
-
-    def _insert_version(
-        self, article_id: int, version: int, record: ArticleRecord, capture_id: int
-    ) -> None:
-        self.conn.execute(
-            insert(Version).values(
-                article_id=article_id,
-                version=version,
-                title=record.title,
-                text=record.text,
-                content_hash=record.content_hash,
-                boilerplate=record.boilerplate,
-                capture_id=capture_id,
-                seen_at=self.now,
+        """Decide a new article, inserted at the next flush; its placeholder id.
+        ``cluster`` None starts its own cluster, indexed under ``signature`` if given."""
+        placeholder = -(len(self.assigned) + len(self.pending) + 1)
+        self.pending.append(
+            _Pending(
+                placeholder,
+                record,
+                duplicate_of,
+                cluster.cluster_id if cluster else None,
+                cluster.similarity if cluster else 1.0,
+                signature,
             )
         )
+        self.url_owner.update(dict.fromkeys(record.urls, placeholder))
+        if signature is not None:
+            self._know_cluster(placeholder, signature)
+        if self.learning is not None:
+            self.learning.add(record.site, _extraction(record))
+        return placeholder
+
+    def _flush(self) -> None:
+        """Insert the pending articles with their URLs, captures, first versions and
+        index entries: a fixed number of statements however many there are."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        ids = self.conn.execute(_INSERT_ARTICLES, [self._article_row(p) for p in pending]).scalars()
+        for p, article_id in zip(pending, ids, strict=True):
+            self.assigned[p.placeholder] = int(article_id)
+            self._move_cluster(p.placeholder, int(article_id))
+        url_rows = [
+            {"article_id": self.assigned[p.placeholder], "url": u, "first_seen_at": self.now}
+            for p in pending
+            for u in dict.fromkeys(p.record.urls)
+        ]
+        if url_rows:
+            self.conn.execute(_INSERT_URLS, url_rows)
+        capture_ids = self.conn.execute(
+            _INSERT_CAPTURES,
+            [self._capture_row(self.assigned[p.placeholder], p.record) for p in pending],
+        ).scalars()
+        links, versions = [], []
+        for p, capture_id in zip(pending, capture_ids, strict=True):
+            article_id = self.assigned[p.placeholder]
+            cluster_id = article_id if p.cluster_id is None else self._real(p.cluster_id)
+            duplicate_of = None if p.duplicate_of is None else self._real(p.duplicate_of)
+            links.append(
+                {
+                    "b_id": article_id,
+                    "b_capture_id": capture_id,
+                    "b_cluster_id": cluster_id,
+                    "b_duplicate_of": duplicate_of,
+                }
+            )
+            versions.append(self._version_row(article_id, 1, p.record, capture_id))
+        self.conn.execute(_LINK_ARTICLES, links)
+        self.conn.execute(_INSERT_VERSIONS, versions)
+        neardup.index_articles(
+            self.conn,
+            [(self.assigned[p.placeholder], p.signature) for p in pending if p.signature],
+        )
+
+    def _move_cluster(self, placeholder: int, article_id: int) -> None:
+        """Let a pending cluster's first article be known by its inserted id."""
+        sig = self.cluster_sigs.get(placeholder)
+        if sig is not None:
+            self._forget_cluster(placeholder)
+            self._know_cluster(article_id, sig)
+
+    def _article_row(self, p: _Pending) -> dict[str, Any]:
+        record = p.record
+        # links to articles inserted earlier are set now, to pending ones after the insert
+        return {
+            "url": record.url,
+            "site": record.site,
+            "text": record.text,
+            "content_hash": record.content_hash,
+            "boilerplate": record.boilerplate,
+            "boilerplate_revision": record.boilerplate_revision,
+            "version": 1,
+            "duplicate_of": None,
+            "cluster_id": None,
+            "cluster_similarity": p.similarity,
+            "first_seen_at": self.now,
+            "last_seen_at": self.now,
+            "updated_at": self.now,
+            **record.metadata_columns(),
+        }
+
+    def _capture_row(self, article_id: int, record: ArticleRecord) -> dict[str, Any]:
+        capture = record.capture
+        return {
+            "article_id": article_id,
+            "crawl_run_id": self.run_id,
+            "url": capture.url,
+            "final_url": capture.final_url,
+            "status": capture.status,
+            "headers": [list(pair) for pair in capture.headers],
+            "content_type": capture.header("Content-Type"),
+            "etag": capture.header("ETag"),
+            "last_modified": capture.header("Last-Modified"),
+            "body": compress_body(capture.body),
+            "body_codec": BODY_CODEC,
+            "body_size": len(capture.body),
+            "payload_digest": payload_digest(capture.body),
+            "fetched_at": capture.fetched_at,
+        }
+
+    def _insert_capture(self, article_id: int, record: ArticleRecord) -> int:
+        rows = [self._capture_row(article_id, record)]
+        return int(self.conn.execute(_INSERT_CAPTURES, rows).scalar_one())
+
+    def _version_row(
+        self, article_id: int, version: int, record: ArticleRecord, capture_id: int
+    ) -> dict[str, Any]:
+        return {
+            "article_id": article_id,
+            "version": version,
+            "title": record.title,
+            "text": record.text,
+            "content_hash": record.content_hash,
+            "boilerplate": record.boilerplate,
+            "capture_id": capture_id,
+            "seen_at": self.now,
+        }
 
     def _add_urls(self, article_id: int, urls: Iterable[str]) -> None:
         new = [u for u in dict.fromkeys(urls) if u not in self.url_owner]
         if not new:
             return
         self.conn.execute(
-            insert(ArticleUrl),
+            _INSERT_URLS,
             [{"article_id": article_id, "url": u, "first_seen_at": self.now} for u in new],
         )
         self.url_owner.update(dict.fromkeys(new, article_id))
-
-    def _touch(self, article_id: int) -> None:
-        self.conn.execute(
-            update(Article).where(Article.id == article_id).values(last_seen_at=self.now)
-        )
 
 
 def _extraction(record: ArticleRecord) -> str:
