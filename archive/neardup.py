@@ -29,18 +29,26 @@ in the crawler's reactor thread.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-import zlib
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import BigInteger, any_, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from archive.minhash import (
+    BANDS,
+    MIN_WORDS,
+    NUM_PERM,
+    ROWS,
+    SCHEME,
+    SHINGLE_WORDS,
+    SIGNATURE_BYTES,
+    band_keys,
+    shingle_hashes,
+    signature,
+    similarity,
+    words,
+)
 from archive.models import NearDupBand, NearDupSignature
 
 if TYPE_CHECKING:
@@ -48,92 +56,27 @@ if TYPE_CHECKING:
 
     from sqlalchemy.engine import Connection
 
-SCHEME = 1
-NUM_PERM = 128
-BANDS = 42
-ROWS = 3
-SHINGLE_WORDS = 3
-# Fewer words than this make too few shingles for a meaningful estimate.
-MIN_WORDS = 20
-SIGNATURE_BYTES = NUM_PERM * 4
-
-_WORD = re.compile(r"\w+")
-_SIGNATURE_DTYPE = np.dtype("<u4")
-
-
-@cache
-def _coefficients() -> tuple[np.ndarray, np.ndarray]:
-    """The ``a`` (odd) and ``b`` of each permutation ``h(x) = ((a*x + b) mod 2^64) >> 32``."""
-    raw = b"".join(
-        hashlib.blake2b(f"newsarchive-minhash:{SCHEME}:{i}".encode(), digest_size=16).digest()
-        for i in range(NUM_PERM)
-    )
-    pairs = np.frombuffer(raw, dtype="<u8").reshape(NUM_PERM, 2)
-    return pairs[:, 0] | np.uint64(1), pairs[:, 1].copy()
-
-
-def words(text: str) -> list[str]:
-    """The text's words as shingles see them: NFKC, case-folded, punctuation dropped."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-def shingle_hashes(text: str) -> np.ndarray:
-    """The distinct 32-bit hashes of the text's word 3-grams."""
-    tokens = words(text)
-    shingles = (
-        " ".join(tokens[i : i + SHINGLE_WORDS])
-        for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))
-    )
-    hashes = np.fromiter((zlib.crc32(s.encode()) for s in shingles), dtype=np.uint32)
-    return np.unique(hashes)
-
-
-def signature(text: str) -> bytes | None:
-    """The text's MinHash signature (``NUM_PERM`` little-endian uint32), or None when
-    the text has fewer than ``MIN_WORDS`` words."""
-    if len(_WORD.findall(text)) < MIN_WORDS:
-        return None
-    a, b = _coefficients()
-    hashes = shingle_hashes(text).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        permuted = hashes[:, None] * a
-        permuted += b
-    permuted >>= np.uint64(32)
-    return bytes(permuted.min(axis=0).astype(_SIGNATURE_DTYPE).tobytes())
-
-
-def _values(sig: bytes) -> np.ndarray:
-    if len(sig) != SIGNATURE_BYTES:
-        raise ValueError(f"a signature has {SIGNATURE_BYTES} bytes, not {len(sig)}")
-    return np.frombuffer(sig, dtype=_SIGNATURE_DTYPE)
-
-
-def similarity(sig: bytes, other: bytes) -> float:
-    """The estimated Jaccard similarity of the two texts' shingle sets, 0 to 1."""
-    return float(np.count_nonzero(_values(sig) == _values(other))) / NUM_PERM
-
-
-def band_keys(sig: bytes) -> list[int]:
-    """One signed 64-bit key per band: equal keys make two signatures candidates."""
-    return list(_band_keys(sig))
-
-
-@lru_cache(maxsize=4096)
-def _band_keys(sig: bytes) -> tuple[int, ...]:
-    # Cached: a batch asks for one text's keys to look it up, to match it against the
-    # batch's own new clusters and to index it.
-    _values(sig)
-    size = ROWS * 4
-    return tuple(
-        int.from_bytes(
-            hashlib.blake2b(
-                bytes((SCHEME, band)) + sig[band * size : (band + 1) * size], digest_size=8
-            ).digest(),
-            "little",
-            signed=True,
-        )
-        for band in range(BANDS)
-    )
+# The signing half lives in archive.minhash (no database); it is part of this API too.
+__all__ = [
+    "BANDS",
+    "MIN_WORDS",
+    "NUM_PERM",
+    "ROWS",
+    "SCHEME",
+    "SHINGLE_WORDS",
+    "SIGNATURE_BYTES",
+    "Match",
+    "band_keys",
+    "find_cluster",
+    "index_article",
+    "index_articles",
+    "indexed_clusters",
+    "reindex_article",
+    "shingle_hashes",
+    "signature",
+    "similarity",
+    "words",
+]
 
 
 @dataclass(frozen=True, slots=True)

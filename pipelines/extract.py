@@ -71,7 +71,7 @@ def start_pool(
         max_tasks=WORKER_MAX_TASKS,
         initializer=quiet_worker_logs,
         start_method=start_method,
-        preload=("pipelines.worker", "archive.neardup", function.rpartition(".")[0]),
+        preload=("pipelines.worker", "archive.minhash", function.rpartition(".")[0]),
     ).start()
 
 

@@ -28,7 +28,7 @@ DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
 @dataclass(frozen=True, slots=True)
 class PageResult:
     """What a worker returns for one page: its article and the signature of its text
-    (``archive.neardup.signature``; None when not asked for or the text is short), or
+    (``archive.minhash.signature``; None when not asked for or the text is short), or
     why there is no article."""
 
     extracted: Extracted | None = None
@@ -64,7 +64,7 @@ def extract_page(
     The screen decodes (BOM, valid UTF-8, the declared charset, ``<meta charset>``) and
     refuses a page none of those decodes, so the extractor never guesses a charset.
     """
-    from archive.neardup import signature
+    from archive.minhash import signature
 
     screened = screen_page(body, encoding)
     if not isinstance(screened, Screened):
