@@ -6,6 +6,8 @@ the store stage, ``EXTRACT_*`` by the extract stage, ``CRAWL_*`` by the spider,
 ``newsarchive crawl -s NAME=VALUE`` or ``scrapy crawl news -s NAME=VALUE``.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -217,6 +219,14 @@ ARCHIVE_BOILERPLATE_RECLEAN_BUDGET = 2000
 # --- Extensions ---------------------------------------------------------------
 EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
+}
+# Scrapy's remote control is off (REMOTE_CONTROL_ENABLED) and not even loaded: Scrapy
+# imports every listed extension's module, disabled or not, and that one imports
+# aiohttp, 15 MB of the crawler process for nothing.
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if path != "scrapy.extensions.remote_control.RemoteControl"
 }
 # Seconds between progress lines; 0 turns them off (the end summary stays).
 PROGRESS_INTERVAL = 10.0
