@@ -11,8 +11,9 @@ other on the same pages:
   crawl   ``newsarchive crawl`` from the site's home into a fresh SQLite archive
   naive   a plain Scrapy spider calling trafilatura.bare_extraction(with_metadata=True)
           in its callback and inserting each article through SQLAlchemy
-  floor   our extraction function over the same pages in 2 processes (no network,
-          no database): the most the crawl's per-page work allows on 2 cores
+  floor   our extraction workers' per-page function (pipelines.worker.extract_page:
+          screen, extract, sign) over the same pages in 2 processes (no network, no
+          database): the most the crawl's per-page work allows on 2 cores
   peers   with --peers: ``trafilatura --sitemap`` (its own downloader, from the sitemap,
           no sleep between requests)
 
