@@ -28,12 +28,16 @@ from pipelines.extraction.metadata import (
     unique,
 )
 from pipelines.extraction.model import Extracted
+from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import clean_body, recover_chunks
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 LOGGER = logging.getLogger(__name__)
+
+# trafilatura's justext fallback otherwise holds its stoplist three times (~28 MiB).
+share_justext_stoplist()
 
 # trafilatura costs about 0.2 ms per element; real article pages have a few thousand
 # (at most 1,600 in the benchmark), so this bounds one hostile page to a few seconds.
