@@ -144,13 +144,14 @@ EXTRACT_MAX_PENDING = 64
 # ``f(html: str, url: str) -> pipelines.extraction.Extracted``, as an import path.
 # Tests plug in functions that hang or crash here.
 EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
-# How worker processes start: "spawn" (a fresh interpreter importing only the extraction
-# engine, about half a second) or "forkserver" (forked from a server that preloaded it).
-# Measured with 2 workers, spawn holds 23 MB less RSS and 12 MB less PSS in all: the
-# pages a forked worker shares with its server are soon copied anyway (reference counts
-# write to them), and the server is one more process. With many workers forkserver's
-# shared start-up pages win back.
-EXTRACT_START_METHOD = "spawn"
+# How worker processes start: "subprocess" (a fresh interpreter importing only the
+# extraction engine, about half a second), multiprocessing's "spawn" (the same, plus
+# multiprocessing's resource-tracker process: 12 MB more) or "forkserver" (forked from a
+# server that preloaded the engine). Measured with 2 workers, spawn held 23 MB less RSS
+# and 12 MB less PSS in all than forkserver: the pages a forked worker shares with its
+# server are soon copied anyway (reference counts write to them), and the server is one
+# more process. With many workers forkserver's shared start-up pages win back.
+EXTRACT_START_METHOD = "subprocess"
 
 # The archive: any SQLAlchemy URL; None means $NEWSARCHIVE_DB, else sqlite:///archive.db.
 ARCHIVE_DB_URL = None

@@ -14,7 +14,7 @@ failed) with its reason instead of becoming an empty or garbled article. A page
 that hangs or crashes the worker fails alone (``EXTRACT_TIMEOUT``, dead-worker
 replacement in ``pipelines/pool.py``). The function run on each page is the
 ``EXTRACT_FUNCTION`` setting. Workers import ``pipelines.worker`` only: the screen and
-the extraction engine, no Scrapy (``EXTRACT_START_METHOD``, spawn by default).
+the extraction engine, no Scrapy (``EXTRACT_START_METHOD``, subprocess by default).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def start_pool(
     function: str = DEFAULT_EXTRACT_FUNCTION,
     *,
     task: Callable[..., PageResult] = extract_page,
-    start_method: str = "spawn",
+    start_method: str = "subprocess",
 ) -> ProcessPool:
     """The extraction worker pool, as the crawl and ``newsarchive reextract`` run it:
     ``task(body, encoding, url, function, with_signature)`` per page."""
@@ -87,7 +87,7 @@ class ExtractPipeline:
         self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
         self.function = settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACT_FUNCTION
         self.with_signature = settings.getbool("DEDUP_NEAR_ENABLED")
-        self.start_method = settings.get("EXTRACT_START_METHOD") or "spawn"
+        self.start_method = settings.get("EXTRACT_START_METHOD") or "subprocess"
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 

@@ -9,6 +9,13 @@ in place of any worker that dies. Only that task fails.
 
 Workers ignore SIGINT: on Ctrl-C the crawl finishes the pages in flight first,
 then closes the pool.
+
+Workers start with ``subprocess`` by default: a fresh interpreter, started by
+``subprocess.Popen`` with one end of a socket pair, that imports only this module and
+the task's. multiprocessing's own start methods (``spawn``, ``forkserver``, ``fork``)
+work too, but ``spawn`` and ``forkserver`` also start multiprocessing's resource-tracker
+process (12 MiB for semaphores this pool never makes). With ``subprocess`` the task, the
+initializer and their arguments must be importable by name (not defined in ``__main__``).
 """
 
 from __future__ import annotations
@@ -17,9 +24,12 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -75,6 +85,89 @@ def _worker_main(
         conn.send(reply)
 
 
+# What a "subprocess" worker runs: only the standard library until it has the
+# parent's sys.path, so the task's modules resolve as they do in the parent.
+_CHILD_BOOTSTRAP = (
+    "import sys\n"
+    "from multiprocessing.connection import Connection\n"
+    "conn = Connection(int(sys.argv[1]))\n"
+    "sys.path[:] = conn.recv()\n"
+    "from pipelines.pool import _child_main\n"
+    "_child_main(conn)\n"
+)
+
+
+def _child_main(conn: Connection) -> None:
+    """The rest of a "subprocess" worker: its task, then the same loop as any worker."""
+    target, initializer, initargs = conn.recv()
+    _worker_main(conn, target, initializer, initargs)
+
+
+class _ChildProcess:
+    """A "subprocess" worker, with the parts of ``multiprocessing.Process`` the pool uses.
+    Its sentinel is a pidfd: readable once the process has exited."""
+
+    __slots__ = ("popen", "sentinel")
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self.popen = popen
+        self.sentinel: int = os.pidfd_open(popen.pid)
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.poll()
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def join(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.sentinel)
+
+
+def _start_child(
+    target: Callable[..., Any], initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> tuple[_ChildProcess, Connection]:
+    parent, child = socket.socketpair()
+    try:
+        popen = subprocess.Popen(
+            [sys.executable, "-c", _CHILD_BOOTSTRAP, str(child.fileno())],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+        )
+    finally:
+        child.close()
+    conn = Connection(parent.detach())
+    try:
+        conn.send(list(sys.path))
+        conn.send((target, initializer, initargs))
+    except OSError:
+        pass  # it died at start: the dispatcher sees its sentinel and replaces it
+    return _ChildProcess(popen), conn
+
+
+def _check_importable(*functions: Callable[..., Any] | None) -> None:
+    for function in functions:
+        if function is not None and getattr(function, "__module__", None) == "__main__":
+            raise ValueError(
+                f"{function.__qualname__} is defined in __main__: a 'subprocess' worker "
+                "cannot import it (move it to a module)"
+            )
+        if function is not None:
+            pickle.dumps(function)
+
+
 @dataclass(slots=True)
 class _Task:
     future: Future[Any]
@@ -85,7 +178,9 @@ class _Task:
 class _Worker:
     __slots__ = ("conn", "process", "task", "tasks_done")
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+    def __init__(
+        self, process: multiprocessing.process.BaseProcess | _ChildProcess, conn: Connection
+    ) -> None:
         self.process = process
         self.conn = conn
         self.task: _Task | None = None
@@ -109,7 +204,7 @@ class ProcessPool:
         max_tasks: int = 0,
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
-        start_method: str = "forkserver",
+        start_method: str = "subprocess",
         preload: tuple[str, ...] = (),
     ) -> None:
         self.target = target
@@ -118,9 +213,13 @@ class ProcessPool:
         self.max_tasks = max_tasks
         self.initializer = initializer
         self.initargs = initargs
-        self._context: Any = multiprocessing.get_context(start_method)
-        if start_method == "forkserver" and preload:
-            self._context.set_forkserver_preload(list(preload))
+        self._context: Any = None
+        if start_method == "subprocess":
+            _check_importable(target, initializer)
+        else:
+            self._context = multiprocessing.get_context(start_method)
+            if start_method == "forkserver" and preload:
+                self._context.set_forkserver_preload(list(preload))
         self._queue: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._wakeup_r, self._wakeup_w = socket.socketpair()
         self._wakeup_r.setblocking(False)
@@ -263,6 +362,8 @@ class ProcessPool:
     # --- workers --------------------------------------------------------------------------
 
     def _spawn(self) -> _Worker:
+        if self._context is None:
+            return _Worker(*_start_child(self.target, self.initializer, self.initargs))
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main,
@@ -292,6 +393,8 @@ class ProcessPool:
             worker.process.kill()
             worker.process.join(1)
         worker.conn.close()
+        if isinstance(worker.process, _ChildProcess):
+            worker.process.close()
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError):

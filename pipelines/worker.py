@@ -1,6 +1,6 @@
 """What an extraction worker process runs: screen one fetched page, extract its article.
 
-Workers start with ``spawn`` by default (``EXTRACT_START_METHOD``) and import this
+Workers start as fresh interpreters by default (``EXTRACT_START_METHOD``) and import this
 module: the screen, the extraction engine and the MinHash signer, no Scrapy. A worker
 holds only what extraction needs. Tasks arrive as (body bytes, encoding, URL, function,
 with_signature): bytes pickle as one copy, where a decoded ``str`` would be re-encoded

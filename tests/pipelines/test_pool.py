@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections import deque
@@ -119,3 +121,46 @@ def test_a_task_that_cannot_be_sent_fails_alone_and_the_next_go_to_the_replaceme
     p._thread.start()
     assert [f.result(timeout=30) for f in futures[1:]] == [1, 2]
     p.close(timeout=10)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as file:
+            found.update(int(child) for child in file.read().split())
+    return found
+
+
+def test_subprocess_workers_are_the_only_processes_the_pool_starts(pool):
+    # multiprocessing's spawn and forkserver would also start its resource tracker
+    before = _children(os.getpid())
+    p = pool(pool_tasks.pid)
+    assert {p.submit(i).result(timeout=30) for i in range(20)} <= set(p.pids())
+    assert len(p.pids()) == 2
+    assert _children(os.getpid()) - before == set(p.pids())
+
+
+def test_a_worker_that_dies_idle_is_replaced(pool):
+    p = pool(pool_tasks.pid, workers=1)
+    first = p.submit(0).result(timeout=30)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while p.replaced == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert p.replaced == 1
+    assert p.submit(0).result(timeout=30) not in (first, None)
+
+
+def test_multiprocessing_start_methods_still_work(pool):
+    p = pool(pool_tasks.echo, start_method="spawn")
+    assert [p.submit(i).result(timeout=30) for i in range(5)] == list(range(5))
+
+
+def _defined_in_main(value: object) -> object:
+    return value
+
+
+def test_a_subprocess_worker_task_must_be_importable():
+    _defined_in_main.__module__ = "__main__"
+    with pytest.raises(ValueError, match="defined in __main__"):
+        ProcessPool(_defined_in_main, 1, 10)
