@@ -224,6 +224,10 @@ def run(args: argparse.Namespace) -> int:
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
     """Run the crawl in this process; the exit code says how it ended."""
     process = _CrawlerProcess(settings)
+    # Scrapy leaves the root logger at NOTSET and filters in its handler, so each page's
+    # DEBUG records ("Crawled", "Scraped from") were built, with their caller looked up,
+    # and then dropped. Filtering at Scrapy's loggers skips building them.
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or "DEBUG")
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler,
