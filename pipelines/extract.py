@@ -30,7 +30,7 @@ from pipelines.worker import (
     DEFAULT_EXTRACT_FUNCTION,
     PageResult,
     extract_page,
-    quiet_worker_logs,
+    init_worker,
 )
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ def start_pool(
         workers,
         timeout,
         max_tasks=WORKER_MAX_TASKS,
-        initializer=quiet_worker_logs,
+        initializer=init_worker,
+        initargs=(function,),
         start_method=start_method,
         preload=("pipelines.worker", "archive.minhash", function.rpartition(".")[0]),
     ).start()

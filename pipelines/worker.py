@@ -9,6 +9,7 @@ on the way; the result is a small :class:`PageResult`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 from dataclasses import dataclass
@@ -40,6 +41,18 @@ def quiet_worker_logs() -> None:
     """Run once in each worker: trafilatura warns about every page it discards."""
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+def init_worker(function: str = DEFAULT_EXTRACT_FUNCTION) -> None:
+    """Run once in each worker as it starts: quiet the logs and import the extraction
+    engine and the signer now, while the crawler is still starting and fetching its first
+    pages, rather than on the first page (about half a second of imports). A function that
+    cannot be imported is reported by each page's task instead, as a failed page."""
+    quiet_worker_logs()
+    import archive.minhash  # noqa: F401
+
+    with contextlib.suppress(Exception):
+        load_function(function)
 
 
 @cache

@@ -37,3 +37,10 @@ def slow_extract_page(body: bytes, encoding: str | None, url: str, *args: object
 
     time.sleep(EXTRACT_DELAY_S)
     return extract_page(body, encoding, url, *args)  # type: ignore[arg-type]
+
+
+def extraction_loaded(*_: object) -> bool:
+    """Whether this worker had imported the extraction engine and the signer."""
+    import sys
+
+    return "pipelines.extraction.core" in sys.modules and "archive.minhash" in sys.modules

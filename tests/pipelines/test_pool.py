@@ -11,6 +11,7 @@ from concurrent.futures import Future, wait
 
 import pytest
 
+from pipelines.extract import start_pool
 from pipelines.pool import (
     PoolClosed,
     ProcessPool,
@@ -19,7 +20,10 @@ from pipelines.pool import (
     WorkerCrashed,
     _Task,
 )
+from pipelines.worker import DEFAULT_EXTRACT_FUNCTION
 from tests.pipelines import pool_tasks
+
+MISSING = "tests.pipelines.no_such_module.extract"
 
 
 @pytest.fixture
@@ -164,3 +168,24 @@ def test_a_subprocess_worker_task_must_be_importable():
     _defined_in_main.__module__ = "__main__"
     with pytest.raises(ValueError, match="defined in __main__"):
         ProcessPool(_defined_in_main, 1, 10)
+
+
+def test_extraction_workers_import_the_engine_as_they_start():
+    p = start_pool(1, 30, task=pool_tasks.extraction_loaded)
+    try:
+        assert p.submit(b"", None, "http://127.0.0.1/", DEFAULT_EXTRACT_FUNCTION, True).result(30)
+    finally:
+        p.close(10)
+
+
+def test_an_extraction_function_that_cannot_be_imported_fails_each_page_not_the_pool():
+    p = start_pool(1, 30, MISSING)
+    try:
+        page = b"<html><body><p>" + b"Words of a story. " * 40 + b"</p></body></html>"
+        for _ in range(2):
+            future = p.submit(page, "utf-8", "http://127.0.0.1/a", MISSING, True)
+            with pytest.raises(TaskError, match="ModuleNotFoundError"):
+                future.result(30)
+        assert p.replaced == 0
+    finally:
+        p.close(10)
