@@ -327,6 +327,28 @@ def ratios(runs: dict[str, Run]) -> list[str]:
     return out
 
 
+def paired_ratios(rounds: dict[int, dict[str, Run]]) -> list[str]:
+    """With several rounds: each round's own crawl / floor and crawl / naive, and their
+    median. A round's runs follow each other, so a drift in the machine's speed (other
+    work on a shared host) moves both sides of its ratio, where the best-of-each ratio
+    above may pair a fast round of one run with a slow round of the other."""
+    if len(rounds) < 2:
+        return []
+    out = []
+    for name in ("floor", "naive"):
+        paired = [
+            runs["crawl"].rate / runs[name].rate
+            for runs in rounds.values()
+            if "crawl" in runs and name in runs and runs[name].rate
+        ]
+        if len(paired) >= 2:
+            listed = ", ".join(f"{r:.2f}" for r in paired)
+            out.append(
+                f"crawl / {name:<12} {statistics.median(paired):5.2f}x median of rounds ({listed})"
+            )
+    return out
+
+
 def progress_agreement(crawl: Run) -> list[str]:
     rates = crawl.extra.get("line_rates") or []
     summary = crawl.extra.get("summary_rate")
@@ -389,6 +411,7 @@ def main() -> int:
         flush=True,
     )
     runs: dict[str, Run] = {}
+    rounds: dict[int, dict[str, Run]] = {}
     try:
         alone = check_server(server, site)
         print(
@@ -396,10 +419,12 @@ def main() -> int:
             f"{1000 * alone.server_cpu_s / max(1, alone.pages):.2f} ms of server CPU per page",
             flush=True,
         )
+        # floor and crawl run back to back, so each round's crawl / floor compares two
+        # runs a minute apart on a machine whose speed drifts
         contestants: list[tuple[str, Callable[[], Run | None]]] = [
             ("floor", lambda: run_floor(server, workdir, args.pages, args.workers)),
-            ("naive", lambda: run_naive(server, workdir)),
             ("crawl", lambda: run_crawl(server, workdir, args.progress_interval)),
+            ("naive", lambda: run_naive(server, workdir)),
         ]
         contestants = [(name, run) for name, run in contestants if name in only]
         if args.peers:
@@ -418,6 +443,8 @@ def main() -> int:
                 best = runs.get(name)
                 if best is None or (result.ok and result.rate > best.rate):
                     runs[name] = result
+                if result.ok:
+                    rounds.setdefault(round_number, {})[name] = result
         if args.peers and shutil.which("news-please"):
             print("news-please: installed, but not driven by this benchmark (see README)")
     finally:
@@ -428,7 +455,7 @@ def main() -> int:
     print(table(list(runs.values())))
     if "crawl" in runs:
         print()
-        for line in [*ratios(runs), *progress_agreement(runs["crawl"])]:
+        for line in [*ratios(runs), *paired_ratios(rounds), *progress_agreement(runs["crawl"])]:
             print(line)
     print(f"\n{load_line()}")
     return 0 if all(run.ok for run in runs.values()) else 1
