@@ -8,11 +8,15 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
+
+from archive.engine import create_archive_engine, upgrade_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES_DIR = ROOT / "tests" / "fixtures" / "sites"
@@ -152,6 +156,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'archive.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on a new archive at the latest migration, on each backend."""
+    engine = create_archive_engine(db_url)
+    upgrade_archive(engine)
+    yield engine
+    engine.dispose()
 
 
 # --- Redis ------------------------------------------------------------------------------

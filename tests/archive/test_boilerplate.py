@@ -19,7 +19,6 @@ from archive.boilerplate import (
     fingerprint,
     normalise_line,
 )
-from archive.engine import create_archive_engine, upgrade_archive
 from archive.models import (
     Article,
     BoilerplateModel,
@@ -133,14 +132,6 @@ def record(n: int, lines: list[str], site: str = SITE, title: str | None = None)
 
 def with_plugin(n: int) -> list[str]:
     return [*story(n), *PLUGIN]
-
-
-@pytest.fixture
-def engine(db_url: str):
-    engine = create_archive_engine(db_url)
-    upgrade_archive(engine)
-    yield engine
-    engine.dispose()
 
 
 def texts(engine) -> dict[int, str]:

@@ -48,14 +48,6 @@ def record(site: str, slug: str, text: str) -> ArticleRecord:
     )
 
 
-@pytest.fixture
-def engine(db_url: str):
-    engine = create_archive_engine(db_url)
-    upgrade_archive(engine)
-    yield engine
-    engine.dispose()
-
-
 def clusters(engine) -> dict[str, tuple[int, int | None, int | None, float | None]]:
     """site/slug -> (id, duplicate_of, cluster_id, cluster_similarity)."""
     with engine.connect() as conn:

@@ -144,14 +144,6 @@ def test_query_parsing():
 # --- the index follows every write ----------------------------------------------------
 
 
-@pytest.fixture
-def engine(db_url):
-    engine = create_archive_engine(db_url)
-    upgrade_archive(engine)
-    yield engine
-    engine.dispose()
-
-
 def test_the_index_follows_new_articles_versions_edits_and_deletes(engine, db_url):
     writer = ArchiveWriter(engine)
     changed = by_path(CHANGED)

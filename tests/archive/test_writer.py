@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
-from archive.engine import create_archive_engine, upgrade_archive
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version
 from archive.writer import (
     ArchiveWriter,
@@ -52,14 +51,6 @@ def record(
             fetched_at=T0 + timedelta(days=1),
         ),
     )
-
-
-@pytest.fixture
-def engine(db_url: str):
-    engine = create_archive_engine(db_url)
-    upgrade_archive(engine)
-    yield engine
-    engine.dispose()
 
 
 def count(engine, model) -> int:

@@ -3,7 +3,6 @@ writes would, on both backends."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from archive.engine import create_archive_engine, upgrade_archive
@@ -16,14 +15,6 @@ A = "https://news.example.com/a/"
 B = "https://news.example.com/b/"
 E = "https://news.example.com/e/"
 D = "https://other.example.org/d/"
-
-
-@pytest.fixture
-def engine(db_url: str):
-    engine = create_archive_engine(db_url)
-    upgrade_archive(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_a_mixed_batch_resolves_records_that_depend_on_earlier_new_ones(engine):

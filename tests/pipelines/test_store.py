@@ -5,21 +5,10 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
-from archive.engine import create_archive_engine, upgrade_archive
 from archive.models import Article
 from archive.writer import ArchiveWriter, WriteResult
 from pipelines.store import BatchWriterThread
 from tests.archive.test_writer import count, record
-
-
-@pytest.fixture
-def engine(db_url: str):
-    engine = create_archive_engine(db_url)
-    upgrade_archive(engine)
-    yield engine
-    engine.dispose()
 
 
 class Batches:
