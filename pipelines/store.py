@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -59,7 +58,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_STOP = object()
 # Backoff between retries of a batch while the database is unreachable (seconds).
 RETRY_FIRST_DELAY = 0.5
 RETRY_MAX_DELAY = 10.0
@@ -129,7 +127,12 @@ def to_record(item: PageItem) -> ArticleRecord:
 
 
 class BatchWriterThread(threading.Thread):
-    """Drains a queue of records into the archive, one transaction per batch."""
+    """Drains the records handed to it into the archive, one transaction per batch.
+
+    The thread is woken only when a batch is full or at shutdown, and otherwise sleeps
+    until the flush interval is up: a wake-up per article would cost both threads a
+    switch and the reactor a lock hand-off for every page.
+    """
 
     def __init__(
         self,
@@ -148,36 +151,50 @@ class BatchWriterThread(threading.Thread):
         self.on_retry = on_retry
         self.writer = writer
         self.run_id = run_id
-        self.batch_size = batch_size
+        self.batch_size = max(1, batch_size)
         self.flush_interval = flush_interval
-        self.queue: queue.Queue[Any] = queue.Queue()
+        self._records: deque[ArticleRecord] = deque()
+        self._ready = threading.Condition(threading.Lock())
+        self._stopping = False
         self.on_results = on_results
         self.on_error = on_error
         self.failed = False
 
     def put(self, record: ArticleRecord) -> None:
-        self.queue.put(record)
+        with self._ready:
+            self._records.append(record)
+            if len(self._records) >= self.batch_size:
+                self._ready.notify()
+
+    def waiting(self) -> int:
+        """How many records wait for their batch."""
+        return len(self._records)
 
     def stop(self) -> None:
-        self.queue.put(_STOP)
+        """Write what was put, then end (after re-cleaning what a model change left)."""
+        with self._ready:
+            self._stopping = True
+            self._ready.notify()
+
+    def _next_batch(self, deadline: float) -> tuple[list[ArticleRecord], bool]:
+        """Wait for a full batch, the deadline or shutdown; the records to write now and
+        whether the thread is done after them."""
+        with self._ready:
+            while not self._stopping and len(self._records) < self.batch_size:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._ready.wait(remaining)
+            take = min(len(self._records), self.batch_size)
+            batch = [self._records.popleft() for _ in range(take)]
+            return batch, self._stopping and not self._records
 
     def run(self) -> None:
-        batch: list[ArticleRecord] = []
-        deadline = time.monotonic() + self.flush_interval
         while True:
-            try:
-                entry = self.queue.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                entry = None
-            if entry is not None and entry is not _STOP:
-                batch.append(entry)
-            full = len(batch) >= self.batch_size
-            if batch and (entry is None or entry is _STOP or full):
+            batch, done = self._next_batch(time.monotonic() + self.flush_interval)
+            if batch:
                 self._flush(batch)
-                batch = []
-            if entry is None or full or not batch:
-                deadline = time.monotonic() + self.flush_interval
-            if entry is _STOP:
+            if done:
                 self._catch_up()
                 return
 

@@ -32,7 +32,7 @@ class SlowStorePipeline(StorePipeline):
 
         def counted_put(record: Any) -> None:
             put(record)
-            self.stats.max_value("test/max_writer_queue", thread.queue.qsize())
+            self.stats.max_value("test/max_writer_queue", thread.waiting())
 
         thread.put = counted_put  # type: ignore[method-assign]
 
