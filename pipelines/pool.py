@@ -225,6 +225,10 @@ class ProcessPool:
         self._wakeup_r.setblocking(False)
         self._workers: list[_Worker] = []
         self._closing = False
+        # True while the dispatcher may sleep with a worker free: only then must a new
+        # task wake it. With every worker busy, the next result wakes it anyway, and it
+        # takes what was submitted meanwhile (one wake-up per page saved at full load).
+        self._wake_on_submit = True
         self._thread: threading.Thread | None = None
         self.replaced = 0
 
@@ -241,7 +245,8 @@ class ProcessPool:
             raise PoolClosed("the pool is closing")
         future: Future[Any] = Future()
         self._queue.put(_Task(future, args))
-        self._wake()
+        if self._wake_on_submit:
+            self._wake()
         return future
 
     def close(self, timeout: float | None = None) -> None:
@@ -273,6 +278,11 @@ class ProcessPool:
             busy = [w for w in self._workers if w.task is not None]
             if draining and not pending and not busy:
                 return
+            # Set the flag before looking at the queue again, as submit() puts before it
+            # reads the flag: a task is either seen here or wakes the wait below.
+            self._wake_on_submit = len(busy) < len(self._workers)
+            if self._wake_on_submit and not self._queue.empty():
+                continue
             self._wait_and_collect(busy)
             self._expire(time.monotonic())
 
