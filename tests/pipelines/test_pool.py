@@ -46,6 +46,40 @@ def test_results_come_back_for_every_task(pool):
     assert [f.result(timeout=30) for f in futures] == list(range(50))
 
 
+def test_tasks_submitted_from_many_threads_while_workers_come_and_go_idle_all_run(pool):
+    # submit() wakes the dispatcher only while a worker is free: submissions racing with
+    # workers going idle (tasks of 0-2 ms, four submitting threads, pauses that let the
+    # pool drain) must never leave a task queued next to an idle worker.
+    p = pool(pool_tasks.sleep_then)
+    results: list[Future] = []
+    lock = threading.Lock()
+
+    def submitter(offset: int) -> None:
+        for i in range(150):
+            future = p.submit((i % 3) / 1000, offset + i)
+            with lock:
+                results.append(future)
+            if i % 25 == 0:
+                time.sleep(0.02)
+
+    threads = [threading.Thread(target=submitter, args=(n * 1000,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done, not_done = wait(results, timeout=60)
+    assert not not_done
+    expected = {n * 1000 + i for n in range(4) for i in range(150)}
+    assert {f.result() for f in done} == expected
+
+
+def test_a_task_submitted_to_an_idle_pool_runs_without_waiting_for_a_deadline(pool):
+    p = pool(pool_tasks.echo, timeout=3600)
+    assert p.submit("first").result(timeout=30) == "first"
+    time.sleep(0.2)  # both workers idle, the dispatcher asleep with no deadline
+    assert p.submit("second").result(timeout=30) == "second"
+
+
 def test_a_task_past_its_time_limit_fails_alone_and_its_worker_is_replaced(pool):
     p = pool(pool_tasks.sleep_then, workers=2, timeout=1.0)
     pids_before = set(p.pids())
