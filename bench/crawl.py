@@ -446,7 +446,11 @@ def main() -> int:
                 if result.ok:
                     rounds.setdefault(round_number, {})[name] = result
         if args.peers and shutil.which("news-please"):
-            print("news-please: installed, but not driven by this benchmark (see README)")
+            print(
+                "news-please: installed, but not run: its newspaper extractor fetches each "
+                "article's images from their original hosts, and this benchmark sends "
+                "nothing beyond 127.0.0.0/8 (see README)"
+            )
     finally:
         server.stop()
         if args.keep is None:
