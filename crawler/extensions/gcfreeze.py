@@ -3,14 +3,13 @@
 By the time the spider opens, the crawler process holds some 135,000 objects that
 live until it exits: the modules of Scrapy, Twisted, SQLAlchemy, lxml and ours, their
 classes and functions. CPython's full (generation 2) collection walks all of them,
-every few seconds in a crawl: 80-120 ms with the GIL held each time (measured
-on the 2,000-page benchmark crawl), during which the
-extraction pool's dispatcher thread cannot hand the workers their next page and both
-cores sit idle. ``gc.freeze()`` moves everything alive at that moment to a permanent
-generation the collector never walks; what the crawl allocates afterwards is
-collected as before. Objects frozen are still freed by reference counting; only
-reference cycles among them would outlive their use, and start-up builds none that
-are dropped.
+every few seconds in a crawl: 80-120 ms with the GIL held each time on the 2,000-page
+benchmark crawl, during which the extraction pool's dispatcher thread cannot hand the
+workers their next page and both cores sit idle. ``gc.freeze()`` moves everything
+alive at that moment to a permanent generation the collector never walks; what the
+crawl allocates afterwards is collected as before. Objects frozen are still freed by
+reference counting; only reference cycles among them would outlive their use, and
+start-up builds none that are dropped.
 """
 
 from __future__ import annotations
