@@ -44,3 +44,11 @@ def extraction_loaded(*_: object) -> bool:
     import sys
 
     return "pipelines.extraction.core" in sys.modules and "archive.minhash" in sys.modules
+
+
+def sleep_then_crash_on(seconds: float, value: object) -> object:
+    """Sleep, then crash the worker if ``value`` is "crash", else return it."""
+    time.sleep(seconds)
+    if value == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return value

@@ -6,7 +6,6 @@ import os
 import signal
 import threading
 import time
-from collections import deque
 from concurrent.futures import Future, wait
 
 import pytest
@@ -125,6 +124,63 @@ def test_workers_are_recycled_after_max_tasks(pool):
     assert pids[:3] == [pids[0]] * 3
 
 
+def _wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.01)
+
+
+def test_a_busy_worker_gets_its_next_task_ahead_and_its_time_limit_starts_with_it(pool):
+    # One worker, 1 s per task at most: the second task is sent while the first runs
+    # (prefetched), and each gets its own second, counted from when it starts.
+    p = pool(pool_tasks.sleep_then, workers=1, timeout=1.0)
+    first = p.submit(0.7, "first")
+    _wait_for(lambda: len(p._workers[0].tasks) == 1)
+    second = p.submit(0.7, "second")
+    _wait_for(lambda: len(p._workers[0].tasks) == 2)
+    assert first.result(timeout=30) == "first"
+    assert second.result(timeout=30) == "second"
+    assert p.replaced == 0
+
+
+def test_a_task_too_large_for_the_socket_buffer_waits_for_its_worker(pool):
+    # Sending it ahead could block the dispatcher until the worker finished its task.
+    p = pool(pool_tasks.sleep_then, workers=1, timeout=30)
+    first = p.submit(0.5, "first")
+    _wait_for(lambda: len(p._workers[0].tasks) == 1)
+    big = b"x" * (p._workers[0].prefetch_limit + 1)
+    second = p.submit(0, big)
+    time.sleep(0.2)
+    assert len(p._workers[0].tasks) == 1 and not first.done()
+    assert first.result(timeout=30) == "first"
+    assert second.result(timeout=30) == big
+
+
+def test_a_task_sent_ahead_to_a_worker_that_hangs_runs_on_its_replacement(pool):
+    p = pool(pool_tasks.sleep_then, workers=1, timeout=1.0)
+    hung = p.submit(60, "never")
+    _wait_for(lambda: len(p._workers[0].tasks) == 1)
+    behind = p.submit(0, "behind")
+    _wait_for(lambda: len(p._workers[0].tasks) == 2)
+    with pytest.raises(TaskTimeout):
+        hung.result(timeout=30)
+    assert behind.result(timeout=30) == "behind"
+    assert p.replaced == 1
+
+
+def test_a_task_sent_ahead_to_a_worker_that_crashes_runs_on_its_replacement(pool):
+    p = pool(pool_tasks.sleep_then_crash_on, workers=1, timeout=30)
+    doomed = p.submit(0.5, "crash")
+    _wait_for(lambda: len(p._workers[0].tasks) == 1)
+    behind = p.submit(0, "behind")
+    _wait_for(lambda: len(p._workers[0].tasks) == 2)
+    with pytest.raises(WorkerCrashed, match="exit code"):
+        doomed.result(timeout=30)
+    assert behind.result(timeout=30) == "behind"
+    assert p.replaced == 1
+
+
 def test_close_finishes_queued_tasks_first(pool):
     p = ProcessPool(pool_tasks.sleep_then, 1, 30).start()
     futures = [p.submit(0.05, i) for i in range(6)]
@@ -145,16 +201,18 @@ def test_a_task_that_cannot_be_sent_fails_alone_and_the_next_go_to_the_replaceme
     p._workers = [p._spawn()]
     p._workers[0].conn.close()
     futures: list[Future[object]] = [Future() for _ in range(3)]
-    pending = deque(_Task(future, (i,)) for i, future in enumerate(futures))
+    p._pending.extend(_Task(future, (i,)) for i, future in enumerate(futures))
 
-    p._assign(pending)
+    p._assign()
 
     with pytest.raises(WorkerCrashed, match="cannot send"):
         futures[0].result(timeout=0)
     assert p.replaced == 1
-    busy = p._workers[0].task
-    assert busy is not None and busy.future is futures[1]
-    p._queue.put(pending.popleft())
+    sent = p._workers[0].tasks
+    assert sent and sent[0].future is futures[1]
+    # the third went out after it (prefetched) or waits; either way the dispatcher runs it
+    while p._pending:
+        p._queue.put(p._pending.popleft())
     p._thread = threading.Thread(target=p._dispatch, daemon=True)
     p._thread.start()
     assert [f.result(timeout=30) for f in futures[1:]] == [1, 2]
