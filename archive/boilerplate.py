@@ -379,7 +379,6 @@ class Learning:
             BoilerplateSite.articles,
             BoilerplateSite.revision,
             BoilerplateSite.policy,
-            sort_by_parameter_order=True,
         )
         rows = [
             {
@@ -407,6 +406,8 @@ class Learning:
         ]
         if not rows:
             return counts
+        # Each returned row names its site and line, so the rows' order is not asked for:
+        # on SQLite that would cost one statement per row (thousands per batch).
         stmt = upsert(self.conn, BoilerplateLine)
         stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
             index_elements=["site", "fingerprint"],
@@ -415,7 +416,6 @@ class Learning:
             BoilerplateLine.site,
             BoilerplateLine.fingerprint,
             BoilerplateLine.articles,
-            sort_by_parameter_order=True,
         )
         for site, fp, n in self.conn.execute(stmt, rows):
             counts[site][int(fp)] = int(n)

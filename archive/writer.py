@@ -384,8 +384,12 @@ class _Pending:
 
 # Statements built once: a batch executes each with a list of rows (multi-row inserts
 # through SQLAlchemy's insertmanyvalues, ids returned in row order).
-_INSERT_ARTICLES = insert(Article).returning(Article.id, sort_by_parameter_order=True)
-_INSERT_CAPTURES = insert(Capture).returning(Capture.id, sort_by_parameter_order=True)
+# The new ids come back with a column that tells whose they are (a pending article's
+# primary URL, a capture's article), not in the rows' order: asking SQLAlchemy for that
+# order (sort_by_parameter_order) makes it insert one row per statement on SQLite, which
+# cannot tie new rowids to the order of a multi-row VALUES.
+_INSERT_ARTICLES = insert(Article).returning(Article.id, Article.url)
+_INSERT_CAPTURES = insert(Capture).returning(Capture.id, Capture.article_id)
 _INSERT_VERSIONS = insert(Version)
 _INSERT_URLS = insert(ArticleUrl)
 _LINK_ARTICLES = (
@@ -735,10 +739,15 @@ class _BatchWrite:
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        ids = self.conn.execute(_INSERT_ARTICLES, [self._article_row(p) for p in pending]).scalars()
-        for p, article_id in zip(pending, ids, strict=True):
-            self.assigned[p.placeholder] = int(article_id)
-            self._move_cluster(p.placeholder, int(article_id))
+        # A pending article's primary URL is no other pending article's: the second would
+        # have been matched to the first by URL and recaptured, not inserted.
+        rows = self.conn.execute(_INSERT_ARTICLES, [self._article_row(p) for p in pending])
+        ids = {url: int(article_id) for article_id, url in rows}
+        if len(ids) != len(pending):
+            raise RuntimeError("two new articles of one batch share their primary URL")
+        for p in pending:
+            self.assigned[p.placeholder] = ids[p.record.url]
+            self._move_cluster(p.placeholder, ids[p.record.url])
         url_rows = [
             {"article_id": self.assigned[p.placeholder], "url": u, "first_seen_at": self.now}
             for p in pending
@@ -746,13 +755,17 @@ class _BatchWrite:
         ]
         if url_rows:
             self.conn.execute(_INSERT_URLS, url_rows)
-        capture_ids = self.conn.execute(
-            _INSERT_CAPTURES,
-            [self._capture_row(self.assigned[p.placeholder], p.record) for p in pending],
-        ).scalars()
+        capture_of = {
+            int(article_id): int(capture_id)
+            for capture_id, article_id in self.conn.execute(
+                _INSERT_CAPTURES,
+                [self._capture_row(self.assigned[p.placeholder], p.record) for p in pending],
+            )
+        }
         links, versions = [], []
-        for p, capture_id in zip(pending, capture_ids, strict=True):
+        for p in pending:
             article_id = self.assigned[p.placeholder]
+            capture_id = capture_of[article_id]
             cluster_id = article_id if p.cluster_id is None else self._real(p.cluster_id)
             duplicate_of = None if p.duplicate_of is None else self._real(p.duplicate_of)
             links.append(
