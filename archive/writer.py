@@ -755,8 +755,8 @@ class _BatchWrite:
         ]
         if url_rows:
             self.conn.execute(_INSERT_URLS, url_rows)
-        capture_of = {
-            int(article_id): int(capture_id)
+        capture_of: dict[int | None, int] = {
+            article_id: capture_id
             for capture_id, article_id in self.conn.execute(
                 _INSERT_CAPTURES,
                 [self._capture_row(self.assigned[p.placeholder], p.record) for p in pending],
