@@ -3,6 +3,8 @@ writes would, on both backends."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from archive.engine import create_archive_engine, upgrade_archive
@@ -120,3 +122,39 @@ def test_one_batch_decides_like_one_record_per_batch(tmp_path):
     outcomes_seen = {outcome for outcome, _, _ in together[0]}
     assert outcomes_seen == {"new", "duplicate", "updated", "unchanged"}
     assert any(near for _, _, near in together[0])  # the edited copies joined clusters
+
+
+def test_a_batch_of_new_articles_takes_a_few_statements_and_ids_match_their_rows(engine):
+    # The ids come back keyed by URL and article, not by row order: SQLAlchemy inserts
+    # one row per statement on SQLite when asked for the rows' order.
+    from sqlalchemy import event
+
+    from archive.engine import SQLITE_INSERT_PAGE_ROWS
+
+    batch = [
+        record(f"https://news.example.com/story/{i}/", f"Story number {i}.") for i in range(50)
+    ]
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        table = re.match(r"INSERT INTO (\w+)", str(args[2]))
+        if table:
+            statements.append(table[1])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        results = ArchiveWriter(engine).write_batch(batch)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert outcomes(results) == ["new"] * 50
+    pages = -(-50 // SQLITE_INSERT_PAGE_ROWS) if engine.dialect.name == "sqlite" else 1
+    assert statements.count("articles") == pages
+    assert statements.count("captures") == pages
+    with engine.connect() as conn:
+        rows = conn.execute(select(Article.id, Article.url, Article.text, Article.capture_id))
+        articles = {url: (id_, text, capture) for id_, url, text, capture in rows}
+        captures = dict(conn.execute(select(Capture.id, Capture.article_id)).all())
+    for result, rec in zip(results, batch, strict=True):
+        article_id, text, capture_id = articles[rec.url]
+        assert (result.article_id, text) == (article_id, rec.text)
+        assert captures[capture_id] == article_id
