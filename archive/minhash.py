@@ -1,7 +1,9 @@
 """MinHash signatures of article texts: the pure half of ``archive.neardup``.
 
 No database here (numpy and the standard library only), so the extraction worker
-processes sign texts without importing SQLAlchemy or the archive schema. What the
+processes sign texts without importing SQLAlchemy or the archive schema. numpy is
+imported only by the functions that sign texts (in the workers): the crawler process
+compares and indexes signatures with the standard library and never loads it (~11 MiB). What the
 signature estimates, how the bands are cut and why is explained in
 ``archive.neardup``; everything here is stable on disk, and changing it needs a new
 ``SCHEME`` and a migration that rebuilds the index.
@@ -10,12 +12,17 @@ signature estimates, how the bands are cut and why is explained in
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
+import sys
 import unicodedata
 import zlib
+from array import array
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 SCHEME = 1
 NUM_PERM = 128
@@ -27,12 +34,15 @@ MIN_WORDS = 20
 SIGNATURE_BYTES = NUM_PERM * 4
 
 _WORD = re.compile(r"\w+")
-_SIGNATURE_DTYPE = np.dtype("<u4")
+_SIGNATURE_DTYPE = "<u4"
+_BIG_ENDIAN = sys.byteorder == "big"
 
 
 @cache
 def _coefficients() -> tuple[np.ndarray, np.ndarray]:
     """The ``a`` (odd) and ``b`` of each permutation ``h(x) = ((a*x + b) mod 2^64) >> 32``."""
+    import numpy as np
+
     raw = b"".join(
         hashlib.blake2b(f"newsarchive-minhash:{SCHEME}:{i}".encode(), digest_size=16).digest()
         for i in range(NUM_PERM)
@@ -48,6 +58,8 @@ def words(text: str) -> list[str]:
 
 def shingle_hashes(text: str) -> np.ndarray:
     """The distinct 32-bit hashes of the text's word 3-grams."""
+    import numpy as np
+
     tokens = words(text)
     shingles = (
         " ".join(tokens[i : i + SHINGLE_WORDS])
@@ -62,6 +74,8 @@ def signature(text: str) -> bytes | None:
     the text has fewer than ``MIN_WORDS`` words."""
     if len(_WORD.findall(text)) < MIN_WORDS:
         return None
+    import numpy as np
+
     a, b = _coefficients()
     hashes = shingle_hashes(text).astype(np.uint64)
     with np.errstate(over="ignore"):
@@ -71,15 +85,19 @@ def signature(text: str) -> bytes | None:
     return bytes(permuted.min(axis=0).astype(_SIGNATURE_DTYPE).tobytes())
 
 
-def _values(sig: bytes) -> np.ndarray:
+def _values(sig: bytes) -> array[int]:
+    """The signature's ``NUM_PERM`` values (little-endian uint32 on disk)."""
     if len(sig) != SIGNATURE_BYTES:
         raise ValueError(f"a signature has {SIGNATURE_BYTES} bytes, not {len(sig)}")
-    return np.frombuffer(sig, dtype=_SIGNATURE_DTYPE)
+    values = array("I", sig)
+    if _BIG_ENDIAN:
+        values.byteswap()
+    return values
 
 
 def similarity(sig: bytes, other: bytes) -> float:
     """The estimated Jaccard similarity of the two texts' shingle sets, 0 to 1."""
-    return float(np.count_nonzero(_values(sig) == _values(other))) / NUM_PERM
+    return sum(map(operator.eq, _values(sig), _values(other))) / NUM_PERM
 
 
 def band_keys(sig: bytes) -> list[int]:
