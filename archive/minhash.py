@@ -97,7 +97,8 @@ def _values(sig: bytes) -> array[int]:
 
 def similarity(sig: bytes, other: bytes) -> float:
     """The estimated Jaccard similarity of the two texts' shingle sets, 0 to 1."""
-    return sum(map(operator.eq, _values(sig), _values(other))) / NUM_PERM
+    equal: int = sum(map(operator.eq, _values(sig), _values(other)))
+    return equal / NUM_PERM
 
 
 def band_keys(sig: bytes) -> list[int]:
