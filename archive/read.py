@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 from sqlalchemy import BigInteger, Date, Text, case, cast, extract, func, select, type_coerce
 from sqlalchemy.types import NullType
 
+from archive.bodies import decompress_body
 from archive.engine import open_engine
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, CrawlRunOutcome, Version
 from archive.search import match_condition, parse_query, ranked_search
-from archive.writer import decompress_body
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 
 from archive import boilerplate
+from archive.bodies import decompress_body
 from archive.models import Article, Capture, Version, utcnow
 from archive.text import content_hash
-from archive.writer import decompress_body, strip_nul
+from archive.writer import strip_nul
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine

@@ -19,8 +19,6 @@ at the end of a crawl).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import os
 import socket
@@ -30,11 +28,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import zstandard
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from archive import boilerplate, neardup
+from archive.bodies import PackedBody
 from archive.models import (
     Article,
     ArticleUrl,
@@ -51,8 +49,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BODY_CODEC = "zstd"
-_COMPRESSION_LEVEL = 3
 # The estimated Jaccard similarity of word 3-grams at which a new text joins a story
 # cluster (crawls take it from the DEDUP_NEAR_THRESHOLD setting).
 DEFAULT_NEAR_THRESHOLD = 0.5
@@ -72,7 +68,10 @@ class Outcome(StrEnum):
 
 @dataclass(slots=True)
 class CaptureRecord:
-    """One HTTP fetch as the crawler saw it (body already content-decoded)."""
+    """One HTTP fetch as the crawler saw it (body already content-decoded).
+
+    ``body`` is the raw body, or ``b""`` when ``packed`` holds it already compressed
+    (a crawl's extraction workers pack it: see ``archive.bodies``)."""
 
     url: str
     final_url: str
@@ -80,6 +79,11 @@ class CaptureRecord:
     headers: list[tuple[str, str]]
     body: bytes
     fetched_at: datetime
+    packed: PackedBody | None = None
+
+    def stored(self) -> PackedBody:
+        """The body as the archive stores it."""
+        return self.packed if self.packed is not None else PackedBody.pack(self.body)
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -162,28 +166,6 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def compress_body(body: bytes) -> bytes:
-    """The body compressed with zstd, in a bytes object of its own size: python-zstandard
-    (0.25) returns one that keeps the worst-case buffer it compressed into, as large as
-    the input, so a batch of 100 pages held 100 uncompressed copies until it committed."""
-    compressed = zstandard.ZstdCompressor(level=_COMPRESSION_LEVEL).compress(body)
-    return bytes(memoryview(compressed))
-
-
-def decompress_body(data: bytes, codec: str) -> bytes:
-    """The original bytes of a stored capture body."""
-    if codec == "zstd":
-        return zstandard.ZstdDecompressor().decompress(data)
-    if codec == "identity":
-        return data
-    raise ValueError(f"unknown capture body codec {codec!r}")
-
-
-def payload_digest(body: bytes) -> str:
-    """The WARC-style digest of a payload: ``sha1:`` and its base32 SHA-1."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 class ArchiveWriter:
@@ -813,6 +795,7 @@ class _BatchWrite:
 
     def _capture_row(self, article_id: int, record: ArticleRecord) -> dict[str, Any]:
         capture = record.capture
+        body = capture.stored()
         return {
             "article_id": article_id,
             "crawl_run_id": self.run_id,
@@ -823,10 +806,10 @@ class _BatchWrite:
             "content_type": capture.header("Content-Type"),
             "etag": capture.header("ETag"),
             "last_modified": capture.header("Last-Modified"),
-            "body": compress_body(capture.body),
-            "body_codec": BODY_CODEC,
-            "body_size": len(capture.body),
-            "payload_digest": payload_digest(capture.body),
+            "body": body.data,
+            "body_codec": body.codec,
+            "body_size": body.size,
+            "payload_digest": body.digest,
             "fetched_at": capture.fetched_at,
         }
 

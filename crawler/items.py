@@ -26,9 +26,11 @@ class PageItem:
     source: str
     depth: int = 0
     crawl_config: str | None = None
-    # extract stage: a pipelines.extraction.Extracted, and the MinHash of its text
+    # extract stage: a pipelines.extraction.Extracted, the MinHash of its text and the
+    # body as the archive stores it (an archive.bodies.PackedBody, made by the worker)
     extracted: Any = None
     signature: bytes | None = None
+    packed_body: Any = None
     # classify stage
     verdict: str | None = None
     # dedupe stage: a normalised URL for each way the page was reached, primary first

@@ -63,7 +63,7 @@ def start_pool(
     start_method: str = "subprocess",
 ) -> ProcessPool:
     """The extraction worker pool, as the crawl and ``newsarchive reextract`` run it:
-    ``task(body, encoding, url, function, with_signature)`` per page."""
+    ``task(body, encoding, url, function, with_signature[, pack_body])`` per page."""
     return ProcessPool(
         task,
         workers,
@@ -117,7 +117,7 @@ class ExtractPipeline:
         assert self.pool is not None and self._slots is not None
         async with self._slots:
             future = self.pool.submit(
-                item.body, item.encoding, item.final_url, self.function, self.with_signature
+                item.body, item.encoding, item.final_url, self.function, self.with_signature, True
             )
             try:
                 result: PageResult = await asyncio.wrap_future(future)
@@ -130,6 +130,7 @@ class ExtractPipeline:
         if result.refusal is not None:
             self._refuse(item, result.refusal)
         item.extracted, item.signature = result.extracted, result.signature
+        item.packed_body = result.body
         return item
 
     def _refuse(self, item: PageItem, refusal: Refusal) -> NoReturn:

@@ -109,8 +109,11 @@ def to_record(item: PageItem) -> ArticleRecord:
             final_url=item.final_url,
             status=item.status,
             headers=item.headers,
-            body=item.body,
+            # The worker packed the body: the queue to the writer then holds ~30 KiB a
+            # page rather than the raw page, which Scrapy frees once this stage returns.
+            body=b"" if item.packed_body is not None else item.body,
             fetched_at=item.fetched_at,
+            packed=item.packed_body,
         ),
         title=doc.title,
         authors=list(doc.authors),

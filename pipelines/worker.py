@@ -3,8 +3,8 @@
 Workers start as fresh interpreters by default (``EXTRACT_START_METHOD``) and import this
 module: the screen, the extraction engine and the MinHash signer, no Scrapy. A worker
 holds only what extraction needs. Tasks arrive as (body bytes, encoding, URL, function,
-with_signature): bytes pickle as one copy, where a decoded ``str`` would be re-encoded
-on the way; the result is a small :class:`PageResult`.
+with_signature, pack_body): bytes pickle as one copy, where a decoded ``str`` would be
+re-encoded on the way; the result is a small :class:`PageResult`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pipelines.screen import Refusal, Screened, check_extraction, screen_page
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from archive.bodies import PackedBody
     from pipelines.extraction import Extracted
 
 DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
@@ -28,13 +29,15 @@ DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
 
 @dataclass(frozen=True, slots=True)
 class PageResult:
-    """What a worker returns for one page: its article and the signature of its text
-    (``archive.minhash.signature``; None when not asked for or the text is short), or
+    """What a worker returns for one page: its article, the signature of its text
+    (``archive.minhash.signature``; None when not asked for or the text is short) and
+    its body packed for the archive (``archive.bodies``; None when not asked for), or
     why there is no article."""
 
     extracted: Extracted | None = None
     signature: bytes | None = None
     refusal: Refusal | None = None
+    body: PackedBody | None = None
 
 
 def quiet_worker_logs() -> None:
@@ -49,6 +52,7 @@ def init_worker(function: str = DEFAULT_EXTRACT_FUNCTION) -> None:
     pages, rather than on the first page (about half a second of imports). A function that
     cannot be imported is reported by each page's task instead, as a failed page."""
     quiet_worker_logs()
+    import archive.bodies
     import archive.minhash  # noqa: F401
 
     with contextlib.suppress(Exception):
@@ -63,20 +67,24 @@ def load_function(path: str) -> Callable[..., Any]:
     return function
 
 
-def extract_page(
+def extract_page(  # noqa: PLR0917 (the pool sends a task's arguments as one tuple)
     body: bytes,
     encoding: str | None,
     url: str,
     function: str = DEFAULT_EXTRACT_FUNCTION,
     with_signature: bool = True,
+    pack_body: bool = False,
 ) -> PageResult:
     """Screen one fetched page, extract its article from the text the screen decoded
-    with ``function`` (an import path to ``f(html, url) -> Extracted``), and sign its
-    text for near-duplicate clustering.
+    with ``function`` (an import path to ``f(html, url) -> Extracted``), sign its
+    text for near-duplicate clustering and, with ``pack_body``, compress and hash the
+    body for the archive, so the crawler process need not hold the raw page until its
+    batch is written.
 
     The screen decodes (BOM, valid UTF-8, the declared charset, ``<meta charset>``) and
     refuses a page none of those decodes, so the extractor never guesses a charset.
     """
+    from archive.bodies import PackedBody
     from archive.minhash import signature
 
     screened = screen_page(body, encoding)
@@ -93,4 +101,8 @@ def extract_page(
     refusal = check_extraction(screened.text, extracted.text or "")
     if refusal is not None:
         return PageResult(refusal=refusal)
-    return PageResult(extracted, signature(extracted.text) if with_signature else None)
+    return PageResult(
+        extracted,
+        signature(extracted.text) if with_signature else None,
+        body=PackedBody.pack(body) if pack_body else None,
+    )

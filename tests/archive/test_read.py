@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from archive import open_archive
+from archive.bodies import payload_digest
 from archive.read import ARTICLE_FIELDS, ArticleFilter
 from archive.search import QueryError
-from archive.writer import ArchiveWriter, payload_digest
+from archive.writer import ArchiveWriter
 from tests.archive.corpus import (
     BATTERY,
     CHANGED,

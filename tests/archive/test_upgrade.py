@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import DateTime, LargeBinary, bindparam, text
 
+from archive.bodies import compress_body
 from archive.engine import (
     ArchiveError,
     create_archive_engine,
@@ -21,7 +22,7 @@ from archive.engine import (
 from archive.models import Base
 from archive.read import open_archive
 from archive.search import include_object
-from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome, compress_body
+from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome
 from tests.conftest import run_cli
 
 T0 = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)

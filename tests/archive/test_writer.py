@@ -8,15 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
+from archive.bodies import decompress_body, payload_digest
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version
-from archive.writer import (
-    ArchiveWriter,
-    ArticleRecord,
-    CaptureRecord,
-    Outcome,
-    decompress_body,
-    payload_digest,
-)
+from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome
 
 T0 = datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
 

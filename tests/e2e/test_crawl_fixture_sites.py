@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from archive.bodies import decompress_body, payload_digest
 from crawler.urls import normalize_url
 from tests.conftest import SITES_DIR, MockServer, run_cli
 
@@ -146,6 +148,23 @@ def test_one_article_under_several_urls_is_one_row_with_its_aliases(crawled, moc
     assert_aliases_kept(crawled["articles"], harbour, mockserver)
     hashes = [(r["site"], r["content_hash"]) for r in crawled["articles"].values()]
     assert len(hashes) == len(set(hashes))
+
+
+def test_each_capture_holds_the_page_as_served(crawled):
+    # The workers compress and hash each body (archive/bodies.py); what the archive
+    # holds must still be the server's bytes, their size and their SHA-1.
+    with sqlite3.connect(crawled["workdir"] / "archive.db") as db:
+        captures = db.execute(
+            "SELECT final_url, body, body_codec, body_size, payload_digest FROM captures"
+        ).fetchall()
+    assert len(captures) == len(crawled["articles"])
+    for final_url, data, codec, size, digest in captures:
+        with urllib.request.urlopen(final_url, timeout=10) as response:
+            served = response.read()
+        body = decompress_body(data, codec)
+        assert codec == "zstd" and len(data) < len(body)
+        assert body == served, final_url
+        assert (size, digest) == (len(served), payload_digest(served))
 
 
 def test_a_second_crawl_adds_nothing(crawled):
