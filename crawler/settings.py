@@ -233,5 +233,9 @@ EXTENSIONS_BASE = {
 # Freeze the start-up heap when the spider opens (crawler/extensions/gcfreeze.py): the
 # garbage collector's full passes stop walking ~135,000 module objects every few seconds.
 GC_FREEZE_ENABLED = True
+# The young generation's collection threshold while the spider runs (Python's default:
+# 700): ~1,000 collections and a tenth of the crawler process's CPU on a 2,000-page
+# crawl at 700, 5 at 50,000, with the same peak RSS. 0 leaves Python's own.
+GC_GEN0_THRESHOLD = 50_000
 # Seconds between progress lines; 0 turns them off (the end summary stays).
 PROGRESS_INTERVAL = 10.0

@@ -10,6 +10,13 @@ alive at that moment to a permanent generation the collector never walks; what t
 crawl allocates afterwards is collected as before. Objects frozen are still freed by
 reference counting; only reference cycles among them would outlive their use, and
 start-up builds none that are dropped.
+
+The crawl also collects its young objects less often (``GC_GEN0_THRESHOLD``). With
+Python's default of 700, a 2,000-page benchmark crawl ran ~1,000 collections, 0.9-1.2 s
+of the crawler process's CPU (a tenth of it), mostly walking the requests, responses
+and items in flight, which survive them all; at 50,000 it ran 5 (0.08-0.09 s) and the
+process's peak RSS stayed the same (152-155 MiB): Scrapy, Twisted and our code free
+almost everything by reference counting, so little waits for the collector.
 """
 
 from __future__ import annotations
@@ -27,24 +34,36 @@ if TYPE_CHECKING:
 
 class FreezeStartupHeap:
     """``GC_FREEZE_ENABLED``: ``gc.freeze()`` when the spider opens, ``gc.unfreeze()``
-    when it closes (a process may run more crawls after it)."""
+    when it closes (a process may run more crawls after it). ``GC_GEN0_THRESHOLD``
+    (0: Python's own) is the young generation's threshold while the spider runs."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.freeze = crawler.settings.getbool("GC_FREEZE_ENABLED")
+        self.gen0_threshold = max(0, crawler.settings.getint("GC_GEN0_THRESHOLD"))
+        self._saved_threshold: tuple[int, int, int] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FreezeStartupHeap:
-        if not crawler.settings.getbool("GC_FREEZE_ENABLED"):
-            raise NotConfigured
         extension = cls(crawler)
+        if not extension.freeze and not extension.gen0_threshold:
+            raise NotConfigured
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        gc.freeze()
-        if self.stats is not None:
-            self.stats.set_value("newsarchive/gc_frozen_objects", gc.get_freeze_count())
+        if self.gen0_threshold:
+            self._saved_threshold = gc.get_threshold()
+            gc.set_threshold(self.gen0_threshold, *self._saved_threshold[1:])
+        if self.freeze:
+            gc.freeze()
+            if self.stats is not None:
+                self.stats.set_value("newsarchive/gc_frozen_objects", gc.get_freeze_count())
 
     def spider_closed(self, spider: Spider) -> None:
-        gc.unfreeze()
+        if self.freeze:
+            gc.unfreeze()
+        if self._saved_threshold is not None:
+            gc.set_threshold(*self._saved_threshold)
+            self._saved_threshold = None

@@ -43,9 +43,42 @@ def test_the_heap_is_frozen_from_spider_open_to_close(unfrozen):
 
 
 def test_the_setting_turns_it_off():
-    crawler = get_crawler(settings_dict={"GC_FREEZE_ENABLED": False})
+    crawler = get_crawler(settings_dict={"GC_FREEZE_ENABLED": False, "GC_GEN0_THRESHOLD": 0})
     with pytest.raises(NotConfigured):
         FreezeStartupHeap.from_crawler(crawler)
+
+
+@pytest.fixture
+def threshold() -> Iterator[tuple[int, int, int]]:
+    saved = gc.get_threshold()
+    yield saved
+    gc.set_threshold(*saved)
+
+
+def test_young_objects_are_collected_less_often_while_the_spider_runs(unfrozen, threshold):
+    crawler = get_crawler(settings_dict={"GC_FREEZE_ENABLED": False, "GC_GEN0_THRESHOLD": 50_000})
+    extension = FreezeStartupHeap.from_crawler(crawler)
+
+    extension.spider_opened(crawler.spider)
+    assert gc.get_threshold() == (50_000, *threshold[1:])
+    assert gc.get_freeze_count() == 0  # freezing stays off
+    # a cycle made now is still found by a collection
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1
+
+    extension.spider_closed(crawler.spider)
+    assert gc.get_threshold() == threshold
+
+
+def test_a_zero_threshold_leaves_pythons_own(unfrozen, threshold):
+    crawler = get_crawler(settings_dict={"GC_FREEZE_ENABLED": True, "GC_GEN0_THRESHOLD": 0})
+    extension = FreezeStartupHeap.from_crawler(crawler)
+    extension.spider_opened(crawler.spider)
+    assert gc.get_threshold() == threshold
+    extension.spider_closed(crawler.spider)
+    assert gc.get_threshold() == threshold
 
 
 def test_a_crawl_records_how_many_objects_it_froze(tmp_path, mockserver):
