@@ -85,6 +85,9 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
 LOG_LEVEL = "INFO"
 # The progress extension prints our own line; Scrapy's would repeat it.
 LOGSTATS_INTERVAL = 0.0
+# Scrapy's in-memory stats without the deprecation wrapper its collector runs on every
+# attribute access (~2.4 µs a call, dozens of calls a page in the reactor thread).
+STATS_CLASS = "crawler.stats.CrawlStats"
 FEED_EXPORT_ENCODING = "utf-8"
 # --- Discovery (spider `news`) ---------------------------------------------
 # Link hops followed from a start page (a site's home is depth 0).
