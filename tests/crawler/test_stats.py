@@ -1,9 +1,7 @@
-"""The crawl's stats collector keeps Scrapy's behaviour, and a crawl uses it."""
+"""The crawl's stats collector keeps Scrapy's behaviour, and the project uses it (every
+crawl test runs with it: their stats come from it)."""
 
 from __future__ import annotations
-
-import json
-import sqlite3
 
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
@@ -11,7 +9,6 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
 
 from crawler.stats import CrawlStats
-from tests.conftest import run_cli
 
 
 def test_it_counts_as_scrapys_collector_does():
@@ -40,14 +37,3 @@ def test_the_project_settings_choose_it():
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     assert load_object(settings["STATS_CLASS"]) is CrawlStats
-
-
-def test_a_crawl_counts_with_it(tmp_path, mockserver):
-    result = run_cli("crawl", mockserver.url("blog", "/atom.xml"), "-q", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    db = sqlite3.connect(tmp_path / "archive.db")
-    (stats,) = db.execute("SELECT stats FROM crawl_runs").fetchone()
-    db.close()
-    recorded = json.loads(stats)
-    assert recorded["newsarchive/pages"] > 0
-    assert recorded["downloader/response_count"] >= recorded["newsarchive/pages"]
