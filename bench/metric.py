@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,3 +119,76 @@ def load_pages(directory: Path = DEFAULT_PAGES) -> list[BenchPage]:
         html = raw.decode("utf-8")
         pages.append(BenchPage(key, entry.get("url", ""), html, entry.get("articleBody", "")))
     return pages
+
+
+# ---------------------------------------------------------------- WCXB's metric
+
+
+@dataclass(frozen=True, slots=True)
+class WordScore:
+    """WCXB's per-page scores: bag-of-words precision, recall, F1."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+def word_score(truth: str, predicted: str) -> WordScore:
+    """WCXB's word metric: lower-cased ``\\w+`` bags, counts clipped; an empty truth scores 1
+    for an empty prediction and 0 otherwise, an empty prediction 0."""
+    true_tokens = Counter(tokenize(truth.lower()))
+    pred_tokens = Counter(tokenize(predicted.lower()))
+    if not true_tokens:
+        return WordScore(1.0, 1.0, 1.0) if not pred_tokens else WordScore(0.0, 0.0, 0.0)
+    if not pred_tokens:
+        return WordScore(0.0, 0.0, 0.0)
+    overlap = sum((true_tokens & pred_tokens).values())
+    precision = overlap / sum(pred_tokens.values())
+    recall = overlap / sum(true_tokens.values())
+    f1 = 2 * precision * recall / (precision + recall) if overlap else 0.0
+    return WordScore(precision, recall, f1)
+
+
+def snippets_found(text: str, snippets: tuple[str, ...] | list[str]) -> float:
+    """Share of the snippets found in the text (case-insensitive); 1.0 without snippets, as
+    the benchmark's own evaluate.py counts it."""
+    if not snippets:
+        return 1.0
+    lowered = text.lower()
+    return sum(s.lower() in lowered for s in snippets) / len(snippets)
+
+
+# ---------------------------------------------------------------- metadata (WCXB labels)
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
+
+
+def norm_title(value: str | None) -> str:
+    text = unicodedata.normalize("NFKC", value or "").translate(_QUOTES)
+    return " ".join(_DASHES.sub("-", text).casefold().split())
+
+
+def norm_name(value: str) -> str:
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", value).casefold()))
+
+
+def truth_authors(value: str) -> set[str]:
+    parts = [p.strip() for p in _NAME_SPLIT.split(value) if p.strip()]
+    return {norm_name(p) for p in parts if not _CREDENTIAL.match(p)} - {""}
+
+
+def title_right(truth: str, found: str | None) -> bool:
+    return norm_title(truth) == norm_title(found)
+
+
+def authors_right(truth: str, found: list[str] | None) -> bool:
+    names = {norm_name(n) for n in found or []} - {""}
+    return names == truth_authors(truth)
+
+
+def date_right(truth: str, found: str | None) -> bool:
+    return bool(found) and str(found)[: len(truth)] == truth
