@@ -31,7 +31,16 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # A body cut short (connection dropped, Content-Length that lies) is an error, never a page.
 DOWNLOAD_FAIL_ON_DATALOSS = True
 # Only http(s) is ever fetched: no download handler for file:, data:, ftp: or s3: URLs.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# http(s) go through Scrapy's HTTP/1.1 handler, which also records the wire for WARC
+# files when WARC_DIR is set (crawler/handlers.py).
+DOWNLOAD_HANDLERS = {
+    "file": None,
+    "data": None,
+    "ftp": None,
+    "s3": None,
+    "http": "crawler.handlers.RecordingDownloadHandler",
+    "https": "crawler.handlers.RecordingDownloadHandler",
+}
 # Timeouts, lost connections, 5xx and 429 are retried this many times, waiting
 # RETRY_BACKOFF_BASE * 2**(n-1) seconds (jittered, at most RETRY_BACKOFF_MAX) before
 # retry n, or what a Retry-After header asks up to RETRY_AFTER_MAX seconds (longer: the
@@ -224,6 +233,7 @@ ARCHIVE_BOILERPLATE_RECLEAN_BUDGET = 2000
 EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
     "crawler.extensions.gcfreeze.FreezeStartupHeap": 510,
+    "crawler.extensions.warc.WarcRecorder": 520,
 }
 # Scrapy's remote control is off (REMOTE_CONTROL_ENABLED) and not even loaded: Scrapy
 # imports every listed extension's module, disabled or not, and that one imports
@@ -242,3 +252,17 @@ GC_FREEZE_ENABLED = True
 GC_GEN0_THRESHOLD = 50_000
 # Seconds between progress lines; 0 turns them off (the end summary stays).
 PROGRESS_INTERVAL = 10.0
+
+# --- WARC files (crawler/extensions/warc.py, `newsarchive crawl --warc DIR`) ---------
+# Write every response the crawl receives, with its request, as received on the wire,
+# to WARC files in this folder (None: no WARC files). Needs the warc extra.
+WARC_DIR = None
+# Files are named <prefix>-<timestamp>-<serial>-<host>.warc.gz ...
+WARC_PREFIX = "newsarchive"
+# ...and a new one is started once the current one holds this many bytes (gzip'ed).
+WARC_MAX_SIZE = 1024**3
+# Payload digests remembered (this crawl's, then the folder's CDXJ indexes, newest first)
+# so that a response identical to an earlier one is written as a revisit of it.
+WARC_REVISIT_INDEX_SIZE = 200_000
+# Bytes of responses waiting for the WARC writer at most; downloads wait beyond.
+WARC_MAX_PENDING = 64 * 1024 * 1024

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -20,6 +21,7 @@ from archive.engine import (
     upgrade_archive,
 )
 from archive.locks import LockHeld, run_lock
+from crawler import warc
 from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
 from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
@@ -87,6 +89,13 @@ def add_parser(subparsers: Any) -> None:
         help="override a setting (see crawler/settings.py); repeatable",
     )
     parser.add_argument(
+        "--warc",
+        metavar="DIR",
+        help="also write every response the crawl receives, as received, with its request, "
+        "to WARC files in DIR (rotated at WARC_MAX_SIZE, a CDXJ index beside each; needs the "
+        "warc extra)",
+    )
+    parser.add_argument(
         "--redis",
         metavar="URL",
         help="share one frontier with the other crawler processes (any machine) started "
@@ -120,6 +129,8 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("CRAWL_REVISIT_DAYS", args.revisit_days, priority="cmdline")
     if args.recheck:
         settings.set("INCREMENTAL_RECHECK", True, priority="cmdline")
+    if args.warc:
+        settings.set("WARC_DIR", args.warc, priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name:
@@ -162,6 +173,23 @@ def check_settings(settings: Settings) -> None:
         raise argparse.ArgumentTypeError(f"ARCHIVE_BOILERPLATE_*: {exc}") from None
     if not _number(settings, "ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") >= 0:
         raise argparse.ArgumentTypeError("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET must be >= 0")
+    check_warc_settings(settings)
+
+
+def check_warc_settings(settings: Settings) -> None:
+    """WARC files can be written where WARC_DIR says, with the warc extra installed."""
+    directory = settings.get("WARC_DIR")
+    if not directory:
+        return
+    try:
+        warc.require()
+    except warc.WarcUnavailable as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not _number(settings, "WARC_MAX_SIZE") > 0:
+        raise argparse.ArgumentTypeError("WARC_MAX_SIZE must be a number of bytes above 0")
+    path = Path(directory)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"--warc {directory}: not a folder")
 
 
 def check_starts(args: argparse.Namespace) -> list[SiteConfig]:
@@ -249,7 +277,9 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     if status == "failed":
         logging.getLogger("newsarchive").error(
             "crawl failed: %s",
-            stats.get("newsarchive/archive_error") or "no start URL could be fetched",
+            stats.get("newsarchive/archive_error")
+            or stats.get("newsarchive/warc_error")
+            or "no start URL could be fetched",
         )
         if not stats.get("finish_reason"):
             print("newsarchive crawl: the crawl did not start (see the log above)", file=sys.stderr)

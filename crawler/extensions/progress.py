@@ -29,10 +29,12 @@ RUN_STATUS = {"finished": "finished", "shutdown": "interrupted"}
 def run_status(reason: str | None, stats: dict[str, Any]) -> str:
     """How a crawl run ended: finished (limits reached included), interrupted, or failed.
 
-    A crawl fails when the archive could not be written or when not one start URL
-    could be fetched (by this process, or by any worker on a shared frontier).
+    A crawl fails when the archive (or its WARC files) could not be written or when not
+    one start URL could be fetched (by this process, or by any worker on a shared frontier).
     """
-    if stats.get("newsarchive/archive_error") or reason is None:
+    if stats.get("newsarchive/archive_error") or stats.get("newsarchive/warc_error"):
+        return "failed"
+    if reason is None:
         return "failed"
     # A worker on a shared frontier may never get a start page: another worker fetched it.
     if not _sum_prefix(stats, "newsarchive/starts/") and not stats.get("newsarchive/frontier"):
