@@ -166,7 +166,13 @@ class ArticleUrl(Base):
 
 
 class Capture(Base):
-    """One HTTP fetch of an article page, kept so it can be re-extracted or exported as WARC."""
+    """One HTTP fetch of an article page, kept so it can be re-extracted or exported as WARC.
+
+    ``warc_*`` say where the fetch is in a WARC file, when a crawl wrote it to one
+    (``--warc``) or it was imported from one: the file's path, the offset and length of
+    the record's gzip member (or of the record, in an uncompressed file) and its
+    ``WARC-Record-ID``.
+    """
 
     __tablename__ = "captures"
     __table_args__ = ({"sqlite_autoincrement": True},)
@@ -190,6 +196,10 @@ class Capture(Base):
     body_size: Mapped[int] = mapped_column(BigInteger)
     payload_digest: Mapped[str] = mapped_column(String(64))
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str | None] = mapped_column(Text, index=True)
 
 
 class Version(Base):

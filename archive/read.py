@@ -592,6 +592,27 @@ class Archive:
                 outcomes[site][outcome] = int(n)
         return dict(outcomes)
 
+    def evidence(self, article_id: int) -> list[dict[str, Any]]:
+        """Where each stored fetch of an article is, oldest first: when and from which URL
+        it was fetched, its status and its WARC record (``warc_file``, ``warc_offset``,
+        ``warc_length``, ``warc_record_id``; None when it is in no WARC file)."""
+        stmt = (
+            select(
+                Capture.id,
+                Capture.fetched_at,
+                Capture.final_url,
+                Capture.status,
+                Capture.warc_file,
+                Capture.warc_offset,
+                Capture.warc_length,
+                Capture.warc_record_id,
+            )
+            .where(Capture.article_id == article_id)
+            .order_by(Capture.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(stmt)]
+
     def crawl_runs(self, limit: int = 20) -> list[dict[str, Any]]:
         """The latest crawl runs, newest first, with their outcome counts."""
         stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)

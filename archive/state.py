@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -37,6 +37,21 @@ class PageState:
     last_seen_at: datetime
     etag: str | None
     last_modified: str | None
+    capture_url: str | None = None
+    captured_at: datetime | None = None
+    warc_record_id: str | None = None
+
+    @property
+    def capture(self) -> dict[str, str] | None:
+        """The current capture as a WARC revisit names it (a 304 confirms it)."""
+        if self.capture_url is None or self.captured_at is None:
+            return None
+        moment = self.captured_at.astimezone(UTC).replace(tzinfo=None)
+        return {
+            "uri": self.capture_url,
+            "date": moment.isoformat() + "Z",
+            "record_id": self.warc_record_id or "",
+        }
 
 
 class ArchiveState:
@@ -72,6 +87,9 @@ class ArchiveState:
                         Article.last_seen_at,
                         Capture.etag,
                         Capture.last_modified,
+                        Capture.final_url,
+                        Capture.fetched_at,
+                        Capture.warc_record_id,
                     )
                     .join(Article, Article.id == ArticleUrl.article_id)
                     .outerjoin(Capture, Capture.id == Article.capture_id)

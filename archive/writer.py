@@ -66,6 +66,17 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
+@dataclass(frozen=True, slots=True)
+class WarcPointer:
+    """Where a capture's evidence is: a record of a WARC file (``offset`` and ``length``
+    of its gzip member; None when unknown)."""
+
+    file: str
+    offset: int | None = None
+    length: int | None = None
+    record_id: str | None = None
+
+
 @dataclass(slots=True)
 class CaptureRecord:
     """One HTTP fetch as the crawler saw it (body already content-decoded).
@@ -80,6 +91,7 @@ class CaptureRecord:
     body: bytes
     fetched_at: datetime
     packed: PackedBody | None = None
+    warc: WarcPointer | None = None
 
     def stored(self) -> PackedBody:
         """The body as the archive stores it."""
@@ -811,6 +823,7 @@ class _BatchWrite:
             "body_size": body.size,
             "payload_digest": body.digest,
             "fetched_at": capture.fetched_at,
+            **_warc_columns(capture.warc),
         }
 
     def _insert_capture(self, article_id: int, record: ArticleRecord) -> int:
@@ -840,6 +853,15 @@ class _BatchWrite:
             [{"article_id": article_id, "url": u, "first_seen_at": self.now} for u in new],
         )
         self.url_owner.update(dict.fromkeys(new, article_id))
+
+
+def _warc_columns(warc: WarcPointer | None) -> dict[str, Any]:
+    return {
+        "warc_file": warc.file if warc else None,
+        "warc_offset": warc.offset if warc else None,
+        "warc_length": warc.length if warc else None,
+        "warc_record_id": warc.record_id if warc else None,
+    }
 
 
 def _extraction(record: ArticleRecord) -> str:

@@ -25,6 +25,7 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 
 from crawler.compat import use_client_factory
 from crawler.extensions.warc import recorder_of
+from crawler.middlewares.incremental import CAPTURE_META
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
     from crawler.warc.wire import Exchange
 
 logger = logging.getLogger(__name__)
-
-# A 304's request meta may name the capture it confirms (crawler.middlewares.incremental).
-NOT_MODIFIED_META = "incremental_capture"
 
 
 def truncation(exc: BaseException) -> str:
@@ -92,7 +90,7 @@ class RecordingDownloadHandler(HTTP11DownloadHandler):
 def _not_modified(request: Request) -> Original | None:
     """The capture a conditional request asked about, as the incremental middleware
     left it in the request's meta (``{"uri", "date", "record_id"}``)."""
-    known = request.meta.get(NOT_MODIFIED_META)
+    known = request.meta.get(CAPTURE_META)
     if not isinstance(known, dict) or not known.get("uri") or not known.get("date"):
         return None
     from crawler.warc.records import Original

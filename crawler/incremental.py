@@ -51,6 +51,10 @@ class KnownPage(Protocol):
     def etag(self) -> str | None: ...
     @property
     def last_modified(self) -> str | None: ...
+    @property
+    def capture(self) -> dict[str, str] | None:
+        """The current capture as a revisit names it: ``{"uri", "date", "record_id"}``
+        (its final URL, WARC date and WARC record id), or None."""
 
 
 class PageStateStore(Protocol):

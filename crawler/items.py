@@ -26,6 +26,12 @@ class PageItem:
     source: str
     depth: int = 0
     crawl_config: str | None = None
+    # the WARC record of this fetch: its WARC-Record-ID (a crawl with WARC_DIR, or an
+    # import), and for an import the file it came from, its offset and length
+    warc_record: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
     # extract stage: a pipelines.extraction.Extracted, the MinHash of its text and the
     # body as the archive stores it (an archive.bodies.PackedBody, made by the worker)
     extracted: Any = None

@@ -45,8 +45,16 @@ from archive.engine import (
     resolve_db_url,
     upgrade_archive,
 )
-from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome, WriteResult
+from archive.writer import (
+    ArchiveWriter,
+    ArticleRecord,
+    CaptureRecord,
+    Outcome,
+    WarcPointer,
+    WriteResult,
+)
 from crawler.extensions.progress import run_status
+from crawler.extensions.warc import WarcRecorder, recorder_of
 from crawler.items import PageItem
 from pipelines.extract import PageDropped
 
@@ -95,7 +103,7 @@ def near_threshold(settings: BaseSettings) -> float | None:
     return threshold
 
 
-def to_record(item: PageItem) -> ArticleRecord:
+def to_record(item: PageItem, warc: WarcPointer | None = None) -> ArticleRecord:
     doc = item.extracted
     assert doc is not None and item.content_hash is not None
     return ArticleRecord(
@@ -114,6 +122,7 @@ def to_record(item: PageItem) -> ArticleRecord:
             body=b"" if item.packed_body is not None else item.body,
             fetched_at=item.fetched_at,
             packed=item.packed_body,
+            warc=warc,
         ),
         title=doc.title,
         authors=list(doc.authors),
@@ -279,6 +288,7 @@ class StorePipeline:
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
         self.run_id: int | None = None
+        self.warc: WarcRecorder | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self._closing: asyncio.Future[None] | None = None
@@ -291,6 +301,7 @@ class StorePipeline:
         return cls(crawler)
 
     async def open_spider(self) -> None:
+        self.warc = recorder_of(self.crawler)
         self._loop = asyncio.get_running_loop()
         self._slots = asyncio.Semaphore(self.max_pending)
         engine, self.run_id = await asyncio.to_thread(self._open_archive)
@@ -342,8 +353,9 @@ class StorePipeline:
         if not isinstance(item, PageItem) or item.content_hash is None:
             return item
         assert self.thread is not None and self._slots is not None
+        warc = await self._warc_pointer(item)
         await self._slots.acquire()
-        record = to_record(item)
+        record = to_record(item, warc)
         if not self.wait_for_commit:
             self.thread.put(record)
             return item
@@ -355,6 +367,18 @@ class StorePipeline:
         if result.outcome == Outcome.FAILED:
             raise ArchiveError(f"not archived: {item.final_url}: {result.error}")
         return item
+
+    async def _warc_pointer(self, item: PageItem) -> WarcPointer | None:
+        """The WARC record of the item's fetch: the imported record, or the one this crawl
+        wrote (once the WARC writer says where it went)."""
+        if item.warc_file is not None:
+            return WarcPointer(item.warc_file, item.warc_offset, item.warc_length, item.warc_record)
+        if self.warc is None or item.warc_record is None:
+            return None
+        location = await self.warc.location(item.warc_record)
+        if location is None:
+            return None
+        return WarcPointer(location.path, location.offset, location.length, item.warc_record)
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         if isinstance(item, PageItem):

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -35,6 +36,16 @@ class MockServer:
         origin = next(iter(self.sites.values()))
         with urllib.request.urlopen(f"{origin}/__control__/log", timeout=10) as response:
             return json.load(response)
+
+    def raw(self, site: str, path: str) -> bytes | None:
+        """The exact bytes of the last response the server sent for ``path`` on ``site``."""
+        origin = next(iter(self.sites.values()))
+        query = urllib.parse.urlencode({"site": site, "path": path})
+        try:
+            with urllib.request.urlopen(f"{origin}/__control__/raw?{query}", timeout=10) as r:
+                return bytes(r.read())
+        except urllib.error.HTTPError:
+            return None
 
     def reset(self) -> None:
         origin = next(iter(self.sites.values()))

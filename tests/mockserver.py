@@ -14,7 +14,13 @@ Serving rules (see tests/fixtures/sites/README.md):
   ``{"states": {"name": "story", "files": {"1": "story-v1.html", "2": "story-v2.html"}}}``
   (the first state until switched; state names are shared by all sites).
 - ``{{base}}`` in a text file becomes the site's origin, ``{{site:NAME}}`` another's.
+- A ``{"file": ...}`` route may add ``"headers"`` (sent as written: name case kept),
+  ``"encoding": "gzip"`` (the body gzip-encoded when the request accepts it) and
+  ``"chunked": true`` (chunked transfer-encoding instead of Content-Length).
 - Static files carry an ETag and Last-Modified and answer conditional requests with 304.
+- ``/__control__/raw?site=NAME&path=/p/`` returns the exact bytes of the last response
+  sent for that path on that site (status line, headers, body as sent), for tests that
+  compare what a crawler recorded with what the server sent.
 - ``/__control__/log`` returns what was requested per site (count and body bytes);
   ``/__control__/reset`` clears it.
 - ``/__control__/state?name=story&value=2`` switches the pages of state ``story`` to
@@ -52,15 +58,19 @@ CONTENT_TYPES = {
 TEXT_SUFFIXES = {".html", ".xml", ".rss", ".atom", ".txt", ".json"}
 # Fixture files are dated in the past so that Last-Modified is stable across runs.
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
+# Bytes per chunk of a chunked response.
+CHUNK = 1000
 _PLACEHOLDER = re.compile(r"\{\{(base|site:[\w-]+)\}\}")
 
 
 class Log:
-    """Requests served, per site and path: how many, and how many body bytes."""
+    """Requests served, per site and path: how many, and how many body bytes; and the
+    raw bytes of the last response per site and path."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.requests: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        self.raw: dict[tuple[str, str], bytes] = {}
 
     def add(self, site: str, path: str, status: int, size: int) -> None:
         with self.lock:
@@ -76,9 +86,33 @@ class Log:
                 for site, paths in self.requests.items()
             }
 
+    def keep_raw(self, site: str, path: str, data: bytes) -> None:
+        with self.lock:
+            self.raw[site, path] = data
+
     def reset(self) -> None:
         with self.lock:
             self.requests.clear()
+            self.raw.clear()
+
+
+class CopyingWriter:
+    """The handler's output stream, keeping a copy of what the current response wrote."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.copy = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.copy += data
+        return int(self.stream.write(data))
+
+    def take(self) -> bytes:
+        data, self.copy = bytes(self.copy), bytearray()
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 class States:
@@ -162,6 +196,10 @@ class SiteHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = self.copying = CopyingWriter(self.wfile)  # type: ignore[assignment]
+
     def do_HEAD(self) -> None:
         self.handle_request(head=True)
 
@@ -196,7 +234,12 @@ class SiteHandler(BaseHTTPRequestHandler):
         ):
             self.send(304, b"", None, headers, head)
             return
-        self.send(200, body, content_type, headers, head)
+        route = route or {}
+        headers.update(route.get("headers", {}))
+        if route.get("encoding") == "gzip" and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        self.send(200, body, content_type, headers, head, chunked=bool(route.get("chunked")))
 
     def resolve(self, path: str) -> Path | None:
         root = self.server.root.resolve()
@@ -224,7 +267,14 @@ class SiteHandler(BaseHTTPRequestHandler):
         return body, content_type
 
     def control(self, path: str) -> None:
-        if path.startswith("/__control__/reset"):
+        if path.startswith("/__control__/raw"):
+            query = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
+            raw = self.server.log.raw.get((query.get("site", ""), query.get("path", "")))
+            if raw is None:
+                self.send(404, b"no such response\n", "text/plain", {}, head=False, logged=False)
+            else:
+                self.send(200, raw, "application/octet-stream", {}, head=False, logged=False)
+        elif path.startswith("/__control__/reset"):
             self.server.log.reset()
             self.send(200, b"{}", "application/json", {}, head=False, logged=False)
         elif path.startswith("/__control__/state"):
@@ -252,18 +302,30 @@ class SiteHandler(BaseHTTPRequestHandler):
         head: bool,
         *,
         logged: bool = True,
+        chunked: bool = False,
     ) -> None:
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
         for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if not head:
+        if not head and chunked:
+            for start in range(0, len(body), CHUNK):
+                piece = body[start : start + CHUNK]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        elif not head:
             self.wfile.write(body)
+        self.wfile.flush()
+        raw = self.copying.take()
         if logged:
             self.server.log.add(self.server.name, self.path, status, 0 if head else len(body))
+            self.server.log.keep_raw(self.server.name, self.path, raw)
 
 
 def start_servers(sites_dir: Path, port: int = 0) -> tuple[int, dict[str, str], list[SiteServer]]:

@@ -274,7 +274,9 @@ def test_starts_and_routes_resolve() -> None:
         assert fetch(site, start) is not None, (site, start)
     for site in HOSTS:
         for request, route in routes(site).items():
-            assert set(route) <= {"file", "redirect", "status"}, route
+            assert set(route) <= {"file", "redirect", "status", "headers", "encoding", "chunked"}, (
+                route
+            )
             if "file" in route:
                 assert (SITES / site / route["file"]).is_file(), (site, request)
             else:

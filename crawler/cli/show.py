@@ -77,6 +77,18 @@ def header(article: Mapping[str, Any], cluster: list[dict[str, Any]]) -> Iterato
                 yield f"    {member['id']:>8}  {similarity}  {member['url']}{_role(member)}"
 
 
+def evidence_rows(captures: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+    """Where each fetch of the article is kept as received: its WARC record, if any."""
+    for capture in captures:
+        where = (
+            f"{capture['warc_file']} at offset {capture['warc_offset']} "
+            f"(record {capture['warc_record_id']})"
+            if capture["warc_file"]
+            else "in no WARC file (fetched without --warc)"
+        )
+        yield f"  evidence     {_when(capture['fetched_at'])}  {capture['status']}  {where}"
+
+
 def _role(member: dict[str, Any]) -> str:
     if member["id"] == member["cluster_id"]:
         return "  (first)"
@@ -121,7 +133,8 @@ def run(args: Any) -> int:
         assert article is not None
         cluster = arc.cluster(article["cluster_id"]) if article["cluster_id"] else []
         versions = arc.versions(article_id) if args.versions or args.diff else []
-    lines = list(header(article, cluster))
+        evidence = arc.evidence(article_id)
+    lines = [*header(article, cluster), *evidence_rows(evidence)]
     if args.versions:
         lines += ["", *version_rows(versions)]
     if args.diff:

@@ -32,6 +32,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import warc
+from crawler.warc import RECORD_META
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-RECORD_META = "warc_record_id"
 # Record locations kept for the store stage to collect (a page's record is written
 # long before its article reaches the store stage, a few hundred fetches later at most).
 LOCATIONS_KEPT = 50_000

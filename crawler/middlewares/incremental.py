@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 PAGE_META = "revisit_days"
 ARTICLE_META = "incremental_article"
+# The capture a conditional request asks about, for the WARC record of a 304.
+CAPTURE_META = "incremental_capture"
 CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 LOOKUP_BATCH = 500
 MARK_SEEN_BATCH = 200
@@ -157,6 +159,9 @@ class IncrementalMiddleware:
             for name, value in decision.headers.items():
                 request.headers[name] = value
         request.meta[ARTICLE_META] = known.article_id
+        if decision.headers and known.capture:
+            # for the WARC record of a 304: the capture it confirms
+            request.meta[CAPTURE_META] = known.capture
 
     def process_response(self, request: Request, response: Response) -> Response:
         article_id = request.meta.get(ARTICLE_META)
@@ -173,6 +178,7 @@ class IncrementalMiddleware:
 
     def _forget(self, request: Request) -> None:
         """Drop validators a redirect carried over from another URL's article."""
+        request.meta.pop(CAPTURE_META, None)
         if request.meta.pop(ARTICLE_META, None) is not None:
             for name in CONDITIONAL_HEADERS:
                 request.headers.pop(name, None)

@@ -45,6 +45,7 @@ from crawler.failures import FAILED, fetch_outcome
 from crawler.items import PageItem
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls
 from crawler.urls import normalize_url, site_of
+from crawler.warc import RECORD_META
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -207,6 +208,7 @@ class NewsSpider(Spider):
             source=str(response.meta.get("source", "link")),
             depth=int(response.meta.get("depth", 0)),
             crawl_config=self._config(response).label,
+            warc_record=response.meta.get(RECORD_META),
         )
 
     def _link_requests(self, response: TextResponse, config: SiteConfig) -> Iterator[Request]:

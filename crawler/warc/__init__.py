@@ -18,6 +18,8 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 EXTRA_MODULES = ("warcio", "surt")
+# The request meta key under which a download's response record id is left for its page.
+RECORD_META = "warc_record_id"
 
 
 class WarcUnavailable(RuntimeError):

@@ -34,6 +34,7 @@ class Known:
     last_seen_at: datetime = NOW - timedelta(days=1)
     etag: str | None = '"v1"'
     last_modified: str | None = "Tue, 14 Nov 2023 22:13:20 GMT"
+    capture: dict[str, str] | None = None
 
 
 # --- the rules ------------------------------------------------------------------------
