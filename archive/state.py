@@ -116,6 +116,19 @@ class ArchiveState:
                     .values(last_seen_at=when)
                 )
 
+    def archived_records(self, record_ids: Sequence[str]) -> set[str]:
+        engine = self._read_engine()
+        if engine is None or not record_ids:
+            return set()
+        found: set[str] = set()
+        ids = list(dict.fromkeys(record_ids))
+        with engine.connect() as conn:
+            for start in range(0, len(ids), LOOKUP_CHUNK):
+                chunk = ids[start : start + LOOKUP_CHUNK]
+                query = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(chunk))
+                found.update(str(value) for value in conn.scalars(query))
+        return found
+
     def close(self) -> None:
         for engine in (self._reader, self._writer):
             if engine is not None:

@@ -69,6 +69,11 @@ class PageStateStore(Protocol):
         """Record that these articles were confirmed unchanged (a 304) at ``when``."""
         ...
 
+    def archived_records(self, record_ids: Sequence[str]) -> set[str]:
+        """The WARC record ids among these that a capture already holds (an import
+        skips them)."""
+        ...
+
     def close(self) -> None: ...
 
 

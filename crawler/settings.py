@@ -252,6 +252,8 @@ GC_FREEZE_ENABLED = True
 GC_GEN0_THRESHOLD = 50_000
 # Seconds between progress lines; 0 turns them off (the end summary stays).
 PROGRESS_INTERVAL = 10.0
+# What the end summary calls the run (`newsarchive import` says "import").
+PROGRESS_LABEL = "crawl"
 
 # --- WARC files (crawler/extensions/warc.py, `newsarchive crawl --warc DIR`) ---------
 # Write every response the crawl receives, with its request, as received on the wire,

@@ -15,7 +15,9 @@ from crawler.sites import SitesError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMANDS = ("crawl", "export", "search", "stats", "show", "extract", "reextract", "db")
+COMMANDS = ("crawl", "import", "export", "search", "stats", "show", "extract", "reextract", "db")
+# A command whose module is not named after it (``import`` is a Python keyword).
+MODULES = {"import": "imports"}
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -29,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        import_module(f"crawler.cli.{name}").add_parser(subparsers)
+        import_module(f"crawler.cli.{MODULES.get(name, name)}").add_parser(subparsers)
     return parser
 
 

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy import Spider
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -109,7 +110,10 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def crawl_settings(args: argparse.Namespace) -> Settings:
+def common_settings(args: argparse.Namespace) -> Settings:
+    """The settings every command that runs the pipelines takes from its options: the
+    archive, logging, extraction workers (``-s`` overrides come last, in
+    :func:`apply_overrides`)."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB_URL", resolve_db_url(args.db), priority="cmdline")
@@ -119,6 +123,21 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("EXTRACT_WORKERS", args.workers, priority="cmdline")
     if args.quiet:
         settings.set("PROGRESS_ENABLED", False, priority="cmdline")
+    return settings
+
+
+def apply_overrides(settings: Settings, pairs: list[str]) -> None:
+    """``-s NAME=VALUE`` options, then the checks of our settings' values."""
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise argparse.ArgumentTypeError(f"-s takes NAME=VALUE, not {pair!r}")
+        settings.set(name.strip(), setting_value(value), priority="cmdline")
+    check_settings(settings)
+
+
+def crawl_settings(args: argparse.Namespace) -> Settings:
+    settings = common_settings(args)
     if args.redis:
         settings.set("SCHEDULER", "crawler.frontier.scheduler.FrontierScheduler", "cmdline")
         settings.set("REDIS_URL", args.redis, priority="cmdline")
@@ -131,12 +150,7 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("INCREMENTAL_RECHECK", True, priority="cmdline")
     if args.warc:
         settings.set("WARC_DIR", args.warc, priority="cmdline")
-    for pair in args.set:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise argparse.ArgumentTypeError(f"-s takes NAME=VALUE, not {pair!r}")
-        settings.set(name.strip(), setting_value(value), priority="cmdline")
-    check_settings(settings)
+    apply_overrides(settings, args.set)
     return settings
 
 
@@ -251,21 +265,32 @@ def run(args: argparse.Namespace) -> int:
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
     """Run the crawl in this process; the exit code says how it ended."""
-    process = _CrawlerProcess(settings)
-    # Scrapy leaves the root logger at NOTSET and filters in its handler, so each page's
-    # DEBUG records ("Crawled", "Scraped from") were built, with their caller looked up,
-    # and then dropped. Filtering at Scrapy's loggers skips building them.
-    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or "DEBUG")
-    crawler = process.create_crawler(NewsSpider)
-    process.crawl(
-        crawler,
+    return run_spider(
+        settings,
+        NewsSpider,
         url=args.urls,
         sites=args.sites,
         depth=args.depth,
         max_pages=args.max_pages,
         revisit_days=args.revisit_days,
-    )
+    )[0]
+
+
+def run_spider(settings: Settings, spidercls: type[Spider], **kwargs: Any) -> tuple[int, Crawler]:
+    """Run a spider through the pipelines in this process: the exit code that says how it
+    ended, and the crawler (its stats, its spider)."""
+    process = _CrawlerProcess(settings)
+    # Scrapy leaves the root logger at NOTSET and filters in its handler, so each page's
+    # DEBUG records ("Crawled", "Scraped from") were built, with their caller looked up,
+    # and then dropped. Filtering at Scrapy's loggers skips building them.
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or "DEBUG")
+    crawler = process.create_crawler(spidercls)
+    process.crawl(crawler, **kwargs)
     process.start()
+    return _exit_code(process, crawler), crawler
+
+
+def _exit_code(process: _CrawlerProcess, crawler: Crawler) -> int:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     status = run_status(stats.get("finish_reason"), stats)
     if process.signalled is not None and not stats.get("finish_reason"):
@@ -282,5 +307,5 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
             or "no start URL could be fetched",
         )
         if not stats.get("finish_reason"):
-            print("newsarchive crawl: the crawl did not start (see the log above)", file=sys.stderr)
+            print("newsarchive: the run did not start (see the log above)", file=sys.stderr)
     return EXIT_CODES[status]

@@ -83,7 +83,9 @@ class Counts:
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> Counts:
         return cls(
-            fetched=int(stats.get("downloader/response_count", 0)),
+            # responses downloaded, or records read by an import
+            fetched=int(stats.get("downloader/response_count", 0))
+            + int(stats.get("newsarchive/import/records", 0)),
             pages=int(stats.get("newsarchive/pages", 0)),
             articles={o: int(stats.get(f"newsarchive/articles/{o}", 0)) for o in OUTCOMES},
             skipped=_sum_prefix(stats, "newsarchive/skipped/"),
@@ -121,6 +123,7 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
         ("newsarchive/skipped/", "skipped"),
         ("newsarchive/incremental/", "re-crawl"),
         ("newsarchive/failed/", "failed"),
+        ("newsarchive/import/", "import"),
     ):
         rows += [
             (f"{label}: {key.removeprefix(prefix)}", f"{value:,}")
@@ -137,9 +140,12 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
 
 
 class Progress:
-    def __init__(self, crawler: Crawler, interval: float, out: TextIO = sys.stderr) -> None:
+    def __init__(
+        self, crawler: Crawler, interval: float, out: TextIO = sys.stderr, label: str = "crawl"
+    ) -> None:
         self.crawler = crawler
         self.interval = interval
+        self.label = label
         self.out = out
         self.started = time.monotonic()
         self._last = (self.started, 0)
@@ -149,7 +155,12 @@ class Progress:
     def from_crawler(cls, crawler: Crawler) -> Progress:
         if not crawler.settings.getbool("PROGRESS_ENABLED", True):
             raise NotConfigured
-        ext = cls(crawler, crawler.settings.getfloat("PROGRESS_INTERVAL"))
+        settings = crawler.settings
+        ext = cls(
+            crawler,
+            settings.getfloat("PROGRESS_INTERVAL"),
+            label=settings.get("PROGRESS_LABEL") or "crawl",
+        )
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -175,7 +186,8 @@ class Progress:
             self._task.stop()
         elapsed = time.monotonic() - self.started
         self._write(
-            "[newsarchive] crawl summary\n" + summary_table(self.crawler.stats.get_stats(), elapsed)
+            f"[newsarchive] {self.label} summary\n"
+            + summary_table(self.crawler.stats.get_stats(), elapsed)
         )
 
     def _write(self, text: str) -> None:

@@ -43,6 +43,7 @@ from crawler.discovery import (
 )
 from crawler.failures import FAILED, fetch_outcome
 from crawler.items import PageItem
+from crawler.pages import content_type, is_html_page, page_item
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls
 from crawler.urls import normalize_url, site_of
 from crawler.warc import RECORD_META
@@ -164,7 +165,7 @@ class NewsSpider(Spider):
                 )
 
     def parse_start(self, response: Response) -> Iterator[Any]:
-        kind = sniff_kind(self._xml_body(response)[:4096], _content_type(response))
+        kind = sniff_kind(self._xml_body(response)[:4096], content_type(response))
         self.crawler.stats.inc_value(f"newsarchive/starts/{kind}")
         if kind in (Kind.SITEMAP, Kind.SITEMAP_INDEX):
             yield from self.parse_sitemap(response)
@@ -181,30 +182,23 @@ class NewsSpider(Spider):
     # --- HTML pages --------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse) or sniff_kind(
-            response.body[:4096], _content_type(response)
-        ) not in (Kind.HTML, Kind.OTHER):
+        if not is_html_page(response):
             self.crawler.stats.inc_value("newsarchive/skipped/not_html")
             return
+        assert isinstance(response, TextResponse)
         yield self._page_item(response)
         config = self._config(response)
         depth = int(response.meta.get("depth", 0))
         if response.meta.get("follow", True) and depth < config.depth:
             yield from self._link_requests(response, config)
 
-    def _page_item(self, response: Response) -> PageItem:
+    def _page_item(self, response: TextResponse) -> PageItem:
         redirects = response.meta.get("redirect_urls") or []
-        assert isinstance(response, TextResponse)
         self.crawler.stats.inc_value("newsarchive/pages")
-        return PageItem(
+        return page_item(
+            response,
             url=redirects[0] if redirects else response.url,
-            final_url=response.url,
-            status=response.status,
-            headers=_header_pairs(response),
-            body=response.body,
-            encoding=response.encoding,
             fetched_at=datetime.now(UTC),
-            site=site_of(response.url),
             source=str(response.meta.get("source", "link")),
             depth=int(response.meta.get("depth", 0)),
             crawl_config=self._config(response).label,
@@ -400,16 +394,3 @@ def politeness_slots(configs: list[SiteConfig]) -> dict[str, dict[str, Any]]:
                 for name in {host, host.removeprefix("www."), f"www.{host.removeprefix('www.')}"}:
                     slots[name] = slot
     return slots
-
-
-def _content_type(response: Response) -> str:
-    value = response.headers.get(b"Content-Type") or b""
-    return value.decode("latin-1")
-
-
-def _header_pairs(response: Response) -> list[tuple[str, str]]:
-    return [
-        (name.decode("latin-1"), value.decode("latin-1"))
-        for name, values in response.headers.items()
-        for value in values
-    ]

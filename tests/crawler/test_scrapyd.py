@@ -118,8 +118,8 @@ def test_scrapyd_runs_the_news_spider_into_the_configured_archive(scrapyd, tmp_p
     base, archive_db, home = scrapyd
     deployed = deploy(base, tmp_path)
     assert deployed.returncode == 0, deployed.stderr
-    assert json.loads(deployed.stdout)["spiders"] == 1
-    assert api(base, "listspiders.json?project=newsarchive")["spiders"] == ["news"]
+    assert json.loads(deployed.stdout)["spiders"] == 2
+    assert api(base, "listspiders.json?project=newsarchive")["spiders"] == ["import", "news"]
 
     site = generate_news_site(tmp_path / "site", articles=20, per_section=10)
     server = start_mockserver(tmp_path / "site")

@@ -1,0 +1,127 @@
+"""``newsarchive import``: the HTML pages of WARC and ARC files, extracted and archived.
+
+The files' response records go through a crawl's pipelines (``crawler.spiders.imports``):
+same screen, extraction pool, article test, dedup, clusters, boilerplate learning,
+versions and store, the same progress line and summary, one crawl run recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from crawler import warc
+from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.cli.crawl import (
+    apply_overrides,
+    check_archive,
+    common_settings,
+    run_spider,
+)
+from crawler.cli.reextract import parse_since, parse_site
+
+ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.gz.open")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="extract and archive the HTML pages of WARC or ARC files",
+        description="Run extraction, deduplication and the archive over the HTML pages of "
+        "WARC or ARC files (gzip-compressed or not; a crawl's --warc files, Common Crawl's "
+        "CC-NEWS, any other tool's), with each record's URL and date as the fetch's. "
+        "Importing the same files again adds nothing.",
+    )
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="WARC or ARC files, or glob patterns"
+    )
+    parser.add_argument(
+        "--site",
+        action="append",
+        type=parse_site,
+        metavar="HOST",
+        help="only this site's pages (host, without www.); repeatable",
+    )
+    parser.add_argument(
+        "--since",
+        type=parse_since,
+        metavar="DATE",
+        help="only records fetched at or after DATE (ISO 8601, UTC unless stated)",
+    )
+    parser.add_argument(
+        "--until",
+        type=parse_since,
+        metavar="DATE",
+        help="only records fetched at or before DATE (ISO 8601, UTC unless stated)",
+    )
+    add_db_option(parser)
+    parser.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting (see crawler/settings.py); repeatable",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing unless something fails"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.set_defaults(run=run)
+
+
+def archive_files(patterns: list[str]) -> list[str]:
+    """The files the arguments name, globs expanded (sorted), each once, in order; a
+    pattern that matches nothing, or a file that is missing, is a usage error."""
+    files: list[str] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+        if not matches:
+            raise argparse.ArgumentTypeError(f"{pattern}: no file matches")
+        for match in matches:
+            path = Path(match)
+            if not path.is_file():
+                raise argparse.ArgumentTypeError(f"{match}: no such file")
+            files.append(str(path.absolute()))
+    return list(dict.fromkeys(files))
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.spiders.imports import ImportSpider
+
+    try:
+        warc.require()
+        files = archive_files(args.paths)
+        settings = common_settings(args)
+        settings.set("PROGRESS_LABEL", "import", priority="cmdline")
+        apply_overrides(settings, args.set)
+        check_dates(args.since, args.until)
+    except (argparse.ArgumentTypeError, warc.WarcUnavailable) as exc:
+        print(f"newsarchive import: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    check_archive(settings)
+    code, crawler = run_spider(
+        settings,
+        ImportSpider,
+        files=files,
+        sites=args.site or (),
+        since=args.since,
+        until=args.until,
+    )
+    spider = crawler.spider
+    stopped = list(getattr(spider, "stopped", []))
+    for message in stopped:
+        print(f"newsarchive import: {message}", file=sys.stderr)
+    if stopped and code == EXIT_OK:
+        return EXIT_FAILED
+    return code
+
+
+def check_dates(since: datetime | None, until: datetime | None) -> None:
+    if since and until and until < since:
+        raise argparse.ArgumentTypeError("--until is before --since")

@@ -1,0 +1,316 @@
+"""End to end: `newsarchive import` runs a crawl's pipelines over WARC and ARC files.
+
+Two sources: the WARC files a crawl of the fixture sites wrote (the import must give the
+same articles as the crawl itself), and files built here with warcio's own writer, the
+way another tool would write them (gzip-encoded bodies, a revisit, non-HTML records, a
+redirect, an error page, an ARC file, and a truncated tail).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+from collections import defaultdict
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from tests.conftest import SITES_DIR, MockServer, run_cli
+from tests.warcs import record_at
+
+pytestmark = pytest.mark.slow
+
+EXPECTED: dict[str, Any] = json.loads((SITES_DIR / "expected.json").read_text(encoding="utf-8"))
+
+
+def archive_state(db: Path) -> dict[str, Any]:
+    """What an archive holds, in terms that do not depend on write order."""
+    with sqlite3.connect(db) as conn:
+        articles = conn.execute("SELECT id, url, text, title, cluster_id FROM articles").fetchall()
+        urls = conn.execute(
+            "SELECT a.url, u.url FROM article_urls u JOIN articles a ON a.id = u.article_id"
+        ).fetchall()
+        counts = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("articles", "article_urls", "captures", "versions")
+        }
+    by_id = {row[0]: row[1] for row in articles}
+    clusters: dict[int, set[str]] = defaultdict(set)
+    for _id, url, _text, _title, cluster_id in articles:
+        clusters[cluster_id].add(url)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for primary, alias in urls:
+        aliases[primary].add(alias)
+    return {
+        "ids": set(by_id),
+        "texts": {url: text for _id, url, text, _title, _c in articles},
+        "titles": {url: title for _id, url, _text, title, _c in articles},
+        "clusters": {frozenset(members) for members in clusters.values()},
+        "aliases": dict(aliases),
+        "counts": counts,
+    }
+
+
+@pytest.fixture(scope="module")
+def crawl_and_import(
+    mockserver: MockServer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    crawl_dir = tmp_path_factory.mktemp("crawl")
+    import_dir = tmp_path_factory.mktemp("import")
+    starts = [mockserver.url(site, path) for site, path in EXPECTED["starts"].items()]
+    crawl = run_cli("crawl", *starts, "--warc", "warcs", cwd=crawl_dir)
+    files = sorted(str(p) for p in (crawl_dir / "warcs").glob("*.warc.gz"))
+    first = run_cli("import", *files, "-s", "PROGRESS_INTERVAL=0", cwd=import_dir)
+    after_first = archive_state(import_dir / "archive.db")
+    second = run_cli("import", str(crawl_dir / "warcs" / "*.warc.gz"), cwd=import_dir)
+    into_crawled = run_cli("import", *files, cwd=crawl_dir)
+    return {
+        "crawl": crawl,
+        "first": first,
+        "second": second,
+        "into_crawled": into_crawled,
+        "crawled": archive_state(crawl_dir / "archive.db"),
+        "imported": after_first,
+        "again": archive_state(import_dir / "archive.db"),
+        "import_db": import_dir / "archive.db",
+        "files": files,
+    }
+
+
+def test_the_import_gives_the_articles_the_crawl_archived(crawl_and_import):
+    assert crawl_and_import["crawl"].returncode == 0, crawl_and_import["crawl"].stderr
+    assert crawl_and_import["first"].returncode == 0, crawl_and_import["first"].stderr
+    assert "[newsarchive] import summary" in crawl_and_import["first"].stderr
+    crawled, imported = crawl_and_import["crawled"], crawl_and_import["imported"]
+    assert len(crawled["ids"]) >= 20
+    assert imported["ids"] == crawled["ids"]
+    assert imported["texts"] == crawled["texts"]
+    assert imported["titles"] == crawled["titles"]
+    assert imported["clusters"] == crawled["clusters"]
+    assert imported["aliases"] == crawled["aliases"]
+
+
+def test_importing_again_adds_nothing(crawl_and_import):
+    second = crawl_and_import["second"]
+    assert second.returncode == 0, second.stderr
+    assert crawl_and_import["again"] == crawl_and_import["imported"]
+    assert "articles new                     0" in second.stderr
+    assert "import: archived" in second.stderr
+
+
+def test_importing_a_crawls_own_files_into_its_archive_adds_nothing(crawl_and_import):
+    assert crawl_and_import["into_crawled"].returncode == 0
+    assert "articles new                     0" in crawl_and_import["into_crawled"].stderr
+
+
+def test_each_imported_capture_points_at_the_record_it_came_from(crawl_and_import):
+    with sqlite3.connect(crawl_and_import["import_db"]) as conn:
+        rows = conn.execute(
+            "SELECT final_url, fetched_at, warc_file, warc_offset, warc_length, warc_record_id "
+            "FROM captures"
+        ).fetchall()
+    for final_url, fetched_at, warc_file, offset, length, record_id in rows:
+        assert warc_file in crawl_and_import["files"]
+        headers, _ = record_at(warc_file, offset)
+        assert headers["warc-record-id"] == record_id
+        assert headers["warc-target-uri"] == final_url
+        assert headers["warc-date"].startswith(fetched_at[:19].replace(" ", "T"))
+        assert length > 0
+
+
+# --- files written by another tool -------------------------------------------------------
+
+ORIGIN = "http://127.0.0.9"
+WHEN = datetime(2024, 5, 12, 8, 0, tzinfo=UTC)
+
+
+def fixture_page(site: str, path: str) -> bytes:
+    file = SITES_DIR / site / path.lstrip("/") / "index.html"
+    return file.read_text(encoding="utf-8").replace("{{base}}", ORIGIN).encode()
+
+
+class OtherTool:
+    """Writes WARC records as a tool other than newsarchive would, with warcio."""
+
+    def __init__(self, path: Path) -> None:
+        self.fh = path.open("wb")
+        self.writer = WARCWriter(self.fh, gzip=True)
+        self.ids: dict[str, str] = {}
+        self.digests: dict[str, str] = {}
+
+    def response(
+        self,
+        url: str,
+        body: bytes,
+        *,
+        status: str = "200 OK",
+        when: datetime = WHEN,
+        content_type: str = "text/html; charset=utf-8",
+        gzip_body: bool = False,
+        extra: list[tuple[str, str]] = (),
+    ) -> None:
+        headers = [("Content-Type", content_type)]
+        if gzip_body:
+            body = gzip.compress(body, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
+        headers += [*extra, ("Content-Length", str(len(body)))]
+        record = self.writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
+        self.writer.write_record(record)
+        self.ids[url] = record.rec_headers.get_header("WARC-Record-ID")
+        self.digests[url] = record.rec_headers.get_header("WARC-Payload-Digest")
+
+    def revisit_of(self, url: str, original: str) -> None:
+        first = self.ids[original]
+        record = self.writer.create_revisit_record(
+            url,
+            digest=self.digests[original],
+            refers_to_uri=original,
+            refers_to_date=WHEN.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            http_headers=StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            ),
+            warc_headers_dict={"WARC-Refers-To": first},
+        )
+        self.writer.write_record(record)
+
+    def metadata(self, url: str) -> None:
+        data = b"via: a test\r\n"
+        self.writer.write_record(
+            self.writer.create_warc_record(
+                url,
+                "metadata",
+                payload=BytesIO(data),
+                length=len(data),
+                warc_content_type="application/warc-fields",
+            )
+        )
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def other_tools_file(tmp_path: Path, *, truncate: bool) -> Path:
+    path = tmp_path / "other.warc.gz"
+    tool = OtherTool(path)
+    harbour = "/2024/05/12/harbour-expansion-approved/"
+    tool.response(
+        ORIGIN + harbour,
+        fixture_page("news", harbour),
+        gzip_body=True,
+        extra=[("X-Mixed-CASE", "kept")],
+    )
+    tool.revisit_of(ORIGIN + "/?p=123", ORIGIN + harbour)
+    tool.response(ORIGIN + "/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), content_type="image/png")
+    tool.metadata(ORIGIN + harbour)
+    tool.response(ORIGIN + "/missing/", b"not found\n", status="404 Not Found")
+    tool.response(
+        ORIGIN + "/old-slug/",
+        b"",
+        status="301 Moved Permanently",
+        extra=[("Location", "/2024/05/02/fishing-quota-deal-reached/")],
+    )
+    council = "/2024/05/02/fishing-quota-deal-reached/"
+    tool.response(
+        ORIGIN + council, fixture_page("news", council), when=datetime(2023, 1, 1, tzinfo=UTC)
+    )
+    tool.close()
+    if truncate:
+        data = path.read_bytes()
+        last = OtherTool(tmp_path / "tail.warc.gz")
+        last.response(
+            ORIGIN + "/2024/05/08/battery-recycling-plant-opens/",
+            fixture_page("news", "/2024/05/08/battery-recycling-plant-opens/"),
+        )
+        last.close()
+        tail = (tmp_path / "tail.warc.gz").read_bytes()
+        path.write_bytes(data + tail[: len(tail) // 2])
+    return path
+
+
+def imported(db: Path) -> dict[str, Any]:
+    with sqlite3.connect(db) as conn:
+        articles = {
+            url: (title, text)
+            for url, title, text in conn.execute("SELECT url, title, text FROM articles")
+        }
+        aliases = {url for (url,) in conn.execute("SELECT url FROM article_urls")}
+        captures = conn.execute("SELECT url, final_url, fetched_at FROM captures").fetchall()
+    return {"articles": articles, "aliases": aliases, "captures": captures}
+
+
+def test_another_tools_file_imports_what_it_can_and_says_where_it_stopped(tmp_path):
+    path = other_tools_file(tmp_path, truncate=True)
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert f"newsarchive import: {path}: stopped at offset " in result.stderr
+    got = imported(tmp_path / "archive.db")
+    harbour = ORIGIN + "/2024/05/12/harbour-expansion-approved/"
+    council = ORIGIN + "/2024/05/02/fishing-quota-deal-reached/"
+    assert set(got["articles"]) == {harbour, council}
+    assert "Harbour expansion approved" in got["articles"][harbour][0]
+    # the revisit resolved to the harbour story's payload: one article, two URLs
+    assert ORIGIN + "/?p=123" in got["aliases"]
+    # the page a redirect led to keeps the URL first asked for
+    assert ORIGIN + "/old-slug/" in got["aliases"]
+    fetched = {final: when for _url, final, when in got["captures"]}
+    assert fetched[council].startswith("2023-01-01 00:00:00")
+    assert "import: not_html" in result.stderr and "import: not_ok" in result.stderr
+
+
+def test_filters_apply_before_extraction(tmp_path):
+    path = other_tools_file(tmp_path, truncate=False)
+    result = run_cli("import", str(path), "--since", "2024-01-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert set(imported(tmp_path / "archive.db")["articles"]) == {
+        ORIGIN + "/2024/05/12/harbour-expansion-approved/"
+    }
+    assert "import: filtered" in result.stderr
+    other = tmp_path / "other-site"
+    other.mkdir()
+    result = run_cli("import", str(path), "--site", "news.example.com", cwd=other)
+    assert result.returncode == 0, result.stderr
+    assert imported(other / "archive.db")["articles"] == {}
+    until = tmp_path / "until"
+    until.mkdir()
+    result = run_cli("import", str(path), "--until", "2023-06-01", cwd=until)
+    assert set(imported(until / "archive.db")["articles"]) == {
+        ORIGIN + "/2024/05/02/fishing-quota-deal-reached/"
+    }
+
+
+def test_an_arc_file_imports_too(tmp_path):
+    url = ORIGIN + "/2024/05/12/harbour-expansion-approved/"
+    body = fixture_page("news", "/2024/05/12/harbour-expansion-approved/")
+    http = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+    version = b"1 0 newsarchive-test\nURL IP-address Archive-date Content-type Archive-length\n"
+    header = b"filedesc://test.arc 0.0.0.0 20240512080000 text/plain " + str(len(version)).encode()
+    record = f"{url} 127.0.0.9 20240512080000 text/html {len(http)}".encode()
+    path = tmp_path / "test.arc"
+    path.write_bytes(header + b"\n" + version + b"\n" + record + b"\n" + http + b"\n")
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert set(imported(tmp_path / "archive.db")["articles"]) == {url}
+
+
+def test_bad_arguments_are_one_line_and_exit_2(tmp_path):
+    missing = run_cli("import", str(tmp_path / "nothing-*.warc.gz"), cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0 and "no file matches" in missing.stderr
+    dates = run_cli("import", str(tmp_path), "--since", "someday", cwd=tmp_path)
+    assert dates.returncode == 2 and "Traceback" not in dates.stderr
