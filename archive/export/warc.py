@@ -1,4 +1,11 @@
-"""WARC 1.1 through warcio, built from the raw captures the archive keeps.
+"""A WARC 1.1 reconstruction, through warcio, of the raw captures the archive keeps.
+
+This is not evidence as received: the archive stores bodies decoded and headers as the
+crawler parsed them, so the records below are rebuilt from those (a status line made
+from the stored status, headers fixed for the decoded body). A crawl with ``--warc DIR``
+writes the real thing at fetch time (``crawler/extensions/warc.py``); use those files
+for preservation and replay, and this export to hand a subset of articles to a tool
+that reads WARC.
 
 For each selected article, oldest capture first:
 
@@ -105,7 +112,8 @@ class ArticleWarcWriter:
             "software": SOFTWARE,
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "description": "news articles' raw captures exported from a newsarchive archive",
+            "description": "a reconstruction of news articles' stored captures, exported from "
+            "a newsarchive archive (bodies decoded; not the bytes as received)",
         }
         self.writer.write_record(self.writer.create_warcinfo_record(filename, info))
 

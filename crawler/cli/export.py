@@ -22,10 +22,13 @@ EXIT_INTERRUPTED = 130
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="write the archive's articles to a file (JSON Lines, CSV, Parquet, WARC)",
+        help="write the archive's articles to a file (JSON Lines, CSV, Parquet, or a WARC "
+        "reconstruction)",
         description="Write the archive's articles (current versions) to a file. jsonl: one "
         "JSON object per line; csv: for spreadsheets (UTF-8 with BOM); parquet: typed "
-        "columns for pandas, DuckDB, Spark; warc: the raw captures as WARC 1.1 (.warc.gz).",
+        "columns for pandas, DuckDB, Spark; warc: a WARC 1.1 reconstruction of the stored "
+        "captures (decoded bodies, headers as stored: not evidence as received; for that, "
+        "crawl with --warc DIR).",
     )
     parser.add_argument("--format", choices=FORMATS, default="jsonl")
     parser.add_argument(
