@@ -17,6 +17,11 @@ A sites file::
     concurrency = 2                             # requests at once to one host
     revisit_days = 7                            # re-check archived articles first seen
                                                 # less than N days ago (inf: all, 0: none)
+
+    [warc]                # optional: write every response to WARC files (docs/warc.md)
+    dir = "warcs"
+    max_size = 500_000_000
+    prefix = "example"
 """
 
 from __future__ import annotations
@@ -134,13 +139,35 @@ def load_sites_file(
     sites = data.get("site", [])
     if not isinstance(sites, list) or not sites:
         raise SitesError(f"{path}: no [[site]] tables")
-    unknown = set(data) - {"defaults", "site"}
+    unknown = set(data) - {"defaults", "site", "warc"}
     if unknown:
         raise SitesError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}")
     return [
         make_site({**(base or {}), **defaults, **table, **(overrides or {})}, f"{path}: site #{n}")
         for n, table in enumerate(sites, 1)
     ]
+
+
+# A sites file's [warc] table: its keys and the settings they set.
+WARC_OPTIONS = {"dir": "WARC_DIR", "max_size": "WARC_MAX_SIZE", "prefix": "WARC_PREFIX"}
+
+
+def warc_settings(path: str | Path) -> dict[str, Any]:
+    """The settings a sites file's ``[warc]`` table sets (none without one)."""
+    path = Path(path)
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("warc", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SitesError(f"cannot read sites file {path}: {exc}") from exc
+    if not isinstance(table, dict):
+        raise SitesError(f"{path}: [warc] must be a table")
+    unknown = set(table) - set(WARC_OPTIONS)
+    if unknown:
+        raise SitesError(
+            f"{path}: [warc]: unknown option(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(WARC_OPTIONS))}"
+        )
+    return {WARC_OPTIONS[key]: value for key, value in table.items()}
 
 
 def sites_from_urls(urls: list[str], options: dict[str, Any] | None = None) -> list[SiteConfig]:

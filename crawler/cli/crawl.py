@@ -27,7 +27,13 @@ from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
 from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import FrontierError, redis_from_url
-from crawler.sites import SiteConfig, crawl_identity, load_sites_file, sites_from_urls
+from crawler.sites import (
+    SiteConfig,
+    crawl_identity,
+    load_sites_file,
+    sites_from_urls,
+    warc_settings,
+)
 from crawler.spiders.news import NewsSpider
 from pipelines.store import boilerplate_policy
 
@@ -138,6 +144,8 @@ def apply_overrides(settings: Settings, pairs: list[str]) -> None:
 
 def crawl_settings(args: argparse.Namespace) -> Settings:
     settings = common_settings(args)
+    if args.sites:
+        settings.setdict(warc_settings(args.sites), priority="spider")
     if args.redis:
         settings.set("SCHEDULER", "crawler.frontier.scheduler.FrontierScheduler", "cmdline")
         settings.set("REDIS_URL", args.redis, priority="cmdline")

@@ -44,7 +44,7 @@ from crawler.discovery import (
 from crawler.failures import FAILED, fetch_outcome
 from crawler.items import PageItem
 from crawler.pages import content_type, is_html_page, page_item
-from crawler.sites import SiteConfig, load_sites_file, sites_from_urls
+from crawler.sites import SiteConfig, load_sites_file, sites_from_urls, warc_settings
 from crawler.urls import normalize_url, site_of
 from crawler.warc import RECORD_META
 
@@ -95,6 +95,8 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configs = spider.build_configs(crawler.settings)
+        if spider.sites_file:
+            crawler.settings.setdict(warc_settings(spider.sites_file), priority="spider")
         spider.since = since_setting(crawler.settings)
         slots = dict(crawler.settings.getdict("DOWNLOAD_SLOTS"))
         slots.update(politeness_slots(spider.configs))

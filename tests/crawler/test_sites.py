@@ -87,3 +87,18 @@ def test_start_urls_group_by_site() -> None:
     assert all(c.depth == 4 for c in configs)
     with pytest.raises(SitesError):
         sites_from_urls(["not a url"])
+
+
+def test_a_sites_files_warc_table_sets_the_warc_settings(tmp_path):
+    from crawler.sites import warc_settings
+
+    path = tmp_path / "sites.toml"
+    path.write_text(
+        '[warc]\ndir = "warcs"\nmax_size = 1000\nprefix = "ex"\n\n'
+        '[[site]]\nstart = "https://news.example.com/"\n'
+    )
+    assert warc_settings(path) == {"WARC_DIR": "warcs", "WARC_MAX_SIZE": 1000, "WARC_PREFIX": "ex"}
+    assert len(load_sites_file(path)) == 1
+    path.write_text('[warc]\nfolder = "x"\n\n[[site]]\nstart = "https://news.example.com/"\n')
+    with pytest.raises(SitesError, match="unknown option"):
+        warc_settings(path)
