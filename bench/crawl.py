@@ -1,6 +1,6 @@
 """Crawl benchmark: newsarchive against a naive Scrapy spider, our extraction floor and peers.
 
-    python bench/crawl.py [--pages 2000] [--peers] [--repeat N] [--keep DIR]
+    python bench/crawl.py [--pages 2000] [--peers] [--warc] [--repeat N] [--keep DIR]
 
 Builds a local news site of ``--pages`` distinct article pages made from the 88 saved real
 pages of the extraction benchmark (each copy carries a unique sentence in its story; index
@@ -14,6 +14,9 @@ other on the same pages:
   floor   our extraction workers' per-page function (pipelines.worker.extract_page:
           screen, extract, sign) over the same pages in 2 processes (no network, no
           database): the most the crawl's per-page work allows on 2 cores
+  crawl+warc  with --warc: the same crawl also writing every response to WARC files
+          (``--warc DIR``), right after the plain crawl; its pages/s over the plain
+          crawl's is the cost of WARC writing (target: at least 0.9)
   peers   with --peers: ``trafilatura --sitemap`` (its own downloader, from the sitemap,
           no sleep between requests)
 
@@ -185,13 +188,18 @@ def measured(
 # --- the contestants ----------------------------------------------------------------------
 
 
-def run_crawl(server: Server, workdir: Path, interval: float) -> Run:
-    db = workdir / "crawl-archive.db"
+def run_crawl(server: Server, workdir: Path, interval: float, *, warc: bool = False) -> Run:
+    name = "crawl+warc" if warc else "crawl"
+    db = workdir / f"{name}-archive.db"
     with contextlib.suppress(FileNotFoundError):
         db.unlink()
     command = [PYTHON, "-m", "crawler.cli", "crawl", server.origin + "/", "--db", f"sqlite:///{db}"]
     command += ["-s", f"PROGRESS_INTERVAL={interval:g}"]
-    run, _, err = measured("crawl", command, workdir, server)
+    if warc:
+        folder = workdir / "warcs"
+        shutil.rmtree(folder, ignore_errors=True)
+        command += ["--warc", str(folder)]
+    run, _, err = measured(name, command, workdir, server)
     stats = _crawl_stats(db) if db.exists() else {}
     run.pages = int(stats.get("newsarchive/pages", 0))
     articles = {o: int(stats.get(f"newsarchive/articles/{o}", 0)) for o in ("new", "duplicate")}
@@ -202,6 +210,9 @@ def run_crawl(server: Server, workdir: Path, interval: float) -> Run:
         "summary_rate": next((float(r) for r in _SUMMARY_RATE.findall(err)), None),
     }
     run.note = run.note or f"{articles['new']:,} new, {articles['duplicate']:,} duplicate articles"
+    if warc:
+        size = sum(p.stat().st_size for p in (workdir / "warcs").glob("*.warc.gz"))
+        run.note += f"; WARC {size / MIB:.1f} MiB"
     return run
 
 
@@ -314,6 +325,11 @@ def ratios(runs: dict[str, Run]) -> list[str]:
         return []
     out = []
     targets = {"naive": 1.6, "floor": 0.8, "news-please": 10.0}
+    with_warc = runs.get("crawl+warc")
+    if with_warc is not None and with_warc.ok and with_warc.rate:
+        ratio = with_warc.rate / crawl.rate
+        verdict = "met" if ratio >= 0.9 else "NOT met"
+        out.append(f"crawl+warc / crawl  {ratio:5.2f}x pages/s  (target >= 0.9: {verdict})")
     for name in ("naive", "floor", "trafilatura", "news-please"):
         other = runs.get(name)
         if other is None or not other.ok or not other.rate:
@@ -335,17 +351,20 @@ def paired_ratios(rounds: dict[int, dict[str, Run]]) -> list[str]:
     if len(rounds) < 2:
         return []
     out = []
-    for name in ("floor", "naive"):
+    for name in ("floor", "naive", "crawl+warc"):
         paired = [
-            runs["crawl"].rate / runs[name].rate
+            (
+                runs[name].rate / runs["crawl"].rate
+                if name == "crawl+warc"
+                else runs["crawl"].rate / runs[name].rate
+            )
             for runs in rounds.values()
             if "crawl" in runs and name in runs and runs[name].rate
         ]
         if len(paired) >= 2:
             listed = ", ".join(f"{r:.2f}" for r in paired)
-            out.append(
-                f"crawl / {name:<12} {statistics.median(paired):5.2f}x median of rounds ({listed})"
-            )
+            label = "crawl+warc / crawl" if name == "crawl+warc" else f"crawl / {name:<12}"
+            out.append(f"{label} {statistics.median(paired):5.2f}x median of rounds ({listed})")
     return out
 
 
@@ -382,6 +401,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="article pages (default 2000)")
     parser.add_argument("--peers", action="store_true", help="also run trafilatura --sitemap")
+    parser.add_argument(
+        "--warc",
+        action="store_true",
+        help="also run the crawl with --warc (each round: right after the plain crawl)",
+    )
     parser.add_argument(
         "--only", default="crawl,naive,floor", help="runs to do, comma-separated (default: all)"
     )
@@ -426,7 +450,9 @@ def main() -> int:
             ("crawl", lambda: run_crawl(server, workdir, args.progress_interval)),
             ("naive", lambda: run_naive(server, workdir)),
         ]
-        contestants = [(name, run) for name, run in contestants if name in only]
+        contestants = [
+            (name, run) for name, run in contestants if name in only or name == "crawl+warc"
+        ]
         if args.peers:
             contestants.append(("trafilatura", lambda: run_trafilatura(server, workdir)))
         for round_number in range(1, args.repeat + 1):
