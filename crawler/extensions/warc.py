@@ -188,7 +188,7 @@ class WarcRecorder:
 
     # --- from the writer thread -------------------------------------------------------------
 
-    def _written_from_thread(self, written: list[tuple[str, Location]]) -> None:
+    def _written_from_thread(self, written: list[tuple[str, Location | None]]) -> None:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(self._written, written)
 
@@ -196,14 +196,14 @@ class WarcRecorder:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(self._fail, message)
 
-    def _written(self, written: list[tuple[str, Location]]) -> None:
+    def _written(self, written: list[tuple[str, Location | None]]) -> None:
         for record_id, location in written:
             waiters = self._waiting.pop(record_id, None)
             if waiters:
                 for future in waiters:
                     if not future.done():
                         future.set_result(location)
-            else:
+            elif location is not None:
                 self._locations[record_id] = location
         while len(self._locations) > LOCATIONS_KEPT:
             self._locations.popitem(last=False)

@@ -91,14 +91,15 @@ def _index_originals(lines: list[str]) -> list[tuple[str, Original]]:
 
 class WarcWriterThread(threading.Thread):
     """Writes the fetches put to it; ``on_written`` gets each batch's (record id,
-    location) pairs and ``on_error`` the message of a failure (nothing more is written
-    after one). Both are called from this thread."""
+    location) pairs (location None: nothing could be written for that fetch) and
+    ``on_error`` the message of a failure (nothing more is written after one). Both are
+    called from this thread."""
 
     def __init__(
         self,
         files: WarcFiles,
         *,
-        on_written: Callable[[list[tuple[str, Location]]], None],
+        on_written: Callable[[list[tuple[str, Location | None]]], None],
         on_error: Callable[[str], None],
         revisits: DigestIndex | None = None,
     ) -> None:
@@ -153,14 +154,12 @@ class WarcWriterThread(threading.Thread):
             self._fail(exc)
 
     def _write(self, batch: list[Fetch]) -> None:
-        written: list[tuple[str, Location]] = []
+        written: list[tuple[str, Location | None]] = []
         size = 0
         try:
             for fetch in batch:
                 size += sum(map(len, fetch.exchange.received))
-                location = self._write_one(fetch)
-                if location is not None:
-                    written.append((fetch.record_id, location))
+                written.append((fetch.record_id, self._write_one(fetch)))
         finally:
             with self._ready:
                 self.pending_bytes -= size
