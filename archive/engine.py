@@ -10,15 +10,19 @@ from __future__ import annotations
 import atexit
 import functools
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from importlib.resources.abc import Traversable
 
     from sqlalchemy.engine import Connection, Engine
@@ -42,6 +46,16 @@ SQLITE_INSERT_PAGE_ROWS = 20
 
 class ArchiveError(Exception):
     """The archive cannot be opened or used as asked; the message says why and what to do."""
+
+
+class ArchiveInputError(ArchiveError):
+    """What was asked cannot work as given (a malformed URL, an unsupported database, a
+    missing driver, no archive where the URL points, an older schema, an empty search
+    query): changing the request or the installation helps, retrying does not."""
+
+
+class NoArchive(ArchiveInputError):
+    """Nothing is archived where the URL points. Reading never creates an archive."""
 
 
 # SQLSTATE classes and codes that pass by themselves: connection exceptions (08),
@@ -72,28 +86,86 @@ def is_transient_error(exc: BaseException) -> bool:
     return True
 
 
+# A URL starts with a scheme ("sqlite:", "postgresql+psycopg:"); anything else is a path.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+_URL_FORMS = "a file path (archive.db), sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+
+
 def resolve_db_url(url: str | None = None) -> str:
-    """The URL to use: the one given, else ``$NEWSARCHIVE_DB``, else ``sqlite:///archive.db``."""
-    return url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+    """The URL to use: the one given, else ``$NEWSARCHIVE_DB``, else ``sqlite:///archive.db``.
 
-
-def create_archive_engine(
-    url: str | None = None, *, write: bool = True, pool_size: int = 5, sqlite_max_bytes: int = 0
-) -> Engine:
-    """An engine for ``url``, tuned for the archive's backend.
-
-    ``write`` engines open SQLite transactions with ``BEGIN IMMEDIATE``; read-only
-    engines keep SQLite's deferred transactions so readers never wait on a crawl.
-    ``sqlite_max_bytes`` caps a SQLite archive's size: a write past it fails as on a
-    full disk. Statement parameters (scraped text) never appear in error messages.
+    A bare file path (``archive.db``, ``~/news/archive.db``) names a SQLite file: it is
+    what people write first, and it cannot mean anything else.
     """
-    sa_url = make_url(resolve_db_url(url))
+    given = url or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+    if _SCHEME.match(given):
+        return given
+    return f"sqlite:///{Path(given).expanduser()}"
+
+
+def archive_url(url: str | None = None) -> URL:
+    """The archive's parsed URL (see :func:`resolve_db_url`), with our PostgreSQL driver;
+    ArchiveInputError, in words, for anything that cannot name an archive."""
+    given = resolve_db_url(url)
+    try:
+        sa_url = make_url(given)
+    except ArgumentError:
+        raise ArchiveInputError(f"{given!r} is not a database URL: write {_URL_FORMS}") from None
+    backend = sa_url.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise ArchiveInputError(
+            f"{backend} databases are not supported: an archive is SQLite or PostgreSQL "
+            f"({_URL_FORMS})"
+        )
+    if backend == "sqlite" and (sa_url.host or sa_url.port):
+        name = f"{sa_url.host or ''}{'/' + sa_url.database if sa_url.database else ''}"
+        raise ArchiveInputError(
+            f"{given!r} names a host, not a file: write sqlite:///{name} "
+            "(three slashes, four before an absolute path) or just the file's path"
+        )
     if sa_url.drivername == "postgresql":
         # SQLAlchemy's default PostgreSQL driver is psycopg2; the postgres extra is psycopg 3.
         sa_url = sa_url.set(drivername="postgresql+psycopg")
+    return sa_url
+
+
+def where(url: URL) -> str:
+    """How messages name an archive: a SQLite file by its path, a server by its URL
+    without the password."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
+def no_archive(url: URL) -> NoArchive:
+    return NoArchive(
+        f"no archive at {where(url)} (run `newsarchive crawl` or `newsarchive db upgrade` first)"
+    )
+
+
+def create_archive_engine(
+    url: str | None = None,
+    *,
+    write: bool = True,
+    read_only: bool = False,
+    pool_size: int = 5,
+    sqlite_max_bytes: int = 0,
+) -> Engine:
+    """An engine for ``url``, tuned for the archive's backend.
+
+    ``write`` engines open SQLite transactions with ``BEGIN IMMEDIATE``; other engines
+    keep SQLite's deferred transactions so readers never wait on a crawl.
+    ``read_only`` engines (for commands that only read) never create or change
+    anything: SQLite opens the file with ``mode=ro`` (NoArchive if it is not there),
+    PostgreSQL runs read-only transactions. ``sqlite_max_bytes`` caps a SQLite
+    archive's size: a write past it fails as on a full disk. Statement parameters
+    (scraped text) never appear in error messages.
+    """
+    sa_url = archive_url(url)
     if sa_url.get_backend_name() == "sqlite":
         return _sqlite_engine(
-            sa_url.render_as_string(hide_password=False), write=write, max_bytes=sqlite_max_bytes
+            sa_url, write=write and not read_only, read_only=read_only, max_bytes=sqlite_max_bytes
         )
     try:
         return create_engine(
@@ -102,21 +174,56 @@ def create_archive_engine(
             pool_size=pool_size,
             max_overflow=pool_size,
             hide_parameters=True,
+            execution_options={"postgresql_readonly": True} if read_only else {},
         )
     except ModuleNotFoundError as exc:
-        raise ArchiveError(
-            f"the database driver for {sa_url.drivername!r} is not installed ({exc.name}); "
-            "for PostgreSQL install the extra: pip install 'newsarchive[postgres]'"
+        raise ArchiveInputError(
+            f"PostgreSQL archives need the psycopg driver ({exc.name} is not installed): "
+            "pip install 'newsarchive[postgres]'"
         ) from exc
 
 
-def _sqlite_engine(url: str, *, write: bool, max_bytes: int = 0) -> Engine:
-    database = make_url(url).database
+def _sqlite_connector(path: Path) -> Callable[[], Any]:
+    """Opens ``path`` read-only (``mode=ro``). In a folder we may not write to, SQLite
+    cannot create the shared-memory file a WAL database needs to be read; when no
+    write-ahead log is there either, no writer can be at work, and the file is opened
+    as immutable instead."""
+    import sqlite3
+
+    resolved = path.resolve()
+    uri = f"file:{quote(str(resolved))}?mode=ro"
+    wal = resolved.with_name(resolved.name + "-wal")
+    if not os.access(resolved.parent, os.W_OK) and not wal.exists():
+        uri += "&immutable=1"
+
+    def connect() -> Any:
+        return sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=SQLITE_BUSY_TIMEOUT_S,
+            check_same_thread=False,
+            cached_statements=SQLITE_CACHED_STATEMENTS,
+        )
+
+    return connect
+
+
+def _sqlite_engine(url: URL, *, write: bool, read_only: bool, max_bytes: int = 0) -> Engine:
+    database = url.database
+    creator: dict[str, Any] = {}
     if database and database != ":memory:":
-        parent = Path(database).expanduser().resolve().parent
-        if not parent.is_dir():
-            raise ArchiveError(
-                f"cannot create archive {database!r}: folder {parent} does not exist"
+        path = Path(database).expanduser()
+        if read_only:
+            if not path.exists():
+                raise no_archive(url)
+            if not path.is_file():
+                raise ArchiveInputError(f"{database} is not an archive file (it is a folder)")
+            creator["creator"] = _sqlite_connector(path)
+        elif path.is_dir():
+            raise ArchiveInputError(f"{database} is a folder: name the archive's file in it")
+        elif not path.resolve().parent.is_dir():
+            raise ArchiveInputError(
+                f"cannot create archive {database!r}: folder {path.resolve().parent} does not exist"
             )
     engine = create_engine(
         url,
@@ -127,6 +234,7 @@ def _sqlite_engine(url: str, *, write: bool, max_bytes: int = 0) -> Engine:
         },
         insertmanyvalues_page_size=SQLITE_INSERT_PAGE_ROWS,
         hide_parameters=True,
+        **creator,
     )
     begin = "BEGIN IMMEDIATE" if write else "BEGIN"
 
@@ -136,8 +244,10 @@ def _sqlite_engine(url: str, *, write: bool, max_bytes: int = 0) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:
+            # Set once by a writer, WAL mode stays with the file; a reader may not set it.
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         if max_bytes > 0:
             page_size = int(cursor.execute("PRAGMA page_size").fetchone()[0])
@@ -234,25 +344,34 @@ def revision_history() -> list[tuple[str, str]]:
 
 
 def check_schema(engine: Engine) -> None:
-    """Raise ArchiveError unless the archive exists and is at the latest migration."""
-    current = current_revision(engine)
+    """Raise ArchiveInputError unless the archive exists and is at the latest migration."""
+    try:
+        current = current_revision(engine)
+    except DatabaseError as exc:
+        if "file is not a database" not in str(exc.orig):
+            raise
+        raise ArchiveInputError(
+            f"{where(engine.url)} is not an archive (not a SQLite file)"
+        ) from None
     if current is None:
-        raise ArchiveError(
-            f"{engine.url.render_as_string()} is not a newsarchive archive "
-            "(no tables); crawl into it or run: newsarchive db upgrade"
-        )
+        raise no_archive(engine.url)
     if current != head_revision():
-        raise ArchiveError(
+        raise ArchiveInputError(
             f"the archive's schema is at {current}, this release needs {head_revision()}: "
             "run: newsarchive db upgrade"
         )
 
 
 def open_engine(url: str | None = None, *, write: bool = False, upgrade: bool = False) -> Engine:
-    """An engine on an existing archive (``upgrade`` creates or migrates it first)."""
-    engine = create_archive_engine(url, write=write or upgrade)
-    if upgrade:
-        upgrade_archive(engine)
-    else:
-        check_schema(engine)
+    """An engine on an existing archive, read-only unless ``write`` (``upgrade`` creates
+    or migrates it first)."""
+    engine = create_archive_engine(url, write=write or upgrade, read_only=not (write or upgrade))
+    try:
+        if upgrade:
+            upgrade_archive(engine)
+        else:
+            check_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine

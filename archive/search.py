@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Float, Integer, String, column, func, literal_column, select, table
 
-from archive.engine import ArchiveError
+from archive.engine import ArchiveInputError
 from archive.models import Article
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ _WORD = re.compile(r"\w")
 _PREFIX = re.compile(r"^\w+\*$")
 
 
-class QueryError(ArchiveError, ValueError):
+class QueryError(ArchiveInputError, ValueError):
     """A search query with nothing to look for."""
 
 

@@ -24,7 +24,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from archive.engine import ArchiveError
+from archive.engine import ArchiveInputError
 
 if TYPE_CHECKING:
     from archive.read import Archive, ArticleFilter
@@ -47,16 +47,16 @@ Writer = Callable[..., int]
 
 
 def format_writer(fmt: str) -> Writer:
-    """The ``write`` function of format ``fmt``; ArchiveError if its library is missing."""
+    """The ``write`` function of format ``fmt``; ArchiveInputError if its library is missing."""
     if fmt not in FORMATS:
-        raise ArchiveError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+        raise ArchiveInputError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
     try:
         module = import_module(f"archive.export.{fmt}")
     except ModuleNotFoundError as exc:
         package, extra = EXTRAS.get(fmt, (exc.name, fmt))
         if exc.name != package:
             raise
-        raise ArchiveError(
+        raise ArchiveInputError(
             f"{fmt} export needs {package}: pip install 'newsarchive[{extra}]'"
         ) from exc
     write: Writer = module.write
@@ -69,7 +69,7 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     removed when it fails (interrupted included)."""
     target = Path(path)
     if not target.parent.is_dir():
-        raise ArchiveError(f"cannot write {target}: folder {target.parent} does not exist")
+        raise ArchiveInputError(f"cannot write {target}: folder {target.parent} does not exist")
     part = target.with_name(target.name + ".part")
     try:
         with part.open("wb") as out:
@@ -94,7 +94,7 @@ def export(
     write = format_writer(fmt)
     if path is None or str(path) == "-":
         if fmt not in STREAMABLE:
-            raise ArchiveError(f"{fmt} export needs a file: give -o PATH")
+            raise ArchiveInputError(f"{fmt} export needs a file: give -o PATH")
         count = write(arc, where, sys.stdout.buffer, progress, **options)
         sys.stdout.buffer.flush()
         return count

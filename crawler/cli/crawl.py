@@ -23,10 +23,11 @@ from archive.engine import (
 )
 from archive.locks import LockHeld, run_lock
 from crawler import warc
-from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
+from crawler.cli.errors import UsageError
 from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
-from crawler.frontier.connection import FrontierError, redis_from_url
+from crawler.frontier.connection import redis_from_url
 from crawler.sites import (
     SiteConfig,
     crawl_identity,
@@ -37,7 +38,6 @@ from crawler.sites import (
 from crawler.spiders.news import NewsSpider
 from pipelines.store import boilerplate_policy
 
-EXIT_INTERRUPTED = 130
 EXIT_CODES = {"finished": EXIT_OK, "interrupted": EXIT_INTERRUPTED, "failed": EXIT_FAILED}
 
 
@@ -137,7 +137,7 @@ def apply_overrides(settings: Settings, pairs: list[str]) -> None:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise argparse.ArgumentTypeError(f"-s takes NAME=VALUE, not {pair!r}")
+            raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         settings.set(name.strip(), setting_value(value), priority="cmdline")
     check_settings(settings)
 
@@ -177,24 +177,24 @@ def _number(settings: Settings, name: str) -> float:
     try:
         return settings.getfloat(name)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{name} must be a number") from None
+        raise UsageError(f"{name} must be a number") from None
 
 
 def check_settings(settings: Settings) -> None:
     """Refuse, before Scrapy starts, the values of our settings that could only fail later."""
     since = settings.get("CRAWL_SINCE")
     if since and parse_date(str(since)) is None:
-        raise argparse.ArgumentTypeError(f"--since {since!r} is not an ISO 8601 date")
+        raise UsageError(f"--since {since!r} is not an ISO 8601 date")
     if not _number(settings, "CRAWL_REVISIT_DAYS") >= 0:
-        raise argparse.ArgumentTypeError("--revisit-days must be a number of days >= 0 (or inf)")
+        raise UsageError("--revisit-days must be a number of days >= 0 (or inf)")
     if not 0 < _number(settings, "DEDUP_NEAR_THRESHOLD") <= 1:
-        raise argparse.ArgumentTypeError("DEDUP_NEAR_THRESHOLD must be above 0 and at most 1")
+        raise UsageError("DEDUP_NEAR_THRESHOLD must be above 0 and at most 1")
     try:
         boilerplate_policy(settings)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"ARCHIVE_BOILERPLATE_*: {exc}") from None
+        raise UsageError(f"ARCHIVE_BOILERPLATE_*: {exc}") from None
     if not _number(settings, "ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") >= 0:
-        raise argparse.ArgumentTypeError("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET must be >= 0")
+        raise UsageError("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET must be >= 0")
     check_warc_settings(settings)
 
 
@@ -206,12 +206,12 @@ def check_warc_settings(settings: Settings) -> None:
     try:
         warc.require()
     except warc.WarcUnavailable as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     if not _number(settings, "WARC_MAX_SIZE") > 0:
-        raise argparse.ArgumentTypeError("WARC_MAX_SIZE must be a number of bytes above 0")
+        raise UsageError("WARC_MAX_SIZE must be a number of bytes above 0")
     path = Path(directory)
     if path.exists() and not path.is_dir():
-        raise argparse.ArgumentTypeError(f"--warc {directory}: not a folder")
+        raise UsageError(f"--warc {directory}: not a folder")
 
 
 def check_starts(args: argparse.Namespace) -> list[SiteConfig]:
@@ -240,19 +240,15 @@ def check_archive(settings: Settings) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not args.urls and not args.sites:
-        print("newsarchive crawl: give start URLs or --sites FILE", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("give start URLs or --sites FILE")
     configs = check_starts(args)
-    try:
-        settings = crawl_settings(args)
-    except argparse.ArgumentTypeError as exc:
-        print(f"newsarchive crawl: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    settings = crawl_settings(args)
+    if args.redis:
+        redis_from_url(args.redis)
     try:
         check_archive(settings)
         if args.redis:
             # Workers of one crawl overlap on purpose: the shared frontier splits the work.
-            redis_from_url(args.redis)
             return crawl(args, settings)
         if not settings.getbool("CRAWL_LOCK"):
             return crawl(args, settings)
@@ -266,9 +262,6 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         return EXIT_OK
-    except (ArchiveError, FrontierError) as exc:
-        print(f"newsarchive crawl: {exc}", file=sys.stderr)
-        return EXIT_FAILED
 
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ from archive.engine import (
     create_archive_engine,
     current_revision,
     head_revision,
+    no_archive,
     revision_history,
     upgrade_archive,
 )
@@ -23,6 +24,7 @@ def add_parser(subparsers: Any) -> None:
         description="Manage the archive's schema. Run `db upgrade` after installing a new "
         "release: readers refuse an archive whose schema is older than the release.",
     )
+    add_db_option(parser)
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     upgrade = actions.add_parser(
         "upgrade", help="create the archive or migrate it to the latest schema"
@@ -76,15 +78,14 @@ def run_upgrade(args: Any) -> int:
 
 
 def run_current(args: Any) -> int:
-    engine = create_archive_engine(args.db, write=False)
+    engine = create_archive_engine(args.db, read_only=True)
     try:
         current = current_revision(engine)
     finally:
         engine.dispose()
     head = head_revision()
     if current is None:
-        print("none: not a newsarchive archive yet (run: newsarchive db upgrade)")
-        return EXIT_FAILED
+        raise no_archive(engine.url)
     if current != head:
         print(f"{current} (the latest is {head}: run newsarchive db upgrade)")
         return EXIT_FAILED

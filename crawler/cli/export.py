@@ -12,11 +12,10 @@ from typing import Any
 
 from archive.export import FORMATS, PARQUET_COMPRESSIONS, export
 from archive.read import ArticleFilter, open_archive
-from crawler.cli import EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.cli import EXIT_INTERRUPTED, EXIT_OK, add_db_option
+from crawler.cli.errors import UsageError
 from crawler.cli.progressbar import ProgressBar
 from crawler.discovery import parse_date
-
-EXIT_INTERRUPTED = 130
 
 
 def add_parser(subparsers: Any) -> None:
@@ -61,13 +60,13 @@ def add_parser(subparsers: Any) -> None:
 
 
 def date_option(args: argparse.Namespace, name: str) -> Any:
-    """The option's value as an aware UTC datetime; ValueError if it is not a date."""
+    """The option's value as an aware UTC datetime; UsageError if it is not a date."""
     value = getattr(args, name.replace("-", "_"))
     if value is None:
         return None
     parsed = parse_date(value)
     if parsed is None:
-        raise ValueError(f"--{name} {value!r} is not an ISO 8601 date")
+        raise UsageError(f"--{name} {value!r} is not an ISO 8601 date")
     return parsed
 
 
@@ -82,14 +81,9 @@ def article_filter(args: argparse.Namespace) -> ArticleFilter:
 
 def run(args: argparse.Namespace) -> int:
     if args.compression and args.format != "parquet":
-        print("newsarchive export: --compression applies to --format parquet", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--compression applies to --format parquet")
     options = {"compression": args.compression} if args.compression else {}
-    try:
-        where = article_filter(args)
-    except ValueError as exc:
-        print(f"newsarchive export: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    where = article_filter(args)
     show_bar = not args.quiet and sys.stderr.isatty()
     with open_archive(args.db) as arc:
         bar = ProgressBar(arc.count(where) if show_bar else 0, "articles", enabled=show_bar)

@@ -18,13 +18,7 @@ from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from archive.engine import (
-    ArchiveError,
-    create_archive_engine,
-    current_revision,
-    resolve_db_url,
-    upgrade_archive,
-)
+from archive.engine import create_archive_engine, current_revision, no_archive, open_engine
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.urls import site_of
@@ -85,13 +79,15 @@ def add_parser(subparsers: Any) -> None:
 
 
 def open_archive(url: str | None) -> Engine:
-    """The archive's engine, its schema brought up to date as a crawl would."""
-    engine = create_archive_engine(url, write=True)
-    if current_revision(engine) is None:
-        engine.dispose()
-        raise ArchiveError(f"{resolve_db_url(url)} is not a newsarchive archive (no tables)")
-    upgrade_archive(engine)
-    return engine
+    """The archive's engine, its schema brought up to date as a crawl would; NoArchive,
+    and nothing created, if there is none."""
+    probe = create_archive_engine(url, read_only=True)
+    try:
+        if current_revision(probe) is None:
+            raise no_archive(probe.url)
+    finally:
+        probe.dispose()
+    return open_engine(url, upgrade=True)
 
 
 def fresh_from(article_id: int, doc: Extracted) -> Fresh:

@@ -8,7 +8,8 @@ import sys
 from typing import Any
 
 from archive.read import ArticleFilter, SearchHit, open_archive, to_json
-from crawler.cli import EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.cli import EXIT_OK, add_db_option
+from crawler.cli.errors import UsageError
 from crawler.cli.export import date_option
 
 BOLD = ("\x1b[1m", "\x1b[0m")
@@ -43,14 +44,9 @@ def render(rank: int, hit: SearchHit) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        where = ArticleFilter(site=args.site, since=date_option(args, "since"))
-    except ValueError as exc:
-        print(f"newsarchive search: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    where = ArticleFilter(site=args.site, since=date_option(args, "since"))
     if args.limit < 1:
-        print("newsarchive search: --limit must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--limit must be at least 1")
     marks = BOLD if sys.stdout.isatty() and not args.json else PLAIN
     with open_archive(args.db) as arc:
         hits = arc.search(args.query, where, limit=args.limit, highlight=marks)

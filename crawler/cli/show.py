@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from archive.read import open_archive
-from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
+from crawler.cli import EXIT_OK, add_db_option
+from crawler.cli.errors import CommandError, UsageError
 from crawler.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -46,11 +46,25 @@ def _when(value: datetime | str | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def find(arc: Archive, ref: str) -> int | None:
-    """The article an id or URL names; a URL is matched after normalisation."""
+def article_ref(ref: str) -> int | str:
+    """An article id, or a URL normalised as the archive keys them; UsageError for
+    anything else."""
+    ref = ref.strip()
     if ref.isdigit():
-        return arc.find_article(article_id=int(ref))
-    return arc.find_article(url=normalize_url(ref))
+        return int(ref)
+    if "://" not in ref:
+        raise UsageError(f"{ref!r} is neither an article id nor a URL (http://...)")
+    try:
+        return normalize_url(ref)
+    except ValueError as exc:
+        raise UsageError(f"{ref!r} is not a valid URL: {exc}") from None
+
+
+def find(arc: Archive, ref: int | str) -> int | None:
+    """The article an id or a normalised URL names."""
+    if isinstance(ref, int):
+        return arc.find_article(article_id=ref)
+    return arc.find_article(url=ref)
 
 
 def header(article: Mapping[str, Any], cluster: list[dict[str, Any]]) -> Iterator[str]:
@@ -123,12 +137,11 @@ def diffs(versions: Sequence[Mapping[str, Any]]) -> Iterator[str]:
 
 
 def run(args: Any) -> int:
+    ref = article_ref(args.article)
     with open_archive(args.db) as arc:
-        article_id = find(arc, args.article)
+        article_id = find(arc, ref)
         if article_id is None:
-            what = args.article if args.article.isdigit() else normalize_url(args.article)
-            print(f"newsarchive show: no article {what} in the archive", file=sys.stderr)
-            return EXIT_FAILED
+            raise CommandError(f"no article {ref} in the archive")
         article = arc.article(article_id)
         assert article is not None
         cluster = arc.cluster(article["cluster_id"]) if article["cluster_id"] else []

@@ -13,13 +13,17 @@ class FrontierError(Exception):
     """The shared frontier cannot be used; the message says why and what to do."""
 
 
+class FrontierInputError(FrontierError):
+    """The frontier was asked for wrongly (a malformed Redis URL, the extra missing)."""
+
+
 def require_redis() -> None:
     """Raise FrontierError unless the ``redis`` extra (redis, scrapy-redis) is installed."""
     try:
         import redis  # noqa: F401
         import scrapy_redis  # noqa: F401
     except ImportError as exc:
-        raise FrontierError(
+        raise FrontierInputError(
             f"--redis needs the Python packages redis and scrapy-redis ({exc.name} is missing); "
             + REDIS_EXTRA_HINT
         ) from exc
@@ -36,7 +40,7 @@ def redis_from_url(url: str, params: dict[str, Any] | None = None) -> Any:
         server = get_redis(url=url, **options)
         server.ping()
     except ValueError as exc:
-        raise FrontierError(f"bad Redis URL {url!r}: {exc}") from exc
+        raise FrontierInputError(f"bad Redis URL {url!r}: {exc}") from exc
     except redis.RedisError as exc:
         raise FrontierError(f"cannot reach Redis at {url}: {exc}") from exc
     return server

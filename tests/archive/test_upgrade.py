@@ -14,6 +14,7 @@ from sqlalchemy import DateTime, LargeBinary, bindparam, text
 from archive.bodies import compress_body
 from archive.engine import (
     ArchiveError,
+    NoArchive,
     create_archive_engine,
     current_revision,
     head_revision,
@@ -248,8 +249,9 @@ def test_db_history_lists_every_migration_oldest_first(tmp_path):
 
 
 def test_readers_refuse_a_database_that_is_not_an_archive(db_url, tmp_path):
-    with pytest.raises(ArchiveError, match="not a newsarchive archive"):
+    with pytest.raises(NoArchive, match=r"no archive at .* \(run `newsarchive crawl` or"):
         open_archive(db_url)
     current = run_cli("db", "current", "--db", db_url, cwd=tmp_path)
-    assert current.returncode == 1
-    assert "run: newsarchive db upgrade" in current.stdout
+    assert current.returncode == 2
+    assert "no archive at" in current.stderr and "`newsarchive db upgrade`" in current.stderr
+    assert list(tmp_path.iterdir()) == []  # a reader creates nothing

@@ -139,7 +139,8 @@ def test_reextract_selects_by_site_and_date_and_refuses_bad_input(mockserver, tm
     bad = run_cli("reextract", "--since", "last tuesday", cwd=tmp_path)
     assert bad.returncode == 2 and "not a date" in bad.stderr
     missing = run_cli("reextract", "--db", f"sqlite:///{tmp_path}/none.db", cwd=tmp_path)
-    assert missing.returncode == 2 and "is not a newsarchive archive" in missing.stderr
+    assert missing.returncode == 2 and "no archive at" in missing.stderr
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_reextract_keeps_an_article_whose_capture_cannot_be_extracted(mockserver, tmp_path):

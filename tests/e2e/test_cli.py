@@ -50,7 +50,8 @@ def test_archive_in_a_missing_folder_is_a_clear_error(tmp_path, mockserver):
 def test_reading_a_missing_archive_says_so(tmp_path):
     result = run_cli("export", cwd=tmp_path, NEWSARCHIVE_DB=f"sqlite:///{tmp_path}/empty.db")
     assert result.returncode == 2
-    assert "is not a newsarchive archive" in result.stderr
+    assert f"no archive at {tmp_path}/empty.db (run `newsarchive crawl`" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unreachable_start_fails_the_crawl(tmp_path, mockserver):

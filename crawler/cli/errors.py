@@ -1,0 +1,104 @@
+"""How a command ends: every expected error is one line on standard error and an exit code.
+
+======  ==========================================================================
+ code   meaning
+======  ==========================================================================
+ 0      done
+ 1      the work failed: no start URL reachable, the database or Redis down, a
+        disk full, articles that could not be re-extracted
+ 2      bad input or usage: an unknown option, a value out of range, a malformed
+        URL, no archive where one was named, a missing driver or extra
+ 130    interrupted (Ctrl-C, SIGTERM)
+======  ==========================================================================
+
+A traceback is printed only with ``--debug`` (or a crawl's ``-v``), or for an error
+nobody expected: that is a bug, and the last line asks for a report.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import TYPE_CHECKING
+
+from crawler.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    import argparse
+
+
+class CommandError(Exception):
+    """An expected failure of the work; the message is the line the user sees."""
+
+    exit_code = EXIT_FAILED
+
+
+class UsageError(CommandError):
+    """Bad input: an option's value, a setting, a start URL."""
+
+    exit_code = EXIT_USAGE
+
+
+def explain(exc: BaseException) -> tuple[int, str] | None:
+    """The exit code and the message for an expected error; None for a bug."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from archive.engine import ArchiveError, ArchiveInputError, db_error_message
+    from crawler.frontier.connection import FrontierError, FrontierInputError
+    from crawler.sites import SitesError
+
+    if isinstance(exc, CommandError):
+        return exc.exit_code, str(exc)
+    if isinstance(exc, ArchiveInputError | FrontierInputError | SitesError):
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, ArchiveError | FrontierError):
+        return EXIT_FAILED, str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        return EXIT_FAILED, f"archive error: {db_error_message(exc)}"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return EXIT_FAILED, f"{where}{exc.strerror}"
+    return None
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split()) or "failed"
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command; expected errors end as one line and an exit code."""
+    name = args.command_parser.prog
+    debug = args.debug or getattr(args, "verbose", 0) > 0
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`newsarchive export | head`): not an error. Point stdout
+        # at /dev/null so that flushing it at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            traceback.print_exc()
+            print(
+                f"{name}: unexpected {type(exc).__name__}: {one_line(str(exc))}\n"
+                f"This is a bug in newsarchive {_version()}: please report it to its "
+                "maintainers, with the command and the traceback above",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        code, message = explained
+        if debug:
+            traceback.print_exc()
+        print(f"{name}: {one_line(message)}", file=sys.stderr)
+        return code
+
+
+def _version() -> str:
+    from crawler.cli import version
+
+    return version()

@@ -1,0 +1,112 @@
+"""Archive URLs as people write them, and read-only engines that never create or change."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from archive.engine import (
+    ArchiveInputError,
+    NoArchive,
+    archive_url,
+    create_archive_engine,
+    open_engine,
+    resolve_db_url,
+    upgrade_archive,
+)
+from archive.read import open_archive
+
+
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [
+        ("archive.db", "sqlite:///archive.db"),
+        ("/srv/news/archive.db", "sqlite:////srv/news/archive.db"),
+        ("sqlite:///archive.db", "sqlite:///archive.db"),
+        ("postgresql://news@127.0.0.1/news", "postgresql://news@127.0.0.1/news"),
+    ],
+)
+def test_a_bare_file_path_names_a_sqlite_archive(given, url):
+    assert resolve_db_url(given) == url
+
+
+def test_a_path_in_the_environment_is_a_sqlite_archive_too(monkeypatch):
+    monkeypatch.setenv("NEWSARCHIVE_DB", "news.db")
+    assert resolve_db_url() == "sqlite:///news.db"
+    assert resolve_db_url("other.db") == "sqlite:///other.db"
+
+
+def test_home_is_expanded_in_a_bare_path():
+    assert resolve_db_url("~/news.db") == f"sqlite:///{Path.home() / 'news.db'}"
+
+
+def test_our_postgresql_driver_is_psycopg_3():
+    assert archive_url("postgresql://news@127.0.0.1/news").drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("sqlite://archive.db", r"names a host, not a file: write sqlite:///archive.db"),
+        ("postgres:/news", r"is not a database URL: write a file path \(archive.db\)"),
+        ("mysql://news@127.0.0.1/news", r"mysql databases are not supported"),
+        ("oracle://news@127.0.0.1/news", r"oracle databases are not supported"),
+    ],
+)
+def test_urls_that_cannot_name_an_archive_are_refused_in_words(given, message):
+    with pytest.raises(ArchiveInputError, match=message):
+        archive_url(given)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_read_only_engine_never_creates_an_archive(tmp_path):
+    with pytest.raises(NoArchive, match=r"no archive at .*typo.db \(run `newsarchive crawl`"):
+        create_archive_engine(f"sqlite:///{tmp_path}/typo.db", read_only=True)
+    with pytest.raises(NoArchive):
+        open_archive(str(tmp_path / "typo.db"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_engine_cannot_write(tmp_path):
+    path = tmp_path / "archive.db"
+    upgrade_archive(create_archive_engine(str(path)))
+    before = digest(path)
+    engine = open_engine(str(path))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM articles")).scalar() == 0
+        with pytest.raises(OperationalError, match="readonly database"):
+            conn.execute(text("DELETE FROM articles"))
+    engine.dispose()
+    assert digest(path) == before
+
+
+def test_a_folder_or_a_file_of_something_else_is_not_an_archive(tmp_path):
+    with pytest.raises(ArchiveInputError, match="is not an archive file"):
+        create_archive_engine(str(tmp_path), read_only=True)
+    with pytest.raises(ArchiveInputError, match="is a folder"):
+        create_archive_engine(str(tmp_path), write=True)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database " * 200)
+    with pytest.raises(ArchiveInputError, match="not a SQLite file"):
+        open_engine(str(notes))
+    assert notes.read_text() == "not a database " * 200
+
+
+def test_a_read_only_engine_on_postgresql_runs_read_only_transactions(pg_url):
+    upgrade_archive(create_archive_engine(pg_url))
+    engine = open_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW transaction_read_only")).scalar() == "on"
+    engine.dispose()
+
+
+def test_an_empty_postgresql_schema_is_no_archive(pg_url):
+    with pytest.raises(NoArchive, match=r"no archive at postgresql\+psycopg://"):
+        open_engine(pg_url)
