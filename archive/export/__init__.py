@@ -3,9 +3,10 @@
 Each format module has ``write(arc, where, out, progress) -> int``: it streams the
 articles ``where`` selects into the binary file ``out``, calls ``progress`` with the
 number of articles done so far every few hundred, and returns how many it wrote.
-:func:`export` adds what every format needs: writing to ``PATH.part`` and renaming it
-to ``PATH`` only once complete, so an interrupted export never leaves a half file
-where a finished one is expected. Nothing here imports Scrapy.
+:func:`export` adds what every format needs: an output decided before any work, and
+a file written under a temporary name and renamed only once complete, so an
+interrupted export never leaves a half file where a finished one is expected
+(:mod:`archive.export.output`). Nothing here imports Scrapy.
 
     from archive import open_archive
     from archive.export import export
@@ -17,14 +18,13 @@ where a finished one is expected. Nothing here imports Scrapy.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from archive.engine import ArchiveInputError
+from archive.export.output import Output, OutputError, decide_output, open_output
 
 if TYPE_CHECKING:
     from archive.read import Archive, ArticleFilter
@@ -63,23 +63,6 @@ def format_writer(fmt: str) -> Writer:
     return write
 
 
-@contextmanager
-def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
-    """A binary file at ``PATH.part``, renamed to ``PATH`` when the block succeeds and
-    removed when it fails (interrupted included)."""
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise ArchiveInputError(f"cannot write {target}: folder {target.parent} does not exist")
-    part = target.with_name(target.name + ".part")
-    try:
-        with part.open("wb") as out:
-            yield out
-        part.replace(target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-
-
 def export(
     arc: Archive,
     fmt: str,
@@ -92,11 +75,15 @@ def export(
     in format ``fmt``; return how many articles were written. ``options`` go to the
     format's writer (``compression`` for parquet, ``bom`` for csv)."""
     write = format_writer(fmt)
-    if path is None or str(path) == "-":
-        if fmt not in STREAMABLE:
-            raise ArchiveInputError(f"{fmt} export needs a file: give -o PATH")
-        count = write(arc, where, sys.stdout.buffer, progress, **options)
-        sys.stdout.buffer.flush()
-        return count
-    with atomic_output(path) as out:
+    output = check_output(fmt, path)
+    with open_output(output) as out:
         return write(arc, where, out, progress, **options)
+
+
+def check_output(fmt: str, path: str | Path | None) -> Output:
+    """Where the export will go (see :mod:`archive.export.output`); OutputError, before
+    any work, if it cannot go there."""
+    output = decide_output(path)
+    if output.streams and fmt not in STREAMABLE:
+        raise OutputError(f"{fmt} export needs a regular file: give -o PATH")
+    return output

@@ -195,7 +195,7 @@ class ArticleWarcWriter:
 def write(arc: Archive, where: ArticleFilter | None, out: IO[bytes], progress: Progress) -> int:
     name = getattr(out, "name", None)
     is_path = isinstance(name, str) and not name.startswith("<")  # not <stdout>
-    filename = str(name).removesuffix(".part") if is_path else None
+    filename = str(name) if is_path else None
     gzip = not (filename or "").endswith(".warc")
     writer = ArticleWarcWriter(out, gzip=gzip)
     writer.warcinfo(filename.rsplit("/", 1)[-1] if filename else None)

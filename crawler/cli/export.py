@@ -7,10 +7,12 @@ this module parses the command line and draws the progress bar.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
-from archive.export import FORMATS, PARQUET_COMPRESSIONS, export
+from archive.engine import archive_url
+from archive.export import FORMATS, PARQUET_COMPRESSIONS, check_output, export
 from archive.read import ArticleFilter, open_archive
 from crawler.cli import EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
@@ -35,8 +37,8 @@ def add_parser(subparsers: Any) -> None:
         "--output",
         metavar="PATH",
         default="-",
-        help="file, written as PATH.part and renamed when complete "
-        "(default: stdout, not for parquet)",
+        help="file, written under a temporary name and renamed when complete; a pipe, "
+        "/dev/stdout or '-' is streamed to (default: stdout, not for parquet)",
     )
     parser.add_argument(
         "--site", action="append", help="only this site (host, without www.); repeatable"
@@ -79,11 +81,21 @@ def article_filter(args: argparse.Namespace) -> ArticleFilter:
     )
 
 
+def is_the_archive(output: str, db: str | None) -> bool:
+    url = archive_url(db)
+    if url.get_backend_name() != "sqlite" or not url.database or output == "-":
+        return False
+    return os.path.realpath(output) == os.path.realpath(url.database)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.compression and args.format != "parquet":
         raise UsageError("--compression applies to --format parquet")
     options = {"compression": args.compression} if args.compression else {}
     where = article_filter(args)
+    check_output(args.format, args.output)
+    if is_the_archive(args.output, args.db):
+        raise UsageError(f"-o {args.output} is the archive itself")
     show_bar = not args.quiet and sys.stderr.isatty()
     with open_archive(args.db) as arc:
         bar = ProgressBar(arc.count(where) if show_bar else 0, "articles", enabled=show_bar)

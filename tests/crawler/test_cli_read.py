@@ -91,7 +91,7 @@ def test_export_refuses_bad_input_clearly(corpus, tmp_path):  # noqa: F811
         and "--since 'last tuesday' is not an ISO 8601 date" in bad_date.stderr
     )
     parquet = run_cli("export", "--format", "parquet", "--db", corpus.url, cwd=tmp_path)
-    assert parquet.returncode == 2 and "needs a file" in parquet.stderr
+    assert parquet.returncode == 2 and "needs a regular file" in parquet.stderr
     codec = run_cli("export", "--compression", "zstd", "--db", corpus.url, cwd=tmp_path)
     assert codec.returncode == 2 and "--compression applies to --format parquet" in codec.stderr
     folder = run_cli("export", "-o", "no/such/dir/a.jsonl", "--db", corpus.url, cwd=tmp_path)
