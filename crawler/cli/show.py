@@ -73,7 +73,13 @@ def header(article: Mapping[str, Any], cluster: list[dict[str, Any]]) -> Iterato
     for alias in article["urls"][1:]:
         yield f"  also at      {alias}"
     yield f"  site         {article['site']}"
+    if article["authors"]:
+        yield f"  by           {', '.join(article['authors'])}"
     yield f"  published    {_when(article['published_at'])}"
+    if article["categories"]:
+        yield f"  categories   {', '.join(article['categories'])}"
+    if article["tags"]:
+        yield f"  tags         {', '.join(article['tags'])}"
     yield (
         f"  version      {article['version']} (first seen {_when(article['first_seen_at'])}, "
         f"last seen {_when(article['last_seen_at'])})"
