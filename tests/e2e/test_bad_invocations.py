@@ -1,0 +1,224 @@
+"""Careless input, careful tool: every bad invocation a user might type ends in one line
+that names the problem, the exit code of the documented table, no traceback, nothing
+created or changed, and quickly (each command runs under a 10 s subprocess timeout).
+
+Each case runs ``newsarchive ARGS`` in a fresh folder holding one archive
+(``{db}``: ``archive.db``, a copy of a small archive made once) and whatever the case
+prepares; the folder is compared file by file before and after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.archive.corpus import build_corpus
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow  # every case runs the command in a subprocess
+
+TIMEOUT_S = 10
+OK, FAILED, USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Bad:
+    args: tuple[str, ...]
+    code: int
+    says: str  # a regular expression the message line must match
+    env: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[Path], None] | None = None
+
+    @property
+    def id(self) -> str:
+        return " ".join(self.args) or "(nothing)"
+
+
+def write(name: str, content: str) -> Callable[[Path], None]:
+    return lambda folder: (folder / name).write_text(content)
+
+
+def folder_named(name: str) -> Callable[[Path], None]:
+    return lambda folder: (folder / name).mkdir()
+
+
+NO_ARCHIVE = r"no archive at \S+ \(run `newsarchive crawl` or `newsarchive db upgrade` first\)"
+
+CASES = [
+    # --- the command line itself ---------------------------------------------------------
+    Bad((), USAGE, r"the following arguments are required: COMMAND"),
+    Bad(("crawl-it",), USAGE, r"invalid choice: 'crawl-it'"),
+    Bad(("stats", "--bogus"), USAGE, r"newsarchive stats: error: unrecognized arguments: --bogus"),
+    Bad(("export", "--fromat", "csv"), USAGE, r"--fromat .*did you mean --format\?"),
+    Bad(("search",), USAGE, r"newsarchive search: error: .*required: QUERY"),
+    Bad(("db",), USAGE, r"newsarchive db: error: .*required: ACTION"),
+    Bad(("db", "downgrade"), USAGE, r"invalid choice: 'downgrade'"),
+    # --- archives that are not there: nothing is created ---------------------------------
+    Bad(("stats", "--db", "sqlite:///typo.db"), USAGE, r"no archive at typo.db \(run `newsarchive"),
+    Bad(("stats",), USAGE, r"no archive at archive.db \(run `newsarchive crawl` or `newsarchive"),
+    Bad(("db", "current"), USAGE, NO_ARCHIVE),
+    Bad(("search", "harbour"), USAGE, NO_ARCHIVE),
+    Bad(("show", "1"), USAGE, NO_ARCHIVE),
+    Bad(("export",), USAGE, NO_ARCHIVE),
+    Bad(("export", "-o", "out.jsonl"), USAGE, NO_ARCHIVE),
+    Bad(("reextract",), USAGE, NO_ARCHIVE),
+    Bad(("stats",), USAGE, NO_ARCHIVE, env={"NEWSARCHIVE_DB": "elsewhere.db"}),
+    Bad(("--db", "typo.db", "stats"), USAGE, r"no archive at typo.db"),
+    Bad(("db", "--db", "typo.db", "current"), USAGE, r"no archive at typo.db"),
+    # --- archive URLs as people write them -------------------------------------------------
+    Bad(
+        ("stats", "--db", "sqlite://typo.db"),
+        USAGE,
+        r"names a host, not a file: write sqlite:///typo.db",
+    ),
+    Bad(
+        ("stats", "--db", "postgres:/news"), USAGE, r"'postgres:/news' is not a database URL: write"
+    ),
+    Bad(
+        ("stats", "--db", "mysql://news@127.0.0.1/news"),
+        USAGE,
+        r"mysql databases are not supported",
+    ),
+    Bad(
+        ("export", "--db", "sqlite:///no/such/folder/a.db"),
+        USAGE,
+        r"no archive at no/such/folder/a.db",
+    ),
+    Bad(("stats", "--db", "."), USAGE, r"\. is not an archive file \(it is a folder\)"),
+    Bad(
+        ("stats", "--db", "notes.txt"),
+        USAGE,
+        r"notes.txt is not an archive \(not a SQLite file\)",
+        prepare=write("notes.txt", "x" * 2000),
+    ),
+    Bad(
+        ("crawl", "--db", "sub", "http://127.0.0.1:1/"),
+        USAGE,
+        r"sub is a folder: name the archive's file in it",
+        prepare=folder_named("sub"),
+    ),
+    # --- read commands' own options ------------------------------------------------------
+    Bad(
+        ("search", "harbour", "--limit", "0", "--db", "{db}"), USAGE, r"--limit must be at least 1"
+    ),
+    Bad(
+        ("search", "--db", "{db}", "--", "-sport"),
+        USAGE,
+        r"the search '-sport' has no word to look for",
+    ),
+    Bad(
+        ("search", "harbour", "--since", "yesterday", "--db", "{db}"),
+        USAGE,
+        r"--since 'yesterday' is not an ISO 8601 date",
+    ),
+    Bad(("show", "", "--db", "{db}"), USAGE, r"'' is neither an article id nor a URL"),
+    Bad(
+        ("show", "news.example/a", "--db", "{db}"),
+        USAGE,
+        r"'news.example/a' is neither an article id nor a URL",
+    ),
+    Bad(("show", "http://[::1", "--db", "{db}"), USAGE, r"'http://\[::1' is not a valid URL"),
+    Bad(("show", "999999", "--db", "{db}"), FAILED, r"no article 999999 in the archive"),
+    Bad(
+        ("export", "--since", "last tuesday", "--db", "{db}"),
+        USAGE,
+        r"--since 'last tuesday' is not an ISO 8601 date",
+    ),
+    Bad(("export", "--format", "xml"), USAGE, r"argument --format: invalid choice: 'xml'"),
+    Bad(
+        ("export", "--compression", "zstd", "--db", "{db}"),
+        USAGE,
+        r"--compression applies to --format parquet",
+    ),
+    Bad(
+        ("export", "--format", "parquet", "--db", "{db}"),
+        USAGE,
+        r"parquet export needs a regular file: give -o PATH",
+    ),
+    Bad(("reextract", "--since", "soon", "--db", "{db}"), USAGE, r"not a date: 'soon'"),
+    Bad(("extract",), USAGE, r"required: FILE"),
+    # --- export's output: decided before any work -----------------------------------------
+    Bad(
+        ("export", "-o", ".", "--db", "{db}"),
+        USAGE,
+        r"cannot write \.: it is a folder \(name a file in it\)",
+    ),
+    Bad(
+        ("export", "-o", "no/such/folder/a.jsonl", "--db", "{db}"),
+        USAGE,
+        r"folder \S+/no/such/folder does not exist",
+    ),
+    Bad(
+        ("export", "-o", "archive.db", "--db", "{db}"),
+        USAGE,
+        r"-o archive.db is the archive itself",
+    ),
+    Bad(
+        ("export", "-o", "/dev/fd/97", "--db", "{db}"),
+        USAGE,
+        r"cannot write /dev/fd/97: descriptor 97 is not open",
+    ),
+]
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by its path: its kind and, for a file, a digest of
+    its bytes. SQLite's companions of a WAL archive (``-wal``, ``-shm``), which any
+    reader of such an archive may create, are left out."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.name.endswith(("-wal", "-shm")):
+            continue
+        kind = "dir" if path.is_dir() else "file"
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if kind == "file" else ""
+        files[str(path.relative_to(folder))] = f"{kind} {digest}"
+    return files
+
+
+def message_lines(stderr: str) -> list[str]:
+    """stderr without argparse's usage block (``usage:`` and its indented lines)."""
+    lines = stderr.splitlines()
+    if lines and lines[0].startswith("usage:"):
+        lines = lines[1:]
+        while lines and lines[0].startswith(" "):
+            lines = lines[1:]
+    return lines
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("small") / "archive.db"
+    build_corpus(f"sqlite:///{path}")
+    return path
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_a_bad_invocation_says_what_is_wrong_and_changes_nothing(
+    case: Bad, tmp_path: Path, small_archive: Path
+) -> None:
+    args = [arg.replace("{db}", "archive.db") for arg in case.args]
+    if "{db}" in case.args:
+        shutil.copy(small_archive, tmp_path / "archive.db")
+    if case.prepare:
+        case.prepare(tmp_path)
+    before = snapshot(tmp_path)
+    result = run_cli(*args, cwd=tmp_path, timeout=TIMEOUT_S, **case.env)
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = message_lines(result.stderr)
+    assert len(lines) == 1, result.stderr
+    assert re.search(case.says, lines[0]), lines[0]
+    assert result.returncode == case.code, result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_the_table_covers_every_command() -> None:
+    from crawler.cli import COMMANDS
+
+    assert len(CASES) >= 40
+    assert {case.args[0] for case in CASES if case.args} >= set(COMMANDS)
