@@ -17,15 +17,12 @@ nobody expected: that is a bug, and the last line asks for a report.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import traceback
-from typing import TYPE_CHECKING
 
 from crawler.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-
-if TYPE_CHECKING:
-    import argparse
 
 
 class CommandError(Exception):
@@ -50,6 +47,8 @@ def explain(exc: BaseException) -> tuple[int, str] | None:
 
     if isinstance(exc, CommandError):
         return exc.exit_code, str(exc)
+    if isinstance(exc, argparse.ArgumentTypeError):  # an option's value, checked late
+        return EXIT_USAGE, str(exc)
     if isinstance(exc, ArchiveInputError | FrontierInputError | SitesError):
         return EXIT_USAGE, str(exc)
     if isinstance(exc, ArchiveError | FrontierError):
