@@ -143,6 +143,7 @@ CASES = [
     ),
     Bad(("reextract", "--since", "soon", "--db", "{db}"), USAGE, r"not a date: 'soon'"),
     Bad(("extract",), USAGE, r"required: FILE"),
+    Bad(("import", "nothing.warc.gz"), USAGE, r"nothing.warc.gz: no such file"),
     # --- export's output: decided before any work -----------------------------------------
     Bad(
         ("export", "-o", ".", "--db", "{db}"),
