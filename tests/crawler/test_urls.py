@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from crawler.urls import normalize_url, same_site, site_of
+from tests.conftest import ROOT, cli_env
 
 
 @pytest.mark.parametrize(
@@ -48,7 +52,20 @@ def test_a_path_differs_from_its_trailing_slash_twin() -> None:
         ("https://www.example.com/a", "example.com"),
         ("https://Example.com./a", "example.com"),
         ("http://127.0.0.2:8123/a", "127.0.0.2:8123"),
-        ("https://news.example.com:443/", "news.example.com"),
+        ("https://news.example.com:443/", "example.com"),
+        # one publisher's hosts are one site: its registrable domain
+        ("https://amp.example.co.uk/story", "example.co.uk"),
+        ("https://m.example.co.uk/story", "example.co.uk"),
+        ("https://example.co.uk/story", "example.co.uk"),
+        ("http://amp.paper.test:8123/a", "paper.test:8123"),
+        # hosted publications the PSL lists apart stay apart
+        ("https://first.blogspot.com/a", "first.blogspot.com"),
+        ("https://www.first.github.io/a", "first.github.io"),
+        # no registrable domain: the host itself, without www.
+        ("http://127.0.0.2:8123/a", "127.0.0.2:8123"),
+        ("http://www.intranet/a", "intranet"),
+        ("http://news.corp/a", "news.corp"),
+        ("http://[::1]:8080/a", "::1:8080"),
     ],
 )
 def test_site_of(url: str, site: str) -> None:
@@ -57,5 +74,32 @@ def test_site_of(url: str, site: str) -> None:
 
 def test_same_site() -> None:
     assert same_site("https://www.example.com/a", "http://example.com/b")
-    assert not same_site("https://example.com/a", "https://other.example.com/a")
+    assert same_site("https://amp.example.com/a", "https://m.example.com/a")
+    assert not same_site("https://example.com/a", "https://example.org/a")
+    assert not same_site("https://first.blogspot.com/", "https://second.blogspot.com/")
     assert not same_site("http://127.0.0.2:1000/", "http://127.0.0.3:1000/")
+
+
+def test_site_identity_never_fetches_the_public_suffix_list(tmp_path):
+    """In a fresh interpreter where any connection or name lookup fails, with an empty
+    home (no tldextract cache to read), site identity still works and writes no cache."""
+    code = (
+        "import socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise AssertionError(f'network access: {args!r}')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from crawler.urls import site_of\n"
+        "assert site_of('https://amp.news.example.co.uk/x') == 'example.co.uk'\n"
+        "assert site_of('https://name.blogspot.com/x') == 'name.blogspot.com'\n"
+        "print('offline ok')\n"
+    )
+    env = cli_env(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop("TLDEXTRACT_CACHE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "offline ok"
+    assert list(tmp_path.rglob("*")) == []
