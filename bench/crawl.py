@@ -54,6 +54,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl_site import Site, load_originals  # noqa: E402
+from tests.conftest import fixture_crawl_args  # noqa: E402
+
+# What the crawl is measured under, explicitly, so the figures stay comparable across
+# releases: the site's own crawl at full speed, as the tests crawl fixture sites (no
+# AutoThrottle, 8 requests at once to the site, no Crawl-delay), not the polite defaults.
+CRAWL_SETTINGS = fixture_crawl_args()
 
 PYTHON = sys.executable
 MIB = 1024 * 1024
@@ -193,7 +199,8 @@ def run_crawl(server: Server, workdir: Path, interval: float, *, warc: bool = Fa
     db = workdir / f"{name}-archive.db"
     with contextlib.suppress(FileNotFoundError):
         db.unlink()
-    command = [PYTHON, "-m", "crawler.cli", "crawl", server.origin + "/", "--db", f"sqlite:///{db}"]
+    command = [PYTHON, "-m", "crawler.cli", "crawl", *CRAWL_SETTINGS, server.origin + "/"]
+    command += ["--db", f"sqlite:///{db}"]
     command += ["-s", f"PROGRESS_INTERVAL={interval:g}"]
     if warc:
         folder = workdir / "warcs"

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import REDIS_URL, cli_env, start_mockserver  # noqa: E402
+from tests.conftest import REDIS_URL, cli_env, fixture_crawl_args, start_mockserver  # noqa: E402
 from tests.sitegen import generate_news_site  # noqa: E402
 
 IDLE_TIMEOUT = 1.0
@@ -56,6 +56,7 @@ def crawl(origin: str, workers: int, args: argparse.Namespace, work: Path) -> di
         "-m",
         "crawler.cli",
         "crawl",
+        *fixture_crawl_args(),
         f"{origin}/",
         "--db",
         f"sqlite:///{db}",

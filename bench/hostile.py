@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.metric import load_pages
 from pipelines.extraction import extract_article
 from pipelines.screen import check_extraction, screen_page
+from tests.conftest import fixture_crawl_args
 
 ROOT = Path(__file__).resolve().parent.parent
 DATE = "/2024/05/12/"
@@ -71,6 +72,7 @@ def crawl_peak_rss(origin: str, paths: list[str]) -> tuple[int, float]:
             "-m",
             "crawler.cli",
             "crawl",
+            *fixture_crawl_args(),
             start,
             "--db",
             f"sqlite:///{tmp}/archive.db",

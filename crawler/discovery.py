@@ -3,22 +3,35 @@ robots.txt list. Pure functions over bytes, so they are tested without a crawl.
 
 XML is parsed with entity resolution and network access off: a sitemap or feed
 cannot make the crawler expand entities or read local files.
+
+Sitemaps are read as publishers write them, not only as the protocol says: a byte
+order mark or blank lines before the XML declaration, element names in any case, the
+sitemap namespace missing or misspelt, the ``news:`` prefix never declared. Google
+News sitemaps give each URL its publication date, title, language and keywords
+(``news:publication_date``, ``news:title``, ``news:language``, ``news:keywords``):
+they are kept with the entry, for ``--since``, the re-crawl decisions and as
+fallbacks for the article's own metadata. Feeds are RSS 2.0, RSS 1.0, Atom and JSON
+Feed 1.0 / 1.1.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from io import BytesIO
-from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
+
+from crawler.urls import normalize_url, same_site
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,6 +40,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json"}
 _XML_FEED_TYPES = {"application/rss+xml", "application/atom+xml"}
 _ATOM_NS = "http://www.w3.org/2005/Atom"
+# Byte order marks and blank space a publisher left before the XML declaration.
+_LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf|\s)+")
+_JSON_FEED = re.compile(rb"^\s*\{.{0,4000}?jsonfeed\.org/version/", re.DOTALL)
+# URLs of files that are not pages: images, video, audio, documents, archives.
+MEDIA_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
 
 class Kind(StrEnum):
@@ -35,15 +53,45 @@ class Kind(StrEnum):
     SITEMAP_INDEX = "sitemap_index"
     RSS = "rss"
     ATOM = "atom"
+    JSON_FEED = "json_feed"
     OTHER = "other"
 
 
 @dataclass(slots=True, frozen=True)
 class Entry:
-    """A URL a sitemap or feed lists, with the date it gives for it, if any."""
+    """A URL a sitemap or feed lists, with what it says of it.
+
+    ``date`` is the date the listing gives: a sitemap's ``lastmod`` (when the page last
+    changed), a feed entry's date (when it was published). ``published`` is a Google
+    News sitemap's publication date; ``title``, ``language`` and ``keywords`` come from
+    the news sitemap or the feed."""
 
     url: str
     date: datetime | None = None
+    published: datetime | None = None
+    title: str | None = None
+    language: str | None = None
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def newest(self) -> datetime | None:
+        """The latest date the listing gives for the URL."""
+        return max(filter(None, (self.date, self.published)), default=None)
+
+    def listing(self) -> dict[str, Any]:
+        """What the listing says of the page, as JSON values (for request meta)."""
+        found: dict[str, Any] = {
+            "title": self.title,
+            "language": self.language,
+            "published": self.published.isoformat() if self.published else None,
+            "keywords": list(self.keywords),
+        }
+        return {key: value for key, value in found.items() if value}
+
+
+def is_media_url(url: str) -> bool:
+    """A URL whose path names an image, video, audio, document or archive file."""
+    return urlsplit(url).path.lower().endswith(MEDIA_SUFFIXES)
 
 
 def maybe_gunzip(body: bytes, max_size: int = 0) -> bytes:
@@ -54,7 +102,7 @@ def maybe_gunzip(body: bytes, max_size: int = 0) -> bytes:
 
 
 def _root_tag(body: bytes) -> str | None:
-    head = body.lstrip()[:4096]
+    head = _LEADING_JUNK.sub(b"", body[:4096])
     match = re.search(rb"<(?![?!])([A-Za-z_][\w.:-]*)", head)
     if not match:
         return None
@@ -63,6 +111,8 @@ def _root_tag(body: bytes) -> str | None:
 
 def sniff_kind(body: bytes, content_type: str = "") -> Kind:
     """What a fetched document is, from its first element (content types lie)."""
+    if _JSON_FEED.match(_LEADING_JUNK.sub(b"", body[:4096])):
+        return Kind.JSON_FEED
     tag = _root_tag(body)
     kinds = {
         "urlset": Kind.SITEMAP,
@@ -97,20 +147,40 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def parse_sitemap(body: bytes) -> tuple[Kind, list[Entry]]:
-    """The entries of a sitemap or sitemap index; Kind.OTHER if it is neither."""
-    try:
-        sitemap = Sitemap(body)
-    except (etree.XMLSyntaxError, StopIteration):
+    """The entries of a sitemap or sitemap index; Kind.OTHER if it is neither.
+
+    Each ``<url>`` (``<sitemap>`` in an index) gives its direct ``<loc>``: the ``<loc>``
+    of an image or video inside it is a media file, never an entry."""
+    root = _safe_xml_root(body)
+    if root is None:
         return Kind.OTHER, []
     kind = {"urlset": Kind.SITEMAP, "sitemapindex": Kind.SITEMAP_INDEX}.get(
-        sitemap.type, Kind.OTHER
+        _local(root.tag), Kind.OTHER
     )
-    entries = [
-        Entry(item["loc"].strip(), parse_date(item.get("lastmod")))
-        for item in sitemap
-        if item.get("loc")
-    ]
-    return kind, entries
+    if kind == Kind.OTHER:
+        return kind, []
+    child = "url" if kind == Kind.SITEMAP else "sitemap"
+    entries = [_sitemap_entry(elem) for elem in root if _local(elem.tag) == child]
+    return kind, [entry for entry in entries if entry is not None]
+
+
+def _sitemap_entry(elem: etree._Element) -> Entry | None:
+    loc = _child_text(elem, "loc")
+    if not loc:
+        return None
+    news = next((child for child in elem if _local(child.tag) == "news"), None)
+    if news is None:
+        return Entry(loc, parse_date(_child_text(elem, "lastmod")))
+    publication = next((child for child in news if _local(child.tag) == "publication"), None)
+    keywords = _child_text(news, "keywords") or ""
+    return Entry(
+        loc,
+        parse_date(_child_text(elem, "lastmod")),
+        published=parse_date(_child_text(news, "publication_date")),
+        title=_child_text(news, "title"),
+        language=_child_text(publication, "language") if publication is not None else None,
+        keywords=tuple(k.strip() for k in keywords.split(",") if k.strip()),
+    )
 
 
 def _safe_xml_root(body: bytes) -> etree._Element | None:
@@ -123,13 +193,17 @@ def _safe_xml_root(body: bytes) -> etree._Element | None:
         remove_comments=True,
     )
     try:
-        return etree.parse(BytesIO(body), parser).getroot()
+        return etree.parse(BytesIO(_LEADING_JUNK.sub(b"", body)), parser).getroot()
     except etree.XMLSyntaxError:
         return None
 
 
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    """An element's name without its namespace or prefix, lower-case: ``{ns}loc``,
+    ``news:title`` (a prefix never declared) and ``LOC`` are ``loc``, ``title``, ``loc``."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
 def _child_text(elem: etree._Element, *names: str) -> str | None:
@@ -163,7 +237,7 @@ def _feed_entries(root: etree._Element) -> Iterator[Entry]:
         else:
             continue
         if link:
-            yield Entry(link, parse_date(date))
+            yield Entry(link, parse_date(date), title=_child_text(elem, "title"))
 
 
 def _guid_link(item: etree._Element) -> str | None:
@@ -176,11 +250,52 @@ def _guid_link(item: etree._Element) -> str | None:
 
 
 def parse_feed(body: bytes) -> list[Entry]:
-    """The article links of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order."""
+    """The article links of an RSS 2.0 / RSS 1.0 / Atom feed or a JSON Feed, in feed order."""
+    if sniff_kind(body[:4096]) == Kind.JSON_FEED:
+        return parse_json_feed(body)
     root = _safe_xml_root(body)
     if root is None:
         return []
     return list(_feed_entries(root))
+
+
+def parse_json_feed(body: bytes) -> list[Entry]:
+    """The items of a JSON Feed 1.0 / 1.1: each one's ``url`` (its permalink; else its
+    ``external_url``), its date (``date_modified``, else ``date_published``), publication
+    date, title, language and tags."""
+    try:
+        feed = json.loads(_LEADING_JUNK.sub(b"", body))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
+        return []
+    language = _json_str(feed.get("language"))
+    entries = []
+    for item in feed["items"]:
+        if not isinstance(item, dict):
+            continue
+        url = _json_str(item.get("url")) or _json_str(item.get("external_url"))
+        if not url:
+            continue
+        tags = item.get("tags")
+        published = parse_date(_json_str(item.get("date_published")))
+        entries.append(
+            Entry(
+                url,
+                parse_date(_json_str(item.get("date_modified"))) or published,
+                published=published,
+                title=_json_str(item.get("title")),
+                language=_json_str(item.get("language")) or language,
+                keywords=tuple(
+                    t.strip() for t in (tags if isinstance(tags, list) else []) if _json_str(t)
+                ),
+            )
+        )
+    return entries
+
+
+def _json_str(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def sitemaps_in_robots(robots_txt: str) -> list[str]:
@@ -217,3 +332,53 @@ def html_links(body: bytes, encoding: str, url: str) -> list[str]:
     bases = _BASE_HREF(root)
     base = urljoin(url, str(bases[0]).strip()) if bases else url
     return [urljoin(base, str(href).strip()) for href in _LINK_HREFS(root)]
+
+
+# --- copies of a page on other hosts: AMP, mobile ------------------------------------
+
+# A page's <head> sits in its first bytes; the markers below are looked for there only.
+HEAD_BYTES = 32 * 1024
+_AMP_HTML = re.compile(rb"<html\b[^>]*?\s(?:amp|\xe2\x9a\xa1)(?=[\s=>/])", re.IGNORECASE)
+_LINK_TAG = re.compile(rb"<link\b[^>]{0,2000}>", re.IGNORECASE)
+_HREF = re.compile(rb"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
+_REL = re.compile(rb"""\brel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
+
+
+def _head_links(body: bytes, rel: str, base: str) -> list[str]:
+    """The absolute hrefs of the ``<link>`` elements in the page's head whose ``rel``
+    holds ``rel`` (a regular expression over the first HEAD_BYTES: the spider needs this
+    for every page, without parsing it)."""
+    found = []
+    for tag in _LINK_TAG.findall(body[:HEAD_BYTES]):
+        rel_match, href_match = _REL.search(tag), _HREF.search(tag)
+        if not rel_match or not href_match:
+            continue
+        rels = next(g for g in rel_match.groups() if g is not None).decode("latin-1")
+        if rel in rels.lower().split():
+            href = next(g for g in href_match.groups() if g is not None)
+            found.append(urljoin(base, html.unescape(href.decode("utf-8", "replace").strip())))
+    return [url for url in found if urlsplit(url).scheme in ("http", "https")]
+
+
+def is_amp_page(body: bytes) -> bool:
+    """Whether the page is an AMP page (``<html amp>`` or ``<html ⚡>``)."""
+    return _AMP_HTML.search(body[:HEAD_BYTES]) is not None
+
+
+def amp_links(body: bytes, url: str) -> set[str]:
+    """The normalised URLs of the AMP copies a page announces (``<link rel=amphtml>``)."""
+    return {normalize_url(link) for link in _head_links(body, "amphtml", url)}
+
+
+def copy_of(body: bytes, url: str) -> str | None:
+    """The URL of the page this one is a copy of, when it is one: an AMP page with a
+    canonical URL, or a page whose canonical is on another host of the same site (a
+    mobile ``m.`` copy of the ``www.`` page). None for an original page."""
+    canonicals = _head_links(body, "canonical", url)
+    if not canonicals or normalize_url(canonicals[0]) == normalize_url(url):
+        return None
+    canonical = canonicals[0]
+    if is_amp_page(body):
+        return canonical
+    other_host = urlsplit(canonical).hostname != urlsplit(url).hostname
+    return canonical if other_host and same_site(canonical, url) else None

@@ -1,4 +1,5 @@
-"""Scrapy's downloader with per-site concurrency limits that hold under asyncio.
+"""Scrapy's downloader with per-site concurrency limits that hold under asyncio, and
+each host's least delay between requests.
 
 Scrapy 2.19's ``Downloader._process_queue`` starts each queued download as an asyncio
 task, and the task marks its request as transferring only once it runs, on a later turn
@@ -11,18 +12,107 @@ that are closed right after one response: measured here, 64 of 107 requests of a
 crawl opened a new connection, and connection set-up was an eighth of the reactor
 thread's CPU. This subclass reserves the transfer slot before the task is created;
 ``_download`` adds the request again (a set) and frees it when the download ends.
+
+Slots stay per host (Scrapy's key: the host name). A site's own ``delay`` and
+``concurrency`` (``DOWNLOAD_SLOTS``, from a sites file) may be keyed by the site, its
+registrable domain, and then apply to each of its hosts (``www.``, ``amp.``, ``m.``).
+Each slot also has a *floor*: the least delay between two of its requests, the longest
+of its site's ``delay``, its robots.txt ``Crawl-delay`` and the back-off of a host that
+answered with blocks (:meth:`SlotLimitedDownloader.raise_delay`). AutoThrottle adapts a
+slot's delay to the server's latency, and ``DOWNLOAD_DELAY_JITTER`` varies it, but the
+wait between two requests never goes below the floor.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from time import monotonic
+from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import _schedule_coro
 
+from crawler.urls import site_of_host
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.internet.defer import Deferred
+
+
+class FlooredSlot(Slot):
+    """A downloader slot whose delay, however adjusted or jittered, is at least ``floor``."""
+
+    __slots__ = ("floor",)
+
+    def __init__(
+        self, concurrency: int, delay: float, jitter: float | None = None, floor: float = 0.0
+    ) -> None:
+        super().__init__(concurrency, delay, jitter)
+        self.floor = floor
+
+    def download_delay(self) -> float:
+        return max(super().download_delay(), self.floor)
+
 
 class SlotLimitedDownloader(Downloader):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.floors: dict[str, float] = {}
+
+    def delay_floor(self, key: str) -> float:
+        """The least delay, in seconds, between two requests to the slot ``key`` (a host)."""
+        return self.floors.get(key, 0.0)
+
+    def raise_delay(self, key: str, seconds: float) -> float:
+        """Make the slot ``key`` wait at least ``seconds`` between requests from now on
+        (a floor never goes down during a crawl); the slot's floor after."""
+        floor = max(self.floors.get(key, 0.0), seconds)
+        self.floors[key] = floor
+        slot = self.slots.get(key)
+        if isinstance(slot, FlooredSlot):
+            slot.floor = floor
+        return floor
+
+    def cancel_queued(
+        self, matches: Callable[[Request], bool], error: Callable[[Request], Exception]
+    ) -> int:
+        """Fail the requests waiting in the slots' queues (not yet sent) that ``matches``
+        selects, each with ``error(request)`` (their errbacks record it); how many."""
+        cancelled = 0
+        for slot in list(self.slots.values()):
+            kept: deque[tuple[Request, Deferred[Response]]] = deque()
+            while slot.queue:
+                request, waiting = slot.queue.popleft()
+                if matches(request):
+                    waiting.errback(error(request))
+                    cancelled += 1
+                else:
+                    kept.append((request, waiting))
+            slot.queue.extend(kept)
+        return cancelled
+
+    def _get_slot(self, request: Request, spider: Any = None) -> tuple[str, Slot]:
+        key = self.get_slot_key(request)
+        if key not in self.slots:
+            if key not in self.per_slot_settings:
+                site_settings = self.per_slot_settings.get(site_of_host(key))
+                if site_settings is not None:
+                    self.per_slot_settings[key] = site_settings
+            configured = self.per_slot_settings.get(key, {}).get("delay")
+            if configured:
+                self.raise_delay(key, float(configured))
+        key, slot = super()._get_slot(request)
+        if not isinstance(slot, FlooredSlot):
+            # just created by Scrapy, still empty and known to no one else: replace it
+            slot = FlooredSlot(slot.concurrency, slot.delay, slot.jitter, self.delay_floor(key))
+            self.slots[key] = slot
+        return key, slot
+
     def _process_queue(self, slot: Slot) -> None:
         if slot.latercall:
             return

@@ -1,11 +1,16 @@
 """Why a request produced no page: one outcome and reason for every way a fetch can end badly.
 
 A crawl counts each fetch that yields no page under ``newsarchive/failed/<reason>``
-(something went wrong: a timeout, a lost connection, a 5xx after its retries) or
+(something went wrong: a timeout, a lost connection, a 5xx after its retries),
 ``newsarchive/skipped/<reason>`` (the crawler chose not to: robots.txt, a body over
-the size cap, an address it must not contact). The spider's errback calls
+the size cap, an address it must not contact) or ``newsarchive/blocked/<reason>``
+(the site refused us: a challenge or captcha page, access denied, a rate limit after
+its retries, a consent wall; see ``crawler/blocks.py``). The spider's errback calls
 :func:`fetch_outcome`; middlewares that refuse a request raise :class:`Refused`
 with the reason they want recorded.
+
+A blocked page is also recorded per site, in ``crawl_run_outcomes``: the spider sends
+:data:`site_outcome` with the site and the outcome, and the store stage counts it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,14 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 
 FAILED = "failed"
 SKIPPED = "skipped"
+BLOCKED = "blocked"
+
+# Signal: a page of ``site`` ended in ``outcome`` (a stats key without ``newsarchive/``,
+# e.g. ``blocked/challenge``) with no item to carry it to the store stage.
+site_outcome = object()
+# Signal: ``response`` to ``request`` is a block (``reason``: a crawler.blocks.BlockReason),
+# found by a component other than the block middleware, which keeps count and backs off.
+block_seen = object()
 
 
 class Refused(IgnoreRequest):
@@ -69,6 +82,8 @@ def fetch_outcome(exc: BaseException) -> tuple[str, str] | None:
     if isinstance(exc, Refused):
         return exc.outcome, exc.reason
     if isinstance(exc, HttpError):
+        if exc.response.status == 429:  # still rate-limited after the retries
+            return BLOCKED, "rate_limited"
         return FAILED, f"http_{exc.response.status}"
     if isinstance(exc, DownloadCancelledError):  # Scrapy cancels a download for its size only
         return SKIPPED, "too_large"

@@ -8,8 +8,9 @@ no body):
 
 1. ``recheck`` (``newsarchive crawl --recheck``) fetches every known page, skipping
    nothing (still conditionally).
-2. A listed date (sitemap ``lastmod``, feed entry date) newer than when the archive
-   last saw the page means it changed: it is fetched whatever its age.
+2. A listed date (sitemap ``lastmod``, feed entry date, news sitemap publication
+   date) newer than when the archive last saw the page means it changed: it is
+   fetched whatever its age.
 3. A sitemap ``lastmod`` no newer than that means it did not: skipped
    (``listed_unchanged``). Feed dates are publication dates, which edits do not
    move, so an older one proves nothing and the page falls through to rule 4.
@@ -114,11 +115,16 @@ def decide(
     revisit_days: float = float("inf"),
     recheck: bool = False,
     conditional: bool = True,
+    published: datetime | None = None,
 ) -> Decision:
-    """Skip a known page, or fetch it (conditionally unless ``conditional`` is off)."""
+    """Skip a known page, or fetch it (conditionally unless ``conditional`` is off).
+    ``listed`` is the date its listing gives (its meaning depends on ``source``),
+    ``published`` a news sitemap's publication date, which only ever says "newer"."""
     headers = conditional_headers(known) if conditional else {}
     if recheck:
         return Decision(headers=headers)
+    if published is not None and listed_until(published) > known.last_seen_at:
+        return Decision(headers=headers, listed_newer=True)
     if listed is not None:
         if listed_until(listed) > known.last_seen_at:
             return Decision(headers=headers, listed_newer=True)

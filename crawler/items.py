@@ -32,6 +32,11 @@ class PageItem:
     warc_file: str | None = None
     warc_offset: int | None = None
     warc_length: int | None = None
+    # what a news sitemap or feed said of the page: title, published (ISO 8601),
+    # language, keywords; the article's metadata where the page itself says nothing
+    listing: dict[str, Any] | None = None
+    # other URLs of the page: the AMP or mobile copies that led to it
+    aliases: list[str] = field(default_factory=list)
     # extract stage: a pipelines.extraction.Extracted, the MinHash of its text and the
     # body as the archive stores it (an archive.bodies.PackedBody, made by the worker)
     extracted: Any = None

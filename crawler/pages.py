@@ -8,7 +8,7 @@ encoding as Scrapy reads it from headers and body) exactly as a crawled one.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response, TextResponse
 
@@ -50,8 +50,11 @@ def page_item(
     depth: int,
     crawl_config: str | None,
     warc_record: str | None = None,
+    listing: dict[str, Any] | None = None,
+    aliases: list[str] | None = None,
 ) -> PageItem:
-    """The page item of an HTML response; ``url`` is the URL first requested."""
+    """The page item of an HTML response; ``url`` is the URL first requested,
+    ``listing`` what a sitemap or feed said of it, ``aliases`` its copies' URLs."""
     return PageItem(
         url=url,
         final_url=response.url,
@@ -65,4 +68,6 @@ def page_item(
         depth=depth,
         crawl_config=crawl_config,
         warc_record=warc_record,
+        listing=listing,
+        aliases=list(aliases or ()),
     )

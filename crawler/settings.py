@@ -12,14 +12,44 @@ BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# --- Fetching ---------------------------------------------------------------
+# --- Politeness ---------------------------------------------------------------
+# A crawl is polite by default: sites block crawlers that fetch many pages at once.
+# Who is crawling: the user agent names newsarchive and, once CRAWL_CONTACT is set (a URL
+# or an e-mail address where a site's owner can reach whoever runs the crawl), that
+# contact: "newsarchive/0.1 (news archiving crawler; +https://...; contact: ops@example.org)".
 USER_AGENT = "newsarchive/0.1 (news archiving crawler; +https://pypi.org/project/newsarchive/)"
+CRAWL_CONTACT = None
 ROBOTSTXT_OBEY = True
+# Requests at once in all, and to one host at most (a site's `concurrency` overrides it).
 CONCURRENT_REQUESTS = 32
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Scrapy's own downloader lets one site take all CONCURRENT_REQUESTS (see crawler/downloader.py).
 DOWNLOADER = "crawler.downloader.SlotLimitedDownloader"
+# Seconds between two requests to one host at least (a site's `delay` overrides it).
 DOWNLOAD_DELAY = 0.0
+# AutoThrottle spaces the requests to each host by the server's own response time, so
+# that about AUTOTHROTTLE_TARGET_CONCURRENCY requests are in flight to it on average: a
+# slow (busy) server gets fewer. It starts at AUTOTHROTTLE_START_DELAY seconds between
+# requests and never waits more than AUTOTHROTTLE_MAX_DELAY (nor less than DOWNLOAD_DELAY,
+# a site's delay, or its robots.txt Crawl-delay).
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+# robots.txt Crawl-delay is honoured up to this many seconds between requests to a host
+# (crawler/extensions/crawldelay.py); 0 ignores it.
+CRAWL_DELAY_MAX = 10.0
+# A site that answers with challenge, captcha, access-denied, rate-limit or consent-wall
+# pages (crawler/blocks.py) is backed off: BLOCK_BACKOFF_START seconds at least between
+# requests to the host after its first block, doubling with each further block up to
+# BLOCK_BACKOFF_MAX (0: no back-off). After BLOCK_STOP_AFTER blocks in a row the site is
+# stopped for the rest of the crawl (0: never). Blocks are never archived.
+BLOCK_DETECTION_ENABLED = True
+BLOCK_BACKOFF_START = 5.0
+BLOCK_BACKOFF_MAX = 60.0
+BLOCK_STOP_AFTER = 5
+
+# --- Fetching ---------------------------------------------------------------
 # Seconds for a whole download (headers and body): a server that never answers or
 # trickles bytes fails after this.
 DOWNLOAD_TIMEOUT = 30
@@ -68,12 +98,20 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.redirect.SafeRedirectMiddleware": 600,
     # sees 3xx responses before the redirect middleware: keeps redirecting URLs as aliases
     "crawler.middlewares.redirectalias.RedirectAliasMiddleware": 610,
+    # sees each response decompressed (590), before the retry middleware: blocks are
+    # counted, backed off and never handed on as pages (crawler/middlewares/blocks.py)
+    "crawler.middlewares.blocks.BlockMiddleware": 585,
 }
 # The network guard (crawler/middlewares/netguard.py) refuses private, loopback,
 # link-local, cloud-metadata and other non-public addresses unless the host is a start
 # URL's host or listed here (host names or IP addresses, e.g. an intranet news server).
 NETGUARD_ENABLED = True
 NETGUARD_ALLOWED_HOSTS: list[str] = []
+# Addresses for host names, answered before DNS as /etc/hosts would (crawler/resolver.py):
+# -s DNS_HOSTS='{"www.example.test": "127.0.0.60"}'. The hosts listed count as named by
+# the user: the network guard lets them be private, as it does start hosts.
+DNS_HOSTS: dict[str, str] = {}
+TWISTED_DNS_RESOLVER = "crawler.resolver.HostsResolver"
 COOKIES_ENABLED = False
 # No console into a running crawl: Scrapy's telnet console and its remote-control HTTP
 # server (which runs Python code sent to it, and writes its port and token to a file in
@@ -231,6 +269,7 @@ ARCHIVE_BOILERPLATE_RECLEAN_BUDGET = 2000
 
 # --- Extensions ---------------------------------------------------------------
 EXTENSIONS = {
+    "crawler.extensions.crawldelay.RobotsCrawlDelay": 490,
     "crawler.extensions.progress.Progress": 500,
     "crawler.extensions.gcfreeze.FreezeStartupHeap": 510,
     "crawler.extensions.warc.WarcRecorder": 520,

@@ -21,10 +21,15 @@ if TYPE_CHECKING:
 __all__ = ["DedupePipeline", "article_urls", "content_hash", "normalize_text"]
 
 
-def article_urls(url: str, final_url: str, canonical: str | None) -> list[str]:
+def article_urls(
+    url: str, final_url: str, canonical: str | None, aliases: list[str] | None = None
+) -> list[str]:
     """The normalised URLs of a page, primary first: the canonical URL when it stays on
-    the page's site (a cross-site canonical is a syndication claim, not an identity)."""
-    candidates = [final_url, url]
+    the page's site (a cross-site canonical is a syndication claim, not an identity; the
+    site is the registrable domain, so a canonical on ``www.`` names an ``amp.`` page),
+    then the final and the requested URL and the ``aliases`` of the same site (copies
+    of the page on other hosts that led to it)."""
+    candidates = [final_url, url, *(a for a in aliases or () if same_site(a, final_url))]
     if (
         canonical
         and canonical.startswith(("http://", "https://"))
@@ -41,6 +46,8 @@ class DedupePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem) and item.extracted is not None:
-            item.urls = article_urls(item.url, item.final_url, item.extracted.canonical_url)
+            item.urls = article_urls(
+                item.url, item.final_url, item.extracted.canonical_url, item.aliases
+            )
             item.content_hash = content_hash(item.extracted.text)
         return item

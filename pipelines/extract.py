@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 from scrapy.exceptions import DropItem
 
 from crawler.items import PageItem
+from pipelines.extraction.metadata import language_code, parse_datetime
 from pipelines.pool import ProcessPool, TaskError, TaskTimeout, WorkerCrashed
 from pipelines.worker import (
     DEFAULT_EXTRACT_FUNCTION,
@@ -34,10 +35,11 @@ from pipelines.worker import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from scrapy.crawler import Crawler
 
+    from pipelines.extraction import Extracted
     from pipelines.screen import Refusal
 
 
@@ -55,6 +57,18 @@ class PageDropped(DropItem):
 # held 136-140 MiB from its 1,000th page on (pages included): flat. Each replacement
 # costs ~1.5 s of CPU (imports, stoplists), 2% of a 5,000-page crawl at 2,000.
 WORKER_MAX_TASKS = 10_000
+
+
+def fill_from_listing(extracted: Extracted, listing: Mapping[str, Any] | None) -> None:
+    """Fill what the page itself does not say from what its news sitemap or feed said
+    (``PageItem.listing``): title, publication date, language, keywords as tags."""
+    if not listing:
+        return
+    extracted.title = extracted.title or listing.get("title")
+    extracted.published_at = extracted.published_at or parse_datetime(listing.get("published"))
+    extracted.language = extracted.language or language_code(listing.get("language"))
+    if not extracted.tags and listing.get("keywords"):
+        extracted.tags = list(listing["keywords"])
 
 
 def start_pool(
@@ -134,6 +148,7 @@ class ExtractPipeline:
             self._refuse(item, result.refusal)
         item.extracted, item.signature = result.extracted, result.signature
         item.packed_body = result.body
+        fill_from_listing(item.extracted, item.listing)
         return item
 
     def _refuse(self, item: PageItem, refusal: Refusal) -> NoReturn:

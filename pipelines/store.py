@@ -55,6 +55,7 @@ from archive.writer import (
 )
 from crawler.extensions.progress import run_status
 from crawler.extensions.warc import WarcRecorder, recorder_of
+from crawler.failures import site_outcome
 from crawler.items import PageItem
 from pipelines.extract import PageDropped
 
@@ -295,6 +296,7 @@ class StorePipeline:
         self.site_outcomes: Counter[tuple[str, str]] = Counter()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.outcome_seen, signal=site_outcome)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -383,6 +385,10 @@ class StorePipeline:
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         if isinstance(item, PageItem):
             self.site_outcomes[item.site, drop_outcome(item, exception)] += 1
+
+    def outcome_seen(self, site: str, outcome: str) -> None:
+        """A page of ``site`` that ended with no item (blocked), or a site stopped."""
+        self.site_outcomes[site, outcome] += 1
 
     async def close_spider(self) -> None:
         if self.thread is not None:

@@ -28,35 +28,45 @@ class MockServer:
     process: subprocess.Popen[str]
     port: int
     sites: dict[str, str]
+    # host names of sites served under a name, with their loopback IP (hosts.json)
+    dns_hosts: dict[str, str]
+    # an origin by IP, for the control URLs (the test process resolves no fixture names)
+    control: str
 
     def url(self, site: str, path: str = "/") -> str:
         return self.sites[site] + path
 
     def log(self) -> dict[str, Any]:
-        origin = next(iter(self.sites.values()))
-        with urllib.request.urlopen(f"{origin}/__control__/log", timeout=10) as response:
+        with urllib.request.urlopen(f"{self.control}/__control__/log", timeout=10) as response:
             return json.load(response)
 
     def raw(self, site: str, path: str) -> bytes | None:
         """The exact bytes of the last response the server sent for ``path`` on ``site``."""
-        origin = next(iter(self.sites.values()))
         query = urllib.parse.urlencode({"site": site, "path": path})
         try:
-            with urllib.request.urlopen(f"{origin}/__control__/raw?{query}", timeout=10) as r:
+            with urllib.request.urlopen(f"{self.control}/__control__/raw?{query}", timeout=10) as r:
                 return bytes(r.read())
         except urllib.error.HTTPError:
             return None
 
+    def requests(self) -> list[tuple[str, str, int, float, float, str]]:
+        """Every request served since the last reset, in the order they ended:
+        (site, path, status, started, ended, user agent), times in seconds."""
+        with urllib.request.urlopen(f"{self.control}/__control__/requests", timeout=10) as r:
+            return [tuple(entry) for entry in json.load(r)]
+
     def reset(self) -> None:
-        origin = next(iter(self.sites.values()))
-        urllib.request.urlopen(f"{origin}/__control__/reset", timeout=10).close()
+        urllib.request.urlopen(f"{self.control}/__control__/reset", timeout=10).close()
 
     def set_state(self, name: str, value: str) -> dict[str, str]:
         """Switch the pages of a named state (see tests/mockserver.py); the states after."""
-        origin = next(iter(self.sites.values()))
         query = urllib.parse.urlencode({"name": name, "value": value})
-        with urllib.request.urlopen(f"{origin}/__control__/state?{query}", timeout=10) as r:
+        with urllib.request.urlopen(f"{self.control}/__control__/state?{query}", timeout=10) as r:
             return json.load(r)
+
+    def dns_args(self) -> list[str]:
+        """The crawl options that let the crawler reach the sites served under a name."""
+        return ["-s", f"DNS_HOSTS={json.dumps(self.dns_hosts)}"] if self.dns_hosts else []
 
     def stop(self) -> None:
         self.process.terminate()
@@ -76,7 +86,7 @@ def start_mockserver(sites_dir: Path = SITES_DIR) -> MockServer:
         process.kill()
         raise RuntimeError("the mock server did not start")
     info = json.loads(line)
-    return MockServer(process, info["port"], info["sites"])
+    return MockServer(process, info["port"], info["sites"], info["dns_hosts"], info["control"])
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +97,26 @@ def mockserver() -> Any:
     server.process.wait(10)
 
 
+# A crawl is polite by default (crawler/settings.py: AutoThrottle, 2 requests at once per
+# host, robots.txt Crawl-delay). Fixture sites on loopback are crawled at full speed
+# instead, with these settings: the one place every test and benchmark that crawls a
+# fixture site takes them from (``run_cli`` adds them to each ``crawl``; the tests of the
+# polite defaults themselves pass ``polite=True``). Settings a test gives its crawl
+# come after these, so they win.
+FIXTURE_CRAWL_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "CRAWL_DELAY_MAX": "0",
+}
+
+
+def fixture_crawl_args() -> list[str]:
+    """FIXTURE_CRAWL_SETTINGS as ``newsarchive crawl`` options."""
+    return [
+        arg for name, value in FIXTURE_CRAWL_SETTINGS.items() for arg in ("-s", f"{name}={value}")
+    ]
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -95,12 +125,20 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def cli_args(*args: str, polite: bool = False) -> list[str]:
+    """``newsarchive ARGS``, with FIXTURE_CRAWL_SETTINGS first for a crawl unless ``polite``."""
+    if args and args[0] == "crawl" and not polite:
+        return ["crawl", *fixture_crawl_args(), *args[1:]]
+    return list(args)
+
+
 def run_cli(
-    *args: str, cwd: Path, timeout: float = 300, **env: str
+    *args: str, cwd: Path, timeout: float = 300, polite: bool = False, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``newsarchive ARGS`` as a user would, in a subprocess, from ``cwd``."""
+    """Run ``newsarchive ARGS`` as a user would, in a subprocess, from ``cwd`` (a crawl
+    at full speed on fixture sites unless ``polite``: see FIXTURE_CRAWL_SETTINGS)."""
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "crawler.cli", *cli_args(*args, polite=polite)],
         cwd=cwd,
         env=cli_env(**env),
         capture_output=True,

@@ -27,6 +27,20 @@ Serving rules (see tests/fixtures/sites/README.md):
   their file ``"2"`` (400 if no route knows that value); ``/__control__/state`` returns
   every state's current value. An article that changes between two crawls is served
   this way: crawl, switch, crawl again.
+- ``hosts.json`` maps a site to its IP, or to ``{"ip": ..., "host": "www.example.test"}``:
+  the site's origin then uses that host name (the crawler reaches it through its
+  ``DNS_HOSTS`` setting, see ``MockServer.dns_hosts``), so several hosts of one
+  publisher (``www.``, ``amp.``, ``m.``) can be served, each on its own loopback IP.
+- ``_site.json`` in a site sets how the site behaves beyond its files, like a real site
+  defending itself: ``latency`` (seconds before each answer), ``block_after``
+  (``{"requests": N, "status": 403, "file": "_challenge.html", "headers": {...}}``: from
+  its N+1th request on, every request but robots.txt gets that answer) and
+  ``rate_limit`` (``{"burst": N, "window": S, "retry_after": "1"}``: a request beyond
+  N within S seconds gets a 429).
+- ``/__control__/requests`` returns every request served, in order, as
+  ``[site, path, status, started, ended, user_agent]`` (server clock, seconds): what a
+  politeness test measures concurrency and spacing from. ``/__control__/reset`` clears it too,
+  and the block and rate-limit counters.
 """
 
 from __future__ import annotations
@@ -39,7 +53,8 @@ import mimetypes
 import re
 import sys
 import threading
-from collections import defaultdict
+import time
+from collections import defaultdict, deque
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,6 +69,7 @@ CONTENT_TYPES = {
     ".atom": "application/atom+xml",
     ".gz": "application/x-gzip",
     ".txt": "text/plain; charset=utf-8",
+    ".json": "application/feed+json",
 }
 TEXT_SUFFIXES = {".html", ".xml", ".rss", ".atom", ".txt", ".json"}
 # Fixture files are dated in the past so that Last-Modified is stable across runs.
@@ -64,20 +80,32 @@ _PLACEHOLDER = re.compile(r"\{\{(base|site:[\w-]+)\}\}")
 
 
 class Log:
-    """Requests served, per site and path: how many, and how many body bytes; and the
-    raw bytes of the last response per site and path."""
+    """Requests served, per site and path: how many, and how many body bytes; the raw
+    bytes of the last response per site and path; and each request with its times."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.requests: dict[str, dict[str, list[int]]] = defaultdict(dict)
         self.raw: dict[tuple[str, str], bytes] = {}
+        self.timeline: list[tuple[str, str, int, float, float, str]] = []
 
-    def add(self, site: str, path: str, status: int, size: int) -> None:
+    def add(
+        self,
+        site: str,
+        path: str,
+        status: int,
+        size: int,
+        *,
+        started: float | None = None,
+        user_agent: str = "",
+    ) -> None:
+        ended = time.monotonic()
         with self.lock:
             entry = self.requests[site].setdefault(path, [0, 0, 0])
             entry[0] += 1
             entry[1] += size
             entry[2] = status
+            self.timeline.append((site, path, status, started or ended, ended, user_agent))
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
@@ -94,6 +122,7 @@ class Log:
         with self.lock:
             self.requests.clear()
             self.raw.clear()
+            self.timeline.clear()
 
 
 class CopyingWriter:
@@ -113,6 +142,42 @@ class CopyingWriter:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
+
+
+class Behaviour:
+    """How a site answers beyond its files (``_site.json``): slowly, with a block page
+    after N requests, or with 429s past a burst."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.latency = float(options.get("latency", 0))
+        self.block_after: dict[str, Any] | None = options.get("block_after")
+        self.rate_limit: dict[str, Any] | None = options.get("rate_limit")
+        self.lock = threading.Lock()
+        self.served = 0
+        self.recent: deque[float] = deque()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.served = 0
+            self.recent.clear()
+
+    def answer(self, path: str) -> tuple[int, dict[str, Any]] | None:
+        """The block or rate-limit answer this request gets, if any: (status, options)."""
+        if urlsplit(path).path == "/robots.txt":
+            return None
+        now = time.monotonic()
+        with self.lock:
+            self.served += 1
+            if self.block_after and self.served > int(self.block_after["requests"]):
+                return int(self.block_after.get("status", 403)), self.block_after
+            if self.rate_limit:
+                window = float(self.rate_limit.get("window", 1.0))
+                while self.recent and self.recent[0] <= now - window:
+                    self.recent.popleft()
+                if len(self.recent) >= int(self.rate_limit["burst"]):
+                    return 429, self.rate_limit
+                self.recent.append(now)
+        return None
 
 
 class States:
@@ -164,6 +229,11 @@ class SiteServer(ThreadingHTTPServer):
         self.origins = origins
         self.log = log
         self.states = states or States()
+        behaviour = root / "_site.json"
+        self.siblings: list[SiteServer] = [self]
+        self.behaviour = Behaviour(
+            json.loads(behaviour.read_text(encoding="utf-8")) if behaviour.exists() else {}
+        )
         routes = root / "_routes.json"
         self.routes: dict[str, dict[str, Any]] = (
             json.loads(routes.read_text(encoding="utf-8")) if routes.exists() else {}
@@ -211,14 +281,19 @@ class SiteHandler(BaseHTTPRequestHandler):
         if path.startswith("/__control__/"):
             self.control(path)
             return
+        self.started = time.monotonic()
+        behaviour = self.server.behaviour
+        if behaviour.latency:
+            time.sleep(behaviour.latency)
+        refusal = behaviour.answer(path)
+        if refusal is not None:
+            self.refuse(*refusal, head=head)
+            return
         route = self.server.routes.get(path)
         if route and "redirect" in route:
+            location = self.server.render(route["redirect"].encode()).decode()
             self.send(
-                int(route.get("status", 301)),
-                b"",
-                "text/plain",
-                {"Location": route["redirect"]},
-                head,
+                int(route.get("status", 301)), b"", "text/plain", {"Location": location}, head
             )
             return
         file = self.resolve(self.server.route_file(route) if route else urlsplit(path).path)
@@ -240,6 +315,18 @@ class SiteHandler(BaseHTTPRequestHandler):
             body = gzip.compress(body, mtime=0)
             headers["Content-Encoding"] = "gzip"
         self.send(200, body, content_type, headers, head, chunked=bool(route.get("chunked")))
+
+    def refuse(self, status: int, options: dict[str, Any], *, head: bool) -> None:
+        """A block page or a 429, as the site's ``_site.json`` describes it."""
+        headers = {k: str(v) for k, v in options.get("headers", {}).items()}
+        if "retry_after" in options:
+            headers["Retry-After"] = str(options["retry_after"])
+        file = options.get("file")
+        if file:
+            body = self.server.render((self.server.root / file).read_bytes())
+        else:
+            body = b"Too many requests\n"
+        self.send(status, body, "text/html; charset=utf-8", headers, head)
 
     def resolve(self, path: str) -> Path | None:
         root = self.server.root.resolve()
@@ -276,9 +363,15 @@ class SiteHandler(BaseHTTPRequestHandler):
                 self.send(200, raw, "application/octet-stream", {}, head=False, logged=False)
         elif path.startswith("/__control__/reset"):
             self.server.log.reset()
+            for server in self.server.siblings:
+                server.behaviour.reset()
             self.send(200, b"{}", "application/json", {}, head=False, logged=False)
         elif path.startswith("/__control__/state"):
             self.control_state(path)
+        elif path.startswith("/__control__/requests"):
+            with self.server.log.lock:
+                data = json.dumps(self.server.log.timeline).encode()
+            self.send(200, data, "application/json", {}, head=False, logged=False)
         else:
             data = json.dumps(self.server.log.snapshot()).encode()
             self.send(200, data, "application/json", {}, head=False, logged=False)
@@ -324,13 +417,27 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.wfile.flush()
         raw = self.copying.take()
         if logged:
-            self.server.log.add(self.server.name, self.path, status, 0 if head else len(body))
+            size = 0 if head else len(body)
+            started = getattr(self, "started", None)
+            agent = self.headers.get("User-Agent", "")
+            self.server.log.add(
+                self.server.name, self.path, status, size, started=started, user_agent=agent
+            )
             self.server.log.keep_raw(self.server.name, self.path, raw)
+
+
+def site_addresses(sites_dir: Path) -> dict[str, tuple[str, str | None]]:
+    """``{site: (ip, host name or None)}`` from ``hosts.json``."""
+    hosts = json.loads((sites_dir / "hosts.json").read_text(encoding="utf-8"))
+    return {
+        name: (value, None) if isinstance(value, str) else (value["ip"], value.get("host"))
+        for name, value in hosts.items()
+    }
 
 
 def start_servers(sites_dir: Path, port: int = 0) -> tuple[int, dict[str, str], list[SiteServer]]:
     """Bind every site to its loopback IP on one port; returns (port, origins, servers)."""
-    hosts: dict[str, str] = json.loads((sites_dir / "hosts.json").read_text(encoding="utf-8"))
+    hosts = site_addresses(sites_dir)
     for _attempt in range(20):
         servers: list[SiteServer] = []
         origins: dict[str, str] = {}
@@ -338,12 +445,12 @@ def start_servers(sites_dir: Path, port: int = 0) -> tuple[int, dict[str, str], 
         states = States()
         try:
             chosen = port
-            for name, ip in hosts.items():
+            for name, (ip, host) in hosts.items():
                 server = SiteServer(
                     name, sites_dir / name, origins, log, (ip, chosen), states=states
                 )
                 chosen = server.server_address[1]
-                origins[name] = f"http://{ip}:{chosen}"
+                origins[name] = f"http://{host or ip}:{chosen}"
                 servers.append(server)
         except OSError:
             for server in servers:
@@ -352,6 +459,7 @@ def start_servers(sites_dir: Path, port: int = 0) -> tuple[int, dict[str, str], 
                 raise
             continue
         for server in servers:
+            server.siblings = servers
             threading.Thread(target=server.serve_forever, daemon=True).start()
         return chosen, origins, servers
     raise OSError("no free port shared by all fixture hosts")
@@ -363,7 +471,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     port, origins, _servers = start_servers(args.sites, args.port)
-    print(json.dumps({"port": port, "sites": origins}), flush=True)
+    addresses = site_addresses(args.sites)
+    dns_hosts = {host: ip for ip, host in addresses.values() if host}
+    control = next(f"http://{ip}:{port}" for ip, _host in addresses.values())
+    info = {"port": port, "sites": origins, "dns_hosts": dns_hosts, "control": control}
+    print(json.dumps(info), flush=True)
     threading.Event().wait()
 
 

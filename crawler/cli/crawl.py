@@ -38,7 +38,12 @@ from crawler.sites import (
 from crawler.spiders.news import NewsSpider
 from pipelines.store import boilerplate_policy
 
-EXIT_CODES = {"finished": EXIT_OK, "interrupted": EXIT_INTERRUPTED, "failed": EXIT_FAILED}
+EXIT_CODES = {
+    "finished": EXIT_OK,
+    "interrupted": EXIT_INTERRUPTED,
+    "failed": EXIT_FAILED,
+    "blocked": EXIT_FAILED,
+}
 
 
 class _CrawlerProcess(CrawlerProcess):
@@ -300,6 +305,13 @@ def _exit_code(process: _CrawlerProcess, crawler: Crawler) -> int:
             "run the same command again to complete the archive"
         )
         return EXIT_INTERRUPTED
+    if status == "blocked":
+        logging.getLogger("newsarchive").error(
+            "crawl blocked: these sites answered nothing but challenge, captcha, access-denied, "
+            "rate-limit or consent pages, and nothing of theirs was archived: %s. They refuse "
+            "this crawler; see docs/crawling.md#blocks-challenges-and-rate-limits",
+            stats.get("newsarchive/blocked_only"),
+        )
     if status == "failed":
         logging.getLogger("newsarchive").error(
             "crawl failed: %s",

@@ -2,7 +2,9 @@
 
 Per site it also shows articles archived per day over the last weeks as a row of
 bars, extraction failures and the share of duplicates, so a site whose output
-drops (its template changed, it blocked us) stands out at a glance.
+drops (its template changed, it blocked us) stands out at a glance; and the sites that
+answered with blocks (challenge, captcha, access-denied, rate-limit or consent pages,
+``crawler/blocks.py``), with how often each crawl stopped them.
 """
 
 from __future__ import annotations
@@ -65,8 +67,24 @@ def run_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
                 *(stats.get(key, 0) for _, key in RUN_COUNTS),
                 _prefixed_sum(stats, "newsarchive/skipped/"),
                 _prefixed_sum(stats, "newsarchive/failed/"),
+                _prefixed_sum(stats, "newsarchive/blocked/"),
             ]
         )
+    return rows
+
+
+def blocked_rows(outcomes: dict[str, dict[str, int]]) -> list[list[Any]]:
+    """Per site that answered with blocks: how many, why, and in how many runs it was
+    stopped (``stopped/blocked``)."""
+    rows = []
+    for site, counts in sorted(outcomes.items()):
+        reasons = {
+            k.removeprefix("blocked/"): n for k, n in counts.items() if k.startswith("blocked/")
+        }
+        if not reasons:
+            continue
+        why = ", ".join(f"{reason} {n:,}" for reason, n in sorted(reasons.items()))
+        rows.append([site, sum(reasons.values()), why, counts.get("stopped/blocked", 0)])
     return rows
 
 
@@ -160,8 +178,13 @@ def run(args: Any) -> int:
         ["site", "per day", f"{days}d", "7d"], activity_rows(sites, daily, days, sys.stdout)
     )
     print("\n".join("  " + line for line in activity.splitlines()))
+    blocked = blocked_rows(outcomes)
+    if blocked:
+        print(f"\nsites answering with blocks, last {days} days (never archived)")
+        rows = table(["site", "blocked", "why", "runs stopped"], blocked)
+        print("\n".join("  " + line for line in rows.splitlines()))
     print("\ncrawl runs (newest first)")
     headers = ["run", "started (UTC)", "took", "status", "fetched"]
-    headers += [name for name, _ in RUN_COUNTS] + ["skipped", "failed"]
+    headers += [name for name, _ in RUN_COUNTS] + ["skipped", "failed", "blocked"]
     print(table(headers, run_rows(runs)))
     return EXIT_OK

@@ -27,21 +27,25 @@ RUN_STATUS = {"finished": "finished", "shutdown": "interrupted"}
 
 
 def run_status(reason: str | None, stats: dict[str, Any]) -> str:
-    """How a crawl run ended: finished (limits reached included), interrupted, or failed.
+    """How a crawl run ended: finished (limits reached included), interrupted, failed,
+    or blocked.
 
     A crawl fails when the archive (or its WARC files) could not be written or when not
     one start URL could be fetched (by this process, or by any worker on a shared frontier).
+    It is ``blocked`` when it would have finished (or failed for want of a start page)
+    but a site answered nothing but blocks (``newsarchive/blocked_only``, see
+    ``crawler/middlewares/blocks.py``): the exit code is 1 then, as for a failure.
     """
     if stats.get("newsarchive/archive_error") or stats.get("newsarchive/warc_error"):
         return "failed"
     if reason is None:
         return "failed"
+    blocked = bool(stats.get("newsarchive/blocked_only"))
     # A worker on a shared frontier may never get a start page: another worker fetched it.
     if not _sum_prefix(stats, "newsarchive/starts/") and not stats.get("newsarchive/frontier"):
-        return "failed"
-    if reason.startswith("closespider_"):
-        return "finished"
-    return RUN_STATUS.get(reason, "failed")
+        return "blocked" if blocked else "failed"
+    status = "finished" if reason.startswith("closespider_") else RUN_STATUS.get(reason, "failed")
+    return "blocked" if blocked and status == "finished" else status
 
 
 _EXCEPTION_TYPES = "downloader/exception_type_count/"
@@ -78,6 +82,7 @@ class Counts:
     articles: dict[str, int]
     skipped: int
     failed: int
+    blocked: int
     fetch_errors: int
 
     @classmethod
@@ -91,6 +96,7 @@ class Counts:
             skipped=_sum_prefix(stats, "newsarchive/skipped/"),
             failed=_sum_prefix(stats, "newsarchive/failed/")
             + int(stats.get("newsarchive/articles/failed", 0)),
+            blocked=_sum_prefix(stats, "newsarchive/blocked/"),
             fetch_errors=_download_errors(stats)
             + int(stats.get("httperror/response_ignored_count", 0)),
         )
@@ -102,7 +108,7 @@ class Counts:
             f" | articles: {a['new']:,} new, "
             f"{a['updated']:,} updated, {a['unchanged']:,} unchanged, "
             f"{a['duplicate']:,} duplicate | {self.skipped:,} skipped | {self.failed:,} failed"
-            f" | {self.fetch_errors:,} fetch errors"
+            f" | {self.blocked:,} blocked | {self.fetch_errors:,} fetch errors"
         )
 
 
@@ -123,6 +129,7 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
         ("newsarchive/skipped/", "skipped"),
         ("newsarchive/incremental/", "re-crawl"),
         ("newsarchive/failed/", "failed"),
+        ("newsarchive/blocked/", "blocked"),
         ("newsarchive/import/", "import"),
     ):
         rows += [
@@ -131,6 +138,10 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
             if key.startswith(prefix)
         ]
     rows.append(("fetch errors", f"{counts.fetch_errors:,}"))
+    if stats.get("newsarchive/stopped_sites"):
+        rows.append(("sites stopped (blocks)", str(stats["newsarchive/stopped_sites"])))
+    if stats.get("newsarchive/blocked_only"):
+        rows.append(("sites answering only blocks", str(stats["newsarchive/blocked_only"])))
     if "newsarchive/boilerplate/recleaned" in stats:
         rows.append(
             ("re-cleaned of boilerplate", f"{stats['newsarchive/boilerplate/recleaned']:,}")

@@ -144,6 +144,7 @@ class IncrementalMiddleware:
             now=datetime.now(UTC),
             source=request.meta.get("source"),
             listed=parse_date(request.meta.get("listed_date")),
+            published=parse_date(request.meta.get("listed_published")),
             revisit_days=_days(request.meta[PAGE_META]),
             recheck=self.recheck,
             conditional=self.conditional,

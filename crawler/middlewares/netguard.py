@@ -10,7 +10,8 @@ request through the downloader middlewares again), and is refused when:
 - its host is, or resolves to, any address outside the public internet (private,
   loopback, link-local, cloud metadata, unique-local, multicast, reserved: see
   :data:`BLOCKED_NETWORKS`), unless the host is one the user named in a start URL
-  (``spider.seed_hosts``) or in ``NETGUARD_ALLOWED_HOSTS``.
+  (``spider.seed_hosts``), in ``NETGUARD_ALLOWED_HOSTS`` or given an address in
+  ``DNS_HOSTS`` (``crawler/resolver.py``).
 
 Host names are resolved here, in a thread and cached, before Scrapy resolves them
 again to connect; a name that resolves differently the second time (DNS rebinding)
@@ -32,6 +33,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.failures import Refused
+from crawler.resolver import dns_hosts
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -137,7 +139,7 @@ class NetworkGuardMiddleware:
         self.stats = crawler.stats
         self.allowed_hosts: set[str] = {
             normalize_host(h) for h in settings.getlist("NETGUARD_ALLOWED_HOSTS")
-        }
+        } | set(dns_hosts(settings))
         self.dns_timeout = settings.getfloat("DNS_TIMEOUT") or 60.0
         self._cache: OrderedDict[str, tuple[float, tuple[str, ...]]] = OrderedDict()
         self._lookups: dict[str, asyncio.Future[tuple[str, ...]]] = {}

@@ -1,4 +1,4 @@
-"""Redirects that stay safe: Scrapy's redirect middlewares with four more rules.
+"""Redirects that stay safe: Scrapy's redirect middlewares with five more rules.
 
 1. A redirect back to a URL already in its chain is a loop: stopped at once and
    recorded as ``failed/redirect_loop`` (Scrapy would follow it 20 times, or its
@@ -16,6 +16,11 @@
    downloader middlewares; this check runs after that (priority 600 > 400).
    ``CookiesMiddleware`` then adds the cookies the new host set itself, and
    ``HttpProxyMiddleware`` the credentials of a configured proxy.
+5. A redirect to a consent page (``consent.example.com/?continue=...``) is the site
+   putting a consent wall before its story: not followed, recorded as
+   ``blocked/consent_wall`` and reported to the block middleware, which backs the site
+   off and stops it after a run of them (``crawler/middlewares/blocks.py``), unless
+   ``BLOCK_DETECTION_ENABLED`` is off.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware, Redire
 from scrapy.exceptions import IgnoreRequest
 from w3lib.url import canonicalize_url
 
-from crawler.failures import FAILED, Refused
+from crawler.blocks import BlockReason, is_consent_url
+from crawler.failures import BLOCKED, FAILED, Refused, block_seen
 from crawler.middlewares.metarefresh import HeadMetaRefreshMiddleware
 
 if TYPE_CHECKING:
@@ -61,6 +67,10 @@ class _SafeRedirectMixin(BaseRedirectMiddleware):
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         target = canonicalize_url(redirected.url)
+        if is_consent_url(redirected.url) and self.crawler.settings.getbool(
+            "BLOCK_DETECTION_ENABLED"
+        ):
+            self._consent_wall(request, redirected)
         if any(canonicalize_url(url) == target for url in chain):
             raise Refused(
                 "redirect_loop",
@@ -79,6 +89,16 @@ class _SafeRedirectMixin(BaseRedirectMiddleware):
             raise Refused(
                 "too_many_redirects", f"{chain[0]}: {exc} ({len(chain)})", outcome=FAILED
             ) from exc
+
+    def _consent_wall(self, request: Request, redirected: Request) -> None:
+        self.crawler.signals.send_catch_log(
+            block_seen, request=request, response=None, reason=BlockReason.CONSENT_WALL
+        )
+        raise Refused(
+            BlockReason.CONSENT_WALL,
+            f"{request.url} redirects to a consent page ({redirected.url})",
+            outcome=BLOCKED,
+        )
 
     def process_request(self, request: Request) -> None:
         strip_cross_origin_credentials(request)

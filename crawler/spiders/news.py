@@ -11,8 +11,11 @@ Run it as ``newsarchive crawl URL ...`` or ``scrapy crawl news -a url=URL``
 ``-a depth=N``, ``-a max_pages=N``, ``-a revisit_days=N``).
 
 Re-crawls: page requests carry their site's ``revisit_days`` and any sitemap or feed
-date (``listed_date``) in their meta, for ``crawler.middlewares.incremental``;
-entries dated before ``CRAWL_SINCE`` are not requested at all.
+date (``listed_date``, and a news sitemap's ``listed_published``) in their meta, for
+``crawler.middlewares.incremental``; entries dated before ``CRAWL_SINCE`` are not
+requested at all, nor are entries that name an image, video or other file. What a news
+sitemap or feed says of a page (title, publication date, language, keywords) travels
+with its request as ``listing``, the article's fallback metadata.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import logging
 import re
 import zlib
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -28,12 +32,16 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.discovery import (
     FEED_TYPES,
     Entry,
     Kind,
+    amp_links,
+    copy_of,
     html_links,
+    is_media_url,
     maybe_gunzip,
     parse_date,
     parse_feed,
@@ -41,11 +49,11 @@ from crawler.discovery import (
     sitemaps_in_robots,
     sniff_kind,
 )
-from crawler.failures import FAILED, fetch_outcome
+from crawler.failures import BLOCKED, FAILED, fetch_outcome, site_outcome
 from crawler.items import PageItem
 from crawler.pages import content_type, is_html_page, page_item
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls, warc_settings
-from crawler.urls import normalize_url, site_of
+from crawler.urls import normalize_url, site_of, site_of_host
 from crawler.warc import RECORD_META
 
 if TYPE_CHECKING:
@@ -101,6 +109,14 @@ class NewsSpider(Spider):
         slots = dict(crawler.settings.getdict("DOWNLOAD_SLOTS"))
         slots.update(politeness_slots(spider.configs))
         crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        agent = contact_user_agent(crawler.settings)
+        if agent is not None:
+            crawler.settings.set("USER_AGENT", agent, priority="spider")
+        else:
+            spider.logger.info(
+                "CRAWL_CONTACT is not set: set it to a URL or an e-mail address where the "
+                "owners of the sites you crawl can reach you (-s CRAWL_CONTACT=...)"
+            )
         return spider
 
     def build_configs(self, settings: BaseSettings) -> list[SiteConfig]:
@@ -171,7 +187,7 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(f"newsarchive/starts/{kind}")
         if kind in (Kind.SITEMAP, Kind.SITEMAP_INDEX):
             yield from self.parse_sitemap(response)
-        elif kind in (Kind.RSS, Kind.ATOM):
+        elif kind in (Kind.RSS, Kind.ATOM, Kind.JSON_FEED):
             yield from self.parse_feed(response)
         elif kind == Kind.HTML and isinstance(response, TextResponse):
             yield from self._robots_request(response)
@@ -188,11 +204,44 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newsarchive/skipped/not_html")
             return
         assert isinstance(response, TextResponse)
+        original = self._original_request(response)
+        if original is not None:
+            yield from original
+            return
         yield self._page_item(response)
         config = self._config(response)
         depth = int(response.meta.get("depth", 0))
         if response.meta.get("follow", True) and depth < config.depth:
             yield from self._link_requests(response, config)
+
+    def _original_request(self, response: TextResponse) -> list[Request] | None:
+        """For an AMP or mobile copy of a page of the site (``crawler.discovery.copy_of``):
+        the request for the original instead, carrying the copy's URLs as its aliases, so
+        the story is archived once, under its canonical URL. None for an original page,
+        and for the page a copy led to (so that two pages naming each other end)."""
+        if response.meta.get("copy_of"):
+            return None
+        canonical = copy_of(response.body, response.url)
+        if canonical is None or not self._config(response).in_scope(canonical):
+            return None
+        self.crawler.stats.inc_value("newsarchive/skipped/copy_of_canonical")
+        first = (response.meta.get("redirect_urls") or [response.url])[0]
+        meta: dict[str, Any] = {
+            "aliases": [*response.meta.get("aliases", ()), first, response.url],
+            "copy_of": response.url,
+        }
+        for key in ("listing", "listed_date", "listed_published"):
+            if response.meta.get(key):
+                meta[key] = response.meta[key]
+        return list(
+            self._page_request(
+                canonical,
+                response.meta["config"],
+                str(response.meta.get("source", "link")),
+                follow=bool(response.meta.get("follow", True)),
+                **meta,
+            )
+        )
 
     def _page_item(self, response: TextResponse) -> PageItem:
         redirects = response.meta.get("redirect_urls") or []
@@ -205,12 +254,20 @@ class NewsSpider(Spider):
             depth=int(response.meta.get("depth", 0)),
             crawl_config=self._config(response).label,
             warc_record=response.meta.get(RECORD_META),
+            listing=response.meta.get("listing"),
+            aliases=list(response.meta.get("aliases", ())),
         )
 
     def _link_requests(self, response: TextResponse, config: SiteConfig) -> Iterator[Request]:
+        """Requests for the page's links within the site, except to files and to the
+        page's own AMP copy (``<link rel=amphtml>``): the page itself is the original."""
         index = response.meta["config"]
+        amp_copies = amp_links(response.body, response.url)
         for url in html_links(response.body, response.encoding, response.url):
             if urlsplit(url).path.lower().endswith(_SKIPPED_SUFFIXES):
+                continue
+            if amp_copies and normalize_url(url) in amp_copies:
+                self.crawler.stats.inc_value("newsarchive/skipped/amp_link")
                 continue
             if config.in_scope(url):
                 yield from self._page_request(url, index, "link", follow=True)
@@ -306,23 +363,32 @@ class NewsSpider(Spider):
             yield from self._entry_request(response, entry, "feed")
 
     def _entry_request(self, response: Response, entry: Entry, source: str) -> Iterator[Request]:
-        date = entry.date.isoformat() if entry.date else None
+        meta: dict[str, Any] = {
+            "listed_date": entry.date.isoformat() if entry.date else None,
+            "listed_published": entry.published.isoformat() if entry.published else None,
+        }
+        listing = entry.listing()
+        if listing:
+            meta["listing"] = listing
         yield from self._page_request(
-            entry.url, response.meta["config"], source, follow=False, listed_date=date
+            entry.url, response.meta["config"], source, follow=False, **meta
         )
 
     def _entries_in_scope(self, response: Response, entries: list[Entry]) -> Iterator[Entry]:
         """Entries on the config's sites (a sitemap or feed the user named may list any
-        host), unless dated before ``CRAWL_SINCE``."""
+        host) that name pages, unless dated before ``CRAWL_SINCE``."""
         config = self._config(response)
         named = response.meta.get("source") == "start"
         for entry in entries:
-            if self.since and entry.date and entry.date < self.since:
+            newest = entry.newest
+            if self.since and newest and newest < self.since:
                 self.crawler.stats.inc_value("newsarchive/skipped/since")
                 continue
             url = urljoin(response.url, entry.url)
-            if config.in_scope(url) or (named and urlsplit(url).scheme in ("http", "https")):
-                yield Entry(url, entry.date)
+            if is_media_url(url):
+                self.crawler.stats.inc_value("newsarchive/skipped/not_a_page")
+            elif config.in_scope(url) or (named and urlsplit(url).scheme in ("http", "https")):
+                yield replace(entry, url=url)
             else:
                 self.crawler.stats.inc_value("newsarchive/skipped/out_of_scope")
 
@@ -338,7 +404,11 @@ class NewsSpider(Spider):
         request = getattr(failure, "request", None)
         # the page as it was asked for, not the redirect hop where it failed
         url = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
-        level = logging.WARNING if outcome == FAILED else logging.INFO
+        if outcome == BLOCKED and request is not None:
+            self.crawler.signals.send_catch_log(
+                site_outcome, site=site_of(url), outcome=f"{outcome}/{reason}"
+            )
+        level = logging.WARNING if outcome in (FAILED, BLOCKED) else logging.INFO
         self.logger.log(level, "%s (%s): %s: %s", outcome, reason, url, failure.getErrorMessage())
 
     # --- helpers -------------------------------------------------------------------------
@@ -382,7 +452,8 @@ def since_setting(settings: BaseSettings) -> datetime | None:
 
 
 def politeness_slots(configs: list[SiteConfig]) -> dict[str, dict[str, Any]]:
-    """Scrapy DOWNLOAD_SLOTS (keyed by host name) for the sites that set a delay or concurrency."""
+    """Scrapy DOWNLOAD_SLOTS for the sites that set a delay or concurrency, keyed by site
+    (a registrable domain): the downloader applies them to each host of the site."""
     slots: dict[str, dict[str, Any]] = {}
     for config in configs:
         slot: dict[str, Any] = {}
@@ -392,7 +463,18 @@ def politeness_slots(configs: list[SiteConfig]) -> dict[str, dict[str, Any]]:
             slot["concurrency"] = config.concurrency
         if slot:
             for url in config.start:
-                host = urlsplit(url).hostname or ""
-                for name in {host, host.removeprefix("www."), f"www.{host.removeprefix('www.')}"}:
-                    slots[name] = slot
+                slots[site_of_host(urlsplit(url).hostname or "")] = slot
     return slots
+
+
+def contact_user_agent(settings: BaseSettings) -> str | None:
+    """USER_AGENT with CRAWL_CONTACT added, when a contact is set and the user agent is
+    the project's (one given on the command line is used as it is)."""
+    contact = str(settings.get("CRAWL_CONTACT") or "").strip()
+    priority = settings.getpriority("USER_AGENT") or 0
+    if not contact or priority > SETTINGS_PRIORITIES["project"]:
+        return None
+    agent = str(settings.get("USER_AGENT"))
+    if agent.endswith(")"):
+        return f"{agent[:-1]}; contact: {contact})"
+    return f"{agent} (contact: {contact})"

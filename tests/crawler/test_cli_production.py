@@ -11,7 +11,7 @@ import pytest
 
 from archive.locks import LockHeld, run_lock
 from crawler.sites import crawl_identity, sites_from_urls
-from tests.conftest import REDIS_URL, cli_env, run_cli, start_mockserver
+from tests.conftest import REDIS_URL, cli_args, cli_env, run_cli, start_mockserver
 from tests.sitegen import generate_news_site
 
 ARTICLES = 30
@@ -72,7 +72,7 @@ def run_without(module: str, *args: str, cwd) -> subprocess.CompletedProcess[str
         "from crawler.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     return subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [sys.executable, "-c", code, *cli_args(*args)],
         cwd=cwd,
         env=cli_env(),
         capture_output=True,

@@ -6,8 +6,13 @@ import gzip
 from datetime import UTC, datetime
 
 from crawler.discovery import (
+    Entry,
     Kind,
+    amp_links,
+    copy_of,
     html_links,
+    is_amp_page,
+    is_media_url,
     maybe_gunzip,
     parse_date,
     parse_feed,
@@ -134,3 +139,131 @@ def test_html_links_decode_with_the_page_encoding_and_survive_bad_input():
     assert html_links(xml_declared, "utf-8", "https://n.example/") == ["https://n.example/a"]
     assert html_links(b"", "utf-8", "https://n.example/") == []
     assert html_links(b"\xff\xfe\x00garbage", "utf-8", "https://n.example/") == []
+
+
+# --- sitemaps as publishers write them, Google News sitemaps -----------------------------
+
+NEWS_SITEMAP = (
+    b"\xef\xbb\xbf\n  \n"
+    b"""<?xml version="1.0" encoding="UTF-8"?>
+<URLSET xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+  <Url>
+    <LOC>https://n.example/harbour/</LOC>
+    <news:news><news:publication><news:name>N</news:name>
+      <news:language>de</news:language></news:publication>
+      <news:publication_date>2024-09-02T06:30:00+02:00</news:publication_date>
+      <news:title>Kr&#228;ne &amp; Hafen</news:title>
+      <news:keywords>harbour, cranes , </news:keywords></news:news>
+    <image:image><image:loc>https://n.example/harbour/photo/</image:loc></image:image>
+  </Url>
+  <url><loc>https://n.example/old/</loc><LastMod>2019-03-01</LastMod></url>
+</URLSET>"""
+)
+
+JSON_FEED = b"""\xef\xbb\xbf {
+  "version": "https://jsonfeed.org/version/1.1", "title": "N", "language": "en-GB",
+  "items": [
+    {"id": "1", "url": "https://n.example/a/", "title": "A", "tags": ["x", 3, " y "],
+     "date_published": "2024-05-12T08:30:00+02:00", "date_modified": "2024-05-13T08:00:00Z"},
+    {"id": "2", "url": "https://n.example/b/", "external_url": "https://elsewhere.example/b"},
+    {"id": "3", "external_url": "https://n.example/c/", "language": "fr"},
+    {"id": "4", "content_text": "no link"},
+    "not an item"
+  ]
+}"""
+
+
+def test_a_news_sitemap_written_carelessly_gives_its_entries_and_what_it_says_of_them():
+    kind, entries = parse_sitemap(NEWS_SITEMAP)
+    assert kind is Kind.SITEMAP
+    assert sniff_kind(NEWS_SITEMAP) is Kind.SITEMAP
+    harbour, old = entries
+    assert harbour == Entry(
+        "https://n.example/harbour/",
+        published=datetime(2024, 9, 2, 4, 30, tzinfo=UTC),
+        title="Kr\u00e4ne & Hafen",
+        language="de",
+        keywords=("harbour", "cranes"),
+    )
+    assert harbour.newest == harbour.published
+    assert harbour.listing() == {
+        "title": "Kr\u00e4ne & Hafen",
+        "language": "de",
+        "published": "2024-09-02T04:30:00+00:00",
+        "keywords": ["harbour", "cranes"],
+    }
+    assert old == Entry("https://n.example/old/", datetime(2019, 3, 1, tzinfo=UTC))
+    assert old.listing() == {}
+
+
+def test_a_sitemap_without_its_namespace_still_parses_and_nothing_else_does():
+    bare = b"<urlset><url><loc>https://n.example/a/</loc></url></urlset>"
+    assert parse_sitemap(bare) == (Kind.SITEMAP, [Entry("https://n.example/a/")])
+    assert parse_sitemap(b"<html><body>no</body></html>") == (Kind.OTHER, [])
+    assert parse_sitemap(b"") == (Kind.OTHER, [])
+
+
+def test_media_files_are_not_pages():
+    assert is_media_url("https://n.example/media/photo.JPG")
+    assert is_media_url("https://n.example/v/clip.mp4?x=1")
+    assert not is_media_url("https://n.example/2024/05/photo-of-the-day/")
+
+
+def test_a_json_feed_gives_its_items():
+    assert sniff_kind(JSON_FEED, "application/json") is Kind.JSON_FEED
+    assert sniff_kind(b'{"not": "a feed"}') is Kind.OTHER
+    a, b, c = parse_feed(JSON_FEED)
+    assert a == Entry(
+        "https://n.example/a/",
+        datetime(2024, 5, 13, 8, 0, tzinfo=UTC),
+        published=datetime(2024, 5, 12, 6, 30, tzinfo=UTC),
+        title="A",
+        language="en-GB",
+        keywords=("x", "y"),
+    )
+    assert b.url == "https://n.example/b/"  # its permalink, not the page it links to
+    assert (c.url, c.language, c.date) == ("https://n.example/c/", "fr", None)
+    assert parse_feed(b'{"version": "https://jsonfeed.org/version/1", "items": 3}') == []
+    assert parse_feed(b'{"version": "https://jsonfeed.org/version/1", "items": [') == []
+
+
+# --- copies of a page on other hosts ----------------------------------------------------------
+
+
+def head(html_attrs: str, links: str) -> bytes:
+    return f"<!doctype html><html {html_attrs}><head>{links}</head><body>x</body></html>".encode()
+
+
+def test_an_amp_page_is_a_copy_of_its_canonical_wherever_that_is():
+    canonical = '<link rel="canonical" href="https://www.paper.example/a/">'
+    assert copy_of(head("amp lang=en", canonical), "https://amp.paper.example/a/") == (
+        "https://www.paper.example/a/"
+    )
+    assert copy_of(head("\u26a1", canonical), "https://www.paper.example/a/amp/") == (
+        "https://www.paper.example/a/"
+    )
+    assert is_amp_page(head("AMP", ""))
+    assert not is_amp_page(head('lang="en" data-amp-version="2"', canonical))
+
+
+def test_a_page_whose_canonical_is_another_host_of_its_site_is_a_copy():
+    canonical = "<link href='https://www.paper.example/a/' rel='canonical foo'/>"
+    assert copy_of(head("lang=en", canonical), "https://m.paper.example/a/") == (
+        "https://www.paper.example/a/"
+    )
+    # the page itself, a canonical on another site, a canonical on the same host: no copy
+    assert copy_of(head("", canonical), "https://www.paper.example/a/?utm_source=x") is None
+    assert copy_of(head("", canonical), "https://www.other.example/a/") is None
+    assert copy_of(head("", canonical), "https://www.paper.example/a/?page=2") is None
+    assert copy_of(head("", ""), "https://m.paper.example/a/") is None
+
+
+def test_a_page_announces_its_amp_copies():
+    links = (
+        '<link rel="amphtml" href="/a/amp/?x=1&amp;y=2">'
+        '<link rel="amphtml" href="javascript:alert(1)">'
+    )
+    assert amp_links(head("", links), "https://www.paper.example/a/") == {
+        "https://www.paper.example/a/amp/?x=1&y=2"
+    }

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from archive.engine import create_archive_engine
 from archive.models import Article, CrawlRun, Version
 from archive.read import open_archive
-from tests.conftest import REDIS_URL, cli_env, start_mockserver
+from tests.conftest import REDIS_URL, cli_env, fixture_crawl_args, start_mockserver
 from tests.sitegen import generate_news_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
@@ -44,6 +44,7 @@ def start_worker(
                 "-m",
                 "crawler.cli",
                 "crawl",
+                *fixture_crawl_args(),
                 f"{origin}/",
                 "--db",
                 db_url,

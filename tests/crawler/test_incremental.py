@@ -80,6 +80,21 @@ def test_feed_dates_are_publication_dates_so_an_old_one_proves_nothing():
     )
 
 
+def test_a_news_sitemap_publication_date_newer_than_the_last_sight_refetches_only():
+    """A publication date (news:publication_date) never moves on an edit: a newer one
+    (the story was republished) refetches the page at any age, an older one proves
+    nothing, whatever the sitemap's source."""
+    seen = Known().last_seen_at
+    old = Known(first_seen_at=NOW - timedelta(days=300))
+    newer = decide(old, now=NOW, source="sitemap", published=seen + timedelta(hours=1))
+    assert newer.skip is None and newer.listed_newer
+    older = seen - timedelta(days=3)
+    assert decide(Known(), now=NOW, source="sitemap", published=older).skip is None
+    assert decide(old, now=NOW, source="sitemap", published=older, revisit_days=7).skip is (
+        Skip.REVISIT_WINDOW
+    )
+
+
 def test_a_date_without_time_of_day_may_be_any_moment_of_that_day():
     day = datetime(2024, 5, 31, tzinfo=UTC)
     assert listed_until(day) == datetime(2024, 6, 1, tzinfo=UTC)

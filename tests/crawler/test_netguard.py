@@ -192,6 +192,14 @@ def test_start_hosts_and_allowed_hosts_pass_unresolved():
         check(middleware, Request(url))
 
 
+def test_hosts_given_an_address_in_dns_hosts_count_as_named_by_the_user():
+    middleware = guard(DNS_HOSTS={"WWW.Paper.test.": "127.0.0.70", "amp.paper.test": "127.0.0.71"})
+    for url in ("http://www.paper.test:8080/", "http://amp.paper.test/a/"):
+        check(middleware, Request(url))
+    with pytest.raises(Refused):
+        check(middleware, Request("http://127.0.0.71/a/"))
+
+
 def test_a_response_from_an_internal_peer_is_dropped():
     """DNS rebinding: the name resolved to a public address, the connection went elsewhere."""
     middleware = guard()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from archive.read import open_archive
-from tests.conftest import ROOT, cli_env, start_mockserver
+from tests.conftest import FIXTURE_CRAWL_SETTINGS, ROOT, cli_env, start_mockserver
 from tests.sitegen import generate_news_site
 
 pytestmark = pytest.mark.slow
@@ -132,6 +132,7 @@ def test_scrapyd_runs_the_news_spider_into_the_configured_archive(scrapyd, tmp_p
                 ("spider", "news"),
                 ("url", server.url(site.name, "/")),
                 ("setting", "EXTRACT_WORKERS=1"),
+                *(("setting", f"{k}={v}") for k, v in FIXTURE_CRAWL_SETTINGS.items()),
             ],
         )
         assert scheduled["status"] == "ok", scheduled

@@ -7,6 +7,7 @@ import time
 
 from archive.models import Article
 from archive.writer import ArchiveWriter, WriteResult
+from pipelines.dedupe import article_urls
 from pipelines.store import BatchWriterThread
 from tests.archive.test_writer import count, record
 
@@ -73,3 +74,43 @@ def test_full_batches_are_written_at_once_and_the_rest_after_the_interval(engine
     assert batches.sizes == [4, 4, 2]
     assert count(engine, Article) == 10
     assert not batches.errors
+
+
+def test_an_amp_or_mobile_copy_that_led_to_a_page_is_one_of_its_urls():
+    urls = article_urls(
+        "https://www.paper.example/a/",
+        "https://www.paper.example/a/",
+        "https://www.paper.example/a/",
+        ["https://amp.paper.example/a/", "https://m.paper.example/a/", "https://else.example/a/"],
+    )
+    assert urls == [
+        "https://www.paper.example/a/",
+        "https://amp.paper.example/a/",
+        "https://m.paper.example/a/",
+    ]
+
+
+def test_what_a_news_sitemap_or_feed_said_fills_only_what_the_page_did_not():
+    from datetime import UTC, datetime
+
+    from pipelines.extract import fill_from_listing
+    from pipelines.extraction import Extracted
+
+    listing = {
+        "title": "Harbour cranes return",
+        "published": "2024-09-02T06:30:00+02:00",
+        "language": "de-DE",
+        "keywords": ["harbour", "cranes"],
+    }
+    bare = Extracted(url="https://n.example/a/")
+    fill_from_listing(bare, listing)
+    assert (bare.title, bare.published_at, bare.language, bare.tags) == (
+        "Harbour cranes return",
+        datetime(2024, 9, 2, 4, 30, tzinfo=UTC),
+        "de",
+        ["harbour", "cranes"],
+    )
+    stated = Extracted(url="https://n.example/b/", title="Own", language="en", tags=["own"])
+    fill_from_listing(stated, listing)
+    assert (stated.title, stated.language, stated.tags) == ("Own", "en", ["own"])
+    fill_from_listing(stated, None)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from archive.engine import create_archive_engine
-from tests.conftest import cli_env, start_mockserver
+from tests.conftest import cli_env, fixture_crawl_args, start_mockserver
 from tests.crawler.test_frontier_crawl import (
     archived_paths,
     crawl_run_stats,
@@ -118,6 +118,7 @@ def test_a_database_restart_mid_crawl_loses_nothing(private_postgres, tmp_path):
             crawl = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "crawler.cli", "crawl", server.url(site.name, "/")),
+                    *fixture_crawl_args(),
                     *("--db", db_url, "--workers", "1", "-s", "DOWNLOAD_DELAY=0.05"),
                     *("-s", "ARCHIVE_FLUSH_INTERVAL=0.5", "-s", "PROGRESS_INTERVAL=0"),
                 ],

@@ -20,12 +20,14 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ROOT, cli_env
+from tests.conftest import FIXTURE_CRAWL_SETTINGS, ROOT, cli_env
 
 DATE = "/2024/05/12/"
-# Settings that keep crawls of the hostile server short: one extraction worker, timeouts
-# of a second or two, one retry after a tenth of a second, quick archive flushes.
+# Settings that keep crawls of the hostile server short: the fixture sites' full speed,
+# one extraction worker, timeouts of a second or two, one retry after a tenth of a
+# second, quick archive flushes.
 FAST = {
+    **FIXTURE_CRAWL_SETTINGS,
     "DOWNLOAD_TIMEOUT": "2",
     "RETRY_TIMES": "1",
     "RETRY_BACKOFF_BASE": "0.1",

@@ -30,7 +30,7 @@ CONTENT = {
     "crashextract": f"{DATE}crashextract-c1/",
 }
 GOOD = [f"{DATE}story-c1/", f"{DATE}story-c2/"]
-_RECORD = re.compile(r"\b(skipped|failed) \(([\w-]+)\): (\S+?):? ")
+_RECORD = re.compile(r"\b(skipped|failed|blocked) \(([\w-]+)\): (\S+?):? ")
 
 
 @dataclass

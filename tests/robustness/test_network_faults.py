@@ -31,7 +31,7 @@ LOOPS = ["/redirect/loop-a/", "/redirect/self/", "/redirect/chain-12/"]
 GOOD = [f"{DATE}story-n1/", f"{DATE}story-n2/"]
 # crawl settings: 2 s download timeout; 2 retries waiting 0.4 s then 0.8 s, jittered
 TIMEOUT, BASE = 2.0, 0.4
-_RECORD = re.compile(r"\b(skipped|failed) \(([\w-]+)\): (\S+?):? ")
+_RECORD = re.compile(r"\b(skipped|failed|blocked) \(([\w-]+)\): (\S+?):? ")
 
 
 @dataclass
@@ -126,7 +126,7 @@ def test_5xx_and_429_are_retried_with_backoff_and_retry_after(faults):
     assert len(faults.attempts(DOWN)) == 3
     assert faults.recorded(DOWN) == {"failed (http_503)"}
     assert len(faults.attempts(RETRY_LATER)) == 1
-    assert faults.recorded(RETRY_LATER) == {"failed (http_429)"}
+    assert faults.recorded(RETRY_LATER) == {"blocked (rate_limited)"}
     assert faults.crawl.stats["retry/retry_after_too_long"] == 1
 
 
