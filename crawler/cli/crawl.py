@@ -28,6 +28,7 @@ from crawler.cli.errors import UsageError
 from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import redis_from_url
+from crawler.middlewares.netguard import ip_literal
 from crawler.sites import (
     SiteConfig,
     crawl_identity,
@@ -200,7 +201,23 @@ def check_settings(settings: Settings) -> None:
         raise UsageError(f"ARCHIVE_BOILERPLATE_*: {exc}") from None
     if not _number(settings, "ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") >= 0:
         raise UsageError("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET must be >= 0")
+    check_politeness_settings(settings)
     check_warc_settings(settings)
+
+
+def check_politeness_settings(settings: Settings) -> None:
+    """Delays and counts are numbers >= 0; DNS_HOSTS maps host names to IP addresses."""
+    for name in ("CRAWL_DELAY_MAX", "BLOCK_BACKOFF_START", "BLOCK_BACKOFF_MAX", "BLOCK_STOP_AFTER"):
+        if not _number(settings, name) >= 0:
+            raise UsageError(f"{name} must be a number >= 0")
+    try:
+        hosts = settings.getdict("DNS_HOSTS")
+    except ValueError:
+        hosts = None
+    if hosts is None or not all(ip_literal(str(address).strip()) for address in hosts.values()):
+        raise UsageError(
+            'DNS_HOSTS must map host names to IP addresses: \'{"news.example.com": "10.0.0.5"}\''
+        )
 
 
 def check_warc_settings(settings: Settings) -> None:

@@ -141,6 +141,16 @@ CASES = [
         USAGE,
         r"parquet export needs a regular file: give -o PATH",
     ),
+    Bad(
+        ("crawl", "http://127.0.0.1:1/", "--db", "{db}", "-s", "BLOCK_STOP_AFTER=-1"),
+        USAGE,
+        r"BLOCK_STOP_AFTER must be a number >= 0",
+    ),
+    Bad(
+        ("crawl", "http://127.0.0.1:1/", "--db", "{db}", "-s", 'DNS_HOSTS={"a.example": "b"}'),
+        USAGE,
+        r"DNS_HOSTS must map host names to IP addresses",
+    ),
     Bad(("reextract", "--since", "soon", "--db", "{db}"), USAGE, r"not a date: 'soon'"),
     Bad(("extract",), USAGE, r"required: FILE"),
     Bad(("import", "nothing.warc.gz"), USAGE, r"nothing.warc.gz: no such file"),
