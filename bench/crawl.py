@@ -455,8 +455,13 @@ def main() -> int:
         contestants: list[tuple[str, Callable[[], Run | None]]] = [
             ("floor", lambda: run_floor(server, workdir, args.pages, args.workers)),
             ("crawl", lambda: run_crawl(server, workdir, args.progress_interval)),
-            ("naive", lambda: run_naive(server, workdir)),
         ]
+        interval = args.progress_interval
+        if args.warc:  # right after the plain crawl, so each round pairs them
+            contestants.append(
+                ("crawl+warc", lambda: run_crawl(server, workdir, interval, warc=True))
+            )
+        contestants.append(("naive", lambda: run_naive(server, workdir)))
         contestants = [
             (name, run) for name, run in contestants if name in only or name == "crawl+warc"
         ]
