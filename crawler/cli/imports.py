@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from crawler import warc
-from crawler.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_db_option
+from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.cli.crawl import (
     apply_overrides,
     check_archive,
     common_settings,
     run_spider,
 )
+from crawler.cli.errors import UsageError
 from crawler.cli.reextract import parse_since, parse_site
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.gz.open")
@@ -96,14 +97,14 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         warc.require()
-        files = archive_files(args.paths)
-        settings = common_settings(args)
-        settings.set("PROGRESS_LABEL", "import", priority="cmdline")
-        apply_overrides(settings, args.set)
-        check_dates(args.since, args.until)
-    except (argparse.ArgumentTypeError, warc.WarcUnavailable) as exc:
-        print(f"newsarchive import: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except warc.WarcUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    # A bad path, date or setting raises ArgumentTypeError: one line, exit 2 (cli.errors).
+    files = archive_files(args.paths)
+    check_dates(args.since, args.until)
+    settings = common_settings(args)
+    settings.set("PROGRESS_LABEL", "import", priority="cmdline")
+    apply_overrides(settings, args.set)
     check_archive(settings)
     code, crawler = run_spider(
         settings,
