@@ -156,6 +156,13 @@ def test_requests_are_recorded_beside_their_responses(crawled):
 
 
 def test_each_article_capture_points_at_its_response_record(crawled):
+    """...or at the revisit record of its fetch, when the payload was written before (the
+    same page under another URL), naming a response the files hold."""
+    written = {
+        r["headers"]["warc-record-id"]: r
+        for r in responses(crawled["first_files"])
+        if r["type"] == "response"
+    }
     db = crawled["workdir"] / "archive.db"
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
@@ -166,8 +173,12 @@ def test_each_article_capture_points_at_its_response_record(crawled):
         assert warc_file and Path(warc_file).is_file(), final_url
         headers, _ = record_at(warc_file, offset)
         assert headers["warc-record-id"] == record_id
-        assert headers["warc-type"] == "response"
         assert headers["warc-target-uri"] == final_url
+        if headers["warc-type"] == "revisit":
+            assert headers["warc-profile"] == IDENTICAL_PAYLOAD
+            assert headers["warc-refers-to"] in written
+        else:
+            assert headers["warc-type"] == "response"
         assert length > 0
 
 
