@@ -13,7 +13,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from archive.read import ARTICLE_FIELDS, JSON_LIST_FIELDS, TIMESTAMP_FIELDS, Columns, json_lists
+from archive.read import (
+    ARTICLE_FIELDS,
+    BOOL_FIELDS,
+    JSON_LIST_FIELDS,
+    TIMESTAMP_FIELDS,
+    Columns,
+    json_lists,
+)
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
@@ -23,6 +30,7 @@ _TYPES: dict[str, Any] = {
     **dict.fromkeys(JSON_LIST_FIELDS, _STRINGS),
     **dict.fromkeys(TIMESTAMP_FIELDS, TIMESTAMP),
     "version": pa.int32(),
+    **dict.fromkeys(BOOL_FIELDS, pa.bool_()),
     "duplicate_of": pa.int64(),
     "cluster_id": pa.int64(),
     "cluster_similarity": pa.float64(),
@@ -38,6 +46,7 @@ _REQUIRED = {
     "categories",
     "content_hash",
     "version",
+    "paywalled",
     "first_seen_at",
     "last_seen_at",
     "updated_at",
@@ -68,6 +77,8 @@ def record_batch(raw: Columns, dialect: str) -> pa.RecordBatch:
             arrays.append(_timestamps(values, dialect))
         elif field.name in JSON_LIST_FIELDS:
             arrays.append(pa.array(json_lists(values), field.type))
+        elif field.name in BOOL_FIELDS:
+            arrays.append(pa.array([bool(v) for v in values], field.type))
         else:
             arrays.append(pa.array(values, field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)

@@ -10,11 +10,13 @@ guarantees are documented in ``docs/schema.md``.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -25,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import BYTEA, JSONB
 from sqlalchemy.engine import Dialect
@@ -149,6 +152,8 @@ class Article(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
     boilerplate_revision: Mapped[int | None] = mapped_column(Integer)
+    # the page declared its content not free to read: ``text`` may be a teaser
+    paywalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ArticleUrl(Base):
@@ -202,8 +207,20 @@ class Capture(Base):
     warc_record_id: Mapped[str | None] = mapped_column(Text, index=True)
 
 
+class VersionReason(StrEnum):
+    """Why a version was made (``versions.reason``)."""
+
+    FIRST = "first"  # version 1: the article as first archived
+    EDIT = "edit"  # the publisher changed the text or the title
+    PAYWALL_LIFTED = "paywall_lifted"  # a full capture after a paywalled teaser
+    LIVE_UPDATE = "live_update"  # a live blog's new updates
+
+
 class Version(Base):
     """One version of an article's text and title; version 1 is the first seen.
+
+    ``reason`` says why it was made (:class:`VersionReason`): a story first archived
+    behind a paywall whose full text arrives later is ``paywall_lifted``, not an edit.
 
     Every version's text is cleaned with the same boilerplate model as its article's
     (``boilerplate`` as in ``articles``): re-cleaning is not a story edit, so it rewrites
@@ -227,6 +244,12 @@ class Version(Base):
     )
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
+    paywalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reason: Mapped[str] = mapped_column(
+        String(32), default=VersionReason.EDIT, server_default=VersionReason.EDIT.value
+    )
+    # when the page said it last changed (dateModified, a live blog's newest update)
+    modified_at: Mapped[datetime | None]
 
 
 class BoilerplateSite(Base):

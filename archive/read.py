@@ -63,6 +63,7 @@ ARTICLE_FIELDS = (
     "image",
     "content_hash",
     "version",
+    "paywalled",
     "duplicate_of",
     "cluster_id",
     "cluster_similarity",
@@ -72,6 +73,7 @@ ARTICLE_FIELDS = (
 )
 TIMESTAMP_FIELDS = ("published_at", "modified_at", "first_seen_at", "last_seen_at", "updated_at")
 LIST_FIELDS = ("urls", "authors", "tags", "categories")
+BOOL_FIELDS = ("paywalled",)
 JSON_LIST_FIELDS = ("authors", "tags", "categories")
 _STORED = [name for name in ARTICLE_FIELDS if name != "urls"]
 # Selected without SQLAlchemy's per-value type processing: _decode converts the
@@ -82,7 +84,9 @@ _COLUMNS: list[Any] = [
 
 
 class VersionDict(TypedDict):
-    """One version of an article; version 1 is the text first archived."""
+    """One version of an article; version 1 is the text first archived. ``reason`` is
+    why it was made (``first``, ``edit``, ``paywall_lifted``, ``live_update``),
+    ``modified_at`` when the page said it last changed."""
 
     version: int
     title: str | None
@@ -90,6 +94,9 @@ class VersionDict(TypedDict):
     content_hash: str
     capture_id: int | None
     seen_at: datetime
+    reason: str
+    paywalled: bool
+    modified_at: datetime | None
 
 
 class ArticleDict(TypedDict):
@@ -112,6 +119,7 @@ class ArticleDict(TypedDict):
     image: str | None
     content_hash: str
     version: int
+    paywalled: bool
     duplicate_of: int | None
     cluster_id: int | None
     cluster_similarity: float | None
@@ -184,6 +192,8 @@ class ArticleFilter:
     changed_since: datetime | None = None
     query: str | None = None
     include_duplicates: bool = True
+    # True: only articles archived from behind a paywall (teasers); False: only the others
+    paywalled: bool | None = None
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -213,6 +223,8 @@ class ArticleFilter:
                 conds.append(col >= value if lower else col < value)
         if not self.include_duplicates:
             conds.append(Article.duplicate_of.is_(None))
+        if self.paywalled is not None:
+            conds.append(Article.paywalled.is_(self.paywalled))
         if self.query is not None:
             conds.append(match_condition(dialect, parse_query(self.query)))
         return conds
@@ -278,6 +290,8 @@ def _decode(raw: Columns, dialect: str) -> Columns:
         columns[name] = (_sqlite_times if dialect == "sqlite" else _pg_times)(raw[name])
     for name in JSON_LIST_FIELDS:
         columns[name] = decode_lists(raw[name], dialect)
+    for name in BOOL_FIELDS:
+        columns[name] = [bool(v) for v in raw[name]]  # SQLite gives 0 and 1
     return columns
 
 
@@ -673,6 +687,9 @@ def _versions_of(conn: Connection, ids: list[int]) -> dict[int, list[VersionDict
             Version.content_hash,
             Version.capture_id,
             Version.seen_at,
+            Version.reason,
+            Version.paywalled,
+            Version.modified_at,
         )
         .where(Version.article_id.in_(ids))
         .order_by(Version.article_id, Version.version)

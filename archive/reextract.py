@@ -39,6 +39,7 @@ METADATA = (
     "tags",
     "categories",
     "image",
+    "paywalled",
 )
 
 

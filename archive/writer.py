@@ -40,6 +40,7 @@ from archive.models import (
     CrawlRun,
     CrawlRunOutcome,
     Version,
+    VersionReason,
     utcnow,
 )
 from archive.text import content_hash as text_hash
@@ -56,6 +57,14 @@ DEFAULT_NEAR_THRESHOLD = 0.5
 DEFAULT_RECLEAN_BUDGET = 2000
 # pg_advisory_xact_lock key held by each batch transaction on PostgreSQL.
 PG_WRITE_LOCK = 7_450_213_004
+
+
+def version_reason(was_paywalled: bool, record: ArticleRecord) -> VersionReason:
+    """Why a changed text is a new version: the paywall lifted (a full capture after a
+    teaser), a live blog's updates, or the publisher's edit."""
+    if was_paywalled and not record.paywalled:
+        return VersionReason.PAYWALL_LIFTED
+    return VersionReason.LIVE_UPDATE if record.live else VersionReason.EDIT
 
 
 class Outcome(StrEnum):
@@ -135,6 +144,10 @@ class ArticleRecord:
     signature: bytes | None = None
     boilerplate: dict[str, Any] | None = None
     boilerplate_revision: int | None = None
+    # the page declared its content not free to read (the text may be a teaser), and it
+    # is a live blog (a new text is its new updates, not an edit)
+    paywalled: bool = False
+    live: bool = False
 
     def __post_init__(self) -> None:
         # PostgreSQL text cannot hold NUL; no page means one in its article text.
@@ -158,6 +171,7 @@ class ArticleRecord:
             "tags": self.tags,
             "categories": self.categories,
             "image": self.image,
+            "paywalled": self.paywalled,
         }
 
 
@@ -168,6 +182,8 @@ class WriteResult:
     error: str | None = None
     # A new article that joined the story cluster of an earlier, similar text.
     near_duplicate: bool = False
+    # Why an updated article got its new version (a VersionReason).
+    reason: str | None = None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -404,6 +420,7 @@ _CURRENT = select(
     Article.text,
     Article.boilerplate,
     Article.boilerplate_revision,
+    Article.paywalled,
 )
 # Sorts pending articles (ids below zero) after every inserted one, in creation order.
 _PENDING_ORDER = 1 << 62
@@ -635,9 +652,12 @@ class _BatchWrite:
         self._add_urls(article_id, record.urls)
         if self.learning is not None:
             current, record = self._align(article_id, current, record)
-        if current.content_hash == record.content_hash and current.title == record.title:
+        unchanged = current.content_hash == record.content_hash and current.title == record.title
+        if unchanged or (record.paywalled and not current.paywalled):
+            # a teaser where the archive holds the whole story keeps the story
             self.touched.add(article_id)
             return WriteResult(Outcome.UNCHANGED, article_id)
+        reason = version_reason(current.paywalled, record)
         if self.learning is not None:
             old = boilerplate.extraction(current.text, current.boilerplate)
             self.learning.move(record.site, old, _extraction(record))
@@ -659,11 +679,11 @@ class _BatchWrite:
             )
         )
         self.conn.execute(
-            _INSERT_VERSIONS, [self._version_row(article_id, version, record, capture_id)]
+            _INSERT_VERSIONS, [self._version_row(article_id, version, record, capture_id, reason)]
         )
         if current.content_hash != record.content_hash:
             self._reindex(article_id, current.cluster_id, self._signature(record))
-        return WriteResult(Outcome.UPDATED, article_id)
+        return WriteResult(Outcome.UPDATED, article_id, reason=reason)
 
     def _reindex(self, article_id: int, cluster_id: int | None, sig: bytes | None) -> None:
         """Keep a cluster's first article indexed under its current text."""
@@ -770,7 +790,9 @@ class _BatchWrite:
                     "b_duplicate_of": duplicate_of,
                 }
             )
-            versions.append(self._version_row(article_id, 1, p.record, capture_id))
+            versions.append(
+                self._version_row(article_id, 1, p.record, capture_id, VersionReason.FIRST)
+            )
         self.conn.execute(_LINK_ARTICLES, links)
         self.conn.execute(_INSERT_VERSIONS, versions)
         neardup.index_articles(
@@ -831,7 +853,12 @@ class _BatchWrite:
         return int(self.conn.execute(_INSERT_CAPTURES, rows).scalar_one())
 
     def _version_row(
-        self, article_id: int, version: int, record: ArticleRecord, capture_id: int
+        self,
+        article_id: int,
+        version: int,
+        record: ArticleRecord,
+        capture_id: int,
+        reason: VersionReason,
     ) -> dict[str, Any]:
         return {
             "article_id": article_id,
@@ -842,6 +869,9 @@ class _BatchWrite:
             "boilerplate": record.boilerplate,
             "capture_id": capture_id,
             "seen_at": self.now,
+            "paywalled": record.paywalled,
+            "reason": reason,
+            "modified_at": record.modified_at,
         }
 
     def _add_urls(self, article_id: int, urls: Iterable[str]) -> None:

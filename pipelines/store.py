@@ -58,6 +58,7 @@ from crawler.extensions.warc import WarcRecorder, recorder_of
 from crawler.failures import site_outcome
 from crawler.items import PageItem
 from pipelines.extract import PageDropped
+from pipelines.extraction.pagestate import LIVE_BLOG
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -136,6 +137,8 @@ def to_record(item: PageItem, warc: WarcPointer | None = None) -> ArticleRecord:
         categories=list(doc.categories),
         image=doc.image,
         signature=item.signature,
+        paywalled=doc.paywalled,
+        live=LIVE_BLOG in doc.jsonld_types,
     )
 
 
@@ -441,6 +444,8 @@ class StorePipeline:
             self.site_outcomes[site, f"articles/{result.outcome}"] += 1
             if result.near_duplicate:
                 self.stats.inc_value("newsarchive/near_duplicates")
+            if result.reason:
+                self.stats.inc_value(f"newsarchive/versions/{result.reason}")
         for _ in sites:
             self._slots.release()
 

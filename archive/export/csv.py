@@ -25,7 +25,7 @@ import io
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from archive.read import ARTICLE_FIELDS, LIST_FIELDS, TIMESTAMP_FIELDS
+from archive.read import ARTICLE_FIELDS, BOOL_FIELDS, LIST_FIELDS, TIMESTAMP_FIELDS
 
 if TYPE_CHECKING:
     from archive.export import Progress
@@ -60,6 +60,8 @@ def _numbers(values: list[Any]) -> list[Any]:
 
 def cells(name: str, values: list[Any]) -> list[Any]:
     """One column's values as CSV cells."""
+    if name in BOOL_FIELDS:
+        return ["true" if v else "false" for v in values]
     if name in LIST_FIELDS:
         return _lists(values)
     if name in TIMESTAMP_FIELDS:

@@ -44,6 +44,7 @@ def add_parser(subparsers: Any) -> None:
         "--site", action="append", help="only this site (host, without www.); repeatable"
     )
     parser.add_argument("--language", action="append", help="only this language; repeatable")
+    add_paywalled_option(parser)
     parser.add_argument("--since", metavar="DATE", help="only articles first seen since DATE")
     parser.add_argument(
         "--changed-since",
@@ -59,6 +60,15 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     add_db_option(parser)
     parser.set_defaults(run=run)
+
+
+def add_paywalled_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--paywalled",
+        action=argparse.BooleanOptionalAction,
+        help="only articles archived from behind a paywall (their text may be a teaser); "
+        "--no-paywalled: only the others",
+    )
 
 
 def date_option(args: argparse.Namespace, name: str) -> Any:
@@ -78,6 +88,7 @@ def article_filter(args: argparse.Namespace) -> ArticleFilter:
         language=getattr(args, "language", None),
         since=date_option(args, "since"),
         changed_since=date_option(args, "changed-since"),
+        paywalled=getattr(args, "paywalled", None),
     )
 
 

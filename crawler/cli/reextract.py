@@ -106,6 +106,7 @@ def fresh_from(article_id: int, doc: Extracted) -> Fresh:
             "tags": list(doc.tags),
             "categories": list(doc.categories),
             "image": doc.image,
+            "paywalled": doc.paywalled,
         },
     )
 

@@ -84,6 +84,8 @@ def header(article: Mapping[str, Any], cluster: list[dict[str, Any]]) -> Iterato
         f"  version      {article['version']} (first seen {_when(article['first_seen_at'])}, "
         f"last seen {_when(article['last_seen_at'])})"
     )
+    if article["paywalled"]:
+        yield "  paywalled    the page declared its content not free to read: a teaser, maybe"
     if article["duplicate_of"] is not None:
         yield f"  duplicate of {article['duplicate_of']} (same text, archived first elsewhere)"
     if article["cluster_id"] is not None:
@@ -118,11 +120,14 @@ def _role(member: dict[str, Any]) -> str:
 
 
 def version_rows(versions: Sequence[Mapping[str, Any]]) -> Iterator[str]:
-    yield f"{'version':>7}  {'seen (UTC)':19}  {'chars':>7}  {'hash':12}  title"
+    yield f"{'version':>7}  {'seen (UTC)':19}  {'chars':>7}  {'hash':12}  {'why':14}  title"
     for v in versions:
+        why = str(v.get("reason") or "").replace("_", " ")
+        if v.get("paywalled"):
+            why += " (paywalled)"
         yield (
             f"{v['version']:>7}  {_when(v['seen_at'])}  {len(v['text']):>7,}  "
-            f"{v['content_hash'][:12]}  {v['title'] or ''}"
+            f"{v['content_hash'][:12]}  {why:14}  {v['title'] or ''}"
         )
 
 

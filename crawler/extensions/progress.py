@@ -130,6 +130,7 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
         ("newsarchive/incremental/", "re-crawl"),
         ("newsarchive/failed/", "failed"),
         ("newsarchive/blocked/", "blocked"),
+        ("newsarchive/versions/", "new version"),
         ("newsarchive/import/", "import"),
     ):
         rows += [

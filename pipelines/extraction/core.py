@@ -115,6 +115,7 @@ def fill_metadata(result: Extracted, meta: PageMeta, document: Document, base: s
     result.canonical_url = meta.canonical_url
     result.og_type = meta.og_type
     result.jsonld_types = meta.jsonld_types
+    result.paywalled = meta.paywalled
 
 
 def title_variants(meta: PageMeta, document: Document) -> list[str]:

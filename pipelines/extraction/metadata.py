@@ -22,6 +22,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
+
 LOGGER = logging.getLogger(__name__)
 
 ARTICLE_TYPES = frozenset(
@@ -115,6 +117,7 @@ class PageMeta:
     jsonld_types: list[str] = field(default_factory=list)
     page_title: str | None = None  # the <title> element, often with a site-name suffix
     titles: list[str] = field(default_factory=list)  # every title variant, for text cleanup
+    paywalled: bool = False  # see pagestate.py
 
 
 # ---------------------------------------------------------------- small value helpers
@@ -420,6 +423,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     meta = PageMeta()
     meta.og_type = (first_meta(src.values, "og:type") or "").lower() or None
     meta.jsonld_types = unique(t for entity in entities for t in entity_types(entity))
+    meta.paywalled = is_paywalled(tree, entities, src.values)
     _read_titles(meta, src)
     _read_dates(meta, src)
     _read_people(meta, src)
@@ -451,6 +455,10 @@ def _read_dates(meta: PageMeta, src: _Sources) -> None:
             partial(itemprop_value, src.tree, "dateModified"),
         ]
     )
+    if LIVE_BLOG in entity_types(src.article):
+        updated = live_updated(src.article, parse_datetime)
+        if updated is not None and (meta.modified_at is None or updated > meta.modified_at):
+            meta.modified_at = updated
 
 
 def _read_people(meta: PageMeta, src: _Sources) -> None:

@@ -32,6 +32,8 @@ class Extracted:
     jsonld_types: list[str] = field(default_factory=list)
     link_density: float = 0.0
     word_count: int = 0
+    # the page declares its content not free to read: the text may be a teaser
+    paywalled: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict; datetimes become ISO 8601 strings, lists are copied."""

@@ -40,6 +40,7 @@ NON_ARTICLE_OG = ("profile", "video", "music", "product", "book", "business", "p
 MAX_LINK_DENSITY_MARKED = 0.7  # a deals or link roundup is still an article
 MAX_LINK_DENSITY = 0.5
 MIN_WORDS_MARKED = 50  # the page says it is an article: a short brief still counts
+MIN_WORDS_PAYWALLED = 15  # ...and behind a paywall: its teaser is kept, flagged
 MIN_WORDS_DATED = 120
 MIN_WORDS_UNMARKED = 250
 MIN_WORDS_WEBSITE = 400  # og:type "website" leans towards a section front
@@ -153,7 +154,7 @@ def text_verdict(doc: Extracted, url: str) -> Verdict:
     if marked is not None:
         if doc.link_density > MAX_LINK_DENSITY_MARKED:
             return Verdict(False, "skip:link_dense")
-        if words < MIN_WORDS_MARKED:
+        if words < (MIN_WORDS_PAYWALLED if doc.paywalled else MIN_WORDS_MARKED):
             return Verdict(False, "skip:too_short")
         return Verdict(True, marked)
     if doc.link_density > MAX_LINK_DENSITY:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import JSON, BigInteger, Column, Float, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, Integer, LargeBinary, String, Text
 
 from archive.models import Base, UTCDateTime
 from archive.search import FTS_TABLE, PG_VECTOR_COLUMN, PG_VECTOR_INDEX
@@ -45,6 +45,7 @@ def doc_type(column: Column) -> str:
         (Float, "float"),
         (BigInteger, "bigint"),
         (Integer, "integer"),
+        (Boolean, "boolean"),
         (Text, "text"),
     ):
         if isinstance(sa_type, kind):

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from archive.read import open_archive
+from archive.read import ArticleFilter, open_archive
 from tests.conftest import MockServer, run_cli, start_mockserver
 from tests.e2e import wildsites
 
@@ -327,3 +327,72 @@ def test_amp_mobile_www_and_bare_hosts_are_one_site_and_one_article_per_story(wi
     amp_requested = {path for path, *_ in discovered["served"]["paper-amp"]}
     assert wildsites.PAPER["harbour"] not in amp_requested
     assert discovered["stats"]["newsarchive/skipped/copy_of_canonical"] == 2
+
+
+# --- paywalls and live blogs, crawled twice -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ledger(wild: MockServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The ledger crawled with its story behind the paywall and its live blog at two
+    updates; then, the paywall lifted and a third update posted, crawled again."""
+    workdir = tmp_path_factory.mktemp("ledger")
+    wild.set_state("paywall", "teaser")
+    wild.set_state("live", "1")
+    first = crawl(wild, workdir, wild.url("ledger"), args=("-q",))
+    assert first.returncode == 0, first.stderr
+    before = articles(workdir)
+    wild.set_state("paywall", "full")
+    wild.set_state("live", "2")
+    second = crawl(wild, workdir, wild.url("ledger"), args=("-q",))
+    assert second.returncode == 0, second.stderr
+    with open_archive(f"sqlite:///{workdir / 'archive.db'}") as arc:
+        after = {a["url"]: arc.article(a["id"]) for a in arc.articles()}
+        walled_now = [a["url"] for a in arc.articles(ArticleFilter(paywalled=True))]
+    return {
+        "workdir": workdir,
+        "before": before,
+        "after": after,
+        "walled_now": walled_now,
+        "stats": last_run(workdir)[1],
+    }
+
+
+def test_a_paywalled_teaser_is_kept_flagged_and_its_full_text_later_is_the_paywall_lifted(
+    wild, ledger
+):
+    url = wild.url("ledger", wildsites.PAYWALL_PATH)
+    teaser, story = ledger["before"][url], ledger["after"][url]
+    assert teaser["paywalled"]
+    assert not story["paywalled"] and len(story["text"]) > 2 * len(teaser["text"])
+    assert [(v["version"], v["reason"], v["paywalled"]) for v in story["versions"]] == [
+        (1, "first", True),
+        (2, "paywall_lifted", False),
+    ]
+    assert ledger["stats"]["newsarchive/versions/paywall_lifted"] == 1
+    assert ledger["walled_now"] == []
+    # exports and search filters carry the flag
+    workdir = ledger["workdir"]
+    exported = run_cli("export", "--no-paywalled", cwd=workdir)
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert {row["url"]: row["paywalled"] for row in rows}[url] is False
+    assert run_cli("export", "--paywalled", cwd=workdir).stdout == ""
+    found = run_cli("search", "harbour OR council", "--no-paywalled", "--json", cwd=workdir)
+    assert url in {json.loads(line)["url"] for line in found.stdout.splitlines()}
+    shown = run_cli("show", url, "--versions", cwd=workdir).stdout
+    assert "first (paywalled)" in shown and "paywall lifted" in shown
+
+
+def test_a_live_blog_updated_between_two_crawls_is_one_article_with_a_live_update(wild, ledger):
+    url = wild.url("ledger", wildsites.LIVE_PATH)
+    assert ledger["before"][url]["modified_at"] == datetime.fromisoformat(
+        wildsites.LIVE_MODIFIED["1"]
+    )
+    live = ledger["after"][url]
+    assert sum(1 for u in ledger["after"] if "budget-day-live" in u) == 1
+    assert live["modified_at"] == datetime.fromisoformat(wildsites.LIVE_MODIFIED["2"])
+    assert [(v["version"], v["reason"], v["modified_at"]) for v in live["versions"]] == [
+        (1, "first", datetime.fromisoformat(wildsites.LIVE_MODIFIED["1"])),
+        (2, "live_update", datetime.fromisoformat(wildsites.LIVE_MODIFIED["2"])),
+    ]
+    assert ledger["stats"]["newsarchive/versions/live_update"] == 1
