@@ -27,14 +27,15 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 # How much of a page is searched for markers (interstitials put them near the top).
-SAMPLE_BYTES = 64 * 1024
+SAMPLE_BYTES = 32 * 1024
 # A page is "much smaller than the site's articles" below this share of their median
 # size (once a site has TYPICAL_MIN_PAGES pages measured), and below SMALL_PAGE_BYTES.
 SMALL_SHARE = 0.4
 SMALL_PAGE_BYTES = 32 * 1024
 TYPICAL_MIN_PAGES = 3
-# Strong markers count on any page up to this size: no interstitial is larger.
-INTERSTITIAL_MAX_BYTES = 512 * 1024
+# Strong markers count on any page up to this size: no interstitial is larger, and a
+# larger page (most articles) costs no search at all.
+INTERSTITIAL_MAX_BYTES = 128 * 1024
 
 
 class BlockReason(StrEnum):
@@ -47,12 +48,14 @@ class BlockReason(StrEnum):
     CONSENT_WALL = "consent_wall"  # a cookie/consent page instead of the story
 
 
-def _markers(*phrases: str) -> re.Pattern[bytes]:
-    return re.compile(b"|".join(re.escape(p.encode()) for p in phrases))
+def _markers(*phrases: str) -> tuple[bytes, ...]:
+    # searched with ``in``, each a fast C scan: a regular expression alternating them
+    # tries every phrase at every byte, ~100 times slower on a 32 KiB sample
+    return tuple(p.encode() for p in phrases)
 
 
 # Marks only interstitial pages carry (lower-case).
-_STRONG: tuple[tuple[BlockReason, re.Pattern[bytes]], ...] = (
+_STRONG: tuple[tuple[BlockReason, tuple[bytes, ...]], ...] = (
     (
         BlockReason.CHALLENGE,
         _markers(
@@ -85,7 +88,7 @@ _STRONG: tuple[tuple[BlockReason, re.Pattern[bytes]], ...] = (
     ),
 )
 # Phrases that mean the same on a small page, and may be story text on a large one.
-_WEAK: tuple[tuple[BlockReason, re.Pattern[bytes]], ...] = (
+_WEAK: tuple[tuple[BlockReason, tuple[bytes, ...]], ...] = (
     (
         BlockReason.CHALLENGE,
         _markers(
@@ -168,12 +171,12 @@ def marker_reason(body: bytes, *, small: bool) -> BlockReason | None:
     if len(body) > INTERSTITIAL_MAX_BYTES:
         return None
     sample = body[:SAMPLE_BYTES].lower()
-    for reason, pattern in _STRONG:
-        if pattern.search(sample):
+    for reason, markers in _STRONG:
+        if any(marker in sample for marker in markers):
             return reason
     if small:
-        for reason, pattern in _WEAK:
-            if pattern.search(sample):
+        for reason, markers in _WEAK:
+            if any(marker in sample for marker in markers):
                 return reason
     return None
 

@@ -349,7 +349,10 @@ def _head_links(body: bytes, rel: str, base: str) -> list[str]:
     holds ``rel`` (a regular expression over the first HEAD_BYTES: the spider needs this
     for every page, without parsing it)."""
     found = []
+    wanted = rel.encode()
     for tag in _LINK_TAG.findall(body[:HEAD_BYTES]):
+        if wanted not in tag.lower():  # most are stylesheets, icons, preloads
+            continue
         rel_match, href_match = _REL.search(tag), _HREF.search(tag)
         if not rel_match or not href_match:
             continue
@@ -375,10 +378,11 @@ def copy_of(body: bytes, url: str) -> str | None:
     canonical URL, or a page whose canonical is on another host of the same site (a
     mobile ``m.`` copy of the ``www.`` page). None for an original page."""
     canonicals = _head_links(body, "canonical", url)
-    if not canonicals or normalize_url(canonicals[0]) == normalize_url(url):
+    if not canonicals:
         return None
     canonical = canonicals[0]
-    if is_amp_page(body):
-        return canonical
-    other_host = urlsplit(canonical).hostname != urlsplit(url).hostname
-    return canonical if other_host and same_site(canonical, url) else None
+    if not is_amp_page(body):
+        other_host = urlsplit(canonical).hostname != urlsplit(url).hostname
+        if not (other_host and same_site(canonical, url)):
+            return None
+    return None if normalize_url(canonical) == normalize_url(url) else canonical
