@@ -153,7 +153,9 @@ class Article(Base):
     boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
     boilerplate_revision: Mapped[int | None] = mapped_column(Integer)
     # the page declared its content not free to read: ``text`` may be a teaser
-    paywalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # no Python-side default: an INSERT that does not name it (older code, older
+    # schemas in tests) leaves it to the database's
+    paywalled: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class ArticleUrl(Base):
@@ -244,10 +246,8 @@ class Version(Base):
     )
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
-    paywalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    reason: Mapped[str] = mapped_column(
-        String(32), default=VersionReason.EDIT, server_default=VersionReason.EDIT.value
-    )
+    paywalled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    reason: Mapped[str] = mapped_column(String(32), server_default=VersionReason.EDIT.value)
     # when the page said it last changed (dateModified, a live blog's newest update)
     modified_at: Mapped[datetime | None]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
@@ -16,6 +15,7 @@ from archive.engine import create_archive_engine
 from archive.models import CrawlRun, CrawlRunOutcome
 from crawler.items import PageItem
 from pipelines.extract import PageDropped
+from pipelines.extraction import Extracted
 from pipelines.store import StorePipeline, drop_outcome
 
 
@@ -34,19 +34,7 @@ def page(site: str, path: str, text: str | None = None, verdict: str | None = No
         verdict=verdict,
     )
     if text is not None:
-        item.extracted = SimpleNamespace(
-            text=text,
-            title=path,
-            authors=[],
-            published_at=None,
-            modified_at=None,
-            sitename=None,
-            description=None,
-            language="en",
-            tags=[],
-            categories=[],
-            image=None,
-        )
+        item.extracted = Extracted(url=url, text=text, title=path, language="en")
         item.urls = [url]
         item.content_hash = hashlib.sha256(text.encode()).hexdigest()
     return item
