@@ -9,11 +9,16 @@ its retries, a consent wall; see ``crawler/blocks.py``). The spider's errback ca
 :func:`fetch_outcome`; middlewares that refuse a request raise :class:`Refused`
 with the reason they want recorded.
 
-A blocked page is also recorded per site, in ``crawl_run_outcomes``: the spider sends
-:data:`site_outcome` with the site and the outcome, and the store stage counts it.
+A page that ends before the item pipelines (a failed or blocked fetch, an unchanged page
+an incremental re-crawl skipped) is counted with :func:`count_page_outcome`: the run's
+stats key, and the :data:`site_outcome` signal with the page's site, from which the
+store stage records the run's outcomes per site (``crawl_run_outcomes``), as it does
+for the pages the pipelines drop or archive.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -29,16 +34,31 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from crawler.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 FAILED = "failed"
 SKIPPED = "skipped"
 BLOCKED = "blocked"
 
 # Signal: a page of ``site`` ended in ``outcome`` (a stats key without ``newsarchive/``,
-# e.g. ``blocked/challenge``) with no item to carry it to the store stage.
+# e.g. ``blocked/challenge``, ``failed/timeout``, ``skipped/listed_unchanged``) with no
+# item to carry it to the store stage.
 site_outcome = object()
 # Signal: ``response`` to ``request`` is a block (``reason``: a crawler.blocks.BlockReason),
 # found by a component other than the block middleware, which keeps count and backs off.
 block_seen = object()
+
+
+def count_page_outcome(crawler: Crawler, url: str, outcome: str) -> None:
+    """Count one page's ``outcome`` in the run's stats and, by the page's site, in the
+    run's per-site outcomes."""
+    crawler.stats.inc_value(f"newsarchive/{outcome}")
+    site = site_of(url)
+    if site:  # a failure with no request has no site
+        crawler.signals.send_catch_log(site_outcome, site=site, outcome=outcome)
 
 
 class Refused(IgnoreRequest):

@@ -16,8 +16,9 @@ acknowledges a request at that point).
 
 This stage also records the crawl run (arguments, counts by outcome, how it
 ended) in the archive's ``crawl_runs`` table, and per site how many pages ended in
-each outcome (archived, skipped, failed extraction) in ``crawl_run_outcomes``, so
-that ``newsarchive stats`` can show one site's extraction failing. The writer cleans
+each outcome (archived, skipped, failed fetch or extraction, unchanged) in
+``crawl_run_outcomes``, so that ``newsarchive stats`` and ``health`` can show one
+site's extraction failing or the site answering with errors. The writer cleans
 each text of its site's learned boilerplate (``archive.boilerplate``, settings
 ``ARCHIVE_BOILERPLATE_*``) and, before the thread ends, re-cleans any article a model
 change left behind.
@@ -390,7 +391,8 @@ class StorePipeline:
             self.site_outcomes[item.site, drop_outcome(item, exception)] += 1
 
     def outcome_seen(self, site: str, outcome: str) -> None:
-        """A page of ``site`` that ended with no item (blocked), or a site stopped."""
+        """A page of ``site`` that ended with no item (a failed, blocked or skipped fetch,
+        an unchanged page), or a site stopped."""
         self.site_outcomes[site, outcome] += 1
 
     async def close_spider(self) -> None:

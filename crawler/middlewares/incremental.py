@@ -32,7 +32,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
 from crawler.discovery import parse_date
-from crawler.failures import Counted
+from crawler.failures import Counted, count_page_outcome
 from crawler.incremental import KnownPage, PageStateStore, decide
 from crawler.urls import normalize_url
 
@@ -95,6 +95,7 @@ class BatchedLookups:
 class IncrementalMiddleware:
     def __init__(self, crawler: Crawler, factory: Callable[[str | None], PageStateStore]) -> None:
         settings = crawler.settings
+        self.crawler = crawler
         self.stats = crawler.stats
         self.factory = factory
         self.db_url: str | None = settings.get("ARCHIVE_DB_URL")
@@ -150,7 +151,7 @@ class IncrementalMiddleware:
             conditional=self.conditional,
         )
         if decision.skip is not None:
-            self.stats.inc_value(f"newsarchive/skipped/{decision.skip}")
+            count_page_outcome(self.crawler, request.url, f"skipped/{decision.skip}")
             raise Counted(f"{decision.skip}: {request.url}")
         if decision.listed_newer:
             self.stats.inc_value("newsarchive/incremental/listed_newer")
@@ -169,7 +170,7 @@ class IncrementalMiddleware:
         if response.status != 304 or article_id is None:
             return response
         self.stats.inc_value("newsarchive/incremental/not_modified")
-        self.stats.inc_value("newsarchive/articles/unchanged")
+        count_page_outcome(self.crawler, request.url, "articles/unchanged")
         self._seen.add(int(article_id))
         if len(self._seen) >= MARK_SEEN_BATCH:
             self._flush_seen()

@@ -49,7 +49,7 @@ from crawler.discovery import (
     sitemaps_in_robots,
     sniff_kind,
 )
-from crawler.failures import BLOCKED, FAILED, fetch_outcome, site_outcome
+from crawler.failures import BLOCKED, FAILED, count_page_outcome, fetch_outcome
 from crawler.items import PageItem
 from crawler.pages import content_type, is_html_page, page_item
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls, warc_settings
@@ -400,14 +400,10 @@ class NewsSpider(Spider):
         if recorded is None:
             return
         outcome, reason = recorded
-        self.crawler.stats.inc_value(f"newsarchive/{outcome}/{reason}")
         request = getattr(failure, "request", None)
         # the page as it was asked for, not the redirect hop where it failed
         url = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
-        if outcome == BLOCKED and request is not None:
-            self.crawler.signals.send_catch_log(
-                site_outcome, site=site_of(url), outcome=f"{outcome}/{reason}"
-            )
+        count_page_outcome(self.crawler, url, f"{outcome}/{reason}")
         level = logging.WARNING if outcome in (FAILED, BLOCKED) else logging.INFO
         self.logger.log(level, "%s (%s): %s: %s", outcome, reason, url, failure.getErrorMessage())
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from archive.engine import create_archive_engine
 from archive.models import CrawlRun, CrawlRunOutcome
+from crawler.failures import count_page_outcome
 from crawler.items import PageItem
 from pipelines.extract import PageDropped
 from pipelines.extraction import Extracted
@@ -76,6 +77,9 @@ def test_a_run_records_its_outcomes_per_site(db_url):
         dropped(page("a.example", "/4"), PageDropped("failed/extract_timeout", "x", "WARNING"))
         dropped(page("a.example", "/5"), PageDropped("skipped/empty_text", "x", "INFO"))
         dropped(page("b.example", "/t", "tags", verdict="skip:listing"), DropItem("listing"))
+        # pages that end before the pipelines: a failed fetch, a 304 of an archived page
+        count_page_outcome(crawler, "https://b.example/gone", "failed/http_503")
+        count_page_outcome(crawler, "https://www.a.example/1", "articles/unchanged")
         await pipe.close_spider()
         await asyncio.sleep(0.1)  # let the writer thread's results reach the loop
 
@@ -95,10 +99,14 @@ def test_a_run_records_its_outcomes_per_site(db_url):
     engine.dispose()
     assert {(site, outcome): n for run, site, outcome, n in rows if run == run_id} == {
         ("a.example", "articles/new"): 2,
+        ("a.example", "articles/unchanged"): 1,
         ("a.example", "failed/extract_error"): 1,
         ("a.example", "failed/extract_timeout"): 1,
         ("a.example", "skipped/empty_text"): 1,
         ("b.example", "articles/duplicate"): 1,
+        ("b.example", "failed/http_503"): 1,
         ("b.example", "skipped/listing"): 1,
     }
-    assert len(rows) == 6
+    assert len(rows) == 8
+    assert crawler.stats.get_value("newsarchive/failed/http_503") == 1
+    assert crawler.stats.get_value("newsarchive/articles/unchanged") == 1

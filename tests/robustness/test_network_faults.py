@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from crawler.urls import site_of
 from tests.hostile_server import article_text
 from tests.robustness.conftest import DATE, Crawl, HostileServer, run_crawl
 
@@ -128,6 +129,28 @@ def test_5xx_and_429_are_retried_with_backoff_and_retry_after(faults):
     assert len(faults.attempts(RETRY_LATER)) == 1
     assert faults.recorded(RETRY_LATER) == {"blocked (rate_limited)"}
     assert faults.crawl.stats["retry/retry_after_too_long"] == 1
+
+
+def test_failed_fetches_count_in_their_site_s_outcomes(faults):
+    """A fetch that failed is recorded per site too (``newsarchive health`` reads it),
+    as the pages the pipelines drop or archive are: the per-site counts add up to the
+    run's totals."""
+    site = site_of(faults.url(DOWN))
+    outcomes = {
+        row["outcome"]: row["count"]
+        for row in faults.crawl.archive.query(
+            "SELECT outcome, count FROM crawl_run_outcomes WHERE site = :site", site=site
+        )
+    }
+    stats = faults.crawl.stats
+    for outcome in (
+        "failed/timeout",
+        "failed/http_503",
+        "blocked/rate_limited",
+        "failed/data_loss",
+    ):
+        assert outcomes[outcome] == stats[f"newsarchive/{outcome}"], outcome
+    assert outcomes["failed/timeout"] == 3
 
 
 def test_redirect_loops_and_endless_chains_are_stopped_and_recorded(faults):
