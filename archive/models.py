@@ -119,6 +119,10 @@ class Article(Base):
         Index("ix_articles_site_published", "site", "published_at"),
         Index("ix_articles_updated_at", "updated_at"),
         Index("ix_articles_site_boilerplate_revision", "site", "boilerplate_revision"),
+        # browsing (newsarchive serve, health): see migration 0006
+        Index("ix_articles_site_first_seen_at", "site", "first_seen_at"),
+        Index("ix_articles_published_at", "published_at"),
+        Index("ix_articles_version", "version"),
         {"sqlite_autoincrement": True},
     )
 
@@ -355,6 +359,7 @@ class CrawlRunOutcome(Base):
         UniqueConstraint(
             "crawl_run_id", "site", "outcome", name="uq_crawl_run_outcomes_run_site_outcome"
         ),
+        Index("ix_crawl_run_outcomes_site_crawl_run_id", "site", "crawl_run_id"),
         {"sqlite_autoincrement": True},
     )
 

@@ -141,6 +141,20 @@ class SearchHit(TypedDict):
     snippet: str
 
 
+class CaptureInfo(TypedDict):
+    """One stored HTTP fetch, without its body."""
+
+    id: int
+    crawl_run_id: int | None
+    url: str
+    final_url: str
+    status: int
+    content_type: str | None
+    body_size: int
+    fetched_at: datetime
+    version: int | None
+
+
 class CaptureDict(TypedDict):
     """One stored HTTP fetch, with its body decompressed."""
 
@@ -180,7 +194,9 @@ class ArticleFilter:
     publication date (articles without one never match those), ``changed_since`` when
     its row last changed (``updated_at``: new, a new version, re-extracted, clustered),
     for incremental syncs. Lower bounds are inclusive, upper bounds exclusive.
-    ``query`` is a full-text search (see ``archive.search``).
+    ``query`` is a full-text search (see ``archive.search``). ``edited`` keeps the
+    articles with more than one version, ``with_copies`` those whose story cluster holds
+    other articles (copies and near-duplicates, on any site).
     """
 
     site: str | Sequence[str] | None = None
@@ -194,6 +210,8 @@ class ArticleFilter:
     include_duplicates: bool = True
     # True: only articles archived from behind a paywall (teasers); False: only the others
     paywalled: bool | None = None
+    edited: bool = False
+    with_copies: bool = False
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -225,9 +243,24 @@ class ArticleFilter:
             conds.append(Article.duplicate_of.is_(None))
         if self.paywalled is not None:
             conds.append(Article.paywalled.is_(self.paywalled))
+        if self.edited:
+            conds.append(Article.version > 1)
+        if self.with_copies:
+            conds.append(Article.cluster_id.in_(shared_clusters()))
         if self.query is not None:
             conds.append(match_condition(dialect, parse_query(self.query)))
         return conds
+
+
+def shared_clusters() -> Select[Any]:
+    """The ids of the story clusters that hold more than one article (read from the
+    ``cluster_id`` index alone, never the articles' rows)."""
+    return (
+        select(Article.cluster_id)
+        .where(Article.cluster_id.is_not(None))
+        .group_by(Article.cluster_id)
+        .having(func.count() > 1)
+    )
 
 
 def to_json(article: ArticleDict | VersionDict | SearchHit | dict[str, Any]) -> dict[str, Any]:
@@ -472,15 +505,22 @@ class Archive:
         since: datetime | None = None,
         limit: int = 20,
         highlight: tuple[str, str] = ("[", "]"),
+        after: tuple[float, int] | None = None,
     ) -> list[SearchHit]:
         """The ``limit`` best matches of a full-text ``query``, best first, each with a
-        snippet of its text where the matched words are wrapped in ``highlight``.
+        snippet of its text where the matched words are wrapped in ``highlight``;
+        ``after`` (the last hit's score and id) gives the next page.
 
         Raises ``archive.search.QueryError`` when the query has no word to look for.
         """
         where = _refine(where, {"site": site, "since": since})
         stmt = ranked_search(
-            self.dialect, parse_query(query), self._where(where), max(1, limit), highlight
+            self.dialect,
+            parse_query(query),
+            self._where(where),
+            max(1, limit),
+            highlight,
+            after=after,
         )
         with self.engine.connect() as conn:
             return [_search_hit(row) for row in conn.execute(stmt)]
@@ -511,6 +551,38 @@ class Archive:
         if group is not None:
             yield group
 
+    def captures(self, article_id: int) -> list[CaptureInfo]:
+        """An article's captures, oldest first, without their bodies."""
+        stmt = (
+            select(
+                Capture.id,
+                Capture.crawl_run_id,
+                Capture.url,
+                Capture.final_url,
+                Capture.status,
+                Capture.content_type,
+                Capture.body_size,
+                Capture.fetched_at,
+                Version.version,
+            )
+            .outerjoin(Version, Version.capture_id == Capture.id)
+            .where(Capture.article_id == article_id)
+            .order_by(Capture.id)
+        )
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(stmt)]  # type: ignore[misc]
+
+    def capture(self, capture_id: int) -> CaptureDict | None:
+        """One capture with its body decompressed; None if unknown."""
+        stmt = (
+            select(Capture.__table__, Version.version)
+            .outerjoin(Version, Version.capture_id == Capture.id)
+            .where(Capture.id == capture_id)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else _capture_dict(row)
+
     def find_article(self, article_id: int | None = None, url: str | None = None) -> int | None:
         """The id of the article with this id, or reached under this normalised URL."""
         with self.engine.connect() as conn:
@@ -519,16 +591,21 @@ class Archive:
             return conn.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url))
 
     def cluster(self, cluster_id: int) -> list[dict[str, Any]]:
-        """The articles of a story cluster, first first: id, site, url, duplicate_of,
-        cluster_id, similarity (``article(id)`` gives one in full)."""
+        """The articles of a story cluster, first first: id, site, url, title,
+        duplicate_of, cluster_id, similarity, published_at, first_seen_at, version
+        (``article(id)`` gives one in full)."""
         stmt = (
             select(
                 Article.id,
                 Article.site,
                 Article.url,
+                Article.title,
                 Article.duplicate_of,
                 Article.cluster_id,
                 Article.cluster_similarity.label("similarity"),
+                Article.published_at,
+                Article.first_seen_at,
+                Article.version,
             )
             .where(Article.cluster_id == cluster_id)
             .order_by(Article.id)
@@ -538,11 +615,11 @@ class Archive:
 
     # --- stats ------------------------------------------------------------------------------
 
-    def site_stats(self) -> list[dict[str, Any]]:
-        """Per site: articles; exact copies of an article of another site (duplicates);
-        articles in a story cluster another article started (near_duplicates); articles
-        changed since first archived (updated) and their changes (updates); first and
-        last seen."""
+    def site_stats(self, site: str | None = None) -> list[dict[str, Any]]:
+        """Per site (or for one): articles; exact copies of an article of another site
+        (duplicates); articles in a story cluster another article started
+        (near_duplicates); articles changed since first archived (updated) and their
+        changes (updates); first and last seen."""
         in_other_cluster = (Article.cluster_id != Article.id) & Article.duplicate_of.is_(None)
         stmt = (
             select(
@@ -558,12 +635,16 @@ class Archive:
             .group_by(Article.site)
             .order_by(Article.site)
         )
+        if site is not None:
+            stmt = stmt.where(Article.site == site)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
 
-    def daily_counts(self, days: int = 28, today: datetime | None = None) -> dict[str, list[int]]:
-        """Per site: articles first archived on each of the last ``days`` UTC days,
-        oldest first, today last."""
+    def daily_counts(
+        self, days: int = 28, today: datetime | None = None, *, site: str | None = None
+    ) -> dict[str, list[int]]:
+        """Per site (or for one): articles first archived on each of the last ``days``
+        UTC days, oldest first, today last."""
         today = (today or datetime.now(UTC)).astimezone(UTC)
         first_day = today.date() - timedelta(days=days - 1)
         start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
@@ -573,12 +654,14 @@ class Archive:
             .where(Article.first_seen_at >= start)
             .group_by(Article.site, day)
         )
+        if site is not None:
+            stmt = stmt.where(Article.site == site)
         counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
         with self.engine.connect() as conn:
-            for site, value, n in conn.execute(stmt):
+            for name, value, n in conn.execute(stmt):
                 index = (_as_date(value) - first_day).days
                 if 0 <= index < days:
-                    counts[site][index] = int(n)
+                    counts[name][index] = int(n)
         return dict(counts)
 
     def _utc_day(self, col: Any) -> ColumnElement[Any]:
@@ -627,9 +710,12 @@ class Archive:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
 
-    def crawl_runs(self, limit: int = 20) -> list[dict[str, Any]]:
-        """The latest crawl runs, newest first, with their outcome counts."""
+    def crawl_runs(self, limit: int = 20, *, before: int | None = None) -> list[dict[str, Any]]:
+        """The latest crawl runs (those with an id under ``before``, when given), newest
+        first, with their outcome counts."""
         stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
+        if before is not None:
+            stmt = stmt.where(CrawlRun.id < before)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
 

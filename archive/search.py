@@ -21,7 +21,21 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, Integer, String, column, func, literal_column, select, table
+from sqlalchemy import (
+    REAL,
+    Float,
+    Integer,
+    String,
+    and_,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 
 from archive.engine import ArchiveInputError
 from archive.models import Article
@@ -177,13 +191,30 @@ def ranked_search(
     conditions: list[ColumnElement[bool]],
     limit: int,
     highlight: tuple[str, str],
+    *,
+    after: tuple[float, int] | None = None,
 ) -> Select[Any]:
-    """The best ``limit`` matches with their score (higher is better) and a snippet."""
+    """The best ``limit`` matches with their score (higher is better) and a snippet;
+    with ``after`` (the score and id of the last match of a page) the ones that follow
+    it, so that pages of results never skip or repeat one."""
     if any(c in marker for marker in highlight for c in '",'):
         raise ValueError('highlight markers cannot contain " or ,')
     if dialect == "sqlite":
-        return _sqlite_search(query, conditions, limit, highlight)
-    return _pg_search(query, conditions, limit, highlight)
+        return _sqlite_search(query, conditions, limit, highlight, after)
+    return _pg_search(query, conditions, limit, highlight, after)
+
+
+def _after(
+    rank: ColumnElement[Any], value: float, article_id: int, *, ascending: bool
+) -> ColumnElement[bool]:
+    """Rows ranked after (``value``, ``article_id``). ``value`` is compared in the rank's
+    own type: PostgreSQL's ts_rank is a float4, which reaches Python as its shortest
+    decimal form, and only that form cast back to float4 equals it."""
+    bound: ColumnElement[Any] = (
+        cast(literal(value), rank.type) if isinstance(rank.type, REAL) else literal(value)
+    )
+    beyond = rank > bound if ascending else rank < bound
+    return or_(beyond, and_(rank == bound, Article.id > article_id))
 
 
 def _hit_columns() -> list[Any]:
@@ -198,10 +229,16 @@ def _hit_columns() -> list[Any]:
 
 
 def _sqlite_search(
-    query: Query, conditions: list[ColumnElement[bool]], limit: int, highlight: tuple[str, str]
+    query: Query,
+    conditions: list[ColumnElement[bool]],
+    limit: int,
+    highlight: tuple[str, str],
+    after: tuple[float, int] | None,
 ) -> Select[Any]:
     bm25 = func.bm25(_fts_ref, *SQLITE_WEIGHTS, type_=Float)
     snippet = func.snippet(_fts_ref, 1, *highlight, "…", SNIPPET_WORDS, type_=String)
+    if after is not None:  # the score is -bm25
+        conditions = [*conditions, _after(bm25, -after[0], after[1], ascending=True)]
     return (
         select(*_hit_columns(), (-bm25).label("score"), snippet.label("snippet"))
         .select_from(_fts.join(Article, Article.id == _fts.c.rowid))
@@ -212,11 +249,17 @@ def _sqlite_search(
 
 
 def _pg_search(
-    query: Query, conditions: list[ColumnElement[bool]], limit: int, highlight: tuple[str, str]
+    query: Query,
+    conditions: list[ColumnElement[bool]],
+    limit: int,
+    highlight: tuple[str, str],
+    after: tuple[float, int] | None,
 ) -> Select[Any]:
     tsquery = pg_tsquery(query)
     weights: ColumnElement[Any] = literal_column(f"'{PG_WEIGHTS}'::float4[]")
-    rank = func.ts_rank(weights, _pg_vector, tsquery, PG_RANK_NORMALIZATION, type_=Float)
+    rank = func.ts_rank(weights, _pg_vector, tsquery, PG_RANK_NORMALIZATION, type_=REAL)
+    if after is not None:
+        conditions = [*conditions, _after(rank, after[0], after[1], ascending=False)]
     best = (
         select(*_hit_columns(), Article.text, rank.label("score"))
         .where(_pg_vector.op("@@", is_comparison=True)(tsquery), *conditions)

@@ -13,16 +13,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
+from archive.browse import ARTICLE_COUNTS, outcome_totals, run_outcome_counts
 from archive.read import open_archive
 from crawler.cli import EXIT_OK, add_db_option
-
-RUN_COUNTS = (
-    ("new", "newsarchive/articles/new"),
-    ("updated", "newsarchive/articles/updated"),
-    ("unchanged", "newsarchive/articles/unchanged"),
-    ("duplicate", "newsarchive/articles/duplicate"),
-    ("near-dup", "newsarchive/near_duplicates"),
-)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -43,14 +36,11 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _prefixed_sum(stats: dict[str, Any], prefix: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
-
-
 def run_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
     rows = []
     for run in runs:
         stats = run["stats"] or {}
+        totals = outcome_totals(run_outcome_counts(stats))
         started = run["started_at"].strftime("%Y-%m-%d %H:%M:%S")
         duration = (
             f"{(run['finished_at'] - run['started_at']).total_seconds():.0f}s"
@@ -64,10 +54,11 @@ def run_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
                 duration,
                 run["status"],
                 stats.get("downloader/response_count", 0),
-                *(stats.get(key, 0) for _, key in RUN_COUNTS),
-                _prefixed_sum(stats, "newsarchive/skipped/"),
-                _prefixed_sum(stats, "newsarchive/failed/"),
-                _prefixed_sum(stats, "newsarchive/blocked/"),
+                *(totals[label] for label, _ in ARTICLE_COUNTS),
+                stats.get("newsarchive/near_duplicates", 0),
+                totals["skipped"],
+                totals["failed"],
+                totals["blocked"],
             ]
         )
     return rows
@@ -185,6 +176,7 @@ def run(args: Any) -> int:
         print("\n".join("  " + line for line in rows.splitlines()))
     print("\ncrawl runs (newest first)")
     headers = ["run", "started (UTC)", "took", "status", "fetched"]
-    headers += [name for name, _ in RUN_COUNTS] + ["skipped", "failed", "blocked"]
+    headers += [label for label, _ in ARTICLE_COUNTS] + ["near-dup", "skipped", "failed"]
+    headers += ["blocked"]
     print(table(headers, run_rows(runs)))
     return EXIT_OK
