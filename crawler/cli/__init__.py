@@ -17,7 +17,19 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMANDS = ("crawl", "import", "export", "search", "stats", "show", "extract", "reextract", "db")
+COMMANDS = (
+    "crawl",
+    "import",
+    "export",
+    "search",
+    "stats",
+    "show",
+    "health",
+    "serve",
+    "extract",
+    "reextract",
+    "db",
+)
 # A command whose module is not named after it (``import`` is a Python keyword).
 MODULES = {"import": "imports"}
 

@@ -154,6 +154,21 @@ CASES = [
     Bad(("reextract", "--since", "soon", "--db", "{db}"), USAGE, r"not a date: 'soon'"),
     Bad(("extract",), USAGE, r"required: FILE"),
     Bad(("import", "nothing.warc.gz"), USAGE, r"nothing.warc.gz: no such file"),
+    Bad(("health",), USAGE, NO_ARCHIVE),
+    Bad(("health", "--days", "0", "--db", "{db}"), USAGE, r"--days must be at least 1"),
+    Bad(("serve",), USAGE, NO_ARCHIVE),
+    Bad(
+        ("serve", "--host", "0.0.0.0", "--db", "{db}"),
+        USAGE,
+        r"refusing to listen on 0\.0\.0\.0 without --token-file",
+    ),
+    Bad(("serve", "--port", "70000", "--db", "{db}"), USAGE, r"--port 70000 is not a port"),
+    Bad(
+        ("serve", "--token-file", "token.txt", "--db", "{db}"),
+        USAGE,
+        r"the token in token.txt is too short",
+        prepare=write("token.txt", "abc\n"),
+    ),
     # --- export's output: decided before any work -----------------------------------------
     Bad(
         ("export", "-o", ".", "--db", "{db}"),
