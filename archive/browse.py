@@ -10,11 +10,12 @@ page 500 costs what page 1 does.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from archive.models import (
     Article,
@@ -23,6 +24,8 @@ from archive.models import (
     CrawlRun,
     CrawlRunOutcome,
 )
+from archive.read import joined_cluster, site_names
+from archive.search import matches, parse_query
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -76,13 +79,47 @@ class SiteRun(TypedDict):
     outcomes: dict[str, int]
 
 
+class ListOrder(StrEnum):
+    """How a list of articles without a search is ordered, newest first, and by which
+    index it is read (a page is then ``limit`` index entries, whatever the filter)."""
+
+    ID = "id"  # archived: the primary key
+    SEEN = "seen"  # archived, within one site: the (site, first_seen_at) index
+    PUBLISHED = "published"  # published, within a date range: the published_at index
+
+    @classmethod
+    def of(cls, where: ArticleFilter) -> ListOrder:
+        if where.published_since is not None or where.published_until is not None:
+            return cls.PUBLISHED
+        if isinstance(where.site, str):
+            return cls.SEEN
+        return cls.ID
+
+    def key(self) -> Any:
+        """The column ordered by before the id (None: the id alone)."""
+        if self is ListOrder.SEEN:
+            return Article.first_seen_at
+        return Article.published_at if self is ListOrder.PUBLISHED else None
+
+
 def latest(
-    arc: Archive, where: ArticleFilter, *, before: int | None = None, limit: int = 20
+    arc: Archive,
+    where: ArticleFilter,
+    *,
+    after: tuple[datetime | None, int] | None = None,
+    limit: int = 20,
 ) -> list[ListedArticle]:
-    """The newest archived articles matching ``where`` (ids under ``before``)."""
+    """The newest articles matching ``where``, in ``ListOrder.of(where)``; ``after`` is
+    the last row's (key, id) of the page before (the key is None in id order)."""
+    key = ListOrder.of(where).key()
     conds = where.conditions(arc.dialect)
-    if before is not None:
-        conds.append(Article.id < before)
+    if after is not None:
+        conds.append(
+            Article.id < after[1]
+            if key is None
+            else tuple_(key, Article.id) < tuple_(after[0], after[1])
+        )
+    order = [Article.id.desc()] if key is None else [key.desc(), Article.id.desc()]
     stmt = (
         select(
             Article.id,
@@ -94,7 +131,7 @@ def latest(
             func.substr(Article.text, 1, PREVIEW_CHARS).label("snippet"),
         )
         .where(*conds)
-        .order_by(Article.id.desc())
+        .order_by(*order)
         .limit(limit)
     )
     with arc.engine.connect() as conn:
@@ -103,8 +140,14 @@ def latest(
 
 def count_at_most(arc: Archive, where: ArticleFilter, cap: int) -> int:
     """How many articles match ``where``, counting no further than ``cap`` + 1 (so a
-    count of 10,000,000 costs what one of ``cap`` does)."""
-    matching = select(Article.id).where(*where.conditions(arc.dialect)).limit(cap + 1).subquery()
+    count of 10,000,000 costs what one of ``cap`` does). A search alone is counted in
+    the search index, without reading the articles."""
+    if where.query is not None and not replace(where, query=None).conditions(arc.dialect):
+        matching = matches(arc.dialect, parse_query(where.query)).limit(cap + 1).subquery()
+    else:
+        matching = (
+            select(Article.id).where(*where.conditions(arc.dialect)).limit(cap + 1).subquery()
+        )
     with arc.engine.connect() as conn:
         return int(conn.scalar(select(func.count()).select_from(matching)) or 0)
 
@@ -139,9 +182,11 @@ def _cluster_sizes(conn: Any, cluster_ids: set[int]) -> dict[int, int]:
 
 
 def sites(arc: Archive) -> list[str]:
-    """Every site's name, from the (site, first_seen_at) index."""
+    """Every site's name, in order (one index seek a site)."""
+    names = site_names()
+    stmt = select(names.c.site).where(names.c.site.is_not(None)).order_by(names.c.site)
     with arc.engine.connect() as conn:
-        return list(conn.scalars(select(Article.site).distinct().order_by(Article.site)))
+        return list(conn.scalars(stmt))
 
 
 def article_cleaning(arc: Archive, article_id: int) -> tuple[dict[str, Any] | None, int | None]:
@@ -159,15 +204,14 @@ def article_cleaning(arc: Archive, article_id: int) -> tuple[dict[str, Any] | No
 def largest_stories(arc: Archive, limit: int = 20) -> list[StorySummary]:
     """The story clusters with the most articles, largest first."""
     stmt = (
-        select(Article.cluster_id, func.count().label("n"))
-        .where(Article.cluster_id.is_not(None))
+        select(Article.cluster_id)
+        .where(joined_cluster())
         .group_by(Article.cluster_id)
-        .having(func.count() > 1)
         .order_by(func.count().desc(), Article.cluster_id.desc())
         .limit(limit)
     )
     with arc.engine.connect() as conn:
-        ids = [cluster_id for cluster_id, _n in conn.execute(stmt) if cluster_id is not None]
+        ids = [cluster_id for cluster_id in conn.scalars(stmt) if cluster_id is not None]
         return _summaries(conn, ids)
 
 
@@ -176,7 +220,7 @@ def grown_stories(arc: Archive, limit: int = 20) -> list[StorySummary]:
     newest = func.max(Article.id)
     stmt = (
         select(Article.cluster_id)
-        .where(Article.cluster_id.is_not(None), Article.cluster_id != Article.id)
+        .where(joined_cluster())
         .group_by(Article.cluster_id)
         .order_by(newest.desc())
         .limit(limit)

@@ -30,9 +30,10 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce
 
-from archive.models import Article, CrawlRun, CrawlRunOutcome
+from archive.models import Article, CrawlRun, CrawlRunOutcome, UTCDateTime
+from archive.read import site_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -68,12 +69,12 @@ class Flag(StrEnum):
 class SiteRecord:
     """What the archive says of one site: the input of :func:`assess`.
 
-    ``window`` sums its pages per outcome over the crawl runs started in the window
-    (``runs`` of them fetched from it); ``recent`` over its latest ``RECENT_RUNS`` of
-    those runs."""
+    ``last_new`` is when its newest article was first archived (None: it never gave
+    one); ``window`` sums its pages per outcome over the crawl runs started in the
+    window (``runs`` of them fetched from it); ``recent`` over its latest
+    ``RECENT_RUNS`` of those runs."""
 
     site: str
-    articles: int = 0
     last_new: datetime | None = None
     runs: int = 0
     window: Mapping[str, int] = field(default_factory=dict)
@@ -170,18 +171,15 @@ def site_records(
     """The figures :func:`assess` needs, for every site (or one), by site name."""
     since = (now or _now()) - timedelta(days=days)
     with arc.engine.connect() as conn:
-        articles = {
-            row.site: (int(row.n), row.last_new) for row in conn.execute(_articles_per_site(site))
-        }
+        newest = {row.site: row.last_new for row in conn.execute(_newest_per_site(site))}
         window = _grouped(conn.execute(_outcomes(since, site, recent=False)))
         recent = _grouped(conn.execute(_outcomes(since, site, recent=True)))
         runs = {row.site: int(row.runs) for row in conn.execute(_runs_per_site(since, site))}
-    names = sorted(set(articles) | set(window))
+    names = sorted(set(newest) | set(window))
     return [
         SiteRecord(
             name,
-            articles=articles.get(name, (0, None))[0],
-            last_new=articles.get(name, (0, None))[1],
+            last_new=newest.get(name),
             runs=runs.get(name, 0),
             window=window.get(name, {}),
             recent=recent.get(name, {}),
@@ -197,12 +195,15 @@ def _grouped(rows: Iterable[Any]) -> dict[str, dict[str, int]]:
     return dict(grouped)
 
 
-def _articles_per_site(site: str | None) -> Any:
-    """Read from the (site, first_seen_at) index alone."""
+def _newest_per_site(site: str | None) -> Any:
+    """Each site's newest first sighting: one seek of the (site, first_seen_at) index
+    per site."""
+    names = site_names()
+    newest = select(func.max(Article.first_seen_at)).where(Article.site == names.c.site)
     stmt = select(
-        Article.site, func.count().label("n"), func.max(Article.first_seen_at).label("last_new")
-    ).group_by(Article.site)
-    return stmt if site is None else stmt.where(Article.site == site)
+        names.c.site, type_coerce(newest.scalar_subquery(), UTCDateTime()).label("last_new")
+    )
+    return stmt.where(names.c.site.is_not(None) if site is None else names.c.site == site)
 
 
 def _window_runs(since: datetime) -> Any:
@@ -239,6 +240,6 @@ def _outcomes(since: datetime, site: str | None, *, recent: bool) -> Any:
     return (
         select(o.site, o.outcome, func.sum(o.count))
         .join(ranked, (o.site == ranked.c.site) & (o.crawl_run_id == ranked.c.crawl_run_id))
-        .where(ranked.c.rank <= RECENT_RUNS)
+        .where(ranked.c.rank <= RECENT_RUNS, *conds)  # conds: read only the window's rows
         .group_by(o.site, o.outcome)
     )

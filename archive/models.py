@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import BYTEA, JSONB
 from sqlalchemy.engine import Dialect
@@ -123,6 +124,14 @@ class Article(Base):
         Index("ix_articles_site_first_seen_at", "site", "first_seen_at"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_version", "version"),
+        # only the articles in a cluster another started: stories with copies
+        Index(
+            "ix_articles_cluster_copies",
+            "cluster_id",
+            "id",
+            sqlite_where=text("cluster_id != id"),
+            postgresql_where=text("cluster_id != id"),
+        ),
         {"sqlite_autoincrement": True},
     )
 

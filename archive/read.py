@@ -23,10 +23,11 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 
 from sqlalchemy import BigInteger, Date, Text, case, cast, extract, func, select, type_coerce
+from sqlalchemy.orm import aliased
 from sqlalchemy.types import NullType
 
 from archive.bodies import decompress_body
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.engine import Connection, Engine, Row
     from sqlalchemy.sql.elements import ColumnElement
-    from sqlalchemy.sql.selectable import Select
+    from sqlalchemy.sql.selectable import CTE, Select
 
 CHUNK = 1000
 CAPTURE_CHUNK = 64
@@ -252,15 +253,28 @@ class ArticleFilter:
         return conds
 
 
+def joined_cluster() -> ColumnElement[bool]:
+    """An article in a story cluster another article started: a copy, a near-copy. The
+    condition of the partial index ``ix_articles_cluster_copies``, which holds only those
+    (written exactly so, for the planners to match it)."""
+    return Article.cluster_id != Article.id
+
+
 def shared_clusters() -> Select[Any]:
-    """The ids of the story clusters that hold more than one article (read from the
-    ``cluster_id`` index alone, never the articles' rows)."""
-    return (
-        select(Article.cluster_id)
-        .where(Article.cluster_id.is_not(None))
-        .group_by(Article.cluster_id)
-        .having(func.count() > 1)
-    )
+    """The ids of the story clusters that hold more than one article (from the partial
+    index of the articles that joined a cluster, never the articles' rows)."""
+    return select(Article.cluster_id).where(joined_cluster())
+
+
+def site_names() -> CTE:
+    """Every site's name, one index seek each (a loose index scan, as a recursive CTE),
+    where ``SELECT DISTINCT site`` would read the whole index."""
+    later = aliased(Article)
+    names = select(func.min(Article.site).label("site")).cte("site_names", recursive=True)
+    step = select(
+        select(func.min(later.site)).where(later.site > names.c.site).scalar_subquery()
+    ).where(names.c.site.is_not(None))
+    return names.union_all(step)
 
 
 def to_json(article: ArticleDict | VersionDict | SearchHit | dict[str, Any]) -> dict[str, Any]:
@@ -506,10 +520,12 @@ class Archive:
         limit: int = 20,
         highlight: tuple[str, str] = ("[", "]"),
         after: tuple[float, int] | None = None,
+        newest: bool = False,
     ) -> list[SearchHit]:
-        """The ``limit`` best matches of a full-text ``query``, best first, each with a
-        snippet of its text where the matched words are wrapped in ``highlight``;
-        ``after`` (the last hit's score and id) gives the next page.
+        """The ``limit`` best matches of a full-text ``query``, best first (``newest``:
+        the latest archived first), each with a snippet of its text where the matched
+        words are wrapped in ``highlight``; ``after`` (the last hit's score and id) gives
+        the next page.
 
         Raises ``archive.search.QueryError`` when the query has no word to look for.
         """
@@ -521,6 +537,7 @@ class Archive:
             max(1, limit),
             highlight,
             after=after,
+            newest=newest,
         )
         with self.engine.connect() as conn:
             return [_search_hit(row) for row in conn.execute(stmt)]
@@ -534,7 +551,7 @@ class Archive:
         stmt = (
             select(Capture.__table__, Version.version, Article.site)
             .join(Article, Article.id == Capture.article_id)
-            .outerjoin(Version, Version.capture_id == Capture.id)
+            .outerjoin(Version, _version_of(Capture))
             .where(*self._where(where))
             .order_by(Capture.article_id, Capture.id)
         )
@@ -565,7 +582,7 @@ class Archive:
                 Capture.fetched_at,
                 Version.version,
             )
-            .outerjoin(Version, Version.capture_id == Capture.id)
+            .outerjoin(Version, _version_of(Capture))
             .where(Capture.article_id == article_id)
             .order_by(Capture.id)
         )
@@ -576,7 +593,7 @@ class Archive:
         """One capture with its body decompressed; None if unknown."""
         stmt = (
             select(Capture.__table__, Version.version)
-            .outerjoin(Version, Version.capture_id == Capture.id)
+            .outerjoin(Version, _version_of(Capture))
             .where(Capture.id == capture_id)
         )
         with self.engine.connect() as conn:
@@ -649,13 +666,18 @@ class Archive:
         first_day = today.date() - timedelta(days=days - 1)
         start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
         day = self._utc_day(Article.first_seen_at)
+        # site by site, each a range of the (site, first_seen_at) index (an IN list, which
+        # SQLite reads from the index alone whatever its statistics say, unlike a join)
+        names = site_names()
+        sites = select(names.c.site).where(names.c.site.is_not(None))
         stmt = (
             select(Article.site, day.label("day"), func.count().label("n"))
-            .where(Article.first_seen_at >= start)
+            .where(
+                Article.site.in_(sites) if site is None else Article.site == site,
+                Article.first_seen_at >= start,
+            )
             .group_by(Article.site, day)
         )
-        if site is not None:
-            stmt = stmt.where(Article.site == site)
         counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
         with self.engine.connect() as conn:
             for name, value, n in conn.execute(stmt):
@@ -720,6 +742,12 @@ class Archive:
             return [dict(row._mapping) for row in conn.execute(stmt)]
 
 
+def _version_of(capture: type[Capture]) -> ColumnElement[bool]:
+    """The version a capture gave, if any: looked up by its article (an index), not by
+    ``versions.capture_id`` alone (none)."""
+    return (Version.article_id == capture.article_id) & (Version.capture_id == capture.id)
+
+
 def _refine(where: ArticleFilter | None, criteria: dict[str, Any]) -> ArticleFilter:
     given: dict[str, Any] = {k: v for k, v in criteria.items() if v is not None}
     return replace(where, **given) if where else ArticleFilter(**given)
@@ -733,7 +761,7 @@ def _search_hit(row: Row[Any]) -> SearchHit:
 
 
 def _as_date(value: Any) -> Any:
-    return datetime.strptime(value, "%Y-%m-%d").date() if isinstance(value, str) else value
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _urls_of(conn: Connection, ids: Iterable[int]) -> dict[int, list[str]]:

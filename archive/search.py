@@ -177,6 +177,13 @@ def pg_tsquery(query: Query) -> ColumnElement[Any]:
 # --- what the read API uses ---------------------------------------------------------------
 
 
+def matches(dialect: str, query: Query) -> Select[Any]:
+    """The ids of the articles matching ``query``, from the search index alone."""
+    if dialect == "sqlite":
+        return select(_fts.c.rowid).where(_match(query))
+    return select(Article.id).where(_pg_vector.op("@@", is_comparison=True)(pg_tsquery(query)))
+
+
 def match_condition(dialect: str, query: Query) -> ColumnElement[bool]:
     """A WHERE condition on ``articles``: the article matches ``query``."""
     if dialect == "sqlite":
@@ -193,28 +200,30 @@ def ranked_search(
     highlight: tuple[str, str],
     *,
     after: tuple[float, int] | None = None,
+    newest: bool = False,
 ) -> Select[Any]:
-    """The best ``limit`` matches with their score (higher is better) and a snippet;
-    with ``after`` (the score and id of the last match of a page) the ones that follow
+    """The best ``limit`` matches with their score (higher is better) and a snippet, or
+    with ``newest`` the latest archived (highest ids) first. ``after`` (the score and id
+    of the last match of a page; newest order uses the id) gives the matches that follow
     it, so that pages of results never skip or repeat one."""
     if any(c in marker for marker in highlight for c in '",'):
         raise ValueError('highlight markers cannot contain " or ,')
     if dialect == "sqlite":
-        return _sqlite_search(query, conditions, limit, highlight, after)
-    return _pg_search(query, conditions, limit, highlight, after)
+        return _sqlite_search(query, conditions, limit, highlight, after=after, newest=newest)
+    return _pg_search(query, conditions, limit, highlight, after=after, newest=newest)
 
 
 def _after(
-    rank: ColumnElement[Any], value: float, article_id: int, *, ascending: bool
+    rank: ColumnElement[Any], value: float, article_id: Any, last_id: int, *, ascending: bool
 ) -> ColumnElement[bool]:
-    """Rows ranked after (``value``, ``article_id``). ``value`` is compared in the rank's
+    """Rows ranked after (``value``, ``last_id``). ``value`` is compared in the rank's
     own type: PostgreSQL's ts_rank is a float4, which reaches Python as its shortest
     decimal form, and only that form cast back to float4 equals it."""
     bound: ColumnElement[Any] = (
         cast(literal(value), rank.type) if isinstance(rank.type, REAL) else literal(value)
     )
     beyond = rank > bound if ascending else rank < bound
-    return or_(beyond, and_(rank == bound, Article.id > article_id))
+    return or_(beyond, and_(rank == bound, article_id > last_id))
 
 
 def _hit_columns() -> list[Any]:
@@ -233,18 +242,43 @@ def _sqlite_search(
     conditions: list[ColumnElement[bool]],
     limit: int,
     highlight: tuple[str, str],
+    *,
     after: tuple[float, int] | None,
+    newest: bool,
 ) -> Select[Any]:
     bm25 = func.bm25(_fts_ref, *SQLITE_WEIGHTS, type_=Float)
-    snippet = func.snippet(_fts_ref, 1, *highlight, "…", SNIPPET_WORDS, type_=String)
+    rowid = _fts.c.rowid
+    order = [rowid.desc()] if newest else [bm25, rowid]
+    page: list[ColumnElement[bool]] = []
     if after is not None:  # the score is -bm25
-        conditions = [*conditions, _after(bm25, -after[0], after[1], ascending=True)]
-    return (
-        select(*_hit_columns(), (-bm25).label("score"), snippet.label("snippet"))
-        .select_from(_fts.join(Article, Article.id == _fts.c.rowid))
-        .where(_match(query), *conditions)
-        .order_by(bm25, Article.id)
+        page.append(
+            rowid < after[1] if newest else _after(bm25, -after[0], rowid, after[1], ascending=True)
+        )
+    snippet = func.snippet(_fts_ref, 1, *highlight, "…", SNIPPET_WORDS, type_=String)
+    if conditions:
+        return (
+            select(*_hit_columns(), (-bm25).label("score"), snippet.label("snippet"))
+            .select_from(_fts.join(Article, Article.id == rowid))
+            .where(_match(query), *conditions, *page)
+            .order_by(*order)
+            .limit(limit)
+        )
+    # No condition on the articles: the index alone picks the page, and only the page's
+    # rows are read (for a word in half the archive, ~2.5x faster than ranking the join);
+    # snippets are made for those rows only.
+    best = (
+        select(rowid.label("id"), (-bm25).label("score"))
+        .where(_match(query), *page)
+        .order_by(*order)
         .limit(limit)
+        .subquery("best")
+    )
+    one = select(snippet).where(_match(query), rowid == best.c.id).scalar_subquery()
+    columns = [c for c in _hit_columns() if c.key != "id"]
+    return (
+        select(best.c.id, *columns, best.c.score, one.label("snippet"))
+        .join_from(best, Article, Article.id == best.c.id)
+        .order_by(*([best.c.id.desc()] if newest else [best.c.score.desc(), best.c.id]))
     )
 
 
@@ -253,17 +287,25 @@ def _pg_search(
     conditions: list[ColumnElement[bool]],
     limit: int,
     highlight: tuple[str, str],
+    *,
     after: tuple[float, int] | None,
+    newest: bool,
 ) -> Select[Any]:
     tsquery = pg_tsquery(query)
     weights: ColumnElement[Any] = literal_column(f"'{PG_WEIGHTS}'::float4[]")
     rank = func.ts_rank(weights, _pg_vector, tsquery, PG_RANK_NORMALIZATION, type_=REAL)
     if after is not None:
-        conditions = [*conditions, _after(rank, after[0], after[1], ascending=False)]
+        conditions = [
+            *conditions,
+            Article.id < after[1]
+            if newest
+            else _after(rank, after[0], Article.id, after[1], ascending=False),
+        ]
+    order = [Article.id.desc()] if newest else [rank.desc(), Article.id]
     best = (
         select(*_hit_columns(), Article.text, rank.label("score"))
         .where(_pg_vector.op("@@", is_comparison=True)(tsquery), *conditions)
-        .order_by(rank.desc(), Article.id)
+        .order_by(*order)
         .limit(limit)
         .subquery("best")
     )
@@ -273,7 +315,8 @@ def _pg_search(
     )
     snippet = func.ts_headline(_PG_CONFIG, best.c.text, tsquery, options, type_=String)
     columns = [c for c in best.c if c.name != "text"]
-    return select(*columns, snippet.label("snippet")).order_by(best.c.score.desc(), best.c.id)
+    outer = [best.c.id.desc()] if newest else [best.c.score.desc(), best.c.id]
+    return select(*columns, snippet.label("snippet")).order_by(*outer)
 
 
 def include_object(

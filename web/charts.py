@@ -75,17 +75,19 @@ def sparkline(counts: list[int], first_day: date, *, width: int = 140, height: i
     days = max(1, len(counts))
     top = max(counts, default=0)
     step = width / days
+    bar_w = f"{max(step - 0.5, 0.5):.1f}"
     last_day = first_day + timedelta(days=days - 1)
-    label = f"{_plural(sum(counts), 'article')} from {first_day:%Y-%m-%d} to {last_day:%Y-%m-%d}"
+    label = (
+        f"{_plural(sum(counts), 'article')} from {first_day.isoformat()} to {last_day.isoformat()}"
+    )
     body = []
     for index, n in enumerate(counts):
         bar_h = max((height - 2) * n / top, 1.5) if top and n else 1.0
-        css = "bar" if n else "bar empty"
-        day = first_day + timedelta(days=index)
+        day = (first_day + timedelta(days=index)).isoformat()
         body.append(
-            f'<rect class="{css}" x="{index * step:.1f}" y="{height - bar_h:.1f}" '
-            f'width="{max(step - 0.5, 0.5):.1f}" height="{bar_h:.1f}">'
-            f"<title>{day:%Y-%m-%d}: {n:,}</title></rect>"
+            f'<rect class="{"bar" if n else "bar empty"}" x="{index * step:.1f}" '
+            f'y="{height - bar_h:.1f}" width="{bar_w}" height="{bar_h:.1f}">'
+            f"<title>{day}: {n}</title></rect>"
         )
     return _svg(width, height, label, body, "chart spark")
 

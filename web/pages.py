@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 # Past this many matches a list says "more than"; counting further costs a scan.
 COUNT_CAP = 1000
+# A search matching more articles than this lists the newest first unless asked to rank:
+# ranking reads every match (a word in half of 100,000 articles: ~0.2 s on SQLite).
+RANK_CAP = 10_000
 SITES_CACHE_SECONDS = 60.0
 CHART_DAYS = 90
 SPARK_DAYS = 30
@@ -90,6 +93,7 @@ class SearchForm:
     date_to: str = ""
     copies: bool = False
     edited: bool = False
+    sort: str = ""  # a search: "best", "new", or "" (best unless too many match)
     after: str = ""
 
     @classmethod
@@ -105,10 +109,11 @@ class SearchForm:
             date_to=text("to", 10),
             copies=params.get("copies") == "1",
             edited=params.get("edited") == "1",
-            after=text("after", 64),
+            sort=params.get("sort", "") if params.get("sort") in ("best", "new") else "",
+            after=text("after", 100),
         )
 
-    def params(self) -> dict[str, Any]:
+    def params(self, **changes: Any) -> dict[str, Any]:
         """The query string that gives this search again (without ``after``)."""
         return {
             "q": self.q,
@@ -118,6 +123,8 @@ class SearchForm:
             "to": self.date_to,
             "copies": "1" if self.copies else None,
             "edited": "1" if self.edited else None,
+            "sort": self.sort,
+            **changes,
         }
 
     def where(self) -> ArticleFilter:
@@ -149,19 +156,32 @@ def _date(value: str, name: str) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _score_cursor(value: str) -> tuple[float, int] | None:
-    score, _, article_id = value.partition(":")
-    try:
-        return (float(score), int(article_id)) if value else None
-    except ValueError:
-        raise ValueError("the page asked for does not exist (a bad 'after')") from None
+# A page's cursor: the last row's sort key and id, as text in the next page's link.
+_BAD_CURSOR = "the page asked for does not exist (a bad 'after')"
 
 
-def _id_cursor(value: str) -> int | None:
+def _cursor(key: float | datetime | None, article_id: int) -> str:
+    if key is None:
+        return str(article_id)
+    return f"{key.isoformat() if isinstance(key, datetime) else repr(key)}~{article_id}"
+
+
+def _parse_cursor(value: str, kind: type[float] | type[datetime] | None) -> tuple[Any, int] | None:
+    """A cursor read back; ValueError for one this page did not make."""
+    if not value:
+        return None
+    key, sep, article_id = value.rpartition("~")
     try:
-        return int(value) if value else None
+        if kind is None:
+            if sep:
+                raise ValueError(value)
+            return None, int(value)
+        parsed = float(key) if kind is float else datetime.fromisoformat(key)
+        if not sep or (isinstance(parsed, datetime) and parsed.tzinfo is None):
+            raise ValueError(value)
+        return parsed, int(article_id)
     except ValueError:
-        raise ValueError("the page asked for does not exist (a bad 'after')") from None
+        raise ValueError(_BAD_CURSOR) from None
 
 
 def search(request: Request) -> HTMLResponse:
@@ -173,48 +193,77 @@ def search(request: Request) -> HTMLResponse:
     )
     try:
         where = form.where()
-        rows: list[dict[str, Any]]
         if form.q:
-            parse_query(form.q)
-            rows = [
-                dict(hit)
-                for hit in arc.search(
-                    form.q,
-                    where,
-                    limit=PAGE_SIZE + 1,
-                    highlight=MARK,
-                    after=_score_cursor(form.after),
-                )
-            ]
-            counted = replace(where, query=form.q)
+            context.update(_search(arc, form, where))
         else:
-            rows = [
-                dict(row)
-                for row in browse.latest(
-                    arc, where, before=_id_cursor(form.after), limit=PAGE_SIZE + 1
-                )
-            ]
-            counted = where
+            context.update(_listing(arc, form, where))
     except (QueryError, ValueError) as exc:
         return render(request, "search.html", 400, error=str(exc), **context)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    everything = not (form.q or form.filtered)
-    context.update(
-        rows=rows,
-        badges=browse.badges(arc, [r["id"] for r in rows]),
-        # every article: an exact count is cheap (an index); a selection is counted so far
-        count=arc.count() if everything else browse.count_at_most(arc, counted, COUNT_CAP),
-        capped=not everything,
-        cap=COUNT_CAP,
-        next_after=_next_cursor(rows, scored=bool(form.q)) if more else None,
-    )
+    rows = context["rows"]
+    context["badges"] = browse.badges(arc, [r["id"] for r in rows])
     return render(request, "search.html", **context)
 
 
-def _next_cursor(rows: list[dict[str, Any]], *, scored: bool) -> str:
-    last = rows[-1]
-    return f"{last['score']!r}:{last['id']}" if scored else str(last["id"])
+def _listing(arc: Archive, form: SearchForm, where: ArticleFilter) -> dict[str, Any]:
+    """The newest articles matching the filters, a page at a time."""
+    order = browse.ListOrder.of(where)
+    kind = None if order is browse.ListOrder.ID else datetime
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in browse.latest(
+            arc, where, after=_parse_cursor(form.after, kind), limit=PAGE_SIZE + 1
+        )
+    ]
+    more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    key = {browse.ListOrder.SEEN: "first_seen_at", browse.ListOrder.PUBLISHED: "published_at"}
+    last = rows[-1] if rows else None
+    everything = not form.filtered
+    return {
+        "rows": rows,
+        # every article: an exact count is cheap (an index); a selection is counted so far
+        "count": arc.count() if everything else browse.count_at_most(arc, where, COUNT_CAP),
+        "cap": None if everything else COUNT_CAP,
+        "order": str(order),
+        "next_after": _cursor(last[key[order]] if order in key else None, last["id"])
+        if more and last
+        else None,
+    }
+
+
+def _search(arc: Archive, form: SearchForm, where: ArticleFilter) -> dict[str, Any]:
+    """The best matches (or the newest: asked, or when too many match to rank them
+    fast), a page at a time."""
+    parse_query(form.q)
+    counted = replace(where, query=form.q)
+    # a search alone is counted in its index, cheaply, up to the ranking's limit
+    cap = COUNT_CAP if form.filtered else RANK_CAP
+    count = browse.count_at_most(arc, counted, cap)
+    too_many = not form.filtered and count > RANK_CAP
+    newest = form.sort == "new" or (form.sort == "" and too_many)
+    after = _parse_cursor(form.after, None if newest else float)
+    hits: list[dict[str, Any]] = [
+        dict(hit)
+        for hit in arc.search(
+            form.q,
+            where,
+            limit=PAGE_SIZE + 1,
+            highlight=MARK,
+            after=(0.0, after[1]) if newest and after else after,
+            newest=newest,
+        )
+    ]
+    more, hits = len(hits) > PAGE_SIZE, hits[:PAGE_SIZE]
+    last = hits[-1] if hits else None
+    return {
+        "rows": hits,
+        "count": count,
+        "cap": cap,
+        "order": "new" if newest else "best",
+        "too_many": too_many and form.sort == "",
+        "next_after": _cursor(None if newest else last["score"], last["id"])
+        if more and last
+        else None,
+    }
 
 
 # --- an article ------------------------------------------------------------------------
@@ -417,9 +466,10 @@ def site(request: Request) -> HTMLResponse:
 
 def runs(request: Request) -> HTMLResponse:
     try:
-        before = _id_cursor(request.query_params.get("before", ""))
+        cursor = _parse_cursor(request.query_params.get("before", ""), None)
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
+    before = cursor[1] if cursor else None
     found = _archive(request).crawl_runs(RUN_PAGE_SIZE + 1, before=before)
     shown = [
         {**run, "totals": browse.outcome_totals(browse.run_outcome_counts(run["stats"] or {}))}

@@ -4,6 +4,7 @@ hostile archive (Starlette's test client; the browser test drives a real server)
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import lxml.html
@@ -374,3 +375,73 @@ def test_a_very_long_text_and_its_diff(hostile):
         "line seven "
     ] or "seven" in " ".join(texts(diff, "//ins"))
     assert re.search(r"\d+ unchanged lines", diff.text_content())
+
+
+def ids_of(doc) -> list[int]:
+    return [int(h.rsplit("/", 1)[1]) for h in doc.xpath("//li[@class='hit']/h2/a/@href")]
+
+
+def walk(c, path: str, limit: int = 100) -> list[int]:
+    """Every id of a list, following its next-page links."""
+    seen: list[int] = []
+    while path and len(seen) <= limit:
+        doc = page(c, path)
+        seen += ids_of(doc)
+        nxt = doc.xpath("//a[@rel='next']/@href")
+        path = nxt[0] if nxt else ""
+    return seen
+
+
+def test_filtered_lists_page_by_their_own_index_order(newsroom, monkeypatch):
+    """One site: newest archived first on its (site, first_seen_at) index; a date range:
+    newest published first on the published_at index; pages never skip or repeat."""
+    monkeypatch.setattr("web.pages.PAGE_SIZE", 3)
+    c = client(newsroom.arc)
+    site = [a for a in newsroom.arc.articles(site=HEALTHY)]
+    expected = [
+        a["id"] for a in sorted(site, key=lambda a: (a["first_seen_at"], a["id"]), reverse=True)
+    ]
+    assert walk(c, f"/?site={HEALTHY}") == expected
+    start = (NOW - timedelta(days=20)).date().isoformat()
+    end = NOW.date().isoformat()
+    every = list(
+        newsroom.arc.articles(
+            published_since=NOW
+            - timedelta(days=20, hours=NOW.hour, minutes=NOW.minute, seconds=NOW.second)
+        )
+    )
+    by_published = [
+        a["id"] for a in sorted(every, key=lambda a: (a["published_at"], a["id"]), reverse=True)
+    ]
+    assert walk(c, f"/?from={start}&to={end}") == by_published
+    assert "newest published first" in texts(page(c, f"/?from={start}"), "//p[@id='count']")[0]
+
+
+def test_a_search_lists_the_newest_when_asked_or_when_too_many_match(newsroom, monkeypatch):
+    c = client(newsroom.arc)
+    newest = page(c, "/?q=the&sort=new")
+    assert ids_of(newest) == sorted(ids_of(newest), reverse=True)
+    assert "newest archived first" in texts(newest, "//p[@id='count']")[0]
+    assert newest.xpath("//p[@id='too-many']") == []
+    monkeypatch.setattr("web.pages.RANK_CAP", 5)
+    monkeypatch.setattr("web.pages.PAGE_SIZE", 4)
+    many = page(c, "/?q=the")
+    assert many.xpath("//p[@id='too-many']")
+    assert texts(many, "//p[@id='count']")[0].startswith("more than 5 articles match")
+    expected = [h["id"] for h in newsroom.arc.search("the", limit=1000, newest=True)]
+    assert walk(c, "/?q=the") == expected
+    ranked = page(c, "/?q=the&sort=best")
+    assert ranked.xpath("//p[@id='too-many']") == []
+    assert "best first" in texts(ranked, "//p[@id='count']")[0]
+
+
+@pytest.mark.parametrize("after", ["x", "1~2", "2024-01-01~3", "nan~x", "-"])
+def test_a_made_up_cursor_is_a_400_not_a_crash(newsroom, after):
+    c = client(newsroom.arc)
+    for path in (
+        f"/?after={after}",
+        f"/?q=harbour&after={after}",
+        f"/?site={HEALTHY}&after={after}",
+    ):
+        response = c.get(path)
+        assert response.status_code in (200, 400), path

@@ -1,4 +1,4 @@
-"""indexes for browsing: articles by site and first sight, by publication, edited; outcomes by site
+"""indexes for browsing: articles by site, first sight, publication, edits, copies; outcomes
 
 Revision ID: 0008_browse_indexes
 Revises: 0007_issue20_paywall_versions
@@ -12,6 +12,7 @@ site's outcomes in its latest crawl runs.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_browse_indexes"
@@ -27,11 +28,25 @@ INDEXES = (
 )
 
 
+# the articles that joined a story cluster another started: the stories with copies
+COPIES = "ix_articles_cluster_copies"
+COPIES_WHERE = "cluster_id != id"
+
+
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    op.create_index(
+        COPIES,
+        "articles",
+        ["cluster_id", "id"],
+        unique=False,
+        sqlite_where=sa.text(COPIES_WHERE),
+        postgresql_where=sa.text(COPIES_WHERE),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(COPIES, table_name="articles")
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
