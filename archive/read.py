@@ -154,6 +154,8 @@ class CaptureInfo(TypedDict):
     body_size: int
     fetched_at: datetime
     version: int | None
+    warc_file: str | None
+    warc_offset: int | None
 
 
 class CaptureDict(TypedDict):
@@ -569,7 +571,8 @@ class Archive:
             yield group
 
     def captures(self, article_id: int) -> list[CaptureInfo]:
-        """An article's captures, oldest first, without their bodies."""
+        """An article's captures, oldest first, without their bodies, with where each is
+        in a WARC file (``warc_file``, ``warc_offset``; None when in none)."""
         stmt = (
             select(
                 Capture.id,
@@ -581,6 +584,8 @@ class Archive:
                 Capture.body_size,
                 Capture.fetched_at,
                 Version.version,
+                Capture.warc_file,
+                Capture.warc_offset,
             )
             .outerjoin(Version, _version_of(Capture))
             .where(Capture.article_id == article_id)

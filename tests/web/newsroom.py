@@ -49,6 +49,7 @@ HEALTHY, SILENT, FAILING, BLOCKED, STALE = (
 )
 COPY_SITE, WIRE_SITE = "copy.example", "wire.example"
 XSS_TITLE = "<script>alert(1)</script>"
+WARC_FILE = "warcs/newsarchive-20260101000000-00001-harbour.example.warc.gz"
 
 
 @dataclass
@@ -208,6 +209,14 @@ def build_newsroom(url: str, now: datetime) -> Newsroom:
         b.write(record(STALE, story, _slug(story), fetched_at=now - (16 - 4 * index) * day))
     _runs(b, now)
     b.finish()
+    engine = create_archive_engine(url)
+    with engine.begin() as conn:  # the harbour story's capture is in a WARC file
+        conn.execute(
+            update(Capture)
+            .where(Capture.article_id == room.harbour)
+            .values(warc_file=WARC_FILE, warc_offset=48_213, warc_length=9_876)
+        )
+    engine.dispose()
     return room
 
 

@@ -20,6 +20,7 @@ from tests.web.newsroom import (
     LONG_WORDS,
     SILENT,
     STALE,
+    WARC_FILE,
     WIRE_SITE,
     XSS_TITLE,
 )
@@ -157,6 +158,9 @@ def test_article_page_shows_text_metadata_urls_boilerplate_versions_story_captur
     assert sorted(copies) == sorted([COPY_SITE, WIRE_SITE])
     raw_links = doc.xpath("//section[@id='captures']//a[text()='raw']/@href")
     assert len(raw_links) == len(newsroom.arc.captures(article_id)) >= 1
+    assert texts(doc, "//section[@id='captures']//tbody/tr/td[last()]") == [
+        f"{WARC_FILE} at 48,213"
+    ]
     fields = dict(
         zip(
             texts(doc, "//dl[@class='fields']/dt"),
