@@ -12,7 +12,8 @@ those and the articles' first sightings, each site gets flags:
 - **failing**: most of its fetches in its latest crawls failed (timeouts, lost
   connections, 5xx);
 - **blocked**: it answered 403, 429 or a challenge page (the ``blocked/`` outcomes)
-  to most of its fetches in its latest crawls, or to some and gave no article;
+  to most of its fetches in its latest crawls, or to some and gave no article, or a
+  crawl stopped asking it after blocks in a row (``stopped/blocked``);
 - **stale**: crawled in the last ``days`` days, and every page its sitemaps, feeds and
   pages listed was one we have, unchanged: its listings have not moved.
 
@@ -48,6 +49,8 @@ RECENT_RUNS = 3
 # statuses that mean "go away" rather than "broken"; a challenge page is ``blocked/...``
 BLOCKED_STATUSES = frozenset({"failed/http_403", "failed/http_429"})
 BLOCKED_PREFIX = "blocked/"
+# counted once in a run that stopped asking a site after blocks in a row
+STOPPED = "stopped/blocked"
 # fetches that failed for the site's (or the network's) sake, not ours or the page's
 _FETCH_FAILURE = re.compile(
     r"failed/(timeout|data_loss|connection_lost|connection_refused|connect_error|dns|http_5\d\d)"
@@ -117,9 +120,12 @@ def assess(record: SiteRecord, *, days: int, now: datetime) -> list[Problem]:
     failed = sum(n for k, n in record.recent.items() if is_fetch_failure(k))
     archived = sum(n for k, n in record.recent.items() if k.startswith("articles/"))
     runs = f"its last {min(record.runs, RECENT_RUNS)} crawl(s)"
-    if blocked and (2 * blocked >= pages or not archived):
+    stopped = record.recent.get(STOPPED, 0)
+    if stopped or (blocked and (2 * blocked >= pages - stopped or not archived)):
         reasons = _reasons(record.recent, is_blocked)
-        detail = f"{blocked:,} of {pages:,} fetches blocked in {runs} ({reasons})"
+        detail = f"{blocked:,} of {pages - stopped:,} fetches blocked in {runs} ({reasons})"
+        if stopped:
+            detail += f"; the crawl stopped asking it {stopped:,} time(s)"
         problems.append(Problem(record.site, Flag.BLOCKED, detail))
     if failed and 2 * failed > pages:
         reasons = _reasons(record.recent, is_fetch_failure)

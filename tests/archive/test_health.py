@@ -130,6 +130,15 @@ def test_assess(record, expected):
     assert flags(record) == expected
 
 
+def test_a_site_the_crawl_stopped_asking_is_blocked():
+    recent = {"blocked/challenge": 5, "stopped/blocked": 1, "articles/new": 40}
+    [problem] = assess(SiteRecord("w.example", NOW, 1, recent, recent), days=3, now=NOW)
+    assert problem.line() == (
+        "w.example: blocked: 5 of 45 fetches blocked in its last 1 crawl(s) (challenge 5); "
+        "the crawl stopped asking it 1 time(s)"
+    )
+
+
 def test_a_problem_is_one_line_naming_site_flag_and_why():
     record = SiteRecord(
         "flaky.example",
