@@ -86,9 +86,15 @@ def _compile(patterns: tuple[str, ...], where: str) -> tuple[re.Pattern[str], ..
 
 
 def check_start_url(url: str, where: str = "start URL") -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is what raises for one out of range
+    except ValueError as exc:
+        raise SitesError(f"{where}: {url!r} is not a valid URL ({exc})") from None
     if parts.scheme not in ALLOWED_SCHEMES or not parts.hostname:
         raise SitesError(f"{where}: {url!r} is not an http(s) URL")
+    if parts.port == 0:
+        raise SitesError(f"{where}: {url!r} is not a valid URL (port 0)")
     return url
 
 

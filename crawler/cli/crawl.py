@@ -25,6 +25,8 @@ from archive.locks import LockHeld, run_lock
 from crawler import warc
 from crawler.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
+from crawler.cli.options import days, whole_number
+from crawler.cli.overrides import check_overrides
 from crawler.discovery import parse_date
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import redis_from_url
@@ -72,9 +74,21 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("urls", nargs="*", metavar="URL", help="start URLs")
     parser.add_argument("--sites", metavar="FILE", help="TOML file of sites and their options")
     add_db_option(parser)
-    parser.add_argument("--depth", type=int, help="link hops from a start page (default 2)")
-    parser.add_argument("--max-pages", type=int, help="pages per site at most (default: no limit)")
-    parser.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    parser.add_argument(
+        "--depth", type=whole_number(0), help="link hops from a start page (default 2)"
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=whole_number(1, "leave it out for no limit"),
+        metavar="N",
+        help="pages fetched per site at most, its start pages included (default: no limit)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, "leave it out for one per core"),
+        metavar="N",
+        help="extraction processes (default: one per core)",
+    )
     parser.add_argument(
         "--since",
         metavar="DATE",
@@ -82,7 +96,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--revisit-days",
-        type=float,
+        type=days,
         metavar="N",
         help="re-check archived articles first seen less than N days ago for edits "
         "(default 7, or the sites file's revisit_days; inf: all, 0: none)",
@@ -140,11 +154,15 @@ def common_settings(args: argparse.Namespace) -> Settings:
 
 def apply_overrides(settings: Settings, pairs: list[str]) -> None:
     """``-s NAME=VALUE`` options, then the checks of our settings' values."""
+    overrides = []
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name:
+        if not sep or not name.strip():
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
-        settings.set(name.strip(), setting_value(value), priority="cmdline")
+        overrides.append((name.strip(), setting_value(value)))
+    check_overrides(overrides)
+    for name, value in overrides:
+        settings.set(name, value, priority="cmdline")
     check_settings(settings)
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from archive.engine import create_archive_engine, current_revision, no_archive, open_engine
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
+from crawler.cli.options import whole_number
 from crawler.urls import site_of
 
 if TYPE_CHECKING:
@@ -73,7 +74,12 @@ def add_parser(subparsers: Any) -> None:
         help="only articles first archived at or after DATE (ISO 8601, UTC unless stated)",
     )
     add_db_option(parser)
-    parser.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, "leave it out for one per core"),
+        metavar="N",
+        help="extraction processes (default: one per core)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     parser.set_defaults(run=run)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from archive.read import ArticleFilter, SearchHit, open_archive, to_json
 from crawler.cli import EXIT_OK, add_db_option
-from crawler.cli.errors import UsageError
 from crawler.cli.export import add_paywalled_option, date_option
+from crawler.cli.options import whole_number
 
 BOLD = ("\x1b[1m", "\x1b[0m")
 PLAIN = ("**", "**")
@@ -29,7 +29,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--site", action="append", help="only this site; repeatable")
     parser.add_argument("--since", metavar="DATE", help="only articles first seen since DATE")
     add_paywalled_option(parser)
-    parser.add_argument("--limit", type=int, default=10, help="results at most (default 10)")
+    parser.add_argument(
+        "--limit", type=whole_number(1), default=10, help="results at most (default 10)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per result")
     add_db_option(parser)
     parser.set_defaults(run=run)
@@ -48,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
     where = ArticleFilter(
         site=args.site, since=date_option(args, "since"), paywalled=args.paywalled
     )
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
     marks = BOLD if sys.stdout.isatty() and not args.json else PLAIN
     with open_archive(args.db) as arc:
         hits = arc.search(args.query, where, limit=args.limit, highlight=marks)

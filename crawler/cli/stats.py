@@ -16,14 +16,20 @@ from typing import Any, TextIO
 from archive.browse import ARTICLE_COUNTS, outcome_totals, run_outcome_counts
 from archive.read import open_archive
 from crawler.cli import EXIT_OK, add_db_option
+from crawler.cli.options import whole_number
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("stats", help="articles per site, crawl runs and their outcomes")
     add_db_option(parser)
-    parser.add_argument("--runs", type=int, default=10, help="crawl runs to show (default 10)")
     parser.add_argument(
-        "--days", type=int, default=28, help="days of per-site activity to show (default 28)"
+        "--runs", type=whole_number(0), default=10, help="crawl runs to show (default 10)"
+    )
+    parser.add_argument(
+        "--days",
+        type=whole_number(1),
+        default=28,
+        help="days of per-site activity to show (default 28)",
     )
     parser.set_defaults(run=run)
 

@@ -78,9 +78,22 @@ def _guessed_encodings(data: bytes) -> list[str]:
 
 def decode_html(data: bytes) -> str:
     """Decode page bytes; never returns silently replaced characters (it logs a warning)."""
+    text, replaced_as = _decode(data)
+    if replaced_as is not None:
+        _warn_replaced(replaced_as)
+    return text
+
+
+def _warn_replaced(encoding: str) -> None:
+    LOGGER.warning("undecodable page bytes: decoded as %s with replacement characters", encoding)
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """The text, and the encoding it was decoded with replacement characters (None when
+    it decoded cleanly)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+            return data.decode(encoding, errors="replace"), None
     candidates = ["utf-8"]
     declared = declared_charset(data)
     if declared is not None:
@@ -88,13 +101,13 @@ def decode_html(data: bytes) -> str:
     for encoding in candidates:
         text = _strict_decode(data, encoding)
         if text is not None:
-            return text
+            return text, None
     for encoding in _guessed_encodings(data):
         text = _strict_decode(data, encoding)
         if text is not None:
-            return text
-    LOGGER.warning("undecodable page bytes: decoded as %s with replacement characters", declared)
-    return data.decode(declared or "utf-8", errors="replace")
+            return text, None
+    encoding = declared or "utf-8"
+    return data.decode(encoding, errors="replace"), encoding
 
 
 def looks_binary(text: str) -> bool:
@@ -122,11 +135,13 @@ def parser_input(text: str) -> bytes:
 
 def parse_html(html: str | bytes) -> HtmlElement:
     """Decode and parse a page into one lxml tree, or raise ExtractionError."""
-    text = decode_html(html) if isinstance(html, bytes) else html
+    text, replaced_as = _decode(html) if isinstance(html, bytes) else (html, None)
     if not isinstance(text, str):
         raise ExtractionError(f"unsupported input type: {type(html).__name__}")
     if looks_binary(text):
         raise ExtractionError("input looks binary, not HTML")
+    if replaced_as is not None:  # said only of a page that is HTML after all
+        _warn_replaced(replaced_as)
     if "<" not in text[:MAX_HTML_CHARS]:
         raise ExtractionError("input holds no markup")
     try:

@@ -48,6 +48,8 @@ def folder_named(name: str) -> Callable[[Path], None]:
     return lambda folder: (folder / name).mkdir()
 
 
+# A loopback port nothing listens on: no case below gets as far as sending a request.
+CLOSED = "http://127.0.0.1:9/"
 NO_ARCHIVE = r"no archive at \S+ \(run `newsarchive crawl` or `newsarchive db upgrade` first\)"
 
 CASES = [
@@ -105,7 +107,9 @@ CASES = [
     ),
     # --- read commands' own options ------------------------------------------------------
     Bad(
-        ("search", "harbour", "--limit", "0", "--db", "{db}"), USAGE, r"--limit must be at least 1"
+        ("search", "harbour", "--limit", "0", "--db", "{db}"),
+        USAGE,
+        r"argument --limit: must be at least 1, not 0",
     ),
     Bad(
         ("search", "--db", "{db}", "--", "-sport"),
@@ -144,7 +148,7 @@ CASES = [
     Bad(
         ("crawl", "http://127.0.0.1:1/", "--db", "{db}", "-s", "BLOCK_STOP_AFTER=-1"),
         USAGE,
-        r"BLOCK_STOP_AFTER must be a number >= 0",
+        r"-s BLOCK_STOP_AFTER=-1: must be 0 or more",
     ),
     Bad(
         ("crawl", "http://127.0.0.1:1/", "--db", "{db}", "-s", 'DNS_HOSTS={"a.example": "b"}'),
@@ -153,6 +157,31 @@ CASES = [
     ),
     Bad(("reextract", "--since", "soon", "--db", "{db}"), USAGE, r"not a date: 'soon'"),
     Bad(("extract",), USAGE, r"required: FILE"),
+    Bad(
+        ("stats", "--days", "0", "--db", "{db}"),
+        USAGE,
+        r"argument --days: must be at least 1, not 0",
+    ),
+    Bad(
+        ("stats", "--runs", "-1", "--db", "{db}"),
+        USAGE,
+        r"argument --runs: must be at least 0, not -1",
+    ),
+    Bad(
+        ("reextract", "--workers", "0", "--db", "{db}"),
+        USAGE,
+        r"argument --workers: must be at least 1, not 0 \(leave it out",
+    ),
+    Bad(
+        ("extract", "missing.html"),
+        FAILED,
+        r"newsarchive extract: missing.html: No such file or directory",
+    ),
+    Bad(
+        ("extract", "/bin/ls"),
+        FAILED,
+        r"newsarchive extract: /bin/ls: input looks binary, not HTML$",
+    ),
     Bad(("import", "nothing.warc.gz"), USAGE, r"nothing.warc.gz: no such file"),
     Bad(("health",), USAGE, NO_ARCHIVE),
     Bad(("health", "--days", "0", "--db", "{db}"), USAGE, r"--days must be at least 1"),
@@ -168,6 +197,128 @@ CASES = [
         USAGE,
         r"the token in token.txt is too short",
         prepare=write("token.txt", "abc\n"),
+    ),
+    Bad(
+        ("import", "--workers", "-3", "x.warc"),
+        USAGE,
+        r"argument --workers: must be at least 1, not -3",
+    ),
+    Bad(
+        ("db", "upgrade", "--db", "no/such/folder/a.db"),
+        USAGE,
+        r"cannot create archive 'no/such/folder/a.db': folder \S+ does not exist",
+    ),
+    # --- crawl: every option checked before a request is sent or an archive created --------
+    Bad(("crawl",), USAGE, r"newsarchive crawl: give start URLs or --sites FILE"),
+    Bad(
+        ("crawl", "--workers", "-3", CLOSED),
+        USAGE,
+        r"argument --workers: must be at least 1, not -3",
+    ),
+    Bad(
+        ("crawl", "--workers", "0", CLOSED), USAGE, r"argument --workers: must be at least 1, not 0"
+    ),
+    Bad(("crawl", "--depth", "-1", CLOSED), USAGE, r"argument --depth: must be at least 0, not -1"),
+    Bad(
+        ("crawl", "--depth", "two", CLOSED), USAGE, r"argument --depth: 'two' is not a whole number"
+    ),
+    Bad(
+        ("crawl", "--max-pages", "0", CLOSED),
+        USAGE,
+        r"argument --max-pages: must be at least 1, not 0 \(leave it out for no limit\)",
+    ),
+    Bad(
+        ("crawl", "--revisit-days", "-1", CLOSED),
+        USAGE,
+        r"argument --revisit-days: must be a number of days >= 0",
+    ),
+    Bad(
+        ("crawl", "--since", "yesterday", CLOSED),
+        USAGE,
+        r"--since 'yesterday' is not an ISO 8601 date",
+    ),
+    Bad(("crawl", "http://[::1"), USAGE, r"'http://\[::1' is not a valid URL \(Invalid IPv6 URL\)"),
+    Bad(("crawl", "http://news.example:99999/"), USAGE, r"is not a valid URL \(Port out of range"),
+    Bad(("crawl", "news.example.com"), USAGE, r"'news.example.com' is not an http\(s\) URL"),
+    Bad(("crawl", "ftp://news.example/"), USAGE, r"is not an http\(s\) URL"),
+    Bad(
+        ("crawl", "-s", "DOWNLOAD_DELAY=fast", CLOSED),
+        USAGE,
+        r"-s DOWNLOAD_DELAY=fast: must be a number",
+    ),
+    Bad(
+        ("crawl", "-s", "DOWNLAOD_DELAY=1", CLOSED),
+        USAGE,
+        r"-s DOWNLAOD_DELAY: no such setting \(did you mean DOWNLOAD_DELAY\?\)",
+    ),
+    Bad(
+        ("crawl", "-s", "EXTRACT_WORKERS=-3", CLOSED),
+        USAGE,
+        r"-s EXTRACT_WORKERS=-3: must be 0 or more",
+    ),
+    Bad(
+        ("crawl", "-s", "CONCURRENT_REQUESTS=2.5", CLOSED),
+        USAGE,
+        r"-s CONCURRENT_REQUESTS=2.5: must be a whole number",
+    ),
+    Bad(
+        ("crawl", "-s", "ROBOTSTXT_OBEY=maybe", CLOSED),
+        USAGE,
+        r"-s ROBOTSTXT_OBEY=maybe: must be true or false",
+    ),
+    Bad(
+        ("crawl", "-s", "NETGUARD_ALLOWED_HOSTS=[intranet", CLOSED),
+        USAGE,
+        r"NETGUARD_ALLOWED_HOSTS=\[intranet: not valid JSON",
+    ),
+    Bad(
+        ("crawl", "-s", "DOWNLOAD_DELAY", CLOSED),
+        USAGE,
+        r"-s takes NAME=VALUE, not 'DOWNLOAD_DELAY'",
+    ),
+    Bad(
+        ("crawl", "-s", "DEDUP_NEAR_THRESHOLD=2", CLOSED),
+        USAGE,
+        r"DEDUP_NEAR_THRESHOLD must be above 0 and at most 1",
+    ),
+    Bad(
+        ("crawl", "--sites", "missing.toml"),
+        USAGE,
+        r"cannot read sites file missing.toml: No such file",
+    ),
+    Bad(
+        ("crawl", "--sites", "sites.toml"),
+        USAGE,
+        r"site #1: unknown option\(s\) depht",
+        prepare=write("sites.toml", "[[site]]\nstart = 'http://127.0.0.1:9/'\ndepht = 3\n"),
+    ),
+    Bad(
+        ("crawl", "--sites", "sites.toml"),
+        USAGE,
+        r"sites.toml: .*line 1",
+        prepare=write("sites.toml", "[[site]\n"),
+    ),
+    Bad(("crawl", "--redis", "notaurl", CLOSED), USAGE, r"bad Redis URL 'notaurl'"),
+    Bad(
+        ("crawl", "--db", "mysql://news@127.0.0.1/news", CLOSED),
+        USAGE,
+        r"mysql databases are not supported",
+    ),
+    Bad(("crawl", "--db", "sqlite://archive.db", CLOSED), USAGE, r"names a host, not a file"),
+    Bad(
+        ("crawl", "--db", "no/such/folder/a.db", CLOSED),
+        USAGE,
+        r"cannot create archive 'no/such/folder/a.db': folder",
+    ),
+    Bad(
+        ("crawl", "--bogus", CLOSED),
+        USAGE,
+        r"newsarchive crawl: error: unrecognized arguments: --bogus",
+    ),
+    Bad(
+        ("crawl", "--dpeth", "3", CLOSED),
+        USAGE,
+        r"unrecognized arguments: --dpeth \(did you mean --depth\?\)",
     ),
     # --- export's output: decided before any work -----------------------------------------
     Bad(

@@ -1,0 +1,37 @@
+"""Types for command-line options: a value out of range is refused by the parser, with
+the option's name, before any work starts."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+
+def whole_number(minimum: int, hint: str = "") -> Callable[[str], int]:
+    """An int option of at least ``minimum``; ``hint`` says what to do instead."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be at least {minimum}, not {number}{f' ({hint})' if hint else ''}"
+            )
+        return number
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def days(value: str) -> float:
+    """A number of days >= 0, or ``inf``."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days") from None
+    if math.isnan(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of days >= 0 (or inf), not {value}")
+    return number
