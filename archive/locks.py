@@ -3,10 +3,12 @@
 A cron job or systemd timer may start a crawl while the previous one still runs.
 ``run_lock(db_url, name)`` holds a lock named ``name`` for one archive:
 
-- SQLite: an exclusive ``flock`` on a file next to the database file
-  (``archive.db.<name>.lock``), released by the kernel when the process ends,
-  however it ends. The file is left in place (deleting it would let two runs lock
-  two different files).
+- SQLite: an exclusive ``flock`` on a file, released by the kernel when the process
+  ends, however it ends. The file is next to the database file
+  (``news.db.<name>.lock``) when the user named the archive; for the default archive
+  it goes to a per-user runtime folder (:func:`runtime_lock_folder`), so a crawl run
+  from a project folder leaves nothing there but ``archive.db``. The file is left in
+  place (deleting it would let two runs lock two different files).
 - PostgreSQL: a session advisory lock, keyed by the name, the database and the
   schema, held on a connection of its own: it covers every machine that writes to
   the database, and the server releases it when the connection closes.
@@ -102,10 +104,31 @@ def _unlock_quietly(conn: Any, key: int) -> None:
         logger.debug("advisory lock %s already released with its connection", key)
 
 
+def runtime_lock_folder() -> Path:
+    """Where lock files of archives nobody named go: ``$XDG_RUNTIME_DIR/newsarchive``
+    (a per-user tmpfs), else ``~/.cache/newsarchive/locks``."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        return Path(runtime) / "newsarchive"
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "newsarchive" / "locks"
+
+
+def lock_path(database: str, name: str, folder: Path | None = None) -> Path:
+    """The lock file of lock ``name`` on the SQLite file ``database``: beside it, or in
+    ``folder`` under a name that keeps archives at different paths apart."""
+    path = Path(database).expanduser()
+    if folder is None:
+        return path.with_name(f"{path.name}.{name}.lock")
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    return folder / f"{path.name}-{digest}.{name}.lock"
+
+
 @contextmanager
-def run_lock(db_url: str | None, name: str) -> Iterator[None]:
+def run_lock(db_url: str | None, name: str, *, folder: Path | None = None) -> Iterator[None]:
     """Hold the lock ``name`` on the archive at ``db_url`` for the block, or raise
-    LockHeld at once if another run holds it."""
+    LockHeld at once if another run holds it. A SQLite archive's lock file is beside
+    it, or in ``folder``."""
     url = make_url(resolve_db_url(db_url))
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -113,8 +136,13 @@ def run_lock(db_url: str | None, name: str) -> Iterator[None]:
         if not database or database == ":memory:":
             yield
             return
-        path = Path(database).expanduser()
-        with _file_lock(path.with_name(f"{path.name}.{name}.lock")):
+        path = lock_path(database, name, folder)
+        if folder is not None:
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(f"cannot create the folder {folder}: {exc.strerror}") from exc
+        with _file_lock(path):
             yield
     elif backend == "postgresql":
         with _advisory_lock(url.render_as_string(hide_password=False), name):

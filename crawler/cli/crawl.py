@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,14 @@ from scrapy.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.engine import (
+    DB_URL_ENV,
     ArchiveError,
     check_schema,
     create_archive_engine,
     resolve_db_url,
     upgrade_archive,
 )
-from archive.locks import LockHeld, run_lock
+from archive.locks import LockHeld, run_lock, runtime_lock_folder
 from crawler import warc
 from crawler.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
@@ -278,6 +280,12 @@ def check_archive(settings: Settings) -> None:
         engine.dispose()
 
 
+def archive_named(args: argparse.Namespace) -> bool:
+    """Whether the user named the archive (--db, $NEWSARCHIVE_DB): its lock file may
+    then go beside it; the default archive.db gets no company in the working folder."""
+    return bool(args.db or os.environ.get(DB_URL_ENV))
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.urls and not args.sites:
         raise UsageError("give start URLs or --sites FILE")
@@ -292,7 +300,11 @@ def run(args: argparse.Namespace) -> int:
             return crawl(args, settings)
         if not settings.getbool("CRAWL_LOCK"):
             return crawl(args, settings)
-        with run_lock(settings.get("ARCHIVE_DB_URL"), f"crawl-{crawl_identity(configs)}"):
+        with run_lock(
+            settings.get("ARCHIVE_DB_URL"),
+            f"crawl-{crawl_identity(configs)}",
+            folder=None if archive_named(args) else runtime_lock_folder(),
+        ):
             return crawl(args, settings)
     except LockHeld as exc:
         if not args.quiet:
