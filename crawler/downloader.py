@@ -21,6 +21,10 @@ of its site's ``delay``, its robots.txt ``Crawl-delay`` and the back-off of a ho
 answered with blocks (:meth:`SlotLimitedDownloader.raise_delay`). AutoThrottle adapts a
 slot's delay to the server's latency, and ``DOWNLOAD_DELAY_JITTER`` varies it, but the
 wait between two requests never goes below the floor.
+
+When a crawl is asked to stop (Ctrl-C, SIGTERM), :meth:`drop_queued` forgets the
+requests still waiting in the slots' queues: with a download delay they would otherwise
+be fetched one by one, delay after delay, for seconds after the user asked to stop.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from scrapy.core.downloader import Downloader, Slot
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import _schedule_coro
 
+from crawler.failures import Counted
 from crawler.urls import site_of_host
 
 if TYPE_CHECKING:
@@ -131,3 +136,17 @@ class SlotLimitedDownloader(Downloader):
             if delay:
                 self._process_queue(slot)
                 break
+
+    def drop_queued(self) -> int:
+        """Fail every request still waiting for a transfer slot (not counted as a page
+        failure: the crawl was stopped); how many were dropped."""
+        dropped = 0
+        for slot in self.slots.values():
+            while slot.queue:
+                request, queue_dfd = slot.queue.popleft()
+                queue_dfd.errback(Counted(f"not fetched, the crawl stopped: {request}"))
+                dropped += 1
+        return dropped
+
+    def transferring(self) -> int:
+        return sum(len(slot.transferring) for slot in self.slots.values())

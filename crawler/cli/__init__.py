@@ -116,9 +116,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from crawler.cli.errors import run_command
+    try:
+        from crawler.cli.errors import run_command
 
-    return run_command(parse_args(argv))
+        return run_command(parse_args(argv))
+    except KeyboardInterrupt:  # before the command ran: while Python imported it
+        print("newsarchive: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

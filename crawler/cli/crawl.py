@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from crawler.cli.errors import UsageError
 from crawler.cli.options import days, whole_number
 from crawler.cli.overrides import check_overrides
 from crawler.discovery import parse_date
+from crawler.downloader import SlotLimitedDownloader
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import redis_from_url
 from crawler.middlewares.netguard import ip_literal
@@ -62,8 +64,40 @@ class _CrawlerProcess(CrawlerProcess):
     signalled: int | None = None
 
     def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
         self.signalled = signum
         super()._signal_shutdown(signum, frame)
+        reactor.callFromThread(self._acknowledge, signum)
+
+    def _acknowledge(self, signum: int) -> None:
+        """Say at once that the crawl is stopping, and stop fetching what had not started."""
+        for crawler in self.crawlers:
+            downloader = crawler.engine.downloader if crawler.engine else None
+            if isinstance(downloader, SlotLimitedDownloader):
+                downloader.drop_queued()
+        pages = sum(pages_in_flight(crawler) for crawler in self.crawlers)
+        again = "Ctrl-C again" if signum == signal.SIGINT else "signal again"
+        print(
+            f"newsarchive crawl: stopping: finishing {pages} page(s) in flight "
+            f"({again} to stop now)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def pages_in_flight(crawler: Crawler) -> int:
+    """Pages being downloaded, and fetched pages still in the spider or the pipelines."""
+    engine = crawler.engine
+    if engine is None:
+        return 0
+    downloading = (
+        engine.downloader.transferring()
+        if isinstance(engine.downloader, SlotLimitedDownloader)
+        else len(engine.downloader.active)
+    )
+    slot = getattr(engine.scraper, "slot", None)
+    return downloading + (len(slot.active) if slot is not None else 0)
 
 
 def add_parser(subparsers: Any) -> None:

@@ -40,6 +40,8 @@ def run_status(reason: str | None, stats: dict[str, Any]) -> str:
         return "failed"
     if reason is None:
         return "failed"
+    if reason == "shutdown":  # stopped by a signal, perhaps before any start page came
+        return "interrupted"
     blocked = bool(stats.get("newsarchive/blocked_only"))
     # A worker on a shared frontier may never get a start page: another worker fetched it.
     if not _sum_prefix(stats, "newsarchive/starts/") and not stats.get("newsarchive/frontier"):

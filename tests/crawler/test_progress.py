@@ -6,7 +6,7 @@ import io
 
 from scrapy.utils.test import get_crawler
 
-from crawler.extensions.progress import Progress, summary_table
+from crawler.extensions.progress import Progress, run_status, summary_table
 
 STATS = {
     "downloader/response_count": 130,  # pages, plus robots.txt, sitemaps and feeds
@@ -54,3 +54,27 @@ def test_requests_the_crawl_chose_not_to_send_are_not_fetch_errors():
         "httperror/response_ignored_count": 3,
     }
     assert Counts.from_stats(stats).fetch_errors == 5
+
+
+def test_how_a_run_ended():
+    started = {"newsarchive/starts/html": 1}
+    assert run_status("finished", started) == "finished"
+    assert run_status("finished", {}) == "failed"  # no start page could be fetched
+    assert run_status("shutdown", started) == "interrupted"
+    # Ctrl-C before any start page came: the user stopped it, nothing failed.
+    assert run_status("shutdown", {}) == "interrupted"
+    assert run_status(None, started) == "failed"
+
+
+def test_the_summary_says_how_failures_and_failed_tries_agree():
+    stats = {
+        "newsarchive/failed/dns": 1,
+        "robotstxt/exception_count/<class 'twisted.internet.error.DNSLookupError'>": 1,
+        "retry/count": 4,
+        "downloader/exception_type_count/twisted.internet.error.DNSLookupError": 6,
+    }
+    rows = dict(line.strip().rsplit(None, 1) for line in summary_table(stats, 1.0).splitlines())
+    assert rows["failed: dns"] == "1"
+    assert rows["robots.txt unreachable"] == "1"
+    assert rows["retries"] == "4"
+    assert rows["failed tries (retries included)"] == "6"
