@@ -110,7 +110,7 @@ class Counts:
             f" | articles: {a['new']:,} new, "
             f"{a['updated']:,} updated, {a['unchanged']:,} unchanged, "
             f"{a['duplicate']:,} duplicate | {self.skipped:,} skipped | {self.failed:,} failed"
-            f" | {self.blocked:,} blocked | {self.fetch_errors:,} fetch errors"
+            f" | {self.blocked:,} blocked | {self.fetch_errors:,} failed tries"
         )
 
 
@@ -140,7 +140,14 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
             for key, value in sorted(stats.items())
             if key.startswith(prefix)
         ]
-    rows.append(("fetch errors", f"{counts.fetch_errors:,}"))
+    # How the per-page reasons above and the download errors agree: each request that
+    # failed for good (a page, or a site's robots.txt) was tried 1 + its retries times.
+    robots = _sum_prefix(stats, "robotstxt/exception_count/")
+    if robots:
+        rows.append(("robots.txt unreachable", f"{robots:,}"))
+    if stats.get("retry/count"):
+        rows.append(("retries", f"{int(stats['retry/count']):,}"))
+    rows.append(("failed tries (retries included)", f"{counts.fetch_errors:,}"))
     if stats.get("newsarchive/stopped_sites"):
         rows.append(("sites stopped (blocks)", str(stats["newsarchive/stopped_sites"])))
     if stats.get("newsarchive/blocked_only"):

@@ -51,6 +51,7 @@ from crawler.discovery import (
 )
 from crawler.failures import BLOCKED, FAILED, count_page_outcome, fetch_outcome
 from crawler.items import PageItem
+from crawler.logs import quiet_robots_errors
 from crawler.pages import content_type, is_html_page, page_item
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls, warc_settings
 from crawler.urls import normalize_url, site_of, site_of_host
@@ -102,6 +103,7 @@ class NewsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        quiet_robots_errors()
         spider.configs = spider.build_configs(crawler.settings)
         if spider.sites_file:
             crawler.settings.setdict(warc_settings(spider.sites_file), priority="spider")
@@ -404,8 +406,13 @@ class NewsSpider(Spider):
         # the page as it was asked for, not the redirect hop where it failed
         url = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
         count_page_outcome(self.crawler, url, f"{outcome}/{reason}")
-        level = logging.WARNING if outcome in (FAILED, BLOCKED) else logging.INFO
-        self.logger.log(level, "%s (%s): %s: %s", outcome, reason, url, failure.getErrorMessage())
+        start = request is not None and request.meta.get("source") == "start"
+        # A start URL that fails is one line even under --quiet: a crawl of it does nothing.
+        level = logging.INFO
+        if outcome in (FAILED, BLOCKED):
+            level = logging.ERROR if start else logging.WARNING
+        what = f"start URL {outcome}" if start else outcome
+        self.logger.log(level, "%s (%s): %s: %s", what, reason, url, failure.getErrorMessage())
 
     # --- helpers -------------------------------------------------------------------------
 
