@@ -26,10 +26,11 @@ import zlib
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import SETTINGS_PRIORITIES
@@ -99,11 +100,16 @@ class NewsSpider(Spider):
         self._pages_requested: dict[int, int] = defaultdict(int)
         self._requested: dict[int, set[str]] = defaultdict(set)
         self._robots_requested: set[str] = set()
+        self._robots_sitemaps: dict[str, list[str]] = {}
+        # Start pages (as given and where they redirected), fetched once as starts: a
+        # link back to one (a site's logo links home) is not fetched again.
+        self._starts: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         quiet_robots_errors()
+        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
         spider.configs = spider.build_configs(crawler.settings)
         if spider.sites_file:
             crawler.settings.setdict(warc_settings(spider.sites_file), priority="spider")
@@ -175,6 +181,7 @@ class NewsSpider(Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for index, config in enumerate(self.configs):
+            self._starts.update(normalize_url(url) for url in config.start)
             for url in config.start:
                 yield Request(
                     url,
@@ -187,6 +194,10 @@ class NewsSpider(Spider):
     def parse_start(self, response: Response) -> Iterator[Any]:
         kind = sniff_kind(self._xml_body(response)[:4096], content_type(response))
         self.crawler.stats.inc_value(f"newsarchive/starts/{kind}")
+        self._starts.add(normalize_url(response.url))
+        if kind == Kind.HTML:
+            # A start page is one of its site's max_pages.
+            self._pages_requested[int(response.meta["config"])] += 1
         if kind in (Kind.SITEMAP, Kind.SITEMAP_INDEX):
             yield from self.parse_sitemap(response)
         elif kind in (Kind.RSS, Kind.ATOM, Kind.JSON_FEED):
@@ -280,6 +291,8 @@ class NewsSpider(Spider):
         """A request for a page, unless the site's page budget is spent."""
         config = self.configs[index]
         url = normalize_url(url)
+        if url in self._starts:
+            return
         if config.max_pages:
             seen = self._requested[index]
             if url in seen:
@@ -325,6 +338,9 @@ class NewsSpider(Spider):
         if origin in self._robots_requested:
             return
         self._robots_requested.add(origin)
+        if origin in self._robots_sitemaps:  # Scrapy's robots.txt middleware read it already
+            yield from self._sitemap_requests(response, self._robots_sitemaps[origin])
+            return
         yield Request(
             f"{origin}/robots.txt",
             callback=self.parse_robots,
@@ -332,10 +348,22 @@ class NewsSpider(Spider):
             meta={**self._meta(response, "robots"), "dont_obey_robotstxt": True},
         )
 
-    def parse_robots(self, response: Response) -> Iterator[Request]:
-        if not isinstance(response, TextResponse):
+    def robots_received(self, response: Response, request: Request, spider: Spider) -> None:
+        """Keep the sitemaps of each robots.txt Scrapy's robots.txt middleware fetched
+        (ROBOTSTXT_OBEY), so that the start page's site is not asked for it twice."""
+        if urlsplit(request.url).path != "/robots.txt" or "config" in request.meta:
             return
-        for url in sitemaps_in_robots(response.text):
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(request.url))
+        readable = isinstance(response, TextResponse) and response.status == HTTPStatus.OK
+        self._robots_sitemaps[origin] = sitemaps_in_robots(response.text) if readable else []
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if isinstance(response, TextResponse):
+            yield from self._sitemap_requests(response, sitemaps_in_robots(response.text))
+
+    def _sitemap_requests(self, response: Response, urls: list[str]) -> Iterator[Request]:
+        """Requests for the sitemaps a robots.txt names, within ``response``'s config."""
+        for url in urls:
             if self._config(response).in_scope(url):
                 yield Request(
                     url,
