@@ -81,6 +81,8 @@ RETRY_BACKOFF_MAX = 30.0
 RETRY_AFTER_MAX = 120.0
 # The spider logs each page that fails for good, with its reason; Scrapy need not too.
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+# A dropped page in one line, with its URL and reason (crawler/logs.py).
+LOG_FORMATTER = "crawler.logs.PageLogFormatter"
 # Redirect hops at most before a page is recorded as failed (browsers allow 20).
 REDIRECT_MAX_TIMES = 10
 DOWNLOADER_MIDDLEWARES = {
@@ -130,6 +132,8 @@ CONCURRENT_ITEMS = 8
 # the engine stops fetching: this is the crawl's backpressure.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
 LOG_LEVEL = "INFO"
+# A dropped page in one line, with its URL and reason (crawler/logs.py).
+LOG_FORMATTER = "crawler.logs.PageLogFormatter"
 # The progress extension prints our own line; Scrapy's would repeat it.
 LOGSTATS_INTERVAL = 0.0
 # Scrapy's in-memory stats without the deprecation wrapper its collector runs on every

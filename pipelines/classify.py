@@ -32,8 +32,7 @@ class ClassifyPipeline:
         verdict = classify_page(item.extracted, item.final_url)
         item.verdict = verdict.reason
         if not verdict.is_article:
-            self.stats.inc_value(f"newsarchive/skipped/{verdict.reason.removeprefix('skip:')}")
-            raise DropItem(
-                f"not an article ({verdict.reason}): {item.final_url}", log_level="DEBUG"
-            )
+            reason = verdict.reason.removeprefix("skip:")
+            self.stats.inc_value(f"newsarchive/skipped/{reason}")
+            raise DropItem(f"skipped ({reason}): {item.final_url}", log_level="INFO")
         return item

@@ -40,6 +40,23 @@ class PageResult:
     body: PackedBody | None = None
 
 
+def no_text_reason(extracted: Any, url: str, refusal: Refusal) -> Refusal:
+    """Why a page without story text was skipped. A page its URL or markup says is no
+    article (a home or section page, an about or contact page) is skipped for that
+    reason, as if it had text; ``empty_text`` is left for the pages that should have
+    had a story, which is what a changed template looks like (``newsarchive stats``
+    counts those as extraction failures)."""
+    from pipelines.extraction.model import Extracted
+    from pipelines.extraction.pagetype import markup_verdict
+
+    if refusal.reason != "empty_text" or not isinstance(extracted, Extracted):
+        return refusal
+    verdict = markup_verdict(extracted, url)
+    if verdict is None or verdict.is_article:
+        return refusal
+    return Refusal(verdict.reason.removeprefix("skip:"), "no article text, and no article")
+
+
 def quiet_worker_logs() -> None:
     """Run once in each worker: trafilatura warns about every page it discards."""
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -100,7 +117,7 @@ def extract_page(  # noqa: PLR0917 (the pool sends a task's arguments as one tup
         return PageResult(refusal=refusal)
     refusal = check_extraction(screened.text, extracted.text or "")
     if refusal is not None:
-        return PageResult(refusal=refusal)
+        return PageResult(refusal=no_text_reason(extracted, url, refusal))
     return PageResult(
         extracted,
         signature(extracted.text) if with_signature else None,

@@ -141,6 +141,18 @@ def site_rows(sites: list[dict[str, Any]], outcomes: dict[str, dict[str, int]]) 
     ]
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+WEEK = 7
+
+
+def activity_headers(days: int) -> list[str]:
+    """The activity table's columns: a last-week total only when the table shows more."""
+    return ["site", "per day", f"{days}d", *(["7d"] if days > WEEK else [])]
+
+
 def activity_rows(
     sites: list[dict[str, Any]], daily: dict[str, list[int]], days: int, out: TextIO
 ) -> list[list[Any]]:
@@ -148,12 +160,13 @@ def activity_rows(
     rows = []
     for s in sites:
         counts = daily.get(s["site"], [0] * days)
-        rows.append([s["site"], sparkline(counts, bars, zero), sum(counts), sum(counts[-7:])])
+        week = [sum(counts[-WEEK:])] if days > WEEK else []
+        rows.append([s["site"], sparkline(counts, bars, zero), sum(counts), *week])
     return rows
 
 
 def run(args: Any) -> int:
-    days = max(1, args.days)
+    days = args.days
     now = datetime.now(UTC)
     with open_archive(args.db) as arc:
         sites = arc.site_stats()
@@ -161,7 +174,7 @@ def run(args: Any) -> int:
         total = arc.count()
         daily = arc.daily_counts(days, today=now)
         outcomes = arc.site_outcomes(since=now - timedelta(days=days))
-    print(f"{total:,} articles in {len(sites)} sites\n")
+    print(f"{plural(total, 'article')} in {plural(len(sites), 'site')}\n")
     headers = ["site", "articles", "duplicates", "dup-share", "near-dups", "updated", "updates"]
     headers += [f"extraction failures ({days}d)", "first seen", "last seen"]
     print(table(headers, site_rows(sites, outcomes)))
@@ -171,9 +184,7 @@ def run(args: Any) -> int:
         "updates: their changes)"
     )
     print(f"\narticles archived per day, last {days} days (UTC, oldest to newest)")
-    activity = table(
-        ["site", "per day", f"{days}d", "7d"], activity_rows(sites, daily, days, sys.stdout)
-    )
+    activity = table(activity_headers(days), activity_rows(sites, daily, days, sys.stdout))
     print("\n".join("  " + line for line in activity.splitlines()))
     blocked = blocked_rows(outcomes)
     if blocked:

@@ -54,7 +54,7 @@ def test_every_command_works_on_postgresql(small_site, pg_url, tmp_path):
 
     stats = run_cli("stats", "--db", pg_url, cwd=tmp_path)
     assert stats.returncode == 0, stats.stderr
-    assert f"{ARTICLES} articles in 1 sites" in stats.stdout
+    assert f"{ARTICLES} articles in 1 site\n" in stats.stdout
     # run, started (date, time), took, status, fetched, new, updated, unchanged, ...
     runs = [line.split() for line in stats.stdout.splitlines() if line[:1].isdigit()]
     # newest first: the re-crawl found every article unchanged

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from pipelines.extraction.model import Extracted
 from pipelines.screen import (
     Refusal,
     Screened,
@@ -16,6 +17,7 @@ from pipelines.screen import (
     looks_truncated,
     screen_page,
 )
+from pipelines.worker import no_text_reason
 
 ACCENTED = "Le café de la gare a fermé à Zürich, déjà l'été — « voilà »."
 PAGE = (
@@ -153,3 +155,30 @@ def test_extractions_are_checked_for_empty_text_and_depth():
     assert check_extraction(nested(100_000), "").reason == "too_deep"
     # a long extraction is kept without a parse: the parser built its text
     assert check_extraction(nested(100_000), "x" * 5000) is None
+
+
+# --- pages without story text -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "jsonld", "expected"),
+    [
+        ("https://news.example/", [], "listing"),  # a home page
+        ("https://news.example/contact/", [], "service_page"),
+        ("https://news.example/about-us", [], "service_page"),
+        ("https://news.example/team/jane/", ["ProfilePage"], "non_article_type"),
+        ("https://news.example/2024/05/12/harbour-strike/", [], "empty_text"),
+        ("https://news.example/world/harbour-strike-ends", ["NewsArticle"], "empty_text"),
+    ],
+)
+def test_a_page_without_text_is_skipped_for_what_it_is(url, jsonld, expected):
+    """Only a page that should have had a story counts as empty_text (what `stats` calls
+    an extraction failure); a home, contact or profile page is skipped for what it is."""
+    empty = Extracted(url=url, jsonld_types=jsonld)
+    refusal = no_text_reason(empty, url, Refusal("empty_text", "extraction found no text"))
+    assert (refusal.reason, refusal.outcome) == (expected, "skipped")
+
+
+def test_other_refusals_are_kept():
+    truncated = Refusal("truncated", "the page ends mid-document", outcome="failed")
+    assert no_text_reason(Extracted(url=None), "https://a.example/", truncated) is truncated
