@@ -337,6 +337,16 @@ def head_revision() -> str:
     return str(head)
 
 
+_REVISION_NUMBER = re.compile(r"\b(\d{4})_\w+")
+
+
+def revision_number(revision: str) -> str:
+    """How users see a revision: its number. Early revision ids carry a tracker's
+    issue number (``0005_issue3_boilerplate``); they stay as they are, since every
+    archive stores its id, and users are shown ``0005``."""
+    return _REVISION_NUMBER.sub(r"\1", revision)
+
+
 def revision_history() -> list[tuple[str, str]]:
     """Every migration, oldest first: (revision id, what it does)."""
     revisions = list(_script_directory().walk_revisions())
@@ -357,8 +367,8 @@ def check_schema(engine: Engine) -> None:
         raise no_archive(engine.url)
     if current != head_revision():
         raise ArchiveInputError(
-            f"the archive's schema is at {current}, this release needs {head_revision()}: "
-            "run: newsarchive db upgrade"
+            f"the archive's schema is at {revision_number(current)}, this release needs "
+            f"{revision_number(head_revision())}: run: newsarchive db upgrade"
         )
 
 

@@ -12,6 +12,7 @@ from archive.engine import (
     head_revision,
     no_archive,
     revision_history,
+    revision_number,
     upgrade_archive,
 )
 from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
@@ -46,7 +47,8 @@ class _MigrationSteps(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if message.startswith("Running upgrade"):
-            print(f"  {message.removeprefix('Running ')}", file=sys.stderr, flush=True)
+            step = revision_number(message.removeprefix("Running "))
+            print(f"  {step}", file=sys.stderr, flush=True)
 
 
 def run_upgrade(args: Any) -> int:
@@ -54,7 +56,9 @@ def run_upgrade(args: Any) -> int:
     where = engine.url.render_as_string(hide_password=True)
     try:
         before = current_revision(engine)
-        head = head_revision()
+        head = revision_number(head_revision())
+        if before is not None:
+            before = revision_number(before)
         if before == head:
             print(f"{where}: schema already at {head} (latest)")
             return EXIT_OK
@@ -71,7 +75,7 @@ def run_upgrade(args: Any) -> int:
             upgrade_archive(engine)
         finally:
             migration_log.removeHandler(steps)
-        print(f"{where}: schema at {current_revision(engine)} (latest)")
+        print(f"{where}: schema at {revision_number(current_revision(engine) or '')} (latest)")
     finally:
         engine.dispose()
     return EXIT_OK
@@ -83,13 +87,13 @@ def run_current(args: Any) -> int:
         current = current_revision(engine)
     finally:
         engine.dispose()
-    head = head_revision()
     if current is None:
         raise no_archive(engine.url)
-    if current != head:
-        print(f"{current} (the latest is {head}: run newsarchive db upgrade)")
+    shown, head = revision_number(current), revision_number(head_revision())
+    if current != head_revision():
+        print(f"{shown} (the latest is {head}: run newsarchive db upgrade)")
         return EXIT_FAILED
-    print(f"{current} (latest)")
+    print(f"{shown} (latest)")
     return EXIT_OK
 
 
@@ -97,5 +101,5 @@ def run_history(args: Any) -> int:
     history = revision_history()
     for revision, doc in history:
         latest = "  (latest)" if revision == history[-1][0] else ""
-        print(f"{revision}  {doc.splitlines()[0] if doc else ''}{latest}")
+        print(f"{revision_number(revision)}  {doc.splitlines()[0] if doc else ''}{latest}")
     return EXIT_OK

@@ -18,6 +18,7 @@ from archive.engine import (
     create_archive_engine,
     current_revision,
     head_revision,
+    revision_number,
     upgrade_archive,
 )
 from archive.models import Base
@@ -184,7 +185,7 @@ def test_an_archive_at_the_first_migration_upgrades_with_nothing_lost(db_url, tm
 
     upgraded = run_cli("db", "upgrade", "--db", db_url, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert f"upgrading from 0001 to {head_revision()}" in upgraded.stderr
+    assert f"upgrading from 0001 to {revision_number(head_revision())}" in upgraded.stderr
     assert "upgrade 0001 ->" in upgraded.stderr  # each step is shown
     assert run_cli("db", "current", "--db", db_url, cwd=tmp_path).returncode == 0
 
@@ -237,7 +238,7 @@ def test_db_upgrade_creates_a_new_archive_and_is_idempotent(db_url, tmp_path):
     assert again.returncode == 0
     assert "already at" in again.stdout
     current = run_cli("db", "current", "--db", db_url, cwd=tmp_path)
-    assert current.stdout.strip() == f"{head_revision()} (latest)"
+    assert current.stdout.strip() == f"{revision_number(head_revision())} (latest)"
 
 
 def test_db_history_lists_every_migration_oldest_first(tmp_path):
@@ -245,7 +246,9 @@ def test_db_history_lists_every_migration_oldest_first(tmp_path):
     assert history.returncode == 0
     lines = history.stdout.splitlines()
     assert lines[0].startswith("0001  initial schema")
-    assert lines[-1].startswith(head_revision()) and lines[-1].endswith("(latest)")
+    assert lines[-1].startswith(revision_number(head_revision()))
+    assert lines[-1].endswith("(latest)")
+    assert not any("issue" in line.split()[0] for line in lines)  # ids users need not see
 
 
 def test_readers_refuse_a_database_that_is_not_an_archive(db_url, tmp_path):
