@@ -301,8 +301,10 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             raise DontCloseSpider
         if self._idle_since is None:
             self._idle_since = now
-            logger.info(
-                "shared frontier is empty; closing in %.0f s unless new work arrives",
+            # Said at the default level: otherwise a lone worker looks hung for this long.
+            logger.warning(
+                "shared frontier is empty: waiting %.0f s (REDIS_IDLE_TIMEOUT) for other "
+                "workers to add pages, then closing",
                 self.idle_timeout,
             )
         if now - self._idle_since < self.idle_timeout:

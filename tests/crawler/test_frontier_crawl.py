@@ -143,6 +143,9 @@ def test_two_workers_split_one_crawl_fetching_each_page_once(big_site, db_url, r
     assert sum(run.get("newsarchive/articles/new", 0) for run in runs.values()) == ARTICLES
     # A complete crawl leaves nothing behind, so the next scheduled run starts afresh.
     assert redis_keys(redis_key) == []
+    # Each worker said why it lingered once the shared frontier was empty.
+    said = "shared frontier is empty: waiting 2 s (REDIS_IDLE_TIMEOUT) for other workers"
+    assert all(said in log.read_text() for log in logs), tails(logs)
 
 
 def wait_for_articles(db_url: str, at_least: int, timeout: float = 120) -> int:
