@@ -78,3 +78,31 @@ def test_an_unknown_article_is_a_clear_miss(db, capsys):
     assert code == 1 and out == ""
     assert "no article https://news.example.com/nope in the archive" in err
     assert show(capsys, "99", "--db", db)[0] == 1
+
+
+def test_authors_categories_and_tags_are_shown(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = create_archive_engine(url)
+    upgrade_archive(engine)
+    story = record("A line.", "Harbour plan")
+    story.authors = ["Ana Ruiz", "Tom Berg"]
+    story.categories = ["Business"]
+    story.tags = ["harbour", "strike"]
+    ArchiveWriter(engine).write_batch([story])
+    engine.dispose()
+    code, out, _ = show(capsys, "1", "--db", url)
+    assert code == 0
+    assert "  by           Ana Ruiz, Tom Berg\n" in out
+    assert "  categories   Business\n" in out
+    assert "  tags         harbour, strike\n" in out
+
+
+def test_an_empty_or_malformed_reference_is_a_usage_error(db, capsys):
+    for ref, says in (
+        ("", "'' is neither an article id nor a URL"),
+        ("news.example.com/x", "is neither an article id nor a URL"),
+        ("http://[::1", "is not a valid URL"),
+    ):
+        code, out, err = show(capsys, ref, "--db", db)
+        assert (code, out) == (2, "")
+        assert says in err and err.count("\n") == 1
