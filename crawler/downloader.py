@@ -22,9 +22,10 @@ answered with blocks (:meth:`SlotLimitedDownloader.raise_delay`). AutoThrottle a
 slot's delay to the server's latency, and ``DOWNLOAD_DELAY_JITTER`` varies it, but the
 wait between two requests never goes below the floor.
 
-When a crawl is asked to stop (Ctrl-C, SIGTERM), :meth:`drop_queued` forgets the
-requests still waiting in the slots' queues: with a download delay they would otherwise
-be fetched one by one, delay after delay, for seconds after the user asked to stop.
+When a crawl is asked to stop (Ctrl-C, SIGTERM), :meth:`stop_fetching` forgets the
+requests waiting in the slots' queues, and any that reaches one later: with a download
+delay they would otherwise be fetched one by one, delay after delay, for seconds after
+the user asked to stop.
 """
 
 from __future__ import annotations
@@ -64,10 +65,15 @@ class FlooredSlot(Slot):
         return max(super().download_delay(), self.floor)
 
 
+def _not_fetched(request: Request) -> Exception:
+    return Counted(f"not fetched, the crawl stopped: {request}")
+
+
 class SlotLimitedDownloader(Downloader):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.floors: dict[str, float] = {}
+        self.stopping = False
 
     def delay_floor(self, key: str) -> float:
         """The least delay, in seconds, between two requests to the slot ``key`` (a host)."""
@@ -119,6 +125,9 @@ class SlotLimitedDownloader(Downloader):
         return key, slot
 
     def _process_queue(self, slot: Slot) -> None:
+        if self.stopping:
+            self.cancel_queued(lambda _: True, _not_fetched)
+            return
         if slot.latercall:
             return
         now = monotonic()
@@ -137,16 +146,12 @@ class SlotLimitedDownloader(Downloader):
                 self._process_queue(slot)
                 break
 
-    def drop_queued(self) -> int:
-        """Fail every request still waiting for a transfer slot (not counted as a page
-        failure: the crawl was stopped); how many were dropped."""
-        dropped = 0
-        for slot in self.slots.values():
-            while slot.queue:
-                request, queue_dfd = slot.queue.popleft()
-                queue_dfd.errback(Counted(f"not fetched, the crawl stopped: {request}"))
-                dropped += 1
-        return dropped
+    def stop_fetching(self) -> int:
+        """Send nothing new from now on: fail the requests waiting in the slots' queues,
+        and any that reaches one later (not counted as page failures: the crawl is
+        stopping); how many were waiting."""
+        self.stopping = True
+        return self.cancel_queued(lambda _: True, _not_fetched)
 
     def transferring(self) -> int:
         return sum(len(slot.transferring) for slot in self.slots.values())

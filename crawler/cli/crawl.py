@@ -75,7 +75,7 @@ class _CrawlerProcess(CrawlerProcess):
         for crawler in self.crawlers:
             downloader = crawler.engine.downloader if crawler.engine else None
             if isinstance(downloader, SlotLimitedDownloader):
-                downloader.drop_queued()
+                downloader.stop_fetching()
         pages = sum(pages_in_flight(crawler) for crawler in self.crawlers)
         again = "Ctrl-C again" if signum == signal.SIGINT else "signal again"
         print(
