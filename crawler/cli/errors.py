@@ -1,16 +1,7 @@
 """How a command ends: every expected error is one line on standard error and an exit code.
 
-======  ==========================================================================
- code   meaning
-======  ==========================================================================
- 0      done
- 1      the work failed: no start URL reachable, the database or Redis down, a
-        disk full, articles that could not be re-extracted
- 2      bad input or usage: an unknown option, a value out of range, a malformed
-        URL, no archive where one was named, a missing driver or extra
- 130    interrupted (Ctrl-C, SIGTERM)
-======  ==========================================================================
-
+The codes are ``crawler.cli.EXIT_*``: 0 done, 1 the work failed, 2 bad input or usage,
+130 interrupted; ``docs/operations.md`` (Exit codes) says which failure is which.
 A traceback is printed only with ``--debug`` (or a crawl's ``-v``), or for an error
 nobody expected: that is a bug, and the last line asks for a report.
 """
