@@ -167,6 +167,30 @@ def test_ctrl_c_is_acknowledged_at_once_and_nothing_new_is_fetched(big_site, tmp
     assert re.search(r"^  status\s+interrupted$", stderr, re.MULTILINE)
 
 
+def wait_until_reading_stdin(process: subprocess.Popen[str], timeout: float = 20) -> None:
+    """Wait until the command waits on its standard input, as the kernel tells in
+    /proc/PID/wchan (a pipe read) or /proc/PID/syscall (read(0, ...) on x86-64): a
+    signal sent earlier would reach Python while it still imports its modules. Where
+    /proc cannot tell, this waits the whole timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the command ended before reading its input"
+        if _reading_stdin(process.pid):
+            return
+        time.sleep(0.05)
+
+
+def _reading_stdin(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/wchan", encoding="ascii") as f:
+            if "pipe_read" in f.read():
+                return True
+        with open(f"/proc/{pid}/syscall", encoding="ascii") as f:
+            return f.read().startswith("0 0x0 ")
+    except OSError:
+        return False
+
+
 def test_a_read_command_interrupted_says_so_without_a_traceback(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", "extract", "-"],
@@ -176,10 +200,10 @@ def test_a_read_command_interrupted_says_so_without_a_traceback(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.5)
+    wait_until_reading_stdin(process)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip().endswith("interrupted")
 
