@@ -89,6 +89,20 @@ def start_mockserver(sites_dir: Path = SITES_DIR) -> MockServer:
     return MockServer(process, info["port"], info["sites"], info["dns_hosts"], info["control"])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def lock_files_in_the_sessions_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A crawl of an archive nobody named (``archive.db`` in its working folder) locks a
+    file in the user's runtime folder, else ``~/.cache/newsarchive/locks``
+    (archive/locks.py). The suite's crawls, in process or in a subprocess (``cli_env``
+    copies the environment), lock theirs in a folder of the session's instead, so a test
+    run leaves nothing in the user's cache."""
+    folder = tmp_path_factory.mktemp("runtime")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_RUNTIME_DIR", str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def mockserver() -> Any:
     server = start_mockserver()

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from archive.locks import lock_path
 from tests.conftest import ROOT, cli_env, run_cli, start_mockserver
 from tests.sitegen import generate_news_site
 
@@ -24,7 +25,9 @@ CLOSED = "http://127.0.0.1:9/"
 FAST_RETRIES = ("-s", "RETRY_BACKOFF_BASE=0.05", "-s", "RETRY_BACKOFF_MAX=0.1")
 
 
-def test_an_unreachable_start_is_one_line_with_its_reason_even_quiet(tmp_path):
+def test_an_unreachable_start_is_one_line_with_its_reason_even_quiet(
+    tmp_path, lock_files_in_the_sessions_folder
+):
     quiet = run_cli("crawl", CLOSED, "-q", *FAST_RETRIES, cwd=tmp_path, timeout=120)
     assert quiet.returncode == 1
     assert "Traceback" not in quiet.stderr
@@ -35,6 +38,10 @@ def test_an_unreachable_start_is_one_line_with_its_reason_even_quiet(tmp_path):
         "[newsarchive] ERROR: crawl failed: no start URL could be fetched",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]  # no lock file here
+    # the suite's crawls lock in a folder of the session's, never in the user's cache
+    locks = lock_files_in_the_sessions_folder / "newsarchive"
+    pattern = lock_path(str(tmp_path / "archive.db"), "crawl-*", locks)
+    assert list(locks.glob(pattern.name))
 
 
 def test_the_summary_of_an_unreachable_start_adds_up(tmp_path):
