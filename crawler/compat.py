@@ -11,6 +11,26 @@ transfer framing, so the bytes a WARC record must hold exist only at the connect
 request into an :class:`~crawler.warc.wire.Exchange`, and hands the exchange to its
 listener when the response's headers are parsed. :func:`use_client_factory` makes a
 download handler's connection pool build such protocols (``HTTPConnectionPool._factory``).
+
+The other private steps our components replace or read are given public names here, in
+thin subclasses of Scrapy's classes that our components extend:
+
+- :class:`DownloaderSteps`: ``Downloader._get_slot`` and ``_process_queue`` (the
+  downloader's per-site concurrency and delay floors, ``crawler/downloader.py``), and
+  what its queue runs: ``_latercall``, ``_wait_for_download``, ``_schedule_coro``.
+- :class:`RedirectSteps`: ``BaseRedirectMiddleware._redirect`` and
+  ``_build_redirect_request`` (the safe redirects, ``crawler/middlewares/redirect.py``);
+  :func:`meta_refresh_options` and :func:`meta_refresh_request` read
+  ``MetaRefreshMiddleware``'s ``_ignore_tags``, ``_maxdelay`` and call
+  ``_redirect_request_using_get`` (``crawler/middlewares/metarefresh.py``).
+- :class:`SignalledCrawlerProcess`: ``CrawlerProcess._signal_shutdown`` (the first
+  Ctrl-C or SIGTERM, ``crawler/cli/crawl.py``).
+- :func:`requests_in_progress` and :func:`wake_engine`: ``ExecutionEngine._slot``
+  (the Redis frontier, ``crawler/frontier/scheduler.py``).
+- :func:`decompression_too_large`: ``scrapy.utils._compression``
+  (``crawler/failures.py``).
+- :class:`UnwrappedStats`: Scrapy's stats collector without its private per-call
+  wrapper, ``StatsCollector.__getattribute__`` (``crawler/stats.py``).
 """
 
 from __future__ import annotations
@@ -19,19 +39,32 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from scrapy.core.downloader import Downloader, Slot
 from scrapy.core.downloader.handlers.http11 import (
     HTTP11DownloadHandler,
     _LenientHTTP11ClientFactory,
     _LenientHTTP11ClientProtocol,
 )
+from scrapy.crawler import CrawlerProcess
+from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware, MetaRefreshMiddleware
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import _schedule_coro
 
 from crawler.warc.wire import Exchange
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Coroutine, Iterable
 
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
     from twisted.internet.defer import Deferred
     from twisted.web._newclient import Request as TxRequest
+
+
+class IncompatibleScrapy(RuntimeError):
+    """The installed Scrapy lacks a private name the crawler relies on."""
 
 
 class ExchangeListener(Protocol):
@@ -125,3 +158,145 @@ class RecordingClientFactory(_LenientHTTP11ClientFactory):
 def use_client_factory(handler: HTTP11DownloadHandler, listener: ExchangeListener) -> None:
     """Make ``handler``'s connection pool open recording connections for ``listener``."""
     handler._pool._factory = partial(RecordingClientFactory, listener=listener)  # type: ignore[assignment]
+
+
+# --- the downloader (crawler/downloader.py) --------------------------------------------
+
+
+class DownloaderSteps(Downloader):
+    """Scrapy's downloader, with the two private steps ours replaces under public names.
+
+    Scrapy calls ``_get_slot`` for each request it enqueues (and AutoThrottle for each
+    response), and ``_process_queue`` whenever a slot may start a download: when a
+    request is enqueued, when a download ends and when a slot's delay has passed."""
+
+    def _get_slot(self, request: Request, spider: Any = None) -> tuple[str, Slot]:
+        return self.slot_for(request)
+
+    def slot_for(self, request: Request) -> tuple[str, Slot]:
+        """The key and slot of ``request``, the slot created on first use (Scrapy's)."""
+        return super()._get_slot(request)
+
+    def _process_queue(self, slot: Slot) -> None:
+        self.process_queue(slot)
+
+    def process_queue(self, slot: Slot) -> None:
+        """Start what ``slot`` may start now (Scrapy's rules)."""
+        super()._process_queue(slot)
+
+    def process_queue_later(self, slot: Slot, delay: float) -> None:
+        """Come back to ``slot`` in ``delay`` seconds; until then it starts nothing."""
+        slot.latercall = call_later(delay, self._latercall, slot)
+
+    def start_download(self, slot: Slot, request: Request, waiting: Deferred[Response]) -> None:
+        """Download ``request`` (already taken off ``slot``'s queue) in a task of its own;
+        ``waiting`` fires with the response or the failure."""
+        schedule(self._wait_for_download(slot, request, waiting))
+
+
+def schedule(coro: Coroutine[Any, Any, None]) -> None:
+    """Run ``coro`` as a task of the event loop (Scrapy's own helper)."""
+    _schedule_coro(coro)
+
+
+# --- redirects (crawler/middlewares/redirect.py, metarefresh.py) ----------------------
+
+
+class RedirectSteps(BaseRedirectMiddleware):
+    """Scrapy's redirect middleware steps under public names: ``follow`` (``_redirect``:
+    the checks and bookkeeping of a redirect about to be followed) and
+    ``build_redirect_request`` (``_build_redirect_request``: the redirected request)."""
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        return self.follow(redirected, request, reason)
+
+    def follow(self, redirected: Request, request: Request, reason: Any) -> Request:
+        return super()._redirect(redirected, request, reason)
+
+    def _build_redirect_request(
+        self, source_request: Request, response: Response, *, url: str, **kwargs: Any
+    ) -> Request:
+        return self.build_redirect_request(source_request, response, url=url, **kwargs)
+
+    def build_redirect_request(
+        self, source_request: Request, response: Response, *, url: str, **kwargs: Any
+    ) -> Request:
+        return super()._build_redirect_request(source_request, response, url=url, **kwargs)
+
+
+def meta_refresh_options(middleware: MetaRefreshMiddleware) -> tuple[list[str], float]:
+    """``METAREFRESH_IGNORE_TAGS`` and ``METAREFRESH_MAXDELAY`` as the middleware read them."""
+    return middleware._ignore_tags, middleware._maxdelay
+
+
+def meta_refresh_request(
+    middleware: BaseRedirectMiddleware, request: Request, response: Response, url: str
+) -> Request:
+    """The GET request a meta refresh from ``response`` to ``url`` leads to (Scrapy's)."""
+    return middleware._redirect_request_using_get(request, response, url)
+
+
+# --- the crawler process (crawler/cli/crawl.py) ----------------------------------------
+
+
+class SignalledCrawlerProcess(CrawlerProcess):
+    """Scrapy's process, telling :meth:`shutdown_signalled` when the first Ctrl-C or
+    SIGTERM has started its graceful stop (Scrapy's ``_signal_shutdown``)."""
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        super()._signal_shutdown(signum, frame)
+        self.shutdown_signalled(signum)
+
+    def shutdown_signalled(self, signum: int) -> None:
+        """Called in the signal handler, after Scrapy's own; runs no reactor code."""
+
+
+# --- the engine (crawler/frontier/scheduler.py) ----------------------------------------
+
+
+def _engine_slot(crawler: Crawler) -> Any:
+    engine = crawler.engine
+    if engine is None:
+        return None
+    if not hasattr(engine, "_slot"):
+        raise IncompatibleScrapy(
+            "this Scrapy version's engine keeps no _slot: the Redis frontier cannot tell "
+            "when a request is done (it is written for Scrapy 2.19)"
+        )
+    return engine._slot
+
+
+def requests_in_progress(crawler: Crawler) -> set[Request]:
+    """The requests the engine is not done with: from download until every item they
+    led to has left the pipelines."""
+    slot = _engine_slot(crawler)
+    return set(slot.inprogress) if slot is not None else set()
+
+
+def wake_engine(crawler: Crawler) -> None:
+    """Make the engine ask the scheduler for requests now, not at its next heartbeat."""
+    slot = _engine_slot(crawler)
+    if slot is not None and slot.closing is None:
+        slot.nextcall.schedule()
+
+
+# --- failures (crawler/failures.py) ----------------------------------------------------
+
+
+def decompression_too_large(exc: BaseException) -> bool:
+    """Whether ``exc`` is Scrapy refusing a body that decompresses past its size limit."""
+    from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+
+    return isinstance(exc.__cause__, _DecompressionMaxSizeExceeded)
+
+
+# --- stats (crawler/stats.py) ----------------------------------------------------------
+
+
+class UnwrappedStats(MemoryStatsCollector):
+    """Scrapy's in-memory stats collector without the ``StatsCollector.__getattribute__``
+    that wraps each method to warn about a ``spider`` argument (the methods still take
+    one)."""
+
+    # the C slot itself: a Python-level override would still cost ~0.7 µs an access
+    __getattribute__ = object.__getattribute__

@@ -12,6 +12,7 @@ that are closed right after one response: measured here, 64 of 107 requests of a
 crawl opened a new connection, and connection set-up was an eighth of the reactor
 thread's CPU. This subclass reserves the transfer slot before the task is created;
 ``_download`` adds the request again (a set) and frees it when the download ends.
+(Scrapy's private steps are reached through ``crawler.compat.DownloaderSteps``.)
 
 Slots stay per host (Scrapy's key: the host name). A site's own ``delay`` and
 ``concurrency`` (``DOWNLOAD_SLOTS``, from a sites file) may be keyed by the site, its
@@ -32,12 +33,11 @@ from __future__ import annotations
 
 from collections import deque
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from scrapy.core.downloader import Downloader, Slot
-from scrapy.utils.asyncio import call_later
-from scrapy.utils.defer import _schedule_coro
+from scrapy.core.downloader import Slot
 
+from crawler.compat import DownloaderSteps
 from crawler.failures import Counted
 from crawler.urls import site_of_host
 
@@ -69,7 +69,7 @@ def _not_fetched(request: Request) -> Exception:
     return Counted(f"not fetched, the crawl stopped: {request}")
 
 
-class SlotLimitedDownloader(Downloader):
+class SlotLimitedDownloader(DownloaderSteps):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.floors: dict[str, float] = {}
@@ -107,7 +107,7 @@ class SlotLimitedDownloader(Downloader):
             slot.queue.extend(kept)
         return cancelled
 
-    def _get_slot(self, request: Request, spider: Any = None) -> tuple[str, Slot]:
+    def slot_for(self, request: Request) -> tuple[str, Slot]:
         key = self.get_slot_key(request)
         if key not in self.slots:
             if key not in self.per_slot_settings:
@@ -117,14 +117,14 @@ class SlotLimitedDownloader(Downloader):
             configured = self.per_slot_settings.get(key, {}).get("delay")
             if configured:
                 self.raise_delay(key, float(configured))
-        key, slot = super()._get_slot(request)
+        key, slot = super().slot_for(request)
         if not isinstance(slot, FlooredSlot):
             # just created by Scrapy, still empty and known to no one else: replace it
             slot = FlooredSlot(slot.concurrency, slot.delay, slot.jitter, self.delay_floor(key))
             self.slots[key] = slot
         return key, slot
 
-    def _process_queue(self, slot: Slot) -> None:
+    def process_queue(self, slot: Slot) -> None:
         if self.stopping:
             self.cancel_queued(lambda _: True, _not_fetched)
             return
@@ -135,15 +135,15 @@ class SlotLimitedDownloader(Downloader):
         if delay:
             penalty = delay - now + slot.lastseen
             if penalty > 0:
-                slot.latercall = call_later(penalty, self._latercall, slot)
+                self.process_queue_later(slot, penalty)
                 return
         while slot.queue and slot.free_transfer_slots() > 0:
             slot.lastseen = now
             request, queue_dfd = slot.queue.popleft()
             slot.transferring.add(request)
-            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
+            self.start_download(slot, request, queue_dfd)
             if delay:
-                self._process_queue(slot)
+                self.process_queue(slot)
                 break
 
     def stop_fetching(self) -> int:

@@ -34,6 +34,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from crawler.compat import decompression_too_large
 from crawler.urls import site_of
 
 if TYPE_CHECKING:
@@ -75,14 +76,6 @@ class Counted(IgnoreRequest):
     incremental re-crawl): the errback records nothing more."""
 
 
-def _decompression_too_large(exc: BaseException) -> bool:
-    try:
-        from scrapy.utils._compression import _DecompressionMaxSizeExceeded
-    except ImportError:  # pragma: no cover - a Scrapy without it has no such check
-        return False
-    return isinstance(exc.__cause__, _DecompressionMaxSizeExceeded)
-
-
 _BY_TYPE: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
     ((DownloadTimeoutError, TxTimeoutError), "timeout"),
     (ResponseDataLossError, "data_loss"),
@@ -108,7 +101,7 @@ def fetch_outcome(exc: BaseException) -> tuple[str, str] | None:
     if isinstance(exc, DownloadCancelledError):  # Scrapy cancels a download for its size only
         return SKIPPED, "too_large"
     if isinstance(exc, IgnoreRequest):
-        if _decompression_too_large(exc):
+        if decompression_too_large(exc):
             return SKIPPED, "too_large"
         if "robots.txt" in str(exc):
             return SKIPPED, "robots_txt"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -187,7 +188,7 @@ def sites_from_urls(urls: list[str], options: dict[str, Any] | None = None) -> l
     ]
 
 
-def crawl_identity(configs: list[SiteConfig]) -> str:
+def crawl_identity(configs: Sequence[SiteConfig]) -> str:
     """A short stable name for what a crawl covers (its start URLs, in any order):
     the same sites file or URLs give the same name on every machine. Crawl locks and
     the shared frontier's Redis keys are named after it."""

@@ -6,14 +6,14 @@ lookup (a raised and caught ``AttributeError``) and a wrapper call, ~2.4 µs per
 ``inc_value`` against ~0.1 µs for the method itself. Scrapy's middlewares, its core
 stats and ours make dozens of such calls per page, all in the reactor thread. This
 collector keeps Scrapy's methods and storage and skips the wrapper: a ``spider``
-argument is accepted and ignored, without the warning.
+argument is accepted and ignored, without the warning. Skipping a private wrapper is
+Scrapy-version business: it is done in ``crawler.compat.UnwrappedStats``.
 """
 
 from __future__ import annotations
 
-from scrapy.statscollectors import MemoryStatsCollector
+from crawler.compat import UnwrappedStats
 
 
-class CrawlStats(MemoryStatsCollector):
-    # the C slot itself: a Python-level override would still cost ~0.7 µs an access
-    __getattribute__ = object.__getattribute__
+class CrawlStats(UnwrappedStats):
+    """The crawl's stats collector (``STATS_CLASS``)."""

@@ -57,6 +57,7 @@ from archive.writer import (
 from crawler.extensions.progress import run_status
 from crawler.extensions.warc import WarcRecorder, recorder_of
 from crawler.failures import site_outcome
+from crawler.interfaces import run_args
 from crawler.items import PageItem
 from pipelines.extract import PageDropped
 from pipelines.extraction.pagestate import LIVE_BLOG
@@ -344,16 +345,11 @@ class StorePipeline:
             abandoned = writer.mark_abandoned_runs()
             if abandoned:
                 logger.warning("crawl runs %s were killed before they ended", abandoned)
-            run_id = writer.start_run(self._run_args())
+            run_id = writer.start_run(run_args(self.crawler.spider))
         except SQLAlchemyError as exc:
             engine.dispose()
             raise ArchiveError(f"cannot open the archive {engine.url!r}: {exc}") from exc
         return engine, run_id
-
-    def _run_args(self) -> dict[str, Any]:
-        spider = self.crawler.spider
-        run_args = getattr(spider, "run_args", None)
-        return dict(run_args()) if callable(run_args) else {}
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or item.content_hash is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +30,7 @@ from crawler.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
 from crawler.cli.options import days, whole_number
 from crawler.cli.overrides import check_overrides
+from crawler.compat import SignalledCrawlerProcess
 from crawler.discovery import parse_date
 from crawler.downloader import SlotLimitedDownloader
 from crawler.extensions.progress import run_status
@@ -53,7 +54,7 @@ EXIT_CODES = {
 }
 
 
-class _CrawlerProcess(CrawlerProcess):
+class _CrawlerProcess(SignalledCrawlerProcess):
     """Scrapy's process, remembering whether a signal (Ctrl-C, SIGTERM) stopped it.
 
     The first signal stops the crawl gracefully (``finish_reason`` is ``shutdown``);
@@ -63,11 +64,10 @@ class _CrawlerProcess(CrawlerProcess):
 
     signalled: int | None = None
 
-    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+    def shutdown_signalled(self, signum: int) -> None:
         from twisted.internet import reactor
 
         self.signalled = signum
-        super()._signal_shutdown(signum, frame)
         reactor.callFromThread(self._acknowledge, signum)
 
     def _acknowledge(self, signum: int) -> None:

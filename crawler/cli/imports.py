@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         until=args.until,
     )
     spider = crawler.spider
-    stopped = list(getattr(spider, "stopped", []))
+    stopped = list(spider.stopped) if isinstance(spider, ImportSpider) else []
     for message in stopped:
         print(f"newsarchive import: {message}", file=sys.stderr)
     if stopped and code == EXIT_OK:

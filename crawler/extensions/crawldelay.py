@@ -18,6 +18,8 @@ from protego import Protego
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.interfaces import raises_delays
+
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
@@ -59,12 +61,12 @@ class RobotsCrawlDelay:
         agent = request.headers.get(b"User-Agent")
         asked = crawl_delay(response.body, agent.decode("latin-1") if agent else self.user_agent)
         engine = self.crawler.engine
-        raise_delay = getattr(engine.downloader, "raise_delay", None) if engine else None
+        downloader = raises_delays(engine.downloader) if engine else None
         key = request.meta.get("download_slot")
-        if asked is None or raise_delay is None or key is None:
+        if asked is None or downloader is None or key is None:
             return
         delay = min(asked, self.cap)
-        raise_delay(key, delay)
+        downloader.raise_delay(key, delay)
         self.crawler.stats.max_value("newsarchive/politeness/crawl_delay", delay)
         logger.info(
             "%s asks for %g s between requests (Crawl-delay); waiting %g s", key, asked, delay

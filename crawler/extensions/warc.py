@@ -32,6 +32,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import warc
+from crawler.interfaces import run_args
 from crawler.warc import RECORD_META
 
 if TYPE_CHECKING:
@@ -124,9 +125,7 @@ class WarcRecorder:
 
     def warcinfo(self) -> dict[str, str]:
         """The fields of each file's ``warcinfo`` record (read as the file opens)."""
-        spider = self.crawler.spider
-        run_args = getattr(spider, "run_args", None)
-        starts = run_args().get("start") if callable(run_args) else None
+        starts = run_args(self.crawler.spider).get("start")
         info = {
             "software": f"newsarchive/{_version('newsarchive')} (warcio/{_version('warcio')})",
             "format": "WARC File Format 1.1",

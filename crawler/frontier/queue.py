@@ -19,6 +19,7 @@ import base64
 import json
 from typing import TYPE_CHECKING, Any
 
+from scrapy.utils.request import request_from_dict
 from scrapy_redis.queue import PriorityQueue
 
 from crawler.frontier import defaults
@@ -183,16 +184,24 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
         self._heartbeat = server.register_script(HEARTBEAT)
         self._finish = server.register_script(FINISH)
 
-    def _encode_request(self, request: Request) -> bytes:
+    def encode(self, request: Request) -> bytes:
+        """The stored form of ``request``: JSON, without the meta keys local to a worker."""
         obj = request.to_dict(spider=self.spider)
         obj["meta"] = {k: v for k, v in obj["meta"].items() if k not in LOCAL_META}
         return JsonCodec.dumps(obj)
+
+    def decode(self, entry: bytes) -> Request:
+        return request_from_dict(JsonCodec.loads(entry), spider=self.spider)
+
+    def push(self, request: Request) -> None:
+        """Queue ``request`` whether or not it was seen (scrapy-redis's, with our codec)."""
+        self.server.execute_command("ZADD", self.key, -request.priority, self.encode(request))
 
     def push_unseen(self, request: Request, fingerprint: str, seen_key: str) -> bool:
         """Add the fingerprint to the seen-set and queue the request, unless it was seen."""
         added = self._push_unseen(
             keys=[seen_key, self.key],
-            args=[fingerprint, -request.priority, self._encode_request(request)],
+            args=[fingerprint, -request.priority, self.encode(request)],
         )
         return bool(added)
 
@@ -207,7 +216,7 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
             keys=[self.key, self.keys["processing"], self.keys["workers"]],
             args=[self.worker, self.lease_timeout, count],
         )
-        return [(self._decode_request(entry), entry) for entry in entries]
+        return [(self.decode(entry), entry) for entry in entries]
 
     def ack(self, entries: list[bytes]) -> None:
         """These leased requests are done: forget them."""

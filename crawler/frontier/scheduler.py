@@ -39,10 +39,12 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.compat import IncompatibleScrapy, requests_in_progress, wake_engine
 from crawler.frontier import defaults
 from crawler.frontier.connection import FrontierError, redis_from_url
 from crawler.frontier.dupefilter import FrontierDupeFilter
 from crawler.frontier.queue import LeasedPriorityQueue, keys_for
+from crawler.interfaces import site_configs
 from crawler.sites import crawl_identity
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def frontier_prefix(crawler: Crawler, spider: Spider) -> str:
     explicit = crawler.settings.get("REDIS_KEY")
     if explicit:
         return str(explicit)
-    configs = getattr(spider, "configs", None)
+    configs = site_configs(spider)
     identity = crawl_identity(configs) if configs else "default"
     return f"{defaults.KEY_PREFIX}:{spider.name}:{identity}"
 
@@ -72,33 +74,24 @@ def new_worker_id() -> str:
 
 class _Engine:
     """The two pieces of Scrapy's engine state the frontier needs and Scrapy 2.19 keeps
-    private: the requests still in progress (from download until every item they led
-    to has left the pipelines), and the call that makes the engine ask the scheduler
-    for requests now rather than at its next 5-second heartbeat. Pinned Scrapy version;
-    tests/crawler/test_frontier.py fails if either moves."""
+    private (``crawler.compat``): the requests still in progress (from download until
+    every item they led to has left the pipelines), and the call that makes the engine
+    ask the scheduler for requests now rather than at its next 5-second heartbeat."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
-    def _slot(self) -> Any:
-        engine = self.crawler.engine
-        if engine is None:
-            return None
-        if not hasattr(engine, "_slot"):
-            raise FrontierError(
-                "this Scrapy version's engine keeps no _slot: the Redis frontier cannot tell "
-                "when a request is done (it is written for Scrapy 2.19)"
-            )
-        return engine._slot
-
     def in_progress(self) -> set[Request]:
-        slot = self._slot()
-        return set(slot.inprogress) if slot is not None else set()
+        try:
+            return requests_in_progress(self.crawler)
+        except IncompatibleScrapy as exc:
+            raise FrontierError(str(exc)) from exc
 
     def wake(self) -> None:
-        slot = self._slot()
-        if slot is not None and slot.closing is None:
-            slot.nextcall.schedule()
+        try:
+            wake_engine(self.crawler)
+        except IncompatibleScrapy as exc:
+            raise FrontierError(str(exc)) from exc
 
 
 class FrontierScheduler(Scheduler):  # type: ignore[misc]

@@ -38,6 +38,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.blocks import TYPICAL_MIN_PAGES, BlockReason, block_reason
 from crawler.failures import BLOCKED, Refused, block_seen, site_outcome
+from crawler.interfaces import cancels_queued, raises_delays
 from crawler.middlewares.retry import parse_retry_after
 from crawler.urls import site_of
 
@@ -171,20 +172,20 @@ class BlockMiddleware:
         delay = max(state.backoff, min(asked or 0.0, self.backoff_max))
         state.backed_off_at = time.monotonic()
         engine = self.crawler.engine
-        raise_delay = getattr(engine.downloader, "raise_delay", None) if engine else None
+        downloader = raises_delays(engine.downloader) if engine else None
         key = request.meta.get("download_slot")
-        if raise_delay is not None and key is not None:
-            raise_delay(key, delay)
+        if downloader is not None and key is not None:
+            downloader.raise_delay(key, delay)
             self.stats.max_value("newsarchive/politeness/backoff", delay)
             logger.info("%s answers with blocks: %g s between its requests now", key, delay)
 
     def _stop(self, site: str, state: SiteState, reason: BlockReason) -> None:
         state.stopped = f"{state.streak} blocks in a row, the last {reason}"
         engine = self.crawler.engine
-        cancel_queued = getattr(engine.downloader, "cancel_queued", None) if engine else None
-        if cancel_queued is not None:
+        downloader = cancels_queued(engine.downloader) if engine else None
+        if downloader is not None:
             # requests that passed process_request already and wait for their slot
-            cancel_queued(
+            downloader.cancel_queued(
                 lambda request: site_of(request.url) == site and not _is_robots(request),
                 lambda request: self._refusal(request, state),
             )

@@ -18,6 +18,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib import html
 
+from crawler.compat import RedirectSteps, meta_refresh_options, meta_refresh_request
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -37,7 +39,7 @@ def head_meta_refresh(
     return html.get_meta_refresh(head, base, encoding, ignore_tags=ignore_tags)
 
 
-class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+class HeadMetaRefreshMiddleware(RedirectSteps, MetaRefreshMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
@@ -48,12 +50,13 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
             or urlparse_cached(request).scheme not in {"http", "https"}
         ):
             return response
-        interval, url = head_meta_refresh(response, self._ignore_tags)
+        ignore_tags, max_delay = meta_refresh_options(self)
+        interval, url = head_meta_refresh(response, ignore_tags)
         if not url:
             return response
-        redirected = self._redirect_request_using_get(request, response, url)
+        redirected = meta_refresh_request(self, request, response, url)
         if urlparse_cached(redirected).scheme not in {"http", "https"}:
             return response
-        if cast("float", interval) < self._maxdelay:
-            return self._redirect(redirected, request, "meta refresh")
+        if cast("float", interval) < max_delay:
+            return self.follow(redirected, request, "meta refresh")
         return response

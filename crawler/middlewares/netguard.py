@@ -33,6 +33,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.failures import Refused
+from crawler.interfaces import seed_hosts
 from crawler.resolver import dns_hosts
 
 if TYPE_CHECKING:
@@ -153,8 +154,7 @@ class NetworkGuardMiddleware:
         return guard
 
     def spider_opened(self, spider: Spider) -> None:
-        seeds = getattr(spider, "seed_hosts", ()) or ()
-        self.allowed_hosts |= {normalize_host(h) for h in seeds}
+        self.allowed_hosts |= {normalize_host(h) for h in seed_hosts(spider)}
 
     # --- requests --------------------------------------------------------------------
 

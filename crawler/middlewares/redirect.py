@@ -28,12 +28,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware, RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from w3lib.url import canonicalize_url
 
 from crawler.blocks import BlockReason, is_consent_url
+from crawler.compat import RedirectSteps
 from crawler.failures import BLOCKED, FAILED, Refused, block_seen
+from crawler.interfaces import redirect_allowed
 from crawler.middlewares.metarefresh import HeadMetaRefreshMiddleware
 
 if TYPE_CHECKING:
@@ -63,8 +65,8 @@ def strip_cross_origin_credentials(request: Request) -> bool:
     return removed
 
 
-class _SafeRedirectMixin(BaseRedirectMiddleware):
-    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+class _SafeRedirectMixin(RedirectSteps):
+    def follow(self, redirected: Request, request: Request, reason: Any) -> Request:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         target = canonicalize_url(redirected.url)
         if is_consent_url(redirected.url) and self.crawler.settings.getbool(
@@ -77,14 +79,13 @@ class _SafeRedirectMixin(BaseRedirectMiddleware):
                 f"redirect loop: {request.url} -> {redirected.url} after {len(chain) - 1} hop(s)",
                 outcome=FAILED,
             )
-        allowed = getattr(self.crawler.spider, "redirect_allowed", None)
-        if allowed is not None and not allowed(chain[0], redirected.url):
+        if not redirect_allowed(self.crawler.spider, chain[0], redirected.url):
             raise Refused(
                 "redirect_out_of_scope",
                 f"{chain[0]} redirects to {redirected.url}, outside the crawl's sites",
             )
         try:
-            return super()._redirect(redirected, request, reason)
+            return super().follow(redirected, request, reason)
         except IgnoreRequest as exc:
             raise Refused(
                 "too_many_redirects", f"{chain[0]}: {exc} ({len(chain)})", outcome=FAILED
@@ -107,7 +108,7 @@ class _SafeRedirectMixin(BaseRedirectMiddleware):
 class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
     """Follows 3xx redirects (replaces Scrapy's ``RedirectMiddleware``)."""
 
-    def _build_redirect_request(
+    def build_redirect_request(
         self, source_request: Request, response: Response, *, url: str, **kwargs: Any
     ) -> Request:
         scheme = urlsplit(url).scheme.lower()
@@ -115,7 +116,7 @@ class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
             raise Refused(
                 "blocked_scheme", f"{source_request.url} redirects to a {scheme}: URL, refused"
             )
-        return super()._build_redirect_request(source_request, response, url=url, **kwargs)
+        return super().build_redirect_request(source_request, response, url=url, **kwargs)
 
 
 class SafeMetaRefreshMiddleware(_SafeRedirectMixin, HeadMetaRefreshMiddleware):

@@ -27,7 +27,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from warcio.recordbuilder import RecordBuilder
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 
 from crawler.warc.wire import Exchange, Head, response_body, split_message
@@ -113,7 +113,7 @@ def _nothing(digest: str) -> Original | None:
 
 
 def make_record_id() -> str:
-    return str(RecordBuilder._make_warc_id())
+    return str(StatusAndHeadersParser.make_warc_id())
 
 
 class RecordMaker:

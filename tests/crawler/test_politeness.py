@@ -77,13 +77,13 @@ def in_downloader(test, **settings) -> None:
 
 def test_a_raised_delay_holds_for_the_hosts_slot_now_and_when_it_is_made_again():
     def test(dl: SlotLimitedDownloader) -> None:
-        key, slot = dl._get_slot(Request("https://www.example.com/a"))
+        key, slot = dl.slot_for(Request("https://www.example.com/a"))
         assert (key, slot.download_delay()) == ("www.example.com", 0.0)
         assert dl.raise_delay(key, 3.0) == 3.0
         assert dl.raise_delay(key, 1.0) == 3.0  # a floor never goes down
         assert slot.download_delay() == 3.0
         del dl.slots[key]  # Scrapy drops idle slots; a new one keeps the floor
-        assert dl._get_slot(Request("https://www.example.com/b"))[1].download_delay() == 3.0
+        assert dl.slot_for(Request("https://www.example.com/b"))[1].download_delay() == 3.0
 
     in_downloader(test)
 
@@ -96,11 +96,11 @@ def test_a_sites_delay_and_concurrency_apply_to_each_of_its_hosts():
 
     def test(dl: SlotLimitedDownloader) -> None:
         for host in ("www.example.com", "amp.example.com", "example.com"):
-            _, slot = dl._get_slot(Request(f"https://{host}/a"))
+            _, slot = dl.slot_for(Request(f"https://{host}/a"))
             assert (slot.concurrency, slot.download_delay()) == (1, 2.0)
             slot.delay = 0.1  # AutoThrottle lowers the delay: the site's own stays the floor
             assert slot.download_delay() == 2.0
-        assert dl._get_slot(Request("https://www.other.com/a"))[1].concurrency == 8
+        assert dl.slot_for(Request("https://www.other.com/a"))[1].concurrency == 8
 
     in_downloader(test, DOWNLOAD_SLOTS=slots)
 
@@ -109,7 +109,7 @@ def test_requests_waiting_in_a_slot_can_be_cancelled():
     failures: list[str] = []
 
     def test(dl: SlotLimitedDownloader) -> None:
-        _, slot = dl._get_slot(Request("https://www.example.com/a"))
+        _, slot = dl.slot_for(Request("https://www.example.com/a"))
         for path in ("a", "b"):
             waiting: Deferred = Deferred()
             waiting.addErrback(lambda failure: failures.append(str(failure.value)))
