@@ -4,11 +4,14 @@ hostile archive (Starlette's test client; the browser test drives a real server)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import lxml.html
 import pytest
+from sqlalchemy import event
 
 from tests.web.conftest import NOW, client
 from tests.web.newsroom import (
@@ -449,3 +452,53 @@ def test_a_made_up_cursor_is_a_400_not_a_crash(newsroom, after):
     ):
         response = c.get(path)
         assert response.status_code in (200, 400), path
+
+
+# --- queries per page -----------------------------------------------------------------------
+
+
+@contextmanager
+def statements(arc) -> Iterator[list[str]]:
+    """The SQL statements the archive's engine runs in the block."""
+    ran: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        ran.append(statement)
+
+    event.listen(arc.engine, "before_cursor_execute", record)
+    try:
+        yield ran
+    finally:
+        event.remove(arc.engine, "before_cursor_execute", record)
+
+
+def test_a_list_runs_as_many_queries_for_two_rows_as_for_twenty(newsroom, monkeypatch):
+    """Every list is one or a few queries, never one per row: a page of 2 articles or
+    runs runs the same statements as a page of 20, and no page runs more than 20."""
+    c = client(newsroom.arc)
+    lists = ("/", "/?q=the&sort=new", f"/?site={HEALTHY}", "/runs")
+    for path in lists:  # the site list of the filter form is cached for a minute
+        page(c, path)
+    counts = {}
+    for size in (2, 20):
+        monkeypatch.setattr("web.pages.PAGE_SIZE", size)
+        monkeypatch.setattr("web.pages.RUN_PAGE_SIZE", size)
+        for path in lists:
+            with statements(newsroom.arc) as ran:
+                shown = page(c, path).xpath("//li[@class='hit'] | //table[@class='runs']//tr[td]")
+            assert len(shown) == size or size == 20, (path, len(shown))
+            counts[path, size] = len(ran)
+    assert {path: counts[path, 2] for path in lists} == {path: counts[path, 20] for path in lists}
+    harbour = newsroom.data.harbour
+    for path in (
+        f"/article/{newsroom.data.edited}",
+        f"/article/{newsroom.data.edited}/diff",
+        "/stories",
+        f"/story/{harbour}",
+        "/sites",
+        f"/site/{HEALTHY}",
+        "/run/1",
+    ):
+        with statements(newsroom.arc) as ran:
+            page(c, path)
+        assert 0 < len(ran) <= 20, (path, len(ran))
