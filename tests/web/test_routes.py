@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
@@ -40,6 +41,17 @@ def page(c, path: str, status: int = 200) -> lxml.html.HtmlElement:
 
 def texts(doc: lxml.html.HtmlElement, xpath: str) -> list[str]:
     return [" ".join(e.text_content().split()) for e in doc.xpath(xpath)]
+
+
+def fields(doc: lxml.html.HtmlElement) -> dict[str, str]:
+    """The article page's metadata, by field name."""
+    return dict(
+        zip(
+            texts(doc, "//dl[@class='fields']/dt"),
+            texts(doc, "//dl[@class='fields']/dd"),
+            strict=True,
+        )
+    )
 
 
 # --- a small archive ----------------------------------------------------------------------
@@ -164,15 +176,10 @@ def test_article_page_shows_text_metadata_urls_boilerplate_versions_story_captur
     assert texts(doc, "//section[@id='captures']//tbody/tr/td[last()]") == [
         f"{WARC_FILE} at 48,213"
     ]
-    fields = dict(
-        zip(
-            texts(doc, "//dl[@class='fields']/dt"),
-            texts(doc, "//dl[@class='fields']/dd"),
-            strict=True,
-        )
-    )
-    assert fields["authors"] == ", ".join(article["authors"])
-    assert fields["content hash"] == article["content_hash"]
+    shown = fields(doc)
+    assert shown["authors"] == ", ".join(article["authors"])
+    assert shown["content hash"] == article["content_hash"]
+    assert shown["paywalled"] == "no"
     assert page(c, "/article/999999", status=404) is not None
 
 
@@ -502,3 +509,35 @@ def test_a_list_runs_as_many_queries_for_two_rows_as_for_twenty(newsroom, monkey
         with statements(newsroom.arc) as ran:
             page(c, path)
         assert 0 < len(ran) <= 20, (path, len(ran))
+
+
+# --- a story first archived behind a paywall ------------------------------------------------
+
+
+def test_a_paywalled_story_says_so_and_its_lifted_paywall_is_no_edit(engine):
+    """Issue 20's flag and version reasons on the article page: a teaser archived
+    behind a paywall, then its full text (the paywall lifted), then an edit."""
+    from archive.read import Archive
+    from archive.writer import ArchiveWriter
+    from tests.archive.test_writer import record
+
+    url, teaser = "https://ledger.example/2024/05/12/report/", "The report was kept secret."
+    full = teaser + " It warned of cracks in the quay wall. Repairs would cost millions."
+    writer = ArchiveWriter(engine)
+    [written] = writer.write_batch([replace(record(url, teaser), paywalled=True)])
+    arc = Archive(engine)
+    c = client(arc)
+    walled = page(c, f"/article/{written.article_id}")
+    assert texts(walled, "//p[@class='meta']/span[contains(@class, 'paywalled')]") == ["paywalled"]
+    assert fields(walled)["paywalled"].startswith("yes: the page declared its content not free")
+    assert texts(walled, "//ol[@class='timeline']/li")[0].endswith("first archived · paywalled")
+
+    writer.write_batch([record(url, full)])
+    writer.write_batch([record(url, full + " Updated.")])
+    story = page(c, f"/article/{written.article_id}")
+    assert story.xpath("//p[@class='meta']/span[contains(@class, 'paywalled')]") == []
+    assert fields(story)["paywalled"] == "no"
+    first, lifted, edited = texts(story, "//ol[@class='timeline']/li")
+    assert first.endswith("first archived · paywalled")
+    assert "· paywall lifted · what changed" in lifted and not lifted.endswith("paywalled")
+    assert "· edit · what changed" in edited
