@@ -7,17 +7,19 @@ failing with "database is locked" when a read transaction tries to become a writ
 
 from __future__ import annotations
 
+import ast
 import atexit
 import functools
 import os
 import re
 import shutil
 import tempfile
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
@@ -273,8 +275,6 @@ def migrations_location() -> str:
 
 @functools.cache
 def _extracted_migrations() -> str:
-    from importlib import resources
-
     target = Path(tempfile.mkdtemp(prefix="newsarchive-migrations-"))
     atexit.register(shutil.rmtree, target, ignore_errors=True)
     _copy_tree(resources.files("archive") / "migrations", target / "migrations")
@@ -317,11 +317,14 @@ def upgrade_archive(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The migration the archive is at, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
+    """The migration the archive is at, or None for an empty database.
 
+    Read from Alembic's own table without importing Alembic (a third of a reading
+    command's start-up): migrations are linear, so the table holds one row."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _script_directory() -> Any:
@@ -331,10 +334,26 @@ def _script_directory() -> Any:
         return ScriptDirectory.from_config(_alembic_config(connection))
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
+@functools.cache
 def head_revision() -> str:
-    head = _script_directory().get_current_head()
-    assert head is not None
-    return str(head)
+    """The latest migration: the one no other migration follows. Read from the migration
+    files' ``revision``/``down_revision`` lines, as Alembic does, without importing
+    Alembic (``tests/archive/test_migrations.py`` checks both agree)."""
+    revisions: dict[str, str | None] = {}
+    for script in (resources.files("archive") / "migrations" / "versions").iterdir():
+        if script.name.endswith(".py"):
+            found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+            if "revision" in found:
+                revisions[ast.literal_eval(found["revision"])] = ast.literal_eval(
+                    found.get("down_revision", "None")
+                )
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        raise ArchiveError(f"the migrations have {len(heads)} heads, not one: {sorted(heads)}")
+    return heads.pop()
 
 
 _REVISION_NUMBER = re.compile(r"\b(\d{4})_\w+")

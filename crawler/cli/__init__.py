@@ -1,6 +1,10 @@
 """The ``newsarchive`` command line: one module per command, each with
 ``add_parser(subparsers)`` and ``run(args) -> exit code``.
 
+Only the chosen command's module is imported: the others appear in ``--help`` by their
+one-line summary (:data:`COMMANDS`), so ``newsarchive stats`` never loads Scrapy, Twisted
+or the extraction engine (``tests/crawler/test_cli_startup.py``, ``bench/startup.py``).
+
 A command reports an expected failure by raising (``CommandError``, ``UsageError``,
 ``ArchiveError``...): :func:`crawler.cli.errors.run_command` turns it into one line on
 standard error and the exit code of the table in ``docs/operations.md``.
@@ -17,19 +21,22 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMANDS = (
-    "crawl",
-    "import",
-    "export",
-    "search",
-    "stats",
-    "show",
-    "health",
-    "serve",
-    "extract",
-    "reextract",
-    "db",
-)
+# Every command, in --help's order, with its one-line summary. The command's own module
+# registers its parser with this summary (``help=COMMANDS[name]``).
+COMMANDS = {
+    "crawl": "crawl sites, sitemaps or feeds into the archive",
+    "import": "extract and archive the HTML pages of WARC or ARC files",
+    "export": "write the archive's articles to a file (JSON Lines, CSV, Parquet, or a WARC "
+    "reconstruction)",
+    "search": "full-text search: ranked articles with a highlighted snippet",
+    "stats": "articles per site, crawl runs and their outcomes",
+    "show": "show an archived article, its versions and their differences",
+    "health": "flag sites that went silent, fail, block us or stopped changing (exit 1 if any)",
+    "serve": "browse the archive in a web browser (read-only)",
+    "extract": "extract articles from saved HTML files (JSON Lines on stdout, in input order)",
+    "reextract": "extract the archived captures again and update what changed",
+    "db": "create or upgrade the archive's schema (Alembic migrations)",
+}
 # A command whose module is not named after it (``import`` is a Python keyword).
 MODULES = {"import": "imports"}
 
@@ -70,6 +77,17 @@ class CommandParser(argparse.ArgumentParser):
         return ""
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked (reading the
+    package metadata costs every other command a tenth of a second)."""
+
+    HELP = "show program's version number and exit"
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        print(f"newsarchive {version()}")
+        parser.exit()
+
+
 def version() -> str:
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as installed
@@ -80,18 +98,36 @@ def version() -> str:
         return "(not installed)"
 
 
-def build_parser() -> CommandParser:
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named on a command line, found before parsing it: the first word that
+    is neither an option nor the value of ``--db``."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word == "--" or not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> CommandParser:
+    """The parser, with ``command``'s own options (its module imported) and every other
+    command as its summary only; None imports every command (for tools that read the
+    whole command line)."""
     parser = CommandParser(
         prog="newsarchive",
         description="Crawl news sites into an archive of clean articles, and read it back.",
         epilog="Exit codes: 0 ok, 1 the work failed, 2 bad input or usage, 130 interrupted.",
     )
-    parser.add_argument("--version", action="version", version=f"newsarchive {version()}")
+    parser.add_argument("--version", action=VersionAction, nargs=0, help=VersionAction.HELP)
     add_db_option(parser)
     parser.set_defaults(db=None, debug=False)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        import_module(f"crawler.cli.{MODULES.get(name, name)}").add_parser(subparsers)
+    for name, summary in COMMANDS.items():
+        if command is None or name == command:
+            import_module(f"crawler.cli.{MODULES.get(name, name)}").add_parser(subparsers)
+        else:
+            subparsers.add_parser(name, help=summary, add_help=False)
     return parser
 
 
@@ -108,7 +144,9 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line parsed; an unknown option is reported with its command's usage."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(chosen_command(argv) or "")
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")

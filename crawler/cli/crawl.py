@@ -26,7 +26,7 @@ from archive.engine import (
 )
 from archive.locks import LockHeld, run_lock, runtime_lock_folder
 from crawler import warc
-from crawler.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
 from crawler.cli.options import days, whole_number
 from crawler.cli.overrides import check_overrides
@@ -103,7 +103,7 @@ def pages_in_flight(crawler: Crawler) -> int:
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "crawl",
-        help="crawl sites, sitemaps or feeds into the archive",
+        help=COMMANDS["crawl"],
         description="Crawl start URLs (site homes, sitemaps, RSS/Atom feeds, in any mix) "
         "or the sites of a TOML sites file into the archive.",
     )

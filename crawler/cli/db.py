@@ -15,13 +15,13 @@ from archive.engine import (
     revision_number,
     upgrade_archive,
 )
-from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "db",
-        help="create or upgrade the archive's schema (Alembic migrations)",
+        help=COMMANDS["db"],
         description="Manage the archive's schema. Run `db upgrade` after installing a new "
         "release: readers refuse an archive whose schema is older than the release.",
     )

@@ -14,7 +14,7 @@ from typing import Any
 from archive.engine import archive_url
 from archive.export import FORMATS, PARQUET_COMPRESSIONS, check_output, export
 from archive.read import ArticleFilter, open_archive
-from crawler.cli import EXIT_INTERRUPTED, EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
 from crawler.cli.progressbar import ProgressBar
 from crawler.discovery import parse_date
@@ -23,8 +23,7 @@ from crawler.discovery import parse_date
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="write the archive's articles to a file (JSON Lines, CSV, Parquet, or a WARC "
-        "reconstruction)",
+        help=COMMANDS["export"],
         description="Write the archive's articles (current versions) to a file. jsonl: one "
         "JSON object per line; csv: for spreadsheets (UTF-8 with BOM); parquet: typed "
         "columns for pandas, DuckDB, Spark; warc: a WARC 1.1 reconstruction of the stored "

@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.cli import EXIT_FAILED, EXIT_OK
+from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "extract",
-        help="extract articles from saved HTML files (JSON Lines on stdout, in input order)",
+        help=COMMANDS["extract"],
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="HTML files ('-' for stdin)")
     parser.add_argument("--url", help="the URL the page(s) came from (resolves relative links)")

@@ -14,14 +14,14 @@ from typing import Any
 
 from archive.health import DEFAULT_DAYS, check
 from archive.read import open_archive
-from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "health",
-        help="flag sites that went silent, fail, block us or stopped changing (exit 1 if any)",
+        help=COMMANDS["health"],
         description="Check every site of the archive: silent (no new article for DAYS days "
         "while crawled), failing (most fetches of its latest crawls failed), blocked (403, "
         "429 or challenge pages), stale (its listings did not move). One line per problem; "

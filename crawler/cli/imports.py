@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler import warc
-from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.cli.crawl import (
     apply_overrides,
     check_archive,
@@ -32,7 +32,7 @@ ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.gz.open")
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="extract and archive the HTML pages of WARC or ARC files",
+        help=COMMANDS["import"],
         description="Run extraction, deduplication and the archive over the HTML pages of "
         "WARC or ARC files (gzip-compressed or not; a crawl's --warc files, Common Crawl's "
         "CC-NEWS, any other tool's), with each record's URL and date as the fetch's. "

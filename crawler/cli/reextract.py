@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from archive.engine import create_archive_engine, current_revision, no_archive, open_engine
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
-from crawler.cli import EXIT_FAILED, EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.cli.options import whole_number
 from crawler.urls import site_of
 
@@ -60,7 +60,7 @@ def parse_site(value: str) -> str:
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "reextract",
-        help="extract the archived captures again and update what changed",
+        help=COMMANDS["reextract"],
         description="Re-run extraction and site-level boilerplate cleaning on the stored raw "
         "captures of archived articles (after an upgrade of the extractor, or to clean an "
         "archive crawled before boilerplate learning), update the articles that changed and "

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from archive.read import ArticleFilter, SearchHit, open_archive, to_json
-from crawler.cli import EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.export import add_paywalled_option, date_option
 from crawler.cli.options import whole_number
 
@@ -19,7 +19,7 @@ PLAIN = ("**", "**")
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "search",
-        help="full-text search: ranked articles with a highlighted snippet",
+        help=COMMANDS["search"],
         description='Search titles and texts. Words must all match; "a phrase" in quotes; '
         "a OR b; -word excludes; word* matches a prefix. Case and (on SQLite) accents "
         "are ignored; words are not stemmed. A query that starts with - goes after --: "

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from archive.engine import resolve_db_url
-from crawler.cli import EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.errors import CommandError, UsageError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -27,7 +27,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="browse the archive in a web browser (read-only)",
+        help=COMMANDS["serve"],
         description="Serve a read-only web view of the archive: search, articles with "
         "their versions and diffs, story clusters, sites and their health, crawl runs. "
         "Listens on 127.0.0.1; any other address needs --token-file.",

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from archive.read import open_archive
-from crawler.cli import EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.errors import CommandError, UsageError
 from crawler.urls import normalize_url
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "show",
-        help="show an archived article, its versions and their differences",
+        help=COMMANDS["show"],
         description="Show an archived article by id or by any URL it was reached under. "
         "Without options it prints the current version's metadata and text.",
     )

@@ -15,12 +15,12 @@ from typing import Any, TextIO
 
 from archive.browse import ARTICLE_COUNTS, outcome_totals, run_outcome_counts
 from archive.read import open_archive
-from crawler.cli import EXIT_OK, add_db_option
+from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.options import whole_number
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("stats", help="articles per site, crawl runs and their outcomes")
+    parser = subparsers.add_parser("stats", help=COMMANDS["stats"])
     add_db_option(parser)
     parser.add_argument(
         "--runs", type=whole_number(0), default=10, help="crawl runs to show (default 10)"

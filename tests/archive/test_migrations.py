@@ -22,6 +22,22 @@ def test_upgrade_to_head_matches_the_models(db_url: str) -> None:
     assert diff == []
 
 
+def test_the_revisions_read_without_alembic_are_alembics(db_url: str) -> None:
+    """head_revision and current_revision skip importing Alembic (a reading command's
+    start-up): they agree with Alembic's own answers, on an empty and on a current archive."""
+    from archive.engine import _script_directory
+
+    assert head_revision() == _script_directory().get_current_head()
+    engine = create_archive_engine(db_url)
+    for step in ("empty", "upgraded"):
+        with engine.connect() as conn:
+            assert (
+                current_revision(engine) == MigrationContext.configure(conn).get_current_revision()
+            ), step
+        upgrade_archive(engine)
+    engine.dispose()
+
+
 def test_sqlite_tables_keep_autoincrement_so_ids_are_never_reused(tmp_path) -> None:
     engine = create_archive_engine(f"sqlite:///{tmp_path / 'a.db'}")
     upgrade_archive(engine)
