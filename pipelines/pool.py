@@ -17,6 +17,14 @@ read; if the worker dies or is killed, the task sent ahead goes to its replaceme
 Workers ignore SIGINT: on Ctrl-C the crawl finishes the pages in flight first,
 then closes the pool.
 
+Two Linux fast paths, each with a portable fallback (macOS, and Linux when forced
+with ``NEWSARCHIVE_POOL_PORTABLE=1`` or ``ProcessPool(portable=True)``), chosen when
+the pool is made: a "subprocess" worker's death is seen through a pidfd
+(``os.pidfd_open``), else through the end of a pipe only the worker holds, which the
+system closes when it exits (as multiprocessing does); and what a worker has not read
+of its socket is asked of the kernel (``TIOCOUTQ``), else bounded by what was sent to
+it since its last result (which sends fewer tasks ahead when tasks are large).
+
 Workers start with ``subprocess`` by default: a fresh interpreter, started by
 ``subprocess.Popen`` with one end of a socket pair, that imports only this module and
 the task's. multiprocessing's own start methods (``spawn``, ``forkserver``, ``fork``)
@@ -52,6 +60,16 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+#: Set to 1 to use the portable fallbacks where the Linux fast paths exist too.
+PORTABLE_ENV = "NEWSARCHIVE_POOL_PORTABLE"
+
+
+def linux_fast_paths() -> bool:
+    """Whether pools use pidfds and ``TIOCOUTQ`` (Linux, unless ``PORTABLE_ENV`` is set)."""
+    if os.environ.get(PORTABLE_ENV, "").strip() not in ("", "0"):
+        return False
+    return hasattr(os, "pidfd_open") and hasattr(termios, "TIOCOUTQ")
 
 
 class WorkerCrashed(Exception):
@@ -117,13 +135,14 @@ def _child_main(conn: Connection) -> None:
 
 class _ChildProcess:
     """A "subprocess" worker, with the parts of ``multiprocessing.Process`` the pool uses.
-    Its sentinel is a pidfd: readable once the process has exited."""
+    Its sentinel is readable once the process has exited: a pidfd, or the read end of
+    a pipe whose only write end the worker held."""
 
     __slots__ = ("popen", "sentinel")
 
-    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+    def __init__(self, popen: subprocess.Popen[bytes], sentinel: int) -> None:
         self.popen = popen
-        self.sentinel: int = os.pidfd_open(popen.pid)
+        self.sentinel = sentinel
 
     @property
     def pid(self) -> int:
@@ -148,25 +167,50 @@ class _ChildProcess:
             os.close(self.sentinel)
 
 
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except OSError:  # a kernel before 5.3, or a sandbox that forbids it
+        return None
+
+
 def _start_child(
-    target: Callable[..., Any], initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
-) -> tuple[_ChildProcess, Connection]:
+    target: Callable[..., Any],
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+    *,
+    use_pidfd: bool,
+) -> tuple[_ChildProcess, Connection, int]:
+    """A started "subprocess" worker, its connection, and the bytes sent to it."""
     parent, child = socket.socketpair()
+    exited, held = os.pipe()  # the fallback sentinel: EOF once the worker has exited
     try:
         popen = subprocess.Popen(
             [sys.executable, "-c", _CHILD_BOOTSTRAP, str(child.fileno())],
-            pass_fds=(child.fileno(),),
+            pass_fds=(child.fileno(), held),
             stdin=subprocess.DEVNULL,
         )
+    except BaseException:
+        os.close(exited)
+        raise
     finally:
         child.close()
+        os.close(held)
+    sentinel = _pidfd(popen.pid) if use_pidfd else None
+    if sentinel is None:
+        sentinel = exited
+    else:
+        os.close(exited)
     conn = Connection(parent.detach())
-    try:
-        conn.send(list(sys.path))
-        conn.send((target, initializer, initargs))
-    except OSError:
-        pass  # it died at start: the dispatcher sees its sentinel and replaces it
-    return _ChildProcess(popen), conn
+    sent = 0
+    for message in (list(sys.path), (target, initializer, initargs)):
+        payload = bytes(ForkingPickler.dumps(message))
+        sent += len(payload) + _FRAME
+        try:
+            conn.send_bytes(payload)
+        except OSError:
+            break  # it died at start: the dispatcher sees its sentinel and replaces it
+    return _ChildProcess(popen, sentinel), conn, sent
 
 
 def _check_importable(*functions: Callable[..., Any] | None) -> None:
@@ -187,11 +231,14 @@ class _Task:
     deadline: float = math.inf
     payload: bytes | None = None  # the pickled args, once the dispatcher has made them
     claimed: bool = False  # its future is marked running (it was sent to a worker once)
+    sent: int = 0  # bytes sent for it (with their frame): the portable unread bound
 
 
 # The send buffer asked for on the dispatcher's end of each worker's socket: the kernel
 # grants at most twice net.core.wmem_max (425,984 bytes by default, often more).
 _SEND_BUFFER = 8 * 1024 * 1024
+# Connection.send_bytes's header: 4 bytes, or 12 for a message of 2 GiB and more.
+_FRAME = 12
 
 
 def _unread_bytes(conn: Connection) -> int:
@@ -205,15 +252,19 @@ class _Worker:
     """A worker process, its socket, and the tasks sent to it: the first is running,
     a second one (prefetched) waits in the socket for the worker to finish the first."""
 
-    __slots__ = ("conn", "prefetch_limit", "process", "tasks", "tasks_done")
+    __slots__ = ("conn", "prefetch_limit", "process", "start_bytes", "tasks", "tasks_done")
 
     def __init__(
-        self, process: multiprocessing.process.BaseProcess | _ChildProcess, conn: Connection
+        self,
+        process: multiprocessing.process.BaseProcess | _ChildProcess,
+        conn: Connection,
+        start_bytes: int = 0,
     ) -> None:
         self.process = process
         self.conn = conn
         self.tasks: deque[_Task] = deque()
         self.tasks_done = 0
+        self.start_bytes = start_bytes  # sent as it started, read before its first task
         # A prefetched task must fit in the socket's buffer, so that sending it never
         # blocks the dispatcher on a worker still busy with its first task.
         self.prefetch_limit = 0
@@ -222,6 +273,12 @@ class _Worker:
             with sock:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SEND_BUFFER)
                 self.prefetch_limit = sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 2
+
+    def unread_bound(self) -> int:
+        """At most what the worker has not read yet, without asking the kernel: all it
+        was sent since it last sent a result (and what it was sent as it started)."""
+        start = self.start_bytes if self.tasks_done == 0 else 0
+        return start + sum(task.sent for task in self.tasks)
 
 
 class ProcessPool:
@@ -243,8 +300,11 @@ class ProcessPool:
         initargs: tuple[Any, ...] = (),
         start_method: str = "subprocess",
         preload: tuple[str, ...] = (),
+        portable: bool | None = None,
     ) -> None:
         self.target = target
+        # None: the Linux fast paths where they exist (see PORTABLE_ENV)
+        self.fast_paths = linux_fast_paths() if portable is None else not portable
         self.size = workers or os.cpu_count() or 1
         self.timeout = timeout
         self.max_tasks = max_tasks
@@ -356,13 +416,16 @@ class ProcessPool:
         task = self._pending[0]
         if task.payload is None:
             task.payload = bytes(ForkingPickler.dumps(task.args))
-        try:
-            # What the worker has not read of its first task stays in the buffer too. The
-            # limit is half the buffer: the send fits, whatever the kernel's overheads.
-            unread = _unread_bytes(worker.conn)
-        except OSError:
-            return False
-        return unread + len(task.payload) <= worker.prefetch_limit
+        # What the worker has not read of its first task stays in the buffer too. The
+        # limit is half the buffer: the send fits, whatever the kernel's overheads.
+        if self.fast_paths:
+            try:
+                unread = _unread_bytes(worker.conn)
+            except OSError:
+                return False
+        else:
+            unread = worker.unread_bound()
+        return unread + len(task.payload) + _FRAME <= worker.prefetch_limit
 
     def _send(self, worker: _Worker) -> None:
         task = self._pending.popleft()
@@ -383,6 +446,7 @@ class ProcessPool:
             self._replace(worker)
             return
         task.payload = None
+        task.sent = len(payload) + _FRAME
         if not worker.tasks:
             task.deadline = time.monotonic() + self.timeout
         worker.tasks.append(task)
@@ -401,8 +465,12 @@ class ProcessPool:
                 self._collect(conns[id(obj)])
         for obj in ready:
             worker = sentinels.get(obj) if isinstance(obj, int) else None
-            if worker is not None and worker in self._workers and not worker.process.is_alive():
-                self._on_death(worker)
+            if worker is not None and worker in self._workers:
+                # A pipe sentinel reads EOF as the process exits, an instant before the
+                # system lets its parent reap it: wait that instant rather than spin.
+                worker.process.join(1)
+                if not worker.process.is_alive():
+                    self._on_death(worker)
 
     def _collect(self, worker: _Worker) -> None:
         try:
@@ -459,7 +527,11 @@ class ProcessPool:
 
     def _spawn(self) -> _Worker:
         if self._context is None:
-            return _Worker(*_start_child(self.target, self.initializer, self.initargs))
+            return _Worker(
+                *_start_child(
+                    self.target, self.initializer, self.initargs, use_pidfd=self.fast_paths
+                )
+            )
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main,

@@ -1,4 +1,7 @@
-"""The extraction process pool: results, time limits, dead workers, recycling, shutdown."""
+"""The extraction process pool: results, time limits, dead workers, recycling, shutdown.
+
+Every test that takes the ``pool`` fixture runs twice: with the Linux fast paths (pidfd
+sentinels, ``TIOCOUTQ``) and with the portable fallbacks forced (``PORTABLE_ENV``)."""
 
 from __future__ import annotations
 
@@ -12,12 +15,14 @@ import pytest
 
 from pipelines.extract import start_pool
 from pipelines.pool import (
+    PORTABLE_ENV,
     PoolClosed,
     ProcessPool,
     TaskError,
     TaskTimeout,
     WorkerCrashed,
     _Task,
+    linux_fast_paths,
 )
 from pipelines.worker import DEFAULT_EXTRACT_FUNCTION
 from tests.pipelines import pool_tasks
@@ -25,12 +30,17 @@ from tests.pipelines import pool_tasks
 MISSING = "tests.pipelines.no_such_module.extract"
 
 
-@pytest.fixture
-def pool():
+@pytest.fixture(params=["linux", "portable"])
+def pool(request, monkeypatch):
+    if request.param == "portable":
+        monkeypatch.setenv(PORTABLE_ENV, "1")
+    elif not linux_fast_paths():
+        pytest.skip("no pidfd_open or TIOCOUTQ here: the portable paths are the only ones")
     pools: list[ProcessPool] = []
 
     def make(target, workers=2, timeout=10.0, **kwargs) -> ProcessPool:
         p = ProcessPool(target, workers, timeout, **kwargs).start()
+        assert p.fast_paths == (request.param == "linux")
         pools.append(p)
         return p
 
@@ -79,8 +89,24 @@ def test_a_task_submitted_to_an_idle_pool_runs_without_waiting_for_a_deadline(po
     assert p.submit("second").result(timeout=30) == "second"
 
 
+def started(p: ProcessPool, timeout: float) -> ProcessPool:
+    """``p`` once each worker has started (imported its task) and run a task, with its
+    time limit set to ``timeout`` from then on: a limit is then the task's alone, not
+    the start of an interpreter on a busy host."""
+    pids = set(p.pids())
+    for _ in range(100):
+        p.submit(0, None).result(timeout=60)
+        if all(w.tasks_done for w in p._workers):
+            break
+    assert set(p.pids()) == pids
+    p.timeout = timeout
+    return p
+
+
 def test_a_task_past_its_time_limit_fails_alone_and_its_worker_is_replaced(pool):
-    p = pool(pool_tasks.sleep_then, workers=2, timeout=1.0)
+    # 3 s: a fast task sent ahead behind the slow one goes to its replacement, whose
+    # interpreter starts within that task's limit (seconds on a busy host)
+    p = started(pool(pool_tasks.sleep_then, workers=2, timeout=60), timeout=3.0)
     pids_before = set(p.pids())
     slow = p.submit(60, "never")
     fast = [p.submit(0, i) for i in range(5)]
@@ -132,12 +158,12 @@ def _wait_for(condition, timeout: float = 10.0) -> None:
 
 
 def test_a_busy_worker_gets_its_next_task_ahead_and_its_time_limit_starts_with_it(pool):
-    # One worker, 1 s per task at most: the second task is sent while the first runs
-    # (prefetched), and each gets its own second, counted from when it starts.
-    p = pool(pool_tasks.sleep_then, workers=1, timeout=1.0)
-    first = p.submit(0.7, "first")
+    # One worker, 2 s per task at most: the second task is sent while the first runs
+    # (prefetched), and each gets its own 2 s, counted from when it starts.
+    p = started(pool(pool_tasks.sleep_then, workers=1, timeout=60), timeout=2.0)
+    first = p.submit(1.2, "first")
     _wait_for(lambda: len(p._workers[0].tasks) == 1)
-    second = p.submit(0.7, "second")
+    second = p.submit(1.2, "second")
     _wait_for(lambda: len(p._workers[0].tasks) == 2)
     assert first.result(timeout=30) == "first"
     assert second.result(timeout=30) == "second"
@@ -158,7 +184,8 @@ def test_a_task_too_large_for_the_socket_buffer_waits_for_its_worker(pool):
 
 
 def test_a_task_sent_ahead_to_a_worker_that_hangs_runs_on_its_replacement(pool):
-    p = pool(pool_tasks.sleep_then, workers=1, timeout=1.0)
+    # 3 s: the task sent ahead runs on a replacement that starts within its limit
+    p = started(pool(pool_tasks.sleep_then, workers=1, timeout=60), timeout=3.0)
     hung = p.submit(60, "never")
     _wait_for(lambda: len(p._workers[0].tasks) == 1)
     behind = p.submit(0, "behind")
@@ -182,7 +209,7 @@ def test_a_task_sent_ahead_to_a_worker_that_crashes_runs_on_its_replacement(pool
 
 
 def test_close_finishes_queued_tasks_first(pool):
-    p = ProcessPool(pool_tasks.sleep_then, 1, 30).start()
+    p = pool(pool_tasks.sleep_then, workers=1, timeout=30)
     futures = [p.submit(0.05, i) for i in range(6)]
     started = time.monotonic()
     p.close(timeout=30)
@@ -279,5 +306,46 @@ def test_an_extraction_function_that_cannot_be_imported_fails_each_page_not_the_
             with pytest.raises(TaskError, match="ModuleNotFoundError"):
                 future.result(30)
         assert p.replaced == 0
+    finally:
+        p.close(10)
+
+
+def _fd_kind(fd: int) -> str:
+    return os.readlink(f"/proc/self/fd/{fd}")
+
+
+def test_the_fast_paths_are_chosen_on_linux_and_the_fallbacks_when_forced_or_missing(monkeypatch):
+    assert linux_fast_paths() == hasattr(os, "pidfd_open")
+    monkeypatch.setenv(PORTABLE_ENV, "1")
+    assert not linux_fast_paths()
+    monkeypatch.setenv(PORTABLE_ENV, "0")
+    assert linux_fast_paths() == hasattr(os, "pidfd_open")
+    monkeypatch.delattr(os, "pidfd_open", raising=False)  # as on macOS
+    assert not linux_fast_paths()
+    assert not ProcessPool(pool_tasks.echo, 1, 10).fast_paths
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="Linux only: pidfds")
+def test_a_worker_is_watched_through_a_pidfd_or_else_a_pipe(pool, monkeypatch):
+    p = pool(pool_tasks.echo, workers=1)
+    kind = _fd_kind(p._workers[0].process.sentinel)
+    assert ("pidfd" in kind) == p.fast_paths and ("pipe" in kind) == (not p.fast_paths)
+
+
+def test_a_worker_whose_pidfd_cannot_be_opened_is_watched_through_a_pipe(monkeypatch):
+    def refused(pid: int) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "pidfd_open", refused, raising=False)
+    p = ProcessPool(pool_tasks.pid, 1, 10, portable=False).start()
+    try:
+        assert "pipe" in _fd_kind(p._workers[0].process.sentinel)
+        first = p.submit(0).result(timeout=30)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while p.replaced == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert p.replaced == 1
+        assert p.submit(0).result(timeout=30) not in (first, None)
     finally:
         p.close(10)
