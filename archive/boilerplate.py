@@ -24,14 +24,23 @@ Every change of the set is a new revision, stored with its lines' texts in
 ``boilerplate_models``: with a capture and the revision an article names, its text can
 be reproduced exactly.
 
-**Cleaning** removes model lines only at the ends of a text: the run of them at the top
-and the run at the bottom. A recurring line between story lines stays (a "did not
-respond to a request for comment" inside stories), as does a long block (never counted)
-or a line on few pages (never in the model). A text made only of model lines is left
-whole. The lines removed are kept with the text (``{"head": [...], "tail": [...]}``), so
-the extraction is never lost and re-cleaning under a new model needs no re-extraction.
-On the hot path, cleaning one text costs one fingerprint per line it looks at, from
-each end until the first story line, and one set lookup for each.
+**Cleaning** removes the run of model lines at the top and the run at the bottom of a
+text. Between story lines, a model line goes only on strong evidence (a plugin injecting
+"Subscribe to ... News" / "Enter your email address:" in the middle of every story):
+
+- it prompts the reader to subscribe, sign up or enter an email address; or
+- it is not a sentence (no closing ``.``, ``!``, ``?`` or quote) and either sits next to
+  another model line (a block of furniture) or is on at least ``STRONG_SHARE`` of the
+  site's articles.
+
+So a recurring story sentence between story lines stays (a "did not respond to a
+request for comment" inside stories, even on every article), as does a long block (never
+counted) or a line on few pages (never in the model). A text made only of model lines is
+left whole. The lines removed are kept with the text (``{"head": [...], "tail": [...]}``,
+plus ``"middle": [[index, line], ...]`` when lines went from between story lines, the
+index being the line's position in the extraction), so the extraction is never lost and
+re-cleaning under a new model needs no re-extraction. Cleaning one text costs one
+fingerprint and one set lookup per line.
 """
 
 from __future__ import annotations
@@ -145,49 +154,106 @@ def counted_lines(text: str, max_words: int) -> dict[int, str]:
 # --- cleaning ---------------------------------------------------------------------------------
 
 
+# A model line on this share of the site's articles is furniture wherever it stands.
+STRONG_SHARE = 0.8
+# A prompt to subscribe / sign up / leave an email: furniture wherever a model line says it.
+_PROMPT = re.compile(
+    r"\b(?:subscribe|subscription|sign[ -]?up|newsletters?|e-?mail address|your e-?mail"
+    r"|unsubscribe|inbox)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?\"\u201d\u2019)]$")
+
+
 @dataclass(frozen=True, slots=True)
 class Cleaned:
-    """A text without the model lines at its ends, and the lines removed from each end."""
+    """A text without its model lines, and the lines removed from each end and between."""
 
     text: str
     head: tuple[str, ...] = ()
     tail: tuple[str, ...] = ()
+    middle: tuple[tuple[int, str], ...] = ()  # (index in the extraction, line)
 
     @property
-    def removed(self) -> dict[str, list[str]] | None:
+    def removed(self) -> dict[str, Any] | None:
         """The removed lines as stored in ``articles.boilerplate``; None when there are none."""
-        if not self.head and not self.tail:
+        if not self.head and not self.tail and not self.middle:
             return None
-        return {"head": list(self.head), "tail": list(self.tail)}
+        removed: dict[str, Any] = {"head": list(self.head), "tail": list(self.tail)}
+        if self.middle:
+            removed["middle"] = [[index, line] for index, line in self.middle]
+        return removed
 
 
-def clean(text: str, model: frozenset[int]) -> Cleaned:
-    """Remove the runs of model lines at the top and the bottom of ``text``.
+def is_prompt(line: str) -> bool:
+    """A line asking the reader to subscribe, sign up or give an email address."""
+    return bool(_PROMPT.search(line))
 
-    Deterministic: the same text and the same model give the same result. Lines between
-    story lines are never removed, and a text made only of model lines is kept whole.
+
+def is_sentence(line: str) -> bool:
+    """A line that ends like a sentence of the story."""
+    return bool(_SENTENCE_END.search(line.rstrip()))
+
+
+def middle_furniture(
+    lines: list[str], known: list[bool], start: int, end: int, strong: frozenset[int]
+) -> list[int]:
+    """Indices of the model lines between ``start`` and ``end`` that go on strong evidence."""
+    found: list[int] = []
+    for index in range(start, end):
+        if not known[index]:
+            continue
+        line = lines[index]
+        furniture = not is_sentence(line) and (
+            known[index - 1] or known[index + 1] or fingerprint(line) in strong
+        )
+        if furniture or is_prompt(line):
+            found.append(index)
+    return found
+
+
+def clean(text: str, model: frozenset[int], strong: frozenset[int] = frozenset()) -> Cleaned:
+    """Remove the runs of model lines at the top and the bottom of ``text``, and the model
+    lines between story lines that the evidence condemns (see the module's docstring).
+
+    ``strong`` holds the model lines on at least ``STRONG_SHARE`` of the site's articles.
+    Deterministic: the same text and the same model give the same result. A text made
+    only of model lines is kept whole.
     """
     if not model:
         return Cleaned(text)
     lines = text.split("\n")
+    known = [fingerprint(line) in model for line in lines]
     start = 0
-    while start < len(lines) and fingerprint(lines[start]) in model:
+    while start < len(lines) and known[start]:
         start += 1
     if start == len(lines):
         return Cleaned(text)
     end = len(lines)
-    while fingerprint(lines[end - 1]) in model:
+    while known[end - 1]:
         end -= 1
-    if start == 0 and end == len(lines):
+    middle = middle_furniture(lines, known, start, end, strong)
+    if start == 0 and end == len(lines) and not middle:
         return Cleaned(text)
-    return Cleaned("\n".join(lines[start:end]), tuple(lines[:start]), tuple(lines[end:]))
+    gone = set(middle)
+    kept = [line for index, line in enumerate(lines[start:end], start) if index not in gone]
+    return Cleaned(
+        "\n".join(kept),
+        tuple(lines[:start]),
+        tuple(lines[end:]),
+        tuple((index, lines[index]) for index in middle),
+    )
 
 
 def extraction(text: str, removed: dict[str, Any] | None) -> str:
-    """The extraction a stored text was cleaned from: its removed head, the text, its tail."""
+    """The extraction a stored text was cleaned from: its removed head, the text with its
+    removed middle lines back in place, its tail."""
     if not removed:
         return text
-    return "\n".join([*removed.get("head", []), text, *removed.get("tail", [])])
+    lines = [*removed.get("head", []), *text.split("\n")]
+    for index, line in sorted(removed.get("middle", [])):
+        lines.insert(index, line)
+    return "\n".join([*lines, *removed.get("tail", [])])
 
 
 # --- models -----------------------------------------------------------------------------------
@@ -199,9 +265,15 @@ class SiteModel:
 
     revision: int = 0
     fingerprints: frozenset[int] = frozenset()
+    strong: frozenset[int] = frozenset()  # lines on >= STRONG_SHARE of the site's articles
 
     def clean(self, text: str) -> Cleaned:
-        return clean(text, self.fingerprints)
+        return clean(text, self.fingerprints, self.strong)
+
+
+def strong_lines(lines: dict[int, int], articles: int) -> frozenset[int]:
+    """The model lines (fingerprint: articles holding it) on >= STRONG_SHARE of ``articles``."""
+    return frozenset(fp for fp, n in lines.items() if articles and n >= STRONG_SHARE * articles)
 
 
 EMPTY_MODEL = SiteModel()
@@ -241,14 +313,15 @@ class Models:
         cached = self._cache.get(site)
         if cached is not None and cached.revision == revision:
             return cached
-        lines = conn.scalar(
-            select(BoilerplateModel.lines).where(
+        row = conn.execute(
+            select(BoilerplateModel.lines, BoilerplateModel.articles).where(
                 BoilerplateModel.site == site, BoilerplateModel.revision == revision
             )
-        )
-        if lines is None:
+        ).first()
+        if row is None:
             raise ArchiveError(f"boilerplate model {revision} of {site} is missing")
-        model = SiteModel(revision, frozenset(int(line["fingerprint"]) for line in lines))
+        counts = {int(line["fingerprint"]): int(line["articles"]) for line in row.lines}
+        model = SiteModel(revision, frozenset(counts), strong_lines(counts, row.articles))
         self._cache[site] = model
         return model
 
@@ -508,7 +581,7 @@ class Learning:
             )
         )
         self._set_site(site, revision)
-        self.models.put(site, SiteModel(revision, frozenset(lines)))
+        self.models.put(site, SiteModel(revision, frozenset(lines), strong_lines(lines, articles)))
         logger.info(
             "boilerplate of %s, revision %d from %d articles: %d lines",
             site,

@@ -191,7 +191,8 @@ def sites(arc: Archive) -> list[str]:
 
 def article_cleaning(arc: Archive, article_id: int) -> tuple[dict[str, Any] | None, int | None]:
     """The lines the site's boilerplate model removed from an article's text (``{"head":
-    [...], "tail": [...]}`` or None) and the model's revision."""
+    [...], "tail": [...]}``, with ``"middle"`` when some went from between story lines, or
+    None) and the model's revision."""
     stmt = select(Article.boilerplate, Article.boilerplate_revision).where(Article.id == article_id)
     with arc.engine.connect() as conn:
         row = conn.execute(stmt).first()

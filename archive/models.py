@@ -110,9 +110,11 @@ class Article(Base):
 
     ``text`` is the extraction cleaned of the site's learned boilerplate
     (``archive.boilerplate``): ``boilerplate`` holds the lines removed from its ends
-    (``{"head": [...], "tail": [...]}``, NULL when none were), so the extraction is
-    ``head + text + tail``; ``boilerplate_revision`` is the revision of the site's model
-    the text was cleaned with (NULL: archived before boilerplate learning, not counted).
+    (``{"head": [...], "tail": [...]}``, NULL when none were) and from between its story
+    lines (``"middle": [[index, line], ...]``, present only when some were), so the
+    extraction is ``head + text + tail`` with the middle lines put back at their
+    indices; ``boilerplate_revision`` is the revision of the site's model the text was
+    cleaned with (NULL: archived before boilerplate learning, not counted).
     """
 
     __tablename__ = "articles"

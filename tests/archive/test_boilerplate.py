@@ -187,6 +187,46 @@ def test_cleaning_removes_model_runs_at_both_ends_only():
     assert extraction(cleaned.text, cleaned.removed) == "\n".join(lines)
 
 
+def test_cleaning_removes_model_lines_mid_story_only_on_strong_evidence():
+    weak, block, everywhere = "Related Articles", ["Most read", "Top stories"], "Editor's picks"
+    model = frozenset(fingerprint(line) for line in [*PLUGIN, RECURRING, weak, *block, everywhere])
+    strong = frozenset({fingerprint(everywhere), fingerprint(RECURRING)})
+    lines = [
+        "Story one.",
+        PLUGIN[0],  # a prompt to subscribe, alone between story lines
+        "Story two.",
+        RECURRING,  # a sentence, on most articles: stays
+        "Story three.",
+        weak,  # learned, alone, on few enough articles: stays
+        "Story four.",
+        *block,  # a block of learned lines
+        "Story five.",
+        everywhere,  # on (nearly) every article of the site
+        "Story six.",
+        PLUGIN[1],  # "Enter your email address:" at the end
+    ]
+    cleaned = clean("\n".join(lines), model, strong)
+    assert cleaned.text.split("\n") == [
+        "Story one.",
+        "Story two.",
+        RECURRING,
+        "Story three.",
+        weak,
+        "Story four.",
+        "Story five.",
+        "Story six.",
+    ]
+    assert cleaned.tail == (PLUGIN[1],)
+    assert cleaned.removed == {
+        "head": [],
+        "tail": [PLUGIN[1]],
+        "middle": [[1, PLUGIN[0]], [7, block[0]], [8, block[1]], [10, everywhere]],
+    }
+    assert extraction(cleaned.text, cleaned.removed) == "\n".join(lines)
+    # without the share evidence, a lone learned line that is not a prompt stays
+    assert everywhere in clean("\n".join(lines), model).text.split("\n")
+
+
 def test_cleaning_keeps_a_text_made_only_of_model_lines_and_ignores_an_empty_model():
     model = frozenset(fingerprint(line) for line in PLUGIN)
     only_plugin = "\n".join(PLUGIN)
@@ -253,7 +293,7 @@ def test_recurring_tail_is_learned_and_earlier_articles_are_cleaned_without_new_
 
 
 def test_a_short_line_repeated_inside_stories_stays(engine):
-    # on every article but between story lines: the position guard keeps it
+    # on every article, but a sentence between story lines: kept
     def lines(n: int) -> list[str]:
         first, *rest = story(n)
         return [first, RECURRING, *rest, *PLUGIN]
@@ -263,6 +303,35 @@ def test_a_short_line_repeated_inside_stories_stays(engine):
     for article_id, text in texts(engine).items():
         assert RECURRING in text.split("\n")
         assert not set(PLUGIN) & set(text.split("\n")), article_id
+
+
+def test_a_plugin_block_mid_story_is_removed_and_a_recurring_story_sentence_stays(engine):
+    # the plugin injects its block between paragraphs 2 and 3 of every story; the ministry's
+    # sentence is in half of the stories, so it is learned too, but it reads as a sentence
+    def lines(n: int) -> list[str]:
+        first, second, *rest = story(n)
+        return [first, second, *PLUGIN, *([RECURRING] if n % 2 else []), *rest]
+
+    ArchiveWriter(engine).write_batch([record(n, lines(n)) for n in range(8)])
+    assert site_state(engine) == (8, 1)
+    with Session(engine) as session:
+        model = session.scalars(select(BoilerplateModel)).one()
+        rows = session.scalars(select(Article)).all()
+    assert sorted(line["text"] for line in model.lines) == sorted([*PLUGIN, RECURRING])
+    assert len(rows) == 8
+    for article in rows:
+        n = article.id - 1
+        kept = article.text.split("\n")
+        assert not set(PLUGIN) & set(kept)
+        assert (RECURRING in kept) == bool(n % 2)
+        assert kept == [line for line in lines(n) if line not in PLUGIN]
+        assert article.boilerplate == {
+            "head": [],
+            "tail": [],
+            "middle": [[2, PLUGIN[0]], [3, PLUGIN[1]]],
+        }
+        assert extraction(article.text, article.boilerplate) == "\n".join(lines(n))
+        assert article.content_hash == content_hash(article.text)
 
 
 def test_a_short_story_line_ending_a_minority_of_stories_stays(engine):
