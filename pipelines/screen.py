@@ -17,23 +17,23 @@ parser built only the outer part of it).
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass
 
 from lxml import etree
+
+from pipelines.charset import CONTROL_SAMPLE, decode, text_sample, too_many_controls
+from pipelines.charset import count_controls as count_controls_in
 
 # libxml2 (under lxml and trafilatura) stops building the tree 256 elements deep: the
 # rest of a deeper page is lost. An extraction shorter than this many characters is
 # checked for that (a parse costs ~10 % of an extraction, so not every page is).
 MAX_DEPTH = 256
 DEPTH_CHECK_BELOW = 2000
-# Share of control characters (NUL included) above which a text is binary.
-MAX_CONTROL_SHARE = 0.01
 # Share of the non-ASCII characters that may be undecodable or mojibake pairs.
 MAX_BAD_SHARE = 0.1
 MIN_BAD_CHARS = 8
-SAMPLE = 1 << 20
+SAMPLE = CONTROL_SAMPLE
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "pdf"),
@@ -55,16 +55,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\x01\x00", "binary"),
     (b"\xd0\xcf\x11\xe0", "binary"),
 )
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-META_BYTES = 4096
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)""", re.I)
-_CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 # UTF-8 read as Latin-1/cp1252: "\u00c3\u00a9" for "\u00e9", "\u00e2\u20ac\u2122" for a
 # right quote, "\u00c2\u00a0" for a no-break space.
 _MOJIBAKE = re.compile(
@@ -92,47 +82,11 @@ class Screened:
     encoding: str
 
 
-def codec_name(encoding: str | None) -> str | None:
-    """Python's name for ``encoding``, or None if it is unknown or missing."""
-    try:
-        return codecs.lookup(encoding).name if encoding else None
-    except LookupError:
-        return None
-
-
-def _strict(body: bytes, encoding: str) -> str | None:
-    try:
-        return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def meta_charset(body: bytes) -> str | None:
-    """The charset the page declares in ``<meta charset>`` or ``http-equiv``, if known."""
-    match = _META_CHARSET.search(body[:META_BYTES])
-    return codec_name(match.group(1).decode("ascii", "replace")) if match else None
-
-
 def decode_page(body: bytes, declared: str | None) -> tuple[str, str, bool]:
-    """The page's text, the encoding it was decoded with, and whether every byte decoded.
-
-    In order: a byte order mark; valid UTF-8 (a server's default ``charset=iso-8859-1``
-    over a UTF-8 page is UTF-8: legacy text almost never forms valid multi-byte UTF-8
-    by chance); the charset the response declared (HTTP header, else what Scrapy
-    found); the page's ``<meta charset>``. No statistical guess: a guess that reads
-    "à" as "ą" stores a garbled article, a refusal stores nothing wrong.
-    """
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body.decode(encoding, errors="replace"), encoding, True
-    for encoding in dict.fromkeys(
-        filter(None, ("utf-8", codec_name(declared), meta_charset(body)))
-    ):
-        text = _strict(body, encoding)
-        if text is not None:
-            return text, encoding, True
-    fallback = codec_name(declared) or "utf-8"
-    return body.decode(fallback, errors="replace"), fallback, False
+    """The page's text, the encoding it was decoded with, and whether every byte decoded,
+    by the one charset policy (:mod:`pipelines.charset`)."""
+    decoded = decode(body, declared)
+    return decoded.text, decoded.encoding, decoded.whole
 
 
 def sniff_binary(body: bytes) -> str | None:
@@ -169,13 +123,9 @@ def count_controls(body: bytes, text: str, encoding: str) -> tuple[int, int]:
     """Control characters (NUL included, not tab, newlines or form feed) in the first
     SAMPLE bytes, and how many bytes were looked at. Counted on bytes: it is C-fast, and
     in UTF-8 and single-byte charsets a control byte is a control character."""
-    sample = (
-        text.encode("utf-8", "replace")
-        if encoding.startswith("utf-16") or encoding.startswith("utf-32")
-        else body
-    )
-    sample = sample[:SAMPLE]
-    return len(sample) - len(sample.translate(None, _CONTROL_BYTES)), len(sample)
+    wide = encoding.startswith("utf-16") or encoding.startswith("utf-32")
+    sample = text_sample(text) if wide else body[:SAMPLE]
+    return count_controls_in(sample), len(sample)
 
 
 def count_mojibake(text: str) -> int:
@@ -200,7 +150,7 @@ def screen_page(body: bytes, encoding: str | None) -> Screened | Refusal:
     text, chosen, whole = decode_page(body, encoding)
     sample = text[:SAMPLE]
     controls, size = count_controls(body, sample, chosen)
-    if controls > MAX_CONTROL_SHARE * size:
+    if too_many_controls(controls, size):
         return Refusal("binary", f"{controls:,} control characters in {size:,}")
     undecodable = 0 if whole else sample.count("\ufffd")
     if undecodable >= MIN_BAD_CHARS and _bad_share(undecodable, sample) > MAX_BAD_SHARE:

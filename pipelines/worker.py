@@ -98,8 +98,8 @@ def extract_page(  # noqa: PLR0917 (the pool sends a task's arguments as one tup
     body for the archive, so the crawler process need not hold the raw page until its
     batch is written.
 
-    The screen decodes (BOM, valid UTF-8, the declared charset, ``<meta charset>``) and
-    refuses a page none of those decodes, so the extractor never guesses a charset.
+    The screen decodes by the one charset policy (:mod:`pipelines.charset`) and refuses a
+    page that policy cannot decode, so the extractor never sees garbled text.
     """
     from archive.bodies import PackedBody
     from archive.minhash import signature
