@@ -20,8 +20,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from enum import StrEnum
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from lxml import etree
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
 
+from archive.dates import parse_date
 from crawler.urls import normalize_url, same_site
 
 if TYPE_CHECKING:
@@ -127,23 +127,6 @@ def sniff_kind(body: bytes, content_type: str = "") -> Kind:
     if "html" in content_type.lower():
         return Kind.HTML
     return Kind.OTHER
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """A W3C/ISO 8601 or RFC 822 date as an aware UTC datetime, or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def parse_sitemap(body: bytes) -> tuple[Kind, list[Entry]]:

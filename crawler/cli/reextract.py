@@ -15,9 +15,10 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from archive.dates import parse_date
 from archive.engine import create_archive_engine, current_revision, no_archive, open_engine
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
@@ -39,14 +40,14 @@ PROGRESS_EVERY = 2.0  # seconds between progress lines
 
 
 def parse_since(value: str) -> datetime:
-    """An ISO 8601 date or date-time; without a zone it is UTC."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
+    """An ISO 8601 date or date-time (:func:`archive.dates.parse_date`); without a zone it
+    is UTC."""
+    moment = parse_date(value)
+    if moment is None:
         raise argparse.ArgumentTypeError(
             f"not a date: {value!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
-        ) from exc
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        )
+    return moment
 
 
 def parse_site(value: str) -> str:

@@ -35,6 +35,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from archive.dates import parse_date
 from crawler.discovery import (
     FEED_TYPES,
     Entry,
@@ -44,7 +45,6 @@ from crawler.discovery import (
     html_links,
     is_media_url,
     maybe_gunzip,
-    parse_date,
     parse_feed,
     parse_sitemap,
     sitemaps_in_robots,

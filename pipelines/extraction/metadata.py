@@ -13,8 +13,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -22,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from archive.dates import parse_date
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 
 LOGGER = logging.getLogger(__name__)
@@ -80,10 +80,7 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", 
 EARLIEST_YEAR = 1990
 MAX_NAME_CHARS = 80
 MAX_BYLINE_CHARS = 1000  # longer "author" strings are not bylines; also bounds the regexes
-MAX_DATE_CHARS = 64
-# "2019-11-18 10:00:00.123456789 +01:00" -> what datetime.fromisoformat accepts
-_ISO_FRACTION = re.compile(r"(\.\d{6})\d+")
-_ISO_SPACED_OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2}|Z)$")
+MAX_LANGUAGE_CHARS = 64
 _WS = re.compile(r"\s+")
 _ITEMPROP = XPath("//*[@itemprop=$prop]")
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
@@ -148,32 +145,11 @@ def unique(values: Iterable[str]) -> list[str]:
     return result
 
 
-def _iso_normalised(text: str) -> str:
-    return _ISO_SPACED_OFFSET.sub(r"\1\2", _ISO_FRACTION.sub(r"\1", text))
-
-
 def parse_datetime(value: str | None) -> datetime | None:
-    """Parse an ISO 8601 or RFC 2822 timestamp into an aware UTC datetime.
-
-    A value without an offset is taken as UTC (date-only values become midnight UTC);
-    values before 1990 or unparsable ones give None.
-    """
-    text = clean_text(value)
-    if text is None or len(text) > MAX_DATE_CHARS:
-        return None
-    parsed: datetime | None
-    try:
-        parsed = datetime.fromisoformat(_iso_normalised(text))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            parsed = None
-    if parsed is None or parsed.year < EARLIEST_YEAR:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    """A stated date (:func:`archive.dates.parse_date`, after undoing HTML escapes) as an
+    aware UTC datetime; dates before 1990 are placeholders, not publication dates: None."""
+    parsed = parse_date(clean_text(value))
+    return parsed if parsed is not None and parsed.year >= EARLIEST_YEAR else None
 
 
 def language_code(value: str | None) -> str | None:
@@ -181,7 +157,7 @@ def language_code(value: str | None) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    match = _LANG.match(text[:MAX_DATE_CHARS].split(",")[0].strip())
+    match = _LANG.match(text[:MAX_LANGUAGE_CHARS].split(",")[0].strip())
     return match.group(1).lower() if match else None
 
 

@@ -14,7 +14,6 @@ from crawler.discovery import (
     is_amp_page,
     is_media_url,
     maybe_gunzip,
-    parse_date,
     parse_feed,
     parse_sitemap,
     sitemaps_in_robots,
@@ -108,14 +107,6 @@ def test_robots_sitemaps() -> None:
         "https://n.example/sitemap.xml",
         "https://n.example/news.xml",
     ]
-
-
-def test_parse_date_forms() -> None:
-    assert parse_date("2024-05-12") == datetime(2024, 5, 12, tzinfo=UTC)
-    assert parse_date("2024-05-12T08:30:00Z") == datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
-    assert parse_date("Sun, 12 May 2024 08:30:00 GMT") == datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
-    assert parse_date("yesterday") is None
-    assert parse_date(None) is None
 
 
 def test_html_links_are_absolute_in_page_order_and_follow_base_href():
