@@ -13,14 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from archive.read import (
-    ARTICLE_FIELDS,
-    BOOL_FIELDS,
-    JSON_LIST_FIELDS,
-    TIMESTAMP_FIELDS,
-    Columns,
-    json_lists,
-)
+from archive.fields import ARTICLE_FIELDS, BOOL_FIELDS, JSON_LIST_FIELDS, TIMESTAMP_FIELDS
+from archive.read import Columns, json_lists
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())

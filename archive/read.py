@@ -32,6 +32,13 @@ from sqlalchemy.types import NullType
 
 from archive.bodies import decompress_body
 from archive.engine import open_engine
+from archive.fields import (
+    ARTICLE_FIELDS,
+    BOOL_FIELDS,
+    JSON_LIST_FIELDS,
+    STORED_FIELDS,
+    TIMESTAMP_FIELDS,
+)
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, CrawlRunOutcome, Version
 from archive.search import match_condition, parse_query, ranked_search
 
@@ -46,37 +53,7 @@ if TYPE_CHECKING:
 CHUNK = 1000
 CAPTURE_CHUNK = 64
 
-ARTICLE_FIELDS = (
-    "id",
-    "url",
-    "urls",
-    "site",
-    "sitename",
-    "title",
-    "text",
-    "authors",
-    "published_at",
-    "modified_at",
-    "language",
-    "tags",
-    "categories",
-    "description",
-    "image",
-    "content_hash",
-    "version",
-    "paywalled",
-    "duplicate_of",
-    "cluster_id",
-    "cluster_similarity",
-    "first_seen_at",
-    "last_seen_at",
-    "updated_at",
-)
-TIMESTAMP_FIELDS = ("published_at", "modified_at", "first_seen_at", "last_seen_at", "updated_at")
-LIST_FIELDS = ("urls", "authors", "tags", "categories")
-BOOL_FIELDS = ("paywalled",)
-JSON_LIST_FIELDS = ("authors", "tags", "categories")
-_STORED = [name for name in ARTICLE_FIELDS if name != "urls"]
+_STORED = STORED_FIELDS
 # Selected without SQLAlchemy's per-value type processing: _decode converts the
 # driver's values in one tight pass, several times faster on a large export.
 _COLUMNS: list[Any] = [

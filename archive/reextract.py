@@ -21,26 +21,12 @@ from sqlalchemy import select, update
 
 from archive import boilerplate
 from archive.bodies import decompress_body
+from archive.fields import strip_nul, without_nul
 from archive.models import Article, Capture, Version, utcnow
 from archive.text import content_hash
-from archive.writer import strip_nul
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
-
-METADATA = (
-    "title",
-    "authors",
-    "published_at",
-    "modified_at",
-    "sitename",
-    "description",
-    "language",
-    "tags",
-    "categories",
-    "image",
-    "paywalled",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +49,7 @@ class Fresh:
 
     def __post_init__(self) -> None:
         self.text = strip_nul(self.text) or ""
-        for name, value in self.metadata.items():
-            if isinstance(value, str):
-                self.metadata[name] = strip_nul(value)
-            elif isinstance(value, list):
-                self.metadata[name] = [v.replace("\x00", "") for v in value]
+        self.metadata = without_nul(self.metadata)
 
 
 def article_ids(

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from archive import boilerplate, neardup
 from archive.bodies import PackedBody
+from archive.fields import METADATA, strip_nul, without_nul
 from archive.models import (
     Article,
     ArticleUrl,
@@ -111,10 +112,6 @@ class CaptureRecord:
         return next((v for k, v in self.headers if k.lower() == name), None)
 
 
-def strip_nul(value: str | None) -> str | None:
-    return value.replace("\x00", "") if value else value
-
-
 @dataclass(slots=True)
 class ArticleRecord:
     """An extracted article ready to archive. ``urls`` are normalised, ``url`` first.
@@ -150,29 +147,13 @@ class ArticleRecord:
     live: bool = False
 
     def __post_init__(self) -> None:
-        # PostgreSQL text cannot hold NUL; no page means one in its article text.
         self.text = strip_nul(self.text) or ""
-        self.title = strip_nul(self.title)
-        self.description = strip_nul(self.description)
-        self.sitename = strip_nul(self.sitename)
-        self.authors = [a.replace("\x00", "") for a in self.authors]
-        self.tags = [t.replace("\x00", "") for t in self.tags]
-        self.categories = [c.replace("\x00", "") for c in self.categories]
+        for name, value in without_nul(self.metadata_columns()).items():
+            setattr(self, name, value)
 
     def metadata_columns(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "authors": self.authors,
-            "published_at": self.published_at,
-            "modified_at": self.modified_at,
-            "sitename": self.sitename,
-            "description": self.description,
-            "language": self.language,
-            "tags": self.tags,
-            "categories": self.categories,
-            "image": self.image,
-            "paywalled": self.paywalled,
-        }
+        """The article's metadata columns (:data:`archive.fields.METADATA`)."""
+        return {name: getattr(self, name) for name in METADATA}
 
 
 @dataclass(slots=True, frozen=True)

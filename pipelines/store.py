@@ -46,6 +46,7 @@ from archive.engine import (
     resolve_db_url,
     upgrade_archive,
 )
+from archive.fields import metadata_of
 from archive.writer import (
     ArchiveWriter,
     ArticleRecord,
@@ -128,18 +129,8 @@ def to_record(item: PageItem, warc: WarcPointer | None = None) -> ArticleRecord:
             packed=item.packed_body,
             warc=warc,
         ),
-        title=doc.title,
-        authors=list(doc.authors),
-        published_at=doc.published_at,
-        modified_at=doc.modified_at,
-        sitename=doc.sitename,
-        description=doc.description,
-        language=doc.language,
-        tags=list(doc.tags),
-        categories=list(doc.categories),
-        image=doc.image,
+        **metadata_of(doc),
         signature=item.signature,
-        paywalled=doc.paywalled,
         live=LIVE_BLOG in doc.jsonld_types,
     )
 

@@ -25,7 +25,7 @@ import io
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from archive.read import ARTICLE_FIELDS, BOOL_FIELDS, LIST_FIELDS, TIMESTAMP_FIELDS
+from archive.fields import ARTICLE_FIELDS, BOOL_FIELDS, LIST_FIELDS, TIMESTAMP_FIELDS
 
 if TYPE_CHECKING:
     from archive.export import Progress

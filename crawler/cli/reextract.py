@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from archive.dates import parse_date
 from archive.engine import create_archive_engine, current_revision, no_archive, open_engine
+from archive.fields import metadata_of
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.cli.options import whole_number
@@ -99,23 +100,7 @@ def open_archive(url: str | None) -> Engine:
 
 def fresh_from(article_id: int, doc: Extracted) -> Fresh:
     """A new extraction as the columns the archive stores (as ``pipelines.store.to_record``)."""
-    return Fresh(
-        article_id,
-        doc.text,
-        {
-            "title": doc.title,
-            "authors": list(doc.authors),
-            "published_at": doc.published_at,
-            "modified_at": doc.modified_at,
-            "sitename": doc.sitename,
-            "description": doc.description,
-            "language": doc.language,
-            "tags": list(doc.tags),
-            "categories": list(doc.categories),
-            "image": doc.image,
-            "paywalled": doc.paywalled,
-        },
-    )
+    return Fresh(article_id, doc.text, metadata_of(doc))
 
 
 class Progress:

@@ -1,0 +1,101 @@
+"""The article's fields, declared once.
+
+Every field list derives from :data:`FIELDS`: the metadata an extraction states and the
+archive stores (:data:`METADATA`: the extraction result, the archive record, the store
+stage and both halves of ``reextract`` copy exactly these), and the fields the read API
+and every export give, in their order (:data:`ARTICLE_FIELDS`), with each kind's subset.
+Adding a metadata field is one line here plus its column (a migration) and its place in
+``pipelines.extraction.model.Extracted``; tests check the dataclasses carry every field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """How a field's value is held: what a reader converts and an export types."""
+
+    TEXT = "text"
+    LIST = "list"  # of strings (JSON in SQLite, an array in PostgreSQL)
+    TIME = "time"  # an aware UTC datetime
+    BOOL = "bool"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field: its name, its kind, whether an extraction states it (the article's
+    metadata, overwritten by a fresh extraction) and whether it is a column of
+    ``articles`` (``urls`` lives in its own table)."""
+
+    name: str
+    kind: Kind = Kind.TEXT
+    metadata: bool = False
+    column: bool = True
+
+
+# In the order the read API and the exports give them.
+FIELDS: tuple[Field, ...] = (
+    Field("id", Kind.NUMBER),
+    Field("url"),
+    Field("urls", Kind.LIST, column=False),
+    Field("site"),
+    Field("sitename", metadata=True),
+    Field("title", metadata=True),
+    Field("text"),
+    Field("authors", Kind.LIST, metadata=True),
+    Field("published_at", Kind.TIME, metadata=True),
+    Field("modified_at", Kind.TIME, metadata=True),
+    Field("language", metadata=True),
+    Field("tags", Kind.LIST, metadata=True),
+    Field("categories", Kind.LIST, metadata=True),
+    Field("description", metadata=True),
+    Field("image", metadata=True),
+    Field("content_hash"),
+    Field("version", Kind.NUMBER),
+    Field("paywalled", Kind.BOOL, metadata=True),
+    Field("duplicate_of", Kind.NUMBER),
+    Field("cluster_id", Kind.NUMBER),
+    Field("cluster_similarity", Kind.NUMBER),
+    Field("first_seen_at", Kind.TIME),
+    Field("last_seen_at", Kind.TIME),
+    Field("updated_at", Kind.TIME),
+)
+
+ARTICLE_FIELDS = tuple(f.name for f in FIELDS)
+TIMESTAMP_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.TIME)
+LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.LIST)
+BOOL_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.BOOL)
+# Lists stored in a column of ``articles`` (as JSON on SQLite).
+JSON_LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.LIST and f.column)
+# Columns of ``articles`` the read API selects.
+STORED_FIELDS = tuple(f.name for f in FIELDS if f.column)
+# What an extraction states about the article, as the archive stores it.
+METADATA = tuple(f.name for f in FIELDS if f.metadata)
+_METADATA_LISTS = frozenset(f.name for f in FIELDS if f.metadata and f.kind is Kind.LIST)
+
+
+def metadata_of(source: object) -> dict[str, Any]:
+    """The metadata fields of an extraction (or of any object holding them), lists copied."""
+    values = {name: getattr(source, name) for name in METADATA}
+    for name in _METADATA_LISTS:
+        values[name] = list(values[name])
+    return values
+
+
+def strip_nul(value: str | None) -> str | None:
+    """``value`` without NUL characters: PostgreSQL text cannot hold them, no page means one."""
+    return value.replace("\x00", "") if value else value
+
+
+def without_nul(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` with NUL characters removed from every string and list of strings."""
+    for name, value in metadata.items():
+        if isinstance(value, str):
+            metadata[name] = strip_nul(value)
+        elif isinstance(value, list):
+            metadata[name] = [v.replace("\x00", "") for v in value]
+    return metadata
