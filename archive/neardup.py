@@ -52,7 +52,7 @@ from archive.minhash import (
 from archive.models import NearDupBand, NearDupSignature
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Callable, Collection, Iterable, Sequence
 
     from sqlalchemy.engine import Connection
 
@@ -67,6 +67,7 @@ __all__ = [
     "SIGNATURE_BYTES",
     "Match",
     "band_keys",
+    "best_match",
     "find_cluster",
     "index_article",
     "index_articles",
@@ -87,25 +88,27 @@ class Match:
     similarity: float
 
 
+def best_match(
+    sig: bytes,
+    candidates: Iterable[tuple[int, bytes]],
+    threshold: float,
+    order: Callable[[int], int] = int,
+) -> Match | None:
+    """The candidate cluster (first article id, its signature) most similar to ``sig``, at
+    least ``threshold``; on a tie the first by ``order`` (the oldest), or None. The one
+    cluster matcher: the writer calls it with the clusters it holds in memory."""
+    best: Match | None = None
+    for cluster_id, candidate in sorted(candidates, key=lambda c: order(c[0])):
+        score = similarity(sig, candidate)
+        if score >= threshold and (best is None or score > best.similarity):
+            best = Match(cluster_id, score)
+    return best
+
+
 def find_cluster(conn: Connection, sig: bytes, threshold: float) -> Match | None:
     """The indexed cluster whose first article is most similar to ``sig`` (at least
     ``threshold``; the oldest cluster on a tie), or None. One indexed query."""
-    keys = band_keys(sig)
-    candidates = conn.execute(
-        select(NearDupSignature.article_id, NearDupSignature.signature).where(
-            NearDupSignature.article_id.in_(
-                select(NearDupBand.article_id).where(NearDupBand.key.in_(keys))
-            )
-        )
-    )
-    best: Match | None = None
-    for article_id, candidate in candidates:
-        score = similarity(sig, candidate)
-        if score >= threshold and (
-            best is None or (score, -article_id) > (best.similarity, -best.cluster_id)
-        ):
-            best = Match(article_id, score)
-    return best
+    return best_match(sig, indexed_clusters(conn, band_keys(sig)).items(), threshold)
 
 
 def indexed_clusters(conn: Connection, keys: Collection[int]) -> dict[int, bytes]:

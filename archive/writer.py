@@ -608,7 +608,7 @@ class _BatchWrite:
 
     def _near_match(self, record: ArticleRecord) -> neardup.Match | None:
         """The cluster whose first article is most similar to the record's text (at least
-        the threshold; the oldest on a tie), as ``neardup.find_cluster`` would find it."""
+        the threshold; the oldest on a tie), among the clusters of the batch and those indexed."""
         if self.near_threshold is None:
             return None
         sig = self._signature(record)
@@ -617,12 +617,8 @@ class _BatchWrite:
         keys = neardup.band_keys(sig)
         self._fetch_clusters(set(keys))
         candidates = {c for key in keys for c in self.band_clusters.get(key, ())}
-        best: neardup.Match | None = None
-        for cluster_id in sorted(candidates, key=_order):
-            score = neardup.similarity(sig, self.cluster_sigs[cluster_id])
-            if score >= self.near_threshold and (best is None or score > best.similarity):
-                best = neardup.Match(cluster_id, score)
-        return best
+        clusters = ((c, self.cluster_sigs[c]) for c in candidates)
+        return neardup.best_match(sig, clusters, self.near_threshold, _order)
 
     def _remember(self, record: ArticleRecord, article_id: int, cluster: neardup.Match) -> None:
         copies = self.hash_owners.setdefault(record.content_hash, [])

@@ -250,3 +250,27 @@ def test_migration_puts_existing_articles_in_clusters_of_their_own(db_url):
         ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [(1, 1, 1.0), (2, 1, 1.0)]
+
+
+def test_one_matcher_the_oldest_cluster_wins_a_tie():
+    sig = neardup.signature(story("port-strike-wire"))
+    other = neardup.signature(story("tram-wire"))
+    candidates = [(7, sig), (3, sig), (5, other)]
+    assert neardup.best_match(sig, candidates, 0.5) == neardup.Match(3, 1.0)
+    assert neardup.best_match(sig, candidates, 0.5, order=lambda c: -c) == neardup.Match(7, 1.0)
+    assert neardup.best_match(other, [(3, sig)], 0.5) is None
+
+
+def test_the_writer_joins_the_cluster_find_cluster_finds(engine):
+    """The writer's choice among the clusters it holds is the indexed lookup's."""
+    writer = ArchiveWriter(engine)
+    text = story("port-strike-wire")
+    writer.write_batch([record("wire.example", "first", text)])
+    writer.write_batch([record("agency.example", "second", text + " Updated.")])
+    edited = story("port-strike-edited")
+    with engine.connect() as conn:
+        expected = neardup.find_cluster(conn, neardup.signature(edited), DEFAULT_NEAR_THRESHOLD)
+    [result] = writer.write_batch([record("gazette.example", "copy", edited)])
+    c = clusters(engine)
+    assert expected is not None and result.near_duplicate
+    assert c["gazette.example/copy"][2:] == (expected.cluster_id, expected.similarity)
