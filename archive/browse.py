@@ -25,7 +25,7 @@ from archive.models import (
     CrawlRunOutcome,
 )
 from archive.read import joined_cluster, site_names
-from archive.search import matches, parse_query
+from archive.search import hit_columns, matches, parse_query
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -121,15 +121,7 @@ def latest(
         )
     order = [Article.id.desc()] if key is None else [key.desc(), Article.id.desc()]
     stmt = (
-        select(
-            Article.id,
-            Article.url,
-            Article.site,
-            Article.title,
-            Article.published_at,
-            Article.first_seen_at,
-            func.substr(Article.text, 1, PREVIEW_CHARS).label("snippet"),
-        )
+        select(*hit_columns(), func.substr(Article.text, 1, PREVIEW_CHARS).label("snippet"))
         .where(*conds)
         .order_by(*order)
         .limit(limit)

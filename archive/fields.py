@@ -73,6 +73,8 @@ BOOL_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.BOOL)
 JSON_LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.LIST and f.column)
 # Columns of ``articles`` the read API selects.
 STORED_FIELDS = tuple(f.name for f in FIELDS if f.column)
+# An article in a list of them (a search hit, a page of the web view's list).
+LISTED_FIELDS = ("id", "url", "site", "title", "published_at", "first_seen_at")
 # What an extraction states about the article, as the archive stores it.
 METADATA = tuple(f.name for f in FIELDS if f.metadata)
 _METADATA_LISTS = frozenset(f.name for f in FIELDS if f.metadata and f.kind is Kind.LIST)

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 
 from archive.engine import ArchiveInputError
+from archive.fields import LISTED_FIELDS
 from archive.models import Article
 
 if TYPE_CHECKING:
@@ -226,15 +227,9 @@ def _after(
     return or_(beyond, and_(rank == bound, article_id > last_id))
 
 
-def _hit_columns() -> list[Any]:
-    return [
-        Article.id,
-        Article.url,
-        Article.site,
-        Article.title,
-        Article.published_at,
-        Article.first_seen_at,
-    ]
+def hit_columns() -> list[Any]:
+    """The columns of an article in a list (:data:`archive.fields.LISTED_FIELDS`)."""
+    return [Article.__table__.c[name] for name in LISTED_FIELDS]
 
 
 def _sqlite_search(
@@ -257,7 +252,7 @@ def _sqlite_search(
     snippet = func.snippet(_fts_ref, 1, *highlight, "…", SNIPPET_WORDS, type_=String)
     if conditions:
         return (
-            select(*_hit_columns(), (-bm25).label("score"), snippet.label("snippet"))
+            select(*hit_columns(), (-bm25).label("score"), snippet.label("snippet"))
             .select_from(_fts.join(Article, Article.id == rowid))
             .where(_match(query), *conditions, *page)
             .order_by(*order)
@@ -274,7 +269,7 @@ def _sqlite_search(
         .subquery("best")
     )
     one = select(snippet).where(_match(query), rowid == best.c.id).scalar_subquery()
-    columns = [c for c in _hit_columns() if c.key != "id"]
+    columns = [c for c in hit_columns() if c.key != "id"]
     return (
         select(best.c.id, *columns, best.c.score, one.label("snippet"))
         .join_from(best, Article, Article.id == best.c.id)
@@ -303,7 +298,7 @@ def _pg_search(
         ]
     order = [Article.id.desc()] if newest else [rank.desc(), Article.id]
     best = (
-        select(*_hit_columns(), Article.text, rank.label("score"))
+        select(*hit_columns(), Article.text, rank.label("score"))
         .where(_pg_vector.op("@@", is_comparison=True)(tsquery), *conditions)
         .order_by(*order)
         .limit(limit)

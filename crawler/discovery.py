@@ -31,7 +31,7 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
 
 from archive.dates import parse_date
-from crawler.urls import normalize_url, same_site
+from crawler.urls import ALLOWED_SCHEMES, normalize_url, same_site
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -343,7 +343,7 @@ def _head_links(body: bytes, rel: str, base: str) -> list[str]:
         if rel in rels.lower().split():
             href = next(g for g in href_match.groups() if g is not None)
             found.append(urljoin(base, html.unescape(href.decode("utf-8", "replace").strip())))
-    return [url for url in found if urlsplit(url).scheme in ("http", "https")]
+    return [url for url in found if urlsplit(url).scheme in ALLOWED_SCHEMES]
 
 
 def is_amp_page(body: bytes) -> bool:

@@ -35,9 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.urls import site_of
-
-ALLOWED_SCHEMES = ("http", "https")
+from crawler.urls import ALLOWED_SCHEMES, site_of
 
 
 class SitesError(ValueError):

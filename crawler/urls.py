@@ -22,6 +22,8 @@ import tldextract
 from w3lib.url import canonicalize_url
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The schemes a crawl fetches and follows (links, redirects, refreshes, seeds).
+ALLOWED_SCHEMES = frozenset(DEFAULT_PORTS)
 
 # Query parameters that only say how a reader arrived, never which page it is.
 TRACKING_PARAM = re.compile(

@@ -19,6 +19,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from w3lib import html
 
 from crawler.compat import RedirectSteps, meta_refresh_options, meta_refresh_request
+from crawler.urls import ALLOWED_SCHEMES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -47,7 +48,7 @@ class HeadMetaRefreshMiddleware(RedirectSteps, MetaRefreshMiddleware):
             request.meta.get("dont_redirect", False)
             or request.method == "HEAD"
             or not isinstance(response, HtmlResponse)
-            or urlparse_cached(request).scheme not in {"http", "https"}
+            or urlparse_cached(request).scheme not in ALLOWED_SCHEMES
         ):
             return response
         ignore_tags, max_delay = meta_refresh_options(self)
@@ -55,7 +56,7 @@ class HeadMetaRefreshMiddleware(RedirectSteps, MetaRefreshMiddleware):
         if not url:
             return response
         redirected = meta_refresh_request(self, request, response, url)
-        if urlparse_cached(redirected).scheme not in {"http", "https"}:
+        if urlparse_cached(redirected).scheme not in ALLOWED_SCHEMES:
             return response
         if cast("float", interval) < max_delay:
             return self.follow(redirected, request, "meta refresh")

@@ -35,6 +35,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.failures import Refused
 from crawler.interfaces import seed_hosts
 from crawler.resolver import dns_hosts
+from crawler.urls import ALLOWED_SCHEMES
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 # Most specific first: the first network that holds an address names why it is refused.
 BLOCKED_NETWORKS: tuple[tuple[str, str], ...] = (

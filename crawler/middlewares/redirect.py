@@ -37,19 +37,19 @@ from crawler.compat import RedirectSteps
 from crawler.failures import BLOCKED, FAILED, Refused, block_seen
 from crawler.interfaces import redirect_allowed
 from crawler.middlewares.metarefresh import HeadMetaRefreshMiddleware
+from crawler.urls import ALLOWED_SCHEMES, DEFAULT_PORTS
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
 
 CREDENTIAL_HEADERS = (b"Cookie", b"Authorization", b"Proxy-Authorization")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+    return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
 
 
 def strip_cross_origin_credentials(request: Request) -> bool:
@@ -112,7 +112,7 @@ class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
         self, source_request: Request, response: Response, *, url: str, **kwargs: Any
     ) -> Request:
         scheme = urlsplit(url).scheme.lower()
-        if scheme not in ("http", "https"):
+        if scheme not in ALLOWED_SCHEMES:
             raise Refused(
                 "blocked_scheme", f"{source_request.url} redirects to a {scheme}: URL, refused"
             )

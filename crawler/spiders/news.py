@@ -55,7 +55,7 @@ from crawler.items import PageItem
 from crawler.logs import quiet_robots_errors
 from crawler.pages import content_type, is_html_page, page_item
 from crawler.sites import SiteConfig, load_sites_file, sites_from_urls, warc_settings
-from crawler.urls import normalize_url, site_of, site_of_host
+from crawler.urls import ALLOWED_SCHEMES, normalize_url, site_of, site_of_host
 from crawler.warc import RECORD_META
 
 if TYPE_CHECKING:
@@ -417,7 +417,7 @@ class NewsSpider(Spider):
             url = urljoin(response.url, entry.url)
             if is_media_url(url):
                 self.crawler.stats.inc_value("newsarchive/skipped/not_a_page")
-            elif config.in_scope(url) or (named and urlsplit(url).scheme in ("http", "https")):
+            elif config.in_scope(url) or (named and urlsplit(url).scheme in ALLOWED_SCHEMES):
                 yield replace(entry, url=url)
             else:
                 self.crawler.stats.inc_value("newsarchive/skipped/out_of_scope")
