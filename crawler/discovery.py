@@ -30,7 +30,7 @@ from lxml import etree
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
 
-from archive.dates import parse_date
+from crawler.dates import parse_date
 from crawler.urls import ALLOWED_SCHEMES, normalize_url, same_site
 
 if TYPE_CHECKING:

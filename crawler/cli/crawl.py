@@ -16,7 +16,6 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.dates import parse_date
 from archive.engine import (
     DB_URL_ENV,
     ArchiveError,
@@ -32,6 +31,7 @@ from crawler.cli.errors import UsageError
 from crawler.cli.options import days, whole_number
 from crawler.cli.overrides import check_overrides
 from crawler.compat import SignalledCrawlerProcess
+from crawler.dates import parse_date
 from crawler.downloader import SlotLimitedDownloader
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import redis_from_url

@@ -11,13 +11,13 @@ import os
 import sys
 from typing import Any
 
-from archive.dates import parse_date
 from archive.engine import archive_url
 from archive.export import FORMATS, PARQUET_COMPRESSIONS, check_output, export
 from archive.read import ArticleFilter, open_archive
 from crawler.cli import COMMANDS, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
 from crawler.cli.progressbar import ProgressBar
+from crawler.dates import parse_date
 
 
 def add_parser(subparsers: Any) -> None:

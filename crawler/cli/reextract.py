@@ -18,12 +18,12 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from archive.dates import parse_date
 from archive.engine import create_archive_engine, current_revision, no_archive, open_engine
 from archive.fields import metadata_of
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
 from crawler.cli.options import whole_number
+from crawler.dates import parse_date
 from crawler.urls import site_of
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ PROGRESS_EVERY = 2.0  # seconds between progress lines
 
 
 def parse_since(value: str) -> datetime:
-    """An ISO 8601 date or date-time (:func:`archive.dates.parse_date`); without a zone it
+    """An ISO 8601 date or date-time (:func:`crawler.dates.parse_date`); without a zone it
     is UTC."""
     moment = parse_date(value)
     if moment is None:

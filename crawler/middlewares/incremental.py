@@ -31,7 +31,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
-from archive.dates import parse_date
+from crawler.dates import parse_date
 from crawler.failures import Counted, count_page_outcome
 from crawler.incremental import KnownPage, PageStateStore, decide
 from crawler.urls import normalize_url

@@ -32,7 +32,7 @@ from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import load_object
 
-from archive.dates import parse_date
+from crawler.dates import parse_date
 from crawler.pages import is_html_page, page_item
 from crawler.urls import site_of
 

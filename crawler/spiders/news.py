@@ -35,7 +35,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from archive.dates import parse_date
+from crawler.dates import parse_date
 from crawler.discovery import (
     FEED_TYPES,
     Entry,

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from archive.dates import parse_date
+from crawler.dates import parse_date
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 
 LOGGER = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def unique(values: Iterable[str]) -> list[str]:
 
 
 def parse_datetime(value: str | None) -> datetime | None:
-    """A stated date (:func:`archive.dates.parse_date`, after undoing HTML escapes) as an
+    """A stated date (:func:`crawler.dates.parse_date`, after undoing HTML escapes) as an
     aware UTC datetime; dates before 1990 are placeholders, not publication dates: None."""
     parsed = parse_date(clean_text(value))
     return parsed if parsed is not None and parsed.year >= EARLIEST_YEAR else None

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive.dates import parse_date
 from crawler.cli.reextract import parse_since
+from crawler.dates import parse_date
 from crawler.discovery import parse_feed, parse_sitemap
 from pipelines.extraction.metadata import parse_datetime
 

@@ -1,8 +1,9 @@
 """The one date parser: sitemaps and feeds, page metadata and command-line options.
 
-Every layer imports it (it needs nothing but the standard library): ``crawler/discovery.py``
-for ``lastmod`` and feed dates, ``pipelines/extraction/metadata.py`` for JSON-LD and
-``<meta>`` values, the CLI for ``--since``-style options, the archive for its own filters.
+It needs nothing but the standard library, so every layer that reads dates may import it
+(the layer contracts let ``pipelines`` import ``crawler``, never the reverse):
+``crawler/discovery.py`` for ``lastmod`` and feed dates, ``pipelines/extraction/metadata.py``
+for JSON-LD and ``<meta>`` values, the CLI for ``--since``-style options.
 """
 
 from __future__ import annotations
