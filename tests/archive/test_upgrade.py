@@ -165,6 +165,7 @@ def snapshot(engine) -> dict[str, list[tuple]]:
         }
 
 
+@pytest.mark.slow  # every migration, through the CLI in subprocesses
 def test_an_archive_at_the_first_migration_upgrades_with_nothing_lost(db_url, tmp_path):
     engine = create_archive_engine(db_url)
     upgrade_archive(engine, "0001")
@@ -230,6 +231,7 @@ def test_an_archive_at_the_first_migration_upgrades_with_nothing_lost(db_url, tm
     engine.dispose()
 
 
+@pytest.mark.slow  # the CLI in subprocesses, every migration
 def test_db_upgrade_creates_a_new_archive_and_is_idempotent(db_url, tmp_path):
     created = run_cli("db", "upgrade", "--db", db_url, cwd=tmp_path)
     assert created.returncode == 0, created.stderr

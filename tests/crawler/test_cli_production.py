@@ -153,6 +153,7 @@ def test_a_quiet_run_speaks_up_when_it_fails(tmp_path):
     assert "crawl failed" in result.stderr
 
 
+@pytest.mark.slow  # a crawl in a subprocess
 def test_a_crawl_into_an_old_archive_it_may_not_upgrade_stops_before_starting(tmp_path):
     from archive.engine import create_archive_engine, current_revision, upgrade_archive
 
@@ -175,6 +176,7 @@ def test_a_crawl_into_an_old_archive_it_may_not_upgrade_stops_before_starting(tm
     engine.dispose()
 
 
+@pytest.mark.slow  # a crawl in a subprocess
 def test_an_unreachable_database_is_one_clear_line(tmp_path):
     # Port 1 on loopback: nothing listens there.
     result = run_cli(

@@ -121,14 +121,20 @@ def test_push_unseen_queues_a_request_once(server, spider, redis_key):
 
 
 def test_a_dead_workers_requests_go_back_to_the_queue(server, spider, redis_key):
-    dead = make_queue(server, spider, redis_key, worker="dead", lease=0.3)
+    lease = 1.0
+    dead = make_queue(server, spider, redis_key, worker="dead", lease=lease)
     alive = make_queue(server, spider, redis_key, worker="alive", lease=30)
     for i in range(3):
         dead.push(Request(f"http://127.0.0.9:1/{i}"))
+    leased_at = time.monotonic()
     taken = [request.url for request, _ in dead.pop_leased(2)]
-    assert alive.heartbeat() == (1, 2, 0)  # the dead worker's lease has not expired yet
-    time.sleep(0.5)
-    assert alive.heartbeat() == (3, 0, 2)
+    counts = alive.heartbeat()
+    if time.monotonic() - leased_at < lease:  # not so on a host stalled for a second
+        assert counts == (1, 2, 0)  # the dead worker's lease has not expired yet
+    deadline = time.monotonic() + 30
+    while (counts := alive.heartbeat())[2] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the lease expires (Redis's clock)
+    assert counts == (3, 0, 2)
     assert not server.exists(keys_for(redis_key, "dead")["processing"])
     assert server.zscore(keys_for(redis_key, "x")["workers"], "dead") is None
     urls = {request.url for request, _ in alive.pop_leased(5)}
@@ -136,14 +142,25 @@ def test_a_dead_workers_requests_go_back_to_the_queue(server, spider, redis_key)
 
 
 def test_a_live_worker_keeps_its_leases(server, spider, redis_key):
-    one = make_queue(server, spider, redis_key, worker="one", lease=0.3)
-    two = make_queue(server, spider, redis_key, worker="two", lease=0.3)
+    # Renewed every 0.1 s, a 0.5 s lease outlives its first term; each check is made
+    # only while the last renewal is less than a lease old (a stalled host may not renew
+    # in time, and then the lease rightly expires).
+    lease = 0.5
+    one = make_queue(server, spider, redis_key, worker="one", lease=lease)
+    two = make_queue(server, spider, redis_key, worker="two", lease=lease)
     one.push(Request("http://127.0.0.9:1/a"))
     one.pop_leased()
-    for _ in range(4):
-        time.sleep(0.15)
+    started = time.monotonic()
+    checked = 0
+    while time.monotonic() - started < 3 * lease or checked < 3:
         one.heartbeat()  # renews its lease
-        assert two.heartbeat()[2] == 0
+        renewed = time.monotonic()
+        counts = two.heartbeat()
+        if time.monotonic() - renewed < lease:
+            assert counts[2] == 0
+            checked += 1
+        time.sleep(0.1)
+    one.heartbeat()
     assert two.heartbeat()[:2] == (0, 1)
 
 

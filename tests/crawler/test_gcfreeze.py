@@ -81,6 +81,7 @@ def test_a_zero_threshold_leaves_pythons_own(unfrozen, threshold):
     assert gc.get_threshold() == threshold
 
 
+@pytest.mark.slow  # a crawl in a subprocess
 def test_a_crawl_records_how_many_objects_it_froze(tmp_path, mockserver):
     result = run_cli("crawl", mockserver.url("blog", "/atom.xml"), "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

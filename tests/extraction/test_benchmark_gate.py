@@ -28,6 +28,10 @@ from bench.metric import (
     word_score,
 )
 
+# Extracts every page of the corpora's checking parts (10 minutes on a busy 2-core host):
+# CI runs it, as `python -m pytest tests/extraction/test_benchmark_gate.py` does.
+pytestmark = pytest.mark.slow
+
 JOBS = 2
 
 SCRAPINGHUB_FLOORS = {"f1": 0.978, "precision": 0.970, "recall": 0.980}
