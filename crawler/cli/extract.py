@@ -1,4 +1,10 @@
-"""``newsarchive extract``: extraction alone, on saved HTML files, one JSON object per line."""
+"""``newsarchive extract``: extraction alone, on saved HTML files, one JSON object per line.
+
+Each line also carries the crawl's own article-or-not decision (``classify_page``, the
+code the classify stage runs): ``"archive"`` and its ``"reason"``, so a user sees why a
+crawl would skip the page. The decision reads the page's URL: ``--url``, else the page's
+own canonical URL; without either, the URL's shape is not weighed.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ def _read(path: str) -> bytes:
 
 
 def run(args: Any) -> int:
-    from pipelines.extraction import ExtractionError, extract_article
+    from pipelines.extraction import ExtractionError, classify_page, extract_article
 
     status = EXIT_OK
     for path in args.files:
@@ -40,6 +46,12 @@ def run(args: Any) -> int:
             result = {"file": path, "error": str(exc)}
             status = EXIT_FAILED
         else:
-            result = {"file": path, **doc.to_json()}
+            verdict = classify_page(doc, args.url or doc.canonical_url)
+            result = {
+                "file": path,
+                **doc.to_json(),
+                "archive": verdict.is_article,
+                "reason": verdict.reason,
+            }
         print(json.dumps(result, ensure_ascii=False), flush=True)
     return status

@@ -170,6 +170,112 @@ def absolute_url(value: str | None, base: str | None) -> str | None:
     return resolved if urlsplit(resolved).scheme in {"http", "https"} else None
 
 
+# ---------------------------------------------------------------- titles
+
+# " | ", " - ", en and em dashes, bullets, " » ", " :: " between a headline and a site name
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\u2022\u00b7\u00bb\u2013\u2014~-]|::|--)\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+MIN_SITE_KEY = 4  # shorter host labels or names ("ft", "abc") match too much by containment
+MIN_HEADLINE_WORDS, MAX_HEADLINE_WORDS = 2, 40
+HEADLINE_OVERLAP = 0.6  # share of an <h1>'s words the stated title must contain
+MAX_HEADINGS = 5
+
+
+def _key(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+def host_labels(url: str | None) -> list[str]:
+    """The labels of a URL's host that can name a site ("www.fool.com" -> ["fool"])."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = host.split(".")[:-1]  # no top-level domain
+    return [label for label in labels if len(label) >= MIN_SITE_KEY and label != "www"]
+
+
+def names_site(segment: str, sitename: str | None, labels: list[str]) -> bool:
+    """Whether a title segment is the site's name (its og:site_name or its host name)."""
+    key = _key(segment)
+    if not key:
+        return True
+    site = _key(sitename or "")
+    if site and (
+        key == site or (min(len(key), len(site)) >= MIN_SITE_KEY and (key in site or site in key))
+    ):
+        return True
+    return any(label in key or key in label for label in labels if len(key) >= MIN_SITE_KEY)
+
+
+def strip_site_name(
+    title: str, sitename: str | None, url: str | None, headings: Iterable[str] = ()
+) -> str:
+    """The title without the site's name (or section) glued before or after it.
+
+    "Machine learning, explained | MIT Sloan" -> "Machine learning, explained": a leading or
+    trailing separated segment goes when it names the site (``og:site_name``, the host), or
+    when the page's own <h1> is the headline that remains. A title with no separator, or
+    whose every segment names the site, is kept whole.
+    """
+    segments = _TITLE_SEPARATOR.split(title)
+    if len(segments) < 2:
+        return title
+    labels = host_labels(url)
+    for heading in headings:
+        key = _key(heading)
+        if not key:
+            continue
+        for start in range(len(segments)):
+            for end in range(len(segments), start, -1):
+                if (end - start) < len(segments) and _key(" ".join(segments[start:end])) == key:
+                    return heading
+    kept = list(segments)
+    while len(kept) > 1 and names_site(kept[-1], sitename, labels):
+        kept.pop()
+    while len(kept) > 1 and names_site(kept[0], sitename, labels):
+        kept.pop(0)
+    if len(kept) == len(segments):
+        return title
+    # what is left, with the separators the title used between those segments
+    first = title.find(kept[0])
+    last = title.rfind(kept[-1])
+    return title[first : last + len(kept[-1])] if 0 <= first <= last else " - ".join(kept)
+
+
+def _words(text: str) -> set[str]:
+    return {_key(word) for word in text.split()}
+
+
+def visible_headline(headings: list[str], title: str | None) -> str | None:
+    """The page's <h1> a reader sees as the headline, if one stands out.
+
+    The only <h1> of the page, or, among several, the first that shares most of its words
+    with the stated title; a heading that is the site's name or a sentence-long one is not.
+    """
+    candidates = [h for h in headings if MIN_HEADLINE_WORDS <= len(h.split()) <= MAX_HEADLINE_WORDS]
+    if len(headings) > 1:
+        words = _words(title or "")
+        candidates = [
+            h for h in candidates if len(_words(h) & words) >= HEADLINE_OVERLAP * len(h.split())
+        ][:1]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def headline(
+    title: str | None, sitename: str | None, url: str | None, headings: list[str]
+) -> str | None:
+    """The article's title as a reader would quote it: no site name, no section.
+
+    The page's visible <h1> when one stands out (sites write their og:title and <title> for
+    search engines and share cards: "Best X of 2026 | Site"), else the stated title without
+    the site's name around it.
+    """
+    labels = host_labels(url)
+    headings = [h for h in headings if not names_site(h, sitename, labels)]
+    heading = visible_headline(headings, title)
+    if heading is not None:
+        return heading
+    return strip_site_name(title, sitename, url, headings) if title else None
+
+
 # ---------------------------------------------------------------- author names
 
 
@@ -400,19 +506,23 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     meta.og_type = (first_meta(src.values, "og:type") or "").lower() or None
     meta.jsonld_types = unique(t for entity in entities for t in entity_types(entity))
     meta.paywalled = is_paywalled(tree, entities, src.values)
-    _read_titles(meta, src)
+    _read_site(meta, src)
+    _read_titles(meta, src, url)
     _read_dates(meta, src)
     _read_people(meta, src)
-    _read_site(meta, src)
     _read_taxonomy(meta, src)
     return meta
 
 
-def _read_titles(meta: PageMeta, src: _Sources) -> None:
+def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:
     og_title = first_meta(src.values, "og:title", "twitter:title")
-    meta.title = clean_text(src.article.get("headline")) or og_title
+    stated = clean_text(src.article.get("headline")) or og_title
     meta.page_title = clean_text(src.tree.findtext(".//title"))
-    meta.titles = unique(t for t in (meta.title, og_title, meta.page_title) if t)
+    headings = [
+        text for text in (clean_text(h.text_content()) for h in src.tree.iter("h1")) if text
+    ][:MAX_HEADINGS]
+    meta.title = headline(stated or meta.page_title, meta.sitename, url, headings)
+    meta.titles = unique(t for t in (meta.title, stated, og_title, meta.page_title) if t)
 
 
 def _read_dates(meta: PageMeta, src: _Sources) -> None:

@@ -122,14 +122,14 @@ def is_service_url(url: str) -> bool:
     return bool(segments) and segments[-1].rsplit(".", 1)[0] in _SERVICE_SEGMENTS
 
 
-def markup_verdict(doc: Extracted, url: str) -> Verdict | None:
+def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
     """What the page's structured markup says, if it says anything decisive."""
     types = set(doc.jsonld_types)
     og_type = (doc.og_type or "").lower()
     article_jsonld = bool(ARTICLE_TYPES & types)
-    if is_service_url(url) and not article_jsonld:
+    if url and is_service_url(url) and not article_jsonld:
         return Verdict(False, "skip:service_page")
-    if is_listing_url(url) and not (article_jsonld and og_type == "article"):
+    if url and is_listing_url(url) and not (article_jsonld and og_type == "article"):
         return Verdict(False, "skip:listing")
     if not article_jsonld and LISTING_TYPES & types:
         return Verdict(False, "skip:listing")
@@ -147,7 +147,7 @@ def marked_reason(doc: Extracted) -> str | None:
     return None
 
 
-def text_verdict(doc: Extracted, url: str) -> Verdict:
+def text_verdict(doc: Extracted, url: str | None) -> Verdict:
     """Decide on markup strength, URL date and the size and link share of the text."""
     words = doc.word_count
     marked = marked_reason(doc)
@@ -159,7 +159,7 @@ def text_verdict(doc: Extracted, url: str) -> Verdict:
         return Verdict(True, marked)
     if doc.link_density > MAX_LINK_DENSITY:
         return Verdict(False, "skip:link_dense")
-    if is_dated_url(url) and words >= MIN_WORDS_DATED:
+    if url and is_dated_url(url) and words >= MIN_WORDS_DATED:
         return Verdict(True, "article:dated_url+long_text")
     if doc.link_density > MAX_LINK_DENSITY_UNMARKED:
         return Verdict(False, "skip:link_dense")
@@ -172,8 +172,12 @@ def text_verdict(doc: Extracted, url: str) -> Verdict:
     return Verdict(False, "skip:too_short")
 
 
-def classify_page(doc: Extracted, url: str) -> Verdict:
-    """Is this an article worth archiving, or a page to follow but not archive?"""
+def classify_page(doc: Extracted, url: str | None) -> Verdict:
+    """Is this an article worth archiving, or a page to follow but not archive?
+
+    ``url`` is where the page was fetched from; without one (a saved file), its shape is
+    not weighed.
+    """
     if not doc.text.strip():
         return Verdict(False, "skip:no_text")
     return markup_verdict(doc, url) or text_verdict(doc, url)

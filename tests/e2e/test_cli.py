@@ -114,6 +114,27 @@ def test_extract_prints_one_json_object_per_file_in_input_order(tmp_path):
     assert {r["language"] for r in rows} == {"en", "de"}
 
 
+def test_extract_says_whether_a_crawl_would_archive_each_page(tmp_path):
+    post = next((SITES_DIR / "blog" / "posts").glob("*/index.html"))
+    front = SITES_DIR / "blog" / "index.html"
+    about = SITES_DIR / "blog" / "about" / "index.html"
+    result = run_cli(
+        "extract",
+        str(post),
+        str(front),
+        str(about),
+        "--url",
+        "http://blog.example/posts/x-y-z/",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    story, listing, about_page = (json.loads(line) for line in result.stdout.splitlines())
+    assert story["archive"] is True and story["reason"].startswith("article:")
+    # the crawl's own decision and reason: the front page lists stories, the about page is short
+    assert listing["archive"] is False and listing["reason"].startswith("skip:")
+    assert about_page["archive"] is False and about_page["reason"].startswith("skip:")
+
+
 def test_extract_reports_a_missing_file_and_goes_on(tmp_path):
     page = next((SITES_DIR / "blog" / "posts").glob("*/index.html"))
     result = run_cli("extract", str(tmp_path / "missing.html"), str(page), cwd=tmp_path)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.extraction import extract_article
-from pipelines.extraction.metadata import parse_datetime, split_names
+from pipelines.extraction.metadata import headline, parse_datetime, split_names
 from tests.extraction.conftest import STORY
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -162,7 +162,9 @@ def test_canonical_image_and_titles(make_page):
         '<meta property="article:section" content="Local">'
         '<meta property="article:tag" content="bridges, council">'
     )
-    doc = extract_article(make_page(head=head), URL)
+    doc = extract_article(
+        make_page(head=head, title="Council approves harbour bridge \u2018rebuild\u2019"), URL
+    )
     assert (
         doc.canonical_url
         == "https://news.example.com/2024/05/12/harbour-bridge-rebuild?ref=canonical"
@@ -205,3 +207,62 @@ def test_to_json_is_serialisable(make_page):
     assert payload["published_at"] == "2024-05-12T08:30:00+00:00"
     assert payload["url"] == URL
     json.dumps(payload)
+
+
+@pytest.mark.parametrize(
+    ("title", "sitename", "url", "expected"),
+    [
+        # og:site_name after a separator
+        (
+            "Machine learning, explained | MIT Sloan",
+            "MIT Sloan",
+            URL,
+            "Machine learning, explained",
+        ),
+        # ...before it, and a name that differs a little from og:site_name
+        ("RealtyMogul.com\u2122 | Real Estate 101", "RealtyMogul", URL, "Real Estate 101"),
+        # no og:site_name: the host names the site
+        (
+            "Best Cloud Stocks of 2025 | The Motley Fool",
+            None,
+            "https://www.fool.com/x",
+            "Best Cloud Stocks of 2025",
+        ),
+        # a site name and a section, both gone
+        (
+            "Guide to filing taxes | Consumer Financial Protection Bureau",
+            "Consumer Financial Protection Bureau",
+            URL,
+            "Guide to filing taxes",
+        ),
+        # a dash inside the headline is not a separator, and an unknown tail stays
+        ("Brexit - what happens next", "The Gazette", URL, "Brexit - what happens next"),
+        ("Council approves rebuild", "The Gazette", URL, "Council approves rebuild"),
+        # a title that is only the site's name is kept
+        ("The Gazette", "The Gazette", URL, "The Gazette"),
+    ],
+)
+def test_headline_drops_the_site_name(title, sitename, url, expected):
+    assert headline(title, sitename, url, []) == expected
+
+
+def test_headline_is_the_visible_h1_not_the_share_card_title():
+    # sites write og:title for search engines; a reader quotes the page's headline
+    seo = "Best Apps to Learn a Language in 2025 \u2013 Top 10 Picks | Talk"
+    h1 = "Top 10: Best Apps to Learn a Language"
+    assert headline(seo, "Talk", URL, [h1]) == h1
+    # among several <h1>s, the one the stated title shares its words with
+    headings = ["The Gazette", "Council approves harbour bridge rebuild", "Newsletter"]
+    stated = "Council approves harbour bridge rebuild | The Gazette"
+    assert headline(stated, "The Gazette", URL, headings) == headings[1]
+    # an <h1> that is the site's logo is not the headline
+    assert headline(stated, "The Gazette", URL, ["The Gazette"]) == headings[1]
+
+
+def test_site_name_suffix_dropped_from_an_extracted_title(make_page):
+    head = '<meta property="og:site_name" content="Pack Hacker">'
+    page = make_page(head=head, title="The Best Portable Speaker for 2026")
+    page = page.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # no <h1> to lean on
+    page = page.replace("| The Gazette", "| Pack Hacker")
+    doc = extract_article(page, URL)
+    assert doc.title == "The Best Portable Speaker for 2026"
