@@ -99,15 +99,17 @@ def archive_files(patterns: list[str]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.spiders.imports import ImportSpider
-
     try:
         warc.require()
     except warc.WarcUnavailable as exc:
         raise UsageError(str(exc)) from None
+    from crawler.spiders.imports import ImportSpider
+    from crawler.warc.reader import in_time_order
+
     # A bad path, date or setting raises ArgumentTypeError: one line, exit 2 (cli.errors).
     files = archive_files(args.paths)
     check_dates(args.since, args.until)
+    files = in_time_order(files)
     settings = common_settings(args)
     settings.set("PROGRESS_LABEL", "import", priority="cmdline")
     apply_overrides(settings, args.set)

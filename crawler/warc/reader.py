@@ -1,7 +1,8 @@
 """The fetched pages WARC and ARC files hold, for ``newsarchive import``.
 
-:class:`PageReader` walks files in the order given (gzip-compressed record by record or
-not; WARC or ARC, which warcio reads as WARC) and yields, for each HTTP response record,
+:class:`PageReader` walks files in the order given (:func:`in_time_order` puts them
+oldest first; gzip-compressed record by record or not; WARC or ARC, which warcio reads
+as WARC) and yields, for each HTTP response record,
 a :class:`Record`: the URL, the date of the fetch, status, headers, where the record is,
 and a way to read its body decoded (chunked transfer and content encodings undone)
 only once the page is kept, so that filters cost no decompression:
@@ -112,6 +113,29 @@ def record_date(record: ArcWarcRecord) -> datetime:
     except (ValueError, TypeError):
         return datetime.fromtimestamp(0, UTC)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def first_date(file: str) -> datetime | None:
+    """The ``WARC-Date`` of a file's first record (a WARC's ``warcinfo``, an ARC's
+    ``filedesc``): when the file was begun. None when it cannot be read or has none."""
+    try:
+        with open(file, "rb") as fh:
+            for record in ArchiveIterator(fh, arc2warc=True):
+                has_date = bool(record.rec_headers.get_header("WARC-Date"))
+                return record_date(record) if has_date else None
+    except Exception:  # not a WARC, unreadable: the import says so when it reads it
+        return None
+    return None
+
+
+def in_time_order(files: Iterable[str]) -> list[str]:
+    """``files`` oldest first, by the date of their first record, so that an older
+    capture of a page is read before a newer one (its versions follow the fetches) and
+    a revisit comes after the record it names. Files of one date keep the order given;
+    files with no readable date come last."""
+    dated = [(first_date(file), index, file) for index, file in enumerate(files)]
+    latest = datetime.max.replace(tzinfo=UTC)
+    return [file for date, _, file in sorted(dated, key=lambda d: (d[0] or latest, d[1]))]
 
 
 def _headers(record: ArcWarcRecord) -> list[tuple[str, str]]:
