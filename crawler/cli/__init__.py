@@ -18,6 +18,8 @@ import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from crawler.exits import EXIT_CODES, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -40,10 +42,7 @@ COMMANDS = {
 # A command whose module is not named after it (``import`` is a Python keyword).
 MODULES = {"import": "imports"}
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -117,7 +116,7 @@ def build_parser(command: str | None = None) -> CommandParser:
     parser = CommandParser(
         prog="newsarchive",
         description="Crawl news sites into an archive of clean articles, and read it back.",
-        epilog="Exit codes: 0 ok, 1 the work failed, 2 bad input or usage, 130 interrupted.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action=VersionAction, nargs=0, help=VersionAction.HELP)
     add_db_option(parser)
