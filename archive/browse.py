@@ -24,7 +24,7 @@ from archive.models import (
     CrawlRun,
     CrawlRunOutcome,
 )
-from archive.read import joined_cluster, site_names
+from archive.read import joined_cluster, prefixed_total, site_names
 from archive.search import hit_columns, matches, parse_query
 
 if TYPE_CHECKING:
@@ -378,7 +378,7 @@ def outcome_totals(outcomes: dict[str, int]) -> dict[str, int]:
     ``blocked`` (every outcome under that prefix), and ``pages`` in all."""
     totals = {label: outcomes.get(key, 0) for label, key in ARTICLE_COUNTS}
     for kind in ("skipped", "failed", "blocked"):
-        totals[kind] = sum(n for k, n in outcomes.items() if k.startswith(f"{kind}/"))
+        totals[kind] = prefixed_total(outcomes, f"{kind}/")
     totals["pages"] = sum(outcomes.values())
     return totals
 

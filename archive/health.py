@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, type_coerce
 
 from archive.models import Article, CrawlRun, CrawlRunOutcome, UTCDateTime
-from archive.read import site_names
+from archive.read import prefixed_total, site_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -118,7 +118,7 @@ def assess(record: SiteRecord, *, days: int, now: datetime) -> list[Problem]:
     pages = sum(record.recent.values())
     blocked = sum(n for k, n in record.recent.items() if is_blocked(k))
     failed = sum(n for k, n in record.recent.items() if is_fetch_failure(k))
-    archived = sum(n for k, n in record.recent.items() if k.startswith("articles/"))
+    archived = prefixed_total(record.recent, "articles/")
     runs = f"its last {min(record.runs, RECENT_RUNS)} crawl(s)"
     stopped = record.recent.get(STOPPED, 0)
     if stopped or (blocked and (2 * blocked >= pages - stopped or not archived)):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
@@ -243,6 +243,11 @@ def shared_clusters() -> Select[Any]:
     """The ids of the story clusters that hold more than one article (from the partial
     index of the articles that joined a cluster, never the articles' rows)."""
     return select(Article.cluster_id).where(joined_cluster())
+
+
+def prefixed_total(counts: Mapping[str, int], prefix: str) -> int:
+    """The pages of every outcome under ``prefix`` (``blocked/``, ``articles/``...)."""
+    return sum(n for outcome, n in counts.items() if outcome.startswith(prefix))
 
 
 def site_names() -> CTE:
