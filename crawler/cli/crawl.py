@@ -28,7 +28,7 @@ from archive.locks import LockHeld, run_lock, runtime_lock_folder
 from crawler import warc
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
-from crawler.cli.options import days, whole_number
+from crawler.cli.options import add_settings_option, add_workers_option, days, whole_number
 from crawler.cli.overrides import check_overrides
 from crawler.compat import SignalledCrawlerProcess
 from crawler.dates import parse_date
@@ -119,12 +119,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help="pages fetched per site at most, its start pages included (default: no limit)",
     )
-    parser.add_argument(
-        "--workers",
-        type=whole_number(1, "leave it out for one per core"),
-        metavar="N",
-        help="extraction processes (default: one per core)",
-    )
+    add_workers_option(parser)
     parser.add_argument(
         "--since",
         metavar="DATE",
@@ -143,14 +138,7 @@ def add_parser(subparsers: Any) -> None:
         help="re-check every archived article, ignoring re-visit windows and sitemap dates "
         "(still conditionally: an unchanged page answers 304 without its body)",
     )
-    parser.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a setting (see crawler/settings.py); repeatable",
-    )
+    add_settings_option(parser)
     parser.add_argument(
         "--warc",
         metavar="DIR",

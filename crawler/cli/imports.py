@@ -23,7 +23,7 @@ from crawler.cli.crawl import (
     run_spider,
 )
 from crawler.cli.errors import UsageError
-from crawler.cli.options import whole_number
+from crawler.cli.options import add_settings_option, add_workers_option
 from crawler.cli.reextract import parse_since, parse_site
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.gz.open")
@@ -61,20 +61,8 @@ def add_parser(subparsers: Any) -> None:
         help="only records fetched at or before DATE (ISO 8601, UTC unless stated)",
     )
     add_db_option(parser)
-    parser.add_argument(
-        "--workers",
-        type=whole_number(1, "leave it out for one per core"),
-        metavar="N",
-        help="extraction processes (default: one per core)",
-    )
-    parser.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a setting (see crawler/settings.py); repeatable",
-    )
+    add_workers_option(parser)
+    add_settings_option(parser)
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing unless something fails"
     )

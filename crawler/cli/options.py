@@ -35,3 +35,25 @@ def days(value: str) -> float:
     if math.isnan(number) or number < 0:
         raise argparse.ArgumentTypeError(f"must be a number of days >= 0 (or inf), not {value}")
     return number
+
+
+def add_settings_option(parser: argparse.ArgumentParser) -> None:
+    """``-s NAME=VALUE``: a setting overridden for this run (repeatable)."""
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting (see crawler/settings.py); repeatable",
+    )
+
+
+def add_workers_option(parser: argparse.ArgumentParser) -> None:
+    """``--workers N``: extraction processes (default: one per core)."""
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, "leave it out for one per core"),
+        metavar="N",
+        help="extraction processes (default: one per core)",
+    )

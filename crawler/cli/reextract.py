@@ -22,7 +22,7 @@ from archive.engine import create_archive_engine, current_revision, no_archive, 
 from archive.fields import metadata_of
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
-from crawler.cli.options import whole_number
+from crawler.cli.options import add_workers_option
 from crawler.dates import parse_date
 from crawler.urls import site_of
 
@@ -76,12 +76,7 @@ def add_parser(subparsers: Any) -> None:
         help="only articles first archived at or after DATE (ISO 8601, UTC unless stated)",
     )
     add_db_option(parser)
-    parser.add_argument(
-        "--workers",
-        type=whole_number(1, "leave it out for one per core"),
-        metavar="N",
-        help="extraction processes (default: one per core)",
-    )
+    add_workers_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     parser.set_defaults(run=run)
 
