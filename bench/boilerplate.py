@@ -1,6 +1,6 @@
 """What site-level boilerplate learning costs the archive writer, measured side by side.
 
-    python bench/boilerplate.py [--articles N] [--batch N] [--postgres URL]
+    python -m bench.boilerplate [--articles N] [--batch N] [--postgres URL]
 
 Texts are our extractions of the benchmark's real pages, spread over 8 sites, each with a
 two-line plugin block at its end (as on the plugin fixture site) so the models learn and
@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import logging
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -31,10 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text
 

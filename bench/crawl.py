@@ -1,6 +1,6 @@
 """Crawl benchmark: newsarchive against a naive Scrapy spider, our extraction floor and peers.
 
-    python bench/crawl.py [--pages 2000] [--peers] [--warc] [--repeat N] [--keep DIR]
+    python -m bench.crawl [--pages 2000] [--peers] [--warc] [--repeat N] [--keep DIR]
 
 Builds a local news site of ``--pages`` distinct article pages made from the 88 saved real
 pages of the extraction benchmark (each copy carries a unique sentence in its story; index
@@ -50,11 +50,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.crawl_site import Site, load_originals
+from tests.support.cli import fixture_crawl_args
 
-from bench.crawl_site import Site, load_originals  # noqa: E402
-from tests.conftest import fixture_crawl_args  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # What the crawl is measured under, explicitly, so the figures stay comparable across
 # releases: the site's own crawl at full speed, as the tests crawl fixture sites (no
@@ -91,7 +90,8 @@ class Server:
 
     def __init__(self, pages: int) -> None:
         self.process = subprocess.Popen(
-            [PYTHON, str(ROOT / "bench" / "crawl_site.py"), "--pages", str(pages)],
+            [PYTHON, "-m", "bench.crawl_site", "--pages", str(pages)],
+            cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -164,7 +164,8 @@ def measured(
         completed = subprocess.run(
             [
                 PYTHON,
-                str(ROOT / "bench" / "proctree.py"),
+                "-m",
+                "bench.proctree",
                 "--out",
                 str(result_file),
                 "--",
@@ -233,7 +234,7 @@ def run_naive(server: Server, workdir: Path) -> Run:
     db = workdir / "naive.db"
     with contextlib.suppress(FileNotFoundError):
         db.unlink()
-    command = [PYTHON, str(ROOT / "bench" / "crawl_naive.py"), "--start", server.origin + "/"]
+    command = [PYTHON, "-m", "bench.crawl_naive", "--start", server.origin + "/"]
     run, out, _ = measured("naive", [*command, "--db", f"sqlite:///{db}"], workdir, server)
     result = _last_json(out)
     run.pages = int(result.get("pages", 0))
@@ -242,7 +243,7 @@ def run_naive(server: Server, workdir: Path) -> Run:
 
 
 def run_floor(server: Server, workdir: Path, pages: int, workers: int) -> Run:
-    command = [PYTHON, str(ROOT / "bench" / "crawl_floor.py"), "--pages", str(pages)]
+    command = [PYTHON, "-m", "bench.crawl_floor", "--pages", str(pages)]
     run, out, _ = measured("floor", [*command, "--workers", str(workers)], workdir, server)
     result = _last_json(out)
     run.pages = int(result.get("pages", 0))

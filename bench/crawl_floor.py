@@ -8,7 +8,7 @@ near-duplicate clustering), with no network, no Scrapy and no database. No crawl
 do the same work faster on the same cores, so the crawl's pages/s is compared with
 this one. ``--bare`` runs ``extract_article`` alone instead (no screen, no signature).
 
-    python bench/crawl_floor.py --pages 2000 --workers 2 [--bare]
+    python -m bench.crawl_floor --pages 2000 --workers 2 [--bare]
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ import argparse
 import json
 import multiprocessing
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crawl_site import Site, load_originals, unique_sentence
 from pipelines.extraction import extract_article

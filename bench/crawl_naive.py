@@ -6,7 +6,7 @@ A plain Scrapy spider, written the way the tutorials show: it follows the site's
 article through a SQLAlchemy session, one commit per article. Extraction then runs in
 Scrapy's reactor thread, on one core, and every download waits while a page is parsed.
 
-    python bench/crawl_naive.py --start http://127.0.0.2:PORT/ --db sqlite:///naive.db
+    python -m bench.crawl_naive --start http://127.0.0.2:PORT/ --db sqlite:///naive.db
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ listing every article.
 The server is one asyncio process with no dependency beyond the standard library: it keeps
 the 88 originals in memory and builds each copy per request (two slices and a join), answers
 HTTP/1.1 keep-alive requests, and costs a fraction of a millisecond of CPU per page, far
-below the crawl's per-page work. ``python bench/crawl_site.py --pages N`` serves the site on
+below the crawl's per-page work. ``python -m bench.crawl_site --pages N`` serves the site on
 127.0.0.2 and prints one JSON line (its origin and page counts).
 """
 

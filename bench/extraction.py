@@ -1,6 +1,6 @@
 """Our extraction against trafilatura on the development corpora, tuning and checking parts apart.
 
-    python bench/extraction.py [--corpus scrapinghub,wcxb] [--part tuning,checking]
+    python -m bench.extraction [--corpus scrapinghub,wcxb] [--part tuning,checking]
                                [--jobs 2] [--timing-every 3] [--reveal-checking]
                                [--save FILE] [--ablation]
 
@@ -44,8 +44,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from unittest import mock
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import trafilatura
 

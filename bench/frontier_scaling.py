@@ -1,6 +1,6 @@
 """Two crawler processes on one Redis frontier against one, on a local news site.
 
-    python bench/frontier_scaling.py [--articles 1000] [--delay 0.05] [--extract-workers 1]
+    python -m bench.frontier_scaling [--articles 1000] [--delay 0.05] [--extract-workers 1]
                                      [--repeat 1]
 
 Generates a site of N articles (plus its section pages), serves it with the test
@@ -34,11 +34,11 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.support.cli import cli_env, fixture_crawl_args, start_mockserver
+from tests.support.services import REDIS_URL
+from tests.support.sitegen import generate_news_site
 
-from tests.conftest import REDIS_URL, cli_env, fixture_crawl_args, start_mockserver  # noqa: E402
-from tests.sitegen import generate_news_site  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 IDLE_TIMEOUT = 1.0
 

@@ -1,7 +1,7 @@
 """What surviving hostile input costs: the screen's time per page, and a crawl's memory
 with decompression bombs against a crawl of plain articles.
 
-    python bench/hostile.py [--repeat N] [--skip-crawls]
+    python -m bench.hostile [--repeat N] [--skip-crawls]
 
 1. The screen (pipelines/screen.py) runs in the extraction worker before every
    extraction. On the saved real pages of the extraction benchmark, it prints the
@@ -27,12 +27,10 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from bench.metric import load_pages
 from pipelines.extraction import extract_article
 from pipelines.screen import check_extraction, screen_page
-from tests.conftest import fixture_crawl_args
+from tests.support.cli import fixture_crawl_args
 
 ROOT = Path(__file__).resolve().parent.parent
 DATE = "/2024/05/12/"
@@ -94,7 +92,10 @@ def crawl_peak_rss(origin: str, paths: list[str]) -> tuple[int, float]:
 
 def bomb_memory() -> None:
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.hostile_server"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "tests.support.hostile_server"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None

@@ -1,6 +1,6 @@
 """Import benchmark: `newsarchive import` of a WARC of the crawl benchmark's site, vs the floor.
 
-    python bench/import.py [--pages 2000] [--repeat N] [--keep DIR]
+    python -m bench.import [--pages 2000] [--repeat N] [--keep DIR]
 
 Writes one WARC file of the crawl benchmark's site (bench/crawl_site.py: the home, the
 index pages and ``--pages`` distinct articles, with robots.txt and the sitemap), each
@@ -28,11 +28,10 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.crawl import PYTHON, Run, _last_json, load_line, measured, table
+from bench.crawl_site import Site, load_originals
 
-from bench.crawl import PYTHON, Run, _last_json, load_line, measured, table  # noqa: E402
-from bench.crawl_site import Site, load_originals  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ORIGIN = "http://127.0.0.2:8080"
 
@@ -92,7 +91,7 @@ def run_import(warc: Path, workdir: Path) -> Run:
 
 
 def run_floor(pages: int, workdir: Path) -> Run:
-    command = [PYTHON, str(ROOT / "bench" / "crawl_floor.py"), "--pages", str(pages)]
+    command = [PYTHON, "-m", "bench.crawl_floor", "--pages", str(pages)]
     run, out, _ = measured("floor", [*command, "--workers", "2"], workdir, NoServer())  # type: ignore[arg-type]
     run.pages = int(_last_json(out).get("pages", 0))
     run.note = run.note or "extract_page over the same pages, 2 processes"

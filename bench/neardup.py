@@ -1,6 +1,6 @@
 """Near-duplicate index: signature cost, lookup time as the archive grows, and memory.
 
-    python bench/neardup.py [--sizes 1000,10000,100000] [--queries 1000] [--postgres URL]
+    python -m bench.neardup [--sizes 1000,10000,100000] [--queries 1000] [--postgres URL]
 
 1. Signature cost for a 5 kB story: our MinHash (archive.neardup) against datasketch
    2.0's, medians of side-by-side runs. Above ~1 ms it belongs in the extraction
@@ -22,7 +22,6 @@ import argparse
 import hashlib
 import random
 import statistics
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -32,12 +31,11 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from archive import neardup
+from archive.engine import create_archive_engine, upgrade_archive
+from archive.state import open_page_state
 
-from archive import neardup  # noqa: E402
-from archive.engine import create_archive_engine, upgrade_archive  # noqa: E402
-from archive.state import open_page_state  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 NOW = datetime(2024, 8, 1, tzinfo=UTC)
 COPIES = ROOT / "tests" / "fixtures" / "copies"

@@ -1,6 +1,6 @@
 """Run a command and measure its whole process tree: wall time, CPU seconds, peak memory.
 
-    python bench/proctree.py --out result.json -- COMMAND [ARGS ...]
+    python -m bench.proctree --out result.json -- COMMAND [ARGS ...]
 
 Memory is sampled from /proc every ``--interval`` seconds over the command and all its
 descendants (worker processes, a multiprocessing fork server): the peak of the summed

@@ -1,9 +1,9 @@
 """Bytes a second crawl of an unchanged site transfers, measured at the test server.
 
-    python bench/recrawl.py [--articles 120]
+    python -m bench.recrawl [--articles 120]
 
-Builds the ``ledger`` fixture site (tests/e2e/copysites.py: N distinct articles behind
-four section pages), serves it with tests/mockserver.py on 127.0.0.14, crawls it twice
+Builds the ``ledger`` fixture site (tests/support/copysites.py: N distinct articles behind
+four section pages), serves it with tests/support/mockserver.py on 127.0.0.14, crawls it twice
 into a fresh SQLite archive with ``newsarchive crawl`` and prints the response body
 bytes the server sent each time, the 304s, and the versions written. Target: the
 second crawl under 10% of the first, and no new version.
@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.support import copysites
+from tests.support.cli import run_cli, start_mockserver
 
-from tests.conftest import run_cli, start_mockserver  # noqa: E402
-from tests.e2e import copysites  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def crawl(server: object, workdir: Path, start: str) -> tuple[dict[str, dict[str, int]], float]:

@@ -1,6 +1,6 @@
 """The store stage alone: how many articles per second the archive ingests.
 
-    python bench/store_postgres.py [--articles 3000] [--batch 100] [--no-near] [--pg URL]
+    python -m bench.store_postgres [--articles 3000] [--batch 100] [--no-near] [--pg URL]
 
 Writes realistic article records (5-6 KB of text, a 60-90 KB HTML capture, metadata,
 two URLs each, the MinHash signature the extraction workers compute, so that story
@@ -20,23 +20,21 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
+from archive import neardup
+from archive.engine import create_archive_engine, upgrade_archive
+from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
+from pipelines.dedupe import content_hash
+from tests.support.sitegen import WORDS
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from archive import neardup  # noqa: E402
-from archive.engine import create_archive_engine, upgrade_archive  # noqa: E402
-from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord  # noqa: E402
-from pipelines.dedupe import content_hash  # noqa: E402
-from tests.sitegen import WORDS  # noqa: E402
 
 PG_URL = os.environ.get("NEWSARCHIVE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

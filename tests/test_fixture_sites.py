@@ -1,6 +1,6 @@
 """Consistency of the static fixture sites under tests/fixtures/sites (no network).
 
-The end-to-end tests crawl these sites through tests/mockserver.py and compare what was
+The end-to-end tests crawl these sites through tests/support/mockserver.py and compare what was
 archived with ``expected.json``. These checks keep the tree and the ground truth in step:
 every link resolves under the server's rules, every expected paragraph is exactly the
 story container's content, dates and metadata agree with the pages, depths are what
@@ -42,7 +42,7 @@ def article_id(article: dict) -> str:
     return f"{article['site']}{article['path']}"
 
 
-# --- the server's rules (tests/mockserver.py), re-implemented without sockets -------------
+# --- the server's rules (tests/support/mockserver.py), re-implemented without sockets -------------
 
 
 def render(site: str, text: str) -> str:

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import start_mockserver
+from tests.support.cli import start_mockserver
 
 
 def get(url: str, **headers: str) -> tuple[int, bytes, dict[str, str]]:

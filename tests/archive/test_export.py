@@ -18,7 +18,7 @@ from archive.export import export
 from archive.export import parquet as parquet_format
 from archive.read import ARTICLE_FIELDS, ArticleFilter, to_json
 from archive.writer import ArchiveWriter
-from tests.archive.corpus import (
+from tests.support.corpus import (
     BATTERY,
     CHANGED,
     CHANGED_AT,

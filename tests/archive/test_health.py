@@ -8,7 +8,7 @@ import pytest
 
 from archive.health import Flag, SiteRecord, assess, check, site_records
 from archive.read import open_archive
-from tests.web.newsroom import (
+from tests.support.newsroom import (
     BLOCKED,
     COPY_SITE,
     FAILING,

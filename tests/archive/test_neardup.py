@@ -7,10 +7,7 @@ story on the same topic, for two topics.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -18,34 +15,13 @@ from sqlalchemy import func, insert, select
 from archive import neardup
 from archive.engine import create_archive_engine, upgrade_archive
 from archive.models import Article, NearDupBand, NearDupSignature
-from archive.writer import DEFAULT_NEAR_THRESHOLD, ArchiveWriter, ArticleRecord, CaptureRecord
-
-COPIES = Path(__file__).resolve().parent.parent / "fixtures" / "copies"
-T0 = datetime(2024, 8, 26, 9, 0, tzinfo=UTC)
-
-
-def story(name: str) -> str:
-    """A fixture story's text, without its title line."""
-    return COPIES.joinpath(f"{name}.txt").read_text(encoding="utf-8").split("\n", 2)[2]
+from archive.writer import DEFAULT_NEAR_THRESHOLD, ArchiveWriter
+from tests.support.stories import record, story
 
 
 def true_jaccard(a: str, b: str) -> float:
     sa, sb = set(neardup.shingle_hashes(a).tolist()), set(neardup.shingle_hashes(b).tolist())
     return len(sa & sb) / len(sa | sb)
-
-
-def record(site: str, slug: str, text: str) -> ArticleRecord:
-    url = f"https://{site}/2024/08/26/{slug}/"
-    return ArticleRecord(
-        url=url,
-        urls=[url],
-        site=site,
-        text=text,
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        title=slug,
-        capture=CaptureRecord(url, url, 200, [], text.encode(), T0),
-        signature=neardup.signature(text),
-    )
 
 
 def clusters(engine) -> dict[str, tuple[int, int | None, int | None, float | None]]:

@@ -13,7 +13,8 @@ from archive.bodies import payload_digest
 from archive.read import ARTICLE_FIELDS, ArticleFilter
 from archive.search import QueryError
 from archive.writer import ArchiveWriter
-from tests.archive.corpus import (
+from tests.support.cli import ROOT, cli_env
+from tests.support.corpus import (
     BATTERY,
     CHANGED,
     CHANGED_AT,
@@ -26,7 +27,6 @@ from tests.archive.corpus import (
     html_of,
     url_of,
 )
-from tests.conftest import ROOT, cli_env
 
 MAY_1 = datetime(2024, 5, 1, tzinfo=UTC)
 MAY_15 = datetime(2024, 5, 15, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.archive.corpus import build_corpus
+from tests.support.corpus import build_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 PANDAS_LINE = "df = table.to_pandas()"

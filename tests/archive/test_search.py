@@ -14,7 +14,7 @@ from archive.models import Article, ArticleUrl, Capture, Version
 from archive.read import ArticleFilter
 from archive.search import Query, QueryError, Term, fts5_match, parse_query
 from archive.writer import ArchiveWriter
-from tests.archive.corpus import CHANGED, HARBOUR, RAIL, by_path, record_of
+from tests.support.corpus import CHANGED, HARBOUR, RAIL, by_path, record_of
 
 # the revision the search index's migration follows
 BEFORE_SEARCH = "0003_issue4_near_duplicates"

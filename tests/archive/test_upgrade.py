@@ -25,7 +25,7 @@ from archive.models import Base
 from archive.read import open_archive
 from archive.search import include_object
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, Outcome
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 T0 = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 T1 = datetime(2024, 5, 2, 18, 0, tzinfo=UTC)

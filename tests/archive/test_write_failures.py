@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from archive.engine import create_archive_engine, db_error_message, upgrade_archive
 from archive.models import Article, CrawlRun
 from archive.writer import ArchiveWriter
-from tests.archive.test_writer import record
+from tests.support.records import record
 
 
 def test_a_full_sqlite_archive_fails_the_write_and_keeps_what_was_committed(tmp_path):

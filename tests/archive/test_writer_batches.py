@@ -10,8 +10,8 @@ from sqlalchemy import select
 from archive.engine import create_archive_engine, upgrade_archive
 from archive.models import Article, ArticleUrl, Capture, Version
 from archive.writer import ArchiveWriter
-from tests.archive.test_neardup import COPIES
-from tests.archive.test_writer import outcomes, record
+from tests.support.records import outcomes, record
+from tests.support.stories import COPIES
 
 A = "https://news.example.com/a/"
 B = "https://news.example.com/b/"
@@ -62,8 +62,8 @@ def test_a_mixed_batch_resolves_records_that_depend_on_earlier_new_ones(engine):
 
 def _story_records() -> list:
     """Wire stories and their copies, edits, aliases and re-captures, mixed in one list."""
-    from tests.archive.test_neardup import record as story_record
-    from tests.archive.test_neardup import story
+    from tests.support.stories import record as story_record
+    from tests.support.stories import story
 
     names = sorted(p.stem for p in COPIES.glob("*.txt"))
     texts = {name: story(name) for name in names}

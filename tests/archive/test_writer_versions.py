@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from archive.models import Article, Version, VersionReason
 from archive.writer import ArchiveWriter, Outcome
-from tests.archive.test_writer import T0, record
+from tests.support.records import T0, record
 
 URL = "https://news.example.com/2024/05/12/report/"
 TEASER = "The council kept the harbour report secret."

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import run_cli
-from tests.web.newsroom import BLOCKED, FAILING, HEALTHY, SILENT, STALE, build_newsroom
+from tests.support.cli import run_cli
+from tests.support.newsroom import BLOCKED, FAILING, HEALTHY, SILENT, STALE, build_newsroom
 
 pytestmark = pytest.mark.slow  # each test runs the command in a subprocess
 

@@ -11,8 +11,9 @@ import pytest
 
 from archive.locks import LockHeld, run_lock
 from crawler.sites import crawl_identity, sites_from_urls
-from tests.conftest import REDIS_URL, cli_args, cli_env, run_cli, start_mockserver
-from tests.sitegen import generate_news_site
+from tests.support.cli import cli_args, cli_env, run_cli, start_mockserver
+from tests.support.services import REDIS_URL
+from tests.support.sitegen import generate_news_site
 
 ARTICLES = 30
 

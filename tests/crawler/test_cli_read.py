@@ -14,9 +14,14 @@ from archive.engine import create_archive_engine, upgrade_archive
 from archive.writer import ArchiveWriter
 from crawler.cli.progressbar import ProgressBar
 from crawler.cli.stats import sparkline
-from tests.archive.conftest import corpus  # noqa: F401 - the fixture
-from tests.archive.corpus import HARBOUR, RAIL, by_path, record_of
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
+from tests.support.corpus import (
+    HARBOUR,
+    RAIL,
+    by_path,
+    corpus,  # noqa: F401 - the fixture
+    record_of,
+)
 
 pytestmark = pytest.mark.slow  # each test runs the command in a subprocess
 

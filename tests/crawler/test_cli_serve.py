@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import run_cli
-from tests.web.browser import serve
-from tests.web.newsroom import build_newsroom
+from tests.support.browser import serve
+from tests.support.cli import run_cli
+from tests.support.newsroom import build_newsroom
 
 pytestmark = pytest.mark.slow  # each test runs the command in a subprocess
 

@@ -12,7 +12,7 @@ from crawler.frontier.dupefilter import FrontierDupeFilter
 from crawler.frontier.queue import JsonCodec, LeasedPriorityQueue, keys_for
 from crawler.frontier.scheduler import FrontierScheduler, frontier_prefix
 from crawler.spiders.news import NewsSpider
-from tests.conftest import REDIS_URL
+from tests.support.services import REDIS_URL
 
 pytestmark = pytest.mark.redis
 

@@ -11,13 +11,17 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
-from archive.engine import create_archive_engine
-from archive.models import Article, CrawlRun, Version
-from archive.read import open_archive
-from tests.conftest import REDIS_URL, cli_env, fixture_crawl_args, start_mockserver
-from tests.sitegen import generate_news_site
+from tests.support.archives import (
+    archived_paths,
+    crawl_run_stats,
+    table_counts,
+    tails,
+    wait_for_articles,
+)
+from tests.support.cli import cli_env, fixture_crawl_args, start_mockserver
+from tests.support.services import REDIS_URL
+from tests.support.sitegen import generate_news_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
@@ -81,33 +85,6 @@ def wait_all(workers: list[subprocess.Popen[bytes]], logs: list[Path], timeout: 
     return [w.returncode for w in workers]
 
 
-def tails(logs: list[Path]) -> str:
-    return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
-
-
-def archived_paths(db_url: str, origin: str) -> list[str]:
-    with open_archive(db_url) as arc:
-        return [a["url"].removeprefix(origin) for a in arc.articles()]
-
-
-def table_counts(db_url: str) -> tuple[int, int]:
-    engine = create_archive_engine(db_url, write=False)
-    with engine.connect() as conn:
-        articles = conn.scalar(select(func.count()).select_from(Article))
-        versions = conn.scalar(select(func.count()).select_from(Version))
-    engine.dispose()
-    return int(articles or 0), int(versions or 0)
-
-
-def crawl_run_stats(db_url: str) -> dict[int, dict]:
-    """Each crawl run's status and stats, by the process id that ran it."""
-    engine = create_archive_engine(db_url, write=False)
-    with engine.connect() as conn:
-        rows = conn.execute(select(CrawlRun.pid, CrawlRun.status, CrawlRun.stats)).all()
-    engine.dispose()
-    return {pid: {"status": status, **(stats or {})} for pid, status, stats in rows}
-
-
 def redis_keys(prefix: str) -> list[bytes]:
     import redis
 
@@ -146,19 +123,6 @@ def test_two_workers_split_one_crawl_fetching_each_page_once(big_site, db_url, r
     # Each worker said why it lingered once the shared frontier was empty.
     said = "shared frontier is empty: waiting 2 s (REDIS_IDLE_TIMEOUT) for other workers"
     assert all(said in log.read_text() for log in logs), tails(logs)
-
-
-def wait_for_articles(db_url: str, at_least: int, timeout: float = 120) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            count = table_counts(db_url)[0]
-        except Exception:
-            count = 0
-        if count >= at_least:
-            return count
-        time.sleep(0.2)
-    raise AssertionError(f"fewer than {at_least} articles archived after {timeout} s")
 
 
 def wait_for_leases(prefix: str, pid: int, timeout: float = 60) -> None:

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.extensions.gcfreeze import FreezeStartupHeap
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.fixture

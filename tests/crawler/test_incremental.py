@@ -22,7 +22,7 @@ from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
 from crawler.incremental import Skip, decide, listed_until
 from crawler.middlewares.incremental import BatchedLookups, IncrementalMiddleware
 from crawler.sites import SitesError, make_site
-from tests.conftest import ROOT
+from tests.support.cli import ROOT
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 

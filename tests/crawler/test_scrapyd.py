@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from archive.read import open_archive
-from tests.conftest import FIXTURE_CRAWL_SETTINGS, ROOT, cli_env, start_mockserver
-from tests.sitegen import generate_news_site
+from tests.support.cli import FIXTURE_CRAWL_SETTINGS, ROOT, cli_env, start_mockserver
+from tests.support.sitegen import generate_news_site
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from crawler.urls import normalize_url, same_site, site_of
-from tests.conftest import ROOT, cli_env
+from tests.support.cli import ROOT, cli_env
 
 
 @pytest.mark.parametrize(

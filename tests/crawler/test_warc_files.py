@@ -21,7 +21,7 @@ from crawler.warc.records import (
 )
 from crawler.warc.wire import Exchange
 from crawler.warc.writer import DigestIndex, WarcWriterThread
-from tests.warcs import record_at, records, warcio
+from tests.support.warcs import record_at, records, warcio
 
 WHEN = datetime(2024, 5, 12, 6, 30, 1, 250000, tzinfo=UTC)
 BODY = gzip.compress(b"<html><body><p>The harbour story.</p></body></html>", mtime=0)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.archive.corpus import build_corpus
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
+from tests.support.corpus import build_corpus
 
 pytestmark = pytest.mark.slow  # every case runs the command in a subprocess
 

@@ -14,8 +14,8 @@ import time
 import pytest
 
 from archive.locks import lock_path
-from tests.conftest import ROOT, cli_env, run_cli, start_mockserver
-from tests.sitegen import generate_news_site
+from tests.support.cli import ROOT, cli_env, run_cli, start_mockserver
+from tests.support.sitegen import generate_news_site
 
 pytestmark = pytest.mark.slow  # every test runs crawls in subprocesses
 
@@ -63,7 +63,7 @@ def test_a_name_that_does_not_resolve_fails_its_start_in_one_line(tmp_path):
         "http://news.example/",
         "-q",
         "-s",
-        "DNS_RESOLVER=tests.dnsstub.NoSuchHostResolver",
+        "DNS_RESOLVER=tests.support.dnsstub.NoSuchHostResolver",
         *FAST_RETRIES,
         cwd=tmp_path,
         timeout=120,

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, SITES_DIR, cli_env, run_cli
+from tests.support.cli import ROOT, SITES_DIR, cli_env, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """End to end through the CLI: one story on many sites, an edited story, re-crawls.
 
-The sites (tests/e2e/copysites.py) are served by tests/mockserver.py. The wire site is
+The sites (tests/support/copysites.py) are served by tests/support/mockserver.py. The wire site is
 crawled first, then the sites that republish it, so the archive meets the wire copy
 first, as it would in life. Then the storm story changes (the server's ``storm`` state
 switches to "2", with a newer sitemap ``lastmod``) and everything is crawled again.
@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from crawler.urls import normalize_url
-from tests.conftest import MockServer, run_cli, start_mockserver
-from tests.e2e import copysites
+from tests.support import copysites
+from tests.support.cli import MockServer, run_cli, start_mockserver
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ import pytest
 
 from archive.bodies import decompress_body, payload_digest
 from crawler.urls import normalize_url
-from tests.conftest import SITES_DIR, MockServer, run_cli
+from tests.support.cli import SITES_DIR, MockServer, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.archive.corpus import build_corpus
-from tests.conftest import ROOT, cli_env, run_cli
+from tests.support.cli import ROOT, cli_env, run_cli
+from tests.support.corpus import build_corpus
 
 pytestmark = pytest.mark.slow  # each test runs the command in a subprocess
 

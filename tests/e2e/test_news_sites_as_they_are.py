@@ -1,10 +1,10 @@
-"""End to end through the CLI: news sites as they are (tests/e2e/wildsites.py).
+"""End to end through the CLI: news sites as they are (tests/support/wildsites.py).
 
 Sites that block crawlers (a challenge after a few requests, a 429 burst, a consent
 wall, a site that answers nothing but "Access Denied"), a Google News sitemap written
 carelessly, a JSON Feed, one publisher on four hosts, and the polite defaults measured
 at the server. Every crawl but the politeness one runs with the fixture sites' fast
-settings (tests/conftest.py); the block crawls set their own back-off, small.
+settings (tests/support/cli.py); the block crawls set their own back-off, small.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from archive.read import ArticleFilter, open_archive
-from tests.conftest import MockServer, run_cli, start_mockserver
-from tests.e2e import wildsites
+from tests.support import wildsites
+from tests.support.cli import MockServer, run_cli, start_mockserver
 
 pytestmark = pytest.mark.slow
 

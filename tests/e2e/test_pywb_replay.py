@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, MockServer, run_cli
+from tests.support.cli import ROOT, MockServer, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -25,8 +25,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc.files import INDEX_SUFFIX, OPEN_SUFFIX
 from crawler.warc.records import IDENTICAL_PAYLOAD, SERVER_NOT_MODIFIED
-from tests.conftest import ROOT, SITES_DIR, MockServer, cli_env, run_cli
-from tests.warcs import record_at, records, warcio
+from tests.support.cli import ROOT, SITES_DIR, MockServer, cli_env, run_cli
+from tests.support.warcs import record_at, records, warcio
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tests.conftest import SITES_DIR, MockServer, run_cli
-from tests.warcs import record_at
+from tests.support.cli import SITES_DIR, MockServer, run_cli
+from tests.support.warcs import record_at
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.extraction import Extracted, classify_page, extract_article
 from pipelines.extraction.pagetype import is_dated_url, is_listing_url
-from tests.extraction.conftest import STORY, build_page
+from tests.support.pages import STORY, build_page
 
 ARTICLE_URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
 WORDS = " ".join(STORY)  # about 180 words

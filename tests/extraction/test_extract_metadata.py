@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.extraction import extract_article
 from pipelines.extraction.metadata import headline, parse_datetime, split_names
-from tests.extraction.conftest import STORY
+from tests.support.pages import STORY
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
 

@@ -9,7 +9,7 @@ from lxml.html import document_fromstring
 
 from pipelines.extraction import extract_article
 from pipelines.extraction.text import recover_chunks
-from tests.extraction.conftest import STORY, build_page
+from tests.support.pages import STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
 

@@ -1,7 +1,7 @@
 """Crawls with a slow stage slow down instead of piling pages up, and lose nothing at the end.
 
 Each test runs ``newsarchive crawl`` as a user would, against a generated news site served
-on 127.0.0.51, with a stage made slow on purpose (tests/pipelines/slow_stages.py) and a
+on 127.0.0.51, with a stage made slow on purpose (tests/support/slow_stages.py) and a
 count of the HTML pages held between their download and the end of the pipelines.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MockServer, run_cli, start_mockserver
+from tests.support.cli import MockServer, run_cli, start_mockserver
 
 ARTICLES = 24
 PIPELINES = {
@@ -24,7 +24,7 @@ PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.store.StorePipeline": 400,
 }
-IN_FLIGHT = json.dumps({"tests.pipelines.slow_stages.PagesInFlight": 0})
+IN_FLIGHT = json.dumps({"tests.support.slow_stages.PagesInFlight": 0})
 # Two downloads at a time, and Scrapy's scraper stops taking new responses as soon as
 # it holds any (a byte limit of 1): at most two pages can be in flight.
 TIGHT = {
@@ -103,7 +103,7 @@ def crawl(
 
 @pytest.mark.slow
 def test_a_slow_extractor_holds_the_downloads_back(harbour_site, tmp_path):
-    slow = {**PIPELINES, "tests.pipelines.slow_stages.SlowExtractPipeline": 100}
+    slow = {**PIPELINES, "tests.support.slow_stages.SlowExtractPipeline": 100}
     del slow["pipelines.extract.ExtractPipeline"]
 
     bounded = crawl(harbour_site, tmp_path / "bounded", slow, **TIGHT)
@@ -129,7 +129,7 @@ def test_a_slow_extractor_holds_the_downloads_back(harbour_site, tmp_path):
 
 @pytest.mark.slow
 def test_a_slow_archive_writer_holds_the_downloads_back(harbour_site, tmp_path):
-    slow = {**PIPELINES, "tests.pipelines.slow_stages.SlowStorePipeline": 400}
+    slow = {**PIPELINES, "tests.support.slow_stages.SlowStorePipeline": 400}
     del slow["pipelines.store.StorePipeline"]
 
     stats = crawl(

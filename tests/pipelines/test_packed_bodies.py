@@ -16,7 +16,7 @@ from archive.writer import ArchiveWriter
 from crawler.items import PageItem
 from pipelines.store import to_record
 from pipelines.worker import extract_page
-from tests.conftest import SITES_DIR
+from tests.support.cli import SITES_DIR
 
 ARTICLE = SITES_DIR / "iria/2024/03/what-a-new-undersea-cable-means-for-the-straits/index.html"
 URL = "http://127.0.0.1/2024/03/what-a-new-undersea-cable-means-for-the-straits/"

@@ -25,7 +25,7 @@ from pipelines.pool import (
     linux_fast_paths,
 )
 from pipelines.worker import DEFAULT_EXTRACT_FUNCTION
-from tests.pipelines import pool_tasks
+from tests.support import pool_tasks
 
 MISSING = "tests.pipelines.no_such_module.extract"
 

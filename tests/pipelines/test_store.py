@@ -9,7 +9,7 @@ from archive.models import Article
 from archive.writer import ArchiveWriter, WriteResult
 from pipelines.dedupe import article_urls
 from pipelines.store import BatchWriterThread
-from tests.archive.test_writer import count, record
+from tests.support.records import count, record
 
 
 class Batches:

@@ -22,15 +22,15 @@ from pathlib import Path
 import pytest
 
 from archive.engine import create_archive_engine
-from tests.conftest import cli_env, fixture_crawl_args, start_mockserver
-from tests.crawler.test_frontier_crawl import (
+from tests.support.archives import (
     archived_paths,
     crawl_run_stats,
     table_counts,
     tails,
     wait_for_articles,
 )
-from tests.sitegen import generate_news_site
+from tests.support.cli import cli_env, fixture_crawl_args, start_mockserver
+from tests.support.sitegen import generate_news_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

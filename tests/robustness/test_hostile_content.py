@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.hostile_server import BOMB_SIZE
-from tests.robustness.conftest import DATE, Crawl, HostileServer, run_crawl
+from tests.support.hostile import DATE, Crawl, HostileServer, run_crawl
+from tests.support.hostile_server import BOMB_SIZE
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +72,7 @@ def content(hostile, tmp_path_factory) -> ContentCrawl:
         tmp,
         *starts,
         settings={
-            "EXTRACT_FUNCTION": "tests.hostile_extract.extract_or_misbehave",
+            "EXTRACT_FUNCTION": "tests.support.hostile_extract.extract_or_misbehave",
             "EXTRACT_TIMEOUT": "4",
             # the server builds its bombs on first request: give it time on a busy machine
             "DOWNLOAD_TIMEOUT": "15",

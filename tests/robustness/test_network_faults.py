@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from crawler.urls import site_of
-from tests.hostile_server import article_text
-from tests.robustness.conftest import DATE, Crawl, HostileServer, run_crawl
+from tests.support.hostile import DATE, Crawl, HostileServer, run_crawl
+from tests.support.hostile_server import article_text
 
 pytestmark = pytest.mark.slow
 

@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from archive.engine import create_archive_engine, upgrade_archive
-from tests.conftest import cli_env
-from tests.robustness.conftest import (
+from tests.support.cli import cli_env
+from tests.support.hostile import (
     DATE,
     Archive,
     crawl_command,

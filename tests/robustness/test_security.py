@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
-from tests.hostile_server import SQL_TITLE, TRAVERSAL_TITLE
-from tests.robustness.conftest import DATE, Crawl, HostileServer, run_crawl
+from tests.support.cli import ROOT, run_cli
+from tests.support.hostile import DATE, Crawl, HostileServer, run_crawl
+from tests.support.hostile_server import SQL_TITLE, TRAVERSAL_TITLE
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.web.browser import browser_missing, chromium, resources_loaded, serve
-from tests.web.newsroom import HEALTHY, XSS_TITLE, add_script_title, build_newsroom
+from tests.support.browser import browser_missing, chromium, resources_loaded, serve
+from tests.support.newsroom import HEALTHY, XSS_TITLE, add_script_title, build_newsroom
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

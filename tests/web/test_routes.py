@@ -14,8 +14,7 @@ import lxml.html
 import pytest
 from sqlalchemy import event
 
-from tests.web.conftest import NOW, client
-from tests.web.newsroom import (
+from tests.support.newsroom import (
     BLOCKED,
     COPY_SITE,
     FAILING,
@@ -28,6 +27,7 @@ from tests.web.newsroom import (
     WIRE_SITE,
     XSS_TITLE,
 )
+from tests.support.webapp import NOW, client
 
 
 def page(c, path: str, status: int = 200) -> lxml.html.HtmlElement:
@@ -519,7 +519,7 @@ def test_a_paywalled_story_says_so_and_its_lifted_paywall_is_no_edit(engine):
     behind a paywall, then its full text (the paywall lifted), then an edit."""
     from archive.read import Archive
     from archive.writer import ArchiveWriter
-    from tests.archive.test_writer import record
+    from tests.support.records import record
 
     url, teaser = "https://ledger.example/2024/05/12/report/", "The report was kept secret."
     full = teaser + " It warned of cracks in the quay wall. Repairs would cost millions."

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from archive.engine import ArchiveError
 from archive.read import open_archive
-from tests.web.conftest import client
+from tests.support.webapp import client
 from web.format import marked, outlink
 from web.security import is_loopback, safe_href
 

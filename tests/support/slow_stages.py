@@ -10,7 +10,7 @@ from scrapy import signals
 
 from pipelines.extract import ExtractPipeline
 from pipelines.store import StorePipeline
-from tests.pipelines.pool_tasks import slow_extract_page
+from tests.support.pool_tasks import slow_extract_page
 
 WRITE_DELAY_S = 0.3
 

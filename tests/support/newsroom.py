@@ -36,7 +36,7 @@ from archive.minhash import signature
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version
 from archive.text import content_hash
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
-from tests.archive.corpus import EXPECTED
+from tests.support.corpus import EXPECTED
 
 MASTHEAD = "The Daily Ledger · Independent local news since 1901"
 NEWSLETTER = "Sign up for the Ledger's morning briefing, delivered before 7am."

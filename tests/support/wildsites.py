@@ -1,4 +1,4 @@
-"""News sites as they are, generated into a folder for ``tests/mockserver.py``.
+"""News sites as they are, generated into a folder for ``tests/support/mockserver.py``.
 
 Each site is served on its own loopback IP under a host name (``hosts.json``; the
 crawler reaches the names through ``DNS_HOSTS``), so one publisher can have its

@@ -1,6 +1,6 @@
 """A real HTTP server for tests: serves the fixture sites, one loopback IP per site.
 
-Run as ``python -m tests.mockserver [--sites DIR]``; it binds every site of
+Run as ``python -m tests.support.mockserver [--sites DIR]``; it binds every site of
 ``DIR/hosts.json`` to its own 127.0.0.x address on one shared port, prints one
 JSON line ``{"port": N, "sites": {"news": "http://127.0.0.2:N", ...}}`` and serves
 until killed. Test fixtures start it in a subprocess (like Scrapy's own mock server).
@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-SITES_DIR = Path(__file__).parent / "fixtures" / "sites"
+SITES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml",

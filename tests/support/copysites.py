@@ -1,5 +1,5 @@
 """Fixture sites for copies, edits and re-crawls, generated into a folder for
-``tests/mockserver.py`` (hosts.json, one folder per site, ``_routes.json``).
+``tests/support/mockserver.py`` (hosts.json, one folder per site, ``_routes.json``).
 
 The stories are the realistic texts of ``tests/fixtures/copies``:
 

@@ -10,7 +10,7 @@ import signal
 import time
 from typing import Any
 
-from tests.hostile_server import CRASH_MARKER, HANG_MARKER
+from tests.support.hostile_server import CRASH_MARKER, HANG_MARKER
 
 
 def extract_or_misbehave(html: str, url: str) -> Any:

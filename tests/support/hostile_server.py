@@ -1,6 +1,6 @@
 """A hostile HTTP server for tests: news articles plus every fault a crawler meets.
 
-Run as ``python -m tests.hostile_server``; it binds three loopback hosts on one shared
+Run as ``python -m tests.support.hostile_server``; it binds three loopback hosts on one shared
 port, prints one JSON line ``{"port": N, "hosts": {"site": "http://127.0.0.20:N",
 "other": "http://127.0.0.21:N", "internal": "http://127.0.0.99:N"}}`` and serves until
 killed. ``site`` is the crawled site, ``other`` another site (a seed in some tests),
@@ -18,7 +18,7 @@ Routes on every host (``D`` is ``/2024/05/12``; ``S`` any slug):
   ``Retry-After: 1`` on the first request; ``retrylater-`` 429 with ``Retry-After: 3600``;
   ``backoff-`` 503 on the first two requests;
   ``slow-`` answers after ``delay`` seconds; ``hangextract-`` / ``crashextract-``
-  carry a marker that makes ``tests.hostile_extract`` hang or crash; ``sql-`` and
+  carry a marker that makes ``tests.support.hostile_extract`` hang or crash; ``sql-`` and
   ``traversal-`` have hostile titles; ``cookie-`` sets a cookie.
 - ``D/silent-S/``, ``D/hang-S/``, ``D/trickle-S/``: no answer; headers then nothing;
   a byte every 50 ms, forever.

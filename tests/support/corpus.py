@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import create_engine, select, text, update
 
 from archive.engine import create_archive_engine, upgrade_archive
 from archive.models import Article
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
+from tests.support.services import PG_URL, pg_schema_url
 
 SITES = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
 EXPECTED: dict[str, Any] = json.loads((SITES / "expected.json").read_text(encoding="utf-8"))
@@ -181,3 +184,29 @@ def build_corpus(db_url: str) -> Corpus:
     engine.dispose()
     assert copy.article_id is not None
     return Corpus(db_url, ids, copy.article_id)
+
+
+# A read-only corpus archive per test module and backend (tests that write use db_url).
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def corpus(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_skip_reason: str | None,
+) -> Any:
+    if request.param == "sqlite":
+        yield build_corpus(f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'archive.db'}")
+        return
+    if postgres_skip_reason:
+        pytest.skip(postgres_skip_reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield build_corpus(pg_schema_url(schema))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -1,7 +1,7 @@
 """Generate a large news site on disk for crawls at scale (tests and benchmarks).
 
 ``generate_news_site(root, articles=N)`` writes a site the mock server can serve
-(``python -m tests.mockserver --sites root``): a home page linking to section
+(``python -m tests.support.mockserver --sites root``): a home page linking to section
 pages, each listing its articles. Every article is a realistic news page (og:type
 article, NewsArticle JSON-LD, byline, date, several paragraphs of text unique to
 it) under a dated URL, so the extraction engine keeps it and the dedupe stage never

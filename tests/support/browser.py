@@ -5,7 +5,7 @@ Selenium is pointed at the system's chromedriver and chromium: Selenium Manager 
 never asked for anything, so nothing is downloaded. Run as a script it makes the
 README's screenshot of an article page::
 
-    python -m tests.web.browser docs/web-article.png
+    python -m tests.support.browser docs/web-article.png
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def resources_loaded(driver: Any) -> list[str]:
 
 def article_screenshot(target: Path) -> None:
     """The README's picture: an edited article with its versions, story and boilerplate."""
-    from tests.web.newsroom import build_newsroom
+    from tests.support.newsroom import build_newsroom
 
     with tempfile.TemporaryDirectory(prefix="newsarchive-shot-") as folder:
         url = f"sqlite:///{Path(folder) / 'archive.db'}"
