@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from datetime import UTC, datetime
 
 from scrapy import Spider, signals
@@ -18,6 +19,11 @@ from crawler.items import PageItem
 from pipelines.extract import PageDropped
 from pipelines.extraction import Extracted
 from pipelines.store import StorePipeline, drop_outcome
+
+WRITTEN = [
+    ("a.example", "articles/new"),
+    ("b.example", "articles/duplicate"),
+]
 
 
 def page(site: str, path: str, text: str | None = None, verdict: str | None = None) -> PageItem:
@@ -81,7 +87,10 @@ def test_a_run_records_its_outcomes_per_site(db_url):
         count_page_outcome(crawler, "https://b.example/gone", "failed/http_503")
         count_page_outcome(crawler, "https://www.a.example/1", "articles/unchanged")
         await pipe.close_spider()
-        await asyncio.sleep(0.1)  # let the writer thread's results reach the loop
+        # the writer thread hands its results to the loop: wait until they are counted
+        deadline = time.monotonic() + 30
+        while sum(pipe.site_outcomes[o] for o in WRITTEN) < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
 
     asyncio.run(crawl())
     pipe.spider_closed(spider, "finished")
