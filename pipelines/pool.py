@@ -5,7 +5,9 @@ holds its worker forever, and one worker that dies (trafilatura's C code has bee
 seen to segfault) breaks the whole executor and every task in it. Here each
 worker runs one task at a time over its own pipe; a dispatcher thread hands out
 tasks, kills a worker whose task overruns its deadline, and starts a fresh one
-in place of any worker that dies. Only that task fails.
+in place of any worker that dies. Only that task fails. A task's time limit counts
+from when its worker has started (imported its task and run its initializer, at most
+``START_TIMEOUT`` seconds), not from the start of an interpreter on a busy host.
 
 Each busy worker is also sent its next task ahead (when it fits in the socket's
 buffer, so the send cannot block): it starts it as soon as it has sent a result,
@@ -61,6 +63,12 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
+# What a worker sends once it has started (imported its task, run its initializer): a
+# task's time limit counts from then, not from the start of an interpreter on a busy host.
+_READY = ("ready", None)
+#: Seconds a worker may take to start, on top of its first task's time limit.
+START_TIMEOUT = 120.0
+
 #: Set to 1 to use the portable fallbacks where the Linux fast paths exist too.
 PORTABLE_ENV = "NEWSARCHIVE_POOL_PORTABLE"
 
@@ -101,6 +109,7 @@ def _worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
+    conn.send(_READY)
     while True:
         try:
             args = conn.recv()
@@ -252,7 +261,15 @@ class _Worker:
     """A worker process, its socket, and the tasks sent to it: the first is running,
     a second one (prefetched) waits in the socket for the worker to finish the first."""
 
-    __slots__ = ("conn", "prefetch_limit", "process", "start_bytes", "tasks", "tasks_done")
+    __slots__ = (
+        "conn",
+        "prefetch_limit",
+        "process",
+        "ready",
+        "start_bytes",
+        "tasks",
+        "tasks_done",
+    )
 
     def __init__(
         self,
@@ -264,6 +281,7 @@ class _Worker:
         self.conn = conn
         self.tasks: deque[_Task] = deque()
         self.tasks_done = 0
+        self.ready = False  # it said it has started
         self.start_bytes = start_bytes  # sent as it started, read before its first task
         # A prefetched task must fit in the socket's buffer, so that sending it never
         # blocks the dispatcher on a worker still busy with its first task.
@@ -448,7 +466,8 @@ class ProcessPool:
         task.payload = None
         task.sent = len(payload) + _FRAME
         if not worker.tasks:
-            task.deadline = time.monotonic() + self.timeout
+            starting = 0.0 if worker.ready else START_TIMEOUT
+            task.deadline = time.monotonic() + starting + self.timeout
         worker.tasks.append(task)
 
     def _wait_and_collect(self, busy: list[_Worker]) -> None:
@@ -477,6 +496,11 @@ class ProcessPool:
             status, value = worker.conn.recv()
         except (EOFError, OSError):
             self._on_death(worker)
+            return
+        if status == _READY[0]:
+            worker.ready = True
+            if worker.tasks:  # its first task's time limit starts now
+                worker.tasks[0].deadline = time.monotonic() + self.timeout
             return
         task = worker.tasks.popleft() if worker.tasks else None
         worker.tasks_done += 1

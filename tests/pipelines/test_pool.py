@@ -118,6 +118,13 @@ def test_a_task_past_its_time_limit_fails_alone_and_its_worker_is_replaced(pool)
     assert p.submit(0, "after").result(timeout=30) == "after"
 
 
+def test_a_workers_start_does_not_count_against_its_first_tasks_time_limit(pool):
+    # 1.5 s to start (a busy host's interpreter and imports), a 1 s limit per task
+    p = pool(pool_tasks.echo, 1, 1.0, initializer=pool_tasks.slow_start, initargs=(1.5,))
+    assert p.submit("first").result(timeout=60) == "first"
+    assert p.replaced == 0
+
+
 def test_a_worker_that_dies_fails_only_its_task_and_is_replaced(pool):
     p = pool(pool_tasks.crash, workers=2)
     doomed = p.submit(None)

@@ -52,3 +52,8 @@ def sleep_then_crash_on(seconds: float, value: object) -> object:
     if value == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
     return value
+
+
+def slow_start(seconds: float) -> None:
+    """An initializer that takes ``seconds``: a worker slow to start."""
+    time.sleep(seconds)
