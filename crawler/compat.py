@@ -31,6 +31,10 @@ thin subclasses of Scrapy's classes that our components extend:
   (``crawler/failures.py``).
 - :class:`UnwrappedStats`: Scrapy's stats collector without its private per-call
   wrapper, ``StatsCollector.__getattribute__`` (``crawler/stats.py``).
+- :func:`offline_cookie_domains`: ``scrapy.downloadermiddlewares.cookies._split_domain``,
+  the Public Suffix List reader of Scrapy's cookie middleware, which would fetch the list
+  from the internet (and cache it in ``~/.cache``) the first time a site sets a cookie
+  with ``COOKIES_ENABLED`` on: replaced by one that reads tldextract's bundled copy.
 """
 
 from __future__ import annotations
@@ -300,3 +304,21 @@ class UnwrappedStats(MemoryStatsCollector):
 
     # the C slot itself: a Python-level override would still cost ~0.7 µs an access
     __getattribute__ = object.__getattribute__
+
+
+# --- cookies (crawler/spiders/news.py) ---------------------------------------------------
+
+
+def offline_cookie_domains() -> None:
+    """Make Scrapy's cookie middleware tell public suffixes from tldextract's bundled list,
+    never fetching it (publicsuffix.org, GitHub) nor writing a cache file, as our own site
+    identity does (crawler/urls.py): a crawl sends requests to the sites it crawls only."""
+    import tldextract
+    from scrapy.downloadermiddlewares import cookies
+
+    cookies._split_domain = tldextract.TLDExtract(
+        cache_dir=None,
+        suffix_list_urls=(),
+        fallback_to_snapshot=True,
+        include_psl_private_domains=True,
+    )

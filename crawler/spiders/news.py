@@ -35,6 +35,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from crawler.compat import offline_cookie_domains
 from crawler.dates import parse_date
 from crawler.discovery import (
     FEED_TYPES,
@@ -109,6 +110,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         quiet_robots_errors()
+        offline_cookie_domains()
         crawler.signals.connect(spider.robots_received, signal=signals.response_received)
         spider.configs = spider.build_configs(crawler.settings)
         if spider.sites_file:
