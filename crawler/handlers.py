@@ -24,6 +24,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 
 from crawler.compat import use_client_factory
+from crawler.defaults import WARC_DIR
 from crawler.extensions.warc import recorder_of
 from crawler.middlewares.incremental import CAPTURE_META
 
@@ -57,7 +58,7 @@ class RecordingDownloadHandler(HTTP11DownloadHandler):
         if self.recorder is not None:
             use_client_factory(self, self)
             crawler.signals.connect(self._headers_received, signal=signals.headers_received)
-        elif crawler.settings.get("WARC_DIR"):
+        elif WARC_DIR.get(crawler.settings):
             logger.warning("WARC_DIR is set but the WARC recorder extension is not enabled")
 
     def response_started(self, exchange: Exchange) -> None:

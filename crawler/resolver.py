@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 
+from crawler.defaults import DNS_HOSTS
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
@@ -27,7 +29,7 @@ def dns_hosts(settings: BaseSettings) -> dict[str, str]:
     """DNS_HOSTS as ``{host name (lower case, no final dot): address}``."""
     return {
         str(name).strip().rstrip(".").lower(): str(address).strip()
-        for name, address in settings.getdict("DNS_HOSTS").items()
+        for name, address in DNS_HOSTS.get(settings).items()
     }
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.defaults import CRAWL_DEPTH, CRAWL_MAX_PAGES, CRAWL_REVISIT_DAYS
 from crawler.urls import ALLOWED_SCHEMES, site_of
 
 
@@ -48,11 +49,11 @@ class SiteConfig:
     name: str | None = None
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
-    depth: int = 2
-    max_pages: int = 0
+    depth: int = CRAWL_DEPTH.default
+    max_pages: int = CRAWL_MAX_PAGES.default
     delay: float | None = None
     concurrency: int | None = None
-    revisit_days: float = float("inf")
+    revisit_days: float = CRAWL_REVISIT_DAYS.default
     _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 

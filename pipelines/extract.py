@@ -24,11 +24,19 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from scrapy.exceptions import DropItem
 
+from crawler.defaults import (
+    DEDUP_NEAR_ENABLED,
+    EXTRACT_FUNCTION,
+    EXTRACT_MAX_PENDING,
+    EXTRACT_START_METHOD,
+    EXTRACT_TIMEOUT,
+    EXTRACT_WORKER_MAX_TASKS,
+    EXTRACT_WORKERS,
+)
 from crawler.items import PageItem
 from pipelines.extraction.metadata import language_code, parse_datetime
 from pipelines.pool import ProcessPool, TaskError, TaskTimeout, WorkerCrashed
 from pipelines.worker import (
-    DEFAULT_EXTRACT_FUNCTION,
     PageResult,
     extract_page,
     init_worker,
@@ -52,13 +60,6 @@ class PageDropped(DropItem):
         self.key = key
 
 
-# A worker is replaced after this many pages, so memory a parser fragments (or a leak in
-# a site's odd markup) goes back. One worker over 10,000 of the crawl benchmark's pages
-# held 136-140 MiB from its 1,000th page on (pages included): flat. Each replacement
-# costs ~1.5 s of CPU (imports, stoplists), 2% of a 5,000-page crawl at 2,000.
-WORKER_MAX_TASKS = 10_000
-
-
 def fill_from_listing(extracted: Extracted, listing: Mapping[str, Any] | None) -> None:
     """Fill what the page itself does not say from what its news sitemap or feed said
     (``PageItem.listing``): title, publication date, language, keywords as tags."""
@@ -74,10 +75,11 @@ def fill_from_listing(extracted: Extracted, listing: Mapping[str, Any] | None) -
 def start_pool(
     workers: int,
     timeout: float,
-    function: str = DEFAULT_EXTRACT_FUNCTION,
+    function: str = EXTRACT_FUNCTION.default,
     *,
     task: Callable[..., PageResult] = extract_page,
-    start_method: str = "subprocess",
+    start_method: str = EXTRACT_START_METHOD.default,
+    max_tasks: int = EXTRACT_WORKER_MAX_TASKS.default,
 ) -> ProcessPool:
     """The extraction worker pool, as the crawl and ``newsarchive reextract`` run it:
     ``task(body, encoding, url, function, with_signature[, pack_body])`` per page."""
@@ -85,7 +87,7 @@ def start_pool(
         task,
         workers,
         timeout,
-        max_tasks=WORKER_MAX_TASKS,
+        max_tasks=max_tasks,
         initializer=init_worker,
         initargs=(function,),
         start_method=start_method,
@@ -100,12 +102,13 @@ class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.stats = crawler.stats
-        self.workers = settings.getint("EXTRACT_WORKERS")
-        self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
-        self.max_pending = max(1, settings.getint("EXTRACT_MAX_PENDING"))
-        self.function = settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACT_FUNCTION
-        self.with_signature = settings.getbool("DEDUP_NEAR_ENABLED")
-        self.start_method = settings.get("EXTRACT_START_METHOD") or "subprocess"
+        self.workers = EXTRACT_WORKERS.get(settings)
+        self.timeout = EXTRACT_TIMEOUT.get(settings)
+        self.max_pending = max(1, EXTRACT_MAX_PENDING.get(settings))
+        self.function = EXTRACT_FUNCTION.get(settings) or EXTRACT_FUNCTION.default
+        self.with_signature = DEDUP_NEAR_ENABLED.get(settings)
+        self.start_method = EXTRACT_START_METHOD.get(settings) or EXTRACT_START_METHOD.default
+        self.max_tasks = EXTRACT_WORKER_MAX_TASKS.get(settings)
         self.pool: ProcessPool | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -120,6 +123,7 @@ class ExtractPipeline:
             self.function,
             task=type(self).task,
             start_method=self.start_method,
+            max_tasks=self.max_tasks,
         )
         self._slots = asyncio.Semaphore(self.max_pending)
 

@@ -55,6 +55,25 @@ from archive.writer import (
     WarcPointer,
     WriteResult,
 )
+from crawler.defaults import (
+    ARCHIVE_AUTO_UPGRADE,
+    ARCHIVE_BATCH_SIZE,
+    ARCHIVE_BOILERPLATE_ENABLED,
+    ARCHIVE_BOILERPLATE_KEEP_SHARE,
+    ARCHIVE_BOILERPLATE_MAX_WORDS,
+    ARCHIVE_BOILERPLATE_MIN_ARTICLES,
+    ARCHIVE_BOILERPLATE_MIN_LINE_ARTICLES,
+    ARCHIVE_BOILERPLATE_MIN_SHARE,
+    ARCHIVE_BOILERPLATE_RECLEAN_BUDGET,
+    ARCHIVE_DB_URL,
+    ARCHIVE_FLUSH_INTERVAL,
+    ARCHIVE_MAX_PENDING,
+    ARCHIVE_RETRY_TIMEOUT,
+    ARCHIVE_SQLITE_MAX_BYTES,
+    ARCHIVE_WAIT_FOR_COMMIT,
+    DEDUP_NEAR_ENABLED,
+    DEDUP_NEAR_THRESHOLD,
+)
 from crawler.extensions.progress import run_status
 from crawler.extensions.warc import WarcRecorder, recorder_of
 from crawler.failures import site_outcome
@@ -87,22 +106,22 @@ def drop_outcome(item: PageItem, exception: BaseException) -> str:
 
 def boilerplate_policy(settings: BaseSettings) -> Policy | None:
     """The ARCHIVE_BOILERPLATE_* settings, checked; None when learning is switched off."""
-    if not settings.getbool("ARCHIVE_BOILERPLATE_ENABLED"):
+    if not ARCHIVE_BOILERPLATE_ENABLED.get(settings):
         return None
     return Policy(
-        min_site_articles=settings.getint("ARCHIVE_BOILERPLATE_MIN_ARTICLES"),
-        min_line_articles=settings.getint("ARCHIVE_BOILERPLATE_MIN_LINE_ARTICLES"),
-        min_share=settings.getfloat("ARCHIVE_BOILERPLATE_MIN_SHARE"),
-        keep_share=settings.getfloat("ARCHIVE_BOILERPLATE_KEEP_SHARE"),
-        max_words=settings.getint("ARCHIVE_BOILERPLATE_MAX_WORDS"),
+        min_site_articles=ARCHIVE_BOILERPLATE_MIN_ARTICLES.get(settings),
+        min_line_articles=ARCHIVE_BOILERPLATE_MIN_LINE_ARTICLES.get(settings),
+        min_share=ARCHIVE_BOILERPLATE_MIN_SHARE.get(settings),
+        keep_share=ARCHIVE_BOILERPLATE_KEEP_SHARE.get(settings),
+        max_words=ARCHIVE_BOILERPLATE_MAX_WORDS.get(settings),
     )
 
 
 def near_threshold(settings: BaseSettings) -> float | None:
     """DEDUP_NEAR_THRESHOLD, checked; None when near-duplicate clustering is off."""
-    if not settings.getbool("DEDUP_NEAR_ENABLED"):
+    if not DEDUP_NEAR_ENABLED.get(settings):
         return None
-    threshold = settings.getfloat("DEDUP_NEAR_THRESHOLD")
+    threshold = DEDUP_NEAR_THRESHOLD.get(settings)
     if not 0 < threshold <= 1:
         raise ValueError(f"DEDUP_NEAR_THRESHOLD must be above 0 and at most 1, not {threshold}")
     return threshold
@@ -269,18 +288,18 @@ class StorePipeline:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db_url = resolve_db_url(settings.get("ARCHIVE_DB_URL"))
-        self.auto_upgrade = settings.getbool("ARCHIVE_AUTO_UPGRADE")
-        self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE"))
-        self.flush_interval = settings.getfloat("ARCHIVE_FLUSH_INTERVAL")
-        self.max_pending = max(1, settings.getint("ARCHIVE_MAX_PENDING"))
-        self.retry_timeout = settings.getfloat("ARCHIVE_RETRY_TIMEOUT")
-        self.wait_for_commit = settings.getbool("ARCHIVE_WAIT_FOR_COMMIT")
+        self.db_url = resolve_db_url(ARCHIVE_DB_URL.get(settings))
+        self.auto_upgrade = ARCHIVE_AUTO_UPGRADE.get(settings)
+        self.batch_size = max(1, ARCHIVE_BATCH_SIZE.get(settings))
+        self.flush_interval = ARCHIVE_FLUSH_INTERVAL.get(settings)
+        self.max_pending = max(1, ARCHIVE_MAX_PENDING.get(settings))
+        self.retry_timeout = ARCHIVE_RETRY_TIMEOUT.get(settings)
+        self.wait_for_commit = ARCHIVE_WAIT_FOR_COMMIT.get(settings)
         self._commits: dict[int, asyncio.Future[WriteResult]] = {}
-        self.sqlite_max_bytes = settings.getint("ARCHIVE_SQLITE_MAX_BYTES")
+        self.sqlite_max_bytes = ARCHIVE_SQLITE_MAX_BYTES.get(settings)
         self.near_threshold = near_threshold(settings)
         self.boilerplate = boilerplate_policy(settings)
-        self.reclean_budget = settings.getint("ARCHIVE_BOILERPLATE_RECLEAN_BUDGET") or None
+        self.reclean_budget = ARCHIVE_BOILERPLATE_RECLEAN_BUDGET.get(settings) or None
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None

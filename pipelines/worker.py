@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from crawler.defaults import EXTRACT_FUNCTION
 from pipelines.screen import Refusal, Screened, check_extraction, screen_page
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from archive.bodies import PackedBody
     from pipelines.extraction import Extracted
 
-DEFAULT_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
+DEFAULT_EXTRACT_FUNCTION = EXTRACT_FUNCTION.default
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ def add_settings_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="override a setting (see crawler/settings.py); repeatable",
+        help="override a setting (docs/settings.md); repeatable",
     )
 
 

@@ -3,9 +3,9 @@ and in range. A typo (``-s DOWNLAOD_DELAY=1``) is refused with the closest known
 a name nobody knows, with nothing close, may belong to a component the user plugged
 in: it passes with a warning.
 
-Names and types come from where the settings are defined, never from a list of our
-own: newsarchive's defaults (their annotations, or their values' types) and Scrapy's
-``default_settings``.
+Names, types and least values come from where the settings are declared, never from a
+table of this module's: newsarchive's in ``crawler/defaults.py``, Scrapy's in its
+``default_settings`` (with the project's values in ``crawler/settings.py``).
 """
 
 from __future__ import annotations
@@ -19,30 +19,33 @@ from types import ModuleType
 from typing import Any, get_type_hints
 
 from crawler.cli.errors import UsageError
+from crawler.defaults import BY_NAME, SETTINGS
 
 # Numbers read as seconds may be fractional whatever their default's type.
 _SECONDS_SUFFIXES = ("_DELAY", "_TIMEOUT", "_INTERVAL", "_SECONDS", "_MAXDELAY")
 _BOOLEANS = {"1", "0", "true", "false"}
 
 
-def _our_modules() -> list[ModuleType]:
-    import crawler.settings
-
-    return [crawler.settings]
-
-
 @cache
 def known_types() -> dict[str, Any]:
-    """Every setting name newsarchive or Scrapy defines, with its type (None: any)."""
+    """Every setting name newsarchive or Scrapy defines, with its type (None: any).
+
+    Ours from their declarations (``crawler/defaults.py``); Scrapy's from its
+    ``default_settings``, or from the value the project gives them (``DOWNLOAD_DELAY``
+    is a float in ``crawler/settings.py``, an int in Scrapy)."""
     from scrapy.settings import default_settings
 
+    import crawler.settings
+
     types: dict[str, Any] = {}
-    for module in [default_settings, *_our_modules()]:
+    for module in (default_settings, crawler.settings):
         hints = _hints(module)
         for name in dir(module):
             if name.isupper() and not name.startswith("_"):
                 value = getattr(module, name)
                 types[name] = hints.get(name) or (None if value is None else type(value))
+    for setting in SETTINGS:
+        types[setting.name] = None if setting.optional else setting.kind
     return types
 
 
@@ -78,7 +81,8 @@ def _check_value(name: str, value: str, kind: Any) -> None:
         if value.strip().lower() not in _BOOLEANS:
             raise UsageError(f"-s {name}={value}: must be true or false (or 1, 0)")
     elif kind is int or kind is float:
-        _check_number(name, value, whole=kind is int and not name.endswith(_SECONDS_SUFFIXES))
+        seconds = name not in BY_NAME and name.endswith(_SECONDS_SUFFIXES)
+        _check_number(name, value, whole=kind is int and not seconds)
     elif kind in (list, dict) or getattr(kind, "__origin__", None) in (list, dict):
         _check_collection(name, value, kind)
 
@@ -91,8 +95,11 @@ def _check_number(name: str, value: str, *, whole: bool) -> None:
         raise UsageError(f"-s {name}={value}: must be {what}") from None
     if math.isnan(number):
         raise UsageError(f"-s {name}={value}: must be a number")
-    if number < 0 and "PRIORITY" not in name:
-        raise UsageError(f"-s {name}={value}: must be 0 or more")
+    declared = BY_NAME.get(name)
+    least = declared.minimum if declared else (None if "PRIORITY" in name else 0)
+    if least is not None and number < least:
+        shown = "0" if least == 0 else f"{least:g}"
+        raise UsageError(f"-s {name}={value}: must be {shown} or more")
 
 
 def _check_collection(name: str, value: str, kind: Any) -> None:

@@ -22,13 +22,14 @@ from archive.engine import create_archive_engine, current_revision, no_archive, 
 from archive.fields import metadata_of
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
-from crawler.cli.options import add_workers_option
+from crawler.cli.options import add_settings_option, add_workers_option
 from crawler.dates import parse_date
 from crawler.urls import site_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
+    from scrapy.settings import Settings
     from sqlalchemy.engine import Engine
 
     from pipelines.extraction import Extracted
@@ -78,6 +79,7 @@ def add_parser(subparsers: Any) -> None:
     add_db_option(parser)
     add_workers_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    add_settings_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -205,12 +207,33 @@ class Run:
             progress.update(done, len(self.writer.changed), self.failed)
 
 
+def reextract_settings(args: argparse.Namespace) -> Settings:
+    """The project's settings, ``--workers`` and ``-s`` overrides: the extraction workers
+    and boilerplate policy a crawl with the same options would use."""
+    from scrapy.settings import Settings
+
+    from crawler.cli.crawl import apply_overrides
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if args.workers is not None:
+        settings.set("EXTRACT_WORKERS", args.workers, priority="cmdline")
+    apply_overrides(settings, args.set)
+    return settings
+
+
 def run(args: argparse.Namespace) -> int:
-    from crawler import settings as defaults
+    from crawler.defaults import (
+        EXTRACT_FUNCTION,
+        EXTRACT_START_METHOD,
+        EXTRACT_TIMEOUT,
+        EXTRACT_WORKER_MAX_TASKS,
+        EXTRACT_WORKERS,
+    )
     from pipelines.extract import start_pool
     from pipelines.store import boilerplate_policy
-    from pipelines.worker import DEFAULT_EXTRACT_FUNCTION
 
+    settings = reextract_settings(args)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     engine = open_archive(args.db)
@@ -219,20 +242,22 @@ def run(args: argparse.Namespace) -> int:
         if not ids:
             print("no archived article matches: nothing to re-extract")
             return EXIT_OK
-        from scrapy.settings import Settings
-
-        settings = Settings()
-        settings.setmodule(defaults)
         writer = Reextraction(engine, boilerplate_policy(settings))
-        workers = args.workers if args.workers is not None else defaults.EXTRACT_WORKERS
-        function = settings.get("EXTRACT_FUNCTION") or DEFAULT_EXTRACT_FUNCTION
-        pool = start_pool(workers, defaults.EXTRACT_TIMEOUT, function)
+        function = EXTRACT_FUNCTION.get(settings) or EXTRACT_FUNCTION.default
+        timeout = EXTRACT_TIMEOUT.get(settings)
+        pool = start_pool(
+            EXTRACT_WORKERS.get(settings),
+            timeout,
+            function,
+            start_method=EXTRACT_START_METHOD.get(settings) or EXTRACT_START_METHOD.default,
+            max_tasks=EXTRACT_WORKER_MAX_TASKS.get(settings),
+        )
         progress = Progress(len(ids), sys.stderr, quiet=args.quiet)
         job = Run(engine, pool, writer, function)
         try:
             job.all(ids, progress)
         finally:
-            pool.close(defaults.EXTRACT_TIMEOUT)
+            pool.close(timeout)
         writer.finish()
         progress.update(len(ids), len(writer.changed), job.failed, final=True)
     finally:

@@ -18,6 +18,7 @@ from protego import Protego
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.defaults import CRAWL_DELAY_MAX
 from crawler.interfaces import raises_delays
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class RobotsCrawlDelay:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RobotsCrawlDelay:
-        cap = crawler.settings.getfloat("CRAWL_DELAY_MAX")
+        cap = CRAWL_DELAY_MAX.get(crawler.settings)
         if cap <= 0 or not crawler.settings.getbool("ROBOTSTXT_OBEY"):
             raise NotConfigured
         extension = cls(crawler, cap)

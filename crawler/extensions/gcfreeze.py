@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.defaults import GC_FREEZE_ENABLED, GC_GEN0_THRESHOLD
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -39,8 +41,8 @@ class FreezeStartupHeap:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.freeze = crawler.settings.getbool("GC_FREEZE_ENABLED")
-        self.gen0_threshold = max(0, crawler.settings.getint("GC_GEN0_THRESHOLD"))
+        self.freeze = GC_FREEZE_ENABLED.get(crawler.settings)
+        self.gen0_threshold = max(0, GC_GEN0_THRESHOLD.get(crawler.settings))
         self._saved_threshold: tuple[int, int, int] | None = None
 
     @classmethod

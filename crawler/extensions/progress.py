@@ -18,6 +18,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.misc import load_object
 from twisted.internet import task
 
+from crawler.defaults import PROGRESS_ENABLED, PROGRESS_INTERVAL, PROGRESS_LABEL
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -174,13 +176,13 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        if not crawler.settings.getbool("PROGRESS_ENABLED", True):
+        if not PROGRESS_ENABLED.get(crawler.settings):
             raise NotConfigured
         settings = crawler.settings
         ext = cls(
             crawler,
-            settings.getfloat("PROGRESS_INTERVAL"),
-            label=settings.get("PROGRESS_LABEL") or "crawl",
+            PROGRESS_INTERVAL.get(settings),
+            label=PROGRESS_LABEL.get(settings) or "crawl",
         )
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

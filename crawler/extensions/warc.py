@@ -32,6 +32,13 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import warc
+from crawler.defaults import (
+    WARC_DIR,
+    WARC_MAX_PENDING,
+    WARC_MAX_SIZE,
+    WARC_PREFIX,
+    WARC_REVISIT_INDEX_SIZE,
+)
 from crawler.interfaces import run_args
 from crawler.warc import RECORD_META
 
@@ -56,11 +63,11 @@ class WarcRecorder:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.directory = Path(settings.get("WARC_DIR")).absolute()
-        self.prefix = settings.get("WARC_PREFIX") or "newsarchive"
-        self.max_size = settings.getint("WARC_MAX_SIZE")
-        self.index_size = settings.getint("WARC_REVISIT_INDEX_SIZE")
-        self.max_pending = settings.getint("WARC_MAX_PENDING")
+        self.directory = Path(str(WARC_DIR.get(settings))).absolute()
+        self.prefix = WARC_PREFIX.get(settings) or "newsarchive"
+        self.max_size = WARC_MAX_SIZE.get(settings)
+        self.index_size = WARC_REVISIT_INDEX_SIZE.get(settings)
+        self.max_pending = WARC_MAX_PENDING.get(settings)
         self.thread: WarcWriterThread | None = None
         self.failed: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -71,7 +78,7 @@ class WarcRecorder:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorder:
-        if not crawler.settings.get("WARC_DIR"):
+        if not WARC_DIR.get(crawler.settings):
             raise NotConfigured
         warc.require()
         recorder = cls(crawler)
@@ -232,6 +239,6 @@ def _version(distribution: str) -> str:
 
 def recorder_of(crawler: Crawler) -> WarcRecorder | None:
     """The crawl's WARC recorder, if it writes WARC files."""
-    if not crawler.settings.get("WARC_DIR"):
+    if not WARC_DIR.get(crawler.settings):
         return None
     return crawler.get_extension(WarcRecorder)

@@ -40,6 +40,16 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.compat import IncompatibleScrapy, requests_in_progress, wake_engine
+from crawler.defaults import (
+    ARCHIVE_WAIT_FOR_COMMIT,
+    REDIS_IDLE_TIMEOUT,
+    REDIS_KEY,
+    REDIS_LEASE_TIMEOUT,
+    REDIS_PARAMS,
+    REDIS_POLL_INTERVAL,
+    REDIS_PREFETCH,
+    REDIS_URL,
+)
 from crawler.frontier import defaults
 from crawler.frontier.connection import FrontierError, redis_from_url
 from crawler.frontier.dupefilter import FrontierDupeFilter
@@ -60,7 +70,7 @@ SEEDED_META = "frontier_seeded"
 def frontier_prefix(crawler: Crawler, spider: Spider) -> str:
     """The crawl's Redis key prefix: ``REDIS_KEY``, else one derived from the spider's
     start URLs, identical on every machine that runs the same crawl."""
-    explicit = crawler.settings.get("REDIS_KEY")
+    explicit = REDIS_KEY.get(crawler.settings)
     if explicit:
         return str(explicit)
     configs = site_configs(spider)
@@ -128,26 +138,26 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         settings = crawler.settings
-        url = settings.get("REDIS_URL")
+        url = REDIS_URL.get(settings)
         if not url:
             raise FrontierError(
                 "the Redis frontier needs REDIS_URL (newsarchive crawl --redis URL)"
             )
-        lease = settings.getfloat("REDIS_LEASE_TIMEOUT")
+        lease = REDIS_LEASE_TIMEOUT.get(settings)
         if lease <= 0:
             raise FrontierError("REDIS_LEASE_TIMEOUT must be a positive number of seconds")
-        if not settings.getbool("ARCHIVE_WAIT_FOR_COMMIT"):
+        if not ARCHIVE_WAIT_FOR_COMMIT.get(settings):
             logger.warning(
                 "ARCHIVE_WAIT_FOR_COMMIT is off: requests are acknowledged before their "
                 "articles are committed, so a killed worker can lose up to a batch of them"
             )
         scheduler = cls(
             crawler,
-            redis_from_url(str(url), settings.getdict("REDIS_PARAMS")),
-            idle_timeout=settings.getfloat("REDIS_IDLE_TIMEOUT"),
+            redis_from_url(str(url), REDIS_PARAMS.get(settings)),
+            idle_timeout=REDIS_IDLE_TIMEOUT.get(settings),
             lease_timeout=lease,
-            poll_interval=max(0.05, settings.getfloat("REDIS_POLL_INTERVAL")),
-            prefetch=max(1, settings.getint("REDIS_PREFETCH")),
+            poll_interval=max(0.05, REDIS_POLL_INTERVAL.get(settings)),
+            prefetch=max(1, REDIS_PREFETCH.get(settings)),
         )
         crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler._item_error, signal=signals.item_error)

@@ -37,6 +37,12 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import NotConfigured
 
 from crawler.blocks import TYPICAL_MIN_PAGES, BlockReason, block_reason
+from crawler.defaults import (
+    BLOCK_BACKOFF_MAX,
+    BLOCK_BACKOFF_START,
+    BLOCK_DETECTION_ENABLED,
+    BLOCK_STOP_AFTER,
+)
 from crawler.failures import BLOCKED, Refused, block_seen, site_outcome
 from crawler.interfaces import cancels_queued, raises_delays
 from crawler.middlewares.retry import parse_retry_after
@@ -86,14 +92,14 @@ class BlockMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.stop_after = settings.getint("BLOCK_STOP_AFTER")
-        self.backoff_start = settings.getfloat("BLOCK_BACKOFF_START")
-        self.backoff_max = settings.getfloat("BLOCK_BACKOFF_MAX")
+        self.stop_after = BLOCK_STOP_AFTER.get(settings)
+        self.backoff_start = BLOCK_BACKOFF_START.get(settings)
+        self.backoff_max = BLOCK_BACKOFF_MAX.get(settings)
         self.sites: dict[str, SiteState] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BlockMiddleware:
-        if not crawler.settings.getbool("BLOCK_DETECTION_ENABLED"):
+        if not BLOCK_DETECTION_ENABLED.get(crawler.settings):
             raise NotConfigured
         middleware = cls(crawler)
         crawler.signals.connect(middleware.block_seen, signal=block_seen)

@@ -32,6 +32,13 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
 from crawler.dates import parse_date
+from crawler.defaults import (
+    ARCHIVE_DB_URL,
+    INCREMENTAL_CONDITIONAL,
+    INCREMENTAL_ENABLED,
+    INCREMENTAL_RECHECK,
+    INCREMENTAL_STATE_STORE,
+)
 from crawler.failures import Counted, count_page_outcome
 from crawler.incremental import KnownPage, PageStateStore, decide
 from crawler.urls import normalize_url
@@ -98,9 +105,9 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.factory = factory
-        self.db_url: str | None = settings.get("ARCHIVE_DB_URL")
-        self.recheck = settings.getbool("INCREMENTAL_RECHECK")
-        self.conditional = settings.getbool("INCREMENTAL_CONDITIONAL")
+        self.db_url: str | None = ARCHIVE_DB_URL.get(settings)
+        self.recheck = INCREMENTAL_RECHECK.get(settings)
+        self.conditional = INCREMENTAL_CONDITIONAL.get(settings)
         self.store: PageStateStore | None = None
         self.lookups: BatchedLookups | None = None
         self._seen: set[int] = set()
@@ -108,9 +115,9 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
-        if not crawler.settings.getbool("INCREMENTAL_ENABLED"):
+        if not INCREMENTAL_ENABLED.get(crawler.settings):
             raise NotConfigured
-        factory = load_object(crawler.settings["INCREMENTAL_STATE_STORE"])
+        factory = load_object(INCREMENTAL_STATE_STORE.get(crawler.settings))
         if not callable(factory):
             raise TypeError(f"INCREMENTAL_STATE_STORE must name a callable, not {factory!r}")
         middleware = cls(crawler, factory)

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.defaults import NETGUARD_ALLOWED_HOSTS, NETGUARD_ENABLED
 from crawler.failures import Refused
 from crawler.interfaces import seed_hosts
 from crawler.resolver import dns_hosts
@@ -139,7 +140,7 @@ class NetworkGuardMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.allowed_hosts: set[str] = {
-            normalize_host(h) for h in settings.getlist("NETGUARD_ALLOWED_HOSTS")
+            normalize_host(h) for h in NETGUARD_ALLOWED_HOSTS.get(settings)
         } | set(dns_hosts(settings))
         self.dns_timeout = settings.getfloat("DNS_TIMEOUT") or 60.0
         self._cache: OrderedDict[str, tuple[float, tuple[str, ...]]] = OrderedDict()
@@ -147,7 +148,7 @@ class NetworkGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NetworkGuardMiddleware:
-        if not crawler.settings.getbool("NETGUARD_ENABLED"):
+        if not NETGUARD_ENABLED.get(crawler.settings):
             raise NotConfigured
         guard = cls(crawler)
         crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)

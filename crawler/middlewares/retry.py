@@ -27,6 +27,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 from scrapy.utils.response import response_status_message
 
+from crawler.defaults import RETRY_AFTER_MAX, RETRY_BACKOFF_BASE, RETRY_BACKOFF_MAX
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -73,9 +75,9 @@ class BackoffRetryMiddleware:
             load_object(e) if isinstance(e, str) else e
             for e in settings.getlist("RETRY_EXCEPTIONS")
         )
-        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE")
-        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX")
-        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX")
+        self.backoff_base = RETRY_BACKOFF_BASE.get(settings)
+        self.backoff_max = RETRY_BACKOFF_MAX.get(settings)
+        self.retry_after_max = RETRY_AFTER_MAX.get(settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:

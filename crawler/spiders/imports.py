@@ -33,6 +33,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import load_object
 
 from crawler.dates import parse_date
+from crawler.defaults import ARCHIVE_DB_URL, EXTRACT_MAX_PENDING, INCREMENTAL_STATE_STORE
 from crawler.pages import is_html_page, page_item
 from crawler.urls import site_of
 
@@ -97,10 +98,10 @@ class ImportSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImportSpider:
         spider: ImportSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_in_flight = 2 * max(1, settings.getint("EXTRACT_MAX_PENDING"))
+        spider.max_in_flight = 2 * max(1, EXTRACT_MAX_PENDING.get(settings))
         spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")
-        factory = load_object(settings["INCREMENTAL_STATE_STORE"])
-        spider._store = factory(settings.get("ARCHIVE_DB_URL"))
+        factory = load_object(INCREMENTAL_STATE_STORE.get(settings))
+        spider._store = factory(ARCHIVE_DB_URL.get(settings))
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._item_done, signal=signal)
         return spider

@@ -37,6 +37,17 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.compat import offline_cookie_domains
 from crawler.dates import parse_date
+from crawler.defaults import (
+    CRAWL_CONTACT,
+    CRAWL_DEPTH,
+    CRAWL_FEEDS,
+    CRAWL_MAX_PAGES,
+    CRAWL_REDIRECTS_IN_SCOPE,
+    CRAWL_REVISIT_DAYS,
+    CRAWL_ROBOTS_SITEMAPS,
+    CRAWL_SINCE,
+    CRAWL_SITEMAP_MAXSIZE,
+)
 from crawler.discovery import (
     FEED_TYPES,
     Entry,
@@ -131,9 +142,9 @@ class NewsSpider(Spider):
 
     def build_configs(self, settings: BaseSettings) -> list[SiteConfig]:
         options: dict[str, Any] = {
-            "depth": settings.getint("CRAWL_DEPTH"),
-            "max_pages": settings.getint("CRAWL_MAX_PAGES"),
-            "revisit_days": settings.getfloat("CRAWL_REVISIT_DAYS"),
+            "depth": CRAWL_DEPTH.get(settings),
+            "max_pages": CRAWL_MAX_PAGES.get(settings),
+            "revisit_days": CRAWL_REVISIT_DAYS.get(settings),
         }
         arguments = (
             ("depth", self.depth_arg),
@@ -162,7 +173,7 @@ class NewsSpider(Spider):
     def redirect_allowed(self, first_url: str, target: str) -> bool:
         """Whether a redirect chain that began at ``first_url`` may go on to ``target``:
         to one of the crawl's sites, or within the site it started on."""
-        if not self.crawler.settings.getbool("CRAWL_REDIRECTS_IN_SCOPE"):
+        if not CRAWL_REDIRECTS_IN_SCOPE.get(self.crawler.settings):
             return True
         site = site_of(target)
         return site == site_of(first_url) or any(site in c.sites for c in self.configs)
@@ -320,7 +331,7 @@ class NewsSpider(Spider):
     # --- feeds, sitemaps, robots.txt --------------------------------------------------
 
     def _feed_requests(self, response: TextResponse) -> Iterator[Request]:
-        if not self.crawler.settings.getbool("CRAWL_FEEDS"):
+        if not CRAWL_FEEDS.get(self.crawler.settings):
             return
         for link in response.css("link[rel~=alternate][href]"):
             if (link.attrib.get("type") or "").lower() in FEED_TYPES:
@@ -334,7 +345,7 @@ class NewsSpider(Spider):
                     )
 
     def _robots_request(self, response: Response) -> Iterator[Request]:
-        if not self.crawler.settings.getbool("CRAWL_ROBOTS_SITEMAPS"):
+        if not CRAWL_ROBOTS_SITEMAPS.get(self.crawler.settings):
             return
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(response.url))
         if origin in self._robots_requested:
@@ -453,7 +464,7 @@ class NewsSpider(Spider):
         return {"config": response.meta["config"], "source": source}
 
     def _sitemap_size(self) -> dict[str, int]:
-        return {"download_maxsize": self.crawler.settings.getint("CRAWL_SITEMAP_MAXSIZE")}
+        return {"download_maxsize": CRAWL_SITEMAP_MAXSIZE.get(self.crawler.settings)}
 
     def _xml_body(self, response: Response) -> bytes:
         """The body, gunzipped if it is gzip data; b"" (and counted) if that fails."""
@@ -475,7 +486,7 @@ class NewsSpider(Spider):
 
 def since_setting(settings: BaseSettings) -> datetime | None:
     """CRAWL_SINCE as an aware datetime; a bad date is an error, not a silent no-op."""
-    value = settings.get("CRAWL_SINCE")
+    value = CRAWL_SINCE.get(settings)
     if not value:
         return None
     since = value if isinstance(value, datetime) else parse_date(str(value))
@@ -503,7 +514,7 @@ def politeness_slots(configs: list[SiteConfig]) -> dict[str, dict[str, Any]]:
 def contact_user_agent(settings: BaseSettings) -> str | None:
     """USER_AGENT with CRAWL_CONTACT added, when a contact is set and the user agent is
     the project's (one given on the command line is used as it is)."""
-    contact = str(settings.get("CRAWL_CONTACT") or "").strip()
+    contact = str(CRAWL_CONTACT.get(settings) or "").strip()
     priority = settings.getpriority("USER_AGENT") or 0
     if not contact or priority > SETTINGS_PRIORITIES["project"]:
         return None

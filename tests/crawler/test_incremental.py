@@ -106,7 +106,8 @@ def test_a_date_without_time_of_day_may_be_any_moment_of_that_day():
 def test_revisit_days_in_a_sites_file_is_checked():
     site = make_site({"start": "https://a.example/", "revisit_days": 3}, "x")
     assert site.revisit_days == 3
-    assert make_site({"start": "https://a.example/"}, "x").revisit_days == float("inf")
+    # unset: CRAWL_REVISIT_DAYS's default (SiteConfig said inf while the setting said 7)
+    assert make_site({"start": "https://a.example/"}, "x").revisit_days == 7.0
     assert make_site({"start": "https://a.example/", "revisit_days": float("inf")}, "x")
     for bad in (-1, "7", True, float("nan")):
         with pytest.raises(SitesError, match="revisit_days"):
