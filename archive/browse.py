@@ -24,6 +24,7 @@ from archive.models import (
     CrawlRun,
     CrawlRunOutcome,
 )
+from archive.outcomes import PREFIX, ArticleOutcome, Kind, outcome
 from archive.read import joined_cluster, prefixed_total, site_names
 from archive.search import hit_columns, matches, parse_query
 
@@ -364,20 +365,23 @@ def crawl_run(arc: Archive, run_id: int) -> dict[str, Any] | None:
 # --- what a run's counts say -------------------------------------------------------------
 
 # (label, stats key without its "newsarchive/" prefix): the articles a run wrote
-ARTICLE_COUNTS = (
-    ("new", "articles/new"),
-    ("updated", "articles/updated"),
-    ("unchanged", "articles/unchanged"),
-    ("duplicate", "articles/duplicate"),
+ARTICLE_COUNTS = tuple(
+    (str(name), outcome(Kind.ARTICLES, name))
+    for name in (
+        ArticleOutcome.NEW,
+        ArticleOutcome.UPDATED,
+        ArticleOutcome.UNCHANGED,
+        ArticleOutcome.DUPLICATE,
+    )
 )
-STATS_PREFIX = "newsarchive/"
+STATS_PREFIX = PREFIX
 
 
 def outcome_totals(outcomes: dict[str, int]) -> dict[str, int]:
     """Pages per kind of outcome: each article count, ``skipped``, ``failed``, and
     ``blocked`` (every outcome under that prefix), and ``pages`` in all."""
     totals = {label: outcomes.get(key, 0) for label, key in ARTICLE_COUNTS}
-    for kind in ("skipped", "failed", "blocked"):
+    for kind in (Kind.SKIPPED, Kind.FAILED, Kind.BLOCKED):
         totals[kind] = prefixed_total(outcomes, f"{kind}/")
     totals["pages"] = sum(outcomes.values())
     return totals
@@ -390,6 +394,6 @@ def run_outcome_counts(stats: dict[str, Any]) -> dict[str, int]:
         for key, value in stats.items()
         if key.startswith(STATS_PREFIX)
         and key.count("/") >= 2
-        and key.split("/")[1] in ("articles", "skipped", "failed", "blocked")
+        and key.split("/")[1] in tuple(Kind)
         and isinstance(value, int)
     }

@@ -34,6 +34,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, type_coerce
 
 from archive.models import Article, CrawlRun, CrawlRunOutcome, UTCDateTime
+from archive.outcomes import (
+    PREFIX,
+    ArticleOutcome,
+    FailReason,
+    Kind,
+    SkipReason,
+    Stat,
+    http_status,
+)
+from archive.outcomes import outcome as outcome_key
 from archive.read import prefixed_total, site_names
 
 if TYPE_CHECKING:
@@ -47,18 +57,35 @@ DEFAULT_DAYS = 3
 # failing and blocked are judged on each site's latest crawl runs within the window
 RECENT_RUNS = 3
 # statuses that mean "go away" rather than "broken"; a challenge page is ``blocked/...``
-BLOCKED_STATUSES = frozenset({"failed/http_403", "failed/http_429"})
-BLOCKED_PREFIX = "blocked/"
+BLOCKED_STATUSES = frozenset(outcome_key(Kind.FAILED, http_status(s)) for s in (403, 429))
+BLOCKED_PREFIX = f"{Kind.BLOCKED}/"
 # counted once in a run that stopped asking a site after blocks in a row
-STOPPED = "stopped/blocked"
+STOPPED = Stat.STOPPED_BLOCKED.removeprefix(PREFIX)
 # fetches that failed for the site's (or the network's) sake, not ours or the page's
-_FETCH_FAILURE = re.compile(
-    r"failed/(timeout|data_loss|connection_lost|connection_refused|connect_error|dns|http_5\d\d)"
+_SITE_FAILURES = (
+    FailReason.TIMEOUT,
+    FailReason.DATA_LOSS,
+    FailReason.CONNECTION_LOST,
+    FailReason.CONNECTION_REFUSED,
+    FailReason.CONNECT_ERROR,
+    FailReason.DNS,
 )
+_FETCH_FAILURE = re.compile(rf"{Kind.FAILED}/({'|'.join(_SITE_FAILURES)}|http_5\d\d)")
 # a page the site listed that we have: unchanged (a 304, an unchanged re-capture, a
 # sitemap date no newer than our last sight of it) or too old to check again
-HAVE = frozenset({"articles/unchanged", "skipped/listed_unchanged", "skipped/revisit_window"})
-GROWTH = frozenset({"articles/new", "articles/updated"})
+HAVE = frozenset(
+    {
+        outcome_key(Kind.ARTICLES, ArticleOutcome.UNCHANGED),
+        outcome_key(Kind.SKIPPED, SkipReason.LISTED_UNCHANGED),
+        outcome_key(Kind.SKIPPED, SkipReason.REVISIT_WINDOW),
+    }
+)
+GROWTH = frozenset(
+    {
+        outcome_key(Kind.ARTICLES, ArticleOutcome.NEW),
+        outcome_key(Kind.ARTICLES, ArticleOutcome.UPDATED),
+    }
+)
 
 
 class Flag(StrEnum):
@@ -118,7 +145,7 @@ def assess(record: SiteRecord, *, days: int, now: datetime) -> list[Problem]:
     pages = sum(record.recent.values())
     blocked = sum(n for k, n in record.recent.items() if is_blocked(k))
     failed = sum(n for k, n in record.recent.items() if is_fetch_failure(k))
-    archived = prefixed_total(record.recent, "articles/")
+    archived = prefixed_total(record.recent, f"{Kind.ARTICLES}/")
     runs = f"its last {min(record.runs, RECENT_RUNS)} crawl(s)"
     stopped = record.recent.get(STOPPED, 0)
     if stopped or (blocked and (2 * blocked >= pages - stopped or not archived)):
@@ -148,13 +175,16 @@ def assess(record: SiteRecord, *, days: int, now: datetime) -> list[Problem]:
     return problems
 
 
+LISTING = outcome_key(Kind.SKIPPED, SkipReason.LISTING)
+
+
 def is_fresh(outcome: str) -> bool:
     """A page fetched anew that gave no article (what a changed site looks like): not a
     page we have, not a listing (every crawl reads those), not a failed fetch."""
     return not (
         outcome in HAVE
         or outcome in GROWTH
-        or outcome == "skipped/listing"
+        or outcome == LISTING
         or is_blocked(outcome)
         or is_fetch_failure(outcome)
     )

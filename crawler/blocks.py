@@ -23,8 +23,10 @@ The crawler counts each as ``newsarchive/blocked/<reason>`` and backs off
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from urllib.parse import urlsplit
+
+# Why a response is a block: declared with every other outcome name.
+from archive.outcomes import BlockReason
 
 # How much of a page is searched for markers (interstitials put them near the top).
 SAMPLE_BYTES = 32 * 1024
@@ -36,16 +38,6 @@ TYPICAL_MIN_PAGES = 3
 # Strong markers count on any page up to this size: no interstitial is larger, and a
 # larger page (most articles) costs no search at all.
 INTERSTITIAL_MAX_BYTES = 128 * 1024
-
-
-class BlockReason(StrEnum):
-    """Why a response is a block (``newsarchive/blocked/<reason>``)."""
-
-    CHALLENGE = "challenge"  # a JavaScript / browser check before the page
-    CAPTCHA = "captcha"  # a puzzle for humans
-    ACCESS_DENIED = "access_denied"  # a refusal (403, a firewall's "request rejected")
-    RATE_LIMITED = "rate_limited"  # too many requests (429)
-    CONSENT_WALL = "consent_wall"  # a cookie/consent page instead of the story
 
 
 def _markers(*phrases: str) -> tuple[bytes, ...]:

@@ -34,15 +34,16 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from archive.outcomes import BlockReason, FailReason, Kind, SkipReason, http_status, stats_key
 from crawler.compat import decompression_too_large
 from crawler.urls import site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-FAILED = "failed"
-SKIPPED = "skipped"
-BLOCKED = "blocked"
+FAILED = Kind.FAILED
+SKIPPED = Kind.SKIPPED
+BLOCKED = Kind.BLOCKED
 
 # Signal: a page of ``site`` ended in ``outcome`` (a stats key without ``newsarchive/``,
 # e.g. ``blocked/challenge``, ``failed/timeout``, ``skipped/listed_unchanged``) with no
@@ -56,7 +57,7 @@ block_seen = object()
 def count_page_outcome(crawler: Crawler, url: str, outcome: str) -> None:
     """Count one page's ``outcome`` in the run's stats and, by the page's site, in the
     run's per-site outcomes."""
-    crawler.stats.inc_value(f"newsarchive/{outcome}")
+    crawler.stats.inc_value(stats_key(outcome))
     site = site_of(url)
     if site:  # a failure with no request has no site
         crawler.signals.send_catch_log(site_outcome, site=site, outcome=outcome)
@@ -77,13 +78,13 @@ class Counted(IgnoreRequest):
 
 
 _BY_TYPE: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
-    ((DownloadTimeoutError, TxTimeoutError), "timeout"),
-    (ResponseDataLossError, "data_loss"),
-    ((DownloadFailedError, ConnectionLost, ConnectionDone), "connection_lost"),
-    (DownloadConnectionRefusedError, "connection_refused"),
-    (CannotResolveHostError, "dns"),
-    (ConnectError, "connect_error"),
-    (UnsupportedURLSchemeError, "unsupported_scheme"),
+    ((DownloadTimeoutError, TxTimeoutError), FailReason.TIMEOUT),
+    (ResponseDataLossError, FailReason.DATA_LOSS),
+    ((DownloadFailedError, ConnectionLost, ConnectionDone), FailReason.CONNECTION_LOST),
+    (DownloadConnectionRefusedError, FailReason.CONNECTION_REFUSED),
+    (CannotResolveHostError, FailReason.DNS),
+    (ConnectError, FailReason.CONNECT_ERROR),
+    (UnsupportedURLSchemeError, FailReason.UNSUPPORTED_SCHEME),
 )
 
 
@@ -96,18 +97,18 @@ def fetch_outcome(exc: BaseException) -> tuple[str, str] | None:
         return exc.outcome, exc.reason
     if isinstance(exc, HttpError):
         if exc.response.status == 429:  # still rate-limited after the retries
-            return BLOCKED, "rate_limited"
-        return FAILED, f"http_{exc.response.status}"
+            return BLOCKED, BlockReason.RATE_LIMITED
+        return FAILED, http_status(exc.response.status)
     if isinstance(exc, DownloadCancelledError):  # Scrapy cancels a download for its size only
-        return SKIPPED, "too_large"
+        return SKIPPED, SkipReason.TOO_LARGE
     if isinstance(exc, IgnoreRequest):
         if decompression_too_large(exc):
-            return SKIPPED, "too_large"
+            return SKIPPED, SkipReason.TOO_LARGE
         if "robots.txt" in str(exc):
-            return SKIPPED, "robots_txt"
+            return SKIPPED, SkipReason.ROBOTS_TXT
         if "max redirections" in str(exc):
-            return FAILED, "too_many_redirects"
-        return SKIPPED, "ignored"
+            return FAILED, FailReason.TOO_MANY_REDIRECTS
+        return SKIPPED, SkipReason.IGNORED
     for types, reason in _BY_TYPE:
         if isinstance(exc, types):
             return FAILED, reason

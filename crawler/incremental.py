@@ -29,8 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
+
+from archive.outcomes import SkipReason
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping, Sequence
@@ -78,9 +79,8 @@ class PageStateStore(Protocol):
     def close(self) -> None: ...
 
 
-class Skip(StrEnum):
-    LISTED_UNCHANGED = "listed_unchanged"
-    REVISIT_WINDOW = "revisit_window"
+# Why a re-crawl does not fetch a page (SkipReason.LISTED_UNCHANGED, .REVISIT_WINDOW).
+Skip = SkipReason
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import DropItem
-
+from archive.outcomes import Group, Kind, outcome
 from crawler.items import PageItem
+from pipelines.extract import PageDropped
 from pipelines.extraction import classify_page
 
 if TYPE_CHECKING:
@@ -31,8 +31,11 @@ class ClassifyPipeline:
             return item
         verdict = classify_page(item.extracted, item.final_url)
         item.verdict = verdict.reason
-        if not verdict.is_article:
-            reason = verdict.reason.removeprefix("skip:")
-            self.stats.inc_value(f"newsarchive/skipped/{reason}")
-            raise DropItem(f"skipped ({reason}): {item.final_url}", log_level="INFO")
+        if verdict.skip is not None:
+            self.stats.inc_value(Group.SKIPPED.of(verdict.skip))
+            raise PageDropped(
+                outcome(Kind.SKIPPED, verdict.skip),
+                f"skipped ({verdict.skip}): {item.final_url}",
+                log_level="INFO",
+            )
         return item

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from scrapy.exceptions import DropItem
 
+from archive.outcomes import FailReason, Group, stats_key
 from crawler.defaults import (
     DEDUP_NEAR_ENABLED,
     EXTRACT_FUNCTION,
@@ -143,11 +144,11 @@ class ExtractPipeline:
             try:
                 result: PageResult = await asyncio.wrap_future(future)
             except TaskTimeout as exc:
-                self._fail("extract_timeout", item, exc)
+                self._fail(FailReason.EXTRACT_TIMEOUT, item, exc)
             except WorkerCrashed as exc:
-                self._fail("extract_crashed", item, exc)
+                self._fail(FailReason.EXTRACT_CRASHED, item, exc)
             except TaskError as exc:
-                self._fail("extract_error", item, exc)
+                self._fail(FailReason.EXTRACT_ERROR, item, exc)
         if result.refusal is not None:
             self._refuse(item, result.refusal)
         item.extracted, item.signature = result.extracted, result.signature
@@ -156,7 +157,7 @@ class ExtractPipeline:
         return item
 
     def _refuse(self, item: PageItem, refusal: Refusal) -> NoReturn:
-        self.stats.inc_value(f"newsarchive/{refusal.outcome}/{refusal.reason}")
+        self.stats.inc_value(stats_key(f"{refusal.outcome}/{refusal.reason}"))
         raise PageDropped(
             f"{refusal.outcome}/{refusal.reason}",
             f"{refusal.outcome} ({refusal.reason}): {item.final_url}: {refusal.detail}",
@@ -164,7 +165,7 @@ class ExtractPipeline:
         )
 
     def _fail(self, reason: str, item: PageItem, exc: Exception) -> NoReturn:
-        self.stats.inc_value(f"newsarchive/failed/{reason}")
+        self.stats.inc_value(Group.FAILED.of(reason))
         raise PageDropped(
             f"failed/{reason}", f"failed ({reason}): {item.final_url}: {exc}", "WARNING"
         )

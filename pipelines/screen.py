@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from archive.outcomes import FailReason, Kind, SkipReason
 from pipelines.charset import CONTROL_SAMPLE, decode, text_sample, too_many_controls
 from pipelines.charset import count_controls as count_controls_in
 
@@ -35,25 +36,25 @@ MAX_BAD_SHARE = 0.1
 MIN_BAD_CHARS = 8
 SAMPLE = CONTROL_SAMPLE
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "pdf"),
-    (b"\x89PNG", "binary"),
-    (b"GIF8", "binary"),
-    (b"\xff\xd8\xff", "binary"),
-    (b"PK\x03\x04", "binary"),
-    (b"\x1f\x8b", "binary"),
-    (b"BZh", "binary"),
-    (b"\xfd7zXZ", "binary"),
-    (b"7z\xbc\xaf", "binary"),
-    (b"Rar!", "binary"),
-    (b"\x7fELF", "binary"),
-    (b"OggS", "binary"),
-    (b"ID3", "binary"),
-    (b"wOFF", "binary"),
-    (b"wOF2", "binary"),
-    (b"RIFF", "binary"),
-    (b"\x00\x00\x01\x00", "binary"),
-    (b"\xd0\xcf\x11\xe0", "binary"),
+_MAGIC: tuple[tuple[bytes, SkipReason], ...] = (
+    (b"%PDF-", SkipReason.PDF),
+    (b"\x89PNG", SkipReason.BINARY),
+    (b"GIF8", SkipReason.BINARY),
+    (b"\xff\xd8\xff", SkipReason.BINARY),
+    (b"PK\x03\x04", SkipReason.BINARY),
+    (b"\x1f\x8b", SkipReason.BINARY),
+    (b"BZh", SkipReason.BINARY),
+    (b"\xfd7zXZ", SkipReason.BINARY),
+    (b"7z\xbc\xaf", SkipReason.BINARY),
+    (b"Rar!", SkipReason.BINARY),
+    (b"\x7fELF", SkipReason.BINARY),
+    (b"OggS", SkipReason.BINARY),
+    (b"ID3", SkipReason.BINARY),
+    (b"wOFF", SkipReason.BINARY),
+    (b"wOF2", SkipReason.BINARY),
+    (b"RIFF", SkipReason.BINARY),
+    (b"\x00\x00\x01\x00", SkipReason.BINARY),
+    (b"\xd0\xcf\x11\xe0", SkipReason.BINARY),
 )
 # UTF-8 read as Latin-1/cp1252: "\u00c3\u00a9" for "\u00e9", "\u00e2\u20ac\u2122" for a
 # right quote, "\u00c2\u00a0" for a no-break space.
@@ -71,7 +72,7 @@ class Refusal:
 
     reason: str
     detail: str
-    outcome: str = "skipped"
+    outcome: str = Kind.SKIPPED
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,7 @@ def _bad_share(count: int, text: str) -> float:
 def screen_page(body: bytes, encoding: str | None) -> Screened | Refusal:
     """Pass a fetched page on to extraction with its text, or refuse it with a reason."""
     if not body.strip():
-        return Refusal("empty", "the body is empty")
+        return Refusal(SkipReason.EMPTY, "the body is empty")
     kind = sniff_binary(body)
     if kind is not None:
         return Refusal(kind, f"served as HTML but starts like {kind} data ({body[:8]!r})")
@@ -151,19 +152,19 @@ def screen_page(body: bytes, encoding: str | None) -> Screened | Refusal:
     sample = text[:SAMPLE]
     controls, size = count_controls(body, sample, chosen)
     if too_many_controls(controls, size):
-        return Refusal("binary", f"{controls:,} control characters in {size:,}")
+        return Refusal(SkipReason.BINARY, f"{controls:,} control characters in {size:,}")
     undecodable = 0 if whole else sample.count("\ufffd")
     if undecodable >= MIN_BAD_CHARS and _bad_share(undecodable, sample) > MAX_BAD_SHARE:
         return Refusal(
-            "bad_charset",
+            SkipReason.BAD_CHARSET,
             f"{undecodable:,} bytes are not {chosen}, the charset declared ({encoding}), "
             "nor UTF-8 or the page's <meta charset>",
         )
     mojibake = count_mojibake(sample)
     if mojibake >= MIN_BAD_CHARS and _bad_share(2 * mojibake, sample) > MAX_BAD_SHARE:
-        return Refusal("mojibake", f"{mojibake:,} UTF-8 sequences read as {chosen}")
+        return Refusal(SkipReason.MOJIBAKE, f"{mojibake:,} UTF-8 sequences read as {chosen}")
     if looks_truncated(text):
-        return Refusal("truncated", "the page ends mid-document", outcome="failed")
+        return Refusal(FailReason.TRUNCATED, "the page ends mid-document", outcome=Kind.FAILED)
     return Screened(text, chosen)
 
 
@@ -173,8 +174,9 @@ def check_extraction(text: str, extracted_text: str) -> Refusal | None:
     from the part it built. Only short extractions are checked for depth."""
     if len(extracted_text.strip()) < DEPTH_CHECK_BELOW and exceeds_parser_depth(text):
         return Refusal(
-            "too_deep", f"elements nest more than {MAX_DEPTH} deep, past what the parser builds"
+            SkipReason.TOO_DEEP,
+            f"elements nest more than {MAX_DEPTH} deep, past what the parser builds",
         )
     if not extracted_text.strip():
-        return Refusal("empty_text", "extraction found no article text")
+        return Refusal(SkipReason.EMPTY_TEXT, "extraction found no article text")
     return None

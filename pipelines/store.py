@@ -47,6 +47,7 @@ from archive.engine import (
     upgrade_archive,
 )
 from archive.fields import metadata_of
+from archive.outcomes import DROPPED, Group, Stat
 from archive.writer import (
     ArchiveWriter,
     ArticleRecord,
@@ -99,9 +100,7 @@ def drop_outcome(item: PageItem, exception: BaseException) -> str:
     """The outcome key of a page an earlier stage dropped, as its stats key names it."""
     if isinstance(exception, PageDropped):
         return exception.key
-    if item.verdict and item.verdict.startswith("skip:"):
-        return f"skipped/{item.verdict.removeprefix('skip:')}"
-    return "dropped"
+    return DROPPED
 
 
 def boilerplate_policy(settings: BaseSettings) -> Policy | None:
@@ -329,7 +328,7 @@ class StorePipeline:
             boilerplate_policy=self.boilerplate,
             reclean_budget=self.reclean_budget,
         )
-        self.stats.set_value("newsarchive/crawl_run_id", self.run_id)
+        self.stats.set_value(Stat.CRAWL_RUN_ID, self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
             self.run_id,
@@ -406,14 +405,14 @@ class StorePipeline:
             self.thread.stop()
             await asyncio.to_thread(self.thread.join)
         if self.writer is not None and self.writer.recleaned:
-            self.stats.set_value("newsarchive/boilerplate/recleaned", len(self.writer.recleaned))
+            self.stats.set_value(Stat.BOILERPLATE_RECLEANED, len(self.writer.recleaned))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record how the run ended; runs after every pipeline has closed."""
         if self.writer is None or self.engine is None or self.run_id is None:
             return
         status = run_status(reason, self.stats.get_stats())
-        self.stats.set_value("newsarchive/run_status", status)
+        self.stats.set_value(Stat.RUN_STATUS, status)
         stats = _json_stats(self.stats.get_stats())
         # On a full disk the stats may not fit: then record at least how the run ended.
         for attempt, outcomes in ((stats, dict(self.site_outcomes)), ({}, None)):
@@ -439,7 +438,7 @@ class StorePipeline:
 
     def _retry_from_thread(self) -> None:
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self.stats.inc_value, "newsarchive/archive_retries")
+        self._loop.call_soon_threadsafe(self.stats.inc_value, Stat.ARCHIVE_RETRIES)
 
     def _error_from_thread(self, message: str) -> None:
         assert self._loop is not None
@@ -448,12 +447,12 @@ class StorePipeline:
     def _count(self, sites: list[str], results: list[WriteResult]) -> None:
         assert self._slots is not None
         for site, result in zip(sites, results, strict=True):
-            self.stats.inc_value(f"newsarchive/articles/{result.outcome}")
+            self.stats.inc_value(Group.ARTICLES.of(result.outcome))
             self.site_outcomes[site, f"articles/{result.outcome}"] += 1
             if result.near_duplicate:
-                self.stats.inc_value("newsarchive/near_duplicates")
+                self.stats.inc_value(Stat.NEAR_DUPLICATES)
             if result.reason:
-                self.stats.inc_value(f"newsarchive/versions/{result.reason}")
+                self.stats.inc_value(Group.VERSIONS.of(result.reason))
         for _ in sites:
             self._slots.release()
 
@@ -464,7 +463,7 @@ class StorePipeline:
                 waiter.set_result(result)
 
     def _stop_crawl(self, message: str) -> None:
-        self.stats.set_value("newsarchive/archive_error", message[:500])
+        self.stats.set_value(Stat.ARCHIVE_ERROR, message[:500])
         engine = self.crawler.engine
         if engine is not None and engine.running:
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))

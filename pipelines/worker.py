@@ -53,9 +53,9 @@ def no_text_reason(extracted: Any, url: str, refusal: Refusal) -> Refusal:
     if refusal.reason != "empty_text" or not isinstance(extracted, Extracted):
         return refusal
     verdict = markup_verdict(extracted, url)
-    if verdict is None or verdict.is_article:
+    if verdict is None or verdict.skip is None:
         return refusal
-    return Refusal(verdict.reason.removeprefix("skip:"), "no article text, and no article")
+    return Refusal(verdict.skip, "no article text, and no article")
 
 
 def quiet_worker_logs() -> None:

@@ -25,6 +25,7 @@ from archive.engine import (
     upgrade_archive,
 )
 from archive.locks import LockHeld, run_lock, runtime_lock_folder
+from archive.outcomes import Stat
 from crawler import warc
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
@@ -379,13 +380,13 @@ def _exit_code(process: _CrawlerProcess, crawler: Crawler) -> int:
             "crawl blocked: these sites answered nothing but challenge, captcha, access-denied, "
             "rate-limit or consent pages, and nothing of theirs was archived: %s. They refuse "
             "this crawler; see docs/crawling.md#blocks-challenges-and-rate-limits",
-            stats.get("newsarchive/blocked_only"),
+            stats.get(Stat.BLOCKED_ONLY),
         )
     if status == "failed":
         logging.getLogger("newsarchive").error(
             "crawl failed: %s",
-            stats.get("newsarchive/archive_error")
-            or stats.get("newsarchive/warc_error")
+            stats.get(Stat.ARCHIVE_ERROR)
+            or stats.get(Stat.WARC_ERROR)
             or "no start URL could be fetched",
         )
         if not stats.get("finish_reason"):

@@ -14,9 +14,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from archive.browse import ARTICLE_COUNTS, outcome_totals, run_outcome_counts
+from archive.outcomes import Kind, SkipReason, Stat
 from archive.read import open_archive
 from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.options import whole_number
+
+BLOCKED = f"{Kind.BLOCKED}/"
+EMPTY_TEXT = f"{Kind.SKIPPED}/{SkipReason.EMPTY_TEXT}"
 
 
 def add_parser(subparsers: Any) -> None:
@@ -61,7 +65,7 @@ def run_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
                 run["status"],
                 stats.get("downloader/response_count", 0),
                 *(totals[label] for label, _ in ARTICLE_COUNTS),
-                stats.get("newsarchive/near_duplicates", 0),
+                stats.get(Stat.NEAR_DUPLICATES, 0),
                 totals["skipped"],
                 totals["failed"],
                 totals["blocked"],
@@ -75,9 +79,7 @@ def blocked_rows(outcomes: dict[str, dict[str, int]]) -> list[list[Any]]:
     stopped (``stopped/blocked``)."""
     rows = []
     for site, counts in sorted(outcomes.items()):
-        reasons = {
-            k.removeprefix("blocked/"): n for k, n in counts.items() if k.startswith("blocked/")
-        }
+        reasons = {k.removeprefix(BLOCKED): n for k, n in counts.items() if k.startswith(BLOCKED)}
         if not reasons:
             continue
         why = ", ".join(f"{reason} {n:,}" for reason, n in sorted(reasons.items()))
@@ -111,7 +113,7 @@ def is_extraction_failure(outcome: str) -> bool:
     """A page that should have given an article and did not: extraction failed, timed
     out or crashed, the page was unreadable (``failed/...``), or the extractor found no
     text in it (``skipped/empty_text``: what a changed template looks like)."""
-    return outcome.startswith("failed/") or outcome == "skipped/empty_text"
+    return outcome.startswith(f"{Kind.FAILED}/") or outcome == EMPTY_TEXT
 
 
 def extraction_failures(outcomes: dict[str, int]) -> str:

@@ -18,6 +18,7 @@ from protego import Protego
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.outcomes import Stat
 from crawler.defaults import CRAWL_DELAY_MAX
 from crawler.interfaces import raises_delays
 
@@ -68,7 +69,7 @@ class RobotsCrawlDelay:
             return
         delay = min(asked, self.cap)
         downloader.raise_delay(key, delay)
-        self.crawler.stats.max_value("newsarchive/politeness/crawl_delay", delay)
+        self.crawler.stats.max_value(Stat.POLITENESS_CRAWL_DELAY, delay)
         logger.info(
             "%s asks for %g s between requests (Crawl-delay); waiting %g s", key, asked, delay
         )

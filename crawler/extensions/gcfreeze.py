@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.outcomes import Stat
 from crawler.defaults import GC_FREEZE_ENABLED, GC_GEN0_THRESHOLD
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class FreezeStartupHeap:
         if self.freeze:
             gc.freeze()
             if self.stats is not None:
-                self.stats.set_value("newsarchive/gc_frozen_objects", gc.get_freeze_count())
+                self.stats.set_value(Stat.GC_FROZEN_OBJECTS, gc.get_freeze_count())
 
     def spider_closed(self, spider: Spider) -> None:
         if self.freeze:

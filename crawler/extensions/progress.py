@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.misc import load_object
 from twisted.internet import task
 
+from archive.outcomes import ArticleOutcome, Group, Stat
 from crawler.defaults import PROGRESS_ENABLED, PROGRESS_INTERVAL, PROGRESS_LABEL
 
 if TYPE_CHECKING:
@@ -38,15 +39,15 @@ def run_status(reason: str | None, stats: dict[str, Any]) -> str:
     but a site answered nothing but blocks (``newsarchive/blocked_only``, see
     ``crawler/middlewares/blocks.py``): the exit code is 1 then, as for a failure.
     """
-    if stats.get("newsarchive/archive_error") or stats.get("newsarchive/warc_error"):
+    if stats.get(Stat.ARCHIVE_ERROR) or stats.get(Stat.WARC_ERROR):
         return "failed"
     if reason is None:
         return "failed"
     if reason == "shutdown":  # stopped by a signal, perhaps before any start page came
         return "interrupted"
-    blocked = bool(stats.get("newsarchive/blocked_only"))
+    blocked = bool(stats.get(Stat.BLOCKED_ONLY))
     # A worker on a shared frontier may never get a start page: another worker fetched it.
-    if not _sum_prefix(stats, "newsarchive/starts/") and not stats.get("newsarchive/frontier"):
+    if not _sum_prefix(stats, Group.STARTS) and not stats.get(Stat.FRONTIER):
         return "blocked" if blocked else "failed"
     status = "finished" if reason.startswith("closespider_") else RUN_STATUS.get(reason, "failed")
     return "blocked" if blocked and status == "finished" else status
@@ -94,13 +95,13 @@ class Counts:
         return cls(
             # responses downloaded, or records read by an import
             fetched=int(stats.get("downloader/response_count", 0))
-            + int(stats.get("newsarchive/import/records", 0)),
-            pages=int(stats.get("newsarchive/pages", 0)),
-            articles={o: int(stats.get(f"newsarchive/articles/{o}", 0)) for o in OUTCOMES},
-            skipped=_sum_prefix(stats, "newsarchive/skipped/"),
-            failed=_sum_prefix(stats, "newsarchive/failed/")
-            + int(stats.get("newsarchive/articles/failed", 0)),
-            blocked=_sum_prefix(stats, "newsarchive/blocked/"),
+            + int(stats.get(Stat.IMPORT_RECORDS, 0)),
+            pages=int(stats.get(Stat.PAGES, 0)),
+            articles={o: int(stats.get(Group.ARTICLES.of(o), 0)) for o in OUTCOMES},
+            skipped=_sum_prefix(stats, Group.SKIPPED),
+            failed=_sum_prefix(stats, Group.FAILED)
+            + int(stats.get(Group.ARTICLES.of(ArticleOutcome.FAILED), 0)),
+            blocked=_sum_prefix(stats, Group.BLOCKED),
             fetch_errors=_download_errors(stats)
             + int(stats.get("httperror/response_ignored_count", 0)),
         )
@@ -120,7 +121,7 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
     """The end-of-crawl table: outcomes, then each skip and failure reason."""
     counts = Counts.from_stats(stats)
     rows: list[tuple[str, str]] = [
-        ("crawl run", str(stats.get("newsarchive/crawl_run_id", "-"))),
+        ("crawl run", str(stats.get(Stat.CRAWL_RUN_ID, "-"))),
         ("status", run_status(stats.get("finish_reason"), stats)),
         ("elapsed", f"{elapsed:.1f} s"),
         ("responses fetched", f"{counts.fetched:,}"),
@@ -128,14 +129,14 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
         ("pages/s", f"{counts.pages / elapsed:.1f}" if elapsed > 0 else "-"),
     ]
     rows += [(f"articles {o}", f"{n:,}") for o, n in counts.articles.items()]
-    rows.append(("new in another's story", f"{int(stats.get('newsarchive/near_duplicates', 0)):,}"))
+    rows.append(("new in another's story", f"{int(stats.get(Stat.NEAR_DUPLICATES, 0)):,}"))
     for prefix, label in (
-        ("newsarchive/skipped/", "skipped"),
-        ("newsarchive/incremental/", "re-crawl"),
-        ("newsarchive/failed/", "failed"),
-        ("newsarchive/blocked/", "blocked"),
-        ("newsarchive/versions/", "new version"),
-        ("newsarchive/import/", "import"),
+        (Group.SKIPPED, "skipped"),
+        (Group.INCREMENTAL, "re-crawl"),
+        (Group.FAILED, "failed"),
+        (Group.BLOCKED, "blocked"),
+        (Group.VERSIONS, "new version"),
+        (Group.IMPORT, "import"),
     ):
         rows += [
             (f"{label}: {key.removeprefix(prefix)}", f"{value:,}")
@@ -150,14 +151,12 @@ def summary_table(stats: dict[str, Any], elapsed: float) -> str:
     if stats.get("retry/count"):
         rows.append(("retries", f"{int(stats['retry/count']):,}"))
     rows.append(("failed tries (retries included)", f"{counts.fetch_errors:,}"))
-    if stats.get("newsarchive/stopped_sites"):
-        rows.append(("sites stopped (blocks)", str(stats["newsarchive/stopped_sites"])))
-    if stats.get("newsarchive/blocked_only"):
-        rows.append(("sites answering only blocks", str(stats["newsarchive/blocked_only"])))
-    if "newsarchive/boilerplate/recleaned" in stats:
-        rows.append(
-            ("re-cleaned of boilerplate", f"{stats['newsarchive/boilerplate/recleaned']:,}")
-        )
+    if stats.get(Stat.STOPPED_SITES):
+        rows.append(("sites stopped (blocks)", str(stats[Stat.STOPPED_SITES])))
+    if stats.get(Stat.BLOCKED_ONLY):
+        rows.append(("sites answering only blocks", str(stats[Stat.BLOCKED_ONLY])))
+    if Stat.BOILERPLATE_RECLEANED in stats:
+        rows.append(("re-cleaned of boilerplate", f"{stats[Stat.BOILERPLATE_RECLEANED]:,}"))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"  {label:<{width}}  {value:>10}" for label, value in rows)
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.outcomes import Stat
 from crawler import warc
 from crawler.defaults import (
     WARC_DIR,
@@ -116,8 +117,8 @@ class WarcRecorder:
             return
         thread.stop()
         await asyncio.to_thread(thread.join)
-        self.stats.set_value("newsarchive/warc/files", len(thread.files.closed))
-        self.stats.set_value("newsarchive/warc/revisits", thread.revisit_count)
+        self.stats.set_value(Stat.WARC_FILES, len(thread.files.closed))
+        self.stats.set_value(Stat.WARC_REVISITS, thread.revisit_count)
         for future in (f for futures in self._waiting.values() for f in futures):
             if not future.done():
                 future.set_result(None)
@@ -138,7 +139,7 @@ class WarcRecorder:
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
             "warc-format/warc-1.1/",
-            "isPartOf": f"newsarchive crawl run {self.stats.get_value('newsarchive/crawl_run_id')}",
+            "isPartOf": f"newsarchive crawl run {self.stats.get_value(Stat.CRAWL_RUN_ID)}",
             "description": "every response a newsarchive crawl received, as received",
             "http-header-user-agent": str(self.crawler.settings.get("USER_AGENT") or ""),
             "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
@@ -166,7 +167,7 @@ class WarcRecorder:
         record_id = make_record_id()
         self.thread.put(Fetch(url, exchange, record_id, truncated, not_modified))
         request.meta[RECORD_META] = record_id
-        self.stats.inc_value("newsarchive/warc/records")
+        self.stats.inc_value(Stat.WARC_RECORDS)
         return record_id
 
     async def room(self) -> None:
@@ -218,7 +219,7 @@ class WarcRecorder:
 
     def _fail(self, message: str) -> None:
         self.failed = message
-        self.stats.set_value("newsarchive/warc_error", message[:500])
+        self.stats.set_value(Stat.WARC_ERROR, message[:500])
         for future in (f for futures in self._waiting.values() for f in futures):
             if not future.done():
                 future.set_result(None)

@@ -39,6 +39,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from archive.outcomes import Stat
 from crawler.compat import IncompatibleScrapy, requests_in_progress, wake_engine
 from crawler.defaults import (
     ARCHIVE_WAIT_FOR_COMMIT,
@@ -187,8 +188,8 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             f", {reclaimed} taken back from dead workers" if reclaimed else "",
         )
         self._count_reclaimed(reclaimed)
-        self.stats.set_value("newsarchive/frontier", self.prefix)
-        self.stats.set_value("newsarchive/frontier/worker", self.worker)
+        self.stats.set_value(Stat.FRONTIER, self.prefix)
+        self.stats.set_value(Stat.FRONTIER_WORKER, self.worker)
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(self.poll_interval, now=False)
 
@@ -210,7 +211,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             fingerprint = self.df.request_fingerprint(request)
             if not self.queue.push_unseen(request, fingerprint, self.df.key):
                 if seed:
-                    self.stats.inc_value("newsarchive/frontier/seeded_elsewhere")
+                    self.stats.inc_value(Stat.FRONTIER_SEEDED_ELSEWHERE)
                 else:
                     self.df.log(request, self.spider)
                 return False
@@ -273,15 +274,15 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             del self._leases[request]
             self._failed.discard(request)
             if kept:
-                self.stats.inc_value("newsarchive/frontier/handed_back")
+                self.stats.inc_value(Stat.FRONTIER_HANDED_BACK)
             else:
                 logger.error("giving up on %s after repeated failures", request.url)
-                self.stats.inc_value("newsarchive/frontier/gave_up")
+                self.stats.inc_value(Stat.FRONTIER_GAVE_UP)
 
     def _count_reclaimed(self, reclaimed: int) -> None:
         if reclaimed:
             logger.warning("took back %d requests from dead workers", reclaimed)
-            self.stats.inc_value("newsarchive/frontier/reclaimed", reclaimed)
+            self.stats.inc_value(Stat.FRONTIER_RECLAIMED, reclaimed)
 
     # --- signals --------------------------------------------------------------------------
 

@@ -36,7 +36,8 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.blocks import TYPICAL_MIN_PAGES, BlockReason, block_reason
+from archive.outcomes import PREFIX, BlockReason, SkipReason, Stat
+from crawler.blocks import TYPICAL_MIN_PAGES, block_reason
 from crawler.defaults import (
     BLOCK_BACKOFF_MAX,
     BLOCK_BACKOFF_START,
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SIZE_SAMPLES = 50
-STOPPED = "stopped/blocked"
+STOPPED = Stat.STOPPED_BLOCKED.removeprefix(PREFIX)
 
 
 @dataclass(slots=True)
@@ -118,7 +119,8 @@ class BlockMiddleware:
     @staticmethod
     def _refusal(request: Request, state: SiteState) -> Refused:
         return Refused(
-            "site_stopped", f"not sent: {request.url}: the site was stopped ({state.stopped})"
+            SkipReason.SITE_STOPPED,
+            f"not sent: {request.url}: the site was stopped ({state.stopped})",
         )
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -158,7 +160,7 @@ class BlockMiddleware:
         reason: BlockReason,
     ) -> None:
         state.blocks[reason] += 1
-        self.stats.inc_value("newsarchive/politeness/block_responses")
+        self.stats.inc_value(Stat.POLITENESS_BLOCK_RESPONSES)
         sent_at = time.monotonic() - float(request.meta.get("download_latency") or 0.0)
         if sent_at >= state.backed_off_at:
             state.streak += 1
@@ -182,7 +184,7 @@ class BlockMiddleware:
         key = request.meta.get("download_slot")
         if downloader is not None and key is not None:
             downloader.raise_delay(key, delay)
-            self.stats.max_value("newsarchive/politeness/backoff", delay)
+            self.stats.max_value(Stat.POLITENESS_BACKOFF, delay)
             logger.info("%s answers with blocks: %g s between its requests now", key, delay)
 
     def _stop(self, site: str, state: SiteState, reason: BlockReason) -> None:
@@ -195,9 +197,9 @@ class BlockMiddleware:
                 lambda request: site_of(request.url) == site and not _is_robots(request),
                 lambda request: self._refusal(request, state),
             )
-        self.stats.inc_value(f"newsarchive/{STOPPED}")
+        self.stats.inc_value(Stat.STOPPED_BLOCKED)
         stopped = sorted(s for s, st in self.sites.items() if st.stopped)
-        self.stats.set_value("newsarchive/stopped_sites", ", ".join(stopped))
+        self.stats.set_value(Stat.STOPPED_SITES, ", ".join(stopped))
         self.crawler.signals.send_catch_log(site_outcome, site=site, outcome=STOPPED)
         logger.warning(
             "stopping %s: %s; its remaining pages are not requested (the site refuses this "
@@ -214,4 +216,4 @@ class BlockMiddleware:
             for s, st in sorted(self.sites.items())
             if st.blocks and not st.answered
         ]
-        self.stats.set_value("newsarchive/blocked_only", "; ".join(names))
+        self.stats.set_value(Stat.BLOCKED_ONLY, "; ".join(names))

@@ -31,6 +31,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
+from archive.outcomes import ArticleOutcome, Kind, Stat, outcome
 from crawler.dates import parse_date
 from crawler.defaults import (
     ARCHIVE_DB_URL,
@@ -146,7 +147,7 @@ class IncrementalMiddleware:
         if known is None:
             self._forget(request)
             return
-        self.stats.inc_value("newsarchive/incremental/known")
+        self.stats.inc_value(Stat.INCREMENTAL_KNOWN)
         decision = decide(
             known,
             now=datetime.now(UTC),
@@ -158,13 +159,13 @@ class IncrementalMiddleware:
             conditional=self.conditional,
         )
         if decision.skip is not None:
-            count_page_outcome(self.crawler, request.url, f"skipped/{decision.skip}")
+            count_page_outcome(self.crawler, request.url, outcome(Kind.SKIPPED, decision.skip))
             raise Counted(f"{decision.skip}: {request.url}")
         if decision.listed_newer:
-            self.stats.inc_value("newsarchive/incremental/listed_newer")
+            self.stats.inc_value(Stat.INCREMENTAL_LISTED_NEWER)
         self._forget(request)
         if decision.headers:
-            self.stats.inc_value("newsarchive/incremental/conditional")
+            self.stats.inc_value(Stat.INCREMENTAL_CONDITIONAL)
             for name, value in decision.headers.items():
                 request.headers[name] = value
         request.meta[ARTICLE_META] = known.article_id
@@ -176,8 +177,10 @@ class IncrementalMiddleware:
         article_id = request.meta.get(ARTICLE_META)
         if response.status != 304 or article_id is None:
             return response
-        self.stats.inc_value("newsarchive/incremental/not_modified")
-        count_page_outcome(self.crawler, request.url, "articles/unchanged")
+        self.stats.inc_value(Stat.INCREMENTAL_NOT_MODIFIED)
+        count_page_outcome(
+            self.crawler, request.url, outcome(Kind.ARTICLES, ArticleOutcome.UNCHANGED)
+        )
         self._seen.add(int(article_id))
         if len(self._seen) >= MARK_SEEN_BATCH:
             self._flush_seen()
@@ -207,9 +210,9 @@ class IncrementalMiddleware:
             logger.warning("could not record %d articles as seen: %s", len(ids), exc)
 
     def _lookup_failed(self, exc: Exception, count: int) -> None:
-        if not self.stats.get_value("newsarchive/incremental/lookup_errors"):
+        if not self.stats.get_value(Stat.INCREMENTAL_LOOKUP_ERRORS):
             logger.warning("archive lookups failed, fetching pages in full: %s", exc)
-        self.stats.inc_value("newsarchive/incremental/lookup_errors", count)
+        self.stats.inc_value(Stat.INCREMENTAL_LOOKUP_ERRORS, count)
 
 
 def _days(value: Any) -> float:

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.outcomes import SkipReason
 from crawler.defaults import NETGUARD_ALLOWED_HOSTS, NETGUARD_ENABLED
 from crawler.failures import Refused
 from crawler.interfaces import seed_hosts
@@ -163,10 +164,10 @@ class NetworkGuardMiddleware:
         parts = urlsplit(request.url)
         scheme = parts.scheme.lower()
         if scheme not in ALLOWED_SCHEMES:
-            self._refuse(request, "blocked_scheme", f"{scheme}: URLs are never fetched")
+            self._refuse(request, SkipReason.BLOCKED_SCHEME, f"{scheme}: URLs are never fetched")
         host = normalize_host(parts.hostname or "")
         if not host:
-            self._refuse(request, "blocked_address", "the URL has no host")
+            self._refuse(request, SkipReason.BLOCKED_ADDRESS, "the URL has no host")
         if host in self.allowed_hosts:
             return
         literal = ip_literal(host)
@@ -176,7 +177,7 @@ class NetworkGuardMiddleware:
             if reason is not None:
                 self._refuse(
                     request,
-                    "blocked_address",
+                    SkipReason.BLOCKED_ADDRESS,
                     f"{host} is a {reason} address ({address}), not a start URL's host",
                 )
 
@@ -189,7 +190,9 @@ class NetworkGuardMiddleware:
         reason = blocked_reason(peer)
         if reason is not None:
             self._refuse(
-                request, "blocked_address", f"{host} answered from a {reason} address ({peer})"
+                request,
+                SkipReason.BLOCKED_ADDRESS,
+                f"{host} answered from a {reason} address ({peer})",
             )
         return response
 

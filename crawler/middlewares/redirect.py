@@ -32,7 +32,8 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from w3lib.url import canonicalize_url
 
-from crawler.blocks import BlockReason, is_consent_url
+from archive.outcomes import BlockReason, FailReason, SkipReason
+from crawler.blocks import is_consent_url
 from crawler.compat import RedirectSteps
 from crawler.failures import BLOCKED, FAILED, Refused, block_seen
 from crawler.interfaces import redirect_allowed
@@ -75,20 +76,20 @@ class _SafeRedirectMixin(RedirectSteps):
             self._consent_wall(request, redirected)
         if any(canonicalize_url(url) == target for url in chain):
             raise Refused(
-                "redirect_loop",
+                FailReason.REDIRECT_LOOP,
                 f"redirect loop: {request.url} -> {redirected.url} after {len(chain) - 1} hop(s)",
                 outcome=FAILED,
             )
         if not redirect_allowed(self.crawler.spider, chain[0], redirected.url):
             raise Refused(
-                "redirect_out_of_scope",
+                SkipReason.REDIRECT_OUT_OF_SCOPE,
                 f"{chain[0]} redirects to {redirected.url}, outside the crawl's sites",
             )
         try:
             return super().follow(redirected, request, reason)
         except IgnoreRequest as exc:
             raise Refused(
-                "too_many_redirects", f"{chain[0]}: {exc} ({len(chain)})", outcome=FAILED
+                FailReason.TOO_MANY_REDIRECTS, f"{chain[0]}: {exc} ({len(chain)})", outcome=FAILED
             ) from exc
 
     def _consent_wall(self, request: Request, redirected: Request) -> None:
@@ -114,7 +115,8 @@ class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
         scheme = urlsplit(url).scheme.lower()
         if scheme not in ALLOWED_SCHEMES:
             raise Refused(
-                "blocked_scheme", f"{source_request.url} redirects to a {scheme}: URL, refused"
+                SkipReason.BLOCKED_SCHEME,
+                f"{source_request.url} redirects to a {scheme}: URL, refused",
             )
         return super().build_redirect_request(source_request, response, url=url, **kwargs)
 

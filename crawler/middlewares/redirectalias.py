@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from archive.outcomes import Stat
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -36,5 +38,5 @@ class RedirectAliasMiddleware:
             and request.meta.get("source") in ("link", "sitemap", "feed")
         ):
             request.dont_filter = True
-            self.stats.inc_value("newsarchive/redirects/followed_for_alias")
+            self.stats.inc_value(Stat.REDIRECTS_FOLLOWED_FOR_ALIAS)
         return response

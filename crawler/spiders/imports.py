@@ -32,6 +32,7 @@ from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import load_object
 
+from archive.outcomes import Group, Stat
 from crawler.dates import parse_date
 from crawler.defaults import ARCHIVE_DB_URL, EXTRACT_MAX_PENDING, INCREMENTAL_STATE_STORE
 from crawler.pages import is_html_page, page_item
@@ -133,7 +134,7 @@ class ImportSpider(Spider):
         reader = PageReader()
         batch: list[PageItem] = []
         for file in self.files:
-            stats.inc_value("newsarchive/import/files")
+            stats.inc_value(Stat.IMPORT_FILES)
             opened = False
             for found in reader.records([file], self.wanted):
                 if isinstance(found, Stopped):
@@ -141,10 +142,10 @@ class ImportSpider(Spider):
                     continue
                 if not opened:
                     opened = True
-                    stats.inc_value("newsarchive/starts/warc_file")
-                stats.inc_value("newsarchive/import/records")
+                    stats.inc_value(Group.STARTS.of("warc_file"))
+                stats.inc_value(Stat.IMPORT_RECORDS)
                 if isinstance(found, Skipped):
-                    stats.inc_value(f"newsarchive/import/{found.reason}")
+                    stats.inc_value(Group.IMPORT.of(found.reason))
                     continue
                 assert isinstance(found, Record)
                 item = self._page(found)
@@ -167,16 +168,16 @@ class ImportSpider(Spider):
 
         stats = self.crawler.stats
         if not 200 <= record.status < 300:
-            stats.inc_value("newsarchive/import/not_ok")
+            stats.inc_value(Stat.IMPORT_NOT_OK)
             return None
         mime = (record.header("Content-Type") or "").split(";", 1)[0].strip().lower()
         if mime and mime not in PAGE_TYPES:
-            stats.inc_value("newsarchive/import/not_html")
+            stats.inc_value(Stat.IMPORT_NOT_HTML)
             return None
         try:
             body = record.body(self.max_size)
         except BodyTooLarge:
-            stats.inc_value("newsarchive/import/too_large")
+            stats.inc_value(Stat.IMPORT_TOO_LARGE)
             return None
         if record.truncated:  # the reader says where it stopped
             return None
@@ -186,9 +187,9 @@ class ImportSpider(Spider):
         cls = responsetypes.from_args(headers=headers, url=record.final_url, body=body)
         response = cls(url=record.final_url, status=record.status, headers=headers, body=body)
         if not is_html_page(response) or not isinstance(response, TextResponse):
-            stats.inc_value("newsarchive/import/not_html")
+            stats.inc_value(Stat.IMPORT_NOT_HTML)
             return None
-        stats.inc_value("newsarchive/pages")
+        stats.inc_value(Stat.PAGES)
         item = page_item(
             response,
             url=record.url,
@@ -209,13 +210,13 @@ class ImportSpider(Spider):
             return items
         archived = await asyncio.to_thread(self._store.archived_records, ids)
         if archived:
-            self.crawler.stats.inc_value("newsarchive/import/archived", len(archived))
+            self.crawler.stats.inc_value(Stat.IMPORT_ARCHIVED, len(archived))
         return [item for item in items if item.warc_record not in archived]
 
     def _stopped(self, stopped: Any) -> None:
         message = f"{stopped.file}: stopped at offset {stopped.offset:,}: {stopped.reason}"
         self.stopped.append(message)
-        self.crawler.stats.inc_value("newsarchive/import/stopped")
+        self.crawler.stats.inc_value(Stat.IMPORT_STOPPED)
         self.logger.error("%s", message)
 
     # --- backpressure ---------------------------------------------------------------------------

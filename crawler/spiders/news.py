@@ -35,6 +35,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from archive.outcomes import Group, SkipReason, Stat
 from crawler.compat import offline_cookie_domains
 from crawler.dates import parse_date
 from crawler.defaults import (
@@ -206,7 +207,7 @@ class NewsSpider(Spider):
 
     def parse_start(self, response: Response) -> Iterator[Any]:
         kind = sniff_kind(self._xml_body(response)[:4096], content_type(response))
-        self.crawler.stats.inc_value(f"newsarchive/starts/{kind}")
+        self.crawler.stats.inc_value(Group.STARTS.of(kind))
         self._starts.add(normalize_url(response.url))
         if kind == Kind.HTML:
             # A start page is one of its site's max_pages.
@@ -221,13 +222,13 @@ class NewsSpider(Spider):
             yield from self.parse_page(response)
         else:
             self.logger.warning("start URL %s is neither HTML, a sitemap nor a feed", response.url)
-            self.crawler.stats.inc_value("newsarchive/skipped/unknown_start")
+            self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.UNKNOWN_START))
 
     # --- HTML pages --------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         if not is_html_page(response):
-            self.crawler.stats.inc_value("newsarchive/skipped/not_html")
+            self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.NOT_HTML))
             return
         assert isinstance(response, TextResponse)
         original = self._original_request(response)
@@ -250,7 +251,7 @@ class NewsSpider(Spider):
         canonical = copy_of(response.body, response.url)
         if canonical is None or not self._config(response).in_scope(canonical):
             return None
-        self.crawler.stats.inc_value("newsarchive/skipped/copy_of_canonical")
+        self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.COPY_OF_CANONICAL))
         first = (response.meta.get("redirect_urls") or [response.url])[0]
         meta: dict[str, Any] = {
             "aliases": [*response.meta.get("aliases", ()), first, response.url],
@@ -271,7 +272,7 @@ class NewsSpider(Spider):
 
     def _page_item(self, response: TextResponse) -> PageItem:
         redirects = response.meta.get("redirect_urls") or []
-        self.crawler.stats.inc_value("newsarchive/pages")
+        self.crawler.stats.inc_value(Stat.PAGES)
         return page_item(
             response,
             url=redirects[0] if redirects else response.url,
@@ -293,7 +294,7 @@ class NewsSpider(Spider):
             if urlsplit(url).path.lower().endswith(_SKIPPED_SUFFIXES):
                 continue
             if amp_copies and normalize_url(url) in amp_copies:
-                self.crawler.stats.inc_value("newsarchive/skipped/amp_link")
+                self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.AMP_LINK))
                 continue
             if config.in_scope(url):
                 yield from self._page_request(url, index, "link", follow=True)
@@ -311,7 +312,7 @@ class NewsSpider(Spider):
             if url in seen:
                 return
             if self._pages_requested[index] >= config.max_pages:
-                self.crawler.stats.inc_value("newsarchive/skipped/max_pages")
+                self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.MAX_PAGES))
                 return
             seen.add(url)
             self._pages_requested[index] += 1
@@ -387,7 +388,7 @@ class NewsSpider(Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         kind, entries = parse_sitemap(self._xml_body(response))
-        self.crawler.stats.inc_value(f"newsarchive/discovered/{kind}")
+        self.crawler.stats.inc_value(Group.DISCOVERED.of(kind))
         for entry in self._entries_in_scope(response, entries):
             if kind == Kind.SITEMAP_INDEX:
                 yield Request(
@@ -401,7 +402,7 @@ class NewsSpider(Spider):
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         entries = parse_feed(self._xml_body(response))
-        self.crawler.stats.inc_value("newsarchive/discovered/feed")
+        self.crawler.stats.inc_value(Group.DISCOVERED.of("feed"))
         for entry in self._entries_in_scope(response, entries):
             yield from self._entry_request(response, entry, "feed")
 
@@ -425,15 +426,15 @@ class NewsSpider(Spider):
         for entry in entries:
             newest = entry.newest
             if self.since and newest and newest < self.since:
-                self.crawler.stats.inc_value("newsarchive/skipped/since")
+                self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.SINCE))
                 continue
             url = urljoin(response.url, entry.url)
             if is_media_url(url):
-                self.crawler.stats.inc_value("newsarchive/skipped/not_a_page")
+                self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.NOT_A_PAGE))
             elif config.in_scope(url) or (named and urlsplit(url).scheme in ALLOWED_SCHEMES):
                 yield replace(entry, url=url)
             else:
-                self.crawler.stats.inc_value("newsarchive/skipped/out_of_scope")
+                self.crawler.stats.inc_value(Group.SKIPPED.of(SkipReason.OUT_OF_SCOPE))
 
     # --- failures ------------------------------------------------------------------------
 
@@ -480,7 +481,7 @@ class NewsSpider(Spider):
         return b""
 
     def _skip_body(self, response: Response, reason: str, exc: Exception) -> None:
-        self.crawler.stats.inc_value(f"newsarchive/skipped/{reason}")
+        self.crawler.stats.inc_value(Group.SKIPPED.of(reason))
         self.logger.info("skipped (%s): %s: %s", reason, response.url, exc)
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from archive.outcomes import SkipReason
+
 
 class ExtractionError(Exception):
     """The input cannot be parsed as HTML at all (empty, binary, not markup)."""
@@ -54,3 +56,9 @@ class Verdict:
 
     is_article: bool
     reason: str
+    # why a page is no article, as its outcome names it (``skipped/<skip>``)
+    skip: SkipReason | None = None
+
+    @classmethod
+    def skipped(cls, skip: SkipReason) -> Verdict:
+        return cls(False, f"skip:{skip}", skip)

@@ -7,9 +7,9 @@ markup (JSON-LD @type, og:type), then the URL's shape (a date and a slug; /tag/,
 usually reached again through another listing.
 
 Reasons returned (stable, machine-friendly):
-article:jsonld, article:og_type, article:dated_url+long_text, article:long_text,
-skip:no_text, skip:listing, skip:service_page, skip:non_article_type, skip:link_dense,
-skip:too_short.
+article:jsonld, article:og_type, article:dated_url+long_text, article:long_text, and
+skip:<reason> for a page that is none, its reason an archive.outcomes.SkipReason
+(``Verdict.skip``): no_text, listing, service_page, non_article_type, link_dense, too_short.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from archive.outcomes import SkipReason
 from pipelines.extraction.metadata import ARTICLE_TYPES
 from pipelines.extraction.model import Extracted, Verdict
 
@@ -128,13 +129,13 @@ def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
     og_type = (doc.og_type or "").lower()
     article_jsonld = bool(ARTICLE_TYPES & types)
     if url and is_service_url(url) and not article_jsonld:
-        return Verdict(False, "skip:service_page")
+        return Verdict.skipped(SkipReason.SERVICE_PAGE)
     if url and is_listing_url(url) and not (article_jsonld and og_type == "article"):
-        return Verdict(False, "skip:listing")
+        return Verdict.skipped(SkipReason.LISTING)
     if not article_jsonld and LISTING_TYPES & types:
-        return Verdict(False, "skip:listing")
+        return Verdict.skipped(SkipReason.LISTING)
     if not article_jsonld and (NON_ARTICLE_TYPES & types or og_type.startswith(NON_ARTICLE_OG)):
-        return Verdict(False, "skip:non_article_type")
+        return Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
     return None
 
 
@@ -153,23 +154,23 @@ def text_verdict(doc: Extracted, url: str | None) -> Verdict:
     marked = marked_reason(doc)
     if marked is not None:
         if doc.link_density > MAX_LINK_DENSITY_MARKED:
-            return Verdict(False, "skip:link_dense")
+            return Verdict.skipped(SkipReason.LINK_DENSE)
         if words < (MIN_WORDS_PAYWALLED if doc.paywalled else MIN_WORDS_MARKED):
-            return Verdict(False, "skip:too_short")
+            return Verdict.skipped(SkipReason.TOO_SHORT)
         return Verdict(True, marked)
     if doc.link_density > MAX_LINK_DENSITY:
-        return Verdict(False, "skip:link_dense")
+        return Verdict.skipped(SkipReason.LINK_DENSE)
     if url and is_dated_url(url) and words >= MIN_WORDS_DATED:
         return Verdict(True, "article:dated_url+long_text")
     if doc.link_density > MAX_LINK_DENSITY_UNMARKED:
-        return Verdict(False, "skip:link_dense")
+        return Verdict.skipped(SkipReason.LINK_DENSE)
     if (doc.og_type or "").lower() == "website" and words < MIN_WORDS_WEBSITE:
-        return Verdict(
-            False, "skip:non_article_type" if words >= MIN_WORDS_UNMARKED else "skip:too_short"
+        return Verdict.skipped(
+            SkipReason.NON_ARTICLE_TYPE if words >= MIN_WORDS_UNMARKED else SkipReason.TOO_SHORT
         )
     if words >= MIN_WORDS_UNMARKED:
         return Verdict(True, "article:long_text")
-    return Verdict(False, "skip:too_short")
+    return Verdict.skipped(SkipReason.TOO_SHORT)
 
 
 def classify_page(doc: Extracted, url: str | None) -> Verdict:
@@ -179,5 +180,5 @@ def classify_page(doc: Extracted, url: str | None) -> Verdict:
     not weighed.
     """
     if not doc.text.strip():
-        return Verdict(False, "skip:no_text")
+        return Verdict.skipped(SkipReason.NO_TEXT)
     return markup_verdict(doc, url) or text_verdict(doc, url)

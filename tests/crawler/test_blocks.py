@@ -13,7 +13,8 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.blocks import BlockReason, block_reason, is_consent_url, is_small
+from archive.outcomes import BlockReason
+from crawler.blocks import block_reason, is_consent_url, is_small
 from crawler.failures import BLOCKED, Refused, block_seen, site_outcome
 from crawler.middlewares.blocks import BlockMiddleware
 

@@ -53,7 +53,8 @@ def test_drop_outcomes_name_the_stats_key():
     binary = PageDropped("skipped/binary", "skipped (binary): url", "INFO")
     assert drop_outcome(page("a.example", "/b"), binary) == "skipped/binary"
     listing = page("a.example", "/tag/x", "text", verdict="skip:listing")
-    assert drop_outcome(listing, DropItem("not an article")) == "skipped/listing"
+    not_article = PageDropped("skipped/listing", "skipped (listing): url", "INFO")
+    assert drop_outcome(listing, not_article) == "skipped/listing"
     assert drop_outcome(page("a.example", "/y"), DropItem("other")) == "dropped"
 
 
@@ -82,7 +83,10 @@ def test_a_run_records_its_outcomes_per_site(db_url):
         dropped(page("a.example", "/3"), PageDropped("failed/extract_error", "x", "WARNING"))
         dropped(page("a.example", "/4"), PageDropped("failed/extract_timeout", "x", "WARNING"))
         dropped(page("a.example", "/5"), PageDropped("skipped/empty_text", "x", "INFO"))
-        dropped(page("b.example", "/t", "tags", verdict="skip:listing"), DropItem("listing"))
+        dropped(
+            page("b.example", "/t", "tags", verdict="skip:listing"),
+            PageDropped("skipped/listing", "skipped (listing): url", "INFO"),
+        )
         # pages that end before the pipelines: a failed fetch, a 304 of an archived page
         count_page_outcome(crawler, "https://b.example/gone", "failed/http_503")
         count_page_outcome(crawler, "https://www.a.example/1", "articles/unchanged")
