@@ -55,8 +55,11 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     "command",
     [
         ["stats"],
+        ["search", "election", "--since", "2020-01-01"],
         ["show", "1"],
         ["health"],
+        ["export", "--format", "jsonl", "--output", "{tmp}/out.jsonl", "--since", "2020-01-01"],
+        ["search", "--help"],
     ],
     ids=" ".join,
 )
