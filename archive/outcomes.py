@@ -78,6 +78,7 @@ class SkipReason(StrEnum):
     NON_ARTICLE_TYPE = "non_article_type"  # marked up as a profile, product, event...
     LINK_DENSE = "link_dense"  # mostly links
     TOO_SHORT = "too_short"  # too little text for an article
+    NOT_ARTICLE_LIKE = "not_article_like"  # looks like a forum, manual or shop page
 
 
 class FailReason(StrEnum):

@@ -116,6 +116,7 @@ def fill_metadata(result: Extracted, meta: PageMeta, document: Document, base: s
     result.og_type = meta.og_type
     result.jsonld_types = meta.jsonld_types
     result.paywalled = meta.paywalled
+    result.signals = meta.signals
 
 
 def title_variants(meta: PageMeta, document: Document) -> list[str]:

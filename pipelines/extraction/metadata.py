@@ -115,6 +115,7 @@ class PageMeta:
     page_title: str | None = None  # the <title> element, often with a site-name suffix
     titles: list[str] = field(default_factory=list)  # every title variant, for text cleanup
     paywalled: bool = False  # see pagestate.py
+    signals: dict[str, float] = field(default_factory=dict)  # page_signals(), for pagetype.py
 
 
 # ---------------------------------------------------------------- small value helpers
@@ -235,6 +236,57 @@ def strip_site_name(
     if len(kept) == len(segments):
         return title
     # what is left, with the separators the title used between those segments
+    first = title.find(kept[0])
+    last = title.rfind(kept[-1])
+    return title[first : last + len(kept[-1])] if 0 <= first <= last else " - ".join(kept)
+
+
+@dataclass(slots=True, frozen=True)
+class TitleAffixes:
+    """The segments a site glues before or after its titles, learned from its pages."""
+
+    prefixes: frozenset[str] = frozenset()  # keys (``_key``) of leading segments
+    suffixes: frozenset[str] = frozenset()  # keys of trailing segments
+
+
+MIN_AFFIX_TITLES = 3  # a site's affix needs this many titles carrying it...
+MIN_AFFIX_SHARE = 0.6  # ...and this share of the site's titles
+
+
+def learn_title_affixes(titles: Iterable[str]) -> TitleAffixes:
+    """Learn a site's title affixes the way its boilerplate is learned: by recurrence.
+
+    A leading or trailing separated segment that most of a site's titles share ("... |
+    Pack Hacker", "Reviews - ...") is the site's or a section's name, whatever the site
+    calls itself in og:site_name (or whether it says at all).
+    """
+    firsts: dict[str, int] = {}
+    lasts: dict[str, int] = {}
+    count = 0
+    for title in titles:
+        count += 1
+        segments = _TITLE_SEPARATOR.split(title)
+        if len(segments) > 1:
+            firsts[_key(segments[0])] = firsts.get(_key(segments[0]), 0) + 1
+            lasts[_key(segments[-1])] = lasts.get(_key(segments[-1]), 0) + 1
+    needed = max(MIN_AFFIX_TITLES, MIN_AFFIX_SHARE * count)
+
+    def recurring(counts: dict[str, int]) -> frozenset[str]:
+        return frozenset(key for key, n in counts.items() if key and n >= needed)
+
+    return TitleAffixes(recurring(firsts), recurring(lasts))
+
+
+def strip_learned_affixes(title: str, affixes: TitleAffixes) -> str:
+    """The title without the site's learned leading and trailing segments (never emptied)."""
+    segments = _TITLE_SEPARATOR.split(title)
+    kept = list(segments)
+    while len(kept) > 1 and _key(kept[-1]) in affixes.suffixes:
+        kept.pop()
+    while len(kept) > 1 and _key(kept[0]) in affixes.prefixes:
+        kept.pop(0)
+    if len(kept) == len(segments):
+        return title
     first = title.find(kept[0])
     last = title.rfind(kept[-1])
     return title[first : last + len(kept[-1])] if 0 <= first <= last else " - ".join(kept)
@@ -511,7 +563,51 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     _read_dates(meta, src)
     _read_people(meta, src)
     _read_taxonomy(meta, src)
+    meta.signals = page_signals(tree)
+    meta.signals["stated_date"] = float(meta.published_at is not None)
+    meta.signals["stated_author"] = float(bool(meta.authors))
     return meta
+
+
+# tags counted by page_signals(): <time> per forum post, <pre>/<code> in documentation,
+# <form>/<input>/<button> on shops and services, <article> cards on listings
+SIGNAL_TAGS = ("time", "form", "input", "button", "pre", "code", "h2", "h3", "article", "img")
+# class-name fragments of forum, comment and shop templates (CMS vocabulary, the same in
+# every language the page is written in)
+SIGNAL_CLASSES = (
+    "comment", "reply", "post", "message", "thread", "vote", "answer", "price", "cart", "product",
+)  # fmt: skip
+
+
+def page_signals(tree: HtmlElement) -> dict[str, float]:
+    """Counts of the page's structure that tell an article from a forum, shop or manual.
+
+    One pass over the tree: how many of each ``SIGNAL_TAGS`` element, how many elements
+    carry a class naming each ``SIGNAL_CLASSES`` fragment, the largest run of elements
+    sharing one tag and class (repeated cards), and the price/offer microdata.
+    """
+    tags: dict[str, int] = dict.fromkeys(SIGNAL_TAGS, 0)
+    classes: dict[tuple[str, str], int] = {}
+    prices = 0
+    for element in tree.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in tags:
+            tags[tag] += 1
+        css = element.get("class")
+        if css:
+            key = (tag, css.strip())
+            classes[key] = classes.get(key, 0) + 1
+        if element.get("itemprop") in ("price", "offers"):
+            prices += 1
+    signals = {tag: float(count) for tag, count in tags.items()}
+    signals["max_repeat"] = float(max(classes.values(), default=0))
+    signals["price_prop"] = float(prices)
+    lowered = [(css.lower(), count) for (_, css), count in classes.items()]
+    for fragment in SIGNAL_CLASSES:
+        signals["cls_" + fragment] = float(sum(n for css, n in lowered if fragment in css))
+    return signals
 
 
 def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:

@@ -36,6 +36,8 @@ class Extracted:
     word_count: int = 0
     # the page declares its content not free to read: the text may be a teaser
     paywalled: bool = False
+    # counts of the page's structure (metadata.page_signals) weighed by pagetype.py
+    signals: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict; datetimes become ISO 8601 strings, lists are copied."""
@@ -44,8 +46,8 @@ class Extracted:
             value = getattr(self, item.name)
             if isinstance(value, datetime):
                 value = value.isoformat()
-            elif isinstance(value, list):
-                value = list(value)
+            elif isinstance(value, list | dict):
+                value = value.copy()
             result[item.name] = value
         return result
 

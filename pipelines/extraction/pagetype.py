@@ -6,15 +6,31 @@ markup (JSON-LD @type, og:type), then the URL's shape (a date and a slug; /tag/,
 "skip": a listing archived as an article pollutes the archive, while a skipped article is
 usually reached again through another listing.
 
+Last, a page the rules would archive is weighed by a small logistic model of the page's
+look (``pagetype_model.json``, trained by ``bench/train_pagetype.py`` on the tuning part of
+the development corpora): many <time> elements (a forum thread), many <code> blocks (a
+manual), price and cart classes (a shop), no stated date or author... A page the model
+finds very unlike an article is skipped as ``skip:not_article_like``.
+
+Text size is counted in words, and in characters for scripts written without spaces
+(Chinese, Japanese, Thai; Korean syllables alike): ``UNSPACED_CHARS_PER_WORD`` of them
+count as one word, so no threshold is one only a spaced language can pass.
+
 Reasons returned (stable, machine-friendly):
 article:jsonld, article:og_type, article:dated_url+long_text, article:long_text, and
 skip:<reason> for a page that is none, its reason an archive.outcomes.SkipReason
-(``Verdict.skip``): no_text, listing, service_page, non_article_type, link_dense, too_short.
+(``Verdict.skip``): no_text, listing, service_page, non_article_type, link_dense, too_short,
+not_article_like.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from functools import cache
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from archive.outcomes import SkipReason
@@ -123,6 +139,73 @@ def is_service_url(url: str) -> bool:
     return bool(segments) and segments[-1].rsplit(".", 1)[0] in _SERVICE_SEGMENTS
 
 
+# ---------------------------------------------------------------- text size
+
+# Han, Hiragana/Katakana, Hangul and Thai: scripts whose text has no spaces between words
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+UNSPACED_CHARS_PER_WORD = 2.0
+
+
+def text_words(doc: Extracted) -> float:
+    """The text's length in words, counting unspaced scripts by their characters."""
+    unspaced = len(_UNSPACED.findall(doc.text))
+    if not unspaced:
+        return float(doc.word_count)
+    return len(_UNSPACED.sub(" ", doc.text).split()) + unspaced / UNSPACED_CHARS_PER_WORD
+
+
+# ---------------------------------------------------------------- the page-look model
+
+MODEL_PATH = Path(__file__).with_name("pagetype_model.json")
+MIN_ARTICLE_LIKENESS = 0.15  # below: skip:not_article_like (chosen on the tuning part)
+_SENTENCE_END = frozenset('.!?\u3002\uff01\uff1f"\u201d')
+
+
+def page_features(doc: Extracted, url: str | None) -> dict[str, float]:
+    """What the model weighs: the page's structure counts, its text's shape, markup, URL."""
+    features = {name: math.log1p(value) for name, value in doc.signals.items()}
+    for name in ("stated_date", "stated_author"):
+        features[name] = doc.signals.get(name, 0.0)
+    lines = [line for line in doc.text.split("\n") if line.strip()]
+    features["lines"] = math.log1p(len(lines))
+    features["chars"] = math.log1p(len(doc.text))
+    features["avgline"] = math.log1p(len(doc.text) / max(1, len(lines)))
+    features["sentences"] = sum(line.rstrip()[-1:] in _SENTENCE_END for line in lines) / max(
+        1, len(lines)
+    )
+    features["link_density"] = doc.link_density
+    features["authors"] = float(bool(doc.authors))
+    og_type = (doc.og_type or "").lower()
+    features["og_article"] = float(og_type == "article")
+    features["og_website"] = float(og_type == "website")
+    features["jsonld_article"] = float(bool(ARTICLE_TYPES & set(doc.jsonld_types)))
+    features["dated_url"] = float(bool(url) and is_dated_url(url or ""))
+    features["slug"] = float(bool(url) and has_slug(url or ""))
+    features["depth"] = float(len(path_segments(url))) if url else 0.0
+    return features
+
+
+@cache
+def _model() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def article_likeness(doc: Extracted, url: str | None) -> float:
+    """The model's probability that a page looking like this one is an article (0..1)."""
+    model = _model()
+    features = page_features(doc, url)
+    score = model["bias"]
+    for name, (mean, scale, weight) in model["weights"].items():
+        score += weight * (features.get(name, 0.0) - mean) / scale
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+
+
+# ---------------------------------------------------------------- rules
+
+
 def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
     """What the page's structured markup says, if it says anything decisive."""
     types = set(doc.jsonld_types)
@@ -150,7 +233,7 @@ def marked_reason(doc: Extracted) -> str | None:
 
 def text_verdict(doc: Extracted, url: str | None) -> Verdict:
     """Decide on markup strength, URL date and the size and link share of the text."""
-    words = doc.word_count
+    words = text_words(doc)
     marked = marked_reason(doc)
     if marked is not None:
         if doc.link_density > MAX_LINK_DENSITY_MARKED:
@@ -173,12 +256,20 @@ def text_verdict(doc: Extracted, url: str | None) -> Verdict:
     return Verdict.skipped(SkipReason.TOO_SHORT)
 
 
+def rule_verdict(doc: Extracted, url: str | None) -> Verdict:
+    """The hand-written rules alone (markup, URL, text size), before the page-look model."""
+    if not doc.text.strip():
+        return Verdict.skipped(SkipReason.NO_TEXT)
+    return markup_verdict(doc, url) or text_verdict(doc, url)
+
+
 def classify_page(doc: Extracted, url: str | None) -> Verdict:
     """Is this an article worth archiving, or a page to follow but not archive?
 
     ``url`` is where the page was fetched from; without one (a saved file), its shape is
     not weighed.
     """
-    if not doc.text.strip():
-        return Verdict.skipped(SkipReason.NO_TEXT)
-    return markup_verdict(doc, url) or text_verdict(doc, url)
+    verdict = rule_verdict(doc, url)
+    if verdict.is_article and doc.signals and article_likeness(doc, url) < MIN_ARTICLE_LIKENESS:
+        return Verdict.skipped(SkipReason.NOT_ARTICLE_LIKE)
+    return verdict

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from pipelines.extraction import Extracted, classify_page, extract_article
-from pipelines.extraction.pagetype import is_dated_url, is_listing_url
+from pipelines.extraction import Extracted, Verdict, classify_page, extract_article
+from pipelines.extraction.pagetype import is_dated_url, is_listing_url, rule_verdict
 from tests.support.pages import STORY, build_page
 
 ARTICLE_URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -136,3 +136,76 @@ def test_end_to_end_unmarked_article_passes():
         extracted, "https://news.example.com/local/harbour-bridge-rebuild"
     )
     assert verdict.is_article, verdict
+
+
+JAPANESE = [
+    "東京都は二日、老朽化した港の橋を建て替える計画を正式に決めた。十年近く住民の意見が"
+    "分かれていた問題に決着がついた形で、工事は来年三月に始まる予定だ。",
+    "都の技術者は昨年春、鋼材の腐食が想定より速く進んでいると警告していた。橋は工事期間中の"
+    "一年半にわたって通行止めとなり、その間は臨時の渡し船が運航される。",
+]
+
+
+def test_short_japanese_article_is_not_too_short():
+    # Japanese has no spaces: its "words" are whole sentences, its size is its characters
+    head = '<meta property="og:type" content="article">'
+    html = build_page(head=head, paragraphs=JAPANESE, lang="ja", title="港の橋、建て替えへ")
+    url = "https://news.example.jp/articles/harbour-bridge-rebuild"
+    extracted = extract_article(html, url)
+    assert extracted.word_count < 10  # what a space-counting threshold would have seen
+    verdict = classify_page(extracted, url)
+    assert verdict == Verdict(True, "article:og_type")
+    assert extracted.language == "ja"
+
+
+def product_page() -> str:
+    offer = {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Harbour Lamp"}
+    cards = "".join(
+        f"<div class='product-card'><img src='/p{i}.jpg'><span class='price'>€{i}9</span>"
+        f"<button class='add-to-cart'>Add</button></div>"
+        for i in range(8)
+    )
+    description = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html lang='en'><head><title>Harbour Lamp | Shop</title>"
+        "<meta property='og:type' content='article'>"  # a theme's default, not a news story
+        f"<script type='application/ld+json'>{json.dumps({**product, 'offers': offer})}"
+        "</script></head><body><main><h1>Harbour Lamp</h1>"
+        "<span class='price' itemprop='price' content='49.00'>€49</span>"
+        f"<form class='cart'><input name='qty' value='1'><button>Add to cart</button></form>"
+        f"<div class='product-description'>{description}</div><h2>You may also like</h2>{cards}"
+        "</main></body></html>"
+    )
+
+
+def test_product_page_with_og_type_article_is_not_a_news_article():
+    url = "https://shop.example.com/lamps/harbour-lamp-brass-edition"
+    verdict = classify_page(extract_article(product_page(), url), url)
+    assert (verdict.is_article, verdict.reason) == (False, "skip:non_article_type")
+
+
+def forum_page() -> str:
+    posts = "".join(
+        f"<article class='message message--post'><div class='message-user'>user{i}</div>"
+        f"<time datetime='2024-05-{i + 1:02d}T10:00:00Z'>May {i + 1}</time>"
+        f"<div class='message-body'><p>{STORY[i % len(STORY)]}</p></div>"
+        f"<div class='message-actions'><a class='reply' href='#r{i}'>Reply</a>"
+        f"<button class='vote'>+1</button></div></article>"
+        for i in range(12)
+    )
+    return (
+        "<html lang='en'><head><title>Harbour bridge closure: thoughts? | Town Forum</title>"
+        "</head><body><main><h1>Harbour bridge closure: thoughts?</h1>"
+        f"<div class='thread'>{posts}</div>"
+        "<form class='reply-form'><textarea></textarea><button>Post reply</button></form>"
+        "</main></body></html>"
+    )
+
+
+def test_forum_thread_is_skipped():
+    url = "https://forum.example.com/threads/harbour-bridge-closure-thoughts.4821"
+    extracted = extract_article(forum_page(), url)
+    assert extracted.word_count > 250  # long enough for the text rules alone
+    assert rule_verdict(extracted, url).is_article
+    assert classify_page(extracted, url).reason == "skip:not_article_like"
