@@ -1,6 +1,6 @@
 """Train the page-look model of pipelines/extraction/pagetype.py on the TUNING part.
 
-    python bench/train_pagetype.py [--jobs 2] [--l2 1.0] [--out FILE]
+    python -m bench.train_pagetype [--jobs 2] [--l2 1.0] [--out FILE]
 
 (``--out`` defaults to pipelines/extraction/pagetype_model.json, the file the package ships.)
 
@@ -20,13 +20,10 @@ import argparse
 import json
 import logging
 import multiprocessing
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpora
 from bench.corpora import TUNING, Page

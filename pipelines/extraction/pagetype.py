@@ -7,7 +7,7 @@ markup (JSON-LD @type, og:type), then the URL's shape (a date and a slug; /tag/,
 usually reached again through another listing.
 
 Last, a page the rules would archive is weighed by a small logistic model of the page's
-look (``pagetype_model.json``, trained by ``bench/train_pagetype.py`` on the tuning part of
+look (``pagetype_model.json``, trained by ``python -m bench.train_pagetype`` on the tuning part of
 the development corpora): many <time> elements (a forum thread), many <code> blocks (a
 manual), price and cart classes (a shop), no stated date or author... A page the model
 finds very unlike an article is skipped as ``skip:not_article_like``.
@@ -159,7 +159,7 @@ def text_words(doc: Extracted) -> float:
 # ---------------------------------------------------------------- the page-look model
 
 MODEL_PATH = Path(__file__).with_name("pagetype_model.json")
-MIN_ARTICLE_LIKENESS = 0.15  # below: skip:not_article_like (chosen on the tuning part)
+MIN_ARTICLE_LIKENESS = 0.1  # below: skip:not_article_like (chosen on the tuning part)
 _SENTENCE_END = frozenset('.!?\u3002\uff01\uff1f"\u201d')
 
 
