@@ -108,5 +108,5 @@ def test_results_survive_the_process_pool(make_page):
     assert [f.name for f in fields(Extracted)] == [
         "url", "title", "text", "authors", "published_at", "modified_at", "sitename",
         "description", "language", "categories", "tags", "image", "canonical_url", "og_type",
-        "jsonld_types", "link_density", "word_count", "paywalled",
+        "jsonld_types", "link_density", "word_count", "paywalled", "signals",
     ]  # fmt: skip
