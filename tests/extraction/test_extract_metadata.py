@@ -291,3 +291,27 @@ def test_title_suffix_learned_from_a_site():
     few = learn_title_affixes(["A \u2013 Analysis", "B \u2013 Analysis", "C", "D", "E", "F"])
     assert strip_learned_affixes("G \u2013 Analysis", few) == "G \u2013 Analysis"
     assert strip_learned_affixes("PH Gear Lab", affixes) == "PH Gear Lab"  # never emptied
+
+
+RUSSIAN = [
+    "Городской совет во вторник проголосовал за восстановление старого моста в порту, "
+    "положив конец спору, который почти десять лет разделял жителей города.",
+    "Инженеры ещё весной предупреждали, что стальные опоры ржавеют быстрее, чем ожидалось, "
+    "и что через два года тяжёлые грузовики придётся пустить в объезд.",
+]
+JAPANESE = [
+    "東京都は二日、老朽化した港の橋を建て替える計画を正式に決めた。十年近く住民の意見が"
+    "分かれていた問題に決着がついた形で、工事は来年三月に始まる予定だ。",
+    "都の技術者は昨年春、鋼材の腐食が想定より速く進んでいると警告していた。橋は工事期間中の"
+    "一年半にわたって通行止めとなり、その間は臨時の渡し船が運航される。",
+]
+
+
+def test_language_of_a_page_stating_none_is_identified_in_any_language(make_page):
+    doc = extract_article(make_page(lang=None, paragraphs=RUSSIAN, title="Мост"), URL)
+    assert doc.language == "ru"
+
+
+def test_template_lang_overruled_by_a_text_in_another_script(make_page):
+    doc = extract_article(make_page(lang="en", paragraphs=JAPANESE, title="港の橋"), URL)
+    assert doc.language == "ja"
