@@ -487,6 +487,7 @@ def cleanups() -> dict[str, tuple[Any, str, Any]]:
             "recover_chunks",
             lambda _tree, lines: (lines, 0),
         ),
+        "collapse fallback": (extraction_core, "better_candidate", lambda *_args: None),
     }
 
 

@@ -1,0 +1,72 @@
+"""Never collapse: an empty or gutted story text is replaced by a better candidate."""
+
+from __future__ import annotations
+
+import json
+
+import trafilatura
+
+from pipelines.extraction import extract_article
+from pipelines.extraction.decode import parse_html
+from pipelines.extraction.fallback import SHORT_TEXT, is_suspect, stated_body
+from tests.support.pages import STORY, build_page
+
+URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
+NAV = (
+    "<nav><ul>"
+    + "".join(f"<li><a href='/s{i}'>Section number {i} of the site</a></li>" for i in range(30))
+    + "</ul></nav>"
+)
+
+
+def app_shell(body: str) -> str:
+    """A script-rendered page: the visible body is a placeholder, the story is in JSON-LD."""
+    entity = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Council votes to rebuild the harbour bridge",
+        "articleBody": body,
+    }
+    return (
+        "<html><head><title>Council votes to rebuild the harbour bridge</title>"
+        f"<script type='application/ld+json'>{json.dumps(entity)}</script></head>"
+        f"<body>{NAV}<div id='app'><h1>Council votes to rebuild the harbour bridge</h1>"
+        "<p>Loading the story...</p></div></body></html>"
+    )
+
+
+def test_a_story_trafilatura_precision_mode_misses_is_recovered():
+    page = app_shell("\n".join(STORY))
+    precise = trafilatura.extract(page, url=URL, favor_precision=True) or ""
+    assert len(precise) < 100, "the page must collapse in precision mode for this test"
+    doc = extract_article(page, URL)
+    for paragraph in STORY:
+        assert paragraph in doc.text
+    assert "Section number" not in doc.text
+    assert doc.word_count == sum(len(p.split()) for p in STORY)
+
+
+def test_the_stated_article_body_is_a_candidate_of_its_own():
+    candidate = stated_body(parse_html(app_shell("\n\n".join(STORY))))
+    assert candidate is not None and candidate.source == "articleBody"
+    assert candidate.lines == STORY
+    assert stated_body(parse_html(build_page(paragraphs=STORY))) is None
+
+
+def test_a_short_story_is_kept_as_it_is():
+    brief = STORY[:2]
+    page = build_page(paragraphs=brief, body_top=NAV)
+    assert extract_article(page, URL).text.split("\n") == brief
+
+
+def test_suspicion_needs_a_short_text_and_a_loss():
+    tree = parse_html(build_page(paragraphs=STORY))
+    page_chars = len("".join(STORY))
+    assert not is_suspect(SHORT_TEXT, 10 * SHORT_TEXT, tree, True)  # long: never checked
+    assert is_suspect(0, 0, tree, True)  # empty
+    assert is_suspect(300, 1000, tree, False)  # our cleanups kept under half of what was found
+    assert not is_suspect(page_chars, page_chars, tree, True)  # the whole story
+    assert is_suspect(page_chars // 10, page_chars // 10, tree, True)  # a tenth of the page
+    # a page not declaring an article: only a loss to our cleanups counts
+    assert not is_suspect(0, 0, tree, False)
+    assert not is_suspect(page_chars // 10, page_chars // 10, tree, False)
