@@ -16,8 +16,6 @@ import asyncio
 import gzip
 import inspect
 import signal
-import subprocess
-import sys
 import warnings
 
 import pytest
@@ -52,7 +50,7 @@ from crawler.compat import (
 )
 from crawler.downloader import FlooredSlot, SlotLimitedDownloader
 from crawler.middlewares.redirect import SafeRedirectMiddleware
-from tests.support.cli import ROOT, cli_env
+from tests.support.offline import run_offline
 
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\n"
@@ -293,12 +291,6 @@ def test_scrapys_cookie_middleware_reads_the_bundled_suffix_list_offline(tmp_pat
     and with an empty home, it tells a public suffix from a site's domain and writes
     nothing."""
     code = (
-        "import socket\n"
-        "def refuse(*args, **kwargs):\n"
-        "    raise AssertionError(f'network access: {args!r}')\n"
-        "socket.socket.connect = refuse\n"
-        "socket.create_connection = refuse\n"
-        "socket.getaddrinfo = refuse\n"
         "from scrapy.downloadermiddlewares import cookies\n"
         "from crawler.compat import offline_cookie_domains\n"
         "offline_cookie_domains()\n"
@@ -307,11 +299,4 @@ def test_scrapys_cookie_middleware_reads_the_bundled_suffix_list_offline(tmp_pat
         "assert not cookies._is_public_domain('news.example.co.uk')\n"
         "print('offline ok')\n"
     )
-    env = cli_env(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    env.pop("TLDEXTRACT_CACHE", None)
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "offline ok"
-    assert list(tmp_path.rglob("*")) == []
+    run_offline(code, tmp_path)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from crawler.urls import normalize_url, same_site, site_of
-from tests.support.cli import ROOT, cli_env
+from tests.support.offline import run_offline
 
 
 @pytest.mark.parametrize(
@@ -84,22 +81,9 @@ def test_site_identity_never_fetches_the_public_suffix_list(tmp_path):
     """In a fresh interpreter where any connection or name lookup fails, with an empty
     home (no tldextract cache to read), site identity still works and writes no cache."""
     code = (
-        "import socket\n"
-        "def refuse(*args, **kwargs):\n"
-        "    raise AssertionError(f'network access: {args!r}')\n"
-        "socket.socket.connect = refuse\n"
-        "socket.create_connection = refuse\n"
-        "socket.getaddrinfo = refuse\n"
         "from crawler.urls import site_of\n"
         "assert site_of('https://amp.news.example.co.uk/x') == 'example.co.uk'\n"
         "assert site_of('https://name.blogspot.com/x') == 'name.blogspot.com'\n"
         "print('offline ok')\n"
     )
-    env = cli_env(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    env.pop("TLDEXTRACT_CACHE", None)
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "offline ok"
-    assert list(tmp_path.rglob("*")) == []
+    run_offline(code, tmp_path)
