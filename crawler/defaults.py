@@ -287,6 +287,13 @@ ARCHIVE_WAIT_FOR_COMMIT = _flag(
     False,
     "finish a page only once its article is committed (a killed process loses nothing)",
 )
+# The crawl-run recorder extension (pipelines/runs.py); `newsarchive stats` and `health`
+# read what it records.
+ARCHIVE_RUNS_ENABLED = _flag(
+    "ARCHIVE_RUNS_ENABLED",
+    True,
+    "record each crawl run (arguments, stats, how it ended) and its outcomes per site",
+)
 # A file next to a SQLite archive, an advisory lock on PostgreSQL; not taken with --redis.
 CRAWL_LOCK = _flag(
     "CRAWL_LOCK",

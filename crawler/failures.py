@@ -11,9 +11,9 @@ with the reason they want recorded.
 
 A page that ends before the item pipelines (a failed or blocked fetch, an unchanged page
 an incremental re-crawl skipped) is counted with :func:`count_page_outcome`: the run's
-stats key, and the :data:`site_outcome` signal with the page's site, from which the
-store stage records the run's outcomes per site (``crawl_run_outcomes``), as it does
-for the pages the pipelines drop or archive.
+stats key, and the ``crawler.signals.site_outcome`` signal with the page's site, from
+which the crawl-run recorder (``pipelines/runs.py``) records the run's outcomes per site
+(``crawl_run_outcomes``), as it does for the pages the pipelines drop or archive.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from archive.outcomes import BlockReason, FailReason, Kind, SkipReason, http_status, stats_key
 from crawler.compat import decompression_too_large
+from crawler.signals import site_outcome
 from crawler.urls import site_of
 
 if TYPE_CHECKING:
@@ -44,14 +45,6 @@ if TYPE_CHECKING:
 FAILED = Kind.FAILED
 SKIPPED = Kind.SKIPPED
 BLOCKED = Kind.BLOCKED
-
-# Signal: a page of ``site`` ended in ``outcome`` (a stats key without ``newsarchive/``,
-# e.g. ``blocked/challenge``, ``failed/timeout``, ``skipped/listed_unchanged``) with no
-# item to carry it to the store stage.
-site_outcome = object()
-# Signal: ``response`` to ``request`` is a block (``reason``: a crawler.blocks.BlockReason),
-# found by a component other than the block middleware, which keeps count and backs off.
-block_seen = object()
 
 
 def count_page_outcome(crawler: Crawler, url: str, outcome: str) -> None:

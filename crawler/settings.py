@@ -133,6 +133,10 @@ EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
     "crawler.extensions.gcfreeze.FreezeStartupHeap": 510,
     "crawler.extensions.warc.WarcRecorder": 520,
+    # crawl_runs and crawl_run_outcomes (ARCHIVE_RUNS_ENABLED); in pipelines/, the layer
+    # that writes the archive. Its spider_opened runs after the pipelines have opened
+    # (the store stage has migrated the archive) and its spider_closed after they closed.
+    "pipelines.runs.CrawlRunRecorder": 530,
 }
 # Scrapy's remote control is off (REMOTE_CONTROL_ENABLED) and not even loaded: Scrapy
 # imports every listed extension's module, disabled or not, and that one imports

@@ -14,14 +14,13 @@ seconds; the pool reconnects and nothing is lost. With ``ARCHIVE_WAIT_FOR_COMMIT
 is done with a page only when its article is safe (the shared Redis frontier
 acknowledges a request at that point).
 
-This stage also records the crawl run (arguments, counts by outcome, how it
-ended) in the archive's ``crawl_runs`` table, and per site how many pages ended in
-each outcome (archived, skipped, failed fetch or extraction, unchanged) in
-``crawl_run_outcomes``, so that ``newsarchive stats`` and ``health`` can show one
-site's extraction failing or the site answering with errors. The writer cleans
-each text of its site's learned boilerplate (``archive.boilerplate``, settings
-``ARCHIVE_BOILERPLATE_*``) and, before the thread ends, re-cleans any article a model
-change left behind.
+The crawl run itself (``crawl_runs``, ``crawl_run_outcomes``) is recorded by the
+``pipelines.runs.CrawlRunRecorder`` extension: this stage writes its batches under the
+run id the recorder put in the stats (``newsarchive/crawl_run_id``) and reports each
+written article's outcome per site through the ``crawler.signals.site_outcome`` signal.
+The writer cleans each text of its site's learned boilerplate (``archive.boilerplate``,
+settings ``ARCHIVE_BOILERPLATE_*``) and, before the thread ends, re-cleans any article a
+model change left behind.
 """
 
 from __future__ import annotations
@@ -31,9 +30,9 @@ import logging
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.boilerplate import Policy
@@ -47,7 +46,7 @@ from archive.engine import (
     upgrade_archive,
 )
 from archive.fields import metadata_of
-from archive.outcomes import DROPPED, Group, Stat
+from archive.outcomes import Group, Stat
 from archive.writer import (
     ArchiveWriter,
     ArticleRecord,
@@ -75,16 +74,12 @@ from crawler.defaults import (
     DEDUP_NEAR_ENABLED,
     DEDUP_NEAR_THRESHOLD,
 )
-from crawler.extensions.progress import run_status
 from crawler.extensions.warc import WarcRecorder, recorder_of
-from crawler.failures import site_outcome
-from crawler.interfaces import run_args
 from crawler.items import PageItem
-from pipelines.extract import PageDropped
+from crawler.signals import site_outcome
 from pipelines.extraction.pagestate import LIVE_BLOG
 
 if TYPE_CHECKING:
-    from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
     from sqlalchemy.engine import Engine
@@ -96,11 +91,26 @@ RETRY_FIRST_DELAY = 0.5
 RETRY_MAX_DELAY = 10.0
 
 
-def drop_outcome(item: PageItem, exception: BaseException) -> str:
-    """The outcome key of a page an earlier stage dropped, as its stats key names it."""
-    if isinstance(exception, PageDropped):
-        return exception.key
-    return DROPPED
+def open_archive(settings: BaseSettings) -> Engine:
+    """A writing engine on the crawl's archive (ARCHIVE_DB_URL), its schema created or
+    migrated (ARCHIVE_AUTO_UPGRADE) or checked to be the latest."""
+    engine = create_archive_engine(
+        resolve_db_url(ARCHIVE_DB_URL.get(settings)),
+        write=True,
+        sqlite_max_bytes=ARCHIVE_SQLITE_MAX_BYTES.get(settings),
+    )
+    try:
+        if ARCHIVE_AUTO_UPGRADE.get(settings):
+            upgrade_archive(engine)
+        else:
+            check_schema(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise ArchiveError(f"cannot open the archive {engine.url!r}: {exc}") from exc
+    except ArchiveError:
+        engine.dispose()
+        raise
+    return engine
 
 
 def boilerplate_policy(settings: BaseSettings) -> Policy | None:
@@ -164,7 +174,7 @@ class BatchWriterThread(threading.Thread):
     def __init__(
         self,
         writer: ArchiveWriter,
-        run_id: int | None,
+        run_id: Callable[[], int | None],
         *,
         batch_size: int,
         flush_interval: float,
@@ -266,7 +276,7 @@ class BatchWriterThread(threading.Thread):
         delay = RETRY_FIRST_DELAY
         while True:
             try:
-                return self.writer.write_batch(batch, self.run_id)
+                return self.writer.write_batch(batch, self.run_id())
             except SQLAlchemyError as exc:
                 if not is_transient_error(exc) or time.monotonic() + delay > deadline:
                     raise
@@ -287,30 +297,22 @@ class StorePipeline:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db_url = resolve_db_url(ARCHIVE_DB_URL.get(settings))
-        self.auto_upgrade = ARCHIVE_AUTO_UPGRADE.get(settings)
         self.batch_size = max(1, ARCHIVE_BATCH_SIZE.get(settings))
         self.flush_interval = ARCHIVE_FLUSH_INTERVAL.get(settings)
         self.max_pending = max(1, ARCHIVE_MAX_PENDING.get(settings))
         self.retry_timeout = ARCHIVE_RETRY_TIMEOUT.get(settings)
         self.wait_for_commit = ARCHIVE_WAIT_FOR_COMMIT.get(settings)
         self._commits: dict[int, asyncio.Future[WriteResult]] = {}
-        self.sqlite_max_bytes = ARCHIVE_SQLITE_MAX_BYTES.get(settings)
         self.near_threshold = near_threshold(settings)
         self.boilerplate = boilerplate_policy(settings)
         self.reclean_budget = ARCHIVE_BOILERPLATE_RECLEAN_BUDGET.get(settings) or None
         self.engine: Engine | None = None
         self.writer: ArchiveWriter | None = None
         self.thread: BatchWriterThread | None = None
-        self.run_id: int | None = None
         self.warc: WarcRecorder | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self._closing: asyncio.Future[None] | None = None
-        self.site_outcomes: Counter[tuple[str, str]] = Counter()
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(self.outcome_seen, signal=site_outcome)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -320,15 +322,13 @@ class StorePipeline:
         self.warc = recorder_of(self.crawler)
         self._loop = asyncio.get_running_loop()
         self._slots = asyncio.Semaphore(self.max_pending)
-        engine, self.run_id = await asyncio.to_thread(self._open_archive)
-        self.engine = engine
+        self.engine = engine = await asyncio.to_thread(open_archive, self.crawler.settings)
         self.writer = ArchiveWriter(
             engine,
             near_threshold=self.near_threshold,
             boilerplate_policy=self.boilerplate,
             reclean_budget=self.reclean_budget,
         )
-        self.stats.set_value(Stat.CRAWL_RUN_ID, self.run_id)
         self.thread = BatchWriterThread(
             self.writer,
             self.run_id,
@@ -341,24 +341,11 @@ class StorePipeline:
         )
         self.thread.start()
 
-    def _open_archive(self) -> tuple[Engine, int]:
-        engine = create_archive_engine(
-            self.db_url, write=True, sqlite_max_bytes=self.sqlite_max_bytes
-        )
-        try:
-            if self.auto_upgrade:
-                upgrade_archive(engine)
-            else:
-                check_schema(engine)
-            writer = ArchiveWriter(engine)
-            abandoned = writer.mark_abandoned_runs()
-            if abandoned:
-                logger.warning("crawl runs %s were killed before they ended", abandoned)
-            run_id = writer.start_run(run_args(self.crawler.spider))
-        except SQLAlchemyError as exc:
-            engine.dispose()
-            raise ArchiveError(f"cannot open the archive {engine.url!r}: {exc}") from exc
-        return engine, run_id
+    def run_id(self) -> int | None:
+        """The crawl run the batches belong to: the one the run recorder started (none
+        when runs are not recorded). Read by the writer thread at each batch."""
+        run_id = self.stats.get_value(Stat.CRAWL_RUN_ID)
+        return int(run_id) if run_id is not None else None
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or item.content_hash is None:
@@ -391,41 +378,14 @@ class StorePipeline:
             return None
         return WarcPointer(location.path, location.offset, location.length, item.warc_record)
 
-    def item_dropped(self, item: Any, exception: BaseException) -> None:
-        if isinstance(item, PageItem):
-            self.site_outcomes[item.site, drop_outcome(item, exception)] += 1
-
-    def outcome_seen(self, site: str, outcome: str) -> None:
-        """A page of ``site`` that ended with no item (a failed, blocked or skipped fetch,
-        an unchanged page), or a site stopped."""
-        self.site_outcomes[site, outcome] += 1
-
     async def close_spider(self) -> None:
         if self.thread is not None:
             self.thread.stop()
             await asyncio.to_thread(self.thread.join)
         if self.writer is not None and self.writer.recleaned:
             self.stats.set_value(Stat.BOILERPLATE_RECLEANED, len(self.writer.recleaned))
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Record how the run ended; runs after every pipeline has closed."""
-        if self.writer is None or self.engine is None or self.run_id is None:
-            return
-        status = run_status(reason, self.stats.get_stats())
-        self.stats.set_value(Stat.RUN_STATUS, status)
-        stats = _json_stats(self.stats.get_stats())
-        # On a full disk the stats may not fit: then record at least how the run ended.
-        for attempt, outcomes in ((stats, dict(self.site_outcomes)), ({}, None)):
-            try:
-                self.writer.finish_run(self.run_id, status, reason, attempt, outcomes)
-                break
-            except SQLAlchemyError as exc:
-                logger.error(
-                    "could not record the end of crawl run %s: %s",
-                    self.run_id,
-                    db_error_message(exc),
-                )
-        self.engine.dispose()
+        if self.engine is not None:
+            self.engine.dispose()
 
     # --- called from the writer thread ---------------------------------------------------
 
@@ -446,15 +406,20 @@ class StorePipeline:
 
     def _count(self, sites: list[str], results: list[WriteResult]) -> None:
         assert self._slots is not None
+        written: Counter[tuple[str, str]] = Counter()
         for site, result in zip(sites, results, strict=True):
             self.stats.inc_value(Group.ARTICLES.of(result.outcome))
-            self.site_outcomes[site, f"articles/{result.outcome}"] += 1
+            written[site, f"articles/{result.outcome}"] += 1
             if result.near_duplicate:
                 self.stats.inc_value(Stat.NEAR_DUPLICATES)
             if result.reason:
                 self.stats.inc_value(Group.VERSIONS.of(result.reason))
         for _ in sites:
             self._slots.release()
+        for (site, outcome), count in written.items():
+            self.crawler.signals.send_catch_log(
+                site_outcome, site=site, outcome=outcome, count=count
+            )
 
     def _committed(self, batch: list[ArticleRecord], results: list[WriteResult]) -> None:
         for record, result in zip(batch, results, strict=True):
@@ -467,12 +432,3 @@ class StorePipeline:
         engine = self.crawler.engine
         if engine is not None and engine.running:
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))
-
-
-def _json_stats(stats: dict[str, Any]) -> dict[str, Any]:
-    """Scrapy's stats with datetimes as ISO strings, ready for a JSON column."""
-    return {
-        key: value.isoformat() if hasattr(value, "isoformat") else value
-        for key, value in stats.items()
-        if isinstance(value, str | int | float | bool) or hasattr(value, "isoformat")
-    }

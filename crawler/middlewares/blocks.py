@@ -44,9 +44,10 @@ from crawler.defaults import (
     BLOCK_DETECTION_ENABLED,
     BLOCK_STOP_AFTER,
 )
-from crawler.failures import BLOCKED, Refused, block_seen, site_outcome
+from crawler.failures import BLOCKED, Refused
 from crawler.interfaces import cancels_queued, raises_delays
 from crawler.middlewares.retry import parse_retry_after
+from crawler.signals import block_seen, site_outcome
 from crawler.urls import site_of
 
 if TYPE_CHECKING:

@@ -35,9 +35,10 @@ from w3lib.url import canonicalize_url
 from archive.outcomes import BlockReason, FailReason, SkipReason
 from crawler.blocks import is_consent_url
 from crawler.compat import RedirectSteps
-from crawler.failures import BLOCKED, FAILED, Refused, block_seen
+from crawler.failures import BLOCKED, FAILED, Refused
 from crawler.interfaces import redirect_allowed
 from crawler.middlewares.metarefresh import HeadMetaRefreshMiddleware
+from crawler.signals import block_seen
 from crawler.urls import ALLOWED_SCHEMES, DEFAULT_PORTS
 
 if TYPE_CHECKING:

@@ -29,8 +29,8 @@ from crawler.items import PageItem
 from pipelines.classify import ClassifyPipeline
 from pipelines.extract import PageDropped
 from pipelines.extraction.model import Extracted
+from pipelines.runs import drop_outcome
 from pipelines.screen import Refusal, screen_page
-from pipelines.store import drop_outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("crawler", "pipelines", "archive", "web")
@@ -132,5 +132,5 @@ def test_a_page_that_is_no_article_is_dropped_with_its_outcome():
     with pytest.raises(PageDropped) as dropped:
         classify.process_item(item)
     assert dropped.value.key == "skipped/no_text"
-    assert drop_outcome(item, dropped.value) == outcome(Kind.SKIPPED, SkipReason.NO_TEXT)
+    assert drop_outcome(dropped.value) == outcome(Kind.SKIPPED, SkipReason.NO_TEXT)
     assert classify.stats.get_value(stats_key("skipped/no_text")) == 1

@@ -15,8 +15,9 @@ from scrapy.utils.test import get_crawler
 
 from archive.outcomes import BlockReason
 from crawler.blocks import block_reason, is_consent_url, is_small
-from crawler.failures import BLOCKED, Refused, block_seen, site_outcome
+from crawler.failures import BLOCKED, Refused
 from crawler.middlewares.blocks import BlockMiddleware
+from crawler.signals import block_seen, site_outcome
 
 BENCHMARK_PAGES = Path(__file__).parent.parent / "fixtures" / "benchmark" / "html"
 ARTICLE = (

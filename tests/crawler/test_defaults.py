@@ -16,6 +16,7 @@ from scrapy.settings import default_settings as scrapy_defaults
 from scrapy.utils.test import get_crawler
 
 import crawler.settings as project
+from archive.engine import current_revision
 from crawler import defaults
 from crawler.cli.errors import UsageError
 from crawler.cli.overrides import check_override, known_types
@@ -28,7 +29,8 @@ from crawler.middlewares.retry import BackoffRetryMiddleware
 from crawler.sites import SiteConfig
 from crawler.spiders.news import NewsSpider
 from pipelines.extract import ExtractPipeline
-from pipelines.store import StorePipeline
+from pipelines.runs import CrawlRunRecorder
+from pipelines.store import StorePipeline, open_archive
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +92,17 @@ def test_the_store_stage_keeps_its_defaults(bare):
     assert store.near_threshold == defaults.DEDUP_NEAR_THRESHOLD.default  # near-dups on
     assert store.boilerplate is not None  # ARCHIVE_BOILERPLATE_ENABLED
     assert store.boilerplate.min_site_articles == defaults.ARCHIVE_BOILERPLATE_MIN_ARTICLES.default
-    assert store.auto_upgrade is True
+
+
+def test_the_archive_is_created_and_runs_recorded_by_default(tmp_path):
+    """ARCHIVE_AUTO_UPGRADE and ARCHIVE_RUNS_ENABLED are on where nothing sets them."""
+    crawler = get_crawler(Spider, {"ARCHIVE_DB_URL": f"sqlite:///{tmp_path / 'new.db'}"})
+    engine = open_archive(crawler.settings)
+    try:
+        assert current_revision(engine) is not None
+    finally:
+        engine.dispose()
+    assert CrawlRunRecorder.from_crawler(crawler).run_id is None  # built, not NotConfigured
 
 
 def test_the_extract_stage_keeps_its_defaults(bare):

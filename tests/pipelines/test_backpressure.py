@@ -24,7 +24,10 @@ PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.store.StorePipeline": 400,
 }
-IN_FLIGHT = json.dumps({"tests.support.slow_stages.PagesInFlight": 0})
+# The crawl-run recorder too: the stats are read back from crawl_runs.
+IN_FLIGHT = json.dumps(
+    {"tests.support.slow_stages.PagesInFlight": 0, "pipelines.runs.CrawlRunRecorder": 530}
+)
 # Two downloads at a time, and Scrapy's scraper stops taking new responses as soon as
 # it holds any (a byte limit of 1): at most two pages can be in flight.
 TIGHT = {

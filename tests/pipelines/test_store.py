@@ -30,7 +30,7 @@ class Batches:
 def writer_thread(engine, batches: Batches, *, batch_size: int, flush_interval: float):
     thread = BatchWriterThread(
         ArchiveWriter(engine),
-        None,
+        lambda: None,  # no crawl run
         batch_size=batch_size,
         flush_interval=flush_interval,
         on_results=batches.results,

@@ -1,4 +1,6 @@
-"""The store stage records, per site, how the pages of a crawl run ended."""
+"""The crawl-run recorder records, per site, how the pages of a crawl run ended: the
+store stage's articles, the pages the pipelines dropped and those that ended before
+them; the store stage writes under the recorder's run."""
 
 from __future__ import annotations
 
@@ -7,18 +9,21 @@ import hashlib
 import time
 from datetime import UTC, datetime
 
+import pytest
 from scrapy import Spider, signals
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+import crawler.settings as project_settings
 from archive.engine import create_archive_engine
-from archive.models import CrawlRun, CrawlRunOutcome
+from archive.models import Capture, CrawlRun, CrawlRunOutcome
 from crawler.failures import count_page_outcome
 from crawler.items import PageItem
 from pipelines.extract import PageDropped
 from pipelines.extraction import Extracted
-from pipelines.store import StorePipeline, drop_outcome
+from pipelines.runs import CrawlRunRecorder, drop_outcome
+from pipelines.store import StorePipeline
 
 WRITTEN = [
     ("a.example", "articles/new"),
@@ -49,13 +54,12 @@ def page(site: str, path: str, text: str | None = None, verdict: str | None = No
 
 def test_drop_outcomes_name_the_stats_key():
     failed = PageDropped("failed/extract_timeout", "failed (extract_timeout): url", "WARNING")
-    assert drop_outcome(page("a.example", "/x"), failed) == "failed/extract_timeout"
+    assert drop_outcome(failed) == "failed/extract_timeout"
     binary = PageDropped("skipped/binary", "skipped (binary): url", "INFO")
-    assert drop_outcome(page("a.example", "/b"), binary) == "skipped/binary"
-    listing = page("a.example", "/tag/x", "text", verdict="skip:listing")
+    assert drop_outcome(binary) == "skipped/binary"
     not_article = PageDropped("skipped/listing", "skipped (listing): url", "INFO")
-    assert drop_outcome(listing, not_article) == "skipped/listing"
-    assert drop_outcome(page("a.example", "/y"), DropItem("other")) == "dropped"
+    assert drop_outcome(not_article) == "skipped/listing"
+    assert drop_outcome(DropItem("other")) == "dropped"
 
 
 def test_a_run_records_its_outcomes_per_site(db_url):
@@ -69,6 +73,7 @@ def test_a_run_records_its_outcomes_per_site(db_url):
     crawler = get_crawler(Spider, settings)
     spider = Spider(name="t")
     pipe = StorePipeline.from_crawler(crawler)
+    recorder = CrawlRunRecorder.from_crawler(crawler)
 
     def dropped(item: PageItem, exception: Exception) -> None:
         crawler.signals.send_catch_log(
@@ -76,7 +81,8 @@ def test_a_run_records_its_outcomes_per_site(db_url):
         )
 
     async def crawl() -> None:
-        await pipe.open_spider()
+        await pipe.open_spider()  # the pipelines open first, then spider_opened is sent
+        await recorder.spider_opened(spider)
         await pipe.process_item(page("a.example", "/1", "First story."))
         await pipe.process_item(page("a.example", "/2", "Second story."))
         await pipe.process_item(page("b.example", "/1", "First story."))  # a copy
@@ -93,11 +99,11 @@ def test_a_run_records_its_outcomes_per_site(db_url):
         await pipe.close_spider()
         # the writer thread hands its results to the loop: wait until they are counted
         deadline = time.monotonic() + 30
-        while sum(pipe.site_outcomes[o] for o in WRITTEN) < 3 and time.monotonic() < deadline:
+        while sum(recorder.site_outcomes[o] for o in WRITTEN) < 3 and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
 
     asyncio.run(crawl())
-    pipe.spider_closed(spider, "finished")
+    recorder.spider_closed(spider, "finished")
     engine = create_archive_engine(db_url)
     with engine.connect() as conn:
         rows = conn.execute(
@@ -109,7 +115,9 @@ def test_a_run_records_its_outcomes_per_site(db_url):
             )
         ).all()
         run_id = conn.scalar(select(CrawlRun.id))
+        captured_in = set(conn.scalars(select(Capture.crawl_run_id)))
     engine.dispose()
+    assert captured_in == {run_id}, "the store stage writes under the recorder's run"
     assert {(site, outcome): n for run, site, outcome, n in rows if run == run_id} == {
         ("a.example", "articles/new"): 2,
         ("a.example", "articles/unchanged"): 1,
@@ -123,3 +131,28 @@ def test_a_run_records_its_outcomes_per_site(db_url):
     assert len(rows) == 8
     assert crawler.stats.get_value("newsarchive/failed/http_503") == 1
     assert crawler.stats.get_value("newsarchive/articles/unchanged") == 1
+
+
+def test_the_recorder_is_an_extension_the_setting_switches_off():
+    with pytest.raises(NotConfigured):
+        CrawlRunRecorder.from_crawler(get_crawler(Spider, {"ARCHIVE_RUNS_ENABLED": False}))
+    assert CrawlRunRecorder.from_crawler(get_crawler(Spider, {})) is not None
+    assert "pipelines.runs.CrawlRunRecorder" in project_settings.EXTENSIONS
+
+
+def test_a_crawl_without_the_recorder_archives_its_articles_under_no_run(db_url):
+    settings = {"ARCHIVE_DB_URL": db_url, "ARCHIVE_FLUSH_INTERVAL": 0.05}
+    crawler = get_crawler(Spider, settings)
+    pipe = StorePipeline.from_crawler(crawler)
+
+    async def crawl() -> None:
+        await pipe.open_spider()
+        await pipe.process_item(page("a.example", "/1", "First story."))
+        await pipe.close_spider()
+
+    asyncio.run(crawl())
+    engine = create_archive_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(CrawlRun)) == 0
+        assert list(conn.scalars(select(Capture.crawl_run_id))) == [None]
+    engine.dispose()
