@@ -159,8 +159,74 @@ def text_words(doc: Extracted) -> float:
 # ---------------------------------------------------------------- the page-look model
 
 MODEL_PATH = Path(__file__).with_name("pagetype_model.json")
-MIN_ARTICLE_LIKENESS = 0.1  # below: skip:not_article_like (chosen on the tuning part)
 _SENTENCE_END = frozenset('.!?\u3002\uff01\uff1f"\u201d')
+
+# Words that name what a site section holds, in a URL path segment or as the host's first
+# label (docs.example.org, forum.example.com): generic vocabulary of web publishing, never a
+# site's name. The model learns how much each group weighs.
+URL_WORD_GROUPS: dict[str, frozenset[str]] = {
+    "doc": frozenset(
+        {
+            "docs", "doc", "documentation", "manual", "manuals", "reference", "api", "help",
+            "support", "kb", "knowledge-base", "knowledgebase", "wiki", "guide", "guides",
+            "learn", "tutorial", "tutorials", "faq", "faqs", "developer", "developers", "sdk",
+            "howto", "how-to",
+        }
+    ),
+    "service": frozenset(
+        {
+            "pricing", "price", "prices", "features", "feature", "solutions", "solution",
+            "services", "service", "plans", "platform", "enterprise", "customers",
+            "integrations", "demo", "company", "about", "contact", "industries", "use-cases",
+            "why",
+        }
+    ),
+    "shop": frozenset(
+        {
+            "shop", "store", "buy", "cart", "product", "products", "collections", "collection",
+            "item", "items", "p", "dp", "catalog", "category", "categories", "brand", "brands",
+        }
+    ),
+    "forum": frozenset(
+        {
+            "forum", "forums", "thread", "threads", "community", "questions", "question",
+            "discussion", "discussions", "t", "topic", "topics", "board", "boards",
+            "viewtopic", "showthread", "answers",
+        }
+    ),
+    "article": frozenset(
+        {
+            "blog", "blogs", "news", "article", "articles", "story", "stories", "post", "posts",
+            "opinion", "insights", "press", "magazine", "features", "politics", "world",
+            "science", "health", "business", "sport", "sports", "culture",
+        }
+    ),
+}  # fmt: skip
+# schema.org types the model weighs one by one (any other type counts for nothing)
+SCHEMA_TYPES = (
+    "WebPage", "TechArticle", "Product", "FAQPage", "SoftwareApplication", "Organization",
+    "BreadcrumbList", "HowTo", "Course", "Service", "Offer", "DiscussionForumPosting",
+    "QAPage", "NewsArticle", "BlogPosting", "Article", "WebSite", "ItemList", "VideoObject",
+    "Person", "CollectionPage", "Question", "LocalBusiness", "Corporation", "ImageObject",
+    "SiteNavigationElement", "ReportageNewsArticle", "AnalysisNewsArticle", "Review",
+)  # fmt: skip
+_SLUG_WORDS = re.compile(r"[-_]")
+
+
+def url_features(url: str) -> dict[str, float]:
+    """The URL's section words (``URL_WORD_GROUPS``, in the path or the host's first label),
+    the number of words in its last segment (a slug of a title has many), a query string."""
+    parts = urlsplit(url)
+    segments = path_segments(url)
+    first_label = (parts.hostname or "").split(".", 1)[0]
+    features = {}
+    for group, words in URL_WORD_GROUPS.items():
+        features["u_" + group] = float(not words.isdisjoint(segments))
+        features["uh_" + group] = float(first_label in words)
+    last = segments[-1][:MAX_SEGMENT_CHARS] if segments else ""
+    features["u_lastwords"] = math.log1p(len(_SLUG_WORDS.split(last)) if last else 0)
+    features["u_query"] = float(bool(parts.query))
+    return features
 
 
 def page_features(doc: Extracted, url: str | None) -> dict[str, float]:
@@ -184,6 +250,11 @@ def page_features(doc: Extracted, url: str | None) -> dict[str, float]:
     features["dated_url"] = float(bool(url) and is_dated_url(url or ""))
     features["slug"] = float(bool(url) and has_slug(url or ""))
     features["depth"] = float(len(path_segments(url))) if url else 0.0
+    if url:
+        features.update(url_features(url))
+    types = set(doc.jsonld_types)
+    for name in SCHEMA_TYPES:
+        features["s_" + name] = float(name in types)
     return features
 
 
@@ -191,6 +262,12 @@ def page_features(doc: Extracted, url: str | None) -> dict[str, float]:
 def _model() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     return loaded
+
+
+def min_article_likeness() -> float:
+    """The likeness under which a page is skipped: chosen with the model, by
+    cross-validation by domain on the tuning part (``bench/train_pagetype.py``)."""
+    return float(_model()["threshold"])
 
 
 def article_likeness(doc: Extracted, url: str | None) -> float:
@@ -270,6 +347,6 @@ def classify_page(doc: Extracted, url: str | None) -> Verdict:
     not weighed.
     """
     verdict = rule_verdict(doc, url)
-    if verdict.is_article and doc.signals and article_likeness(doc, url) < MIN_ARTICLE_LIKENESS:
+    if verdict.is_article and doc.signals and article_likeness(doc, url) < min_article_likeness():
         return Verdict.skipped(SkipReason.NOT_ARTICLE_LIKE)
     return verdict

@@ -7,7 +7,15 @@ import json
 import pytest
 
 from pipelines.extraction import Extracted, Verdict, classify_page, extract_article
-from pipelines.extraction.pagetype import is_dated_url, is_listing_url, rule_verdict
+from pipelines.extraction.pagetype import (
+    URL_WORD_GROUPS,
+    article_likeness,
+    is_dated_url,
+    is_listing_url,
+    min_article_likeness,
+    rule_verdict,
+    url_features,
+)
 from tests.support.pages import STORY, build_page
 
 ARTICLE_URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -209,3 +217,92 @@ def test_forum_thread_is_skipped():
     assert extracted.word_count > 250  # long enough for the text rules alone
     assert rule_verdict(extracted, url).is_article
     assert classify_page(extracted, url).reason == "skip:not_article_like"
+
+
+def docs_page() -> str:
+    """A manual's page: a sidebar listing the other pages, steps with commands."""
+    sidebar = (
+        "<aside class='sidebar'><nav><ul>"
+        + "".join(
+            f"<li><a href='/guide/topic-{i}'>Configuring part {i}</a></li>" for i in range(40)
+        )
+        + "</ul></nav></aside>"
+    )
+    steps = "".join(
+        f"<h2>Step {i}: configure the bridge client</h2><p>{STORY[i % len(STORY)]}</p>"
+        f"<pre><code>bridge-client configure --span {i} --load heavy</code></pre>"
+        "<p>Run <code>bridge-client check</code> and <code>bridge-client status --all</code> "
+        "to verify the setting.</p>"
+        for i in range(10)
+    )
+    return (
+        "<html lang='en'><head><title>Configuring the client - Bridge Docs</title>"
+        "<meta property='og:type' content='website'></head><body>"
+        f"{sidebar}<main><h1>Configuring the client</h1>{steps}</main></body></html>"
+    )
+
+
+def test_documentation_page_with_a_sidebar_is_skipped():
+    url = "https://docs.example.org/guide/configuring-the-client"
+    extracted = extract_article(docs_page(), url)
+    assert rule_verdict(extracted, url).is_article  # long enough for the text rules alone
+    assert article_likeness(extracted, url) < min_article_likeness()
+    assert classify_page(extracted, url).reason == "skip:not_article_like"
+
+
+def service_page() -> str:
+    """A product's marketing page: feature blurbs, sign-up buttons, WebSite markup only."""
+    features = "".join(
+        f"<section class='feature'><h3>Feature {i}</h3><p>{STORY[i % len(STORY)]}</p>"
+        "<a class='btn btn-primary' href='/signup'>Start free trial</a>"
+        "<button class='cta'>Book a demo</button></section>"
+        for i in range(16)
+    )
+    entity = {"@context": "https://schema.org", "@type": "WebSite", "name": "Bridgely"}
+    return (
+        "<html lang='en'><head><title>Features - Bridgely</title>"
+        f"<script type='application/ld+json'>{json.dumps(entity)}</script></head><body>"
+        "<header><nav><a href='/pricing'>Pricing</a></nav></header>"
+        f"<main><h1>Everything your team needs to watch its bridges</h1>{features}"
+        "<form><input type='email'><button>Sign up</button></form></main></body></html>"
+    )
+
+
+def test_marketing_page_is_skipped():
+    url = "https://www.example.com/features/bridge-monitoring"
+    extracted = extract_article(service_page(), url)
+    assert rule_verdict(extracted, url).is_article
+    assert classify_page(extracted, url).reason == "skip:not_article_like"
+
+
+def test_short_news_brief_is_archived():
+    page = (
+        "<html lang='en'><head><title>Harbour bridge to close in March</title>"
+        "<meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2024-05-12T09:00:00Z'></head>"
+        "<body><main><article><h1>Harbour bridge to close in March</h1>"
+        f"<p>{STORY[0]}</p><p>{STORY[2]}</p></article></main></body></html>"
+    )
+    url = "https://news.example.com/2024/05/12/harbour-bridge-to-close-in-march"
+    extracted = extract_article(page, url)
+    assert extracted.word_count < 100
+    assert classify_page(extracted, url) == Verdict(True, "article:og_type")
+    assert article_likeness(extracted, url) > 0.9
+
+
+def test_url_section_words_are_generic_vocabulary():
+    docs = url_features("https://docs.example.org/getting-started")
+    assert (docs["uh_doc"], docs["u_doc"]) == (1.0, 0.0)
+    assert url_features("https://example.com/en/pricing/")["u_service"] == 1.0
+    assert url_features("https://forum.example.net/threads/bridge.4821")["uh_forum"] == 1.0
+    story = url_features("https://example.com/blog/council-votes-to-rebuild-the-bridge")
+    assert story["u_article"] == 1.0
+    assert story["u_lastwords"] > url_features("https://example.com/blog/bridge")["u_lastwords"]
+    assert not any(url_features("https://example.com/")[f"u_{g}"] for g in URL_WORD_GROUPS)
+
+
+def test_the_same_page_looks_less_like_an_article_under_a_manual_url():
+    extracted = extract_article(build_page(paragraphs=STORY * 3), None)
+    as_story = article_likeness(extracted, "https://example.com/news/council-rebuilds-the-bridge")
+    as_manual = article_likeness(extracted, "https://docs.example.com/guide/bridge")
+    assert as_manual < as_story
