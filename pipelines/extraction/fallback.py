@@ -5,12 +5,13 @@ balanced mode (the baseline on the raw tree, the recall and justext retries), an
 cleanups run after it. On a few layouts the two together keep nothing, or a few lines of a
 long story: a reader would lose the article whole. So a short result is checked:
 
-* it is *suspect* when our cleanups kept less than ``GUTTED_SHARE`` of what trafilatura
-  found, or, on a page that declares itself an article (og:type or JSON-LD), when it is
-  empty or covers less than ``PAGE_SHARE`` of the page's text (trafilatura's own measure
-  of a page, ``html2txt``): on other pages a longer text would only make a shop, a forum
-  or a manual look like an article (the checking part's archive precision fell .793 ->
-  .770 with the check on every page);
+* it is *suspect* when it is empty or our cleanups kept less than ``GUTTED_SHARE`` of
+  what trafilatura found, or, on a page that declares itself an article (og:type or
+  JSON-LD), when it covers less than ``PAGE_SHARE`` of the page's text (trafilatura's own
+  measure of a page, ``html2txt``): on other pages that longer text would only make a
+  shop, a forum or a manual look like an article (the checking part's archive precision
+  fell .793 -> .770 with the check on every page). An empty text is rescued everywhere:
+  the page-look model judges what the rescue finds;
 * a suspect text is replaced by the first better candidate: trafilatura in its balanced
   mode (with its rescues), cleaned by the same rules, then the ``articleBody`` the page
   states in JSON-LD; a candidate is better when it is ``BETTER_RATIO`` times longer.
@@ -61,17 +62,15 @@ class Candidate:
 
 def is_suspect(kept_chars: int, found_chars: int, tree: HtmlElement, declared: bool) -> bool:
     """Whether a story text of ``kept_chars`` (from trafilatura's ``found_chars``) may have
-    collapsed. An empty text or one short against the page counts only on a page that
-    declares itself an article (``declared``): elsewhere (shops, forums, manuals) a longer
-    text would only make the page look like an article."""
+    collapsed. An empty text counts everywhere; one short against the page counts only on a
+    page that declares itself an article (``declared``): elsewhere (shops, forums, manuals)
+    a longer text would only make the page look like an article."""
     if kept_chars >= SHORT_TEXT:
         return False
-    if kept_chars < GUTTED_SHARE * found_chars:
+    if kept_chars == 0 or kept_chars < GUTTED_SHARE * found_chars:
         return True
     if not declared:
         return False
-    if kept_chars == 0:
-        return True
     try:
         page = len(html2txt(tree))
     except Exception:

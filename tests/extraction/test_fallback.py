@@ -67,6 +67,34 @@ def test_suspicion_needs_a_short_text_and_a_loss():
     assert is_suspect(300, 1000, tree, False)  # our cleanups kept under half of what was found
     assert not is_suspect(page_chars, page_chars, tree, True)  # the whole story
     assert is_suspect(page_chars // 10, page_chars // 10, tree, True)  # a tenth of the page
-    # a page not declaring an article: only a loss to our cleanups counts
-    assert not is_suspect(0, 0, tree, False)
+    # a page not declaring an article: only an empty text or a loss to our cleanups counts
+    assert is_suspect(0, 0, tree, False)
     assert not is_suspect(page_chars // 10, page_chars // 10, tree, False)
+
+
+CAPTIONS = [
+    "Increasing attendance and awareness of a space museum in a small town.",
+    "A collaborative approach brought leadership into the creative process for a clinic.",
+    "Branding a beer on a mission to benefit a museum and stand out in a crowded space.",
+    "Introducing a revamped classic bourbon brand now found on top shelves everywhere.",
+    "A data-driven approach brings a community together to attract and retain talent.",
+]
+
+
+def test_an_empty_text_is_rescued_on_a_page_declaring_nothing():
+    """A home page of captioned slides: precision mode keeps nothing, balanced mode keeps the
+    captions. The page states no type, so only its emptiness makes the text suspect."""
+    slides = "".join(
+        f"<div class='slide'><div class='caption'>{caption}</div>"
+        f"<a class='btn' href='/work/{i}'>View project</a></div>"
+        for i, caption in enumerate(CAPTIONS)
+    )
+    page = (
+        "<html lang='en'><head><title>Harbour Works</title></head><body>"
+        f"{NAV}<div class='grid'>{slides}</div><footer>Harbour Works</footer></body></html>"
+    )
+    url = "https://harbour.example.com/"
+    assert trafilatura.extract(page, url=url, favor_precision=True) is None
+    text = extract_article(page, url).text
+    assert CAPTIONS[1] in text
+    assert "Section number" not in text
