@@ -30,6 +30,7 @@ from pipelines.extraction.metadata import (
     absolute_url,
     clean_text,
     parse_datetime,
+    plausible_names,
     read_metadata,
     split_names,
     unique,
@@ -134,7 +135,9 @@ def merged_authors(meta: PageMeta, document: Document) -> list[str]:
     if meta.authors:
         return meta.authors
     byline = document.author or ""
-    names = unique(name for part in byline.split(";") for name in split_names(part))
+    names = plausible_names(
+        unique(name for part in byline.split(";") for name in split_names(part))
+    )
     return names or meta.author_organisations
 
 

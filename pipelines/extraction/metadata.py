@@ -26,6 +26,7 @@ from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 
 LOGGER = logging.getLogger(__name__)
 
+
 ARTICLE_TYPES = frozenset(
     {
         "Article",
@@ -85,13 +86,36 @@ _WS = re.compile(r"\s+")
 _ITEMPROP = XPath("//*[@itemprop=$prop]")
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
-_BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|door)\s*:?\s+", re.I)
+_BY_PREFIX = re.compile(
+    r"^\s*(?:(?:(?:written|posted|recipe|story|words|text|view\s+all\s+posts)\s+)?by|authors?"
+    r"|von|par|por|di|door)\s*:?\s+",
+    re.I,
+)
+_BY_ONLY = re.compile(r"^(?:written|posted|recipe|story|words|text)\s+by\s*:?$", re.I)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# what a byline search glues after a name: "Last Updated August 1", "• March 3", "on Dec 9"
+_DATE_TAIL = re.compile(
+    rf"\s*[•·,]?\s*(?:\b(?:last\s+)?(?:updated|published|posted|modified)\b|\bon\s+{_MONTH}\b"
+    rf"|\b{_MONTH}(?:\s+\d|\s*$)|\b\d{{1,4}}[/.-]\d).*$",
+    re.I,
+)
+_ONLY_DATE = re.compile(rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?updated\b", re.I)
 _ROLE_WORDS = frozenset(
     {
         "reporter", "editor", "writer", "correspondent", "staff", "contributor", "columnist",
         "senior", "chief", "associated", "press", "news", "desk", "producer", "photographer",
+        "founder", "co-founder", "cofounder", "consultant", "expert", "attorney", "manager",
+        "director", "author", "educator", "educators", "specialist", "analyst", "journalist",
+        "researcher", "former", "head", "lead", "winemaker", "editors", "writers",
     }
 )  # fmt: skip
+_NOT_FIRST_NAMES = frozenset({"the", "our", "a", "an"})
+_PARTICLES = frozenset(
+    {"van", "der", "den", "de", "la", "le", "von", "di", "da", "du", "del", "bin"}
+)
 
 
 @dataclass(slots=True)
@@ -180,6 +204,7 @@ MIN_SITE_KEY = 4  # shorter host labels or names ("ft", "abc") match too much by
 MIN_HEADLINE_WORDS, MAX_HEADLINE_WORDS = 2, 40
 HEADLINE_OVERLAP = 0.6  # share of an <h1>'s words the stated title must contain
 MAX_HEADINGS = 5
+MIN_LEAD_WORDS = 3  # a first segment this long is the headline, what follows a tagline
 
 
 def _key(text: str) -> str:
@@ -325,7 +350,15 @@ def headline(
     heading = visible_headline(headings, title)
     if heading is not None:
         return heading
-    return strip_site_name(title, sitename, url, headings) if title else None
+    if not title:
+        return None
+    stripped = strip_site_name(title, sitename, url, headings)
+    segments = _TITLE_SEPARATOR.split(stripped)
+    # "How to help babies sleep | Patient Education": what stays after the site's name is
+    # a section or a tagline glued to a headline of several words
+    if len(segments) > 1 and len(segments[0].split()) >= MIN_LEAD_WORDS:
+        return segments[0]
+    return stripped
 
 
 # ---------------------------------------------------------------- author names
@@ -335,24 +368,63 @@ def _looks_like_name(part: str) -> bool:
     words = part.split()
     return (
         2 <= len(words) <= 4
-        and all(w[:1].isupper() for w in words)
+        and words[0].casefold() not in _NOT_FIRST_NAMES
+        and all(w[:1].isupper() or w in _PARTICLES for w in words)
         and not any(w.casefold() in _ROLE_WORDS or "." in w[1:-1] for w in words)
     )
 
 
+def _is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1 or word in _PARTICLES
+
+
+def _without_role(text: str) -> str | None:
+    """ "Harry Rabinowitz Tech Reporter" -> "Harry Rabinowitz": a role after a name goes with
+    the words that qualify it; a string that starts with a role is not a name (None)."""
+    words = text.split()
+    roles = [i for i, w in enumerate(words) if w.casefold().strip(",.()") in _ROLE_WORDS]
+    if not roles:
+        return text
+    if roles[0] < 2 or not _looks_like_name(" ".join(words[: roles[0]])):
+        return text  # a team's byline ("Podium Staff", "Our Editors") stays whole
+    # the name: a first name, any initials or particles, one surname
+    end = 1
+    while end < roles[0] - 1 and _is_initial(words[end]):
+        end += 1
+    return " ".join(words[: end + 1])
+
+
 def clean_name(value: str) -> str | None:
-    """Tidy one author name; None for URLs, e-mail addresses and overlong strings."""
+    """Tidy one author name; None for URLs, e-mail addresses, dates and overlong strings.
+
+    A byline search picks up what stands next to a name: a label before it ("Written by",
+    "Author"), a date or a role after it; they go.
+    """
     text = clean_text(_BY_PREFIX.sub("", value))
-    if text is None:
+    if text is None or _BY_ONLY.match(text):
         return None
     text = text.strip(" ,-|")
     if not text or len(text) > MAX_NAME_CHARS or "@" in text or "://" in text or "www." in text:
         return None
+    if _ONLY_DATE.match(text):
+        return None
+    match = _DATE_TAIL.search(text)
+    if match and len(text[: match.start()].split()) >= 2:
+        text = text[: match.start()].strip(" ,-|•·")
     if not any(ch.isalpha() for ch in text):
         return None
     if text.isupper() and " " in text:  # "TOM KRISHER" -> "Tom Krisher"
         text = text.title()
-    return text
+    return _without_role(text)
+
+
+def plausible_names(names: list[str]) -> list[str]:
+    """Of several names a byline search found, the ones shaped like a person's name, when
+    any is: "Brett Cruz", "Privacy", "Digital Security Expert" -> ["Brett Cruz"]."""
+    if len(names) < 2:
+        return names
+    people = [name for name in names if _looks_like_name(name)]
+    return people or names
 
 
 def split_names(value: str) -> list[str]:
@@ -645,12 +717,14 @@ def _read_dates(meta: PageMeta, src: _Sources) -> None:
 
 def _read_people(meta: PageMeta, src: _Sources) -> None:
     meta.author_organisations = jsonld_authors(src.article, want_people=False)
-    meta.authors = jsonld_authors(src.article) or unique(
-        name
-        for key in AUTHOR_META
-        for value in src.values.get(key, [])
-        if not value.startswith(("http://", "https://"))
-        for name in split_names(value)
+    meta.authors = jsonld_authors(src.article) or plausible_names(
+        unique(
+            name
+            for key in AUTHOR_META
+            for value in src.values.get(key, [])
+            if not value.startswith(("http://", "https://"))
+            for name in split_names(value)
+        )
     )
 
 

@@ -12,6 +12,7 @@ from pipelines.extraction.metadata import (
     headline,
     learn_title_affixes,
     parse_datetime,
+    plausible_names,
     split_names,
     strip_learned_affixes,
 )
@@ -112,6 +113,19 @@ def test_authors_from_jsonld_list(make_page):
         ("TROY L. SMITH, cleveland.com", ["Troy L. Smith"]),
         ("Doe, Jane", ["Doe, Jane"]),
         ("https://www.facebook.com/janedoe", []),
+        # what a byline search finds next to a name: labels, dates, roles
+        ("Written by Jane Doe", ["Jane Doe"]),
+        ("Author Jane Doe", ["Jane Doe"]),
+        ("View all posts by Jane Doe", ["Jane Doe"]),
+        ("Written By", []),
+        ("Jane Doe Last Updated August 1", ["Jane Doe"]),
+        ("Jane Doe \u2022 March 3, 2025", ["Jane Doe"]),
+        ("Updated January", []),
+        ("Jane Doe Tech Reporter", ["Jane Doe"]),
+        ("Justin C Roe Trial Attorney", ["Justin C Roe"]),
+        ("Theresa May", ["Theresa May"]),  # a month in a name is not a date
+        ("Podium Staff", ["Podium Staff"]),  # a team's byline stays whole
+        ("Our Editors", ["Our Editors"]),
     ],
 )
 def test_split_names(byline, expected):
@@ -250,6 +264,20 @@ def test_to_json_is_serialisable(make_page):
 )
 def test_headline_drops_the_site_name(title, sitename, url, expected):
     assert headline(title, sitename, url, []) == expected
+
+
+def test_headline_drops_a_tagline_after_a_headline():
+    title = "How to help babies sleep through the night | Patient Education | Kids Hospital"
+    assert headline(title, None, URL, []) == "How to help babies sleep through the night"
+    # a short lead is a label ("About", "Breaking"), not the headline
+    assert headline("About - State of AI", None, URL, []) == "About - State of AI"
+
+
+def test_byline_search_keeps_the_names_among_what_it_found():
+    assert plausible_names(["Brett Cruz", "Privacy", "Home"]) == ["Brett Cruz"]
+    assert plausible_names(["Jane Doe", "John Roe"]) == ["Jane Doe", "John Roe"]
+    assert plausible_names(["Krystyna"]) == ["Krystyna"]
+    assert plausible_names(["Staff", "Desk"]) == ["Staff", "Desk"]  # no name among them
 
 
 def test_headline_is_the_visible_h1_not_the_share_card_title():
