@@ -23,11 +23,13 @@ def _iso_normalised(text: str) -> str:
     return _ISO_SPACED_OFFSET.sub(r"\1\2", _ISO_FRACTION.sub(r"\1", text))
 
 
-def parse_date(value: str | None) -> datetime | None:
+def parse_date(value: str | None, keep_offset: bool = False) -> datetime | None:
     """A W3C/ISO 8601 or RFC 822/2822 date as an aware UTC datetime, or None.
 
     A value without an offset is taken as UTC (a date alone is midnight UTC); an empty,
-    overlong or unparsable value gives None.
+    overlong or unparsable value gives None. With ``keep_offset`` a value stating an offset
+    keeps it (the same instant, on the calendar day the source wrote): a page's
+    "2020-04-12T18:00:00-07:00" was published on the 12th for its readers, the 13th in UTC.
     """
     text = " ".join(value.split()) if value else ""
     if not text or len(text) > MAX_DATE_CHARS:
@@ -42,4 +44,4 @@ def parse_date(value: str | None) -> datetime | None:
             return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parsed if keep_offset else parsed.astimezone(UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -25,10 +25,12 @@ def jsonld(data: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
 
 
-def test_published_time_with_offset_is_converted_to_utc(make_page):
-    head = '<meta property="article:published_time" content="2024-05-12T10:30:00+02:00">'
+def test_published_time_keeps_the_stated_offset_and_day(make_page):
+    head = '<meta property="article:published_time" content="2024-05-12T01:30:00+02:00">'
     doc = extract_article(make_page(head=head), URL)
-    assert doc.published_at == datetime(2024, 5, 12, 8, 30, tzinfo=UTC)
+    assert doc.published_at == datetime(2024, 5, 11, 23, 30, tzinfo=UTC)  # the same instant
+    assert doc.published_at is not None
+    assert doc.published_at.date() == date(2024, 5, 12)  # the day the page's readers saw
     assert doc.modified_at is None
 
 
@@ -224,7 +226,7 @@ def test_text_paragraphs_word_count_and_link_density(make_page):
 def test_to_json_is_serialisable(make_page):
     head = '<meta property="article:published_time" content="2024-05-12T10:30:00+02:00">'
     payload = extract_article(make_page(head=head), URL).to_json()
-    assert payload["published_at"] == "2024-05-12T08:30:00+00:00"
+    assert payload["published_at"] == "2024-05-12T10:30:00+02:00"
     assert payload["url"] == URL
     json.dumps(payload)
 
