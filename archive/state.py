@@ -6,17 +6,21 @@ module imports nothing of the crawler): for a batch of normalised URLs, the arti
 each belongs to, when the archive first and last saw it, and the ETag and
 Last-Modified of its current capture. A lookup is one query on the unique index of
 ``article_urls.url``, so memory stays flat however large the archive is.
+
+It only reads, on a read-only engine: what a re-crawl learns (an article seen again
+unchanged) reaches the archive through the store stage, its one writer
+(``archive.writer.seen``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from archive.engine import create_archive_engine, current_revision, resolve_db_url
 from archive.models import Article, ArticleUrl, Capture
@@ -55,12 +59,11 @@ class PageState:
 
 
 class ArchiveState:
-    """Reads page state on a read-only engine; writes ``last_seen_at`` on a writer."""
+    """Reads page state on a read-only engine."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_db_url(url)
         self._reader: Engine | None = None
-        self._writer: Engine | None = None
         self._ready = False
 
     def _read_engine(self) -> Engine | None:
@@ -99,23 +102,6 @@ class ArchiveState:
                     found[row.url] = PageState(*row[1:])
         return found
 
-    def mark_seen(self, article_ids: Collection[int], when: datetime) -> None:
-        if not article_ids:
-            return
-        if self._writer is None:
-            self._writer = create_archive_engine(self.url, write=True, pool_size=1)
-        ids = sorted(article_ids)
-        with self._writer.begin() as conn:
-            for start in range(0, len(ids), LOOKUP_CHUNK):
-                conn.execute(
-                    update(Article)
-                    .where(
-                        Article.id.in_(ids[start : start + LOOKUP_CHUNK]),
-                        Article.last_seen_at < when,
-                    )
-                    .values(last_seen_at=when)
-                )
-
     def archived_records(self, record_ids: Sequence[str]) -> set[str]:
         engine = self._read_engine()
         if engine is None or not record_ids:
@@ -130,10 +116,9 @@ class ArchiveState:
         return found
 
     def close(self) -> None:
-        for engine in (self._reader, self._writer):
-            if engine is not None:
-                engine.dispose()
-        self._reader = self._writer = None
+        if self._reader is not None:
+            self._reader.dispose()
+        self._reader = None
 
 
 def open_page_state(url: str | None = None) -> ArchiveState:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Protocol
 from archive.outcomes import SkipReason
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
 # Sources whose listed date is a modification date (sitemap lastmod).
 MODIFICATION_DATED_SOURCES = frozenset({"sitemap"})
@@ -60,15 +60,13 @@ class KnownPage(Protocol):
 
 
 class PageStateStore(Protocol):
-    """The archive as the incremental middleware sees it. Methods block (SQL): the
-    middleware calls them in a thread, never in the reactor."""
+    """The archive as the incremental middleware sees it: read only (an article seen
+    unchanged is handed to the store stage by the ``crawler.signals.article_unchanged``
+    signal). Methods block (SQL): the middleware calls them in a thread, never in the
+    reactor."""
 
     def lookup(self, urls: Sequence[str]) -> Mapping[str, KnownPage]:
         """The known pages among these normalised URLs (unknown ones are left out)."""
-        ...
-
-    def mark_seen(self, article_ids: Collection[int], when: datetime) -> None:
-        """Record that these articles were confirmed unchanged (a 304) at ``when``."""
         ...
 
     def archived_records(self, record_ids: Sequence[str]) -> set[str]:

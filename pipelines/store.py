@@ -14,6 +14,11 @@ seconds; the pool reconnects and nothing is lost. With ``ARCHIVE_WAIT_FOR_COMMIT
 is done with a page only when its article is safe (the shared Redis frontier
 acknowledges a request at that point).
 
+The store stage is the crawl's one writer of articles: the articles a re-crawl found
+unchanged (a 304, which yields no item) reach it from the incremental middleware by
+the ``crawler.signals.article_unchanged`` signal, and the writer thread moves their
+``last_seen_at`` in its next batch's transaction.
+
 The crawl run itself (``crawl_runs``, ``crawl_run_outcomes``) is recorded by the
 ``pipelines.runs.CrawlRunRecorder`` extension: this stage writes its batches under the
 run id the recorder put in the stats (``newsarchive/crawl_run_id``) and reports each
@@ -30,7 +35,7 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -76,7 +81,7 @@ from crawler.defaults import (
 )
 from crawler.extensions.warc import WarcRecorder, recorder_of
 from crawler.items import PageItem
-from crawler.signals import site_outcome
+from crawler.signals import article_unchanged, site_outcome
 from pipelines.extraction.pagestate import LIVE_BLOG
 
 if TYPE_CHECKING:
@@ -191,6 +196,7 @@ class BatchWriterThread(threading.Thread):
         self.batch_size = max(1, batch_size)
         self.flush_interval = flush_interval
         self._records: deque[ArticleRecord] = deque()
+        self._seen: set[int] = set()
         self._ready = threading.Condition(threading.Lock())
         self._stopping = False
         self.on_results = on_results
@@ -203,6 +209,11 @@ class BatchWriterThread(threading.Thread):
             if len(self._records) >= self.batch_size:
                 self._ready.notify()
 
+    def put_seen(self, article_id: int) -> None:
+        """An archived article seen unchanged: written with the next batch."""
+        with self._ready:
+            self._seen.add(article_id)
+
     def waiting(self) -> int:
         """How many records wait for their batch."""
         return len(self._records)
@@ -213,9 +224,9 @@ class BatchWriterThread(threading.Thread):
             self._stopping = True
             self._ready.notify()
 
-    def _next_batch(self, deadline: float) -> tuple[list[ArticleRecord], bool]:
-        """Wait for a full batch, the deadline or shutdown; the records to write now and
-        whether the thread is done after them."""
+    def _next_batch(self, deadline: float) -> tuple[list[ArticleRecord], set[int], bool]:
+        """Wait for a full batch, the deadline or shutdown; the records to write now, the
+        articles seen unchanged, and whether the thread is done after them."""
         with self._ready:
             while not self._stopping and len(self._records) < self.batch_size:
                 remaining = deadline - time.monotonic()
@@ -224,13 +235,14 @@ class BatchWriterThread(threading.Thread):
                 self._ready.wait(remaining)
             take = min(len(self._records), self.batch_size)
             batch = [self._records.popleft() for _ in range(take)]
-            return batch, self._stopping and not self._records
+            seen, self._seen = self._seen, set()
+            return batch, seen, self._stopping and not self._records
 
     def run(self) -> None:
         while True:
-            batch, done = self._next_batch(time.monotonic() + self.flush_interval)
-            if batch:
-                self._flush(batch)
+            batch, seen, done = self._next_batch(time.monotonic() + self.flush_interval)
+            if batch or seen:
+                self._flush(batch, seen)
             if done:
                 self._catch_up()
                 return
@@ -243,14 +255,14 @@ class BatchWriterThread(threading.Thread):
         except Exception as exc:
             logger.error("could not re-clean the crawled sites' articles: %s", exc)
 
-    def _flush(self, batch: list[ArticleRecord]) -> None:
+    def _flush(self, batch: list[ArticleRecord], seen: Collection[int] = ()) -> None:
         if self.failed:
             self.on_results(
                 batch, [WriteResult(Outcome.FAILED, error="archive unavailable")] * len(batch)
             )
             return
         try:
-            results = self._write_retrying(batch)
+            results = self._write_retrying(batch, seen)
         except Exception as exc:
             # Any failure here (SQLAlchemyError, disk full, a bug) must stop the crawl
             # cleanly: a dead writer thread would otherwise leave the crawl waiting forever.
@@ -264,10 +276,14 @@ class BatchWriterThread(threading.Thread):
             )
             results = [WriteResult(Outcome.FAILED, error=message)] * len(batch)
             self.on_error(message)
-        self.on_results(batch, results)
+        if batch:
+            self.on_results(batch, results)
 
-    def _write_retrying(self, batch: list[ArticleRecord]) -> list[WriteResult]:
-        """Write the batch, retrying with backoff while the database is unreachable.
+    def _write_retrying(
+        self, batch: list[ArticleRecord], seen: Collection[int]
+    ) -> list[WriteResult]:
+        """Write the batch (and the articles seen unchanged), retrying with backoff
+        while the database is unreachable.
 
         A batch is one transaction: after a failure it was either not committed, or
         (a connection lost during COMMIT) committed, and then rewriting it finds every
@@ -276,7 +292,7 @@ class BatchWriterThread(threading.Thread):
         delay = RETRY_FIRST_DELAY
         while True:
             try:
-                return self.writer.write_batch(batch, self.run_id())
+                return self.writer.write_batch(batch, self.run_id(), seen)
             except SQLAlchemyError as exc:
                 if not is_transient_error(exc) or time.monotonic() + delay > deadline:
                     raise
@@ -316,7 +332,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.article_seen, signal=article_unchanged)
+        return pipeline
 
     async def open_spider(self) -> None:
         self.warc = recorder_of(self.crawler)
@@ -340,6 +358,12 @@ class StorePipeline:
             on_retry=self._retry_from_thread,
         )
         self.thread.start()
+
+    def article_seen(self, article_id: int) -> None:
+        """An archived article a re-crawl found unchanged: its ``last_seen_at`` moves
+        with the next batch."""
+        if self.thread is not None:
+            self.thread.put_seen(article_id)
 
     def run_id(self) -> int | None:
         """The crawl run the batches belong to: the one the run recorder started (none

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from archive import boilerplate
+from archive.models import utcnow
 from archive.writer.records import ArticleRecord, Outcome, WriteResult
 from archive.writer.runs import CrawlRuns
+from archive.writer.seen import mark_seen
 from archive.writer.transaction import BatchWrite
 
 if TYPE_CHECKING:
@@ -78,23 +81,37 @@ class ArchiveWriter:
     # articles ---------------------------------------------------------------
 
     def write_batch(
-        self, records: Sequence[ArticleRecord], run_id: int | None = None
+        self,
+        records: Sequence[ArticleRecord],
+        run_id: int | None = None,
+        seen: Collection[int] = (),
     ) -> list[WriteResult]:
-        """Write ``records`` in one transaction; on a conflict with a concurrent writer,
-        fall back to one transaction per record so one bad record fails alone."""
+        """Write ``records`` in one transaction, and in it move the ``last_seen_at`` of
+        the articles ``seen`` unchanged (a re-crawl's 304s) to now; on a conflict with a
+        concurrent writer, fall back to one transaction per record so one bad record
+        fails alone."""
         if not records:
+            self.mark_seen(seen)
             return []
         stale: set[str] = set()
         try:
             with self.engine.begin() as conn:
                 results = self._batch(conn, run_id, stale).write_all(records)
+                mark_seen(conn, seen, utcnow())
         except IntegrityError:
             logger.info("batch of %d raced another writer; writing one by one", len(records))
             stale.clear()
             results = [self._write_one(record, run_id, stale) for record in records]
+            self.mark_seen(seen)
         self.sites_written.update(record.site for record in records)
         self.reclean(stale, self.reclean_budget)
         return results
+
+    def mark_seen(self, article_ids: Collection[int], when: datetime | None = None) -> None:
+        """Move these articles' ``last_seen_at`` to ``when`` (now), in a transaction."""
+        if article_ids:
+            with self.engine.begin() as conn:
+                mark_seen(conn, article_ids, when or utcnow())
 
     def _write_one(self, record: ArticleRecord, run_id: int | None, stale: set[str]) -> WriteResult:
         for attempt in range(2):

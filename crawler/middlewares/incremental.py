@@ -4,10 +4,12 @@ For each page request (the ``news`` spider marks them with ``revisit_days`` in t
 meta; start pages, robots.txt, sitemaps and feeds are always fetched) whose URL the
 archive holds as an article, :func:`crawler.incremental.decide` skips it or adds
 ``If-None-Match`` / ``If-Modified-Since`` from the stored capture. A 304 answer counts
-as an unchanged article (``newsarchive/articles/unchanged``), moves the article's
-``last_seen_at`` and ends there: no item, nothing in the archive overwritten.
+as an unchanged article (``newsarchive/articles/unchanged``) and ends there: no item,
+nothing in the archive overwritten. The middleware writes nothing: it sends the
+``crawler.signals.article_unchanged`` signal with the article's id, and the store stage
+moves the article's ``last_seen_at`` with its next batch.
 
-The archive is reached through ``INCREMENTAL_STATE_STORE`` (a dotted path to a
+The archive is read through ``INCREMENTAL_STATE_STORE`` (a dotted path to a
 factory of :class:`crawler.incremental.PageStateStore`, ``archive.state`` by default),
 so this module imports nothing of ``archive/``. Its lookups block, so they run in a
 worker thread, batched: the requests that arrive while one lookup runs share the next.
@@ -42,6 +44,7 @@ from crawler.defaults import (
 )
 from crawler.failures import Counted, count_page_outcome
 from crawler.incremental import KnownPage, PageStateStore, decide
+from crawler.signals import article_unchanged
 from crawler.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -57,7 +60,6 @@ ARTICLE_META = "incremental_article"
 CAPTURE_META = "incremental_capture"
 CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 LOOKUP_BATCH = 500
-MARK_SEEN_BATCH = 200
 
 
 class BatchedLookups:
@@ -111,8 +113,6 @@ class IncrementalMiddleware:
         self.conditional = INCREMENTAL_CONDITIONAL.get(settings)
         self.store: PageStateStore | None = None
         self.lookups: BatchedLookups | None = None
-        self._seen: set[int] = set()
-        self._writes: set[asyncio.Future[None]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
@@ -131,9 +131,6 @@ class IncrementalMiddleware:
         self.lookups = BatchedLookups(self.store.lookup, self._lookup_failed)
 
     async def spider_closed(self, spider: Spider) -> None:
-        self._flush_seen()
-        if self._writes:
-            await asyncio.gather(*self._writes)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
             self.store = None
@@ -181,9 +178,7 @@ class IncrementalMiddleware:
         count_page_outcome(
             self.crawler, request.url, outcome(Kind.ARTICLES, ArticleOutcome.UNCHANGED)
         )
-        self._seen.add(int(article_id))
-        if len(self._seen) >= MARK_SEEN_BATCH:
-            self._flush_seen()
+        self.crawler.signals.send_catch_log(article_unchanged, article_id=int(article_id))
         raise Counted(f"not modified: {request.url}")
 
     # --- helpers -------------------------------------------------------------------------
@@ -194,20 +189,6 @@ class IncrementalMiddleware:
         if request.meta.pop(ARTICLE_META, None) is not None:
             for name in CONDITIONAL_HEADERS:
                 request.headers.pop(name, None)
-
-    def _flush_seen(self) -> None:
-        if not self._seen or self.store is None:
-            return
-        ids, self._seen = self._seen, set()
-        write = asyncio.ensure_future(self._mark_seen(self.store, ids, datetime.now(UTC)))
-        self._writes.add(write)
-        write.add_done_callback(self._writes.discard)
-
-    async def _mark_seen(self, store: PageStateStore, ids: set[int], when: datetime) -> None:
-        try:
-            await asyncio.to_thread(store.mark_seen, ids, when)
-        except Exception as exc:
-            logger.warning("could not record %d articles as seen: %s", len(ids), exc)
 
     def _lookup_failed(self, exc: Exception, count: int) -> None:
         if not self.stats.get_value(Stat.INCREMENTAL_LOOKUP_ERRORS):

@@ -48,14 +48,25 @@ def test_lookup_finds_articles_by_any_of_their_urls_with_their_validators(db_url
     assert found["https://news.example/?p=2"].etag is None
     assert one.first_seen_at.tzinfo is not None
 
-    later = one.last_seen_at + timedelta(hours=1)
-    state.mark_seen([one.article_id], later)
-    state.mark_seen([one.article_id], later - timedelta(days=1))
     state.close()
-    with engine.connect() as conn:
-        seen = conn.scalar(select(Article.last_seen_at).where(Article.id == one.article_id))
     engine.dispose()
-    assert seen == later
+
+
+def test_the_writer_moves_last_seen_at_forward_only(db_url):
+    """What a re-crawl's 304 records (the store stage's writer, archive.writer.seen)."""
+    engine = create_archive_engine(db_url)
+    upgrade_archive(engine)
+    writer = ArchiveWriter(engine)
+    writer.write_batch([record(1, []), record(2, [])])
+    with engine.connect() as conn:
+        first, other = conn.execute(select(Article.id, Article.last_seen_at).order_by(Article.id))
+    later = first.last_seen_at + timedelta(hours=1)
+    writer.mark_seen([first.id], later)
+    writer.mark_seen([first.id], later - timedelta(days=1))
+    with engine.connect() as conn:
+        seen = dict(conn.execute(select(Article.id, Article.last_seen_at)).all())
+    engine.dispose()
+    assert seen == {first.id: later, other.id: other.last_seen_at}
 
 
 def test_an_archive_without_tables_knows_no_url(tmp_path):

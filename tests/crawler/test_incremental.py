@@ -18,9 +18,11 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from archive.engine import create_archive_engine, upgrade_archive
+from archive.state import open_page_state
 from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
-from crawler.incremental import Skip, decide, listed_until
+from crawler.incremental import PageStateStore, Skip, decide, listed_until
 from crawler.middlewares.incremental import BatchedLookups, IncrementalMiddleware
+from crawler.signals import article_unchanged
 from crawler.sites import SitesError, make_site
 from tests.support.cli import ROOT
 
@@ -180,7 +182,11 @@ def archive_url(tmp_path):
     return url
 
 
-def middleware(db_url: str, **settings) -> tuple[IncrementalMiddleware, Spider]:
+def middleware(
+    db_url: str, unchanged: list[int] | None = None, **settings
+) -> tuple[IncrementalMiddleware, Spider]:
+    """The middleware on the archive at ``db_url``; the ids it reports unchanged (the
+    ``article_unchanged`` signal) are appended to ``unchanged``."""
     crawler = get_crawler(
         Spider,
         {
@@ -193,6 +199,12 @@ def middleware(db_url: str, **settings) -> tuple[IncrementalMiddleware, Spider]:
     )
     spider = Spider("news")
     crawler.stats.open_spider()
+    if unchanged is not None:
+
+        def seen(article_id: int) -> None:  # pydispatch takes no builtin method
+            unchanged.append(article_id)
+
+        crawler.signals.connect(seen, signal=article_unchanged, weak=False)
     mw = IncrementalMiddleware.from_crawler(crawler)
     mw.spider_opened(spider)
     return mw, spider
@@ -203,8 +215,16 @@ def page(url: str, **meta) -> Request:
 
 
 def test_known_pages_get_validators_and_a_304_ends_them_as_unchanged(archive_url):
+    """A 304 is counted and handed on (the article_unchanged signal) for the store stage
+    to write: the middleware itself writes nothing to the archive."""
+    unchanged: list[int] = []
+    engine = create_archive_engine(archive_url)
+    with engine.connect() as conn:
+        before = dict(conn.exec_driver_sql("SELECT url, last_seen_at FROM articles").all())
+        ids = dict(conn.exec_driver_sql("SELECT url, id FROM articles").all())
+
     async def main():
-        mw, spider = middleware(archive_url)
+        mw, spider = middleware(archive_url, unchanged)
         known = page("https://news.example/2024/05/01/a/?utm_source=x")
         unknown = page("https://news.example/2024/05/03/c/")
         start = Request("https://news.example/2024/05/02/b/", meta={"source": "start"})
@@ -223,11 +243,19 @@ def test_known_pages_get_validators_and_a_304_ends_them_as_unchanged(archive_url
     assert stats["newsarchive/incremental/known"] == 1
     assert stats["newsarchive/incremental/not_modified"] == 1
     assert stats["newsarchive/articles/unchanged"] == 1
-    engine = create_archive_engine(archive_url)
+    assert unchanged == [ids["https://news.example/2024/05/01/a/"]]
     with engine.connect() as conn:
-        seen = dict(conn.exec_driver_sql("SELECT url, last_seen_at FROM articles").all())
+        after = dict(conn.exec_driver_sql("SELECT url, last_seen_at FROM articles").all())
     engine.dispose()
-    assert seen["https://news.example/2024/05/01/a/"] > seen["https://news.example/2024/05/02/b/"]
+    assert after == before
+
+
+def test_the_middleware_holds_no_writer():
+    """One writer: neither the interface the middleware reads the archive through nor
+    the archive's implementation of it can write (the test above: a 304 leaves the
+    archive as it was)."""
+    assert not hasattr(PageStateStore, "mark_seen")
+    assert not hasattr(open_page_state("sqlite:///unused.db"), "mark_seen")
 
 
 def test_a_redirect_to_an_unknown_url_drops_the_validators_it_carried(archive_url):

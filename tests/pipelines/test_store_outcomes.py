@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 
 import crawler.settings as project_settings
 from archive.engine import create_archive_engine
-from archive.models import Capture, CrawlRun, CrawlRunOutcome
+from archive.models import Article, Capture, CrawlRun, CrawlRunOutcome
 from crawler.failures import count_page_outcome
 from crawler.items import PageItem
+from crawler.signals import article_unchanged
 from pipelines.extract import PageDropped
 from pipelines.extraction import Extracted
 from pipelines.runs import CrawlRunRecorder, drop_outcome
@@ -156,3 +157,46 @@ def test_a_crawl_without_the_recorder_archives_its_articles_under_no_run(db_url)
         assert conn.scalar(select(func.count()).select_from(CrawlRun)) == 0
         assert list(conn.scalars(select(Capture.crawl_run_id))) == [None]
     engine.dispose()
+
+
+def test_the_store_stage_writes_the_articles_a_recrawl_saw_unchanged(db_url):
+    """One writer: the incremental middleware's article_unchanged signal reaches the store
+    stage, whose writer thread moves the article's last_seen_at with its next batch."""
+    settings = {"ARCHIVE_DB_URL": db_url, "ARCHIVE_FLUSH_INTERVAL": 0.05}
+
+    async def crawl(*items: PageItem, unchanged: tuple[int, ...] = ()) -> None:
+        crawler = get_crawler(Spider, settings)
+        pipe = StorePipeline.from_crawler(crawler)
+        await pipe.open_spider()
+        for article_id in unchanged:
+            crawler.signals.send_catch_log(article_unchanged, article_id=article_id)
+        for item in items:
+            await pipe.process_item(item)
+        await pipe.close_spider()
+
+    def last_seen() -> dict[str, datetime]:
+        engine = create_archive_engine(db_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(Capture.final_url, Article.last_seen_at).join(
+                    Article, Article.capture_id == Capture.id
+                )
+            ).all()
+        engine.dispose()
+        return dict(rows)
+
+    asyncio.run(crawl(page("a.example", "/1", "First story."), page("a.example", "/2", "Two.")))
+    before = last_seen()
+    engine = create_archive_engine(db_url)
+    with engine.connect() as conn:
+        first = conn.scalar(
+            select(Article.id)
+            .join(Capture, Article.capture_id == Capture.id)
+            .where(Capture.final_url == "https://a.example/1")
+        )
+    engine.dispose()
+    asyncio.run(crawl(page("a.example", "/3", "Third story."), unchanged=(first,)))
+    after = last_seen()
+    assert after["https://a.example/1"] > before["https://a.example/1"]
+    assert after["https://a.example/2"] == before["https://a.example/2"]
+    assert set(after) == {*before, "https://a.example/3"}
