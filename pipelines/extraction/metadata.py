@@ -358,8 +358,14 @@ def headline(
     stripped = strip_site_name(title, sitename, url, headings)
     segments = _TITLE_SEPARATOR.split(stripped)
     # "How to help babies sleep | Patient Education": what stays after the site's name is
-    # a section or a tagline glued to a headline of several words
-    if len(segments) > 1 and len(segments[0].split()) >= MIN_LEAD_WORDS:
+    # a section or a tagline glued to a headline of several words, longer than any of them
+    # (a leading "The Daily Gazette | ..." is a site's name, not a headline)
+    lead = len(segments[0].split())
+    if (
+        len(segments) > 1
+        and lead >= MIN_LEAD_WORDS
+        and all(lead > len(segment.split()) for segment in segments[1:])
+    ):
         return segments[0]
     return stripped
 

@@ -273,6 +273,9 @@ def test_headline_drops_a_tagline_after_a_headline():
     assert headline(title, None, URL, []) == "How to help babies sleep through the night"
     # a short lead is a label ("About", "Breaking"), not the headline
     assert headline("About - State of AI", None, URL, []) == "About - State of AI"
+    # nor is a leading segment no longer than the headline after it: a site's name
+    title = "The Daily Gazette | Council approves harbour rebuild"
+    assert headline(title, None, URL, []) == title
 
 
 def test_byline_search_keeps_the_names_among_what_it_found():
