@@ -313,6 +313,24 @@ class BoilerplateModel(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TitleSegment(Base):
+    """How many distinct articles of a site lead (``end`` "prefix") or end ("suffix") their
+    title with a separated segment (``key``: ``archive.titles.title_key``); the row with
+    ``end`` "titles" and an empty key counts the site's titled articles. A site's learned
+    title affixes (``archive.titles``) are read from these counts.
+
+    On SQLite the table is WITHOUT ROWID: the (site, end, key) key is the table.
+    """
+
+    __tablename__ = "title_segments"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    site: Mapped[str] = mapped_column(String(255), primary_key=True)
+    end: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer)
+
+
 class NearDupSignature(Base):
     """The MinHash signature of an article that starts a story cluster (``archive.neardup``)."""
 

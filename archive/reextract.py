@@ -24,6 +24,7 @@ from archive.bodies import decompress_body
 from archive.fields import strip_nul, without_nul
 from archive.models import Article, Capture, Version, utcnow
 from archive.text import content_hash
+from archive.writer.titles import Titles
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -118,12 +119,16 @@ class Reextraction:
                 if self.policy is not None
                 else None
             )
-            if learning is not None:
+            titles = Titles(conn) if learning is not None else None
+            if learning is not None and titles is not None:
                 learning.load(row.site for row in rows.values())
+                titles.load(row.site for row in rows.values())
             now = utcnow()
             texts: dict[int, str] = {}
             for fresh in batch:
                 row = rows.get(fresh.article_id)
+                if row is not None and titles is not None and "title" in fresh.metadata:
+                    fresh.metadata["title"] = titles.cut(row.site, fresh.metadata["title"])
                 if row is not None:
                     self._apply_one(conn, row, fresh, learning=learning, now=now, texts=texts)
             boilerplate.resign(conn, texts)

@@ -20,8 +20,9 @@ The parts, one module each: ``records`` (what is written, what it came to), ``wr
 (``ArchiveWriter``: batches, retries one by one on a race, re-cleaning), ``transaction``
 (one batch, decided record by record, new articles inserted together), ``urls`` (URL
 identity), ``duplicates`` (exact copies), ``clusters`` (story clusters), ``cleaning``
-(the boilerplate step), ``versions``, ``captures``, ``seen`` (articles a re-crawl
-found unchanged) and ``runs`` (crawl runs).
+(the boilerplate step), ``titles`` (the site's learned title affixes cut, ``archive.titles``),
+``versions``, ``captures``, ``seen`` (articles a re-crawl found unchanged) and ``runs``
+(crawl runs).
 """
 
 from __future__ import annotations

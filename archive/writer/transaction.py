@@ -6,8 +6,8 @@ decide them; the new articles among them are not inserted one by one but kept pe
 statements per batch, at the end or before a later record needs one's real id (a
 re-capture of an article new in the same batch). The parts: URL identity
 (:mod:`.urls`), exact duplicates (:mod:`.duplicates`), story clusters (:mod:`.clusters`),
-the boilerplate step (:mod:`.cleaning`), versions (:mod:`.versions`) and captures
-(:mod:`.captures`).
+the boilerplate step (:mod:`.cleaning`), the title step (:mod:`.titles`), versions
+(:mod:`.versions`) and captures (:mod:`.captures`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from archive.writer.cleaning import Cleaning
 from archive.writer.clusters import Clusters
 from archive.writer.duplicates import ExactCopies
 from archive.writer.records import ArticleRecord, Outcome, WriteResult
+from archive.writer.titles import Titles
 from archive.writer.urls import INSERT_URLS, UrlOwners
 from archive.writer.versions import (
     CURRENT,
@@ -92,6 +93,8 @@ class BatchWrite:
         self.stale = stale if stale is not None else set()
         self.now = utcnow()
         self.cleaning = Cleaning(learning)
+        # site title affixes are learned where the boilerplate is, when it is
+        self.titles = Titles(conn) if learning is not None else None
         self.urls = UrlOwners(conn, self.now)
         self.copies = ExactCopies()
         self.clusters = Clusters(conn, near_threshold)
@@ -105,6 +108,8 @@ class BatchWrite:
         if self.conn.dialect.name == "postgresql":
             self.conn.execute(select(func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
         records = self.cleaning.cleaned(records)
+        if self.titles is not None:
+            records = self.titles.stripped(records)
         self._load_known(records)
         self._load_clusters(records)
         results = [self._write(record) for record in records]
@@ -116,6 +121,8 @@ class BatchWrite:
                 .values(last_seen_at=self.now)
             )
         self.stale |= self.cleaning.learn()
+        if self.titles is not None:
+            self.titles.learn(results)
         return [
             replace(r, article_id=self._real(r.article_id)) if r.article_id is not None else r
             for r in results

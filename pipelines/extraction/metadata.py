@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from archive.titles import TITLE_SEPARATOR, title_key
 from crawler.dates import parse_date
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 
@@ -200,9 +201,8 @@ def absolute_url(value: str | None, base: str | None) -> str | None:
 
 # ---------------------------------------------------------------- titles
 
-# " | ", " - ", en and em dashes, bullets, " » ", " :: " between a headline and a site name
-_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\u2022\u00b7\u00bb\u2013\u2014~-]|::|--)\s+")
-_NOT_ALNUM = re.compile(r"[\W_]+")
+# the separators between a headline and a site name: one rule with the archive's learning
+_TITLE_SEPARATOR = TITLE_SEPARATOR
 MIN_SITE_KEY = 4  # shorter host labels or names ("ft", "abc") match too much by containment
 MIN_HEADLINE_WORDS, MAX_HEADLINE_WORDS = 2, 40
 HEADLINE_OVERLAP = 0.6  # share of an <h1>'s words the stated title must contain
@@ -210,8 +210,7 @@ MAX_HEADINGS = 5
 MIN_LEAD_WORDS = 3  # a first segment this long is the headline, what follows a tagline
 
 
-def _key(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.casefold())
+_key = title_key
 
 
 def host_labels(url: str | None) -> list[str]:
@@ -264,57 +263,6 @@ def strip_site_name(
     if len(kept) == len(segments):
         return title
     # what is left, with the separators the title used between those segments
-    first = title.find(kept[0])
-    last = title.rfind(kept[-1])
-    return title[first : last + len(kept[-1])] if 0 <= first <= last else " - ".join(kept)
-
-
-@dataclass(slots=True, frozen=True)
-class TitleAffixes:
-    """The segments a site glues before or after its titles, learned from its pages."""
-
-    prefixes: frozenset[str] = frozenset()  # keys (``_key``) of leading segments
-    suffixes: frozenset[str] = frozenset()  # keys of trailing segments
-
-
-MIN_AFFIX_TITLES = 3  # a site's affix needs this many titles carrying it...
-MIN_AFFIX_SHARE = 0.6  # ...and this share of the site's titles
-
-
-def learn_title_affixes(titles: Iterable[str]) -> TitleAffixes:
-    """Learn a site's title affixes the way its boilerplate is learned: by recurrence.
-
-    A leading or trailing separated segment that most of a site's titles share ("... |
-    Pack Hacker", "Reviews - ...") is the site's or a section's name, whatever the site
-    calls itself in og:site_name (or whether it says at all).
-    """
-    firsts: dict[str, int] = {}
-    lasts: dict[str, int] = {}
-    count = 0
-    for title in titles:
-        count += 1
-        segments = _TITLE_SEPARATOR.split(title)
-        if len(segments) > 1:
-            firsts[_key(segments[0])] = firsts.get(_key(segments[0]), 0) + 1
-            lasts[_key(segments[-1])] = lasts.get(_key(segments[-1]), 0) + 1
-    needed = max(MIN_AFFIX_TITLES, MIN_AFFIX_SHARE * count)
-
-    def recurring(counts: dict[str, int]) -> frozenset[str]:
-        return frozenset(key for key, n in counts.items() if key and n >= needed)
-
-    return TitleAffixes(recurring(firsts), recurring(lasts))
-
-
-def strip_learned_affixes(title: str, affixes: TitleAffixes) -> str:
-    """The title without the site's learned leading and trailing segments (never emptied)."""
-    segments = _TITLE_SEPARATOR.split(title)
-    kept = list(segments)
-    while len(kept) > 1 and _key(kept[-1]) in affixes.suffixes:
-        kept.pop()
-    while len(kept) > 1 and _key(kept[0]) in affixes.prefixes:
-        kept.pop(0)
-    if len(kept) == len(segments):
-        return title
     first = title.find(kept[0])
     last = title.rfind(kept[-1])
     return title[first : last + len(kept[-1])] if 0 <= first <= last else " - ".join(kept)

@@ -46,9 +46,14 @@ def test_sqlite_tables_keep_autoincrement_so_ids_are_never_reused(tmp_path) -> N
             conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type='table'").all()
         )
     # Tables keyed by another table's id (an index, not records of their own) have no id,
-    # nor do those keyed by a site (boilerplate counts and models).
+    # nor do those keyed by a site (boilerplate counts and models, title segment counts).
     keyed_by_article = {"near_dup_signatures", "near_dup_bands"}
-    keyed_by_site = {"boilerplate_sites", "boilerplate_lines", "boilerplate_models"}
+    keyed_by_site = {
+        "boilerplate_sites",
+        "boilerplate_lines",
+        "boilerplate_models",
+        "title_segments",
+    }
     for table in inspect(engine).get_table_names():
         # the search index's tables take their rowids from articles.id
         if table not in {"alembic_version", *keyed_by_article, *keyed_by_site} and include_object(
@@ -57,4 +62,5 @@ def test_sqlite_tables_keep_autoincrement_so_ids_are_never_reused(tmp_path) -> N
             assert "AUTOINCREMENT" in sql[table], table
     assert "WITHOUT ROWID" in sql["near_dup_bands"]
     assert "WITHOUT ROWID" in sql["boilerplate_lines"]
+    assert "WITHOUT ROWID" in sql["title_segments"]
     engine.dispose()

@@ -10,11 +10,9 @@ import pytest
 from pipelines.extraction import extract_article
 from pipelines.extraction.metadata import (
     headline,
-    learn_title_affixes,
     parse_datetime,
     plausible_names,
     split_names,
-    strip_learned_affixes,
 )
 from tests.support.pages import STORY
 
@@ -305,25 +303,6 @@ def test_site_name_suffix_dropped_from_an_extracted_title(make_page):
     page = page.replace("| The Gazette", "| Pack Hacker")
     doc = extract_article(page, URL)
     assert doc.title == "The Best Portable Speaker for 2026"
-
-
-def test_title_suffix_learned_from_a_site():
-    # the site names itself nowhere in its markup; its titles all end the same way
-    titles = [
-        "The Best Portable Speaker for 2026 \u2013 PH Gear Lab",
-        "Carry-on or checked? A packing guide \u2013 PH Gear Lab",
-        "Ten travel backpacks, tested \u2013 PH Gear Lab",
-        "Reviews \u2013 Rain jackets under $200 \u2013 PH Gear Lab",
-        "Why we stopped recommending hard cases",
-    ]
-    affixes = learn_title_affixes(titles)
-    assert strip_learned_affixes(titles[0], affixes) == "The Best Portable Speaker for 2026"
-    assert strip_learned_affixes(titles[3], affixes) == "Reviews \u2013 Rain jackets under $200"
-    assert strip_learned_affixes(titles[4], affixes) == titles[4]
-    # a segment two titles share is not yet the site's: a headline can end like another
-    few = learn_title_affixes(["A \u2013 Analysis", "B \u2013 Analysis", "C", "D", "E", "F"])
-    assert strip_learned_affixes("G \u2013 Analysis", few) == "G \u2013 Analysis"
-    assert strip_learned_affixes("PH Gear Lab", affixes) == "PH Gear Lab"  # never emptied
 
 
 RUSSIAN = [

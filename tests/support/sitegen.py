@@ -207,3 +207,71 @@ def generate_news_site(
     home_links = [(f"/section/{s}/", f"Section {s}") for s in range(sections)]
     (site / "index.html").write_text(listing_html("Big News", home_links), encoding="utf-8")
     return GeneratedSite(root, name, tuple(article_paths), tuple(listing_paths))
+
+
+# Short headlines under a long site name: no page says which segment is the site's (no
+# og:site_name, no <h1>, no stated headline, a host that spells nothing), so only the
+# recurrence across the site's titles does. "Tram delays - again" keeps its own dash.
+AFFIX_SITE_NAME = "Harbour Town Gazette"
+AFFIX_HEADLINES = (
+    "Harbour reopens",
+    "Ferry strike",
+    "Council votes",
+    "Tram delays - again",
+    "Museum expands",
+    "Storm warning",
+)
+
+
+def affix_article_html(index: int, headline: str, path: str, rng: random.Random) -> str:
+    date = f"2024-05-{1 + index:02d}T08:15:00+00:00"
+    author = f"Reporter {index}"
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in _paragraphs(rng, index, 6))
+    ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "datePublished": date,
+            "author": {"@type": "Person", "name": author},
+        }
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{escape(headline)} | {AFFIX_SITE_NAME}</title>
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="{date}">
+<link rel="canonical" href="{{{{base}}}}{path}">
+<script type="application/ld+json">{ld}</script>
+</head><body>
+<header><nav><a href="/">Home</a></nav></header>
+<main><article>
+<h2 class="headline">{escape(headline)}</h2>
+<p class="byline">By {author}, <time datetime="{date}">{date[:10]}</time></p>
+{body}
+</article></main>
+<footer><p>All rights reserved.</p></footer>
+</body></html>
+"""
+
+
+def generate_affix_site(
+    root: Path, *, name: str = "gazette", ip: str = "127.0.0.23", seed: int = 11
+) -> dict[str, str]:
+    """Write a site whose every ``<title>`` is "Headline | Harbour Town Gazette" under
+    ``root/name`` (and ``root/hosts.json``); return each article's path and headline."""
+    site = root / name
+    site.mkdir(parents=True, exist_ok=True)
+    (root / "hosts.json").write_text(json.dumps({name: ip}), encoding="utf-8")
+    (site / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    rng = random.Random(seed)
+    articles: dict[str, str] = {}
+    for index, headline in enumerate(AFFIX_HEADLINES):
+        slug = "-".join(word for word in headline.lower().split() if word.isalpha())
+        path = f"/2024/05/{1 + index:02d}/{slug}.html"
+        file = site / path.lstrip("/")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(affix_article_html(index, headline, path, rng), encoding="utf-8")
+        articles[path] = headline
+    links = [(path, headline) for path, headline in articles.items()]
+    (site / "index.html").write_text(listing_html(AFFIX_SITE_NAME, links), encoding="utf-8")
+    return articles

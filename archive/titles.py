@@ -1,0 +1,99 @@
+"""Site-level title affixes: the segment a site glues before or after its headlines.
+
+A page alone often cannot tell "Harbour reopens | Harbour Town Gazette" from a headline
+with a dash in it: the site may state no ``og:site_name`` and its host may not spell its
+name. The archive sees every article of the site: a leading or trailing separated
+segment that most of its titles share is the site's (or a section's) name, learned the
+way its boilerplate lines are (``archive.boilerplate``) and cut from its titles.
+
+Pure functions, no database: the extraction (``pipelines.extraction.metadata``) splits
+titles with the same separators, and the writer (``archive.writer.titles``) keeps the
+counts in the archive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# " | ", " - ", en and em dashes, bullets, " » ", " :: " between a headline and a site name
+TITLE_SEPARATOR = re.compile(r"\s+(?:[|\u2022\u00b7\u00bb\u2013\u2014~-]|::|--)\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+MAX_KEY_CHARS = 255  # a segment's key as stored (a longer one is no site's name anyway)
+
+MIN_AFFIX_TITLES = 3  # a site's affix needs this many titles carrying it...
+MIN_AFFIX_SHARE = 0.6  # ...and this share of the site's titles
+
+PREFIX, SUFFIX = "prefix", "suffix"
+
+
+def title_key(text: str) -> str:
+    """A segment as compared: case-folded letters and digits only."""
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+def end_keys(title: str) -> dict[str, str]:
+    """The keys of a title's leading and trailing segments; empty for a one-segment title."""
+    segments = TITLE_SEPARATOR.split(title)
+    if len(segments) < 2:
+        return {}
+    keys = {PREFIX: title_key(segments[0])[:MAX_KEY_CHARS]}
+    keys[SUFFIX] = title_key(segments[-1])[:MAX_KEY_CHARS]
+    return {end: key for end, key in keys.items() if key}
+
+
+@dataclass(slots=True, frozen=True)
+class TitleAffixes:
+    """The segments a site glues before or after its titles, learned from its pages."""
+
+    prefixes: frozenset[str] = frozenset()  # keys (``title_key``) of leading segments
+    suffixes: frozenset[str] = frozenset()  # keys of trailing segments
+
+    def __bool__(self) -> bool:
+        return bool(self.prefixes or self.suffixes)
+
+
+def affixes_from_counts(titles: int, counts: Mapping[tuple[str, str], int]) -> TitleAffixes:
+    """The affixes of a site whose ``titles`` titles lead or end with each segment key
+    ``counts[(end, key)]`` times: those on at least ``MIN_AFFIX_TITLES`` titles and
+    ``MIN_AFFIX_SHARE`` of them."""
+    needed = max(MIN_AFFIX_TITLES, MIN_AFFIX_SHARE * titles)
+    recurring = {(end, key) for (end, key), n in counts.items() if key and n >= needed}
+    return TitleAffixes(
+        frozenset(key for end, key in recurring if end == PREFIX),
+        frozenset(key for end, key in recurring if end == SUFFIX),
+    )
+
+
+def learn_title_affixes(titles: Iterable[str]) -> TitleAffixes:
+    """Learn a site's title affixes the way its boilerplate is learned: by recurrence.
+
+    A leading or trailing separated segment that most of a site's titles share ("... |
+    Pack Hacker", "Reviews - ...") is the site's or a section's name, whatever the site
+    calls itself in og:site_name (or whether it says at all).
+    """
+    counts: dict[tuple[str, str], int] = {}
+    total = 0
+    for title in titles:
+        total += 1
+        for end, key in end_keys(title).items():
+            counts[(end, key)] = counts.get((end, key), 0) + 1
+    return affixes_from_counts(total, counts)
+
+
+def strip_learned_affixes(title: str, affixes: TitleAffixes) -> str:
+    """The title without the site's learned leading and trailing segments (never emptied)."""
+    if not affixes:
+        return title
+    segments = TITLE_SEPARATOR.split(title)
+    kept = list(segments)
+    while len(kept) > 1 and title_key(kept[-1])[:MAX_KEY_CHARS] in affixes.suffixes:
+        kept.pop()
+    while len(kept) > 1 and title_key(kept[0])[:MAX_KEY_CHARS] in affixes.prefixes:
+        kept.pop(0)
+    if len(kept) == len(segments):
+        return title
+    first = title.find(kept[0])
+    last = title.rfind(kept[-1])
+    return title[first : last + len(kept[-1])] if 0 <= first <= last else " - ".join(kept)
