@@ -34,6 +34,7 @@ from archive.writer.records import (
     WarcPointer,
     WriteResult,
 )
+from archive.writer.runs import CrawlRuns
 from archive.writer.transaction import PG_WRITE_LOCK
 from archive.writer.versions import version_reason
 from archive.writer.writer import DEFAULT_NEAR_THRESHOLD, DEFAULT_RECLEAN_BUDGET, ArchiveWriter
@@ -45,6 +46,7 @@ __all__ = [
     "ArchiveWriter",
     "ArticleRecord",
     "CaptureRecord",
+    "CrawlRuns",
     "Outcome",
     "WarcPointer",
     "WriteResult",

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from archive import boilerplate
 from archive.models import utcnow
 from archive.writer.records import ArticleRecord, Outcome, WriteResult
-from archive.writer.runs import CrawlRuns
 from archive.writer.seen import mark_seen
 from archive.writer.transaction import BatchWrite
 
@@ -29,7 +28,8 @@ DEFAULT_RECLEAN_BUDGET = 2000
 
 
 class ArchiveWriter:
-    """Writes batches of articles, one transaction per batch, and records crawl runs.
+    """Writes batches of articles, one transaction per batch (crawl runs are
+    ``archive.writer.runs.CrawlRuns``'s).
 
     ``near_threshold`` None turns near-duplicate clustering off; ``boilerplate_policy``
     says how each site's boilerplate is learned (None: neither learn nor clean), and
@@ -47,7 +47,6 @@ class ArchiveWriter:
         reclean_budget: int | None = DEFAULT_RECLEAN_BUDGET,
     ) -> None:
         self.engine = engine
-        self.runs = CrawlRuns(engine)
         self.near_threshold = near_threshold
         self.policy = boilerplate_policy
         self.reclean_budget = reclean_budget
@@ -57,26 +56,6 @@ class ArchiveWriter:
         self.pending: set[str] = set()
         # ids of archived articles whose text a later model cleaned (by reclean / catch_up)
         self.recleaned: set[int] = set()
-
-    # crawl runs (archive.writer.runs) ---------------------------------------------------
-
-    def start_run(self, args: dict[str, Any]) -> int:
-        return self.runs.start_run(args)
-
-    def finish_run(
-        self,
-        run_id: int,
-        status: str,
-        reason: str | None,
-        stats: dict[str, Any],
-        site_outcomes: dict[tuple[str, str], int] | None = None,
-    ) -> None:
-        """Record how the run ended, with its stats and, per (site, outcome), page counts."""
-        self.runs.finish_run(run_id, status, reason, stats, site_outcomes)
-
-    def mark_abandoned_runs(self) -> list[int]:
-        """Mark ``abandoned`` the runs of this host whose process is gone; their ids."""
-        return self.runs.mark_abandoned_runs()
 
     # articles ---------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from archive import open_archive
 from archive.bodies import payload_digest
 from archive.read import ARTICLE_FIELDS, ArticleFilter
 from archive.search import QueryError
-from archive.writer import ArchiveWriter
+from archive.writer import CrawlRuns
 from tests.support.cli import ROOT, cli_env
 from tests.support.corpus import (
     BATTERY,
@@ -206,13 +206,13 @@ def test_site_outcomes_sum_the_runs_since(db_url):
 
     engine = create_archive_engine(db_url)
     upgrade_archive(engine)
-    writer = ArchiveWriter(engine)
+    runs = CrawlRuns(engine)
     for counts in (
         {("a.example", "articles/new"): 3, ("a.example", "failed/extract_timeout"): 1},
         {("a.example", "articles/new"): 2, ("b.example", "skipped/listing"): 4},
     ):
-        run_id = writer.start_run({})
-        writer.finish_run(run_id, "finished", "finished", {}, counts)
+        run_id = runs.start_run({})
+        runs.finish_run(run_id, "finished", "finished", {}, counts)
     engine.dispose()
     with open_archive(db_url) as arc:
         recent = arc.site_outcomes(since=datetime.now(UTC) - timedelta(days=1))

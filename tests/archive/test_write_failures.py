@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from archive.engine import create_archive_engine, db_error_message, upgrade_archive
 from archive.models import Article, CrawlRun
-from archive.writer import ArchiveWriter
+from archive.writer import ArchiveWriter, CrawlRuns
 from tests.support.records import record
 
 
@@ -44,10 +44,10 @@ def test_a_full_sqlite_archive_fails_the_write_and_keeps_what_was_committed(tmp_
 def test_runs_of_processes_that_died_are_marked_abandoned(db_url):
     engine = create_archive_engine(db_url)
     upgrade_archive(engine)
-    writer = ArchiveWriter(engine)
+    runs = CrawlRuns(engine)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    gone, alive, elsewhere = (writer.start_run({}) for _ in range(3))
+    gone, alive, elsewhere = (runs.start_run({}) for _ in range(3))
     with engine.begin() as conn:
         conn.execute(update(CrawlRun).where(CrawlRun.id == gone).values(pid=dead.pid))
         conn.execute(update(CrawlRun).where(CrawlRun.id == alive).values(pid=os.getpid()))
@@ -56,7 +56,7 @@ def test_runs_of_processes_that_died_are_marked_abandoned(db_url):
             .where(CrawlRun.id == elsewhere)
             .values(pid=dead.pid, hostname=socket.gethostname() + "-other")
         )
-    assert writer.mark_abandoned_runs() == [gone]
+    assert runs.mark_abandoned_runs() == [gone]
     with engine.connect() as conn:
         status = dict(conn.execute(select(CrawlRun.id, CrawlRun.status)).all())
     assert status == {gone: "abandoned", alive: "running", elsewhere: "running"}

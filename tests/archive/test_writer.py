@@ -9,13 +9,13 @@ from sqlalchemy import delete, select
 
 from archive.bodies import decompress_body, payload_digest
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version
-from archive.writer import ArchiveWriter, Outcome
+from archive.writer import ArchiveWriter, CrawlRuns, Outcome
 from tests.support.records import T0, count, outcomes, record
 
 
 def test_new_article_is_stored_with_its_url_capture_and_first_version(engine):
     writer = ArchiveWriter(engine)
-    run_id = writer.start_run({"start": ["https://news.example.com/"]})
+    run_id = CrawlRuns(engine).start_run({"start": ["https://news.example.com/"]})
     [result] = writer.write_batch([record()], run_id)
     assert result.outcome is Outcome.NEW
     with engine.connect() as conn:
@@ -150,9 +150,9 @@ def test_article_ids_are_never_reused(engine):
 
 
 def test_crawl_run_is_recorded_from_start_to_finish(engine):
-    writer = ArchiveWriter(engine)
-    run_id = writer.start_run({"start": ["https://x.example/"]})
-    writer.finish_run(run_id, "interrupted", "shutdown", {"newsarchive/articles/new": 3})
+    runs = CrawlRuns(engine)
+    run_id = runs.start_run({"start": ["https://x.example/"]})
+    runs.finish_run(run_id, "interrupted", "shutdown", {"newsarchive/articles/new": 3})
     with engine.connect() as conn:
         run = conn.execute(select(CrawlRun)).one()
     assert (run.status, run.finish_reason, run.args["start"]) == (

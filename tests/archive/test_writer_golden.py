@@ -30,7 +30,7 @@ from archive.boilerplate import Policy
 from archive.engine import create_archive_engine, upgrade_archive
 from archive.minhash import signature
 from archive.models import Base
-from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, WarcPointer
+from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, CrawlRuns, WarcPointer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GOLDEN = FIXTURES / "writer_golden.json"
@@ -242,10 +242,11 @@ def run(db_url: str) -> dict[str, Any]:
     upgrade_archive(engine)
     try:
         writer = ArchiveWriter(engine, near_threshold=0.5, boilerplate_policy=POLICY)
-        run_id = writer.start_run({"golden": True})
+        runs = CrawlRuns(engine)
+        run_id = runs.start_run({"golden": True})
         results = [writer.write_batch(batch, run_id) for batch in batches()]
         writer.catch_up()
-        writer.finish_run(run_id, "finished", "done", {"pages": 1}, {("wire.example", "new"): 3})
+        runs.finish_run(run_id, "finished", "done", {"pages": 1}, {("wire.example", "new"): 3})
         return dump(engine, results)
     finally:
         engine.dispose()

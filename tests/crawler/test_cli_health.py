@@ -71,14 +71,14 @@ def test_a_wider_window_sees_the_silent_site_still_giving_articles(newsroom_db, 
 
 def test_healthy_archive_prints_nothing_and_exits_0(tmp_path):
     from archive.engine import create_archive_engine, upgrade_archive
-    from archive.writer import ArchiveWriter
+    from archive.writer import CrawlRuns
 
     url = f"sqlite:///{tmp_path / 'ok.db'}"
     engine = create_archive_engine(url)
     upgrade_archive(engine)
-    writer = ArchiveWriter(engine)
-    run_id = writer.start_run({})
-    writer.finish_run(run_id, "finished", "finished", {}, {("ok.example", "articles/new"): 3})
+    runs = CrawlRuns(engine)
+    run_id = runs.start_run({})
+    runs.finish_run(run_id, "finished", "finished", {}, {("ok.example", "articles/new"): 3})
     engine.dispose()
     result = run_cli("health", "--db", url, cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

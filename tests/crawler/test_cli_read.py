@@ -11,7 +11,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.engine import create_archive_engine, upgrade_archive
-from archive.writer import ArchiveWriter
+from archive.writer import ArchiveWriter, CrawlRuns
 from crawler.cli.progressbar import ProgressBar
 from crawler.cli.stats import sparkline
 from tests.support.cli import run_cli
@@ -147,8 +147,8 @@ def test_search_options_and_json(corpus, tmp_path):  # noqa: F811
 def test_stats_show_activity_failures_and_duplicate_share(db_url, tmp_path):
     engine = create_archive_engine(db_url)
     upgrade_archive(engine)
-    writer = ArchiveWriter(engine)
-    run_id = writer.start_run({})
+    writer, runs = ArchiveWriter(engine), CrawlRuns(engine)
+    run_id = runs.start_run({})
     harbour = by_path(HARBOUR)
     writer.write_batch(
         [record_of(harbour), record_of(harbour, site="copy", url="https://copy.example/h/")], run_id
@@ -160,7 +160,7 @@ def test_stats_show_activity_failures_and_duplicate_share(db_url, tmp_path):
         ("news.example", "skipped/empty_text"): 1,
         ("copy.example", "articles/duplicate"): 1,
     }
-    writer.finish_run(run_id, "finished", "finished", {"newsarchive/starts/site": 1}, outcomes)
+    runs.finish_run(run_id, "finished", "finished", {"newsarchive/starts/site": 1}, outcomes)
     engine.dispose()
     result = run_cli("stats", "--days", "14", "--db", db_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

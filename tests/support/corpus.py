@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, select, text, update
 
 from archive.engine import create_archive_engine, upgrade_archive
 from archive.models import Article
-from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
+from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, CrawlRuns
 from tests.support.services import PG_URL, pg_schema_url
 
 SITES = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
@@ -147,8 +147,8 @@ def set_timeline(conn: Any, changed: set[int]) -> None:
 def build_corpus(db_url: str) -> Corpus:
     engine = create_archive_engine(db_url)
     upgrade_archive(engine)
-    writer = ArchiveWriter(engine)
-    run_id = writer.start_run({"start": ["fixture"]})
+    writer, runs = ArchiveWriter(engine), CrawlRuns(engine)
+    run_id = runs.start_run({"start": ["fixture"]})
     results = writer.write_batch([record_of(a) for a in EXPECTED["articles"]], run_id)
     ids = {a["path"]: r.article_id for a, r in zip(EXPECTED["articles"], results, strict=True)}
     assert all(r.outcome.value == "new" for r in results)
@@ -180,7 +180,7 @@ def build_corpus(db_url: str) -> Corpus:
             .where(Article.id == ids[RAIL[1]])
             .values(cluster_id=ids[RAIL[0]], cluster_similarity=0.82, updated_at=CLUSTERED)
         )
-    writer.finish_run(run_id, "finished", "finished", {})
+    runs.finish_run(run_id, "finished", "finished", {})
     engine.dispose()
     assert copy.article_id is not None
     return Corpus(db_url, ids, copy.article_id)

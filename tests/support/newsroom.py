@@ -35,7 +35,7 @@ from archive.engine import create_archive_engine, upgrade_archive
 from archive.minhash import signature
 from archive.models import Article, ArticleUrl, Capture, CrawlRun, Version
 from archive.text import content_hash
-from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord
+from archive.writer import ArchiveWriter, ArticleRecord, CaptureRecord, CrawlRuns
 from tests.support.corpus import EXPECTED
 
 MASTHEAD = "The Daily Ledger · Independent local news since 1901"
@@ -143,13 +143,15 @@ class _Builder:
     def run(
         self, started: datetime, outcomes: dict[tuple[str, str], int], status: str = "finished"
     ) -> int:
-        run_id = self.writer.start_run({"start": sorted({f"https://{s}/" for s, _ in outcomes})})
+        run_id = CrawlRuns(self.engine).start_run(
+            {"start": sorted({f"https://{s}/" for s, _ in outcomes})}
+        )
         stats = {}
         for (_site, outcome), n in outcomes.items():
             key = f"newsarchive/{outcome}"
             stats[key] = stats.get(key, 0) + n
         stats["downloader/response_count"] = sum(outcomes.values())
-        self.writer.finish_run(run_id, status, status, stats, outcomes)
+        CrawlRuns(self.engine).finish_run(run_id, status, status, stats, outcomes)
         with self.engine.begin() as conn:
             conn.execute(
                 update(CrawlRun)
