@@ -211,14 +211,14 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
 
 def merged_authors(meta: PageMeta, document: Document) -> list[str]:
     """People named in markup, else trafilatura's byline search ("A; B" split into a list),
-    else the organisations named as authors."""
+    else the first link to an author's page, else the organisations named as authors."""
     if meta.authors:
         return meta.authors
     byline = document.author or ""
     names = plausible_names(
         unique(name for part in byline.split(";") for name in split_names(part))
     )
-    return names or meta.author_organisations
+    return names or meta.linked_authors or meta.author_organisations
 
 
 def fill_metadata(result: Extracted, meta: PageMeta, document: Document, base: str | None) -> None:

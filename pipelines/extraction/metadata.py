@@ -127,6 +127,7 @@ class PageMeta:
     title: str | None = None
     authors: list[str] = field(default_factory=list)  # people
     author_organisations: list[str] = field(default_factory=list)  # the last resort
+    linked_authors: list[str] = field(default_factory=list)  # linked_author(): after a byline
     published_at: datetime | None = None
     modified_at: datetime | None = None
     sitename: str | None = None
@@ -675,6 +676,29 @@ def _read_dates(meta: PageMeta, src: _Sources) -> None:
             meta.modified_at = updated
 
 
+# a link to an author's page: /author/jane-doe, /authors/..., /staff/..., /contributors/...
+_AUTHOR_PATH = re.compile(
+    r"/(?:authors?|staff|contributors?|writers?|reporters?|columnists?|journalists?|byline"
+    r"|people|profiles?|producers?)/[^/?#]",
+    re.I,
+)
+
+
+def linked_author(tree: HtmlElement) -> list[str]:
+    """The name of the page's first link to an author's page (``rel="author"``, or a URL
+    path such as /author/jane-doe): the byline of a page whose markup names nobody.
+    Only the first: sidebars and "more from" lists link other writers' pages too."""
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        rel = (link.get("rel") or "").lower().split()
+        if "author" in rel or _AUTHOR_PATH.search(href.split("?", 1)[0].split("#", 1)[0]):
+            text = clean_text(link.text_content())
+            names = split_names(text) if text and len(text) <= MAX_NAME_CHARS else []
+            if names:
+                return names[:1]
+    return []
+
+
 def _read_people(meta: PageMeta, src: _Sources) -> None:
     meta.author_organisations = jsonld_authors(src.article, want_people=False)
     meta.authors = jsonld_authors(src.article) or plausible_names(
@@ -686,6 +710,8 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
             for name in split_names(value)
         )
     )
+    if not meta.authors:  # only then can it be used
+        meta.linked_authors = linked_author(src.tree)
 
 
 def _read_site(meta: PageMeta, src: _Sources) -> None:

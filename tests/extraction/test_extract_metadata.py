@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pipelines.extraction import extract_article
+from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     headline,
+    linked_author,
     parse_datetime,
     plausible_names,
     split_names,
@@ -274,6 +276,18 @@ def test_headline_drops_a_tagline_after_a_headline():
     # nor is a leading segment no longer than the headline after it: a site's name
     title = "The Daily Gazette | Council approves harbour rebuild"
     assert headline(title, None, URL, []) == title
+
+
+def test_a_link_to_an_author_page_names_the_author_when_nothing_else_does(make_page):
+    top = '<p class="meta"><a href="https://news.example.com/author/jane-doe/">Jane Doe</a></p>'
+    bottom = '<aside>More from <a href="/authors/john-roe?page=2">John Roe</a></aside>'
+    assert extract_article(make_page(body_top=top, body_bottom=bottom), URL).authors == ["Jane Doe"]
+    # a name in markup comes first
+    head = '<meta name="author" content="Ann Author">'
+    assert extract_article(make_page(head=head, body_top=top), URL).authors == ["Ann Author"]
+    tree = parse_html('<p><a rel="author" href="/">By Ann Author</a> <a href="/">Home</a></p>')
+    assert linked_author(tree) == ["Ann Author"]
+    assert linked_author(parse_html('<a href="/authors/">Our authors</a>')) == []
 
 
 def test_byline_search_keeps_the_names_among_what_it_found():
