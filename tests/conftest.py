@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from archive.engine import create_archive_engine, upgrade_archive
+from archive.engine import create_archive_engine
 from tests.support.cli import start_mockserver
+from tests.support.migrated import RecordedMigration, copy_sqlite, sqlite_template
 from tests.support.services import PG_URL, REDIS_URL, pg_schema_url, postgres_unavailable
 
 
@@ -71,11 +72,45 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite archive migrated once for the session: ``engine`` copies it."""
+    return sqlite_template(tmp_path_factory.mktemp("template") / "archive.db")
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_skip_reason: str | None) -> RecordedMigration:
+    """A PostgreSQL migration recorded once for the session: ``engine`` replays it."""
+    if postgres_skip_reason:
+        pytest.skip(postgres_skip_reason)
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        return RecordedMigration.record(pg_schema_url(schema))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on a new archive at the latest migration, on each backend."""
-    engine = create_archive_engine(db_url)
-    upgrade_archive(engine)
+def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on a new archive at the latest migration, on each backend (what the
+    migrations make, without running Alembic for each test: tests/support/migrated.py)."""
+    if db_url.startswith("sqlite:///"):
+        copy_sqlite(
+            request.getfixturevalue("migrated_sqlite"), Path(db_url.removeprefix("sqlite:///"))
+        )
+        engine = create_archive_engine(db_url)
+    else:
+        engine = create_archive_engine(db_url)
+        request.getfixturevalue("migrated_postgres").replay(engine)
     yield engine
     engine.dispose()
 
