@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from scrapy import Spider, signals
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
 
@@ -200,3 +200,22 @@ def test_the_store_stage_writes_the_articles_a_recrawl_saw_unchanged(db_url):
     assert after["https://a.example/1"] > before["https://a.example/1"]
     assert after["https://a.example/2"] == before["https://a.example/2"]
     assert set(after) == {*before, "https://a.example/3"}
+
+
+def test_a_run_that_cannot_be_recorded_closes_the_crawl_in_one_line(tmp_path, caplog):
+    """No archive and ARCHIVE_AUTO_UPGRADE off: the recorder asks Scrapy to close the
+    spider (archive_error), with the reason in the stats and one log line."""
+    crawler = get_crawler(
+        Spider,
+        {"ARCHIVE_DB_URL": f"sqlite:///{tmp_path / 'none.db'}", "ARCHIVE_AUTO_UPGRADE": False},
+    )
+    recorder = CrawlRunRecorder.from_crawler(crawler)
+    crawler.stats.open_spider()
+    with pytest.raises(CloseSpider) as closed:
+        asyncio.run(recorder.spider_opened(Spider(name="t")))
+    assert closed.value.reason == "archive_error"
+    assert "no archive" in crawler.stats.get_value("newsarchive/archive_error")
+    assert crawler.stats.get_value("newsarchive/crawl_run_id") is None
+    [line] = [r.getMessage() for r in caplog.records if r.name == "pipelines.runs"]
+    assert line.startswith("cannot record the crawl run: ") and "\n" not in line
+    recorder.spider_closed(Spider(name="t"), "archive_error")  # nothing to finish
