@@ -40,7 +40,7 @@ from pipelines.extraction.metadata import (
 )
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.stoplist import share_justext_stoplist
-from pipelines.extraction.text import CleanBody, clean_body, recover_chunks
+from pipelines.extraction.text import CleanBody, clean_body, recover_chunks, unwrap_empty_inline
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -293,6 +293,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     if is_oversized(tree, url):
         fill_metadata(result, meta, Document(), url)
         return result
+    unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     document = run_trafilatura(tree, url)
     stated = trafilatura_metadata(tree, url, meta)
     fill_text(result, tree, document, title_variants(meta, stated), declares_article(meta))

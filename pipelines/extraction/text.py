@@ -15,6 +15,9 @@ measured on the benchmark (see bench/extraction.py and the report in the pull re
 
 Table rows repeating an earlier row (a <tfoot> restating the header) are dropped too.
 
+Before trafilatura runs, unwrap_empty_inline() unwraps the page's empty inline elements: an
+empty ``<span>`` before a list item's text made trafilatura's precision mode drop the item.
+
 Then recover_chunks() adds story paragraphs that trafilatura missed because the page split
 the article body into several sibling containers of the same class (it keeps the first).
 """
@@ -100,6 +103,24 @@ class Block:
     def link_density(self) -> float:
         """Share of the block's characters that are anchor text."""
         return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
+
+
+# inline elements a template leaves empty (icons, bullet spans) before a list item's text
+EMPTY_INLINE_TAGS = ("span", "i", "b", "em", "strong", "font", "small", "u")
+
+
+def unwrap_empty_inline(tree: HtmlElement) -> None:
+    """Unwrap the empty inline elements of the page (no text, no child), keeping the text
+    after them. trafilatura's precision mode drops a list item whose text follows an
+    empty ``<span>`` (``<li><span></span>Fixed switches: ...</li>``): whole lists of a
+    story were lost so."""
+    empty = [
+        element
+        for element in tree.iter(*EMPTY_INLINE_TAGS)
+        if len(element) == 0 and not (element.text or "").strip()
+    ]
+    for element in empty:
+        element.drop_tag()
 
 
 def normalise(text: str) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import trafilatura
 from lxml.html import document_fromstring
 
 from pipelines.extraction import extract_article
-from pipelines.extraction.text import recover_chunks
+from pipelines.extraction.text import recover_chunks, unwrap_empty_inline
 from tests.support.pages import STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -170,3 +171,36 @@ def test_story_sentences_that_start_like_furniture_are_kept(last):
 def test_leading_byline_and_stamp_lines(first, dropped):
     doc = extract_article(story_page(paragraphs([first, *STORY])), URL)
     assert (doc.text.split("\n")[0] != first) is dropped
+
+
+BULLETS = [
+    "Fixed switches: the switches that came with the keyboard stay on it for good, loud or not.",
+    "Difficult repairs: a single failed switch meant desoldering it from the circuit board.",
+    "Higher costs: trying another feel meant buying a whole new keyboard every single time.",
+]
+
+
+def test_list_items_after_an_empty_inline_element_are_kept():
+    """A template's empty <span> before each item's text made trafilatura's precision mode
+    drop whole lists of the story."""
+    items = "".join(f"<li><span></span>{bullet}</li>" for bullet in BULLETS)
+    page = build_page(
+        paragraphs=[*STORY[:3], f"</p><ul>{items}</ul><p>{STORY[3]}", *STORY[4:]],
+    )
+    assert BULLETS[0] not in (trafilatura.extract(page, favor_precision=True) or "")
+    text = extract_article(page, "https://news.example.com/2024/05/12/bridge").text
+    for bullet in BULLETS:
+        assert bullet in text
+    for paragraph in STORY:
+        assert paragraph in text
+
+
+def test_unwrap_empty_inline_keeps_every_word():
+    tree = document_fromstring(
+        "<html><body><p>One <span></span>two <i class='icon'></i>three <b> </b>four "
+        "<em>five</em> <span><img src='x.png'></span>six</p></body></html>"
+    )
+    unwrap_empty_inline(tree)
+    paragraph = tree.find(".//p")
+    assert paragraph.text_content().split() == ["One", "two", "three", "four", "five", "six"]
+    assert [child.tag for child in paragraph] == ["em", "span"]
