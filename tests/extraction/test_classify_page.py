@@ -269,7 +269,7 @@ def service_page() -> str:
 
 
 def test_marketing_page_is_skipped():
-    url = "https://www.example.com/features/bridge-monitoring"
+    url = "https://www.example.com/solutions/bridge-monitoring"
     extracted = extract_article(service_page(), url)
     assert rule_verdict(extracted, url).is_article
     assert classify_page(extracted, url).reason == "skip:not_article_like"
