@@ -45,23 +45,32 @@ def postgres_skip_reason() -> str | None:
     return postgres_unavailable()
 
 
-@pytest.fixture
-def pg_url(postgres_skip_reason: str | None) -> Any:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+@pytest.fixture(scope="session")
+def pg_admin(postgres_skip_reason: str | None) -> Iterator[Engine]:
+    """One connection pool for the session's schema creation and removal (a new
+    connection per test cost ~20 ms twice)."""
     if postgres_skip_reason:
         pytest.skip(postgres_skip_reason)
+    from sqlalchemy import create_engine
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_size=1, pool_pre_ping=True)
+    yield admin
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_admin: Engine) -> Any:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
     import uuid
 
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with pg_admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     yield pg_schema_url(schema)
-    with admin.connect() as conn:
+    with pg_admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -79,24 +88,20 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def migrated_postgres(postgres_skip_reason: str | None) -> RecordedMigration:
+def migrated_postgres(pg_admin: Engine) -> RecordedMigration:
     """A PostgreSQL migration recorded once for the session: ``engine`` replays it."""
-    if postgres_skip_reason:
-        pytest.skip(postgres_skip_reason)
     import uuid
 
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with pg_admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         return RecordedMigration.record(pg_schema_url(schema))
     finally:
-        with admin.connect() as conn:
+        with pg_admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
