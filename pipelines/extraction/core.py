@@ -187,7 +187,7 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
             document.author = None
         document = trafilatura_meta.extract_meta_json(tree, document)
         document.title = document.title or trafilatura_meta.extract_title(tree)
-        if not document.author and not meta.authors:
+        if not document.author and not meta.authors and not meta.byline_authors:
             document.author = trafilatura_author(tree)
         document.url = document.url or trafilatura_meta.extract_url(tree, url)
         if meta.published_at is None:
@@ -210,10 +210,13 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
 
 
 def merged_authors(meta: PageMeta, document: Document) -> list[str]:
-    """People named in markup, else trafilatura's byline search ("A; B" split into a list),
-    else the first link to an author's page, else the organisations named as authors."""
+    """People named in markup, else a visible "By Jane Doe", else trafilatura's byline
+    search ("A; B" split into a list), else the first link to an author's page, else the
+    organisations named as authors."""
     if meta.authors:
         return meta.authors
+    if meta.byline_authors:
+        return meta.byline_authors
     byline = document.author or ""
     names = plausible_names(
         unique(name for part in byline.split(";") for name in split_names(part))

@@ -128,6 +128,7 @@ class PageMeta:
     authors: list[str] = field(default_factory=list)  # people
     author_organisations: list[str] = field(default_factory=list)  # the last resort
     linked_authors: list[str] = field(default_factory=list)  # linked_author(): after a byline
+    byline_authors: list[str] = field(default_factory=list)  # visible_byline()
     published_at: datetime | None = None
     modified_at: datetime | None = None
     sitename: str | None = None
@@ -699,6 +700,25 @@ def linked_author(tree: HtmlElement) -> list[str]:
     return []
 
 
+_BY_START = re.compile(r"^\s*(?:written\s+|posted\s+)?by\b\s*:?", re.I)
+# the elements a byline is written in
+BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "small", "h4", "h5")
+
+
+def visible_byline(tree: HtmlElement) -> list[str]:
+    """The names of the page's first short element reading "By Jane Doe" ("Written by",
+    "By:"; a name split over child elements too), the names shaped like a person's."""
+    for element in tree.iter(*BYLINE_TAGS):
+        head = element.text
+        if head and _BY_START.match(head):
+            text = clean_text(element.text_content())
+            if text and len(text) <= MAX_NAME_CHARS:
+                names = [n for n in split_names(text) if _looks_like_name(n)]
+                if names:
+                    return names
+    return []
+
+
 def _read_people(meta: PageMeta, src: _Sources) -> None:
     meta.author_organisations = jsonld_authors(src.article, want_people=False)
     meta.authors = jsonld_authors(src.article) or plausible_names(
@@ -710,7 +730,8 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
             for name in split_names(value)
         )
     )
-    if not meta.authors:  # only then can it be used
+    if not meta.authors:  # only then are they used
+        meta.byline_authors = visible_byline(src.tree)
         meta.linked_authors = linked_author(src.tree)
 
 

@@ -15,6 +15,7 @@ from pipelines.extraction.metadata import (
     parse_datetime,
     plausible_names,
     split_names,
+    visible_byline,
 )
 from tests.support.pages import STORY
 
@@ -288,6 +289,17 @@ def test_a_link_to_an_author_page_names_the_author_when_nothing_else_does(make_p
     tree = parse_html('<p><a rel="author" href="/">By Ann Author</a> <a href="/">Home</a></p>')
     assert linked_author(tree) == ["Ann Author"]
     assert linked_author(parse_html('<a href="/authors/">Our authors</a>')) == []
+
+
+def test_a_visible_by_line_names_the_author(make_page):
+    top = '<div class="meta"><p>By: <a href="#bio">Jane Doe</a></p></div>'
+    assert extract_article(make_page(body_top=top), URL).authors == ["Jane Doe"]
+    assert visible_byline(parse_html("<p>Written by Ann Smith and Bo Jones</p>")) == [
+        "Ann Smith",
+        "Bo Jones",
+    ]
+    # a sentence that starts with "By" is not a byline
+    assert visible_byline(parse_html("<p>By the end of the week the river rose.</p>")) == []
 
 
 def test_byline_search_keeps_the_names_among_what_it_found():
