@@ -39,6 +39,7 @@ from pipelines.extraction.metadata import (
     unique,
 )
 from pipelines.extraction.model import Extracted
+from pipelines.extraction.pagetype import classify_page
 from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import CleanBody, clean_body, recover_chunks, unwrap_empty_inline
 
@@ -56,9 +57,12 @@ MAX_TREE_ELEMENTS = 30_000
 FAVOR_PRECISION = True  # trafilatura's mode for the story text (see the module docstring)
 
 
+_ELEMENT_COUNT = XPath("count(descendant-or-self::*)")  # in C: no Python object per element
+
+
 def is_oversized(tree: HtmlElement, url: str | None) -> bool:
     """Whether trafilatura would need more than a few seconds for this tree (logged)."""
-    size = sum(1 for _ in tree.iter())
+    size = int(_ELEMENT_COUNT(tree))
     if size > MAX_TREE_ELEMENTS:
         LOGGER.warning("page too large for text extraction (%d elements): %s", size, url)
         return True
@@ -140,48 +144,58 @@ def trafilatura_catstags(kind: str, tree: HtmlElement) -> list[str]:
 _FIRST_TIME = XPath("(//time[@datetime])[1]/@datetime", smart_strings=False)
 
 
-def unstated_date(tree: HtmlElement, url: str | None) -> str | None:
-    """The date of a page whose markup states none (steps 2-3 of :func:`published_date`):
-    its first ``<time datetime>``, else htmldate's fast search (the URL's date, header
-    markup, date-like elements, timestamp patterns), else its extensive one (free text
-    through dateparser), which runs only when the fast one finds nothing."""
-    for value in _FIRST_TIME(tree):
-        if parse_datetime(value) is not None:
-            return str(value)
-    for extensive in (False, True):
-        params = set_date_params(extensive=extensive)
-        params["url"] = url
+def htmldate_date(tree: HtmlElement, url: str | None, extensive: bool) -> datetime | None:
+    """htmldate's publication date: its fast search (the URL's date, header markup,
+    date-like elements, timestamp patterns) or its extensive one (free text too).
+    An error inside htmldate is logged: the page has no date, its other fields stand."""
+    params = set_date_params(extensive=extensive)
+    params["url"] = url
+    try:
         found: str | None = find_date(tree, **params)
-        if found:
-            return found
-    return None
+    except Exception:
+        LOGGER.exception("htmldate failed on %s", url)
+        return None
+    return parse_datetime(found)
 
 
-def published_date(meta: PageMeta, document: Document) -> datetime | None:
+def published_date(
+    tree: HtmlElement, meta: PageMeta, result: Extracted, url: str | None
+) -> datetime | None:
     """When the page was published: the one date policy, by trust and then by cost.
 
     1. what its markup states (``metadata._read_dates``: JSON-LD ``datePublished``, the
        ``<meta>`` names of ``PUBLISHED_META``, microdata, ``<time pubdate>``);
     2. its first ``<time datetime>``;
-    3. htmldate, fast search then extensive (:func:`unstated_date`, run by
-       ``trafilatura_metadata`` only for a page that states nothing).
+    3. htmldate's fast search (``url``: the page's canonical URL, for its date);
+    4. htmldate's extensive search (free text through dateparser: ~50 ms median, hundreds
+       on long pages), only for a page the crawl archives (``classify_page``): a date
+       nobody stores is not worth it.
 
-    A stated date keeps the page's offset, so its day is the readers' day. The order was
-    measured on the tuning part and confirmed on the checking part (docs/extraction.md):
-    htmldate first was no better there and runs on every page.
+    A stated date keeps the page's offset, so its day is the readers' day. Each step was
+    measured on the tuning part and kept when the checking part agreed (docs/extraction.md).
+    ``result`` must hold the page's text and metadata (the decision reads them).
     """
-    return meta.published_at or parse_datetime(document.date)
+    if meta.published_at is not None:
+        return meta.published_at
+    for value in _FIRST_TIME(tree):
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            return parsed
+    found = htmldate_date(tree, url, extensive=False)
+    if found is None and classify_page(result, result.url or result.canonical_url).is_article:
+        found = htmldate_date(tree, url, extensive=True)
+    return found
 
 
 def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> Document:
     """trafilatura's metadata (``trafilatura.metadata.extract_metadata``, step by step),
     reading only what ``fill_metadata`` will use: its costly searches run only for a field
-    the page's stated markup left open. htmldate's search for a date was most of our cost
-    over trafilatura's (a page stating ``datePublished`` never uses it); so are the byline
+    the page's stated markup left open, and only on a page they could match: the byline
     search (unused when markup names the authors) and the tag links (unused when markup
-    lists tags). Errors are logged: the page keeps its stated metadata.
+    lists tags). The date is :func:`published_date`'s. Errors are logged: the page keeps
+    its stated metadata.
     """
-    try:  # each step reads the tree (htmldate and the byline search work on copies)
+    try:  # each step reads the tree (the byline search works on a copy)
         document = trafilatura_meta.examine_meta(tree)
         if document.author and " " not in document.author:
             document.author = None
@@ -190,8 +204,6 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
         if not document.author and not meta.authors and not meta.byline_authors:
             document.author = trafilatura_author(tree)
         document.url = document.url or trafilatura_meta.extract_url(tree, url)
-        if meta.published_at is None:
-            document.date = unstated_date(tree, document.url)
         document.sitename = document.sitename or trafilatura_meta.extract_sitename(tree)
         if document.sitename:
             document.sitename = document.sitename.lstrip("@")
@@ -228,7 +240,7 @@ def fill_metadata(result: Extracted, meta: PageMeta, document: Document, base: s
     """Fill each field from stated markup first, trafilatura's metadata second."""
     result.title = meta.title or clean_text(document.title) or meta.page_title
     result.authors = merged_authors(meta, document)
-    result.published_at = published_date(meta, document)
+    result.published_at = meta.published_at  # the rest of the policy: published_date()
     result.modified_at = meta.modified_at
     result.sitename = meta.sitename or clean_text(document.sitename)
     result.description = meta.description or clean_text(document.description)
@@ -302,4 +314,5 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     fill_text(result, tree, document, title_variants(meta, stated), declares_article(meta))
     fill_metadata(result, meta, stated, url)
     result.language = page_language(result.language, result.text)
+    result.published_at = published_date(tree, meta, result, stated.url or url)
     return result
