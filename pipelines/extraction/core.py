@@ -96,10 +96,9 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> Document | None:
 # Every predicate of trafilatura.xpaths.AUTHOR_XPATHS implies an <author> or <rel> element
 # or one of these substrings in one of these attributes (a regex alternative implies its
 # literal; "byl" covers byline, "Author" AuthorCard/AuthorURL/AuthorName).
-_AUTHOR_ATTRIBUTES = XPath(
-    "descendant-or-self::*/@*[name()='class' or name()='id' or name()='itemprop'"
-    " or name()='rel' or name()='data-testid' or name()='data-component']",
-    smart_strings=False,
+_AUTHOR_ATTRIBUTES = tuple(
+    XPath(f"descendant-or-self::*/@{name}", smart_strings=False)
+    for name in ("class", "id", "itemprop", "rel", "data-testid", "data-component")
 )
 _AUTHOR_HINT = re.compile(
     "[Aa]uthor|[Bb]yl|BBL|username|screenname|writer|channel-name|zuozhe|bianji|xiaobian"
@@ -111,14 +110,14 @@ def may_name_author(tree: HtmlElement) -> bool:
     """Whether trafilatura's byline search could find anything on the page."""
     if next(tree.iter("author", "rel"), None) is not None:
         return True
-    return _AUTHOR_HINT.search("\n".join(_AUTHOR_ATTRIBUTES(tree))) is not None
+    return any(_AUTHOR_HINT.search("\n".join(values(tree))) for values in _AUTHOR_ATTRIBUTES)
 
 
 # extract_catstags keeps only links whose href matches "/categor(?:y|ies|s)?/" or
 # "/tag(?:y|ies|s)?/"; its category fallback reads these <meta> contents.
 _MAY_LINK = {
-    "category": XPath("boolean(//a[contains(@href, '/categor')])"),
-    "tag": XPath("boolean(//a[contains(@href, '/tag')])"),
+    "category": XPath("boolean(descendant-or-self::a[contains(@href, '/categor')])"),
+    "tag": XPath("boolean(descendant-or-self::a[contains(@href, '/tag')])"),
 }
 _SECTION_META = XPath(
     './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
@@ -141,7 +140,7 @@ def trafilatura_catstags(kind: str, tree: HtmlElement) -> list[str]:
     return [r for r in dict.fromkeys(line_processing(x) for x in results if x) if r]
 
 
-_FIRST_TIME = XPath("(//time[@datetime])[1]/@datetime", smart_strings=False)
+_FIRST_TIME = XPath("(descendant-or-self::time[@datetime])[1]/@datetime", smart_strings=False)
 
 
 def htmldate_date(tree: HtmlElement, url: str | None, extensive: bool) -> datetime | None:

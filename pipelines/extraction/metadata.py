@@ -85,7 +85,7 @@ MAX_NAME_CHARS = 80
 MAX_BYLINE_CHARS = 1000  # longer "author" strings are not bylines; also bounds the regexes
 MAX_LANGUAGE_CHARS = 64
 _WS = re.compile(r"\s+")
-_ITEMPROP = XPath("//*[@itemprop=$prop]")
+_ITEMPROP = XPath("descendant-or-self::*[@itemprop=$prop]")  # faster than // in libxml2
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
 _BY_PREFIX = re.compile(

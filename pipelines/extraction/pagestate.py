@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 LIVE_BLOG = "LiveBlogPosting"
 LOCKED_TIERS = frozenset({"locked"})
 _FALSE = frozenset({"false", "0", "no"})
-_FREE_PROP = XPath("//*[@itemprop='isAccessibleForFree']")
+_FREE_PROP = XPath("descendant-or-self::*[@itemprop='isAccessibleForFree']")
 
 
 def _is_false(value: Any) -> bool:

@@ -1,0 +1,128 @@
+"""The published-date policy, and the cheap paths that must give the same answers as the
+costly ones they stand in for (issue 17's cost work, docs/extraction.md "What it costs")."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from trafilatura import metadata as trafilatura_meta
+
+from pipelines.extraction import classify_page, extract_article
+from pipelines.extraction.core import may_name_author, trafilatura_author, trafilatura_catstags
+from pipelines.extraction.decode import parse_html
+from pipelines.extraction.metadata import page_signals
+
+ARTICLE_URL = "https://news.example.com/local/harbour-bridge-rebuild"
+LISTING_URL = "https://news.example.com/tag/bridges/"
+OG_ARTICLE = '<meta property="og:type" content="article">'
+BENCHMARK_PAGES = sorted(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "benchmark" / "html").glob("*.html.gz")
+)
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_a_plain_time_element_dates_a_page_whose_markup_states_nothing(make_page):
+    top = '<time datetime="2024-05-12T23:30:00-04:00">12 May</time>'
+    doc = extract_article(make_page(head=OG_ARTICLE, body_top=top), ARTICLE_URL)
+    assert doc.published_at == datetime(2024, 5, 13, 3, 30, tzinfo=UTC)
+    assert doc.published_at is not None
+    assert doc.published_at.date() == date(2024, 5, 12)  # the page's day, not UTC's
+
+
+def test_stated_markup_outranks_the_time_element(make_page):
+    head = OG_ARTICLE + '<meta property="article:published_time" content="2024-05-10">'
+    top = '<time datetime="2024-05-12">12 May</time>'
+    doc = extract_article(make_page(head=head, body_top=top), ARTICLE_URL)
+    assert doc.published_at == datetime(2024, 5, 10, tzinfo=UTC)
+
+
+def test_a_date_in_free_text_is_searched_for_an_archived_page(make_page):
+    # only htmldate's extensive search (dateparser over free text) reads "May 12, 2024"
+    page = make_page(head=OG_ARTICLE, body_top="<div>May 12, 2024</div>")
+    doc = extract_article(page, ARTICLE_URL)
+    assert classify_page(doc, ARTICLE_URL).is_article
+    assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
+
+
+def test_a_date_in_free_text_is_not_searched_for_a_page_the_crawl_skips(make_page):
+    page = make_page(head=OG_ARTICLE, body_top="<div>May 12, 2024</div>")
+    doc = extract_article(page, LISTING_URL)
+    assert not classify_page(doc, LISTING_URL).is_article
+    assert doc.published_at is None
+
+
+def test_the_urls_date_is_read_without_the_extensive_search(make_page):
+    url = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
+    doc = extract_article(make_page(), url)
+    assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- skipped searches
+
+
+def test_a_byline_is_still_found_when_markup_names_no_author(make_page):
+    top = '<div class="byline">By Jane Doe</div>'
+    tree = parse_html(make_page(body_top=top))
+    assert may_name_author(tree)
+    assert trafilatura_author(tree) == "Jane Doe"
+    assert extract_article(make_page(body_top=top), ARTICLE_URL).authors == ["Jane Doe"]
+
+
+def test_a_page_without_any_author_hint_skips_the_byline_search(make_page):
+    tree = parse_html(make_page())
+    assert not may_name_author(tree)
+    assert trafilatura_author(tree) is None
+    assert trafilatura_meta.extract_author(tree) is None
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::4], ids=lambda p: p.name[:12])
+def test_the_skipped_searches_answer_as_trafilaturas_own(path):
+    tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    assert trafilatura_author(tree) == trafilatura_meta.extract_author(tree)
+    for kind in ("category", "tag"):
+        assert trafilatura_catstags(kind, tree) == trafilatura_meta.extract_catstags(kind, tree)
+
+
+def test_categories_fall_back_to_the_section_meta_without_category_links(make_page):
+    head = '<meta property="article:section" content="Local news">'
+    tree = parse_html(make_page(head=head))
+    assert trafilatura_catstags("category", tree) == ["Local news"]
+    assert trafilatura_catstags("category", tree) == trafilatura_meta.extract_catstags(
+        "category", tree
+    )
+    assert trafilatura_catstags("tag", tree) == []
+
+
+# ---------------------------------------------------------------- page signals
+
+
+def test_page_signals_counts():
+    cards = "".join(
+        f'<div class="Card  "><h3>Item {i}</h3><span class="price">{i} EUR</span>'
+        "<button>Add to cart</button></div>"
+        for i in range(4)
+    )
+    html = (
+        '<html><body class="product-page"><form><input name="q"></form>'
+        '<section class="card"><p class="">empty class</p></section>'
+        f'{cards}<span itemprop="price">3</span><div itemprop="offers"></div>'
+        '<ul class="comment-list"><li class="Comment">a</li><li class="comment reply">b</li>'
+        "</ul><time>today</time><pre><code>x</code></pre></body></html>"
+    )
+    signals = page_signals(parse_html(html))
+    assert signals["button"] == 4.0
+    assert signals["h3"] == 4.0
+    assert signals["form"] == 1.0 and signals["input"] == 1.0
+    assert signals["time"] == 1.0 and signals["pre"] == 1.0 and signals["code"] == 1.0
+    # <div class="Card  "> four times: the longest run shares tag and (stripped) class
+    assert signals["max_repeat"] == 4.0
+    assert signals["price_prop"] == 2.0
+    assert signals["cls_price"] == 4.0
+    assert signals["cls_product"] == 1.0
+    assert signals["cls_comment"] == 3.0  # case-insensitive: comment-list, Comment, comment
+    assert signals["cls_reply"] == 1.0
