@@ -4,14 +4,21 @@ costly ones they stand in for (issue 17's cost work, docs/extraction.md "What it
 from __future__ import annotations
 
 import gzip
+import hashlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from trafilatura import metadata as trafilatura_meta
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipelines.extraction import classify_page, extract_article
-from pipelines.extraction.core import may_name_author, trafilatura_author, trafilatura_catstags
+from pipelines.extraction.core import (
+    byline_search,
+    may_name_author,
+    trafilatura_author,
+    trafilatura_catstags,
+)
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import page_signals
 
@@ -86,6 +93,49 @@ def test_the_skipped_searches_answer_as_trafilaturas_own(path):
     assert trafilatura_author(tree) == trafilatura_meta.extract_author(tree)
     for kind in ("category", "tag"):
         assert trafilatura_catstags(kind, tree) == trafilatura_meta.extract_catstags(kind, tree)
+
+
+# byline_search() restates these expressions in Python: a trafilatura upgrade that changes
+# them must be re-checked (the sha256 of their source text, trafilatura 2.3.1).
+BYLINE_XPATHS_SHA256 = "bd5f280624916a837f627a558a6f87d6ebde80d97a00908c8a856c7b7b9eae82"
+
+
+def test_trafilaturas_byline_expressions_are_the_ones_byline_search_restates():
+    source = "\n".join(x.path for x in [*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS])
+    assert hashlib.sha256(source.encode()).hexdigest() == BYLINE_XPATHS_SHA256
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES, ids=lambda p: p.name[:12])
+def test_the_byline_search_answers_as_trafilaturas_own(path):
+    tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    assert byline_search(tree) == trafilatura_meta.extract_author(tree)
+
+
+@pytest.mark.parametrize(
+    ("top", "expected"),
+    [
+        # the date inside the byline is pruned, its tail kept and joined to the text before
+        ('<div class="byline">By Jane <time>May 1</time>Doe</div>', "Jane Doe"),
+        ('<p class="author-name">Ja<span class="date">x</span>ne Doe</p>', "Jane Doe"),
+        # a byline inside a pruned section (comments, sidebar) does not count
+        ('<div class="sidebar"><span class="author">Sam Side</span></div>', None),
+        (
+            '<div id="comments"><span class="author">Cy Comment</span></div>'
+            '<div class="post-author">Jane Doe</div>',
+            "Jane Doe",
+        ),
+        # the first expression (specific classes) outranks a generic one earlier in the page
+        ('<span class="writer">Gen Eric</span><a rel="author">Jane Doe</a>', "Jane Doe"),
+        # too short or too long for a name: the next candidate
+        ('<span class="author">JD</span><span class="author">Jane Doe</span>', "Jane Doe"),
+        ('<rel>me</rel><div class="byline">Jane Doe</div>', "Jane Doe"),
+        ("<author>Jane Doe</author>", "Jane Doe"),
+    ],
+)
+def test_byline_search_edge_cases_answer_as_trafilaturas_own(make_page, top, expected):
+    tree = parse_html(make_page(body_top=top))
+    assert trafilatura_meta.extract_author(tree) == expected
+    assert byline_search(tree) == expected
 
 
 def test_categories_fall_back_to_the_section_meta_without_category_links(make_page):
