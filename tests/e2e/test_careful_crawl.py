@@ -199,14 +199,22 @@ def _reading_stdin(pid: int) -> bool:
 
 
 def test_a_read_command_interrupted_says_so_without_a_traceback(tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "extract", "-"],
-        cwd=tmp_path,
-        env=cli_env(),
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # A shell without job control starts its background commands with SIGINT ignored,
+    # an ignored signal stays ignored across exec, and Python installs no
+    # KeyboardInterrupt handler for it: start the command with the disposition a
+    # terminal's Ctrl-C meets (a handled signal is reset to the default at exec).
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "extract", "-"],
+            cwd=tmp_path,
+            env=cli_env(),
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     wait_until_reading_stdin(process)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)

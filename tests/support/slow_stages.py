@@ -36,9 +36,9 @@ class SlowStorePipeline(StorePipeline):
 
         thread.put = counted_put  # type: ignore[method-assign]
 
-        def slow_write_batch(records: Any, run_id: int | None = None) -> Any:
+        def slow_write_batch(records: Any, run_id: int | None = None, seen: Any = ()) -> Any:
             time.sleep(WRITE_DELAY_S)
-            return write_batch(records, run_id)
+            return write_batch(records, run_id, seen)
 
         self.writer.write_batch = slow_write_batch  # type: ignore[method-assign]
 
