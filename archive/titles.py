@@ -14,7 +14,7 @@ counts in the archive.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # " | ", " - ", en and em dashes, bullets, " » ", " :: " between a headline and a site name
@@ -86,11 +86,27 @@ def strip_learned_affixes(title: str, affixes: TitleAffixes) -> str:
     """The title without the site's learned leading and trailing segments (never emptied)."""
     if not affixes:
         return title
-    segments = TITLE_SEPARATOR.split(title)
+    return trim_segments(
+        title,
+        TITLE_SEPARATOR.split(title),
+        lambda segment: title_key(segment)[:MAX_KEY_CHARS] in affixes.suffixes,
+        lambda segment: title_key(segment)[:MAX_KEY_CHARS] in affixes.prefixes,
+    )
+
+
+def trim_segments(
+    title: str,
+    segments: Sequence[str],
+    drop_last: Callable[[str], bool],
+    drop_first: Callable[[str], bool],
+) -> str:
+    """``title`` (split into ``segments``) without the trailing segments ``drop_last``
+    accepts and the leading ones ``drop_first`` accepts, never emptied, with the separators
+    the title used between the segments that remain."""
     kept = list(segments)
-    while len(kept) > 1 and title_key(kept[-1])[:MAX_KEY_CHARS] in affixes.suffixes:
+    while len(kept) > 1 and drop_last(kept[-1]):
         kept.pop()
-    while len(kept) > 1 and title_key(kept[0])[:MAX_KEY_CHARS] in affixes.prefixes:
+    while len(kept) > 1 and drop_first(kept[0]):
         kept.pop(0)
     if len(kept) == len(segments):
         return title

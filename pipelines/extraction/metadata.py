@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from archive.titles import TITLE_SEPARATOR, title_key
+from archive.titles import TITLE_SEPARATOR, title_key, trim_segments
 from crawler.dates import parse_date
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 
@@ -257,17 +257,8 @@ def strip_site_name(
             for end in range(len(segments), start, -1):
                 if (end - start) < len(segments) and _key(" ".join(segments[start:end])) == key:
                     return heading
-    kept = list(segments)
-    while len(kept) > 1 and names_site(kept[-1], sitename, labels):
-        kept.pop()
-    while len(kept) > 1 and names_site(kept[0], sitename, labels):
-        kept.pop(0)
-    if len(kept) == len(segments):
-        return title
-    # what is left, with the separators the title used between those segments
-    first = title.find(kept[0])
-    last = title.rfind(kept[-1])
-    return title[first : last + len(kept[-1])] if 0 <= first <= last else " - ".join(kept)
+    site_named = partial(names_site, sitename=sitename, labels=labels)
+    return trim_segments(title, segments, site_named, site_named)
 
 
 def _words(text: str) -> set[str]:
