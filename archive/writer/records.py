@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from archive.bodies import PackedBody
 from archive.fields import METADATA, strip_nul, without_nul
+from archive.outcomes import ArticleOutcome
 
-
-class Outcome(StrEnum):
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    DUPLICATE = "duplicate"
-    FAILED = "failed"
+# What the writer did with a record: the outcome names counted as ``articles/<outcome>``,
+# defined once in archive.outcomes.
+Outcome = ArticleOutcome
 
 
 @dataclass(frozen=True, slots=True)
