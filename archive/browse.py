@@ -17,16 +17,18 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy import func, select, tuple_
 
-from archive.models import (
-    Article,
-    BoilerplateModel,
-    BoilerplateSite,
-    CrawlRun,
-    CrawlRunOutcome,
-)
 from archive.outcomes import PREFIX, ArticleOutcome, Kind, outcome
 from archive.read import joined_cluster, prefixed_total, site_names
 from archive.search import hit_columns, matches, parse_query
+from archive.tables import (
+    articles,
+    boilerplate_models,
+    crawl_run_outcomes,
+    crawl_runs,
+)
+from archive.tables import (
+    boilerplate_sites as boilerplate_counts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -99,8 +101,8 @@ class ListOrder(StrEnum):
     def key(self) -> Any:
         """The column ordered by before the id (None: the id alone)."""
         if self is ListOrder.SEEN:
-            return Article.first_seen_at
-        return Article.published_at if self is ListOrder.PUBLISHED else None
+            return articles.c.first_seen_at
+        return articles.c.published_at if self is ListOrder.PUBLISHED else None
 
 
 def latest(
@@ -116,13 +118,13 @@ def latest(
     conds = where.conditions(arc.dialect)
     if after is not None:
         conds.append(
-            Article.id < after[1]
+            articles.c.id < after[1]
             if key is None
-            else tuple_(key, Article.id) < tuple_(after[0], after[1])
+            else tuple_(key, articles.c.id) < tuple_(after[0], after[1])
         )
-    order = [Article.id.desc()] if key is None else [key.desc(), Article.id.desc()]
+    order = [articles.c.id.desc()] if key is None else [key.desc(), articles.c.id.desc()]
     stmt = (
-        select(*hit_columns(), func.substr(Article.text, 1, PREVIEW_CHARS).label("snippet"))
+        select(*hit_columns(), func.substr(articles.c.text, 1, PREVIEW_CHARS).label("snippet"))
         .where(*conds)
         .order_by(*order)
         .limit(limit)
@@ -139,7 +141,7 @@ def count_at_most(arc: Archive, where: ArticleFilter, cap: int) -> int:
         matching = matches(arc.dialect, parse_query(where.query)).limit(cap + 1).subquery()
     else:
         matching = (
-            select(Article.id).where(*where.conditions(arc.dialect)).limit(cap + 1).subquery()
+            select(articles.c.id).where(*where.conditions(arc.dialect)).limit(cap + 1).subquery()
         )
     with arc.engine.connect() as conn:
         return int(conn.scalar(select(func.count()).select_from(matching)) or 0)
@@ -152,9 +154,9 @@ def badges(arc: Archive, ids: Iterable[int]) -> dict[int, Badge]:
         return {}
     with arc.engine.connect() as conn:
         rows = conn.execute(
-            select(Article.id, Article.version, Article.duplicate_of, Article.cluster_id).where(
-                Article.id.in_(ids)
-            )
+            select(
+                articles.c.id, articles.c.version, articles.c.duplicate_of, articles.c.cluster_id
+            ).where(articles.c.id.in_(ids))
         ).all()
         sizes = _cluster_sizes(conn, {r.cluster_id for r in rows if r.cluster_id is not None})
     return {
@@ -167,9 +169,9 @@ def _cluster_sizes(conn: Any, cluster_ids: set[int]) -> dict[int, int]:
     if not cluster_ids:
         return {}
     stmt = (
-        select(Article.cluster_id, func.count())
-        .where(Article.cluster_id.in_(cluster_ids))
-        .group_by(Article.cluster_id)
+        select(articles.c.cluster_id, func.count())
+        .where(articles.c.cluster_id.in_(cluster_ids))
+        .group_by(articles.c.cluster_id)
     )
     return {cluster_id: int(n) for cluster_id, n in conn.execute(stmt)}
 
@@ -186,7 +188,9 @@ def article_cleaning(arc: Archive, article_id: int) -> tuple[dict[str, Any] | No
     """The lines the site's boilerplate model removed from an article's text (``{"head":
     [...], "tail": [...]}``, with ``"middle"`` when some went from between story lines, or
     None) and the model's revision."""
-    stmt = select(Article.boilerplate, Article.boilerplate_revision).where(Article.id == article_id)
+    stmt = select(articles.c.boilerplate, articles.c.boilerplate_revision).where(
+        articles.c.id == article_id
+    )
     with arc.engine.connect() as conn:
         row = conn.execute(stmt).first()
     return (None, None) if row is None else (row.boilerplate, row.boilerplate_revision)
@@ -198,10 +202,10 @@ def article_cleaning(arc: Archive, article_id: int) -> tuple[dict[str, Any] | No
 def largest_stories(arc: Archive, limit: int = 20) -> list[StorySummary]:
     """The story clusters with the most articles, largest first."""
     stmt = (
-        select(Article.cluster_id)
+        select(articles.c.cluster_id)
         .where(joined_cluster())
-        .group_by(Article.cluster_id)
-        .order_by(func.count().desc(), Article.cluster_id.desc())
+        .group_by(articles.c.cluster_id)
+        .order_by(func.count().desc(), articles.c.cluster_id.desc())
         .limit(limit)
     )
     with arc.engine.connect() as conn:
@@ -211,11 +215,11 @@ def largest_stories(arc: Archive, limit: int = 20) -> list[StorySummary]:
 
 def grown_stories(arc: Archive, limit: int = 20) -> list[StorySummary]:
     """The story clusters that most recently gained an article, latest first."""
-    newest = func.max(Article.id)
+    newest = func.max(articles.c.id)
     stmt = (
-        select(Article.cluster_id)
+        select(articles.c.cluster_id)
         .where(joined_cluster())
-        .group_by(Article.cluster_id)
+        .group_by(articles.c.cluster_id)
         .order_by(newest.desc())
         .limit(limit)
     )
@@ -231,20 +235,22 @@ def _summaries(conn: Any, cluster_ids: list[int]) -> list[StorySummary]:
         row.cluster_id: row
         for row in conn.execute(
             select(
-                Article.cluster_id,
+                articles.c.cluster_id,
                 func.count().label("articles"),
-                func.count(Article.site.distinct()).label("sites"),
-                func.min(Article.first_seen_at).label("first_seen_at"),
-                func.max(Article.first_seen_at).label("last_seen_at"),
+                func.count(articles.c.site.distinct()).label("sites"),
+                func.min(articles.c.first_seen_at).label("first_seen_at"),
+                func.max(articles.c.first_seen_at).label("last_seen_at"),
             )
-            .where(Article.cluster_id.in_(cluster_ids))
-            .group_by(Article.cluster_id)
+            .where(articles.c.cluster_id.in_(cluster_ids))
+            .group_by(articles.c.cluster_id)
         )
     }
     firsts = {
         row.id: row
         for row in conn.execute(
-            select(Article.id, Article.title, Article.site).where(Article.id.in_(cluster_ids))
+            select(articles.c.id, articles.c.title, articles.c.site).where(
+                articles.c.id.in_(cluster_ids)
+            )
         )
     }
     summaries: list[StorySummary] = []
@@ -271,7 +277,9 @@ def _summaries(conn: Any, cluster_ids: list[int]) -> list[StorySummary]:
 
 def boilerplate_sites(arc: Archive) -> dict[str, dict[str, Any]]:
     """Per site: its boilerplate model's revision and the articles it has counted."""
-    stmt = select(BoilerplateSite.site, BoilerplateSite.revision, BoilerplateSite.articles)
+    stmt = select(
+        boilerplate_counts.c.site, boilerplate_counts.c.revision, boilerplate_counts.c.articles
+    )
     with arc.engine.connect() as conn:
         return {
             row.site: {"revision": row.revision, "articles": row.articles}
@@ -283,17 +291,19 @@ def boilerplate_model(arc: Archive, site: str) -> dict[str, Any] | None:
     """A site's current boilerplate model: revision, articles it was learned from, its
     lines, when it was made, and how many articles its revision cleaned."""
     with arc.engine.connect() as conn:
-        revision = conn.scalar(select(BoilerplateSite.revision).where(BoilerplateSite.site == site))
+        revision = conn.scalar(
+            select(boilerplate_counts.c.revision).where(boilerplate_counts.c.site == site)
+        )
         if revision is None:
             return None
         model = conn.execute(
-            select(BoilerplateModel).where(
-                BoilerplateModel.site == site, BoilerplateModel.revision == revision
+            select(boilerplate_models).where(
+                boilerplate_models.c.site == site, boilerplate_models.c.revision == revision
             )
         ).first()
         cleaned = conn.scalar(
             select(func.count()).where(
-                Article.site == site, Article.boilerplate_revision == revision
+                articles.c.site == site, articles.c.boilerplate_revision == revision
             )
         )
     return {
@@ -308,7 +318,7 @@ def boilerplate_model(arc: Archive, site: str) -> dict[str, Any] | None:
 def site_runs(arc: Archive, site: str, limit: int = 10) -> list[SiteRun]:
     """The latest crawl runs that fetched from ``site``, newest first, with its pages
     per outcome in each (two queries, on the (site, crawl_run_id) index)."""
-    o = CrawlRunOutcome
+    o = crawl_run_outcomes.c
     latest_runs = (
         select(o.crawl_run_id)
         .where(o.site == site)
@@ -328,9 +338,14 @@ def site_runs(arc: Archive, site: str, limit: int = 10) -> list[SiteRun]:
         ):
             outcomes[run_id][outcome] = int(n)
         runs = conn.execute(
-            select(CrawlRun.id, CrawlRun.started_at, CrawlRun.finished_at, CrawlRun.status)
-            .where(CrawlRun.id.in_(run_ids))
-            .order_by(CrawlRun.id.desc())
+            select(
+                crawl_runs.c.id,
+                crawl_runs.c.started_at,
+                crawl_runs.c.finished_at,
+                crawl_runs.c.status,
+            )
+            .where(crawl_runs.c.id.in_(run_ids))
+            .order_by(crawl_runs.c.id.desc())
         ).all()
     return [
         SiteRun(
@@ -346,7 +361,7 @@ def site_runs(arc: Archive, site: str, limit: int = 10) -> list[SiteRun]:
 
 def run_outcomes(arc: Archive, run_id: int) -> dict[str, dict[str, int]]:
     """One crawl run's pages per outcome, by site."""
-    o = CrawlRunOutcome
+    o = crawl_run_outcomes.c
     grouped: dict[str, dict[str, int]] = defaultdict(dict)
     with arc.engine.connect() as conn:
         for site, outcome, n in conn.execute(
@@ -358,7 +373,7 @@ def run_outcomes(arc: Archive, run_id: int) -> dict[str, dict[str, int]]:
 
 def crawl_run(arc: Archive, run_id: int) -> dict[str, Any] | None:
     with arc.engine.connect() as conn:
-        row = conn.execute(select(CrawlRun).where(CrawlRun.id == run_id)).first()
+        row = conn.execute(select(crawl_runs).where(crawl_runs.c.id == run_id)).first()
     return None if row is None else dict(row._mapping)
 
 

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, type_coerce
 
-from archive.models import Article, CrawlRun, CrawlRunOutcome, UTCDateTime
 from archive.outcomes import (
     PREFIX,
     ArticleOutcome,
@@ -45,6 +44,7 @@ from archive.outcomes import (
 )
 from archive.outcomes import outcome as outcome_key
 from archive.read import prefixed_total, site_names
+from archive.tables import UTCDateTime, articles, crawl_run_outcomes, crawl_runs
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -235,7 +235,7 @@ def _newest_per_site(site: str | None) -> Any:
     """Each site's newest first sighting: one seek of the (site, first_seen_at) index
     per site."""
     names = site_names()
-    newest = select(func.max(Article.first_seen_at)).where(Article.site == names.c.site)
+    newest = select(func.max(articles.c.first_seen_at)).where(articles.c.site == names.c.site)
     stmt = select(
         names.c.site, type_coerce(newest.scalar_subquery(), UTCDateTime()).label("last_new")
     )
@@ -243,24 +243,24 @@ def _newest_per_site(site: str | None) -> Any:
 
 
 def _window_runs(since: datetime) -> Any:
-    return select(CrawlRun.id).where(CrawlRun.started_at >= since)
+    return select(crawl_runs.c.id).where(crawl_runs.c.started_at >= since)
 
 
 def _runs_per_site(since: datetime, site: str | None) -> Any:
     stmt = (
         select(
-            CrawlRunOutcome.site,
-            func.count(CrawlRunOutcome.crawl_run_id.distinct()).label("runs"),
+            crawl_run_outcomes.c.site,
+            func.count(crawl_run_outcomes.c.crawl_run_id.distinct()).label("runs"),
         )
-        .where(CrawlRunOutcome.crawl_run_id.in_(_window_runs(since)))
-        .group_by(CrawlRunOutcome.site)
+        .where(crawl_run_outcomes.c.crawl_run_id.in_(_window_runs(since)))
+        .group_by(crawl_run_outcomes.c.site)
     )
-    return stmt if site is None else stmt.where(CrawlRunOutcome.site == site)
+    return stmt if site is None else stmt.where(crawl_run_outcomes.c.site == site)
 
 
 def _outcomes(since: datetime, site: str | None, *, recent: bool) -> Any:
     """Pages per (site, outcome) over the window's runs, or each site's latest runs."""
-    o = CrawlRunOutcome
+    o = crawl_run_outcomes.c
     conds: list[ColumnElement[bool]] = [o.crawl_run_id.in_(_window_runs(since))]
     if site is not None:
         conds.append(o.site == site)

@@ -17,7 +17,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -31,9 +30,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import BYTEA, JSONB
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+
+from archive.tables import IdType, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,39 +43,10 @@ NAMING_CONVENTION = {
 }
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp that goes in as any aware datetime and always comes out in UTC.
-
-    SQLite has no time zone type, so values are stored naive in UTC there;
-    PostgreSQL stores ``timestamptz``. Naive datetimes are refused on the way in:
-    a timestamp without a zone is a bug upstream, not something to guess.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the archive stores UTC timestamps only")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 # A JSON column where Python None means SQL NULL (plain JSONType stores it as JSON null).
 NullableJSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 BinaryType = LargeBinary().with_variant(BYTEA(), "postgresql")
-# SQLite only reuses no rowid when the table is AUTOINCREMENT, which needs INTEGER.
-IdType = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:

@@ -27,7 +27,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 
 from sqlalchemy import BigInteger, Date, Text, case, cast, extract, func, select, type_coerce
-from sqlalchemy.orm import aliased
 from sqlalchemy.types import NullType
 
 from archive.bodies import decompress_body
@@ -39,8 +38,15 @@ from archive.fields import (
     STORED_FIELDS,
     TIMESTAMP_FIELDS,
 )
-from archive.models import Article, ArticleUrl, Capture, CrawlRun, CrawlRunOutcome, Version
 from archive.search import match_condition, parse_query, ranked_search
+from archive.tables import (
+    article_urls,
+    articles,
+    captures,
+    crawl_run_outcomes,
+    crawl_runs,
+    versions,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -56,9 +62,7 @@ CAPTURE_CHUNK = 64
 _STORED = STORED_FIELDS
 # Selected without SQLAlchemy's per-value type processing: _decode converts the
 # driver's values in one tight pass, several times faster on a large export.
-_COLUMNS: list[Any] = [
-    type_coerce(Article.__table__.c[name], NullType()).label(name) for name in _STORED
-]
+_COLUMNS: list[Any] = [type_coerce(articles.c[name], NullType()).label(name) for name in _STORED]
 
 
 class VersionDict(TypedDict):
@@ -204,29 +208,29 @@ class ArticleFilter:
     def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
         """The WHERE conditions on ``articles`` for ``dialect`` (sqlite or postgresql)."""
         conds: list[ColumnElement[bool]] = []
-        for choice, col in ((self.site, Article.site), (self.language, Article.language)):
+        for choice, col in ((self.site, articles.c.site), (self.language, articles.c.language)):
             if isinstance(choice, str):
                 conds.append(col == choice)
             elif choice is not None:
                 conds.append(col.in_(list(choice)))
         bounds: tuple[tuple[datetime | None, Any, bool], ...] = (
-            (self.since, Article.first_seen_at, True),
-            (self.until, Article.first_seen_at, False),
-            (self.published_since, Article.published_at, True),
-            (self.published_until, Article.published_at, False),
-            (self.changed_since, Article.updated_at, True),
+            (self.since, articles.c.first_seen_at, True),
+            (self.until, articles.c.first_seen_at, False),
+            (self.published_since, articles.c.published_at, True),
+            (self.published_until, articles.c.published_at, False),
+            (self.changed_since, articles.c.updated_at, True),
         )
         for value, col, lower in bounds:
             if value is not None:
                 conds.append(col >= value if lower else col < value)
         if not self.include_duplicates:
-            conds.append(Article.duplicate_of.is_(None))
+            conds.append(articles.c.duplicate_of.is_(None))
         if self.paywalled is not None:
-            conds.append(Article.paywalled.is_(self.paywalled))
+            conds.append(articles.c.paywalled.is_(self.paywalled))
         if self.edited:
-            conds.append(Article.version > 1)
+            conds.append(articles.c.version > 1)
         if self.with_copies:
-            conds.append(Article.cluster_id.in_(shared_clusters()))
+            conds.append(articles.c.cluster_id.in_(shared_clusters()))
         if self.query is not None:
             conds.append(match_condition(dialect, parse_query(self.query)))
         return conds
@@ -236,13 +240,13 @@ def joined_cluster() -> ColumnElement[bool]:
     """An article in a story cluster another article started: a copy, a near-copy. The
     condition of the partial index ``ix_articles_cluster_copies``, which holds only those
     (written exactly so, for the planners to match it)."""
-    return Article.cluster_id != Article.id
+    return articles.c.cluster_id != articles.c.id
 
 
 def shared_clusters() -> Select[Any]:
     """The ids of the story clusters that hold more than one article (from the partial
     index of the articles that joined a cluster, never the articles' rows)."""
-    return select(Article.cluster_id).where(joined_cluster())
+    return select(articles.c.cluster_id).where(joined_cluster())
 
 
 def prefixed_total(counts: Mapping[str, int], prefix: str) -> int:
@@ -253,10 +257,10 @@ def prefixed_total(counts: Mapping[str, int], prefix: str) -> int:
 def site_names() -> CTE:
     """Every site's name, one index seek each (a loose index scan, as a recursive CTE),
     where ``SELECT DISTINCT site`` would read the whole index."""
-    later = aliased(Article)
-    names = select(func.min(Article.site).label("site")).cte("site_names", recursive=True)
+    later = articles.alias()
+    names = select(func.min(articles.c.site).label("site")).cte("site_names", recursive=True)
     step = select(
-        select(func.min(later.site)).where(later.site > names.c.site).scalar_subquery()
+        select(func.min(later.c.site)).where(later.c.site > names.c.site).scalar_subquery()
     ).where(names.c.site.is_not(None))
     return names.union_all(step)
 
@@ -303,7 +307,7 @@ def _arrow_columns(dialect: str) -> list[Any]:
         return _COLUMNS
     columns: list[Any] = []
     for name in _STORED:
-        col = Article.__table__.c[name]
+        col = articles.c[name]
         if name in TIMESTAMP_FIELDS:
             # EXTRACT gives numeric on PostgreSQL 14+: exact to the microsecond
             columns.append(cast(extract("epoch", col) * 1_000_000, BigInteger).label(name))
@@ -425,7 +429,7 @@ class Archive:
         self, where: ArticleFilter | None, chunk: int, selected: list[Any] = _COLUMNS
     ) -> Iterator[tuple[Connection, Columns]]:
         """Chunks of the selected articles as columns of the driver's values, with urls."""
-        stmt = select(*selected).where(*self._where(where)).order_by(Article.id)
+        stmt = select(*selected).where(*self._where(where)).order_by(articles.c.id)
         for conn, rows in self._stream(stmt, chunk):
             columns: Columns = dict(zip(_STORED, map(list, zip(*rows, strict=True)), strict=True))
             urls = _urls_of(conn, columns["id"])
@@ -440,8 +444,8 @@ class Archive:
             ids = columns["id"]
             ordered = {name: columns[name] for name in ARTICLE_FIELDS}
             if with_versions:
-                versions = _versions_of(conn, ids)
-                ordered["versions"] = [versions[i] for i in ids]
+                of_article = _versions_of(conn, ids)
+                ordered["versions"] = [of_article[i] for i in ids]
             if with_cluster:
                 members = _cluster_members(conn, columns["cluster_id"])
                 ordered["cluster_members"] = [
@@ -460,7 +464,7 @@ class Archive:
 
     def article(self, article_id: int, *, with_versions: bool = True) -> ArticleDict | None:
         """One article by id, with its versions and cluster members; None if unknown."""
-        stmt = select(*_COLUMNS).where(Article.id == article_id)
+        stmt = select(*_COLUMNS).where(articles.c.id == article_id)
         with self.engine.connect() as conn:
             found = self._fetch(conn, stmt)
             if not found:
@@ -488,7 +492,7 @@ class Archive:
             return _versions_of(conn, [article_id])[article_id]
 
     def count(self, where: ArticleFilter | None = None) -> int:
-        stmt = select(func.count()).select_from(Article).where(*self._where(where))
+        stmt = select(func.count()).select_from(articles).where(*self._where(where))
         with self.engine.connect() as conn:
             return int(conn.scalar(stmt) or 0)
 
@@ -533,11 +537,11 @@ class Archive:
     ) -> Iterator[ArticleCaptures]:
         """Each selected article's raw captures (bodies decompressed) and URLs, by id."""
         stmt = (
-            select(Capture.__table__, Version.version, Article.site)
-            .join(Article, Article.id == Capture.article_id)
-            .outerjoin(Version, _version_of(Capture))
+            select(captures, versions.c.version, articles.c.site)
+            .join(articles, articles.c.id == captures.c.article_id)
+            .outerjoin(versions, _version_of_capture())
             .where(*self._where(where))
-            .order_by(Capture.article_id, Capture.id)
+            .order_by(captures.c.article_id, captures.c.id)
         )
         group: ArticleCaptures | None = None
         for conn, rows in self._stream(stmt, chunk_size):
@@ -557,21 +561,21 @@ class Archive:
         in a WARC file (``warc_file``, ``warc_offset``; None when in none)."""
         stmt = (
             select(
-                Capture.id,
-                Capture.crawl_run_id,
-                Capture.url,
-                Capture.final_url,
-                Capture.status,
-                Capture.content_type,
-                Capture.body_size,
-                Capture.fetched_at,
-                Version.version,
-                Capture.warc_file,
-                Capture.warc_offset,
+                captures.c.id,
+                captures.c.crawl_run_id,
+                captures.c.url,
+                captures.c.final_url,
+                captures.c.status,
+                captures.c.content_type,
+                captures.c.body_size,
+                captures.c.fetched_at,
+                versions.c.version,
+                captures.c.warc_file,
+                captures.c.warc_offset,
             )
-            .outerjoin(Version, _version_of(Capture))
-            .where(Capture.article_id == article_id)
-            .order_by(Capture.id)
+            .outerjoin(versions, _version_of_capture())
+            .where(captures.c.article_id == article_id)
+            .order_by(captures.c.id)
         )
         with self.engine.connect() as conn:
             return [row._asdict() for row in conn.execute(stmt)]  # type: ignore[misc]
@@ -579,9 +583,9 @@ class Archive:
     def capture(self, capture_id: int) -> CaptureDict | None:
         """One capture with its body decompressed; None if unknown."""
         stmt = (
-            select(Capture.__table__, Version.version)
-            .outerjoin(Version, _version_of(Capture))
-            .where(Capture.id == capture_id)
+            select(captures, versions.c.version)
+            .outerjoin(versions, _version_of_capture())
+            .where(captures.c.id == capture_id)
         )
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
@@ -591,8 +595,8 @@ class Archive:
         """The id of the article with this id, or reached under this normalised URL."""
         with self.engine.connect() as conn:
             if article_id is not None:
-                return conn.scalar(select(Article.id).where(Article.id == article_id))
-            return conn.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url))
+                return conn.scalar(select(articles.c.id).where(articles.c.id == article_id))
+            return conn.scalar(select(article_urls.c.article_id).where(article_urls.c.url == url))
 
     def cluster(self, cluster_id: int) -> list[dict[str, Any]]:
         """The articles of a story cluster, first first: id, site, url, title,
@@ -600,19 +604,19 @@ class Archive:
         (``article(id)`` gives one in full)."""
         stmt = (
             select(
-                Article.id,
-                Article.site,
-                Article.url,
-                Article.title,
-                Article.duplicate_of,
-                Article.cluster_id,
-                Article.cluster_similarity.label("similarity"),
-                Article.published_at,
-                Article.first_seen_at,
-                Article.version,
+                articles.c.id,
+                articles.c.site,
+                articles.c.url,
+                articles.c.title,
+                articles.c.duplicate_of,
+                articles.c.cluster_id,
+                articles.c.cluster_similarity.label("similarity"),
+                articles.c.published_at,
+                articles.c.first_seen_at,
+                articles.c.version,
             )
-            .where(Article.cluster_id == cluster_id)
-            .order_by(Article.id)
+            .where(articles.c.cluster_id == cluster_id)
+            .order_by(articles.c.id)
         )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
@@ -624,23 +628,25 @@ class Archive:
         (duplicates); articles in a story cluster another article started
         (near_duplicates); articles changed since first archived (updated) and their
         changes (updates); first and last seen."""
-        in_other_cluster = (Article.cluster_id != Article.id) & Article.duplicate_of.is_(None)
+        in_other_cluster = (articles.c.cluster_id != articles.c.id) & articles.c.duplicate_of.is_(
+            None
+        )
         stmt = (
             select(
-                Article.site,
+                articles.c.site,
                 func.count().label("articles"),
-                func.count(Article.duplicate_of).label("duplicates"),
+                func.count(articles.c.duplicate_of).label("duplicates"),
                 func.count(case((in_other_cluster, 1))).label("near_duplicates"),
-                func.count(case((Article.version > 1, 1))).label("updated"),
-                func.sum(Article.version - 1).label("updates"),
-                func.min(Article.first_seen_at).label("first_seen_at"),
-                func.max(Article.last_seen_at).label("last_seen_at"),
+                func.count(case((articles.c.version > 1, 1))).label("updated"),
+                func.sum(articles.c.version - 1).label("updates"),
+                func.min(articles.c.first_seen_at).label("first_seen_at"),
+                func.max(articles.c.last_seen_at).label("last_seen_at"),
             )
-            .group_by(Article.site)
-            .order_by(Article.site)
+            .group_by(articles.c.site)
+            .order_by(articles.c.site)
         )
         if site is not None:
-            stmt = stmt.where(Article.site == site)
+            stmt = stmt.where(articles.c.site == site)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
 
@@ -652,18 +658,18 @@ class Archive:
         today = (today or datetime.now(UTC)).astimezone(UTC)
         first_day = today.date() - timedelta(days=days - 1)
         start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
-        day = self._utc_day(Article.first_seen_at)
+        day = self._utc_day(articles.c.first_seen_at)
         # site by site, each a range of the (site, first_seen_at) index (an IN list, which
         # SQLite reads from the index alone whatever its statistics say, unlike a join)
         names = site_names()
         sites = select(names.c.site).where(names.c.site.is_not(None))
         stmt = (
-            select(Article.site, day.label("day"), func.count().label("n"))
+            select(articles.c.site, day.label("day"), func.count().label("n"))
             .where(
-                Article.site.in_(sites) if site is None else Article.site == site,
-                Article.first_seen_at >= start,
+                articles.c.site.in_(sites) if site is None else articles.c.site == site,
+                articles.c.first_seen_at >= start,
             )
-            .group_by(Article.site, day)
+            .group_by(articles.c.site, day)
         )
         counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
         with self.engine.connect() as conn:
@@ -684,13 +690,13 @@ class Archive:
         _aware("since", since)
         stmt = (
             select(
-                CrawlRunOutcome.site,
-                CrawlRunOutcome.outcome,
-                func.sum(CrawlRunOutcome.count).label("n"),
+                crawl_run_outcomes.c.site,
+                crawl_run_outcomes.c.outcome,
+                func.sum(crawl_run_outcomes.c.count).label("n"),
             )
-            .join(CrawlRun, CrawlRun.id == CrawlRunOutcome.crawl_run_id)
-            .where(CrawlRun.started_at >= since)
-            .group_by(CrawlRunOutcome.site, CrawlRunOutcome.outcome)
+            .join(crawl_runs, crawl_runs.c.id == crawl_run_outcomes.c.crawl_run_id)
+            .where(crawl_runs.c.started_at >= since)
+            .group_by(crawl_run_outcomes.c.site, crawl_run_outcomes.c.outcome)
         )
         outcomes: dict[str, dict[str, int]] = defaultdict(dict)
         with self.engine.connect() as conn:
@@ -704,17 +710,17 @@ class Archive:
         ``warc_length``, ``warc_record_id``; None when it is in no WARC file)."""
         stmt = (
             select(
-                Capture.id,
-                Capture.fetched_at,
-                Capture.final_url,
-                Capture.status,
-                Capture.warc_file,
-                Capture.warc_offset,
-                Capture.warc_length,
-                Capture.warc_record_id,
+                captures.c.id,
+                captures.c.fetched_at,
+                captures.c.final_url,
+                captures.c.status,
+                captures.c.warc_file,
+                captures.c.warc_offset,
+                captures.c.warc_length,
+                captures.c.warc_record_id,
             )
-            .where(Capture.article_id == article_id)
-            .order_by(Capture.id)
+            .where(captures.c.article_id == article_id)
+            .order_by(captures.c.id)
         )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
@@ -722,17 +728,19 @@ class Archive:
     def crawl_runs(self, limit: int = 20, *, before: int | None = None) -> list[dict[str, Any]]:
         """The latest crawl runs (those with an id under ``before``, when given), newest
         first, with their outcome counts."""
-        stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
+        stmt = select(crawl_runs).order_by(crawl_runs.c.id.desc()).limit(limit)
         if before is not None:
-            stmt = stmt.where(CrawlRun.id < before)
+            stmt = stmt.where(crawl_runs.c.id < before)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
 
 
-def _version_of(capture: type[Capture]) -> ColumnElement[bool]:
+def _version_of_capture() -> ColumnElement[bool]:
     """The version a capture gave, if any: looked up by its article (an index), not by
     ``versions.capture_id`` alone (none)."""
-    return (Version.article_id == capture.article_id) & (Version.capture_id == capture.id)
+    return (versions.c.article_id == captures.c.article_id) & (
+        versions.c.capture_id == captures.c.id
+    )
 
 
 def _refine(where: ArticleFilter | None, criteria: dict[str, Any]) -> ArticleFilter:
@@ -754,9 +762,9 @@ def _as_date(value: Any) -> Any:
 def _urls_of(conn: Connection, ids: Iterable[int]) -> dict[int, list[str]]:
     urls: dict[int, list[str]] = defaultdict(list)
     stmt = (
-        select(ArticleUrl.article_id, ArticleUrl.url)
-        .where(ArticleUrl.article_id.in_(list(ids)))
-        .order_by(ArticleUrl.id)
+        select(article_urls.c.article_id, article_urls.c.url)
+        .where(article_urls.c.article_id.in_(list(ids)))
+        .order_by(article_urls.c.id)
     )
     for article_id, url in conn.execute(stmt):
         urls[article_id].append(url)
@@ -768,9 +776,9 @@ def _urls_seen_of(conn: Connection, ids: list[int]) -> dict[int, list[tuple[str,
     if not ids:
         return urls
     stmt = (
-        select(ArticleUrl.article_id, ArticleUrl.url, ArticleUrl.first_seen_at)
-        .where(ArticleUrl.article_id.in_(ids))
-        .order_by(ArticleUrl.id)
+        select(article_urls.c.article_id, article_urls.c.url, article_urls.c.first_seen_at)
+        .where(article_urls.c.article_id.in_(ids))
+        .order_by(article_urls.c.id)
     )
     for article_id, url, seen in conn.execute(stmt):
         urls[article_id].append((url, seen))
@@ -778,28 +786,28 @@ def _urls_seen_of(conn: Connection, ids: list[int]) -> dict[int, list[tuple[str,
 
 
 def _versions_of(conn: Connection, ids: list[int]) -> dict[int, list[VersionDict]]:
-    versions: dict[int, list[VersionDict]] = defaultdict(list)
+    found: dict[int, list[VersionDict]] = defaultdict(list)
     stmt = (
         select(
-            Version.article_id,
-            Version.version,
-            Version.title,
-            Version.text,
-            Version.content_hash,
-            Version.capture_id,
-            Version.seen_at,
-            Version.reason,
-            Version.paywalled,
-            Version.modified_at,
+            versions.c.article_id,
+            versions.c.version,
+            versions.c.title,
+            versions.c.text,
+            versions.c.content_hash,
+            versions.c.capture_id,
+            versions.c.seen_at,
+            versions.c.reason,
+            versions.c.paywalled,
+            versions.c.modified_at,
         )
-        .where(Version.article_id.in_(ids))
-        .order_by(Version.article_id, Version.version)
+        .where(versions.c.article_id.in_(ids))
+        .order_by(versions.c.article_id, versions.c.version)
     )
     for row in conn.execute(stmt):
         data: Any = row._asdict()
         del data["article_id"]
-        versions[row.article_id].append(data)
-    return versions
+        found[row.article_id].append(data)
+    return found
 
 
 def _cluster_members(
@@ -810,9 +818,9 @@ def _cluster_members(
     if not cluster_ids:
         return members
     stmt = (
-        select(Article.cluster_id, Article.id)
-        .where(Article.cluster_id.in_(cluster_ids))
-        .order_by(Article.id)
+        select(articles.c.cluster_id, articles.c.id)
+        .where(articles.c.cluster_id.in_(cluster_ids))
+        .order_by(articles.c.id)
     )
     for cluster_id, article_id in conn.execute(stmt):
         assert cluster_id is not None

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from archive.engine import ArchiveInputError
 from archive.fields import LISTED_FIELDS
-from archive.models import Article
+from archive.tables import articles
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.elements import ColumnElement
@@ -182,14 +182,14 @@ def matches(dialect: str, query: Query) -> Select[Any]:
     """The ids of the articles matching ``query``, from the search index alone."""
     if dialect == "sqlite":
         return select(_fts.c.rowid).where(_match(query))
-    return select(Article.id).where(_pg_vector.op("@@", is_comparison=True)(pg_tsquery(query)))
+    return select(articles.c.id).where(_pg_vector.op("@@", is_comparison=True)(pg_tsquery(query)))
 
 
 def match_condition(dialect: str, query: Query) -> ColumnElement[bool]:
     """A WHERE condition on ``articles``: the article matches ``query``."""
     if dialect == "sqlite":
         matching = select(_fts.c.rowid).where(_match(query))
-        return Article.id.in_(matching)
+        return articles.c.id.in_(matching)
     return _pg_vector.op("@@", is_comparison=True)(pg_tsquery(query))
 
 
@@ -229,7 +229,7 @@ def _after(
 
 def hit_columns() -> list[Any]:
     """The columns of an article in a list (:data:`archive.fields.LISTED_FIELDS`)."""
-    return [Article.__table__.c[name] for name in LISTED_FIELDS]
+    return [articles.c[name] for name in LISTED_FIELDS]
 
 
 def _sqlite_search(
@@ -253,7 +253,7 @@ def _sqlite_search(
     if conditions:
         return (
             select(*hit_columns(), (-bm25).label("score"), snippet.label("snippet"))
-            .select_from(_fts.join(Article, Article.id == rowid))
+            .select_from(_fts.join(articles, articles.c.id == rowid))
             .where(_match(query), *conditions, *page)
             .order_by(*order)
             .limit(limit)
@@ -272,7 +272,7 @@ def _sqlite_search(
     columns = [c for c in hit_columns() if c.key != "id"]
     return (
         select(best.c.id, *columns, best.c.score, one.label("snippet"))
-        .join_from(best, Article, Article.id == best.c.id)
+        .join_from(best, articles, articles.c.id == best.c.id)
         .order_by(*([best.c.id.desc()] if newest else [best.c.score.desc(), best.c.id]))
     )
 
@@ -292,13 +292,13 @@ def _pg_search(
     if after is not None:
         conditions = [
             *conditions,
-            Article.id < after[1]
+            articles.c.id < after[1]
             if newest
-            else _after(rank, after[0], Article.id, after[1], ascending=False),
+            else _after(rank, after[0], articles.c.id, after[1], ascending=False),
         ]
-    order = [Article.id.desc()] if newest else [rank.desc(), Article.id]
+    order = [articles.c.id.desc()] if newest else [rank.desc(), articles.c.id]
     best = (
-        select(*hit_columns(), Article.text, rank.label("score"))
+        select(*hit_columns(), articles.c.text, rank.label("score"))
         .where(_pg_vector.op("@@", is_comparison=True)(tsquery), *conditions)
         .order_by(*order)
         .limit(limit)

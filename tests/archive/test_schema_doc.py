@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, Integer, LargeBinary, String, Text
 
-from archive.models import Base, UTCDateTime
+from archive.models import Base
 from archive.search import FTS_TABLE, PG_VECTOR_COLUMN, PG_VECTOR_INDEX
+from archive.tables import UTCDateTime
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
 HEADING = re.compile(r"^## `(\w+)`\s*$")
