@@ -17,18 +17,10 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy import func, select, tuple_
 
-from archive.outcomes import PREFIX, ArticleOutcome, Kind, outcome
-from archive.read import joined_cluster, prefixed_total, site_names
+from archive.read import joined_cluster, site_names
 from archive.search import hit_columns, matches, parse_query
-from archive.tables import (
-    articles,
-    boilerplate_models,
-    crawl_run_outcomes,
-    crawl_runs,
-)
-from archive.tables import (
-    boilerplate_sites as boilerplate_counts,
-)
+from archive.tables import articles, boilerplate_models, crawl_run_outcomes, crawl_runs
+from archive.tables import boilerplate_sites as boilerplate_counts
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -380,35 +372,3 @@ def crawl_run(arc: Archive, run_id: int) -> dict[str, Any] | None:
 # --- what a run's counts say -------------------------------------------------------------
 
 # (label, stats key without its "newsarchive/" prefix): the articles a run wrote
-ARTICLE_COUNTS = tuple(
-    (str(name), outcome(Kind.ARTICLES, name))
-    for name in (
-        ArticleOutcome.NEW,
-        ArticleOutcome.UPDATED,
-        ArticleOutcome.UNCHANGED,
-        ArticleOutcome.DUPLICATE,
-    )
-)
-STATS_PREFIX = PREFIX
-
-
-def outcome_totals(outcomes: dict[str, int]) -> dict[str, int]:
-    """Pages per kind of outcome: each article count, ``skipped``, ``failed``, and
-    ``blocked`` (every outcome under that prefix), and ``pages`` in all."""
-    totals = {label: outcomes.get(key, 0) for label, key in ARTICLE_COUNTS}
-    for kind in (Kind.SKIPPED, Kind.FAILED, Kind.BLOCKED):
-        totals[kind] = prefixed_total(outcomes, f"{kind}/")
-    totals["pages"] = sum(outcomes.values())
-    return totals
-
-
-def run_outcome_counts(stats: dict[str, Any]) -> dict[str, int]:
-    """A run's stats (``crawl_runs.stats``) as page counts per outcome key."""
-    return {
-        key.removeprefix(STATS_PREFIX): value
-        for key, value in stats.items()
-        if key.startswith(STATS_PREFIX)
-        and key.count("/") >= 2
-        and key.split("/")[1] in tuple(Kind)
-        and isinstance(value, int)
-    }

@@ -41,9 +41,10 @@ from archive.outcomes import (
     SkipReason,
     Stat,
     http_status,
+    prefixed_total,
 )
 from archive.outcomes import outcome as outcome_key
-from archive.read import prefixed_total, site_names
+from archive.read import site_names
 from archive.tables import UTCDateTime, articles, crawl_run_outcomes, crawl_runs
 
 if TYPE_CHECKING:

@@ -18,6 +18,10 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 PREFIX = "newsarchive/"
 
@@ -189,6 +193,48 @@ class Stat(StrEnum):
     IMPORT_NOT_OK = "newsarchive/import/not_ok"
     IMPORT_NOT_HTML = "newsarchive/import/not_html"
     IMPORT_TOO_LARGE = "newsarchive/import/too_large"
+
+
+# --- counting pages by outcome ------------------------------------------------------------
+
+
+def prefixed_total(counts: Mapping[str, int], prefix: str) -> int:
+    """The pages of every outcome under ``prefix`` (``blocked/``, ``articles/``...)."""
+    return sum(n for key, n in counts.items() if key.startswith(prefix))
+
+
+# The article outcomes a summary shows, each as (label, outcome key).
+ARTICLE_COUNTS = tuple(
+    (str(name), outcome(Kind.ARTICLES, name))
+    for name in (
+        ArticleOutcome.NEW,
+        ArticleOutcome.UPDATED,
+        ArticleOutcome.UNCHANGED,
+        ArticleOutcome.DUPLICATE,
+    )
+)
+
+
+def outcome_totals(outcomes: dict[str, int]) -> dict[str, int]:
+    """Pages per kind of outcome: each article count, ``skipped``, ``failed``, and
+    ``blocked`` (every outcome under that prefix), and ``pages`` in all."""
+    totals = {label: outcomes.get(key, 0) for label, key in ARTICLE_COUNTS}
+    for kind in (Kind.SKIPPED, Kind.FAILED, Kind.BLOCKED):
+        totals[kind] = prefixed_total(outcomes, f"{kind}/")
+    totals["pages"] = sum(outcomes.values())
+    return totals
+
+
+def run_outcome_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """A run's stats (``crawl_runs.stats``) as page counts per outcome key."""
+    return {
+        key.removeprefix(PREFIX): value
+        for key, value in stats.items()
+        if key.startswith(PREFIX)
+        and key.count("/") >= 2
+        and key.split("/")[1] in tuple(Kind)
+        and isinstance(value, int)
+    }
 
 
 # --- docs/schema.md -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 from sqlalchemy import BigInteger, Date, Text, case, cast, extract, func, select, type_coerce
 from sqlalchemy.types import NullType
 
-from archive.bodies import decompress_body
 from archive.engine import open_engine
 from archive.fields import (
     ARTICLE_FIELDS,
@@ -38,7 +37,6 @@ from archive.fields import (
     STORED_FIELDS,
     TIMESTAMP_FIELDS,
 )
-from archive.search import match_condition, parse_query, ranked_search
 from archive.tables import (
     article_urls,
     articles,
@@ -47,6 +45,9 @@ from archive.tables import (
     crawl_runs,
     versions,
 )
+
+# archive.search (the query language) and archive.bodies (zstandard) are imported where a
+# query or a capture's body is read: `newsarchive stats` starts without them.
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -203,6 +204,8 @@ class ArticleFilter:
             if isinstance(value, datetime):
                 _aware(f.name, value)
         if self.query is not None:
+            from archive.search import parse_query
+
             parse_query(self.query)
 
     def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
@@ -232,6 +235,8 @@ class ArticleFilter:
         if self.with_copies:
             conds.append(articles.c.cluster_id.in_(shared_clusters()))
         if self.query is not None:
+            from archive.search import match_condition, parse_query
+
             conds.append(match_condition(dialect, parse_query(self.query)))
         return conds
 
@@ -247,11 +252,6 @@ def shared_clusters() -> Select[Any]:
     """The ids of the story clusters that hold more than one article (from the partial
     index of the articles that joined a cluster, never the articles' rows)."""
     return select(articles.c.cluster_id).where(joined_cluster())
-
-
-def prefixed_total(counts: Mapping[str, int], prefix: str) -> int:
-    """The pages of every outcome under ``prefix`` (``blocked/``, ``articles/``...)."""
-    return sum(n for outcome, n in counts.items() if outcome.startswith(prefix))
 
 
 def site_names() -> CTE:
@@ -518,6 +518,8 @@ class Archive:
         Raises ``archive.search.QueryError`` when the query has no word to look for.
         """
         where = _refine(where, {"site": site, "since": since})
+        from archive.search import parse_query, ranked_search
+
         stmt = ranked_search(
             self.dialect,
             parse_query(query),
@@ -829,6 +831,8 @@ def _cluster_members(
 
 
 def _capture_dict(row: Row[Any]) -> CaptureDict:
+    from archive.bodies import decompress_body
+
     return CaptureDict(
         id=row.id,
         article_id=row.article_id,

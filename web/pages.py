@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from archive import browse, health
+from archive.outcomes import outcome_totals, run_outcome_counts
 from archive.read import ArticleFilter
 from archive.search import QueryError, parse_query
 from web import charts
@@ -443,8 +444,7 @@ def site(request: Request) -> HTMLResponse:
     stats = arc.site_stats(name)
     daily = arc.daily_counts(CHART_DAYS, today=now, site=name).get(name, [0] * CHART_DAYS)
     runs = [
-        {**run, "totals": browse.outcome_totals(run["outcomes"])}
-        for run in browse.site_runs(arc, name)
+        {**run, "totals": outcome_totals(run["outcomes"])} for run in browse.site_runs(arc, name)
     ]
     return render(
         request,
@@ -472,7 +472,7 @@ def runs(request: Request) -> HTMLResponse:
     before = cursor[1] if cursor else None
     found = _archive(request).crawl_runs(RUN_PAGE_SIZE + 1, before=before)
     shown = [
-        {**run, "totals": browse.outcome_totals(browse.run_outcome_counts(run["stats"] or {}))}
+        {**run, "totals": outcome_totals(run_outcome_counts(run["stats"] or {}))}
         for run in found[:RUN_PAGE_SIZE]
     ]
     more = len(found) > RUN_PAGE_SIZE
@@ -497,9 +497,9 @@ def run(request: Request) -> HTMLResponse:
         request,
         "run.html",
         run=found,
-        totals=browse.outcome_totals(browse.run_outcome_counts(stats)),
+        totals=outcome_totals(run_outcome_counts(stats)),
         stats=sorted(stats.items()),
-        sites=[(s, o, browse.outcome_totals(o)) for s, o in sorted(per_site.items())],
+        sites=[(s, o, outcome_totals(o)) for s, o in sorted(per_site.items())],
     )
 
 

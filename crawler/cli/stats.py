@@ -13,8 +13,14 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
-from archive.browse import ARTICLE_COUNTS, outcome_totals, run_outcome_counts
-from archive.outcomes import Kind, SkipReason, Stat
+from archive.outcomes import (
+    ARTICLE_COUNTS,
+    Kind,
+    SkipReason,
+    Stat,
+    outcome_totals,
+    run_outcome_counts,
+)
 from archive.read import open_archive
 from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.options import whole_number
