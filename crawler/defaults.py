@@ -260,6 +260,12 @@ ARCHIVE_DB_URL = _maybe_text(
 ARCHIVE_AUTO_UPGRADE = _flag(
     "ARCHIVE_AUTO_UPGRADE", True, "create or migrate the archive's schema when a crawl opens it"
 )
+ARCHIVE_SCHEMA_READY = _flag(
+    "ARCHIVE_SCHEMA_READY",
+    False,
+    "the archive's schema was created, migrated or checked before the crawl started (set by "
+    "`newsarchive crawl` and `import`): the store stage and the run recorder take it as it is",
+)
 ARCHIVE_BATCH_SIZE = _whole(
     "ARCHIVE_BATCH_SIZE", 100, "articles per write transaction (at least 1)"
 )

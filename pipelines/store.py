@@ -74,6 +74,7 @@ from crawler.defaults import (
     ARCHIVE_FLUSH_INTERVAL,
     ARCHIVE_MAX_PENDING,
     ARCHIVE_RETRY_TIMEOUT,
+    ARCHIVE_SCHEMA_READY,
     ARCHIVE_SQLITE_MAX_BYTES,
     ARCHIVE_WAIT_FOR_COMMIT,
     DEDUP_NEAR_ENABLED,
@@ -98,12 +99,15 @@ RETRY_MAX_DELAY = 10.0
 
 def open_archive(settings: BaseSettings) -> Engine:
     """A writing engine on the crawl's archive (ARCHIVE_DB_URL), its schema created or
-    migrated (ARCHIVE_AUTO_UPGRADE) or checked to be the latest."""
+    migrated (ARCHIVE_AUTO_UPGRADE) or checked to be the latest, unless whoever started
+    the crawl did so already (ARCHIVE_SCHEMA_READY: the command line, before Scrapy)."""
     engine = create_archive_engine(
         resolve_db_url(ARCHIVE_DB_URL.get(settings)),
         write=True,
         sqlite_max_bytes=ARCHIVE_SQLITE_MAX_BYTES.get(settings),
     )
+    if ARCHIVE_SCHEMA_READY.get(settings):
+        return engine
     try:
         if ARCHIVE_AUTO_UPGRADE.get(settings):
             upgrade_archive(engine)
@@ -111,7 +115,8 @@ def open_archive(settings: BaseSettings) -> Engine:
             check_schema(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise ArchiveError(f"cannot open the archive {engine.url!r}: {exc}") from exc
+        where = engine.url.render_as_string(hide_password=True)
+        raise ArchiveError(f"cannot open the archive {where}: {str(exc).splitlines()[0]}") from exc
     except ArchiveError:
         engine.dispose()
         raise

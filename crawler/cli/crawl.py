@@ -14,15 +14,10 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
-from sqlalchemy.exc import SQLAlchemyError
 
 from archive.engine import (
     DB_URL_ENV,
-    ArchiveError,
-    check_schema,
-    create_archive_engine,
     resolve_db_url,
-    upgrade_archive,
 )
 from archive.locks import LockHeld, run_lock, runtime_lock_folder
 from archive.outcomes import Stat
@@ -33,6 +28,7 @@ from crawler.cli.options import add_settings_option, add_workers_option, days, w
 from crawler.cli.overrides import check_overrides
 from crawler.compat import SignalledCrawlerProcess
 from crawler.dates import parse_date
+from crawler.defaults import ARCHIVE_SCHEMA_READY
 from crawler.downloader import SlotLimitedDownloader
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import redis_from_url
@@ -45,7 +41,7 @@ from crawler.sites import (
     warc_settings,
 )
 from crawler.spiders.news import NewsSpider
-from pipelines.store import boilerplate_policy
+from pipelines.store import boilerplate_policy, open_archive
 
 EXIT_CODES = {
     "finished": EXIT_OK,
@@ -289,18 +285,10 @@ def check_starts(args: argparse.Namespace) -> list[SiteConfig]:
 
 def check_archive(settings: Settings) -> None:
     """Fail before starting Scrapy, in one line, if the archive cannot be opened, or
-    is behind this release and may not be upgraded (ARCHIVE_AUTO_UPGRADE off)."""
-    engine = create_archive_engine(settings.get("ARCHIVE_DB_URL"), write=True)
-    try:
-        if settings.getbool("ARCHIVE_AUTO_UPGRADE"):
-            upgrade_archive(engine)
-        else:
-            check_schema(engine)
-    except SQLAlchemyError as exc:
-        where = engine.url.render_as_string(hide_password=True)
-        raise ArchiveError(f"cannot open the archive {where}: {str(exc).splitlines()[0]}") from exc
-    finally:
-        engine.dispose()
+    is behind this release and may not be upgraded (ARCHIVE_AUTO_UPGRADE off); the
+    crawl's store stage and run recorder then take it as it is (ARCHIVE_SCHEMA_READY)."""
+    open_archive(settings).dispose()
+    settings.set(ARCHIVE_SCHEMA_READY.name, True, priority="cmdline")
 
 
 def archive_named(args: argparse.Namespace) -> bool:
