@@ -607,6 +607,43 @@ _CLASS_VALUES = XPath("descendant-or-self::*/@class", smart_strings=False)  # in
 _ITEMPROPS = XPath("descendant-or-self::*/@itemprop", smart_strings=False)
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ANCHOR_TEXT = XPath("//a//text()", smart_strings=False)
+_ITEM_TEXT = XPath("//li/text()", smart_strings=False)
+LONG_PARAGRAPH_CHARS = 150
+# character counts page_features() turns into shares (of the text in paragraphs, headings
+# and list items) rather than weighing them as they are
+CHAR_SIGNALS = ("p_chars", "h_chars", "li_chars", "a_chars")
+
+
+def _chars(texts: list[str]) -> float:
+    return float(sum(len(text.strip()) for text in texts))
+
+
+def text_shape_signals(tree: HtmlElement) -> dict[str, float]:
+    """Where the page's text stands, in characters (the same in every script): paragraphs
+    (how many are long, the median one's length), headings, list items and links. A manual
+    or a service page is short paragraphs between many headings and lists; a story is long
+    paragraphs."""
+    paragraphs: list[int] = []
+    heading_chars = 0
+    for element in tree.iter("p", *_HEADINGS):
+        chars = len("".join(element.itertext()).strip())
+        if element.tag != "p":
+            heading_chars += chars
+        elif chars:
+            paragraphs.append(chars)
+    paragraphs.sort()
+    return {
+        "p_median": float(paragraphs[len(paragraphs) // 2]) if paragraphs else 0.0,
+        "p_long": float(sum(n >= LONG_PARAGRAPH_CHARS for n in paragraphs)),
+        "p_chars": float(sum(paragraphs)),
+        "h_chars": float(heading_chars),
+        "li_chars": _chars(_ITEM_TEXT(tree)),
+        "a_chars": _chars(_ANCHOR_TEXT(tree)),
+    }
+
+
 def page_signals(tree: HtmlElement) -> dict[str, float]:
     """Counts of the page's structure that tell an article from a forum, shop or manual.
 
@@ -627,6 +664,7 @@ def page_signals(tree: HtmlElement) -> dict[str, float]:
             classes[key] = classes.get(key, 0) + count
     itemprops = _ITEMPROPS(tree)
     signals = {tag: float(count) for tag, count in tags.items()}
+    signals.update(text_shape_signals(tree))
     signals["max_repeat"] = float(max(classes.values(), default=0))
     signals["price_prop"] = float(itemprops.count("price") + itemprops.count("offers"))
     lowered = [(css.lower(), count) for (_, css), count in classes.items()]

@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from archive.outcomes import SkipReason
-from pipelines.extraction.metadata import ARTICLE_TYPES
+from pipelines.extraction.metadata import ARTICLE_TYPES, CHAR_SIGNALS
 from pipelines.extraction.model import Extracted, Verdict
 
 LISTING_TYPES = frozenset(
@@ -160,6 +160,9 @@ def text_words(doc: Extracted) -> float:
 
 MODEL_PATH = Path(__file__).with_name("pagetype_model.json")
 _SENTENCE_END = frozenset('.!?\u3002\uff01\uff1f"\u201d')
+# sentence ends of Latin, CJK (fullwidth), Arabic and Devanagari text
+_SENTENCE_PUNCTUATION = re.compile("[.!?\u3002\uff01\uff1f\u061f\u06d4\u0964]")
+SHORT_LINE_CHARS = 60
 
 # Words that name what a site section holds, in a URL path segment or as the host's first
 # label (docs.example.org, forum.example.com): generic vocabulary of web publishing, never a
@@ -229,11 +232,38 @@ def url_features(url: str) -> dict[str, float]:
     return features
 
 
+def text_shares(signals: dict[str, float]) -> dict[str, float]:
+    """The shares of the page's text in headings and in list items (of the text in
+    paragraphs, headings and list items), and its link text per paragraph character."""
+    body = max(1.0, signals["p_chars"] + signals["h_chars"] + signals["li_chars"])
+    return {
+        "heading_share": signals["h_chars"] / body,
+        "item_share": signals["li_chars"] / body,
+        "links_per_paragraph": signals["a_chars"] / max(1.0, signals["p_chars"]),
+    }
+
+
+def line_shape(text: str, lines: list[str]) -> dict[str, float]:
+    """The extracted text's shape in characters: its median line, its share of short lines
+    (headings, labels, buttons) and its sentence punctuation per hundred characters."""
+    lengths = sorted(len(line) for line in lines)
+    return {
+        "line_median": math.log1p(lengths[len(lengths) // 2] if lengths else 0),
+        "short_lines": sum(n < SHORT_LINE_CHARS for n in lengths) / max(1, len(lengths)),
+        "punctuation": len(_SENTENCE_PUNCTUATION.findall(text)) / max(1, len(text)) * 100,
+    }
+
+
 def page_features(doc: Extracted, url: str | None) -> dict[str, float]:
     """What the model weighs: the page's structure counts, its text's shape, markup, URL."""
-    features = {name: math.log1p(value) for name, value in doc.signals.items()}
+    signals = doc.signals
+    features = {
+        name: math.log1p(value) for name, value in signals.items() if name not in CHAR_SIGNALS
+    }
     for name in ("stated_date", "stated_author"):
-        features[name] = doc.signals.get(name, 0.0)
+        features[name] = signals.get(name, 0.0)
+    if signals:
+        features.update(text_shares(signals))
     lines = [line for line in doc.text.split("\n") if line.strip()]
     features["lines"] = math.log1p(len(lines))
     features["chars"] = math.log1p(len(doc.text))
@@ -241,6 +271,7 @@ def page_features(doc: Extracted, url: str | None) -> dict[str, float]:
     features["sentences"] = sum(line.rstrip()[-1:] in _SENTENCE_END for line in lines) / max(
         1, len(lines)
     )
+    features.update(line_shape(doc.text, lines))
     features["link_density"] = doc.link_density
     features["authors"] = float(bool(doc.authors))
     og_type = (doc.og_type or "").lower()

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from pipelines.extraction import Extracted, Verdict, classify_page, extract_article
+from pipelines.extraction.decode import parse_html
+from pipelines.extraction.metadata import LONG_PARAGRAPH_CHARS, text_shape_signals
 from pipelines.extraction.pagetype import (
+    SHORT_LINE_CHARS,
     URL_WORD_GROUPS,
     article_likeness,
     is_dated_url,
     is_listing_url,
+    line_shape,
     min_article_likeness,
     rule_verdict,
     url_features,
@@ -306,3 +311,41 @@ def test_the_same_page_looks_less_like_an_article_under_a_manual_url():
     as_story = article_likeness(extracted, "https://example.com/news/council-rebuilds-the-bridge")
     as_manual = article_likeness(extracted, "https://docs.example.com/guide/bridge")
     assert as_manual < as_story
+
+
+def test_text_shape_signals_count_characters_where_the_text_stands():
+    paragraphs = ["a" * 40, "b" * 200, "c" * 300]
+    page = (
+        "<html><body><h1>Title</h1><h2>Part two</h2>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "<p> </p><ul><li>first item</li><li>second <a href='/x'>link</a></li></ul>"
+        "</body></html>"
+    )
+    signals = text_shape_signals(parse_html(page))
+    assert signals["p_median"] == len(paragraphs[1])  # the empty paragraph is not counted
+    assert signals["p_long"] == 2  # two of at least LONG_PARAGRAPH_CHARS
+    assert signals["p_chars"] == sum(map(len, paragraphs))
+    assert signals["h_chars"] == len("Title") + len("Part two")
+    assert signals["li_chars"] == len("first item") + len("second")  # the items' own text
+    assert signals["a_chars"] == len("link")
+    assert 200 >= LONG_PARAGRAPH_CHARS > 40
+
+
+def test_japanese_text_has_the_shape_of_prose_in_characters():
+    # a line of Japanese is one "word" to a space counter; its characters and its 。 are
+    # what make it prose, as an English sentence's are
+    japanese = line_shape("\n".join(JAPANESE), JAPANESE)
+    english = line_shape("\n".join(STORY[:2]), STORY[:2])
+    assert japanese["short_lines"] == english["short_lines"] == 0.0
+    assert japanese["punctuation"] > english["punctuation"] > 0
+    assert japanese["line_median"] > math.log1p(SHORT_LINE_CHARS)
+
+
+def test_unmarked_japanese_article_is_archived():
+    paragraphs = JAPANESE * 6  # some 700 characters: 350 words at two characters a word
+    html = build_page(paragraphs=paragraphs, lang="ja", title="港の橋、建て替えへ")
+    url = "https://news.example.jp/2024/05/12/harbour-bridge-rebuild"
+    extracted = extract_article(html, url)
+    assert extracted.word_count < 20
+    assert classify_page(extracted, url).is_article
+    assert article_likeness(extracted, url) > min_article_likeness()
