@@ -1,16 +1,21 @@
 """The article's fields, declared once.
 
-Every field list derives from :data:`FIELDS`: the metadata an extraction states and the
-archive stores (:data:`METADATA`: the extraction result, the archive record, the store
-stage and both halves of ``reextract`` copy exactly these), and the fields the read API
-and every export give, in their order (:data:`ARTICLE_FIELDS`), with each kind's subset.
-Adding a metadata field is one line here plus its column (a migration) and its place in
-``pipelines.extraction.model.Extracted``; tests check the dataclasses carry every field.
+The metadata an extraction states and the archive stores is :class:`ArticleMetadata`: the
+extraction's carriers (``pipelines.extraction.model.PageFacts``, so ``Extracted`` and
+``PageMeta``) and the archive's record (``archive.writer.ArticleRecord``) extend it, and
+:data:`METADATA` names its fields (what the store stage and both halves of ``reextract``
+copy). Every other field list derives from :data:`FIELDS`: the fields the read API and
+every export give, in their order (:data:`ARTICLE_FIELDS`), with each kind's subset.
+Adding a metadata field is one line in :class:`ArticleMetadata`, one here in
+:data:`FIELDS`, and its column (a migration); ``tests/archive/test_fields.py`` checks
+they agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -25,15 +30,36 @@ class Kind(StrEnum):
     NUMBER = "number"
 
 
+@dataclass(slots=True, kw_only=True)
+class ArticleMetadata:
+    """What an extraction states about an article, as the archive stores it: overwritten
+    by a fresh extraction. Every field may be empty."""
+
+    sitename: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    description: str | None = None
+    image: str | None = None
+    # the page declared its content not free to read: the text may be a teaser
+    paywalled: bool = False
+
+
+# What an extraction states about the article, as the archive stores it.
+METADATA = tuple(f.name for f in dataclass_fields(ArticleMetadata))
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One field: its name, its kind, whether an extraction states it (the article's
-    metadata, overwritten by a fresh extraction) and whether it is a column of
-    ``articles`` (``urls`` lives in its own table)."""
+    """One field: its name, its kind, and whether it is a column of ``articles``
+    (``urls`` lives in its own table)."""
 
     name: str
     kind: Kind = Kind.TEXT
-    metadata: bool = False
     column: bool = True
 
 
@@ -43,20 +69,20 @@ FIELDS: tuple[Field, ...] = (
     Field("url"),
     Field("urls", Kind.LIST, column=False),
     Field("site"),
-    Field("sitename", metadata=True),
-    Field("title", metadata=True),
+    Field("sitename"),
+    Field("title"),
     Field("text"),
-    Field("authors", Kind.LIST, metadata=True),
-    Field("published_at", Kind.TIME, metadata=True),
-    Field("modified_at", Kind.TIME, metadata=True),
-    Field("language", metadata=True),
-    Field("tags", Kind.LIST, metadata=True),
-    Field("categories", Kind.LIST, metadata=True),
-    Field("description", metadata=True),
-    Field("image", metadata=True),
+    Field("authors", Kind.LIST),
+    Field("published_at", Kind.TIME),
+    Field("modified_at", Kind.TIME),
+    Field("language"),
+    Field("tags", Kind.LIST),
+    Field("categories", Kind.LIST),
+    Field("description"),
+    Field("image"),
     Field("content_hash"),
     Field("version", Kind.NUMBER),
-    Field("paywalled", Kind.BOOL, metadata=True),
+    Field("paywalled", Kind.BOOL),
     Field("duplicate_of", Kind.NUMBER),
     Field("cluster_id", Kind.NUMBER),
     Field("cluster_similarity", Kind.NUMBER),
@@ -75,9 +101,7 @@ JSON_LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.LIST and f.col
 STORED_FIELDS = tuple(f.name for f in FIELDS if f.column)
 # An article in a list of them (a search hit, a page of the web view's list).
 LISTED_FIELDS = ("id", "url", "site", "title", "published_at", "first_seen_at")
-# What an extraction states about the article, as the archive stores it.
-METADATA = tuple(f.name for f in FIELDS if f.metadata)
-_METADATA_LISTS = frozenset(f.name for f in FIELDS if f.metadata and f.kind is Kind.LIST)
+_METADATA_LISTS = frozenset(f.name for f in FIELDS if f.name in METADATA and f.kind is Kind.LIST)
 
 
 def metadata_of(source: object) -> dict[str, Any]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from archive.bodies import PackedBody
-from archive.fields import METADATA, strip_nul, without_nul
+from archive.fields import METADATA, ArticleMetadata, strip_nul, without_nul
 from archive.outcomes import ArticleOutcome
 
 # What the writer did with a record: the outcome names counted as ``articles/<outcome>``,
@@ -52,8 +52,9 @@ class CaptureRecord:
 
 
 @dataclass(slots=True)
-class ArticleRecord:
-    """An extracted article ready to archive. ``urls`` are normalised, ``url`` first.
+class ArticleRecord(ArticleMetadata):
+    """An extracted article ready to archive. ``urls`` are normalised, ``url`` first;
+    its metadata fields are :class:`archive.fields.ArticleMetadata`'s.
 
     ``text`` is the extraction and ``content_hash`` its hash; the writer cleans the text
     of its site's boilerplate, and the copy it stores says what it removed
@@ -66,23 +67,11 @@ class ArticleRecord:
     text: str
     content_hash: str
     capture: CaptureRecord
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    sitename: str | None = None
-    description: str | None = None
-    language: str | None = None
-    tags: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    image: str | None = None
     # The text's MinHash (archive.neardup.signature), None to leave it out of clustering.
     signature: bytes | None = None
     boilerplate: dict[str, Any] | None = None
     boilerplate_revision: int | None = None
-    # the page declared its content not free to read (the text may be a teaser), and it
-    # is a live blog (a new text is its new updates, not an edit)
-    paywalled: bool = False
+    # a live blog: a new text is its new updates, not an edit
     live: bool = False
 
     def __post_init__(self) -> None:

@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 
 from archive.titles import TITLE_SEPARATOR, title_key, trim_segments
 from crawler.dates import parse_date
+from pipelines.extraction.model import PageFacts
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 
 LOGGER = logging.getLogger(__name__)
@@ -121,29 +122,14 @@ _PARTICLES = frozenset(
 
 
 @dataclass(slots=True)
-class PageMeta:
+class PageMeta(PageFacts):
     """Metadata read from markup alone; every field may be empty."""
 
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)  # people
     author_organisations: list[str] = field(default_factory=list)  # the last resort
     linked_authors: list[str] = field(default_factory=list)  # linked_author(): after a byline
     byline_authors: list[str] = field(default_factory=list)  # visible_byline()
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    sitename: str | None = None
-    description: str | None = None
-    language: str | None = None
-    categories: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    image: str | None = None
-    canonical_url: str | None = None
-    og_type: str | None = None
-    jsonld_types: list[str] = field(default_factory=list)
     page_title: str | None = None  # the <title> element, often with a site-name suffix
     titles: list[str] = field(default_factory=list)  # every title variant, for text cleanup
-    paywalled: bool = False  # see pagestate.py
-    signals: dict[str, float] = field(default_factory=dict)  # page_signals(), for pagetype.py
 
 
 # ---------------------------------------------------------------- small value helpers

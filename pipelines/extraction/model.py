@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from archive.fields import ArticleMetadata
 from archive.outcomes import SkipReason
 
 
@@ -13,35 +14,35 @@ class ExtractionError(Exception):
     """The input cannot be parsed as HTML at all (empty, binary, not markup)."""
 
 
-@dataclass(slots=True)
-class Extracted:
-    """What one HTML page yields: the story text, its metadata and page-type signals."""
+@dataclass(slots=True, kw_only=True)
+class PageFacts(ArticleMetadata):
+    """What a page states about its story, read from its markup; every field may be empty.
 
-    url: str | None
-    title: str | None = None
-    text: str = ""
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    sitename: str | None = None
-    description: str | None = None
-    language: str | None = None
-    categories: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    image: str | None = None
+    Declared once for both carriers: the markup's metadata (``metadata.PageMeta``) and
+    the extraction's result (:class:`Extracted`). What the archive stores of them is
+    ``archive.fields.ArticleMetadata``'s fields; the ones below steer the extraction.
+    """
+
     canonical_url: str | None = None
     og_type: str | None = None
     jsonld_types: list[str] = field(default_factory=list)
-    link_density: float = 0.0
-    word_count: int = 0
-    # the page declares its content not free to read: the text may be a teaser
-    paywalled: bool = False
     # counts of the page's structure (metadata.page_signals) weighed by pagetype.py
     signals: dict[str, float] = field(default_factory=dict)
 
+
+@dataclass(slots=True)
+class Extracted(PageFacts):
+    """What one HTML page yields: the story text, its metadata and page-type signals."""
+
+    url: str | None
+    text: str = ""
+    link_density: float = 0.0
+    word_count: int = 0
+
     def to_json(self) -> dict[str, Any]:
-        """Return a JSON-ready dict; datetimes become ISO 8601 strings, lists are copied."""
-        result: dict[str, Any] = {}
+        """Return a JSON-ready dict, led by the URL, title and text; datetimes become
+        ISO 8601 strings, lists are copied."""
+        result: dict[str, Any] = dict.fromkeys(("url", "title", "text"))
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, datetime):

@@ -6,7 +6,15 @@ import typing
 from dataclasses import fields
 from datetime import UTC, datetime
 
-from archive.fields import ARTICLE_FIELDS, METADATA, STORED_FIELDS, metadata_of
+from archive.fields import (
+    ARTICLE_FIELDS,
+    FIELDS,
+    METADATA,
+    STORED_FIELDS,
+    ArticleMetadata,
+    Kind,
+    metadata_of,
+)
 from archive.models import Article, Version
 from archive.read import ArticleDict
 from archive.reextract import Fresh
@@ -40,8 +48,18 @@ def extraction() -> Extracted:
 
 def test_every_carrier_holds_every_metadata_field():
     for carrier in (Extracted, ArticleRecord, PageMeta):
+        assert issubclass(carrier, ArticleMetadata), carrier  # declared once, there
         names = {f.name for f in fields(carrier)}
         assert set(METADATA) <= names, carrier
+
+
+def test_the_metadata_declaration_and_the_field_list_agree():
+    """Each metadata field is in FIELDS, of the kind its declared type says."""
+    kinds = {f.name: f.kind for f in FIELDS}
+    hints = typing.get_type_hints(ArticleMetadata)
+    expected = {list[str]: Kind.LIST, datetime | None: Kind.TIME, bool: Kind.BOOL}
+    for name in METADATA:
+        assert kinds[name] == expected.get(hints[name], Kind.TEXT), name
     assert set(METADATA) <= set(Article.__table__.c.keys())
     assert set(STORED_FIELDS) <= set(Article.__table__.c.keys())
     assert {"title", "modified_at", "paywalled"} <= set(Version.__table__.c.keys())
