@@ -14,10 +14,12 @@ from __future__ import annotations
 import logging
 import re
 from copy import deepcopy
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from htmldate import find_date
+from htmldate.extractors import try_date_expr
+from htmldate.settings import MIN_DATE
 from lxml.etree import Element, XPath
 from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_meta
@@ -263,6 +265,53 @@ def htmldate_date(tree: HtmlElement, url: str | None, extensive: bool) -> dateti
     return parse_datetime(found)
 
 
+# The texts around the first <h1>: after it first (a byline line, "Updated May 4, 2025 ·
+# 5 min read"), then before it (a kicker, a date above the headline), nearest first.
+_TEXTS_NEAR_HEADLINE = {
+    direction: XPath(
+        f"(descendant-or-self::h1)[1]/{direction}::text()[normalize-space()]"
+        "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+        "[position() <= $n]",
+        smart_strings=False,
+    )
+    for direction in ("following", "preceding")
+}
+HEADLINE_TEXTS_AFTER, HEADLINE_TEXTS_BEFORE = 10, 5
+MAX_DATE_LINE = 80  # a date line: "Updated on Jul 4, 2024", "December 18, 2025 · 3 min read"
+# the header is over after a text this long, or after this many characters of text: the
+# story has begun (a date inside it is not the page's)
+STORY_LINE, HEADER_CHARS = 200, 400
+
+
+def _date_line(texts: list[str], latest: datetime) -> datetime | None:
+    seen = 0
+    for raw in texts:
+        text = " ".join(raw.split())
+        if len(text) > STORY_LINE or seen > HEADER_CHARS:
+            return None
+        seen += len(text)
+        if len(text) <= MAX_DATE_LINE:
+            found = try_date_expr(text, "%Y-%m-%d", False, MIN_DATE, latest)
+            if found:
+                return parse_datetime(found)
+    return None
+
+
+def visible_date(tree: HtmlElement) -> datetime | None:
+    """The date the page shows its readers beside the headline: the first short text
+    reading as a date (htmldate's fast parser: numbers and month names) among the
+    ``HEADLINE_TEXTS_AFTER`` texts after the first ``<h1>``, else among the
+    ``HEADLINE_TEXTS_BEFORE`` before it, nearest first; the story (a long text, or many
+    short ones) ends the search on its side."""
+    latest = datetime.combine(date.today(), datetime.max.time())  # a day: one cache key
+    after = _TEXTS_NEAR_HEADLINE["following"](tree, n=HEADLINE_TEXTS_AFTER)
+    found = _date_line(after, latest)
+    if found is None:
+        before = _TEXTS_NEAR_HEADLINE["preceding"](tree, n=HEADLINE_TEXTS_BEFORE)
+        found = _date_line(list(reversed(before)), latest)
+    return found
+
+
 def published_date(
     tree: HtmlElement, meta: PageMeta, result: Extracted, url: str | None
 ) -> datetime | None:
@@ -270,9 +319,10 @@ def published_date(
 
     1. what its markup states (``metadata._read_dates``: JSON-LD ``datePublished``, the
        ``<meta>`` names of ``PUBLISHED_META``, microdata, ``<time pubdate>``);
-    2. its first ``<time datetime>``;
-    3. htmldate's fast search (``url``: the page's canonical URL, for its date);
-    4. htmldate's extensive search (free text through dateparser: ~50 ms median, hundreds
+    2. the date it shows beside its headline (:func:`visible_date`);
+    3. its first ``<time datetime>``;
+    4. htmldate's fast search (``url``: the page's canonical URL, for its date);
+    5. htmldate's extensive search (free text through dateparser: ~50 ms median, hundreds
        on long pages), only for a page the crawl archives (``classify_page``): a date
        nobody stores is not worth it.
 
@@ -282,6 +332,9 @@ def published_date(
     """
     if meta.published_at is not None:
         return meta.published_at
+    shown = visible_date(tree)
+    if shown is not None:
+        return shown
     for value in _FIRST_TIME(tree):
         parsed = parse_datetime(value)
         if parsed is not None:

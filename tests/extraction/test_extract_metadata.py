@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pipelines.extraction import extract_article
+from pipelines.extraction.core import visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     headline,
@@ -63,6 +64,35 @@ def test_date_only_becomes_midnight_utc(make_page):
     head = '<meta name="date" content="2024-05-12">'
     doc = extract_article(make_page(head=head), URL)
     assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
+
+
+UNDATED_URL = "https://news.example.com/news/harbour-bridge-rebuild"
+
+
+def test_a_page_stating_no_date_has_the_date_shown_beside_its_headline(make_page):
+    # a sidebar's <time> comes first in the page; the reader sees the line under the headline
+    sidebar = '<aside><time datetime="2023-01-09">9 Jan</time> Older news</aside>'
+    top = "<p class='meta'><span>Updated on Jul 4, 2024</span> · 5 min read</p>"
+    page = make_page(body_top=top).replace("<header>", f"<header>{sidebar}")
+    doc = extract_article(page, UNDATED_URL)
+    assert doc.published_at is not None
+    assert doc.published_at.date() == date(2024, 7, 4)
+    # what the markup states still comes first
+    head = '<meta property="article:published_time" content="2024-06-30T08:00:00+00:00">'
+    doc = extract_article(make_page(head=head, body_top=top), UNDATED_URL)
+    assert doc.published_at is not None
+    assert doc.published_at.date() == date(2024, 6, 30)
+
+
+def test_visible_date_reads_the_texts_nearest_the_headline():
+    above = "<p>News</p><p>12.03.2024</p><h1>Harbour bridge rebuild</h1><p>By Ann Smith</p>"
+    assert visible_date(parse_html(above)) == datetime(2024, 3, 12, tzinfo=UTC)
+    below = "<h1>Harbour bridge rebuild</h1><p>By Ann Smith</p><p>18 December 2025</p>"
+    assert visible_date(parse_html(below)) == datetime(2025, 12, 18, tzinfo=UTC)
+    # a date inside the story, after its first long paragraph, is not the page's date
+    story = f"<h1>Harbour bridge rebuild</h1><p>{STORY[0]} {STORY[1]}</p><p>May 3, 2021</p>"
+    assert visible_date(parse_html(story)) is None
+    assert visible_date(parse_html("<p>May 3, 2021</p>")) is None  # no headline
 
 
 @pytest.mark.parametrize(

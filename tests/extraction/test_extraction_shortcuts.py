@@ -50,17 +50,26 @@ def test_stated_markup_outranks_the_time_element(make_page):
 
 def test_a_date_in_free_text_is_searched_for_an_archived_page(make_page):
     # only htmldate's extensive search (dateparser over free text) reads "May 12, 2024"
-    page = make_page(head=OG_ARTICLE, body_top="<div>May 12, 2024</div>")
+    # after the story (beside the headline, visible_date would read it)
+    page = make_page(head=OG_ARTICLE, body_bottom="<div>May 12, 2024</div>")
     doc = extract_article(page, ARTICLE_URL)
     assert classify_page(doc, ARTICLE_URL).is_article
     assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
 
 
 def test_a_date_in_free_text_is_not_searched_for_a_page_the_crawl_skips(make_page):
-    page = make_page(head=OG_ARTICLE, body_top="<div>May 12, 2024</div>")
+    page = make_page(head=OG_ARTICLE, body_bottom="<div>May 12, 2024</div>")
     doc = extract_article(page, LISTING_URL)
     assert not classify_page(doc, LISTING_URL).is_article
     assert doc.published_at is None
+
+
+def test_the_date_shown_beside_the_headline_is_read_on_any_page(make_page):
+    # cheap (a few texts around the <h1>), so it needs no decision first
+    page = make_page(head=OG_ARTICLE, body_top="<div>May 12, 2024</div>")
+    doc = extract_article(page, LISTING_URL)
+    assert not classify_page(doc, LISTING_URL).is_article
+    assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
 
 
 def test_the_urls_date_is_read_without_the_extensive_search(make_page):
