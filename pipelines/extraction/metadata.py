@@ -720,17 +720,33 @@ _BY_START = re.compile(r"^\s*(?:written\s+|posted\s+)?by\b\s*:?", re.I)
 BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "small", "h4", "h5")
 
 
+_BY_LABEL = re.compile(r"^(?:written\s+|posted\s+)?by\s*:?$", re.I)
+
+
+def _byline_names(text: str | None) -> list[str]:
+    if not text or len(text) > MAX_NAME_CHARS:
+        return []
+    return [n for n in split_names(text) if _looks_like_name(n)]
+
+
 def visible_byline(tree: HtmlElement) -> list[str]:
     """The names of the page's first short element reading "By Jane Doe" ("Written by",
-    "By:"; a name split over child elements too), the names shaped like a person's."""
+    "By:"; a name split over child elements too), the names shaped like a person's. An
+    element holding the label alone ("<span>By</span><span>Jane Doe</span>") is read with
+    the element after it, else with the element around it."""
     for element in tree.iter(*BYLINE_TAGS):
         head = element.text
         if head and _BY_START.match(head):
             text = clean_text(element.text_content())
-            if text and len(text) <= MAX_NAME_CHARS:
-                names = [n for n in split_names(text) if _looks_like_name(n)]
-                if names:
-                    return names
+            names = _byline_names(text)
+            if not names and text and _BY_LABEL.match(text):
+                parent, after = element.getparent(), element.getnext()
+                if after is not None:
+                    names = _byline_names(clean_text(" ".join(after.itertext())))
+                if not names and parent is not None:
+                    names = _byline_names(clean_text(" ".join(parent.itertext())))
+            if names:
+                return names
     return []
 
 

@@ -328,6 +328,13 @@ def test_a_visible_by_line_names_the_author(make_page):
         "Ann Smith",
         "Bo Jones",
     ]
+    # the label in an element of its own, the name in the next one or around it
+    label = "<div class='meta'><span>By</span><span>Daryl Austin</span></div>"
+    assert visible_byline(parse_html(label)) == ["Daryl Austin"]
+    label = "<div><div>Written by</div><div><b>Jack</b> <b>Shepherd</b></div></div>"
+    assert visible_byline(parse_html(label)) == ["Jack Shepherd"]
+    label = "<div class='meta'><span>By </span><button>Chase Bernath</button></div>"
+    assert visible_byline(parse_html(label)) == ["Chase Bernath"]
     # a sentence that starts with "By" is not a byline
     assert visible_byline(parse_html("<p>By the end of the week the river rose.</p>")) == []
 
