@@ -621,6 +621,20 @@ def find_line_texts(
 # --- re-cleaning archived articles --------------------------------------------------------
 
 
+def recleaned(row: Row[Any], model: SiteModel) -> dict[str, Any] | None:
+    """The update of a stored text (an article's or a version's: ``row`` has its id,
+    text and boilerplate) cleaned again with ``model``; None when nothing changes."""
+    cleaned = model.clean(extraction(row.text, row.boilerplate))
+    if cleaned.text == row.text and cleaned.removed == row.boilerplate:
+        return None
+    return {
+        "b_id": row.id,
+        "b_text": cleaned.text,
+        "b_boilerplate": cleaned.removed,
+        "b_hash": content_hash(cleaned.text),
+    }
+
+
 def reclean_versions(conn: Connection, article_ids: Sequence[int], model: SiteModel) -> None:
     """Clean every version of these articles with ``model`` (versions follow their article)."""
     updates: list[dict[str, Any]] = []
@@ -629,16 +643,9 @@ def reclean_versions(conn: Connection, article_ids: Sequence[int], model: SiteMo
             Version.article_id.in_(chunk)
         )
         for row in conn.execute(query):
-            cleaned = model.clean(extraction(row.text, row.boilerplate))
-            if cleaned.text != row.text or cleaned.removed != row.boilerplate:
-                updates.append(
-                    {
-                        "b_id": row.id,
-                        "b_text": cleaned.text,
-                        "b_boilerplate": cleaned.removed,
-                        "b_hash": content_hash(cleaned.text),
-                    }
-                )
+            values = recleaned(row, model)
+            if values is not None:
+                updates.append(values)
     if updates:
         conn.execute(
             update(Version)
@@ -664,18 +671,11 @@ def reclean_rows(
     changed: list[dict[str, Any]] = []
     unchanged: list[int] = []
     for row in rows:
-        cleaned = model.clean(extraction(row.text, row.boilerplate))
-        if cleaned.text == row.text and cleaned.removed == row.boilerplate:
+        values = recleaned(row, model)
+        if values is None:
             unchanged.append(row.id)
-            continue
-        changed.append(
-            {
-                "b_id": row.id,
-                "b_text": cleaned.text,
-                "b_boilerplate": cleaned.removed,
-                "b_hash": content_hash(cleaned.text),
-            }
-        )
+        else:
+            changed.append(values)
     if changed:
         conn.execute(
             update(Article)
