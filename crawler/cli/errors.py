@@ -30,26 +30,39 @@ class UsageError(CommandError):
 
 def explain(exc: BaseException) -> tuple[int, str] | None:
     """The exit code and the message for an expected error; None for a bug."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from archive.engine import ArchiveError, ArchiveInputError, db_error_message
-    from crawler.frontier.connection import FrontierError, FrontierInputError
-    from crawler.sites import SitesError
-
+    usage = (
+        _loaded("archive.engine", "ArchiveInputError")
+        + _loaded("crawler.frontier.connection", "FrontierInputError")
+        + _loaded("crawler.sites", "SitesError")
+    )
+    failed = _loaded("archive.engine", "ArchiveError") + _loaded(
+        "crawler.frontier.connection", "FrontierError"
+    )
     if isinstance(exc, CommandError):
         return exc.exit_code, str(exc)
     if isinstance(exc, argparse.ArgumentTypeError):  # an option's value, checked late
         return EXIT_USAGE, str(exc)
-    if isinstance(exc, ArchiveInputError | FrontierInputError | SitesError):
+    if isinstance(exc, usage):
         return EXIT_USAGE, str(exc)
-    if isinstance(exc, ArchiveError | FrontierError):
+    if isinstance(exc, failed):
         return EXIT_FAILED, str(exc)
-    if isinstance(exc, SQLAlchemyError):
+    if isinstance(exc, _loaded("sqlalchemy.exc", "SQLAlchemyError")):
+        from archive.engine import db_error_message
+
         return EXIT_FAILED, f"archive error: {db_error_message(exc)}"
     if isinstance(exc, OSError) and exc.strerror:
         where = f"{exc.filename}: " if exc.filename else ""
         return EXIT_FAILED, f"{where}{exc.strerror}"
     return None
+
+
+def _loaded(module: str, *names: str) -> tuple[type[BaseException], ...]:
+    """The exception classes ``names`` of ``module`` if the command imported it, else
+    none: then nothing can have raised them, and importing a module only to ask would
+    cost an error message its start-up (``crawler.sites`` loads the public suffix list,
+    a fifth of a second; ``sqlalchemy`` more)."""
+    found = sys.modules.get(module)
+    return () if found is None else tuple(getattr(found, name) for name in names)
 
 
 def one_line(message: str) -> str:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from archive.read import open_archive
 from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.errors import CommandError, UsageError
-from crawler.urls import normalize_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -54,6 +53,9 @@ def article_ref(ref: str) -> int | str:
         return int(ref)
     if "://" not in ref:
         raise UsageError(f"{ref!r} is neither an article id nor a URL (http://...)")
+    # only for a URL: tldextract's suffix list is most of `show ID`'s start-up otherwise
+    from crawler.urls import normalize_url
+
     try:
         return normalize_url(ref)
     except ValueError as exc:

@@ -32,8 +32,15 @@ else:
 print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
 """
 # What a reading command never needs on SQLite: the ORM and the models (the read API
-# reads through archive/tables.py), PostgreSQL's dialect, Alembic.
-READ_HEAVY = ("sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "archive.models", "alembic")
+# reads through archive/tables.py), PostgreSQL's dialect, Alembic, and the public suffix
+# list (tldextract: URL identity, for `show URL` only), not even to report an error.
+READ_HEAVY = (
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql",
+    "archive.models",
+    "alembic",
+    "tldextract",
+)
 
 
 def loaded_by(args: list[str]) -> tuple[int, set[str]]:
