@@ -101,22 +101,24 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> Document | None:
 # when a page has nothing they could match, the search is skipped, with the same answer.
 # Every predicate of trafilatura.xpaths.AUTHOR_XPATHS implies an <author> or <rel> element
 # or one of these substrings in one of these attributes (a regex alternative implies its
-# literal; "byl" covers byline, "Author" AuthorCard/AuthorURL/AuthorName).
+# literal; "byl" covers byline, "Author" AuthorCard/AuthorURL/AuthorName). Plain substring
+# tests: the regex alternation over the joined values cost 0.4 ms median, these 0.08.
 _AUTHOR_ATTRIBUTES = tuple(
     XPath(f"descendant-or-self::*/@{name}", smart_strings=False)
     for name in ("class", "id", "itemprop", "rel", "data-testid", "data-component")
 )
-_AUTHOR_HINT = re.compile(
-    "[Aa]uthor|[Bb]yl|BBL|username|screenname|writer|channel-name|zuozhe|bianji|xiaobian"
-    "|submitted-by|posted-by|journalist-name"
-)
+_AUTHOR_HINTS = (
+    "author", "Author", "byl", "Byl", "BBL", "username", "screenname", "writer", "channel-name",
+    "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name",
+)  # fmt: skip
 
 
 def may_name_author(tree: HtmlElement) -> bool:
     """Whether trafilatura's byline search could find anything on the page."""
     if next(tree.iter("author", "rel"), None) is not None:
         return True
-    return any(_AUTHOR_HINT.search("\n".join(values(tree))) for values in _AUTHOR_ATTRIBUTES)
+    values = "\n".join("\n".join(select(tree)) for select in _AUTHOR_ATTRIBUTES)
+    return any(hint in values for hint in _AUTHOR_HINTS)
 
 
 # extract_catstags keeps only links whose href matches "/categor(?:y|ies|s)?/" or
