@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from copy import deepcopy
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
-from htmldate import find_date
 from htmldate.extractors import try_date_expr
 from htmldate.settings import MIN_DATE
 from lxml.etree import Element, XPath
@@ -26,10 +27,10 @@ from trafilatura import metadata as trafilatura_meta
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import Document
-from trafilatura.settings import set_date_params
 from trafilatura.utils import line_processing, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
+from pipelines.extraction.datesearch import search_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import better_candidate, is_suspect
 from pipelines.extraction.language import page_language
@@ -253,14 +254,15 @@ def trafilatura_catstags(kind: str, tree: HtmlElement) -> list[str]:
 _FIRST_TIME = XPath("(descendant-or-self::time[@datetime])[1]/@datetime", smart_strings=False)
 
 
-def htmldate_date(tree: HtmlElement, url: str | None, extensive: bool) -> datetime | None:
+def htmldate_date(
+    tree: HtmlElement, url: str | None, extensive: bool, keep_tree: Callable[[], bool]
+) -> datetime | None:
     """htmldate's publication date: its fast search (the URL's date, header markup,
-    date-like elements, timestamp patterns) or its extensive one (free text too).
-    An error inside htmldate is logged: the page has no date, its other fields stand."""
-    params = set_date_params(extensive=extensive)
-    params["url"] = url
+    date-like elements, timestamp patterns) or its extensive one (free text too); the tree
+    is pruned in place unless ``keep_tree()`` (``datesearch``). An error inside htmldate
+    is logged: the page has no date, its other fields stand."""
     try:
-        found: str | None = find_date(tree, **params)
+        found = search_date(tree, url, extensive, keep_tree)
     except Exception:
         LOGGER.exception("htmldate failed on %s", url)
         return None
@@ -330,7 +332,8 @@ def published_date(
 
     A stated date keeps the page's offset, so its day is the readers' day. Each step was
     measured on the tuning part and kept when the checking part agreed (docs/extraction.md).
-    ``result`` must hold the page's text and metadata (the decision reads them).
+    ``result`` must hold the page's text and metadata (the decision reads them). The last
+    search prunes ``tree`` in place: the caller must not need it afterwards.
     """
     if meta.published_at is not None:
         return meta.published_at
@@ -341,9 +344,14 @@ def published_date(
         parsed = parse_datetime(value)
         if parsed is not None:
             return parsed
-    found = htmldate_date(tree, url, extensive=False)
-    if found is None and classify_page(result, result.url or result.canonical_url).is_article:
-        found = htmldate_date(tree, url, extensive=True)
+
+    @cache
+    def archived() -> bool:
+        return classify_page(result, result.url or result.canonical_url).is_article
+
+    found = htmldate_date(tree, url, extensive=False, keep_tree=archived)
+    if found is None and archived():
+        found = htmldate_date(tree, url, extensive=True, keep_tree=lambda: False)
     return found
 
 

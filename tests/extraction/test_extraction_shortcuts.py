@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import inspect
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from htmldate import core as htmldate_core
+from htmldate import find_date
+from lxml.html import tostring
 from trafilatura import metadata as trafilatura_meta
+from trafilatura.settings import set_date_params
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipelines.extraction import classify_page, extract_article
@@ -19,6 +24,7 @@ from pipelines.extraction.core import (
     trafilatura_author,
     trafilatura_catstags,
 )
+from pipelines.extraction.datesearch import search_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import page_signals
 
@@ -185,3 +191,36 @@ def test_page_signals_counts():
     assert signals["cls_product"] == 1.0
     assert signals["cls_comment"] == 3.0  # case-insensitive: comment-list, Comment, comment
     assert signals["cls_reply"] == 1.0
+
+
+# ---------------------------------------------------------------- htmldate step by step
+
+# datesearch.search_date() restates htmldate's find_date: an htmldate upgrade that changes
+# it must be re-checked (the sha256 of its source text, htmldate 1.11.0).
+FIND_DATE_SHA256 = "dc635ec48332f6350f769143fcf02423a7a074336b1df987930148d54f48c470"
+
+
+def test_htmldates_find_date_is_the_one_search_date_restates():
+    source = inspect.getsource(htmldate_core.find_date)
+    assert hashlib.sha256(source.encode()).hexdigest() == FIND_DATE_SHA256
+
+
+@pytest.mark.parametrize("extensive", [False, True], ids=["fast", "extensive"])
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::3], ids=lambda p: p.name[:12])
+def test_the_date_search_answers_as_htmldates_own(path, extensive):
+    html = gzip.decompress(path.read_bytes()).decode("utf-8")
+    theirs = find_date(parse_html(html), **set_date_params(extensive=extensive))
+    kept = parse_html(html)
+    before = tostring(kept)
+    assert search_date(kept, None, extensive, keep_tree=lambda: True) == theirs
+    assert tostring(kept) == before
+    assert search_date(parse_html(html), None, extensive, keep_tree=lambda: False) == theirs
+
+
+def test_the_date_search_prunes_a_tree_handed_over_and_spares_one_kept(make_page):
+    page = make_page(body_top="<svg><text>x</text></svg><div>Posted 2024-05-12 10:00</div>")
+    kept, handed = parse_html(page), parse_html(page)
+    assert search_date(kept, None, False, keep_tree=lambda: True) == "2024-05-12"
+    assert search_date(handed, None, False, keep_tree=lambda: False) == "2024-05-12"
+    assert kept.find(".//svg") is not None
+    assert handed.find(".//svg") is None

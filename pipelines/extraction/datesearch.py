@@ -1,0 +1,109 @@
+"""htmldate's date search (``htmldate.find_date``, htmldate 1.11) step by step, on a tree
+the caller may hand over.
+
+``find_date`` given a parsed tree copies the whole page (~1.4 ms median on the benchmark)
+before pruning it, since the caller may still need it. The extraction searches a page's
+date last: then nothing needs the tree any more, and :func:`search_date` prunes it in place
+unless ``keep_tree()`` says otherwise. ``keep_tree`` is asked only when the search reaches
+that step (the URL, the header, JSON and ``<abbr>`` come first), so a decision it needs
+(whether the extensive search may follow) is taken only on pages that get that far.
+The steps and their order are htmldate's; ``tests/extraction/test_extraction_shortcuts.py``
+pins ``find_date``'s source by hash (an upgrade that changes it fails loudly) and compares
+the answers on benchmark pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from copy import deepcopy
+from datetime import datetime
+
+from htmldate.core import (
+    TIMESTAMP_LOOSE_PATTERN,
+    TIMESTAMP_PATTERN,
+    compare_reference,
+    date_candidates,
+    examine_abbr_elements,
+    examine_elements,
+    examine_header,
+    examine_time_elements,
+    search_page,
+    serialize,
+)
+from htmldate.extractors import (
+    FREE_TEXT_EXPRESSIONS,
+    discard_unwanted,
+    extract_url_date,
+    idiosyncrasies_search,
+    img_search,
+    json_search,
+    pattern_search,
+)
+from htmldate.settings import CLEANING_LIST, MAX_SEGMENT_LEN, MIN_SEGMENT_LEN
+from htmldate.utils import Extractor, clean_html
+from htmldate.validators import check_extracted_reference, get_max_date, get_min_date
+from lxml.html import HtmlElement
+from trafilatura.settings import set_date_params
+
+_CANONICAL = './/link[@rel="canonical"]'
+
+
+def search_date(
+    tree: HtmlElement,
+    url: str | None,
+    extensive: bool,
+    keep_tree: Callable[[], bool],
+) -> str | None:
+    """``find_date(tree, url=url, **set_date_params(extensive))`` (trafilatura's parameters:
+    the original date, none later than today): the publication date as YYYY-MM-DD."""
+    params = set_date_params(extensive=extensive)
+    options = Extractor(
+        params["extensive_search"],
+        get_max_date(params["max_date"]),
+        get_min_date(None),
+        params["original_date"],
+        "%Y-%m-%d",
+    )
+    if url is None:
+        canonical = tree.find(_CANONICAL)
+        url = canonical.get("href") if canonical is not None else None
+    found = (
+        extract_url_date(url, options)
+        or examine_header(tree, options)
+        or json_search(tree, options)
+        or examine_abbr_elements(tree, options)
+    )
+    if found is not None:
+        return found
+    return _search_pruned(deepcopy(tree) if keep_tree() else tree, options)
+
+
+def _search_pruned(tree: HtmlElement, options: Extractor) -> str | None:
+    """find_date's steps on the page pruned of media and boilerplate (prunes ``tree``)."""
+    with suppress(ValueError):  # lxml refusing a control character: search as pruned so far
+        discard_unwanted(clean_html(tree, CLEANING_LIST))  # both prune in place
+    found = (
+        examine_elements(date_candidates(tree, options.extensive), options)
+        or examine_elements(tree.xpath(".//title|.//h1"), options)
+        or examine_time_elements(tree, options)
+    )
+    if found is not None:
+        return found
+    html = serialize(tree)
+    found = (
+        pattern_search(html, TIMESTAMP_PATTERN, options)
+        or img_search(tree, options)
+        or idiosyncrasies_search(html, options)
+    )
+    if found is not None:
+        return found
+    if not options.extensive:
+        clean_html(tree, ["script", "style"])
+        return pattern_search(" ".join(tree.itertext()), TIMESTAMP_LOOSE_PATTERN, options)
+    reference: datetime | None = None
+    for text in FREE_TEXT_EXPRESSIONS(tree):
+        segment = text.strip()
+        if MIN_SEGMENT_LEN < len(segment) < MAX_SEGMENT_LEN:
+            reference = compare_reference(reference, segment, options)
+    return check_extracted_reference(reference, options) or search_page(html, options)
