@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from copy import deepcopy
 from datetime import date, datetime
 from functools import cache
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from htmldate.extractors import try_date_expr
 from htmldate.settings import MIN_DATE
-from lxml.etree import Element, XPath
+from lxml.etree import Element, XPath, iterwalk
 from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_meta
 from trafilatura.htmlprocessing import prune_unwanted_nodes
@@ -270,30 +271,66 @@ def htmldate_date(
 
 
 # The texts around the first <h1>: after it first (a byline line, "Updated May 4, 2025 ·
-# 5 min read"), then before it (a kicker, a date above the headline), nearest first.
-_TEXTS_NEAR_HEADLINE = {
-    direction: XPath(
-        f"(descendant-or-self::h1)[1]/{direction}::text()[normalize-space()]"
-        "[not(parent::script or parent::style or parent::noscript or parent::template)]"
-        "[position() <= $n]",
-        smart_strings=False,
-    )
-    for direction in ("following", "preceding")
-}
+# 5 min read"), then before it (a kicker, a date above the headline), nearest first. They
+# are walked lazily: an XPath axis (following::text()) collects the whole rest of the page.
 HEADLINE_TEXTS_AFTER, HEADLINE_TEXTS_BEFORE = 10, 5
 MAX_DATE_LINE = 80  # a date line: "Updated on Jul 4, 2024", "December 18, 2025 · 3 min read"
 # the header is over after a text this long, or after this many characters of text: the
 # story has begun (a date inside it is not the page's)
 STORY_LINE, HEADER_CHARS = 200, 400
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
+_Text = tuple[str, "HtmlElement"]  # a text node and the element it stands in
 
 
-def _date_line(texts: list[str], latest: datetime) -> datetime | None:
+def _subtree_texts(root: HtmlElement) -> Iterator[_Text]:
+    """The text nodes of an element's subtree in document order (its own tail left out)."""
+    for event, element in iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if element.text and isinstance(element.tag, str) and element.tag not in _NOT_TEXT:
+                yield element.text, element
+        elif element is not root and element.tail:
+            yield element.tail, element.getparent()
+
+
+def _texts_after(heading: HtmlElement) -> Iterator[_Text]:
+    node: HtmlElement | None = heading
+    while node is not None:
+        if node.tail:
+            yield node.tail, node.getparent()
+        for sibling in node.itersiblings():
+            yield from _subtree_texts(sibling)
+            if sibling.tail:
+                yield sibling.tail, node.getparent()
+        node = node.getparent()
+
+
+def _texts_before(heading: HtmlElement) -> Iterator[_Text]:
+    """Nearest first."""
+    node: HtmlElement | None = heading
+    while node is not None:
+        parent = node.getparent()
+        for sibling in node.itersiblings(preceding=True):
+            if sibling.tail:
+                yield sibling.tail, parent
+            yield from reversed(list(_subtree_texts(sibling)))
+        if parent is not None and parent.text and parent.tag not in _NOT_TEXT:
+            yield parent.text, parent
+        node = parent
+
+
+def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime | None:
     seen = 0
-    for raw in texts:
+    for raw, parent in islice(((t, p) for t, p in texts if not t.isspace()), count):
         text = " ".join(raw.split())
         if len(text) > STORY_LINE or seen > HEADER_CHARS:
             return None
         seen += len(text)
+        if parent is not None and parent.tag == "time" and not any(c.isalpha() for c in text):
+            # "03/01/2017": the element's datetime says which number is the month (a
+            # month's name says it better than a datetime in UTC, a day later or earlier)
+            stated = parse_datetime(parent.get("datetime"))
+            if stated is not None:
+                return stated
         if len(text) <= MAX_DATE_LINE:
             found = try_date_expr(text, "%Y-%m-%d", False, MIN_DATE, latest)
             if found:
@@ -307,12 +344,13 @@ def visible_date(tree: HtmlElement) -> datetime | None:
     ``HEADLINE_TEXTS_AFTER`` texts after the first ``<h1>``, else among the
     ``HEADLINE_TEXTS_BEFORE`` before it, nearest first; the story (a long text, or many
     short ones) ends the search on its side."""
+    heading = next(tree.iter("h1"), None)
+    if heading is None:
+        return None
     latest = datetime.combine(date.today(), datetime.max.time())  # a day: one cache key
-    after = _TEXTS_NEAR_HEADLINE["following"](tree, n=HEADLINE_TEXTS_AFTER)
-    found = _date_line(after, latest)
+    found = _date_line(_texts_after(heading), HEADLINE_TEXTS_AFTER, latest)
     if found is None:
-        before = _TEXTS_NEAR_HEADLINE["preceding"](tree, n=HEADLINE_TEXTS_BEFORE)
-        found = _date_line(list(reversed(before)), latest)
+        found = _date_line(_texts_before(heading), HEADLINE_TEXTS_BEFORE, latest)
     return found
 
 

@@ -93,6 +93,18 @@ def test_visible_date_reads_the_texts_nearest_the_headline():
     story = f"<h1>Harbour bridge rebuild</h1><p>{STORY[0]} {STORY[1]}</p><p>May 3, 2021</p>"
     assert visible_date(parse_html(story)) is None
     assert visible_date(parse_html("<p>May 3, 2021</p>")) is None  # no headline
+    # scripts and comments are no text; the header's texts are counted up the tree too
+    nested = (
+        "<div><p>Kicker</p><header><h1>Harbour bridge</h1></header><script>var x = 1;</script>"
+        "<!-- 1 May 2020 --><div><p>By Ann Smith</p></div></div><p>7 June 2024</p>"
+    )
+    assert visible_date(parse_html(nested)) == datetime(2024, 6, 7, tzinfo=UTC)
+    # "03/01/2017" is March 1 or January 3: the <time> element around it says which
+    numeric = '<h1>Harbour bridge</h1><time datetime="2017-03-01T12:00:00Z">03/01/2017</time>'
+    assert visible_date(parse_html(numeric)) == datetime(2017, 3, 1, 12, tzinfo=UTC)
+    # a month's name says it better than a datetime in UTC a day later
+    named = '<h1>Harbour bridge</h1><time datetime="2026-02-24T02:00:00Z">February 23, 2026</time>'
+    assert visible_date(parse_html(named)) == datetime(2026, 2, 23, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -344,6 +356,14 @@ def test_byline_search_keeps_the_names_among_what_it_found():
     assert plausible_names(["Jane Doe", "John Roe"]) == ["Jane Doe", "John Roe"]
     assert plausible_names(["Krystyna"]) == ["Krystyna"]
     assert plausible_names(["Staff", "Desk"]) == ["Staff", "Desk"]  # no name among them
+
+
+def test_a_line_break_in_the_headline_reads_as_a_space(make_page):
+    page = make_page().replace(
+        "<h1>Council approves harbour bridge rebuild</h1>",
+        "<h1>Council approves<br>harbour <span>bridge</span> rebuild</h1>",
+    )
+    assert extract_article(page, URL).title == "Council approves harbour bridge rebuild"
 
 
 def test_headline_is_the_visible_h1_not_the_share_card_title():
