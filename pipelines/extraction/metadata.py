@@ -659,12 +659,22 @@ def page_signals(tree: HtmlElement) -> dict[str, float]:
     return signals
 
 
+_TEXT_AND_BREAKS = XPath("descendant::text() | descendant::br", smart_strings=False)
+
+
+def heading_text(heading: HtmlElement) -> str:
+    """A heading's text, a line break in it read as a space ("WEEKEND<br>CODING AGENT")."""
+    if next(heading.iter("br"), None) is None:
+        return str(heading.text_content())
+    return "".join(p if isinstance(p, str) else " " for p in _TEXT_AND_BREAKS(heading))
+
+
 def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:
     og_title = first_meta(src.values, "og:title", "twitter:title")
     stated = clean_text(src.article.get("headline")) or og_title
     meta.page_title = clean_text(src.tree.findtext(".//title"))
     headings = [
-        text for text in (clean_text(h.text_content()) for h in src.tree.iter("h1")) if text
+        text for text in (clean_text(heading_text(h)) for h in src.tree.iter("h1")) if text
     ][:MAX_HEADINGS]
     meta.title = headline(stated or meta.page_title, meta.sitename, url, headings)
     meta.titles = unique(t for t in (meta.title, stated, og_title, meta.page_title) if t)
