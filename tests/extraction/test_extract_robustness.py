@@ -48,16 +48,18 @@ def test_fragment_is_accepted():
 
 def test_deeply_nested_markup_returns_quickly():
     html = "<html><body>" + "<div>" * 50_000 + "<p>deep</p>" + "</div>" * 50_000 + "</body></html>"
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy host does not make our work longer
     extract_article(html, URL)
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
 
 
 def test_huge_page_is_bounded():
     html = "<html><head><title>Huge</title></head><body>" + "<p>word " * 400_000 + "</body></html>"
-    start = time.perf_counter()
+    # CPU time, not wall-clock: the bound is about our work on the page, and a busy host
+    # (CI beside other jobs) stretches wall-clock time without our doing more.
+    start = time.process_time()
     doc = extract_article(html, URL)
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
     assert doc.text == ""
     assert doc.title == "Huge"
 
