@@ -68,8 +68,8 @@ from archive.models import (
     NearDupBand,
     NearDupSignature,
     Version,
-    utcnow,
 )
+from archive.tables import utcnow
 from archive.text import content_hash
 
 if TYPE_CHECKING:

@@ -1,4 +1,12 @@
-"""The archive's tables, as SQLAlchemy 2.0 typed models.
+"""The ORM models the writer works with, mapped onto the tables of ``archive/tables.py``.
+
+The schema is declared once, in ``archive/tables.py``; each model here maps one of its
+tables (``__table__``) and annotates its columns' Python types, which mypy checks the
+writer's code against (``tests/archive/test_tables.py`` checks they agree with the
+columns, NULL included). Declared here only: the partial index whose
+``postgresql_where=`` loads SQLAlchemy's PostgreSQL dialect, which the read path never
+imports. ``Base.metadata`` is therefore the whole schema, the one the migrations are
+checked against (``tests/archive/test_migrations.py``).
 
 Every timestamp is stored and returned in UTC. Article ids are never reused
 (``AUTOINCREMENT`` on SQLite, an identity sequence on PostgreSQL). The ``articles``
@@ -9,59 +17,27 @@ guarantees are documented in ``docs/schema.md``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-    text,
-)
-from sqlalchemy.dialects.postgresql import BYTEA, JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Index, text
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
-from archive.tables import IdType, UTCDateTime
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-JSONType = JSON().with_variant(JSONB(), "postgresql")
-# A JSON column where Python None means SQL NULL (plain JSONType stores it as JSON null).
-NullableJSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
-BinaryType = LargeBinary().with_variant(BYTEA(), "postgresql")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from archive import tables
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
-        datetime: UTCDateTime(),
-        dict[str, Any]: JSONType,
-        list[str]: JSONType,
-        list[list[str]]: JSONType,
-        bytes: BinaryType,
-    }
+    metadata = tables.metadata
+
+
+# Only the articles in a cluster another started: stories with copies.
+Index(
+    "ix_articles_cluster_copies",
+    tables.articles.c.cluster_id,
+    tables.articles.c.id,
+    sqlite_where=text("cluster_id != id"),
+    postgresql_where=text("cluster_id != id"),
+)
 
 
 class Article(Base):
@@ -87,74 +63,45 @@ class Article(Base):
     cleaned with (NULL: archived before boilerplate learning, not counted).
     """
 
-    __tablename__ = "articles"
-    __table_args__ = (
-        Index("ix_articles_site_published", "site", "published_at"),
-        Index("ix_articles_updated_at", "updated_at"),
-        Index("ix_articles_site_boilerplate_revision", "site", "boilerplate_revision"),
-        # browsing (newsarchive serve, health): see migration 0006
-        Index("ix_articles_site_first_seen_at", "site", "first_seen_at"),
-        Index("ix_articles_published_at", "published_at"),
-        Index("ix_articles_version", "version"),
-        # only the articles in a cluster another started: stories with copies
-        Index(
-            "ix_articles_cluster_copies",
-            "cluster_id",
-            "id",
-            sqlite_where=text("cluster_id != id"),
-            postgresql_where=text("cluster_id != id"),
-        ),
-        {"sqlite_autoincrement": True},
-    )
+    __table__ = tables.articles
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    url: Mapped[str] = mapped_column(Text, unique=True)
-    site: Mapped[str] = mapped_column(String(255))
-    title: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
-    authors: Mapped[list[str]] = mapped_column(default=list)
+    id: Mapped[int]
+    url: Mapped[str]
+    site: Mapped[str]
+    title: Mapped[str | None]
+    text: Mapped[str]
+    authors: Mapped[list[str]]
     published_at: Mapped[datetime | None]
     modified_at: Mapped[datetime | None]
-    sitename: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str | None] = mapped_column(String(16))
-    tags: Mapped[list[str]] = mapped_column(default=list)
-    categories: Mapped[list[str]] = mapped_column(default=list)
-    image: Mapped[str | None] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    duplicate_of: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("articles.id", ondelete="SET NULL"), index=True
-    )
-    capture_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("captures.id", ondelete="SET NULL", use_alter=True)
-    )
-    # A story cluster: the id of its first article, and this article's similarity to it.
-    cluster_id: Mapped[int | None] = mapped_column(IdType, index=True)
-    cluster_similarity: Mapped[float | None] = mapped_column(Float)
-    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
-    boilerplate_revision: Mapped[int | None] = mapped_column(Integer)
-    # the page declared its content not free to read: ``text`` may be a teaser
-    # no Python-side default: an INSERT that does not name it (older code, older
-    # schemas in tests) leaves it to the database's
-    paywalled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    sitename: Mapped[str | None]
+    description: Mapped[str | None]
+    language: Mapped[str | None]
+    tags: Mapped[list[str]]
+    categories: Mapped[list[str]]
+    image: Mapped[str | None]
+    content_hash: Mapped[str]
+    version: Mapped[int]
+    duplicate_of: Mapped[int | None]
+    capture_id: Mapped[int | None]
+    cluster_id: Mapped[int | None]
+    cluster_similarity: Mapped[float | None]
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    boilerplate: Mapped[dict[str, Any] | None]
+    boilerplate_revision: Mapped[int | None]
+    paywalled: Mapped[bool]
 
 
 class ArticleUrl(Base):
     """Every normalised URL under which an article was reached; one URL, one article."""
 
-    __tablename__ = "article_urls"
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table__ = tables.article_urls
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    article_id: Mapped[int] = mapped_column(
-        IdType, ForeignKey("articles.id", ondelete="CASCADE"), index=True
-    )
-    url: Mapped[str] = mapped_column(Text, unique=True)
-    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int]
+    article_id: Mapped[int]
+    url: Mapped[str]
+    first_seen_at: Mapped[datetime]
 
 
 class Capture(Base):
@@ -166,41 +113,27 @@ class Capture(Base):
     ``WARC-Record-ID``.
     """
 
-    __tablename__ = "captures"
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table__ = tables.captures
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    article_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("articles.id", ondelete="CASCADE"), index=True
-    )
-    crawl_run_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True
-    )
-    url: Mapped[str] = mapped_column(Text)
-    final_url: Mapped[str] = mapped_column(Text)
-    status: Mapped[int] = mapped_column(Integer)
-    headers: Mapped[list[list[str]]] = mapped_column(default=list)
-    content_type: Mapped[str | None] = mapped_column(Text)
-    etag: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[str | None] = mapped_column(Text)
-    body: Mapped[bytes] = mapped_column()
-    body_codec: Mapped[str] = mapped_column(String(16))
-    body_size: Mapped[int] = mapped_column(BigInteger)
-    payload_digest: Mapped[str] = mapped_column(String(64))
-    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
-    warc_file: Mapped[str | None] = mapped_column(Text)
-    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
-    warc_length: Mapped[int | None] = mapped_column(BigInteger)
-    warc_record_id: Mapped[str | None] = mapped_column(Text, index=True)
-
-
-class VersionReason(StrEnum):
-    """Why a version was made (``versions.reason``)."""
-
-    FIRST = "first"  # version 1: the article as first archived
-    EDIT = "edit"  # the publisher changed the text or the title
-    PAYWALL_LIFTED = "paywall_lifted"  # a full capture after a paywalled teaser
-    LIVE_UPDATE = "live_update"  # a live blog's new updates
+    id: Mapped[int]
+    article_id: Mapped[int | None]
+    crawl_run_id: Mapped[int | None]
+    url: Mapped[str]
+    final_url: Mapped[str]
+    status: Mapped[int]
+    headers: Mapped[list[list[str]]]
+    content_type: Mapped[str | None]
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
+    body: Mapped[bytes]
+    body_codec: Mapped[str]
+    body_size: Mapped[int]
+    payload_digest: Mapped[str]
+    fetched_at: Mapped[datetime]
+    warc_file: Mapped[str | None]
+    warc_offset: Mapped[int | None]
+    warc_length: Mapped[int | None]
+    warc_record_id: Mapped[str | None]
 
 
 class Version(Base):
@@ -214,26 +147,19 @@ class Version(Base):
     the versions' texts in place and never adds a version.
     """
 
-    __tablename__ = "versions"
-    __table_args__ = (
-        UniqueConstraint("article_id", "version", name="uq_versions_article_version"),
-        {"sqlite_autoincrement": True},
-    )
+    __table__ = tables.versions
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    article_id: Mapped[int] = mapped_column(IdType, ForeignKey("articles.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    capture_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("captures.id", ondelete="SET NULL")
-    )
-    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    boilerplate: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
-    paywalled: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    reason: Mapped[str] = mapped_column(String(32), server_default=VersionReason.EDIT.value)
-    # when the page said it last changed (dateModified, a live blog's newest update)
+    id: Mapped[int]
+    article_id: Mapped[int]
+    version: Mapped[int]
+    title: Mapped[str | None]
+    text: Mapped[str]
+    content_hash: Mapped[str]
+    capture_id: Mapped[int | None]
+    seen_at: Mapped[datetime]
+    boilerplate: Mapped[dict[str, Any] | None]
+    paywalled: Mapped[bool]
+    reason: Mapped[str]
     modified_at: Mapped[datetime | None]
 
 
@@ -244,13 +170,13 @@ class BoilerplateSite(Base):
     ``policy`` is the thresholds the current model was judged with.
     """
 
-    __tablename__ = "boilerplate_sites"
+    __table__ = tables.boilerplate_sites
 
-    site: Mapped[str] = mapped_column(String(255), primary_key=True)
-    articles: Mapped[int] = mapped_column(Integer, default=0)
-    revision: Mapped[int] = mapped_column(Integer, default=0)
-    policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    site: Mapped[str]
+    articles: Mapped[int]
+    revision: Mapped[int]
+    policy: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
 
 
 class BoilerplateLine(Base):
@@ -259,12 +185,11 @@ class BoilerplateLine(Base):
     On SQLite the table is WITHOUT ROWID: the (site, fingerprint) key is the table.
     """
 
-    __tablename__ = "boilerplate_lines"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table__ = tables.boilerplate_lines
 
-    site: Mapped[str] = mapped_column(String(255), primary_key=True)
-    fingerprint: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    articles: Mapped[int] = mapped_column(Integer)
+    site: Mapped[str]
+    fingerprint: Mapped[int]
+    articles: Mapped[int]
 
 
 class BoilerplateModel(Base):
@@ -274,13 +199,13 @@ class BoilerplateModel(Base):
     was learned); kept for every revision so any cleaned text can be reproduced.
     """
 
-    __tablename__ = "boilerplate_models"
+    __table__ = tables.boilerplate_models
 
-    site: Mapped[str] = mapped_column(String(255), primary_key=True)
-    revision: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    articles: Mapped[int] = mapped_column(Integer)
-    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    site: Mapped[str]
+    revision: Mapped[int]
+    articles: Mapped[int]
+    lines: Mapped[list[dict[str, Any]]]
+    created_at: Mapped[datetime]
 
 
 class TitleSegment(Base):
@@ -292,24 +217,21 @@ class TitleSegment(Base):
     On SQLite the table is WITHOUT ROWID: the (site, end, key) key is the table.
     """
 
-    __tablename__ = "title_segments"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table__ = tables.title_segments
 
-    site: Mapped[str] = mapped_column(String(255), primary_key=True)
-    end: Mapped[str] = mapped_column(String(8), primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    articles: Mapped[int] = mapped_column(Integer)
+    site: Mapped[str]
+    end: Mapped[str]
+    key: Mapped[str]
+    articles: Mapped[int]
 
 
 class NearDupSignature(Base):
     """The MinHash signature of an article that starts a story cluster (``archive.neardup``)."""
 
-    __tablename__ = "near_dup_signatures"
+    __table__ = tables.near_dup_signatures
 
-    article_id: Mapped[int] = mapped_column(
-        IdType, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
-    signature: Mapped[bytes] = mapped_column()
+    article_id: Mapped[int]
+    signature: Mapped[bytes]
 
 
 class NearDupBand(Base):
@@ -321,28 +243,26 @@ class NearDupBand(Base):
     Rows of a deleted article are inert, since lookups join its signature, which is gone.
     """
 
-    __tablename__ = "near_dup_bands"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table__ = tables.near_dup_bands
 
-    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    article_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
+    key: Mapped[int]
+    article_id: Mapped[int]
 
 
 class CrawlRun(Base):
     """One invocation of a crawl: its arguments, outcome counts and how it ended."""
 
-    __tablename__ = "crawl_runs"
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table__ = tables.crawl_runs
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int]
+    started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
-    finish_reason: Mapped[str | None] = mapped_column(Text)
-    args: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    hostname: Mapped[str | None] = mapped_column(Text)
-    pid: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str]
+    finish_reason: Mapped[str | None]
+    args: Mapped[dict[str, Any]]
+    stats: Mapped[dict[str, Any]]
+    hostname: Mapped[str | None]
+    pid: Mapped[int | None]
 
 
 class CrawlRunOutcome(Base):
@@ -353,19 +273,10 @@ class CrawlRunOutcome(Base):
     per-site counts add up to the run's totals in ``crawl_runs.stats``.
     """
 
-    __tablename__ = "crawl_run_outcomes"
-    __table_args__ = (
-        UniqueConstraint(
-            "crawl_run_id", "site", "outcome", name="uq_crawl_run_outcomes_run_site_outcome"
-        ),
-        Index("ix_crawl_run_outcomes_site_crawl_run_id", "site", "crawl_run_id"),
-        {"sqlite_autoincrement": True},
-    )
+    __table__ = tables.crawl_run_outcomes
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    crawl_run_id: Mapped[int] = mapped_column(
-        IdType, ForeignKey("crawl_runs.id", ondelete="CASCADE")
-    )
-    site: Mapped[str] = mapped_column(String(255))
-    outcome: Mapped[str] = mapped_column(String(64))
-    count: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int]
+    crawl_run_id: Mapped[int]
+    site: Mapped[str]
+    outcome: Mapped[str]
+    count: Mapped[int]

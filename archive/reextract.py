@@ -22,7 +22,8 @@ from sqlalchemy import select, update
 from archive import boilerplate
 from archive.bodies import decompress_body
 from archive.fields import strip_nul, without_nul
-from archive.models import Article, Capture, Version, utcnow
+from archive.models import Article, Capture, Version
+from archive.tables import utcnow
 from archive.text import content_hash
 from archive.writer.titles import Titles
 

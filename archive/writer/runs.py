@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 
-from archive.models import CrawlRun, CrawlRunOutcome, utcnow
+from archive.models import CrawlRun, CrawlRunOutcome
+from archive.tables import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, insert, select, update
 
 from archive import boilerplate, neardup
-from archive.models import Article, VersionReason, utcnow
+from archive.models import Article
+from archive.tables import VersionReason, utcnow
 from archive.writer.captures import INSERT_CAPTURES, capture_row, insert_capture
 from archive.writer.cleaning import Cleaning
 from archive.writer.clusters import Clusters

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from archive.models import Article, Version, VersionReason
+from archive.models import Article, Version
+from archive.tables import VersionReason
 from archive.writer.records import ArticleRecord
 
 INSERT_VERSIONS = insert(Version)

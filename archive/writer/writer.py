@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from archive import boilerplate
-from archive.models import utcnow
+from archive.tables import utcnow
 from archive.writer.records import ArticleRecord, Outcome, WriteResult
 from archive.writer.seen import mark_seen
 from archive.writer.transaction import BatchWrite

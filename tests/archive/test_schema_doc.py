@@ -1,4 +1,4 @@
-"""docs/schema.md and the models describe the same tables, columns, types and nullability."""
+"""docs/schema.md and the schema (archive/tables.py) describe the same tables, columns, types and nullability."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from archive.models import Article, Version, VersionReason
+from archive.models import Article, Version
+from archive.tables import VersionReason
 from archive.writer import ArchiveWriter, Outcome
 from tests.support.records import T0, record
 
