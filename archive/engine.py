@@ -186,26 +186,37 @@ def create_archive_engine(
 
 
 def _sqlite_connector(path: Path) -> Callable[[], Any]:
-    """Opens ``path`` read-only (``mode=ro``). In a folder we may not write to, SQLite
-    cannot create the shared-memory file a WAL database needs to be read; when no
-    write-ahead log is there either, no writer can be at work, and the file is opened
-    as immutable instead."""
+    """Opens ``path`` for reading only, never creating it.
+
+    Where we may write the file and its folder, it opens ``mode=rw`` with ``PRAGMA
+    query_only``: no statement can change the archive, and the last connection to a WAL
+    archive removes the ``-wal``/``-shm`` files it needed, as a writer's does (a
+    ``mode=ro`` connection cannot, and left them beside the user's archive after every
+    ``stats`` or ``search``). Elsewhere it opens ``mode=ro``; in a folder we may not
+    write to, SQLite cannot create the shared-memory file a WAL database needs to be
+    read, and when no write-ahead log is there either, no writer can be at work, and the
+    file is opened as immutable instead."""
     import sqlite3
 
     resolved = path.resolve()
-    uri = f"file:{quote(str(resolved))}?mode=ro"
+    folder_writable = os.access(resolved.parent, os.W_OK)
+    writable = folder_writable and os.access(resolved, os.W_OK)
+    uri = f"file:{quote(str(resolved))}?mode={'rw' if writable else 'ro'}"
     wal = resolved.with_name(resolved.name + "-wal")
-    if not os.access(resolved.parent, os.W_OK) and not wal.exists():
+    if not folder_writable and not wal.exists():
         uri += "&immutable=1"
 
     def connect() -> Any:
-        return sqlite3.connect(
+        connection = sqlite3.connect(
             uri,
             uri=True,
             timeout=SQLITE_BUSY_TIMEOUT_S,
             check_same_thread=False,
             cached_statements=SQLITE_CACHED_STATEMENTS,
         )
+        if writable:
+            connection.execute("PRAGMA query_only = ON")
+        return connection
 
     return connect
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,51 @@ def test_a_read_only_engine_cannot_write(tmp_path):
             conn.execute(text("DELETE FROM articles"))
     engine.dispose()
     assert digest(path) == before
+
+
+def test_reading_a_wal_archive_leaves_nothing_beside_it(tmp_path):
+    """A reader's connection may need the ``-wal``/``-shm`` files of a WAL archive; the
+    last one to close removes them, as a writer's does, instead of leaving them in the
+    user's folder after every ``stats`` or ``search``."""
+    path = tmp_path / "archive.db"
+    writer = create_archive_engine(str(path))
+    upgrade_archive(writer)
+    writer.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]
+    before = digest(path)
+    for _ in range(2):
+        engine = open_engine(str(path))
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("SELECT count(*) FROM articles")).scalar() == 0
+        engine.dispose()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]
+    assert digest(path) == before
+
+
+def test_a_reader_beside_a_running_writer_sees_its_commits_and_leaves_its_log(tmp_path):
+    path = tmp_path / "archive.db"
+    writer = create_archive_engine(str(path))
+    upgrade_archive(writer)
+    held = sqlite3.connect(path)  # a crawl at work keeps a connection open
+    try:
+        assert held.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        with writer.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO boilerplate_sites (site, articles, revision, policy, updated_at)"
+                    " VALUES ('127.0.0.2', 0, 0, '{}', CURRENT_TIMESTAMP)"
+                )
+            )
+        engine = open_engine(str(path))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM boilerplate_sites")).scalar() == 1
+        engine.dispose()
+        assert (tmp_path / "archive.db-wal").exists()  # still the writer's
+    finally:
+        held.close()
+    writer.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]
 
 
 def test_a_folder_or_a_file_of_something_else_is_not_an_archive(tmp_path):

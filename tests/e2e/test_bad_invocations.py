@@ -346,12 +346,9 @@ CASES = [
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` by its path: its kind and, for a file, a digest of
-    its bytes. SQLite's companions of a WAL archive (``-wal``, ``-shm``), which any
-    reader of such an archive may create, are left out."""
+    its bytes (SQLite's ``-wal``/``-shm`` companions included: a reader removes them)."""
     files = {}
     for path in sorted(folder.rglob("*")):
-        if path.name.endswith(("-wal", "-shm")):
-            continue
         kind = "dir" if path.is_dir() else "file"
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if kind == "file" else ""
         files[str(path.relative_to(folder))] = f"{kind} {digest}"
