@@ -33,7 +33,12 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from pipelines.extraction.datesearch import search_date
 from pipelines.extraction.decode import parse_html
-from pipelines.extraction.fallback import better_candidate, is_suspect
+from pipelines.extraction.fallback import (
+    better_candidate,
+    fuller_candidate,
+    is_partial,
+    is_suspect,
+)
 from pipelines.extraction.language import page_language
 from pipelines.extraction.metadata import (
     ARTICLE_TYPES,
@@ -481,18 +486,22 @@ def fill_text(
     declared: bool = True,
 ) -> None:
     """Clean trafilatura's body into the story text and its link density; a text that
-    came out empty or gutted is replaced by a better candidate (``fallback``)."""
+    came out empty or gutted is replaced by a better candidate, one that lacks much of the
+    page's story by a fuller one (``fallback``)."""
     cleaned = CleanBody([], 0.0)
     if document is not None and document.body is not None:
         cleaned = clean_body(document.body, titles)
     lines, recovered_links = recover_chunks(tree, cleaned.lines)
     kept_chars = sum(len(line) for line in cleaned.lines)
     found_chars = len(document.raw_text or "") if document is not None else 0
+    candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
         candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
-        if candidate is not None:
-            cleaned, lines, recovered_links = candidate.cleaned, candidate.lines, 0
-            kept_chars = candidate.chars
+    elif is_partial(tree, lines):
+        candidate = fuller_candidate(tree, result.url, titles, lines)
+    if candidate is not None:
+        cleaned, lines, recovered_links = candidate.cleaned, candidate.lines, 0
+        kept_chars = candidate.chars
     result.text = "\n".join(lines)
     added_chars = sum(len(line) for line in lines) - kept_chars
     total = kept_chars + added_chars

@@ -16,8 +16,18 @@ long story: a reader would lose the article whole. So a short result is checked:
   mode (with its rescues), cleaned by the same rules, then the ``articleBody`` the page
   states in JSON-LD; a candidate is better when it is ``BETTER_RATIO`` times longer.
 
-Only short texts (under ``SHORT_TEXT`` characters) are ever checked, so a long story costs
-nothing more; a checked page costs one more trafilatura pass.
+Only short texts (under ``SHORT_TEXT`` characters) are checked so; a checked page costs one
+more trafilatura pass.
+
+A text of any length can also be *partial*: precision mode (and sometimes balanced mode)
+keeps part of a story and drops the rest (sections under their own headings, a list, the
+paragraphs after a figure). Such a text is cheap to spot: the page's paragraphs of story
+shape (``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``) that the
+text lacks add up to ``MISSED_SHARE`` of it or more (and ``MISSED_MIN`` characters). A
+partial text is replaced by the first *fuller* candidate, trafilatura in recall mode then in
+balanced mode, cleaned by our rules: one that holds ``CONTAIN_SHARE`` of the text's words,
+is ``FULLER_RATIO`` times longer and at most ``FULLER_CAP`` times (a much longer one has
+taken in the page around the story), so a fuller text only adds to ours.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from trafilatura import bare_extraction, html2txt
 from trafilatura.metadata import Document
 
 from pipelines.extraction.metadata import article_entity, jsonld_entities
-from pipelines.extraction.text import CleanBody, clean_body, normalise
+from pipelines.extraction.text import CleanBody, clean_body, normalise, word_counts
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -42,6 +52,13 @@ GUTTED_SHARE = 0.5  # our cleanups kept less than this share of trafilatura's te
 PAGE_SHARE = 0.2  # the text covers less than this share of the page's text
 BETTER_RATIO = 1.5  # a candidate must be this much longer than the suspect text
 MIN_CANDIDATE = 200  # characters: a shorter candidate is noise
+MISSED_PARAGRAPH = 60  # characters: a shorter page paragraph is not counted as missed
+MISSED_LINK_SHARE = 0.3  # a paragraph more linked than this is navigation
+MISSED_SHARE = 0.3  # the missed paragraphs make this share of the text, or more
+MISSED_MIN = 500  # characters of missed paragraphs, at least
+CONTAIN_SHARE = 0.9  # a fuller candidate holds this share of the text's words
+FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
+FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars)
 
 
 @dataclass(slots=True)
@@ -79,18 +96,27 @@ def is_suspect(kept_chars: int, found_chars: int, tree: HtmlElement, declared: b
     return kept_chars < PAGE_SHARE * page
 
 
-def balanced(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:
-    """trafilatura in its default (balanced) mode, with its rescues, cleaned by our rules."""
+def balanced(
+    tree: HtmlElement, url: str | None, titles: list[str], recall: bool = False
+) -> Candidate | None:
+    """trafilatura in its default (balanced) mode, with its rescues, or in recall mode
+    (``recall``), cleaned by our rules."""
+    source = "recall" if recall else "balanced"
     try:
         document = bare_extraction(
-            tree, url=url, include_comments=False, include_links=True, with_metadata=False
+            tree,
+            url=url,
+            favor_recall=recall,
+            include_comments=False,
+            include_links=True,
+            with_metadata=False,
         )
     except Exception:
-        LOGGER.exception("trafilatura (balanced) failed on %s", url)
+        LOGGER.exception("trafilatura (%s) failed on %s", source, url)
         return None
     if not isinstance(document, Document) or document.body is None:
         return None
-    return Candidate(clean_body(document.body, titles), "balanced")
+    return Candidate(clean_body(document.body, titles), source)
 
 
 def stated_body(tree: HtmlElement) -> Candidate | None:
@@ -114,4 +140,52 @@ def better_candidate(
     candidate = stated_body(tree)
     if candidate is not None and candidate.chars >= floor:
         return candidate
+    return None
+
+
+def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
+    """Characters of the page's story-shaped paragraphs (``<p>`` of ``MISSED_PARAGRAPH``
+    characters or more, links under ``MISSED_LINK_SHARE``) that the text lacks."""
+    joined = "\n".join(lines)
+    missed = 0
+    for paragraph in tree.iter("p"):
+        text = normalise(paragraph.text_content())
+        if len(text) < MISSED_PARAGRAPH or text in joined:
+            continue
+        links = sum(len(anchor.text_content()) for anchor in paragraph.iter("a"))
+        if links <= MISSED_LINK_SHARE * len(text):
+            missed += len(text)
+    return missed
+
+
+def is_partial(tree: HtmlElement, lines: list[str]) -> bool:
+    """Whether the page holds story-shaped paragraphs the text lacks, a good share of it."""
+    kept = sum(len(line) for line in lines)
+    missed = missed_chars(tree, lines)
+    return missed >= MISSED_MIN and missed >= MISSED_SHARE * kept
+
+
+def contains(candidate: list[str], lines: list[str]) -> bool:
+    """Whether the candidate holds ``CONTAIN_SHARE`` of the words of ``lines``."""
+    words = word_counts(" ".join(lines))
+    total = sum(words.values())
+    shared = sum((words & word_counts(" ".join(candidate))).values())
+    return shared >= CONTAIN_SHARE * total
+
+
+def fuller_candidate(
+    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
+) -> Candidate | None:
+    """The first candidate (recall mode, then balanced) that holds the partial text and
+    adds to it: ``FULLER_RATIO`` to ``FULLER_CAP`` times longer, or None."""
+    kept = sum(len(line) for line in lines)
+    floor = max(MIN_CANDIDATE, FULLER_RATIO * kept)
+    for recall in (True, False):
+        candidate = balanced(tree, url, titles, recall=recall)
+        if candidate is None or candidate.chars < floor:
+            continue
+        if kept >= MIN_CANDIDATE and candidate.chars > FULLER_CAP * kept:
+            continue
+        if contains(candidate.lines, lines):
+            return candidate
     return None

@@ -128,6 +128,11 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def word_counts(text: str) -> Counter[str]:
+    """Lower-cased word bag, for containment of one text in another."""
+    return Counter(w.lower() for w in _WORD.findall(text))
+
+
 def words_of(text: str) -> set[str]:
     """Lower-cased word set, for fuzzy line comparisons."""
     return {w.lower() for w in _WORD.findall(text)}

@@ -6,9 +6,10 @@ import json
 
 import trafilatura
 
-from pipelines.extraction import extract_article
+from pipelines.extraction import core, extract_article, fallback
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import SHORT_TEXT, is_suspect, stated_body
+from pipelines.extraction.text import CleanBody
 from tests.support.pages import STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -98,3 +99,72 @@ def test_an_empty_text_is_rescued_on_a_page_declaring_nothing():
     text = extract_article(page, url).text
     assert CAPTIONS[1] in text
     assert "Section number" not in text
+
+
+# ---------------------------------------------------------------- a partial long story
+
+MORE = [
+    f"In section {i}, the council's report set out how the closure would affect the "
+    f"waterfront traffic, the ferry timetable and the shops along the quay, street by street."
+    for i in range(8)
+]
+
+
+def test_missed_paragraphs_are_the_story_shaped_ones_the_text_lacks():
+    links = "<p>" + " ".join(f"<a href='/a{i}'>Another story number {i}</a>" for i in range(5))
+    tree = parse_html(build_page(paragraphs=[*STORY, *MORE], body_bottom=links + "</p>"))
+    assert fallback.missed_chars(tree, [*STORY, *MORE]) == 0
+    assert fallback.missed_chars(tree, STORY) == sum(len(p) for p in MORE)
+    assert fallback.is_partial(tree, STORY)  # 8 paragraphs missed: over half of the text
+    assert not fallback.is_partial(tree, [*STORY, *MORE[:6]])  # two missed: too few chars
+    assert not fallback.is_partial(tree, [*STORY, *MORE])
+
+
+def candidate(lines: list[str], source: str) -> fallback.Candidate:
+    return fallback.Candidate(CleanBody(lines, 0.0), source)
+
+
+def test_a_fuller_candidate_holds_the_text_and_adds_to_it(monkeypatch):
+    tree = parse_html(build_page(paragraphs=[*STORY, *MORE]))
+    found = {True: [*STORY[:3], *MORE, *STORY[3:]], False: [*STORY, *MORE[:2]]}
+    monkeypatch.setattr(
+        fallback, "balanced", lambda _t, _u, _ti, recall=False: candidate(found[recall], "x")
+    )
+    assert fallback.fuller_candidate(tree, URL, [], STORY).lines == found[True]
+    # recall mode dropped part of the text: balanced mode's candidate holds it
+    found[True] = [*STORY[:2], *MORE]
+    assert fallback.fuller_candidate(tree, URL, [], STORY).lines == found[False]
+    # a candidate many times longer took in the page around the story
+    found[True] = found[False] = [*STORY, *(MORE * 4)]
+    assert fallback.fuller_candidate(tree, URL, [], STORY[:2]) is None
+    # one barely longer adds nothing worth the swap
+    found[True] = found[False] = [*STORY, "A last line."]
+    assert fallback.fuller_candidate(tree, URL, [], STORY) is None
+
+
+LONG = STORY + [
+    f"Witness {i} told the hearing that the crossing had carried her family's shop deliveries "
+    f"for forty years, and that a closure of eighteen months would test every trader on the quay."
+    for i in range(14)
+]
+
+
+def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch):
+    assert sum(len(p) for p in LONG) > SHORT_TEXT  # never checked as a short text
+    page = build_page(paragraphs=[*LONG, *MORE])
+    monkeypatch.setattr(
+        fallback, "balanced", lambda _t, _u, _ti, recall=False: candidate([*LONG, *MORE], "recall")
+    )
+    assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
+
+    def partial(tree, url):  # precision mode kept the first paragraphs only
+        document = core_run(tree, url)
+        for element in list(document.body)[len(LONG) :]:
+            document.body.remove(element)
+        return document
+
+    core_run = core.run_trafilatura
+    monkeypatch.setattr(core, "run_trafilatura", partial)
+    assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
+    monkeypatch.setattr(core, "is_partial", lambda _tree, _lines: False)
+    assert extract_article(page, URL).text.split("\n") == LONG  # what the rule completes
