@@ -3,9 +3,13 @@
 Two detectors, by cost:
 
 * a page that states no language has its text identified by py3langid (a maintained port
-  of langid.py: 97 languages, a naive-Bayes model over byte n-grams shipped in its wheel,
-  numpy inference, a few milliseconds on the sample read here). Its model takes 50-70 MiB
-  in each process that loads it, so it loads on the first page that needs it;
+  of langid.py: 97 languages, a naive-Bayes model over byte n-grams, numpy inference,
+  1.5-2 ms on the sample read here). py3langid's own loader holds its model in ~73 MiB
+  per process (a float16 table and a byte automaton of 104,583 states); it is read
+  instead from ``langid_model.npz``, the same model in ~11 MiB built from the pinned
+  wheel by bench/build_langid_model.py (``language_model.CompactIdentifier``: the same
+  features, rows and answers, bit for bit, as tests/extraction/test_language_model.py
+  checks). It still loads on the first page that needs it;
 * a page that states one keeps it unless its text unmistakably says otherwise: function
   words of ten common languages (well under a millisecond), or a text mostly in a script
   the stated language is not written in (a template's ``lang="en"`` on a Japanese story),
@@ -122,9 +126,10 @@ def guess_language(
 
 @cache
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    # imported here: numpy and py3langid only in the processes that identify a text
+    from pipelines.extraction.language_model import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 def identify(
