@@ -365,7 +365,9 @@ def published_date(
     """When the page was published: the one date policy, by trust and then by cost.
 
     1. what its markup states (``metadata._read_dates``: JSON-LD ``datePublished``, the
-       ``<meta>`` names of ``PUBLISHED_META``, microdata, ``<time pubdate>``);
+       ``<meta>`` names of ``PUBLISHED_META``, microdata, ``<time pubdate>``), unless the
+       page shows an earlier day beside its headline: the story was first published then
+       (a moved or republished story's markup states the day of the move);
     2. the date it shows beside its headline (:func:`visible_date`);
     3. its first ``<time datetime>``;
     4. htmldate's fast search (``url``: the page's canonical URL, for its date);
@@ -378,9 +380,11 @@ def published_date(
     ``result`` must hold the page's text and metadata (the decision reads them). The last
     search prunes ``tree`` in place: the caller must not need it afterwards.
     """
-    if meta.published_at is not None:
-        return meta.published_at
     shown = visible_date(tree)
+    if meta.published_at is not None:
+        if shown is not None and shown.date() < meta.published_at.date():
+            return shown
+        return meta.published_at
     if shown is not None:
         return shown
     for value in _FIRST_TIME(tree):

@@ -84,6 +84,19 @@ def test_a_page_stating_no_date_has_the_date_shown_beside_its_headline(make_page
     assert doc.published_at.date() == date(2024, 6, 30)
 
 
+def test_an_earlier_day_shown_beside_the_headline_overrules_the_stated_date(make_page):
+    # a story moved to a new site in 2024 whose markup states the day of the move
+    head = '<meta property="article:published_time" content="2024-08-07T12:01:51Z">'
+    shown = "<p class='meta'><span>Ann Smith</span> · <span>Dec 30, 2013</span></p>"
+    doc = extract_article(make_page(head=head, body_top=shown), UNDATED_URL)
+    assert doc.published_at is not None
+    assert doc.published_at.date() == date(2013, 12, 30)
+    # a later day shown ("Updated ...") is the update: the stated publication stands
+    updated = "<p class='meta'><span>Updated Dec 30, 2025</span></p>"
+    doc = extract_article(make_page(head=head, body_top=updated), UNDATED_URL)
+    assert doc.published_at == datetime(2024, 8, 7, 12, 1, 51, tzinfo=UTC)
+
+
 def test_visible_date_reads_the_texts_nearest_the_headline():
     above = "<p>News</p><p>12.03.2024</p><h1>Harbour bridge rebuild</h1><p>By Ann Smith</p>"
     assert visible_date(parse_html(above)) == datetime(2024, 3, 12, tzinfo=UTC)
