@@ -24,10 +24,11 @@ keeps part of a story and drops the rest (sections under their own headings, a l
 paragraphs after a figure). Such a text is cheap to spot: the page's paragraphs of story
 shape (``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``) that the
 text lacks add up to ``MISSED_SHARE`` of it or more (and ``MISSED_MIN`` characters). A
-partial text is replaced by the first *fuller* candidate, trafilatura in recall mode then in
-balanced mode, cleaned by our rules: one that holds ``CONTAIN_SHARE`` of the text's words,
-is ``FULLER_RATIO`` times longer and at most ``FULLER_CAP`` times (a much longer one has
-taken in the page around the story), so a fuller text only adds to ours.
+partial text is replaced by the first *fuller* candidate, trafilatura in recall mode, then in
+balanced mode if recall mode found less than the text, cleaned by our rules: one that holds
+``CONTAIN_SHARE`` of the text's words, is ``FULLER_RATIO`` times longer and at most
+``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
+fuller text only adds to ours.
 """
 
 from __future__ import annotations
@@ -177,15 +178,24 @@ def fuller_candidate(
     tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
 ) -> Candidate | None:
     """The first candidate (recall mode, then balanced) that holds the partial text and
-    adds to it: ``FULLER_RATIO`` to ``FULLER_CAP`` times longer, or None."""
+    adds to it: ``FULLER_RATIO`` to ``FULLER_CAP`` times longer, or None. Balanced mode is
+    tried only when recall mode found less than the text (its own layout reading, not a
+    stricter one, can then hold more); else it rarely adds what recall mode did not."""
     kept = sum(len(line) for line in lines)
-    floor = max(MIN_CANDIDATE, FULLER_RATIO * kept)
-    for recall in (True, False):
-        candidate = balanced(tree, url, titles, recall=recall)
-        if candidate is None or candidate.chars < floor:
-            continue
-        if kept >= MIN_CANDIDATE and candidate.chars > FULLER_CAP * kept:
-            continue
-        if contains(candidate.lines, lines):
-            return candidate
-    return None
+    candidate = balanced(tree, url, titles, recall=True)
+    if candidate is not None and is_fuller(candidate, lines, kept):
+        return candidate
+    if candidate is not None and candidate.chars >= kept:
+        return None
+    candidate = balanced(tree, url, titles)
+    return candidate if candidate is not None and is_fuller(candidate, lines, kept) else None
+
+
+def is_fuller(candidate: Candidate, lines: list[str], kept: int) -> bool:
+    """Whether the candidate holds the text and is ``FULLER_RATIO`` to ``FULLER_CAP`` times
+    as long (the cap waived for a text under ``MIN_CANDIDATE`` characters)."""
+    if candidate.chars < max(MIN_CANDIDATE, FULLER_RATIO * kept):
+        return False
+    if kept >= MIN_CANDIDATE and candidate.chars > FULLER_CAP * kept:
+        return False
+    return contains(candidate.lines, lines)

@@ -131,9 +131,12 @@ def test_a_fuller_candidate_holds_the_text_and_adds_to_it(monkeypatch):
         fallback, "balanced", lambda _t, _u, _ti, recall=False: candidate(found[recall], "x")
     )
     assert fallback.fuller_candidate(tree, URL, [], STORY).lines == found[True]
-    # recall mode dropped part of the text: balanced mode's candidate holds it
-    found[True] = [*STORY[:2], *MORE]
+    # recall mode found less than the text: balanced mode's candidate holds it
+    found[True] = STORY[:2]
     assert fallback.fuller_candidate(tree, URL, [], STORY).lines == found[False]
+    # recall mode found more, elsewhere on the page: balanced mode is not tried
+    found[True] = [*STORY[:2], *MORE]
+    assert fallback.fuller_candidate(tree, URL, [], STORY) is None
     # a candidate many times longer took in the page around the story
     found[True] = found[False] = [*STORY, *(MORE * 4)]
     assert fallback.fuller_candidate(tree, URL, [], STORY[:2]) is None
