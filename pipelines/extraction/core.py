@@ -28,7 +28,8 @@ from trafilatura import metadata as trafilatura_meta
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import Document
-from trafilatura.utils import line_processing, trim
+from trafilatura.utils import line_processing, safe_base_url, safe_relative_url, trim
+from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from pipelines.extraction.datesearch import search_date
@@ -85,13 +86,14 @@ def is_oversized(tree: HtmlElement, url: str | None) -> bool:
 def run_trafilatura(tree: HtmlElement, url: str | None) -> Document | None:
     """trafilatura's body for the page, or None when it finds no main text.
 
-    Any exception inside trafilatura is logged and treated as "no text": one odd page must
-    not take down a worker.
+    trafilatura runs without the URL and the body's links are resolved afterwards
+    (:func:`resolve_links`): the same document. Any exception inside trafilatura is logged
+    and treated as "no text": one odd page must not take down a worker.
     """
     try:
         result = bare_extraction(
             tree,
-            url=url,
+            url=None,
             favor_precision=FAVOR_PRECISION,
             include_comments=False,
             include_links=True,
@@ -100,7 +102,36 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> Document | None:
     except Exception:
         LOGGER.exception("trafilatura failed on %s", url)
         return None
-    return result if isinstance(result, Document) else None
+    if not isinstance(result, Document):
+        return None
+    resolve_links(result, url)
+    return result
+
+
+def resolve_links(document: Document, url: str | None) -> None:
+    """Resolve the body's link targets against ``url`` as trafilatura does when given it.
+
+    Given a URL, trafilatura resolves every link of the cleaned page (``convert_link``: one
+    ``urljoin`` per link of the page, ~0.8 ms median) before it keeps the few in the story.
+    Its URL serves nothing else here (no images, no metadata), so our pass runs without it
+    and only the body's links are resolved, the same way; the body's text, which writes a
+    link's target, is then written again (``xmltotxt`` without formatting does not change
+    the body). The same body and text as trafilatura's with the URL on every benchmark page
+    (docs/extraction.md, "What it costs").
+    """
+    base = url and safe_base_url(url)
+    if not base or document.body is None:
+        return
+    changed = False
+    for ref in document.body.iter("ref"):
+        target = ref.get("target")
+        if target:
+            resolved = safe_relative_url(base, target) or target
+            if resolved != target:
+                ref.set("target", resolved)
+                changed = True
+    if changed:
+        document.text = document.raw_text = xmltotxt(document.body, False)
 
 
 # Cheap necessary conditions for trafilatura's costly searches (their XPaths test
@@ -129,10 +160,15 @@ def may_name_author(tree: HtmlElement) -> bool:
 
 
 # extract_catstags keeps only links whose href matches "/categor(?:y|ies|s)?/" or
-# "/tag(?:y|ies|s)?/"; its category fallback reads these <meta> contents.
+# "/tag(?:y|ies|s)?/" (its own regexes); its category fallback reads these <meta> contents.
+# The hrefs holding the regex's literal start are selected in C and tested in Python: a
+# page whose only such links are "/categoria/..." or "/tagged/..." skips its XPaths too.
 _MAY_LINK = {
-    "category": XPath("boolean(descendant-or-self::a[contains(@href, '/categor')])"),
-    "tag": XPath("boolean(descendant-or-self::a[contains(@href, '/tag')])"),
+    kind: (
+        XPath(f"descendant-or-self::a[contains(@href, '/{stem}')]/@href", smart_strings=False),
+        re.compile(f"/{stem}(?:y|ies|s)?/"),
+    )
+    for kind, stem in (("category", "categor"), ("tag", "tag"))
 }
 _SECTION_META = XPath(
     './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
@@ -249,7 +285,8 @@ def trafilatura_author(tree: HtmlElement) -> str | None:
 def trafilatura_catstags(kind: str, tree: HtmlElement) -> list[str]:
     """trafilatura's category ("category") or tag ("tag") links, skipped on a page with no
     link it could keep; categories then come from its <meta> fallback, as trafilatura does."""
-    if _MAY_LINK[kind](tree):
+    hrefs, kept = _MAY_LINK[kind]
+    if any(kept.search(href) for href in hrefs(tree)):
         return trafilatura_meta.extract_catstags(kind, tree)
     if kind != "category":
         return []

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -501,8 +501,15 @@ def first_meta(values: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
-def itemprop_value(tree: HtmlElement, prop: str) -> str | None:
-    """Read a microdata property from a non-meta element (content, datetime or text)."""
+def itemprop_value(
+    tree: HtmlElement, prop: str, itemprops: Collection[str] | None = None
+) -> str | None:
+    """Read a microdata property from a non-meta element (content, datetime or text).
+
+    ``itemprops``, the page's ``itemprop`` values when already read (:func:`itemprop_values`),
+    spares the selection over the whole tree on a page that has no such property."""
+    if itemprops is not None and prop not in itemprops:
+        return None
     for element in _ITEMPROP(tree, prop=prop):
         value: str | None = element.get("content") or element.get("datetime")
         if value is None and element.tag == "time":
@@ -551,27 +558,30 @@ class _Sources:
     values: dict[str, list[str]]  # <meta> contents
     article: dict[str, Any]  # the JSON-LD article entity, {} if none
     base: str | None  # URL that relative links resolve against
+    itemprops: frozenset[str]  # every itemprop value of the page (itemprop_values)
 
 
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     """Collect every stated metadata field of the page (nothing guessed from the text)."""
     entities = jsonld_entities(tree)
+    itemprops = itemprop_values(tree)  # read once: the signals count them, gates test them
     src = _Sources(
         tree,
         meta_values(tree),
         article_entity(entities) or {},
         absolute_url(_base_href(tree), url) or url,
+        frozenset(itemprops),
     )
     meta = PageMeta()
     meta.og_type = (first_meta(src.values, "og:type") or "").lower() or None
     meta.jsonld_types = unique(t for entity in entities for t in entity_types(entity))
-    meta.paywalled = is_paywalled(tree, entities, src.values)
+    meta.paywalled = is_paywalled(tree, entities, src.values, src.itemprops)
     _read_site(meta, src)
     _read_titles(meta, src, url)
     _read_dates(meta, src)
     _read_people(meta, src)
     _read_taxonomy(meta, src)
-    meta.signals = page_signals(tree)
+    meta.signals = page_signals(tree, itemprops)
     meta.signals["stated_date"] = float(meta.published_at is not None)
     meta.signals["stated_author"] = float(bool(meta.authors))
     return meta
@@ -593,9 +603,18 @@ _CLASS_VALUES = XPath("descendant-or-self::*/@class", smart_strings=False)  # in
 _ITEMPROPS = XPath("descendant-or-self::*/@itemprop", smart_strings=False)
 
 
+def itemprop_values(tree: HtmlElement) -> list[str]:
+    """Every ``itemprop`` value of the page, in document order (one selection in C)."""
+    values: list[str] = _ITEMPROPS(tree)
+    return values
+
+
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_ANCHOR_TEXT = XPath("//a//text()", smart_strings=False)
-_ITEM_TEXT = XPath("//li/text()", smart_strings=False)
+# /descendant:: rather than //, which libxml2 runs as one step per level: the same text
+# nodes on every benchmark page, 0.27 -> 0.10 ms median for the anchor text (from the
+# document, as //: from the root element two pages counted other nodes)
+_ANCHOR_TEXT = XPath("/descendant::a/descendant::text()", smart_strings=False)
+_ITEM_TEXT = XPath("/descendant::li/text()", smart_strings=False)
 LONG_PARAGRAPH_CHARS = 150
 # character counts page_features() turns into shares (of the text in paragraphs, headings
 # and list items) rather than weighing them as they are
@@ -630,14 +649,15 @@ def text_shape_signals(tree: HtmlElement) -> dict[str, float]:
     }
 
 
-def page_signals(tree: HtmlElement) -> dict[str, float]:
+def page_signals(tree: HtmlElement, itemprops: list[str] | None = None) -> dict[str, float]:
     """Counts of the page's structure that tell an article from a forum, shop or manual.
 
     How many of each ``SIGNAL_TAGS`` element, how many elements carry a class naming each
     ``SIGNAL_CLASSES`` fragment, the largest run of elements sharing one tag and class
     (repeated cards), and the price/offer microdata. The tree is walked in C (a tag-filtered
     iteration and three XPath selections): a Python loop over every element cost 2-3 ms a
-    page, over the decision's 2 ms budget (bench/README.md).
+    page, over the decision's 2 ms budget (bench/README.md). ``itemprops``: the page's
+    ``itemprop`` values when already read (:func:`itemprop_values`).
     """
     tags: dict[str, int] = dict.fromkeys(SIGNAL_TAGS, 0)
     for element in tree.iter(*SIGNAL_TAGS):
@@ -648,7 +668,8 @@ def page_signals(tree: HtmlElement) -> dict[str, float]:
         if css:
             key = (tag, css.strip())
             classes[key] = classes.get(key, 0) + count
-    itemprops = _ITEMPROPS(tree)
+    if itemprops is None:
+        itemprops = itemprop_values(tree)
     signals = {tag: float(count) for tag, count in tags.items()}
     signals.update(text_shape_signals(tree))
     signals["max_repeat"] = float(max(classes.values(), default=0))
@@ -685,7 +706,7 @@ def _read_dates(meta: PageMeta, src: _Sources) -> None:
         [
             _first_string(src.article.get("datePublished")),
             *(first_meta(src.values, key) for key in PUBLISHED_META),
-            partial(itemprop_value, src.tree, "datePublished"),
+            partial(itemprop_value, src.tree, "datePublished", src.itemprops),
             partial(_time_pubdate, src.tree),
         ]
     )
@@ -693,7 +714,7 @@ def _read_dates(meta: PageMeta, src: _Sources) -> None:
         [
             _first_string(src.article.get("dateModified")),
             *(first_meta(src.values, key) for key in MODIFIED_META),
-            partial(itemprop_value, src.tree, "dateModified"),
+            partial(itemprop_value, src.tree, "dateModified", src.itemprops),
         ]
     )
     if LIVE_BLOG in entity_types(src.article):

@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 from lxml.etree import XPath
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from lxml.html import HtmlElement
 
 LIVE_BLOG = "LiveBlogPosting"
 LOCKED_TIERS = frozenset({"locked"})
 _FALSE = frozenset({"false", "0", "no"})
-_FREE_PROP = XPath("descendant-or-self::*[@itemprop='isAccessibleForFree']")
+FREE_PROP = "isAccessibleForFree"
+_FREE_PROP = XPath(f"descendant-or-self::*[@itemprop='{FREE_PROP}']")
 
 
 def _is_false(value: Any) -> bool:
@@ -55,11 +56,15 @@ def jsonld_paywalled(entities: list[dict[str, Any]]) -> bool:
 
 
 def is_paywalled(
-    tree: HtmlElement, entities: list[dict[str, Any]], meta: dict[str, list[str]]
+    tree: HtmlElement,
+    entities: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+    itemprops: Collection[str] | None = None,
 ) -> bool:
     """Whether the page declares its content, or part of it, not free to read: in
     JSON-LD, in microdata (``meta`` holds ``<meta itemprop>`` contents by lower-case
-    name), or with ``article:content_tier`` ``locked``."""
+    name), or with ``article:content_tier`` ``locked``. ``itemprops``, the page's
+    ``itemprop`` values when already read, spares a selection over the whole tree."""
     if jsonld_paywalled(entities):
         return True
     tiers = meta.get("article:content_tier", [])
@@ -68,6 +73,8 @@ def is_paywalled(
     if any(_is_false(value) for value in meta.get("isaccessibleforfree", [])):
         return True
     # microdata on an element other than <meta>: <link itemprop=... href=".../False">
+    if itemprops is not None and FREE_PROP not in itemprops:
+        return False
     return any(
         _is_false(element.get("href") or element.get("content"))
         for element in _FREE_PROP(tree)

@@ -13,20 +13,26 @@ import pytest
 from htmldate import core as htmldate_core
 from htmldate import find_date
 from lxml.html import tostring
+from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_meta
 from trafilatura.settings import set_date_params
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipelines.extraction import classify_page, extract_article
 from pipelines.extraction.core import (
+    FAVOR_PRECISION,
     byline_search,
     may_name_author,
+    run_trafilatura,
     trafilatura_author,
     trafilatura_catstags,
 )
 from pipelines.extraction.datesearch import search_date
 from pipelines.extraction.decode import parse_html
-from pipelines.extraction.metadata import page_signals
+from pipelines.extraction.metadata import itemprop_value, page_signals, read_metadata
+from pipelines.extraction.pagestate import is_paywalled
+from pipelines.extraction.text import unwrap_empty_inline
+from tests.support.pages import STORY
 
 ARTICLE_URL = "https://news.example.com/local/harbour-bridge-rebuild"
 LISTING_URL = "https://news.example.com/tag/bridges/"
@@ -161,6 +167,80 @@ def test_categories_fall_back_to_the_section_meta_without_category_links(make_pa
         "category", tree
     )
     assert trafilatura_catstags("tag", tree) == []
+
+
+def test_links_like_categories_in_other_words_skip_the_search(make_page):
+    # "/categoria/" holds "/categor" but not trafilatura's "/categor(?:y|ies|s)?/"
+    top = '<div class="entry-meta"><a href="/categoria/noticias/">Noticias</a></div>'
+    tree = parse_html(make_page(body_top=top))
+    assert trafilatura_meta.extract_catstags("category", tree) == []
+    assert trafilatura_catstags("category", tree) == []
+    kept = '<div class="entry-meta"><a href="/category/news/">News</a></div>'
+    tree = parse_html(make_page(body_top=kept))
+    assert trafilatura_catstags("category", tree) == ["News"]
+    assert trafilatura_catstags("category", tree) == trafilatura_meta.extract_catstags(
+        "category", tree
+    )
+
+
+# ---------------------------------------------------------------- links in the body
+
+
+def _trafilatura_with_url(tree, url):
+    return bare_extraction(
+        tree,
+        url=url,
+        favor_precision=FAVOR_PRECISION,
+        include_comments=False,
+        include_links=True,
+        with_metadata=False,
+    )
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::4], ids=lambda p: p.name[:12])
+def test_the_body_and_its_text_are_trafilaturas_given_the_url(path):
+    tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    unwrap_empty_inline(tree)
+    url = "https://www.example.org/news/2024/story.html"
+    theirs, ours = _trafilatura_with_url(tree, url), run_trafilatura(tree, url)
+    assert theirs is not None
+    assert ours is not None
+    assert tostring(ours.body) == tostring(theirs.body)
+    assert ours.raw_text == theirs.raw_text
+
+
+def test_relative_links_in_the_body_are_resolved_as_trafilatura_does(make_page):
+    linked = ' See <a href="/local/report.pdf">the report</a> and <a href="#map">the map</a>.'
+    tree = parse_html(make_page(paragraphs=[*STORY[:3], STORY[3] + linked, *STORY[4:]]))
+    theirs = _trafilatura_with_url(tree, ARTICLE_URL)
+    ours = run_trafilatura(tree, ARTICLE_URL)
+    assert theirs is not None
+    assert ours is not None
+    assert ours.body is not None
+    targets = [ref.get("target") for ref in ours.body.iter("ref")]
+    assert "https://news.example.com/local/report.pdf" in targets
+    assert tostring(ours.body) == tostring(theirs.body)
+    assert ours.raw_text == theirs.raw_text
+
+
+# ---------------------------------------------------------------- itemprop gates
+
+
+def test_itemprop_reads_skip_only_pages_without_the_property(make_page):
+    top = (
+        '<time itemprop="datePublished" datetime="2024-05-12">12 May</time>'
+        '<link itemprop="isAccessibleForFree" href="https://schema.org/False">'
+    )
+    tree = parse_html(make_page(body_top=top))
+    assert itemprop_value(tree, "datePublished", {"datePublished"}) == "2024-05-12"
+    assert itemprop_value(tree, "datePublished", set()) is None  # the caller's word
+    assert itemprop_value(tree, "datePublished") == "2024-05-12"
+    assert is_paywalled(tree, [], {}, {"isAccessibleForFree"})
+    assert is_paywalled(tree, [], {})
+    meta = read_metadata(tree, ARTICLE_URL)
+    assert meta.paywalled
+    assert meta.published_at == datetime(2024, 5, 12, tzinfo=UTC)
+    assert not read_metadata(parse_html(make_page()), ARTICLE_URL).paywalled
 
 
 # ---------------------------------------------------------------- page signals
