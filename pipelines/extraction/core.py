@@ -53,7 +53,7 @@ from pipelines.extraction.metadata import (
     unique,
 )
 from pipelines.extraction.model import Extracted
-from pipelines.extraction.pagetype import classify_page
+from pipelines.extraction.pagetype import classify_page, markup_verdict
 from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import CleanBody, clean_body, recover_chunks, unwrap_empty_inline
 
@@ -524,11 +524,14 @@ def fill_text(
     tree: HtmlElement,
     document: Document | None,
     titles: list[str],
+    *,
     declared: bool = True,
+    decided: bool = False,
 ) -> None:
     """Clean trafilatura's body into the story text and its link density; a text that
     came out empty or gutted is replaced by a better candidate, one that lacks much of the
-    page's story by a fuller one (``fallback``)."""
+    page's story by a fuller one (``fallback``), unless the page's markup and URL have
+    already ``decided`` it is no article (its text is then never archived)."""
     cleaned = CleanBody([], 0.0)
     if document is not None and document.body is not None:
         cleaned = clean_body(document.body, titles)
@@ -538,7 +541,7 @@ def fill_text(
     candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
         candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
-    elif is_partial(tree, lines):
+    elif not decided and is_partial(tree, lines):
         candidate = fuller_candidate(tree, result.url, titles, lines)
     if candidate is not None:
         cleaned, lines, recovered_links = candidate.cleaned, candidate.lines, 0
@@ -567,7 +570,17 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     document = run_trafilatura(tree, url)
     stated = trafilatura_metadata(tree, url, meta)
-    fill_text(result, tree, document, title_variants(meta, stated), declares_article(meta))
+    skipped = markup_verdict(
+        Extracted(url=url, og_type=meta.og_type, jsonld_types=meta.jsonld_types), url
+    )
+    fill_text(
+        result,
+        tree,
+        document,
+        title_variants(meta, stated),
+        declared=declares_article(meta),
+        decided=skipped is not None,
+    )
     fill_metadata(result, meta, stated, url)
     result.language = page_language(result.language, result.text)
     result.published_at = published_date(tree, meta, result, stated.url or url)

@@ -9,6 +9,7 @@ import trafilatura
 from pipelines.extraction import core, extract_article, fallback
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import SHORT_TEXT, is_suspect, stated_body
+from pipelines.extraction.pagetype import classify_page
 from pipelines.extraction.text import CleanBody
 from tests.support.pages import STORY, build_page
 
@@ -171,3 +172,31 @@ def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch
     assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
     monkeypatch.setattr(core, "is_partial", lambda _tree, _lines: False)
     assert extract_article(page, URL).text.split("\n") == LONG  # what the rule completes
+
+
+def test_a_page_the_markup_or_url_rules_out_is_not_completed(monkeypatch):
+    """The partial-story pass (a third trafilatura run) is spent only on pages that may
+    still be archived: a tag page's text is never archived, however it reads."""
+    tag_url = "https://news.example.com/tag/harbour-bridge"
+    page = build_page(paragraphs=[*LONG, *MORE])
+    calls: list[bool] = []
+
+    def recall(_t, _u, _ti, recall=False):
+        calls.append(recall)
+        return candidate([*LONG, *MORE], "recall")
+
+    def partial(tree, url):
+        document = core_run(tree, url)
+        for element in list(document.body)[len(LONG) :]:
+            document.body.remove(element)
+        return document
+
+    core_run = core.run_trafilatura
+    monkeypatch.setattr(fallback, "balanced", recall)
+    monkeypatch.setattr(core, "run_trafilatura", partial)
+    skipped = extract_article(page, tag_url)
+    assert classify_page(skipped, tag_url).reason == "skip:listing"
+    assert skipped.text.split("\n") == LONG
+    assert calls == []
+    assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
+    assert calls == [True]
