@@ -153,6 +153,20 @@ LONG = STORY + [
 ]
 
 
+def keep_first_paragraphs(monkeypatch, count: int) -> None:
+    """Make the extraction's trafilatura pass keep only the story's first ``count``
+    paragraphs, as precision mode does on a partial story."""
+    run = core.run_trafilatura
+
+    def partial(tree, url):
+        document = run(tree, url)
+        for element in list(document.body)[count:]:
+            document.body.remove(element)
+        return document
+
+    monkeypatch.setattr(core, "run_trafilatura", partial)
+
+
 def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch):
     assert sum(len(p) for p in LONG) > SHORT_TEXT  # never checked as a short text
     page = build_page(paragraphs=[*LONG, *MORE])
@@ -161,14 +175,7 @@ def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch
     )
     assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
 
-    def partial(tree, url):  # precision mode kept the first paragraphs only
-        document = core_run(tree, url)
-        for element in list(document.body)[len(LONG) :]:
-            document.body.remove(element)
-        return document
-
-    core_run = core.run_trafilatura
-    monkeypatch.setattr(core, "run_trafilatura", partial)
+    keep_first_paragraphs(monkeypatch, len(LONG))
     assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
     monkeypatch.setattr(core, "is_partial", lambda _tree, _lines: False)
     assert extract_article(page, URL).text.split("\n") == LONG  # what the rule completes
@@ -185,15 +192,8 @@ def test_a_page_the_markup_or_url_rules_out_is_not_completed(monkeypatch):
         calls.append(recall)
         return candidate([*LONG, *MORE], "recall")
 
-    def partial(tree, url):
-        document = core_run(tree, url)
-        for element in list(document.body)[len(LONG) :]:
-            document.body.remove(element)
-        return document
-
-    core_run = core.run_trafilatura
     monkeypatch.setattr(fallback, "balanced", recall)
-    monkeypatch.setattr(core, "run_trafilatura", partial)
+    keep_first_paragraphs(monkeypatch, len(LONG))
     skipped = extract_article(page, tag_url)
     assert classify_page(skipped, tag_url).reason == "skip:listing"
     assert skipped.text.split("\n") == LONG
