@@ -21,11 +21,13 @@ more trafilatura pass.
 
 A text of any length can also be *partial*: precision mode (and sometimes balanced mode)
 keeps part of a story and drops the rest (sections under their own headings, a list, the
-paragraphs after a figure). Such a text is cheap to spot: the page's paragraphs of story
-shape (``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``) that the
-text lacks add up to ``MISSED_SHARE`` of it or more (and ``MISSED_MIN`` characters). A
+paragraphs after a figure). Such a text is cheap to spot: the page's text of story shape
+(``<p>`` and the sentence-ended runs of text in a ``<div>``, list item or table cell, of
+``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``) that the text
+lacks adds up to ``MISSED_SHARE`` of it or more (and ``MISSED_MIN`` characters). A
 partial text is replaced by the first *fuller* candidate, trafilatura in recall mode, then in
-balanced mode if recall mode found less than the text, cleaned by our rules: one that holds
+balanced mode if recall mode found less than the text, cleaned by our rules and without the
+short labels it adds around the text's own lines (``trimmed``): one that holds
 ``CONTAIN_SHARE`` of the text's words, is ``FULLER_RATIO`` times longer and at most
 ``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
 fuller text only adds to ours.
@@ -34,6 +36,7 @@ fuller text only adds to ours.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +63,19 @@ MISSED_MIN = 500  # characters of missed paragraphs, at least
 CONTAIN_SHARE = 0.9  # a fuller candidate holds this share of the text's words
 FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
 FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars)
+# containers whose own runs of text can be story paragraphs, and the inline elements
+# that stay inside a run (a <br> or any other element ends it)
+CONTAINER_TAGS = frozenset(
+    {"div", "td", "th", "dd", "dt", "li", "section", "article", "main", "blockquote", "center"}
+)
+INLINE_TAGS = frozenset(
+    {"a", "b", "i", "em", "strong", "span", "font", "u", "small", "sup", "sub", "code", "mark"}
+    | {"abbr", "cite", "q", "s", "time", "label"}
+)
+NOT_STORY_TAGS = frozenset({"a", "nav", "header", "footer", "aside", "form", "button"})
+EDGE_WORDS = 5  # a fuller candidate's added lines this short at its edges are labels
+_LINE_END = re.compile(r"[.!?]$")
+_SENTENCE_END = re.compile(r"[.!?\"\u201d)]$")
 
 
 @dataclass(slots=True)
@@ -145,18 +161,63 @@ def better_candidate(
 
 
 def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
-    """Characters of the page's story-shaped paragraphs (``<p>`` of ``MISSED_PARAGRAPH``
-    characters or more, links under ``MISSED_LINK_SHARE``) that the text lacks."""
+    """Characters of the page's story-shaped text that the text lacks: its ``<p>`` of
+    ``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``, and the runs
+    of text standing in a container of their own (a ``<div>``, list item, table cell: text
+    between ``<br>`` or block children) as long, ending a sentence, in a container whose
+    direct links stay under that share. Nothing inside a link, ``<nav>``, ``<header>``,
+    ``<footer>``, ``<aside>``, form or button counts: menus and cards are written so too."""
     joined = "\n".join(lines)
     missed = 0
-    for paragraph in tree.iter("p"):
-        text = normalise(paragraph.text_content())
-        if len(text) < MISSED_PARAGRAPH or text in joined:
+    stack: list[HtmlElement] = [tree]
+    while stack:
+        element = stack.pop()
+        tag = element.tag
+        if not isinstance(tag, str) or tag in NOT_STORY_TAGS:
             continue
-        links = sum(len(anchor.text_content()) for anchor in paragraph.iter("a"))
-        if links <= MISSED_LINK_SHARE * len(text):
-            missed += len(text)
+        if tag == "p":
+            missed += missed_paragraph(element, joined)
+            continue
+        if tag in CONTAINER_TAGS:
+            missed += missed_runs(element, joined)
+        stack.extend(element)
     return missed
+
+
+def missed_paragraph(paragraph: HtmlElement, joined: str) -> int:
+    """The paragraph's characters when it is story-shaped and not in the text, else 0."""
+    text = normalise(paragraph.text_content())
+    if len(text) < MISSED_PARAGRAPH or text in joined:
+        return 0
+    links = sum(len(anchor.text_content()) for anchor in paragraph.iter("a"))
+    return len(text) if links <= MISSED_LINK_SHARE * len(text) else 0
+
+
+def missed_runs(container: HtmlElement, joined: str) -> int:
+    """Characters of the container's own runs of text (its text and inline children's,
+    split at ``<br>`` and block children) that are story-shaped and not in the text."""
+    runs: list[list[str]] = [[container.text or ""]]
+    links = 0
+    for child in container:
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment: its tail goes on the run
+            pass
+        elif tag in INLINE_TAGS:
+            text = child.text_content()
+            runs[-1].append(text)
+            links += len(text) if tag == "a" else 0
+        else:
+            runs.append([])
+        runs[-1].append(child.tail or "")
+    texts = [normalise("".join(run)) for run in runs]
+    total = sum(len(text) for text in texts)
+    if total < MISSED_PARAGRAPH or links > MISSED_LINK_SHARE * total:
+        return 0
+    return sum(
+        len(text)
+        for text in texts
+        if len(text) >= MISSED_PARAGRAPH and _SENTENCE_END.search(text) and text not in joined
+    )
 
 
 def is_partial(tree: HtmlElement, lines: list[str]) -> bool:
@@ -182,13 +243,37 @@ def fuller_candidate(
     tried only when recall mode found less than the text (its own layout reading, not a
     stricter one, can then hold more); else it rarely adds what recall mode did not."""
     kept = sum(len(line) for line in lines)
-    candidate = balanced(tree, url, titles, recall=True)
+    candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
     if candidate is not None and is_fuller(candidate, lines, kept):
         return candidate
     if candidate is not None and candidate.chars >= kept:
         return None
-    candidate = balanced(tree, url, titles)
+    candidate = trimmed(balanced(tree, url, titles), lines)
     return candidate if candidate is not None and is_fuller(candidate, lines, kept) else None
+
+
+def trimmed(candidate: Candidate | None, lines: list[str]) -> Candidate | None:
+    """The candidate without the short lines it adds before and after the text's own
+    (``EDGE_WORDS`` words or fewer, no sentence end): labels and links of the page around
+    the story ("4 minute read time", "Contact Info") that recall mode takes in."""
+    if candidate is None:
+        return None
+    ours = set(lines)
+    kept = candidate.lines
+    start, end = 0, len(kept)
+    while start < end and kept[start] not in ours and is_edge_label(kept[start]):
+        start += 1
+    while end > start and kept[end - 1] not in ours and is_edge_label(kept[end - 1]):
+        end -= 1
+    if (start, end) == (0, len(kept)):
+        return candidate
+    cleaned = CleanBody(kept[start:end], candidate.cleaned.link_density)
+    return Candidate(cleaned, candidate.source)
+
+
+def is_edge_label(line: str) -> bool:
+    """A short line that ends no sentence."""
+    return len(line.split()) <= EDGE_WORDS and not _LINE_END.search(line)
 
 
 def is_fuller(candidate: Candidate, lines: list[str], kept: int) -> bool:

@@ -6,7 +6,8 @@ measured on the benchmark (see bench/extraction.py and the report in the pull re
 
 * the leading title / byline / date lines that repeat the page header are dropped;
 * "Related: <link>" / "Read more: <link>" teaser paragraphs are dropped wherever they are,
-  and so is a bare teaser label ("DON'T MISS") with the link-dense blocks under it;
+  and so is a bare teaser label ("DON'T MISS") with the link-dense blocks under it, and a
+  closing prompt of five words or fewer ("Advertisement", "Follow us");
 * from the end, boilerplate is peeled off: link lists, share/subscribe/follow/newsletter
   prompts (at the start of a short block, or anywhere in it for the unmistakable ones:
   "click here", "sign up", "newsletter"...), tag lines, agency credit lines ("Reporting
@@ -40,6 +41,7 @@ MAX_TRAILER_WORDS = 30  # a boilerplate prompt is short; longer blocks are story
 MAX_SOCIAL_WORDS = 40
 MAX_SOCIAL_CHARS = 400  # also bounds the unanchored _SOCIAL search on hostile "words"
 MAX_LABEL_WORDS = 4  # "Related stories", "DON'T MISS"
+MAX_PROMPT_WORDS = 5  # a closing prompt this short is furniture wherever it stands
 TEASER_LINK_DENSITY = 0.5
 TRAILING_LINK_DENSITY = 0.6
 TITLE_MATCH = 0.8  # share of the line's words found in the title
@@ -229,6 +231,17 @@ def teaser_lists(blocks: list[Block]) -> set[int]:
     return found
 
 
+def prompt_lines(blocks: list[Block]) -> set[int]:
+    """Indices of the very short blocks, anywhere in the body, that open with a closing
+    prompt ("Advertisement", "Follow us", "Sign up for our newsletter.", "Share this
+    post"): page furniture between the story's paragraphs, not only after them."""
+    return {
+        index
+        for index, block in enumerate(blocks)
+        if block.text and block.words <= MAX_PROMPT_WORDS and _TRAILER.match(block.text)
+    }
+
+
 def is_label_line(block: Block) -> bool:
     """A short "Label: value" line that is not a sentence ("Tag: digitimes.com")."""
     return (
@@ -313,6 +326,7 @@ def clean_body(body: _Element, titles: list[str]) -> CleanBody:
     """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines."""
     blocks = collect_blocks(body)
     dropped = leading_header(blocks, titles) | teaser_links(blocks) | teaser_lists(blocks)
+    dropped |= prompt_lines(blocks)
     dropped |= trailing_furniture(blocks, dropped)
     for index in dropped:
         remove_element(blocks[index].element)

@@ -84,6 +84,23 @@ def test_a_teaser_label_without_links_under_it_stays():
     assert "Read more" in doc.text.split("\n")
 
 
+def test_a_short_closing_prompt_is_dropped_between_story_paragraphs():
+    prompts = ["Advertisement", "Follow us", "Sign up for our newsletter.", "Share this post"]
+    lines = [*STORY[:2], prompts[0], STORY[2], prompts[1], STORY[3], prompts[2], prompts[3]]
+    doc = extract_article(story_page(paragraphs([*lines, *STORY[4:]])), URL)
+    assert doc.text.split("\n") == STORY
+
+
+def test_a_story_paragraph_opening_like_a_prompt_stays():
+    kept = [
+        "Updated plans were shown to residents on Tuesday evening at the town hall meeting.",
+        "Share prices of the ferry operator rose by a tenth after the council's vote.",
+    ]
+    lines = [*STORY[:2], *kept, *STORY[2:]]
+    doc = extract_article(story_page(paragraphs(lines)), URL)
+    assert doc.text.split("\n") == lines
+
+
 def test_closing_story_paragraph_with_a_link_is_kept():
     last = (
         "The council will publish the full <a href='/docs/plan.pdf'>construction plan</a> next "

@@ -121,6 +121,35 @@ def test_missed_paragraphs_are_the_story_shaped_ones_the_text_lacks():
     assert not fallback.is_partial(tree, [*STORY, *MORE])
 
 
+def test_story_text_outside_paragraphs_counts_as_missed():
+    """Story paragraphs written as a <div>'s text, split by <br>, or as list items count;
+    the same text inside a link or a <nav>, a run that ends no sentence, or a container
+    mostly made of links does not."""
+    runs = "<br><br>".join(MORE[:4])
+    items = "".join(f"<li>{line}</li>" for line in MORE[4:])
+    tree = parse_html(
+        build_page(paragraphs=STORY, body_bottom=f"<div>{runs}</div><ol>{items}</ol>")
+    )
+    assert fallback.missed_chars(tree, STORY) == sum(len(p) for p in MORE)
+    assert fallback.missed_chars(tree, [*STORY, *MORE]) == 0
+    assert fallback.is_partial(tree, STORY)
+    card = f"<a href='/a'><div>{MORE[0]}</div></a><nav><div>{MORE[1]}</div></nav>"
+    label = f"<div>{MORE[2].rstrip('.')}</div>"
+    linked = f"<div><a href='/b'>{MORE[3]}</a> {MORE[4][:30]}.</div>"
+    tree = parse_html(build_page(paragraphs=STORY, body_bottom=card + label + linked))
+    assert fallback.missed_chars(tree, STORY) == 0
+
+
+def test_a_fuller_candidate_loses_the_short_labels_it_adds_at_its_edges():
+    found = ["4 minute read time", STORY[0], *MORE[:2], *STORY[1:], "Contact Info"]
+    trimmed = fallback.trimmed(candidate(found, "recall"), STORY)
+    assert trimmed is not None and trimmed.lines == [STORY[0], *MORE[:2], *STORY[1:]]
+    # a label the text holds itself stays, and so does an added sentence
+    ours = ["Contact Info", *STORY]
+    found = ["Contact Info", *STORY, "Call the desk."]
+    assert fallback.trimmed(candidate(found, "recall"), ours).lines == found
+
+
 def candidate(lines: list[str], source: str) -> fallback.Candidate:
     return fallback.Candidate(CleanBody(lines, 0.0), source)
 
