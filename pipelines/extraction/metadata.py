@@ -266,6 +266,22 @@ def visible_headline(headings: list[str], title: str | None) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+_SLUG_WORD = re.compile(r"[^\W_]+")
+_SLUG_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
+
+
+def slug_words(url: str | None) -> set[str]:
+    """The words of a URL's last path segment ("/blog/how-to-sleep-well.html" -> how, to,
+    sleep, well); numbers only when shaped like a year (an id is no word of a title)."""
+    path = urlsplit(url).path.rstrip("/") if url else ""
+    segment = _SLUG_EXTENSION.sub("", path.rsplit("/", 1)[-1]).casefold()
+    return {w for w in _SLUG_WORD.findall(segment) if not w.isdigit() or len(w) == 4}
+
+
+def _shared_slug_words(text: str, slug: set[str]) -> int:
+    return len(slug & set(_SLUG_WORD.findall(text.casefold())))
+
+
 def headline(
     title: str | None, sitename: str | None, url: str | None, headings: list[str]
 ) -> str | None:
@@ -273,15 +289,23 @@ def headline(
 
     The page's visible <h1> when one stands out (sites write their og:title and <title> for
     search engines and share cards: "Best X of 2026 | Site"), else the stated title without
-    the site's name around it.
+    the site's name around it. When the two differ, the one sharing more words with the
+    URL's slug wins: a slug is written from the title the story was published under.
     """
     labels = host_labels(url)
     headings = [h for h in headings if not names_site(h, sitename, labels)]
     heading = visible_headline(headings, title)
-    if heading is not None:
-        return heading
-    if not title:
-        return None
+    stated = stated_headline(title, sitename, url, headings) if title else None
+    if heading is None or stated is None:
+        return heading or stated
+    slug = slug_words(url)
+    if _shared_slug_words(stated, slug) > _shared_slug_words(heading, slug):
+        return stated
+    return heading
+
+
+def stated_headline(title: str, sitename: str | None, url: str | None, headings: list[str]) -> str:
+    """The stated title without the site's name around it, nor a section after it."""
     stripped = strip_site_name(title, sitename, url, headings)
     segments = _TITLE_SEPARATOR.split(stripped)
     # "How to help babies sleep | Patient Education": what stays after the site's name is

@@ -12,6 +12,7 @@ from pipelines.extraction.core import visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     headline,
+    slug_words,
     linked_author,
     parse_datetime,
     plausible_names,
@@ -390,6 +391,28 @@ def test_headline_is_the_visible_h1_not_the_share_card_title():
     assert headline(stated, "The Gazette", URL, headings) == headings[1]
     # an <h1> that is the site's logo is not the headline
     assert headline(stated, "The Gazette", URL, ["The Gazette"]) == headings[1]
+
+
+def test_the_title_the_url_slug_was_written_from_wins_over_a_differing_h1():
+    url = "https://www.example.com/blog/how-to-get-toddler-to-sleep-in-own-bed/"
+    stated = "How To Get Toddlers To Sleep In Their Own Bed | Baby Tips"
+    assert headline(stated, "Baby Tips", url, ["Toddler Sleep Training"]) == (
+        "How To Get Toddlers To Sleep In Their Own Bed"
+    )
+    # a slug sharing no more words with the stated title leaves the <h1> standing
+    url = "https://www.example.com/blog/sleep-training/"
+    assert headline(stated, "Baby Tips", url, ["Toddler Sleep Training"]) == (
+        "Toddler Sleep Training"
+    )
+    assert headline(
+        stated, "Baby Tips", "https://www.example.com/", ["Toddler Sleep Training"]
+    ) == ("Toddler Sleep Training")
+
+
+def test_slug_words_are_the_last_path_segment_without_ids():
+    assert slug_words("https://x.org/a/best-vpn-2026-48213.html?utm=1") == {"best", "vpn", "2026"}
+    assert slug_words("https://x.org/") == set()
+    assert slug_words(None) == set()
 
 
 def test_site_name_suffix_dropped_from_an_extracted_title(make_page):
