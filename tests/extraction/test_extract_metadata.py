@@ -12,10 +12,10 @@ from pipelines.extraction.core import visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     headline,
-    slug_words,
     linked_author,
     parse_datetime,
     plausible_names,
+    slug_words,
     split_names,
     visible_byline,
 )
