@@ -32,6 +32,7 @@ from trafilatura.utils import line_processing, safe_base_url, safe_relative_url,
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
+from archive.outcomes import SkipReason
 from pipelines.extraction.datesearch import search_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import (
@@ -519,6 +520,32 @@ def declares_article(meta: PageMeta) -> bool:
     return meta.og_type == "article" or bool(ARTICLE_TYPES.intersection(meta.jsonld_types))
 
 
+# Skips a fuller text did not overturn on the tuning part (no decision changed): the page-look
+# model's veto and a link-dense text. A partial text on such a page is not completed: it is
+# never archived (docs/extraction.md, "Never collapse").
+SKIPS_NOT_COMPLETED = frozenset({SkipReason.NOT_ARTICLE_LIKE, SkipReason.LINK_DENSE})
+
+
+def worth_completing(result: Extracted) -> bool:
+    """Whether a partial story text (``result`` holds it, with the page's metadata) may be
+    archived once completed: the decision on it as it stands is no skip a fuller text did
+    not overturn."""
+    return classify_page(result, result.url).skip not in SKIPS_NOT_COMPLETED
+
+
+def set_text(
+    result: Extracted, cleaned: CleanBody, lines: list[str], kept_chars: int, recovered_links: int
+) -> None:
+    """Store the story text, its link density and its word count on ``result``."""
+    result.text = "\n".join(lines)
+    added_chars = sum(len(line) for line in lines) - kept_chars
+    total = kept_chars + added_chars
+    if total:
+        links = cleaned.link_density * kept_chars + recovered_links
+        result.link_density = round(min(1.0, links / total), 4)
+    result.word_count = len(result.text.split())
+
+
 def fill_text(
     result: Extracted,
     tree: HtmlElement,
@@ -531,28 +558,23 @@ def fill_text(
     """Clean trafilatura's body into the story text and its link density; a text that
     came out empty or gutted is replaced by a better candidate, one that lacks much of the
     page's story by a fuller one (``fallback``), unless the page's markup and URL have
-    already ``decided`` it is no article (its text is then never archived)."""
+    already ``decided`` it is no article, or the decision on the text as it stands is a skip
+    a fuller text does not overturn (:func:`worth_completing`): its text is never archived.
+    ``result`` holds the page's metadata (the decision reads it)."""
     cleaned = CleanBody([], 0.0)
     if document is not None and document.body is not None:
         cleaned = clean_body(document.body, titles)
     lines, recovered_links = recover_chunks(tree, cleaned.lines)
     kept_chars = sum(len(line) for line in cleaned.lines)
     found_chars = len(document.raw_text or "") if document is not None else 0
+    set_text(result, cleaned, lines, kept_chars, recovered_links)
     candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
         candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
-    elif not decided and is_partial(tree, lines):
+    elif not decided and is_partial(tree, lines) and worth_completing(result):
         candidate = fuller_candidate(tree, result.url, titles, lines)
     if candidate is not None:
-        cleaned, lines, recovered_links = candidate.cleaned, candidate.lines, 0
-        kept_chars = candidate.chars
-    result.text = "\n".join(lines)
-    added_chars = sum(len(line) for line in lines) - kept_chars
-    total = kept_chars + added_chars
-    if total:
-        links = cleaned.link_density * kept_chars + recovered_links
-        result.link_density = round(min(1.0, links / total), 4)
-    result.word_count = len(result.text.split())
+        set_text(result, candidate.cleaned, candidate.lines, candidate.chars, 0)
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
@@ -573,6 +595,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     skipped = markup_verdict(
         Extracted(url=url, og_type=meta.og_type, jsonld_types=meta.jsonld_types), url
     )
+    fill_metadata(result, meta, stated, url)
     fill_text(
         result,
         tree,
@@ -581,7 +604,6 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
         declared=declares_article(meta),
         decided=skipped is not None,
     )
-    fill_metadata(result, meta, stated, url)
     result.language = page_language(result.language, result.text)
     result.published_at = published_date(tree, meta, result, stated.url or url)
     return result

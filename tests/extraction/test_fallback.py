@@ -6,9 +6,10 @@ import json
 
 import trafilatura
 
-from pipelines.extraction import core, extract_article, fallback
+from pipelines.extraction import core, extract_article, fallback, pagetype
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import SHORT_TEXT, is_suspect, stated_body
+from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page
 from pipelines.extraction.text import CleanBody
 from tests.support.pages import STORY, build_page
@@ -229,3 +230,35 @@ def test_a_page_the_markup_or_url_rules_out_is_not_completed(monkeypatch):
     assert calls == []
     assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
     assert calls == [True]
+
+
+def test_a_page_the_decision_vetoes_is_not_completed(monkeypatch):
+    """Nor is a page whose text as it stands the page-look model vetoes (or finds link
+    dense): a fuller text did not overturn those skips on the tuning part."""
+    page = build_page(paragraphs=[*LONG, *MORE])
+    calls: list[bool] = []
+
+    def recall(_t, _u, _ti, recall=False):
+        calls.append(recall)
+        return candidate([*LONG, *MORE], "recall")
+
+    monkeypatch.setattr(fallback, "balanced", recall)
+    keep_first_paragraphs(monkeypatch, len(LONG))
+    monkeypatch.setattr(pagetype, "article_likeness", lambda _doc, _url: 0.0)
+    vetoed = extract_article(page, URL)
+    assert classify_page(vetoed, URL).reason == "skip:not_article_like"
+    assert vetoed.text.split("\n") == LONG
+    assert calls == []
+    monkeypatch.setattr(pagetype, "article_likeness", lambda _doc, _url: 1.0)
+    assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
+    assert calls == [True]
+
+
+def test_only_skips_a_fuller_text_did_not_overturn_stop_the_completion():
+    """A gutted article is often too short as it stands: that skip never stops the pass."""
+    short = Extracted(url=URL, text="A few words of a gutted story.", word_count=7)
+    assert classify_page(short, URL).reason == "skip:too_short"
+    assert core.worth_completing(short)
+    dense = Extracted(url=URL, text=" ".join(LONG), word_count=400, link_density=0.9)
+    assert classify_page(dense, URL).reason == "skip:link_dense"
+    assert not core.worth_completing(dense)
