@@ -612,8 +612,11 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
 
 
 # tags counted by page_signals(): <time> per forum post, <pre>/<code> in documentation,
-# <form>/<input>/<button> on shops and services, <article> cards on listings
-SIGNAL_TAGS = ("time", "form", "input", "button", "pre", "code", "h2", "h3", "article", "img")
+# <form>/<input>/<button> on shops and services, <article> cards on listings, <div> layout
+# boxes (a page builder's marketing page or a manual's template nests many more than a story)
+SIGNAL_TAGS = (
+    "time", "form", "input", "button", "pre", "code", "h2", "h3", "article", "img", "div",
+)  # fmt: skip
 # class-name fragments of forum, comment and shop templates (CMS vocabulary, the same in
 # every language the page is written in)
 SIGNAL_CLASSES = (

@@ -163,6 +163,10 @@ _SENTENCE_END = frozenset('.!?\u3002\uff01\uff1f"\u201d')
 # sentence ends of Latin, CJK (fullwidth), Arabic and Devanagari text
 _SENTENCE_PUNCTUATION = re.compile("[.!?\u3002\uff01\uff1f\u061f\u06d4\u0964]")
 SHORT_LINE_CHARS = 60
+# the model weighs the log of a page's <div> count, which only its upper tail tells apart
+# (page builders, manuals' templates); under this many it counts as this many, so a bare
+# page of no <div> (1% of the tuning pages) is not pushed far towards "article"
+FEW_DIVS = 10.0
 
 # Words that name what a site section holds, in a URL path segment or as the host's first
 # label (docs.example.org, forum.example.com): generic vocabulary of web publishing, never a
@@ -263,6 +267,7 @@ def page_features(doc: Extracted, url: str | None) -> dict[str, float]:
     for name in ("stated_date", "stated_author"):
         features[name] = signals.get(name, 0.0)
     if signals:
+        features["div"] = math.log1p(max(signals.get("div", 0.0), FEW_DIVS))
         features.update(text_shares(signals))
     lines = [line for line in doc.text.split("\n") if line.strip()]
     features["lines"] = math.log1p(len(lines))

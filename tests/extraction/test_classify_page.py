@@ -280,6 +280,60 @@ def test_marketing_page_is_skipped():
     assert classify_page(extracted, url).reason == "skip:not_article_like"
 
 
+BUILDER_LEVELS = ("section", "container", "row", "column", "widget-wrap", "widget")
+
+
+def in_builder_boxes(html: str, depth: int) -> str:
+    """``html`` nested in ``depth`` of a page builder's layout boxes."""
+    for level in reversed(BUILDER_LEVELS[:depth]):
+        html = f"<div class='builder-{level}'>{html}</div>"
+    return html
+
+
+def blog_like_service_page(depth: int) -> str:
+    """A consultancy's service page written like a blog post: a headline and sections of
+    prose, no date, no author, every block in ``depth`` layout boxes, as page builders lay
+    out marketing sites (menu and footer links in theirs too)."""
+    title = "Bridge inspection for harbour towns"
+    sections = "".join(
+        in_builder_boxes(f"<h2>Part {i}</h2>", depth)
+        + in_builder_boxes(f"<p>{STORY[i % len(STORY)]} {STORY[(i + 1) % len(STORY)]}</p>", depth)
+        for i in range(8)
+    )
+    menu = "".join(
+        in_builder_boxes(f"<a href='/solutions/s{i}'>Solution {i}</a>", depth) for i in range(40)
+    )
+    footer = "".join(
+        in_builder_boxes(f"<a href='/company/c{i}'>Link {i}</a>", depth) for i in range(60)
+    )
+    entity = {"@context": "https://schema.org", "@type": "WebSite", "name": "Bridgely"}
+    return (
+        f"<html lang='en'><head><title>{title}</title>"
+        f"<script type='application/ld+json'>{json.dumps(entity)}</script></head><body>"
+        f"<header>{menu}</header><main>{in_builder_boxes(f'<h1>{title}</h1>', depth)}"
+        f"{sections}</main><footer>{footer}</footer>"
+        "<form><input type='email'><button>Get a quote</button></form></body></html>"
+    )
+
+
+def test_service_page_written_like_a_blog_post_is_skipped():
+    url = "https://www.example.com/solutions/bridge-inspection-for-harbour-towns"
+    extracted = extract_article(blog_like_service_page(depth=4), url)
+    assert extracted.word_count > 400  # long prose: the text rules alone archive it
+    assert rule_verdict(extracted, url).is_article
+    assert classify_page(extracted, url).reason == "skip:not_article_like"
+
+
+def test_a_page_builders_nesting_looks_less_like_an_article():
+    url = "https://www.example.com/bridge-inspection-for-harbour-towns"
+    likeness = [
+        article_likeness(extract_article(blog_like_service_page(depth), url), url)
+        for depth in (1, 2, 4)
+    ]
+    assert likeness == sorted(likeness, reverse=True)
+    assert likeness[0] - likeness[-1] > 0.1
+
+
 def test_short_news_brief_is_archived():
     page = (
         "<html lang='en'><head><title>Harbour bridge to close in March</title>"

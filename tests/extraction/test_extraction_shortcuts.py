@@ -262,6 +262,7 @@ def test_page_signals_counts():
     signals = page_signals(parse_html(html))
     assert signals["button"] == 4.0
     assert signals["h3"] == 4.0
+    assert signals["div"] == 5.0  # four cards and the offers box
     assert signals["form"] == 1.0 and signals["input"] == 1.0
     assert signals["time"] == 1.0 and signals["pre"] == 1.0 and signals["code"] == 1.0
     # <div class="Card  "> four times: the longest run shares tag and (stripped) class
