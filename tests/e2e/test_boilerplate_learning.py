@@ -105,7 +105,9 @@ def test_reextract_cleans_an_archive_crawled_without_learning(mockserver, tmp_pa
     )
     assert crawl.returncode == 0, crawl.stderr
     before = export(tmp_path)
-    assert all(INJECTED[0] in row["text"] for row in before.values())
+    # without the site's model, injected lines the generic rules do not know stay (the
+    # subscribe prompt is dropped by them anywhere in a story since issue 17)
+    assert all(any(line in row["text"] for line in INJECTED) for row in before.values())
 
     result = run_cli("reextract", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
