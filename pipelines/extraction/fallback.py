@@ -166,52 +166,68 @@ def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
     of text standing in a container of their own (a ``<div>``, list item, table cell: text
     between ``<br>`` or block children) as long, ending a sentence, in a container whose
     direct links stay under that share. Nothing inside a link, ``<nav>``, ``<header>``,
-    ``<footer>``, ``<aside>``, form or button counts: menus and cards are written so too."""
+    ``<footer>``, ``<aside>``, form or button counts: menus and cards are written so.
+
+    A container's children are put on the walk by :func:`missed_runs`, which reads them
+    anyway (an inline child without children of its own has nothing to walk)."""
     joined = "\n".join(lines)
     missed = 0
     stack: list[HtmlElement] = [tree]
     while stack:
         element = stack.pop()
         tag = element.tag
-        if not isinstance(tag, str) or tag in NOT_STORY_TAGS:
-            continue
-        if tag == "p":
-            missed += missed_paragraph(element, joined)
-            continue
         if tag in CONTAINER_TAGS:
-            missed += missed_runs(element, joined)
-        stack.extend(element)
+            missed += missed_runs(element, joined, stack)
+        elif tag == "p":
+            missed += missed_paragraph(element, joined)
+        elif isinstance(tag, str) and tag not in NOT_STORY_TAGS:
+            stack.extend(element)
     return missed
 
 
 def missed_paragraph(paragraph: HtmlElement, joined: str) -> int:
-    """The paragraph's characters when it is story-shaped and not in the text, else 0."""
-    text = normalise(paragraph.text_content())
+    """The paragraph's characters when it is story-shaped and not in the text, else 0.
+    (``normalise`` never lengthens a text: one shorter than ``MISSED_PARAGRAPH`` as it
+    stands is not normalised.)"""
+    raw = paragraph.text_content()
+    if len(raw) < MISSED_PARAGRAPH:
+        return 0
+    text = normalise(raw)
     if len(text) < MISSED_PARAGRAPH or text in joined:
         return 0
     links = sum(len(anchor.text_content()) for anchor in paragraph.iter("a"))
     return len(text) if links <= MISSED_LINK_SHARE * len(text) else 0
 
 
-def missed_runs(container: HtmlElement, joined: str) -> int:
+def missed_runs(container: HtmlElement, joined: str, walk: list[HtmlElement]) -> int:
     """Characters of the container's own runs of text (its text and inline children's,
-    split at ``<br>`` and block children) that are story-shaped and not in the text."""
-    runs: list[list[str]] = [[container.text or ""]]
+    split at ``<br>`` and block children) that are story-shaped and not in the text. Its
+    children that hold elements, but for links, go on ``walk``. A container none of whose
+    runs is ``MISSED_PARAGRAPH`` characters long as it stands (most ``<div>``s: only
+    blank text between block children) counts nothing, unnormalised."""
+    runs = [container.text or ""]
     links = 0
     for child in container:
         tag = child.tag
-        if not isinstance(tag, str):  # a comment: its tail goes on the run
-            pass
-        elif tag in INLINE_TAGS:
-            text = child.text_content()
-            runs[-1].append(text)
+        if tag in INLINE_TAGS:
+            if len(child):
+                text = child.text_content()
+                if tag != "a":
+                    walk.append(child)
+            else:
+                text = child.text or ""
+            runs[-1] += text
             links += len(text) if tag == "a" else 0
-        else:
-            runs.append([])
-        runs[-1].append(child.tail or "")
-    texts = [normalise("".join(run)) for run in runs]
+        elif isinstance(tag, str):
+            runs.append("")
+            walk.append(child)
+        # else a comment: its tail goes on the run
+        runs[-1] += child.tail or ""
+    if max(len(run) for run in runs) < MISSED_PARAGRAPH:
+        return 0
+    texts = [normalise(run) for run in runs]
     total = sum(len(text) for text in texts)
-    if total < MISSED_PARAGRAPH or links > MISSED_LINK_SHARE * total:
+    if links > MISSED_LINK_SHARE * total:
         return 0
     return sum(
         len(text)

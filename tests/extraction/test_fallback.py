@@ -141,6 +141,17 @@ def test_story_text_outside_paragraphs_counts_as_missed():
     assert fallback.missed_chars(tree, STORY) == 0
 
 
+def test_runs_count_nested_inline_text_and_blocks_inside_inline_children():
+    """A run's text inside an inline child's own children counts; so does a block held
+    by an inline child (the walk goes through it) where its container is link dense."""
+    half = len(MORE[0]) // 2
+    nested = f"<div><span>{MORE[0][:half]}<b>{MORE[0][half:]}</b></span></div>"
+    held = f"<div><a href='/a'>{MORE[2]}</a><span><div>{MORE[1]}</div></span></div>"
+    tree = parse_html(build_page(paragraphs=STORY, body_bottom=nested + held))
+    assert fallback.missed_chars(tree, STORY) == len(MORE[0]) + len(MORE[1])
+    assert fallback.missed_chars(tree, [*STORY, MORE[0]]) == len(MORE[1])
+
+
 def test_a_fuller_candidate_loses_the_short_labels_it_adds_at_its_edges():
     found = ["4 minute read time", STORY[0], *MORE[:2], *STORY[1:], "Contact Info"]
     trimmed = fallback.trimmed(candidate(found, "recall"), STORY)
