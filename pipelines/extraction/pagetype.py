@@ -12,6 +12,9 @@ the development corpora): many <time> elements (a forum thread), many <code> blo
 manual), price and cart classes (a shop), no stated date or author... A page the model
 finds very unlike an article is skipped as ``skip:not_article_like``.
 
+A page whose markup attests an article (an editorial article type with its date and author
+stated) passes with a shorter text and despite a listing-shaped URL.
+
 Text size is counted in words, and in characters for scripts written without spaces
 (Chinese, Japanese, Thai; Korean syllables alike): ``UNSPACED_CHARS_PER_WORD`` of them
 count as one word, so no threshold is one only a spaced language can pass.
@@ -52,12 +55,15 @@ NON_ARTICLE_TYPES = frozenset(
         "FAQPage",
     }
 )
+# article types a forum or social network gives every user's post: dated and signed, not edited
+POSTING_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting"})
 NON_ARTICLE_OG = ("profile", "video", "music", "product", "book", "business", "place", "game")
 
 MAX_LINK_DENSITY_MARKED = 0.7  # a deals or link roundup is still an article
 MAX_LINK_DENSITY = 0.5
 MIN_WORDS_MARKED = 50  # the page says it is an article: a short brief still counts
 MIN_WORDS_PAYWALLED = 15  # ...and behind a paywall: its teaser is kept, flagged
+MIN_WORDS_ATTESTED = 20  # ...and with its date and author stated too (``attested_article``)
 MIN_WORDS_DATED = 120
 MIN_WORDS_UNMARKED = 250
 MIN_WORDS_WEBSITE = 400  # og:type "website" leans towards a section front
@@ -319,6 +325,19 @@ def article_likeness(doc: Extracted, url: str | None) -> float:
 # ---------------------------------------------------------------- rules
 
 
+def attested_article(doc: Extracted) -> bool:
+    """The page's markup declares an editorial article (og:type, or a JSON-LD article type
+    other than a user's forum or social post) and states its published date and its author:
+    evidence that listings, shops and service pages rarely carry together."""
+    signals = doc.signals
+    editorial = (doc.og_type or "").lower() == "article" or bool(
+        (ARTICLE_TYPES - POSTING_TYPES) & set(doc.jsonld_types)
+    )
+    return (
+        editorial and signals.get("stated_date", 0.0) > 0 and signals.get("stated_author", 0.0) > 0
+    )
+
+
 def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
     """What the page's structured markup says, if it says anything decisive."""
     types = set(doc.jsonld_types)
@@ -326,7 +345,12 @@ def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
     article_jsonld = bool(ARTICLE_TYPES & types)
     if url and is_service_url(url) and not article_jsonld:
         return Verdict.skipped(SkipReason.SERVICE_PAGE)
-    if url and is_listing_url(url) and not (article_jsonld and og_type == "article"):
+    if (
+        url
+        and is_listing_url(url)
+        and not (article_jsonld and og_type == "article")
+        and not attested_article(doc)
+    ):
         return Verdict.skipped(SkipReason.LISTING)
     if not article_jsonld and LISTING_TYPES & types:
         return Verdict.skipped(SkipReason.LISTING)
@@ -344,6 +368,13 @@ def marked_reason(doc: Extracted) -> str | None:
     return None
 
 
+def min_words_marked(doc: Extracted) -> int:
+    """The shortest text a page whose markup declares an article is archived with."""
+    if doc.paywalled:
+        return MIN_WORDS_PAYWALLED
+    return MIN_WORDS_ATTESTED if attested_article(doc) else MIN_WORDS_MARKED
+
+
 def text_verdict(doc: Extracted, url: str | None) -> Verdict:
     """Decide on markup strength, URL date and the size and link share of the text."""
     words = text_words(doc)
@@ -351,7 +382,7 @@ def text_verdict(doc: Extracted, url: str | None) -> Verdict:
     if marked is not None:
         if doc.link_density > MAX_LINK_DENSITY_MARKED:
             return Verdict.skipped(SkipReason.LINK_DENSE)
-        if words < (MIN_WORDS_PAYWALLED if doc.paywalled else MIN_WORDS_MARKED):
+        if words < min_words_marked(doc):
             return Verdict.skipped(SkipReason.TOO_SHORT)
         return Verdict(True, marked)
     if doc.link_density > MAX_LINK_DENSITY:

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from archive.outcomes import SkipReason
 from pipelines.extraction import Extracted, Verdict, classify_page, extract_article
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import LONG_PARAGRAPH_CHARS, text_shape_signals
@@ -33,7 +34,9 @@ def doc(
     og_type: str | None = None,
     jsonld_types: list[str] | None = None,
     link_density: float = 0.0,
+    stated: bool = False,
 ) -> Extracted:
+    """A page's extraction; ``stated``: its markup states a published date and an author."""
     return Extracted(
         url=None,
         text=text,
@@ -41,6 +44,7 @@ def doc(
         jsonld_types=jsonld_types or [],
         link_density=link_density,
         word_count=len(text.split()),
+        signals={"stated_date": 1.0, "stated_author": 1.0} if stated else {},
     )
 
 
@@ -347,6 +351,49 @@ def test_short_news_brief_is_archived():
     assert extracted.word_count < 100
     assert classify_page(extracted, url) == Verdict(True, "article:og_type")
     assert article_likeness(extracted, url) > 0.9
+
+
+BRIEF = " ".join(WORDS.split()[:30])
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        (doc(BRIEF, og_type="article", stated=True), "article:og_type"),
+        (doc(BRIEF, jsonld_types=["NewsArticle"], stated=True), "article:jsonld"),
+        (doc(BRIEF, og_type="article"), "skip:too_short"),  # no date or author stated
+        (doc(BRIEF, stated=True), "skip:too_short"),  # no article markup
+        # a forum's or social network's post is dated and signed by its user, not edited
+        (doc(BRIEF, jsonld_types=["DiscussionForumPosting"], stated=True), "skip:too_short"),
+        (doc(" ".join(WORDS.split()[:12]), og_type="article", stated=True), "skip:too_short"),
+    ],
+)
+def test_a_short_brief_is_archived_when_its_markup_attests_an_article(page, reason):
+    assert rule_verdict(page, "https://x.com/news/bridge-to-close").reason == reason
+
+
+def test_an_attested_article_overrules_a_listing_shaped_url():
+    url = "https://x.com/topic/harbour-bridge"
+    assert rule_verdict(doc(og_type="article", stated=True), url).reason == "article:og_type"
+    assert rule_verdict(doc(og_type="article"), url).reason == "skip:listing"
+    forum_post = doc(jsonld_types=["DiscussionForumPosting"], stated=True)
+    assert rule_verdict(forum_post, url).reason == "skip:listing"
+
+
+def test_short_brief_with_a_stated_date_and_author_is_archived_end_to_end():
+    head = (
+        "<meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2024-05-12T09:00:00Z'>"
+        "<meta name='author' content='Jane Doe'>"
+    )
+    url = "https://news.example.com/local/harbour-bridge-to-close-in-march"
+    extracted = extract_article(build_page(head=head, paragraphs=[BRIEF]), url)
+    assert 20 <= extracted.word_count < 50
+    assert classify_page(extracted, url) == Verdict(True, "article:og_type")
+    unattested = head.replace("<meta name='author' content='Jane Doe'>", "")
+    extracted = extract_article(build_page(head=unattested, paragraphs=[BRIEF]), url)
+    assert not extracted.authors
+    assert classify_page(extracted, url) == Verdict.skipped(SkipReason.TOO_SHORT)
 
 
 def test_url_section_words_are_generic_vocabulary():
