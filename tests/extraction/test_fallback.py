@@ -208,6 +208,20 @@ def keep_first_paragraphs(monkeypatch, count: int) -> None:
     monkeypatch.setattr(core, "run_trafilatura", partial)
 
 
+def partial_story_with_fuller_candidate(monkeypatch) -> list[bool]:
+    """Precision mode keeps the first paragraphs of ``LONG + MORE``; the fuller pass finds
+    them all. Returns the list each fuller pass appends its ``recall`` flag to."""
+    calls: list[bool] = []
+
+    def fuller(_t, _u, _ti, recall=False):
+        calls.append(recall)
+        return candidate([*LONG, *MORE], "recall")
+
+    monkeypatch.setattr(fallback, "balanced", fuller)
+    keep_first_paragraphs(monkeypatch, len(LONG))
+    return calls
+
+
 def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch):
     assert sum(len(p) for p in LONG) > SHORT_TEXT  # never checked as a short text
     page = build_page(paragraphs=[*LONG, *MORE])
@@ -227,14 +241,7 @@ def test_a_page_the_markup_or_url_rules_out_is_not_completed(monkeypatch):
     still be archived: a tag page's text is never archived, however it reads."""
     tag_url = "https://news.example.com/tag/harbour-bridge"
     page = build_page(paragraphs=[*LONG, *MORE])
-    calls: list[bool] = []
-
-    def recall(_t, _u, _ti, recall=False):
-        calls.append(recall)
-        return candidate([*LONG, *MORE], "recall")
-
-    monkeypatch.setattr(fallback, "balanced", recall)
-    keep_first_paragraphs(monkeypatch, len(LONG))
+    calls = partial_story_with_fuller_candidate(monkeypatch)
     skipped = extract_article(page, tag_url)
     assert classify_page(skipped, tag_url).reason == "skip:listing"
     assert skipped.text.split("\n") == LONG
@@ -247,14 +254,7 @@ def test_a_page_the_decision_vetoes_is_not_completed(monkeypatch):
     """Nor is a page whose text as it stands the page-look model vetoes (or finds link
     dense): a fuller text did not overturn those skips on the tuning part."""
     page = build_page(paragraphs=[*LONG, *MORE])
-    calls: list[bool] = []
-
-    def recall(_t, _u, _ti, recall=False):
-        calls.append(recall)
-        return candidate([*LONG, *MORE], "recall")
-
-    monkeypatch.setattr(fallback, "balanced", recall)
-    keep_first_paragraphs(monkeypatch, len(LONG))
+    calls = partial_story_with_fuller_candidate(monkeypatch)
     monkeypatch.setattr(pagetype, "article_likeness", lambda _doc, _url: 0.0)
     vetoed = extract_article(page, URL)
     assert classify_page(vetoed, URL).reason == "skip:not_article_like"
