@@ -49,6 +49,23 @@ from trafilatura.settings import set_date_params
 _CANONICAL = './/link[@rel="canonical"]'
 
 
+def _options(extensive: bool) -> Extractor:
+    params = set_date_params(extensive=extensive)
+    return Extractor(
+        params["extensive_search"],
+        get_max_date(params["max_date"]),
+        get_min_date(None),
+        params["original_date"],
+        "%Y-%m-%d",
+    )
+
+
+def url_date(url: str | None) -> str | None:
+    """The full date a URL's path spells ("/2025/12/18/title", "/20251218-title") as
+    YYYY-MM-DD (htmldate's reading, no later than today), else None."""
+    return extract_url_date(url, _options(extensive=False)) if url else None
+
+
 def search_date(
     tree: HtmlElement,
     url: str | None,
@@ -57,14 +74,7 @@ def search_date(
 ) -> str | None:
     """``find_date(tree, url=url, **set_date_params(extensive))`` (trafilatura's parameters:
     the original date, none later than today): the publication date as YYYY-MM-DD."""
-    params = set_date_params(extensive=extensive)
-    options = Extractor(
-        params["extensive_search"],
-        get_max_date(params["max_date"]),
-        get_min_date(None),
-        params["original_date"],
-        "%Y-%m-%d",
-    )
+    options = _options(extensive)
     if url is None:
         canonical = tree.find(_CANONICAL)
         url = canonical.get("href") if canonical is not None else None

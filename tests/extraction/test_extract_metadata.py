@@ -98,6 +98,24 @@ def test_an_earlier_day_shown_beside_the_headline_overrules_the_stated_date(make
     assert doc.published_at == datetime(2024, 8, 7, 12, 1, 51, tzinfo=UTC)
 
 
+def test_the_full_date_in_the_url_overrules_a_stated_date_of_another_day(make_page):
+    # a story posted late on May 12 (its URL's day) whose markup states the instant in UTC
+    head = '<meta property="article:published_time" content="2024-05-13T03:10:00+00:00">'
+    doc = extract_article(make_page(head=head), URL)
+    assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
+    # a stated date on the URL's day keeps its time of day
+    head = '<meta property="article:published_time" content="2024-05-12T21:10:00+00:00">'
+    doc = extract_article(make_page(head=head), URL)
+    assert doc.published_at == datetime(2024, 5, 12, 21, 10, tzinfo=UTC)
+    # so does the day shown beside the headline when the markup states none
+    shown = "<p class='meta'><time datetime='2024-05-12T08:00:00+00:00'>5/12/2024</time></p>"
+    doc = extract_article(make_page(body_top=shown), URL)
+    assert doc.published_at == datetime(2024, 5, 12, 8, 0, tzinfo=UTC)
+    # a URL without a full date leaves the stated date alone
+    doc = extract_article(make_page(head=head), "https://news.example.com/2024/05/bridge")
+    assert doc.published_at == datetime(2024, 5, 12, 21, 10, tzinfo=UTC)
+
+
 def test_visible_date_reads_the_texts_nearest_the_headline():
     above = "<p>News</p><p>12.03.2024</p><h1>Harbour bridge rebuild</h1><p>By Ann Smith</p>"
     assert visible_date(parse_html(above)) == datetime(2024, 3, 12, tzinfo=UTC)
