@@ -89,6 +89,11 @@ _LISTING_SEGMENTS = frozenset(
 _WEAK_LISTING_SEGMENTS = frozenset(
     {"topic", "topics", "section", "sections", "archive", "archives", "feed", "rss"}
 )
+# the name of a site's section of stories: as the last segment of an undated path, the section's
+# front page (/news, /blog/), which lists its stories
+_SECTION_FRONT_SEGMENTS = frozenset(
+    {"news", "blog", "blogs", "articles", "stories", "posts", "insights", "press", "magazine"}
+)
 _SERVICE_SEGMENTS = frozenset(
     {
         "about", "about-us", "contact", "contact-us", "imprint", "impressum", "privacy",
@@ -125,7 +130,8 @@ def is_dated_url(url: str) -> bool:
 
 
 def is_listing_url(url: str) -> bool:
-    """Home page, tag/category/author/search/pagination URLs, or a bare date archive."""
+    """Home page, tag/category/author/search/pagination URLs, a section's front page
+    (/news, /blog/), or a bare date archive."""
     parts = urlsplit(url)
     segments = path_segments(url)
     if not segments:
@@ -133,6 +139,8 @@ def is_listing_url(url: str) -> bool:
     if _LISTING_SEGMENTS.intersection(segments):
         return True
     if _WEAK_LISTING_SEGMENTS.intersection(segments[-2:]) and not is_dated_url(url):
+        return True
+    if segments[-1] in _SECTION_FRONT_SEGMENTS and not is_dated_url(url):
         return True
     if _SEARCH_PARAMS.intersection(parse_qs(parts.query)):
         return True

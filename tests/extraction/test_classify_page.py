@@ -84,6 +84,8 @@ def test_articles(page, url, reason):
         (doc(), "https://x.com/", "skip:listing"),
         (doc(), "https://x.com/2024/05/", "skip:listing"),
         (doc(og_type="article"), "https://x.com/topics/transport", "skip:listing"),
+        (doc(WORDS * 3, og_type="article"), "https://x.com/news", "skip:listing"),
+        (doc(WORDS * 3), "https://x.com/en/blog/", "skip:listing"),
         (doc(), "https://x.com/about-us/", "skip:service_page"),
         (doc(jsonld_types=["CollectionPage"]), "https://x.com/local/", "skip:listing"),
         (doc(jsonld_types=["ProfilePage"]), "https://x.com/people/jane", "skip:non_article_type"),
@@ -106,6 +108,16 @@ def test_non_articles(page, url, reason):
 def test_article_jsonld_and_og_overrule_an_odd_listing_shaped_url():
     page = doc(jsonld_types=["NewsArticle"], og_type="article")
     assert classify_page(page, "https://x.com/category/local/bridge-vote-ends-dispute").is_article
+
+
+def test_a_sections_name_marks_its_front_page_not_its_stories():
+    for front in ("https://x.com/news", "https://x.com/company/blog/", "https://x.com/insights"):
+        assert is_listing_url(front)
+    for story in ("https://x.com/news/harbour-bridge-rebuild", "https://x.com/blog/bridge.html"):
+        assert not is_listing_url(story)
+    assert classify_page(doc(WORDS * 3, og_type="article"), "https://x.com/news").reason == (
+        "skip:listing"
+    )
 
 
 @pytest.mark.parametrize(
