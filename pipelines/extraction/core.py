@@ -55,6 +55,7 @@ from pipelines.extraction.metadata import (
 )
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page, markup_verdict
+from pipelines.extraction.precision import precision_pass
 from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import CleanBody, clean_body, recover_chunks, unwrap_empty_inline
 
@@ -88,17 +89,23 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> Document | None:
     """trafilatura's body for the page, or None when it finds no main text.
 
     trafilatura runs without the URL and the body's links are resolved afterwards
-    (:func:`resolve_links`): the same document. Any exception inside trafilatura is logged
-    and treated as "no text": one odd page must not take down a worker.
+    (:func:`resolve_links`): the same document. In precision mode its pass runs step by
+    step, its comparison with readability and justext only where that can change the
+    result (``precision.precision_pass``): the same document again. Any exception inside
+    trafilatura is logged and treated as "no text": one odd page must not take down a worker.
     """
     try:
-        result = bare_extraction(
-            tree,
-            url=None,
-            favor_precision=FAVOR_PRECISION,
-            include_comments=False,
-            include_links=True,
-            with_metadata=False,
+        result = (
+            precision_pass(tree)
+            if FAVOR_PRECISION
+            else bare_extraction(
+                tree,
+                url=None,
+                favor_precision=False,
+                include_comments=False,
+                include_links=True,
+                with_metadata=False,
+            )
         )
     except Exception:
         LOGGER.exception("trafilatura failed on %s", url)

@@ -1,0 +1,267 @@
+"""trafilatura's precision pass step by step, its comparison run only where it can matter.
+
+``bare_extraction(tree, favor_precision=True, include_comments=False, include_links=True,
+with_metadata=False)`` (trafilatura 2.3.1) prunes a copy of the page, cleans it, extracts
+the main text, then compares that text with readability's and, when the text is unclean or
+short, justext's (``external.compare_extraction``). The comparison cost ~20 ms a page on the
+benchmark (its prune of the raw tree alone ~11 ms, readability ~4-8 ms, justext ~28 ms where
+it runs) and changed the text on one page in eight. In precision mode it is the only stage
+after the main extractor (no baseline, no recall escalation), so :func:`precision_pass`
+runs the same steps and skips the comparison when it cannot change anything:
+
+* readability wins only when our text is empty, or readability's is more than twice as
+  long, or (longer than ``2 * min_extracted_size``) our body has no ``<p>`` text or more
+  tables than paragraphs (``external._prefer_readability``). Readability's text is drawn
+  from the pruned page without its scripts and styles, in document order, plus a "VIDEO"
+  written into a video ``<iframe>``: :func:`readability_bound` is the length that text
+  cannot exceed (``trim`` applied), so when our text is at least half of it and the body is
+  not structurally deficient, readability cannot win;
+* justext runs only on a body matching ``SANITIZED_XPATH`` or a text shorter than
+  ``min_extracted_size``: both are tested as trafilatura tests them.
+
+Skipped so, the comparison would have returned our body and text unchanged: the result is
+trafilatura's own, on every page (``tests/extraction/test_precision_pass.py`` pins the
+restated functions by hash and compares the results on benchmark pages).
+"""
+
+from __future__ import annotations
+
+import re
+from copy import copy
+from typing import TYPE_CHECKING
+
+from lxml.etree import XPath, tostring
+from trafilatura.core import _forum_thread_page, _prepare_tree
+from trafilatura.external import (
+    JUSTEXT_OVERRIDE_RATIO,
+    SANITIZED_XPATH,
+    _prefer_readability,
+    justext_rescue,
+    sanitize_tree,
+    try_readability,
+)
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.main_extractor import extract_content
+from trafilatura.metadata import Document
+from trafilatura.settings import Extractor
+from trafilatura.utils import trim
+from trafilatura.xml import delete_element, xmltotxt
+from trafilatura.xpaths import (
+    OVERALL_DISCARD_XPATH,
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
+)
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+    from lxml.html import HtmlElement
+
+# bare_extraction's options for our call (its other arguments at their defaults)
+OPTIONS = Extractor(output_format="python", precision=True, comments=False, links=True)
+
+# the text readability sees: the string value of the page, less what it drops first
+_TEXT_LENGTH = XPath("string-length(normalize-space(.))")
+_DROPPED_TEXT = XPath(
+    "descendant::script//text() | descendant::style//text() | descendant::fencedframe//text()",
+    smart_strings=False,
+)
+_IFRAMES = XPath("count(descendant::iframe)")
+_IFRAME_WITH_CHILDREN = XPath("boolean(descendant::iframe[*])")
+_VIDEO_MARK = len(" VIDEO")  # readability writes "VIDEO" into a video <iframe>
+_SANITIZED = XPath(SANITIZED_XPATH)
+_P_TEXT = XPath(".//p//text()")
+
+
+def readability_bound(tree: HtmlElement) -> int | None:
+    """A length readability's text of ``tree`` (``trim``-ed, as ``compare_extraction``
+    measures it) cannot exceed, or None when none is known.
+
+    Its text is a subsequence of the page's text nodes without those of ``<script>``,
+    ``<style>`` and ``<fencedframe>``: dropping characters adds no whitespace run, so its
+    trimmed length is at most the page's, less the dropped non-space characters.
+    ``normalize-space`` collapses fewer characters than ``trim`` (``str.split``), so its
+    length is at least ``trim``'s. An ``<iframe>`` may gain "VIDEO" (and a space); one with
+    children is written out and parsed again as raw text: no bound then."""
+    if _IFRAME_WITH_CHILDREN(tree):
+        return None
+    dropped = sum(len("".join(text.split())) for text in _DROPPED_TEXT(tree))
+    page = int(_TEXT_LENGTH(tree))
+    return page - dropped + _VIDEO_MARK * int(_IFRAMES(tree))
+
+
+def comparison_may_change(tree: HtmlElement, body: _Element, text: str) -> bool:
+    """Whether ``compare_extraction(…, tree, body, text, OPTIONS)`` may return anything but
+    ``body`` and ``text`` (``tree``: the pruned raw page it copies for readability)."""
+    size = len(text)
+    least = OPTIONS.min_extracted_size
+    if size < least or _SANITIZED(body):  # justext's trigger, as trafilatura tests it
+        return True
+    bound = readability_bound(tree)
+    if bound is None or bound > 2 * size:
+        return True
+    deficient = not _P_TEXT(body) or len(body.findall(".//table")) > len(body.findall(".//p"))
+    return deficient and bound > 2 * least
+
+
+# ---------------------------------------------------------------- the comparison's prune
+
+# OVERALL_DISCARD_XPATH's two expressions (trafilatura 2.3.1), which compare_extraction
+# applies to the whole raw page in precision mode: their re:test() predicates over every
+# element cost libxml2 ~11 ms median a page, most of the comparison. overall_discard()
+# selects the same elements in one Python pass with the same regexes (lxml's re:test is
+# Python's re.search on the string value of the node-set's first node: for "@id|@class",
+# whichever of the two comes first among the element's attributes), each answer kept per
+# attribute value (class names repeat). The regexes are read from the expressions.
+_REGEX_ARGUMENT = re.compile(r"re:test\(([@\w|-]+), '([^']*)'\)")
+_FIRST, _SECOND = (
+    {names: re.compile(pattern) for names, pattern in _REGEX_ARGUMENT.findall(xpath.path)}
+    for xpath in OVERALL_DISCARD_XPATH
+)
+_FIRST_TAGS = frozenset({"div", "item", "list", "p", "section", "span"})
+_MEMO_LIMIT = 50_000
+
+
+_Key = tuple[
+    object, str | None, str | None, str | None, str | None, str | None, str | None, bool, bool, bool
+]
+_verdicts: dict[_Key, bool] = {}
+# an element with none of these attributes matches neither expression
+_READ = (
+    "id",
+    "class",
+    "style",
+    "role",
+    "data-component",
+    "aria-hidden",
+    "data-lp-replacement-content",
+)
+_WITH_ATTRIBUTES = XPath(f"descendant::*[{' or '.join('@' + name for name in _READ)}]")
+
+
+def _discarded(key: _Key) -> bool:
+    """Whether an element matches either expression, from what they read of it: its tag,
+    id, class, style, role, data-component, aria-hidden, whether it has
+    data-lp-replacement-content, whether its id comes before its class, its style."""
+    tag, ident, klass, style, role, component, hidden, replaced, before_class, before_style = key
+    id_or_class = ident if ident is not None and (before_class or klass is None) else klass
+    id_or_style = ident if ident is not None and (before_style or style is None) else style
+    ident, klass, style = ident or "", klass or "", style or ""
+    id_or_class, id_or_style = id_or_class or "", id_or_style or ""
+    if tag in _FIRST_TAGS and (
+        replaced
+        or "nav" in (role or "").replace("N", "n")
+        or "MostPopularStories" in (component or "")
+        or _FIRST["@id|@class"].search(id_or_class) is not None
+        or _FIRST["@id"].search(ident) is not None
+        or _FIRST["@class"].search(klass) is not None
+    ):
+        return True
+    return (
+        klass == "comments-title"
+        or id_or_class.startswith("reply-")
+        or _SECOND["@id|@style"].search(id_or_style) is not None
+        or "display:none" in style
+        or "display: none" in style
+        or _SECOND["@id"].search(ident) is not None
+        or _SECOND["@class"].search(klass) is not None
+        or hidden == "true"
+    )
+
+
+def overall_discard(tree: HtmlElement) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, OVERALL_DISCARD_XPATH)``: the same tree. The verdict on
+    an element is kept per what the expressions read of it (class names and styles repeat)."""
+    if len(_verdicts) > _MEMO_LIMIT:
+        _verdicts.clear()
+    doomed = []
+    for element in _WITH_ATTRIBUTES(tree):
+        get = element.get
+        ident = get("id")
+        # whether the id comes before the class, the style: "@id|@class" reads the first
+        before_class = before_style = False
+        if ident is not None:
+            names = element.keys()
+            earlier = names[: names.index("id")]
+            before_class, before_style = "class" not in earlier, "style" not in earlier
+        key = (
+            element.tag,
+            ident,
+            get("class"),
+            get("style"),
+            get("role"),
+            get("data-component"),
+            get("aria-hidden"),
+            get("data-lp-replacement-content") is not None,
+            before_class,
+            before_style,
+        )
+        verdict = _verdicts.get(key)
+        if verdict is None:
+            verdict = _verdicts[key] = _discarded(key)
+        if verdict:
+            doomed.append(element)
+    for element in doomed:
+        delete_element(element)
+    return tree
+
+
+def compare_extraction(
+    cleaned_tree: HtmlElement, raw_tree: HtmlElement, body: _Element, text: str
+) -> tuple[_Element, str]:
+    """``trafilatura.external.compare_extraction`` with ``OPTIONS`` (precision mode, no
+    images), its prune of the raw page by :func:`overall_discard`."""
+    options = OPTIONS
+    len_text = len(text)
+    raw_tree = overall_discard(raw_tree)
+    temppost_algo = try_readability(raw_tree)
+    algo_text = trim(tostring(temppost_algo, method="text", encoding="utf-8").decode("utf-8"))
+    len_algo = len(algo_text)
+    use_readability = _prefer_readability(
+        body, temppost_algo, algo_text, len_text, len_algo, options
+    )
+    if use_readability:
+        body, text, len_text = temppost_algo, algo_text, len_algo
+    unclean = bool(body.xpath(SANITIZED_XPATH))
+    if unclean or len_text < options.min_extracted_size:
+        body2, text2 = justext_rescue(cleaned_tree, options)
+        len_text2 = len(text2)
+        if unclean:
+            accept = len_text <= JUSTEXT_OVERRIDE_RATIO * len_text2 and (
+                len_text2 > len_text or not options.images or body.find(".//graphic") is None
+            )
+        else:
+            accept = len_text < len_text2
+        if text2 and accept:
+            body, text, len_text = body2, text2, len_text2
+            use_readability = False
+    if use_readability:
+        body, text = sanitize_tree(body, options)
+    return body, text
+
+
+# ---------------------------------------------------------------- the pass
+
+
+def precision_pass(page: HtmlElement) -> Document | None:
+    """``bare_extraction(page, favor_precision=True, include_comments=False,
+    include_links=True, with_metadata=False)``: the same Document (body, text, raw_text), or
+    None when it finds no text. ``page`` is not changed (trafilatura works on a copy)."""
+    tree = copy(page)
+    # trafilatura_sequence's steps for these options (precision, comments off)
+    is_forum = _forum_thread_page(tree)
+    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    cleaned_tree, cleaned_tree_backup = _prepare_tree(tree, OPTIONS, None)
+    if not is_forum:
+        cleaned_tree = prune_unwanted_nodes(cleaned_tree, REMOVE_COMMENTS_XPATH)
+    body, text = extract_content(cleaned_tree, OPTIONS)
+    if comparison_may_change(tree, body, text):
+        body, text = compare_extraction(cleaned_tree_backup, copy(tree), body, text)
+    # bare_extraction's ending for python output
+    if len(text) < OPTIONS.min_output_size:
+        return None
+    document = Document()
+    document.text = document.raw_text = xmltotxt(body, OPTIONS.formatting)
+    document.body = body
+    return document

@@ -1,0 +1,190 @@
+"""trafilatura's precision pass step by step (``pipelines.extraction.precision``): the same
+Document as ``bare_extraction``, its comparison skipped only where it cannot change the
+result, its prune of the raw page the same as trafilatura's (issue 17 item 8)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import inspect
+from copy import copy
+from pathlib import Path
+
+import pytest
+from lxml.html import tostring
+from trafilatura import bare_extraction, core, external, readability_lxml
+from trafilatura.external import compare_extraction, try_readability
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.main_extractor import extract_content
+from trafilatura.utils import trim
+from trafilatura.xpaths import (
+    OVERALL_DISCARD_XPATH,
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
+)
+
+from pipelines.extraction import precision
+from pipelines.extraction.decode import parse_html
+from pipelines.extraction.precision import (
+    OPTIONS,
+    comparison_may_change,
+    overall_discard,
+    precision_pass,
+    readability_bound,
+)
+from pipelines.extraction.text import unwrap_empty_inline
+from tests.support.pages import STORY
+
+BENCHMARK_PAGES = sorted(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "benchmark" / "html").glob("*.html.gz")
+)
+
+# precision.py restates these (trafilatura 2.3.1) and relies on what readability can write:
+# an upgrade that changes any of them must be re-checked (sha256 of their source text).
+RESTATED_SHA256 = "5918bc2e14eaa4612ad0b8f56b1ceeccc9dfe3f3444bd423541638593a9f5da9"
+RESTATED = (
+    core.bare_extraction,
+    core.trafilatura_sequence,
+    core._extract_and_compare,
+    core._prepare_tree,
+    external.compare_extraction,
+    external._prefer_readability,
+    external.try_readability,
+    readability_lxml.Document.summary,
+    readability_lxml.Document.get_article,
+    readability_lxml.Document.transform_misused_divs_into_paragraphs,
+    readability_lxml.Document.sanitize,
+)
+
+
+def restated_digest() -> str:
+    sources = [inspect.getsource(function) for function in RESTATED]
+    sources += [xpath.path for xpath in OVERALL_DISCARD_XPATH]
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()
+
+
+def test_trafilatura_still_has_the_steps_the_pass_restates():
+    assert restated_digest() == RESTATED_SHA256
+
+
+def _page(path: Path):
+    tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    unwrap_empty_inline(tree)
+    return tree
+
+
+def _trafilatura(tree):
+    return bare_extraction(
+        tree,
+        url=None,
+        favor_precision=True,
+        include_comments=False,
+        include_links=True,
+        with_metadata=False,
+    )
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::2], ids=lambda p: p.name[:12])
+def test_the_pass_gives_trafilaturas_document(path):
+    tree = _page(path)
+    before = tostring(tree)
+    theirs, ours = _trafilatura(tree), precision_pass(tree)
+    assert tostring(tree) == before  # the page is not changed
+    assert theirs is not None
+    assert ours is not None
+    assert tostring(ours.body) == tostring(theirs.body)
+    assert (ours.text, ours.raw_text) == (theirs.text, theirs.raw_text)
+
+
+def _sequence_inputs(tree):
+    """The main extractor's body and text, the pruned raw page and the cleaned backup, as
+    trafilatura_sequence makes them for OPTIONS."""
+    tree = prune_unwanted_nodes(copy(tree), RAW_TREE_PRUNE_XPATH)
+    tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    cleaned, backup = core._prepare_tree(tree, OPTIONS, None)
+    cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+    body, text = extract_content(cleaned, OPTIONS)
+    return tree, backup, body, text
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[1::3], ids=lambda p: p.name[:12])
+def test_the_bound_holds_and_a_skipped_comparison_would_change_nothing(path):
+    tree, backup, body, text = _sequence_inputs(_page(path))
+    readability = try_readability(prune_unwanted_nodes(copy(tree), OVERALL_DISCARD_XPATH))
+    found = trim(tostring(readability, method="text", encoding="unicode"))
+    bound = readability_bound(tree)
+    assert bound is None or len(found) <= bound
+    if not comparison_may_change(tree, body, text):
+        kept = tostring(body)
+        new_body, new_text = compare_extraction(backup, copy(tree), body, text, OPTIONS)
+        assert (tostring(new_body), new_text) == (kept, text)
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::3], ids=lambda p: p.name[:12])
+def test_the_prune_of_the_raw_page_is_trafilaturas(path):
+    tree, _, _, _ = _sequence_inputs(_page(path))
+    theirs = prune_unwanted_nodes(copy(tree), OVERALL_DISCARD_XPATH)
+    assert tostring(overall_discard(copy(tree))) == tostring(theirs)
+
+
+def test_the_prune_reads_whichever_of_id_and_class_comes_first():
+    html = (
+        "<html><body>"
+        '<div class="cookie-note" id="main"><p>class first</p></div>'
+        '<div id="main" class="cookie-note"><p>id first</p></div>'
+        '<div style="color: red" id="hidden-x"><p>style first</p></div>'
+        '<div id="hidden-x" style="color: red"><p>id before style</p></div>'
+        '<span class="reply-box" id="x"><p>reply</p></span>'
+        "</body></html>"
+    )
+    theirs = prune_unwanted_nodes(parse_html(html), OVERALL_DISCARD_XPATH)
+    ours = overall_discard(parse_html(html))
+    assert tostring(ours) == tostring(theirs)
+    assert "id first" in ours.text_content()  # the id ("main") was tested, not the class
+    assert "class first" not in ours.text_content()
+
+
+def _counting(monkeypatch) -> list[bool]:
+    ran: list[bool] = []
+    compare = precision.compare_extraction
+
+    def spy(*args):
+        ran.append(True)
+        return compare(*args)
+
+    monkeypatch.setattr(precision, "compare_extraction", spy)
+    return ran
+
+
+def test_a_story_page_skips_the_comparison(make_page, monkeypatch):
+    ran = _counting(monkeypatch)
+    tree = parse_html(make_page(paragraphs=STORY))
+    ours = precision_pass(tree)
+    assert ran == []
+    theirs = _trafilatura(tree)
+    assert ours is not None
+    assert theirs is not None
+    assert ours.text == theirs.text
+
+
+def test_the_comparison_still_runs_and_rescues_a_table_dominated_body(monkeypatch):
+    """A story laid out in table cells: trafilatura's body holds tables and no paragraph,
+    so readability may replace it: the comparison must run, and give trafilatura's text."""
+    rows = "".join(f"<tr><td>{line}</td></tr>" for line in STORY)
+    html = f"<html><body><table>{rows}</table><table>{rows}</table></body></html>"
+    ran = _counting(monkeypatch)
+    tree = parse_html(html)
+    ours, theirs = precision_pass(tree), _trafilatura(tree)
+    assert ran == [True]
+    assert ours is not None
+    assert theirs is not None
+    assert ours.text.count(STORY[0]) == 2  # the main extractor kept one table, readability both
+    assert tostring(ours.body) == tostring(theirs.body)
+    assert ours.text == theirs.text
+
+
+def test_an_empty_body_runs_the_comparison():
+    tree = parse_html("<html><body><p>x</p></body></html>")
+    body = parse_html("<body></body>")
+    assert comparison_may_change(tree, body, "")
