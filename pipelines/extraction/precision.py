@@ -19,9 +19,15 @@ runs the same steps and skips the comparison when it cannot change anything:
 * justext runs only on a body matching ``SANITIZED_XPATH`` or a text shorter than
   ``min_extracted_size``: both are tested as trafilatura tests them.
 
-Skipped so, the comparison would have returned our body and text unchanged: the result is
-trafilatura's own, on every page (``tests/extraction/test_precision_pass.py`` pins the
-restated functions by hash and compares the results on benchmark pages).
+Skipped so, the comparison would have returned our body and text unchanged. Where it runs,
+its prune of the raw page (``OVERALL_DISCARD_XPATH``), and the pass's three prunes before
+the main extractor, select the same elements in Python with the same regexes: their
+``re:test()`` predicates cost libxml2 a Python callback per element and attribute.
+
+The result is trafilatura's own, on every page: the same Document on all 1,585 benchmark
+pages (docs/extraction.md, "What it costs"); ``tests/extraction/test_precision_pass.py``
+pins the restated functions and expressions by hash and compares the results on
+benchmark pages.
 """
 
 from __future__ import annotations
@@ -40,7 +46,6 @@ from trafilatura.external import (
     sanitize_tree,
     try_readability,
 )
-from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.main_extractor import extract_content
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
@@ -50,7 +55,6 @@ from trafilatura.xpaths import (
     OVERALL_DISCARD_XPATH,
     RAW_TREE_PRUNE_XPATH,
     REMOVE_COMMENTS_AND_LISTS_XPATH,
-    REMOVE_COMMENTS_XPATH,
 )
 
 if TYPE_CHECKING:
@@ -102,6 +106,84 @@ def comparison_may_change(tree: HtmlElement, body: _Element, text: str) -> bool:
         return True
     deficient = not _P_TEXT(body) or len(body.findall(".//table")) > len(body.findall(".//p"))
     return deficient and bound > 2 * least
+
+
+# ---------------------------------------------------------------- the sequence's prunes
+
+# RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH and REMOVE_COMMENTS_XPATH test an
+# element's id and class with re:test() (a Python callback per element and attribute,
+# 1.5-4 ms a page each); the same tests in Python on the elements of their tags that have
+# an id or a class, the regexes read from the expressions (their order in them).
+_ID_CLASS_TEST = re.compile(r"re:test\(@(id|class), '([^']*)'\)")
+
+
+def _patterns(xpath: XPath) -> list[re.Pattern[str]]:
+    return [re.compile(pattern) for _, pattern in _ID_CLASS_TEST.findall(xpath.path)]
+
+
+_INFINITE_ID, _INFINITE_CLASS, _APPENDED_ID, _APPENDED_CLASS = _patterns(RAW_TREE_PRUNE_XPATH[0])
+_COMMENTS_ID, _COMMENTS_CLASS, _COMMENT_LIST_ID, _COMMENT_LIST_CLASS = _patterns(
+    REMOVE_COMMENTS_AND_LISTS_XPATH[0]
+)
+_RAW_TAGS = ("div", "section", "aside")
+_LIST_TAGS = ("div", "list", "section", "details", "ol", "ul")
+_H1 = XPath("boolean(descendant::h1)")
+
+
+def _delete_all(elements: list[HtmlElement]) -> None:
+    """Delete the elements in document order, their tails kept, as prune_unwanted_nodes."""
+    for element in elements:
+        delete_element(element)
+
+
+def raw_tree_prune(tree: HtmlElement) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)``: the same tree."""
+    doomed = []
+    shares = []
+    for element in tree.iterdescendants(_RAW_TAGS):
+        ident, klass = element.get("id", ""), element.get("class", "")
+        if (_INFINITE_ID.search(ident) or _INFINITE_CLASS.search(klass)) and (
+            not _H1(element) or _APPENDED_ID.search(ident) or _APPENDED_CLASS.search(klass)
+        ):
+            doomed.append(element)
+        elif "elementor-share-buttons" in klass:
+            shares.append(element)
+    _delete_all(doomed)
+    # the second expression runs on what the first left
+    _delete_all([e for e in shares if not any(a in doomed for a in e.iterancestors())])
+    return tree
+
+
+def _comment_section(tag: object, ident: str, klass: str) -> bool:
+    return tag in ("div", "list", "section", "details") and bool(
+        _COMMENTS_ID.search(ident) or _COMMENTS_CLASS.search(klass)
+    )
+
+
+def comments_and_lists_prune(tree: HtmlElement) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)``: the same tree."""
+    doomed = []
+    for element in tree.iterdescendants(_LIST_TAGS):
+        tag, ident, klass = element.tag, element.get("id", ""), element.get("class", "")
+        if _comment_section(tag, ident, klass) or (
+            tag in ("ol", "ul")
+            and (_COMMENTS_ID.search(ident) or _COMMENTS_CLASS.search(klass))
+            and (_COMMENT_LIST_ID.search(ident) or _COMMENT_LIST_CLASS.search(klass))
+        ):
+            doomed.append(element)
+    _delete_all(doomed)
+    return tree
+
+
+def comments_prune(tree: HtmlElement) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, REMOVE_COMMENTS_XPATH)``: the same tree."""
+    doomed = [
+        element
+        for element in tree.iterdescendants(_LIST_TAGS)
+        if _comment_section(element.tag, element.get("id", ""), element.get("class", ""))
+    ]
+    _delete_all(doomed)
+    return tree
 
 
 # ---------------------------------------------------------------- the comparison's prune
@@ -250,11 +332,11 @@ def precision_pass(page: HtmlElement) -> Document | None:
     tree = copy(page)
     # trafilatura_sequence's steps for these options (precision, comments off)
     is_forum = _forum_thread_page(tree)
-    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
-    tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    tree = raw_tree_prune(tree)
+    tree = comments_and_lists_prune(tree)
     cleaned_tree, cleaned_tree_backup = _prepare_tree(tree, OPTIONS, None)
     if not is_forum:
-        cleaned_tree = prune_unwanted_nodes(cleaned_tree, REMOVE_COMMENTS_XPATH)
+        cleaned_tree = comments_prune(cleaned_tree)
     body, text = extract_content(cleaned_tree, OPTIONS)
     if comparison_may_change(tree, body, text):
         body, text = compare_extraction(cleaned_tree_backup, copy(tree), body, text)
