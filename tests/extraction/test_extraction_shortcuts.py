@@ -7,20 +7,17 @@ import gzip
 import hashlib
 import inspect
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from htmldate import core as htmldate_core
 from htmldate import find_date
 from lxml.html import tostring
-from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_meta
 from trafilatura.settings import set_date_params
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipelines.extraction import classify_page, extract_article
 from pipelines.extraction.core import (
-    FAVOR_PRECISION,
     byline_search,
     may_name_author,
     run_trafilatura,
@@ -32,15 +29,11 @@ from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import itemprop_value, page_signals, read_metadata
 from pipelines.extraction.pagestate import is_paywalled
 from pipelines.extraction.text import unwrap_empty_inline
-from tests.support.pages import STORY
+from tests.support.pages import BENCHMARK_PAGES, STORY, trafilatura_document
 
 ARTICLE_URL = "https://news.example.com/local/harbour-bridge-rebuild"
 LISTING_URL = "https://news.example.com/tag/bridges/"
 OG_ARTICLE = '<meta property="og:type" content="article">'
-BENCHMARK_PAGES = sorted(
-    (Path(__file__).resolve().parents[1] / "fixtures" / "benchmark" / "html").glob("*.html.gz")
-)
-
 
 # ---------------------------------------------------------------- dates
 
@@ -186,23 +179,12 @@ def test_links_like_categories_in_other_words_skip_the_search(make_page):
 # ---------------------------------------------------------------- links in the body
 
 
-def _trafilatura_with_url(tree, url):
-    return bare_extraction(
-        tree,
-        url=url,
-        favor_precision=FAVOR_PRECISION,
-        include_comments=False,
-        include_links=True,
-        with_metadata=False,
-    )
-
-
 @pytest.mark.parametrize("path", BENCHMARK_PAGES[::4], ids=lambda p: p.name[:12])
 def test_the_body_and_its_text_are_trafilaturas_given_the_url(path):
     tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
     unwrap_empty_inline(tree)
     url = "https://www.example.org/news/2024/story.html"
-    theirs, ours = _trafilatura_with_url(tree, url), run_trafilatura(tree, url)
+    theirs, ours = trafilatura_document(tree, url), run_trafilatura(tree, url)
     assert theirs is not None
     assert ours is not None
     assert tostring(ours.body) == tostring(theirs.body)
@@ -212,7 +194,7 @@ def test_the_body_and_its_text_are_trafilaturas_given_the_url(path):
 def test_relative_links_in_the_body_are_resolved_as_trafilatura_does(make_page):
     linked = ' See <a href="/local/report.pdf">the report</a> and <a href="#map">the map</a>.'
     tree = parse_html(make_page(paragraphs=[*STORY[:3], STORY[3] + linked, *STORY[4:]]))
-    theirs = _trafilatura_with_url(tree, ARTICLE_URL)
+    theirs = trafilatura_document(tree, ARTICLE_URL)
     ours = run_trafilatura(tree, ARTICLE_URL)
     assert theirs is not None
     assert ours is not None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml.html import tostring
-from trafilatura import bare_extraction, core, external, readability_lxml
+from trafilatura import core, external, readability_lxml
 from trafilatura.external import compare_extraction, try_readability
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.main_extractor import extract_content
@@ -37,11 +37,7 @@ from pipelines.extraction.precision import (
     readability_bound,
 )
 from pipelines.extraction.text import unwrap_empty_inline
-from tests.support.pages import STORY
-
-BENCHMARK_PAGES = sorted(
-    (Path(__file__).resolve().parents[1] / "fixtures" / "benchmark" / "html").glob("*.html.gz")
-)
+from tests.support.pages import BENCHMARK_PAGES, STORY, trafilatura_document
 
 # precision.py restates these (trafilatura 2.3.1) and relies on what readability can write:
 # an upgrade that changes any of them must be re-checked (sha256 of their source text).
@@ -83,22 +79,11 @@ def _page(path: Path):
     return tree
 
 
-def _trafilatura(tree):
-    return bare_extraction(
-        tree,
-        url=None,
-        favor_precision=True,
-        include_comments=False,
-        include_links=True,
-        with_metadata=False,
-    )
-
-
 @pytest.mark.parametrize("path", BENCHMARK_PAGES[::2], ids=lambda p: p.name[:12])
 def test_the_pass_gives_trafilaturas_document(path):
     tree = _page(path)
     before = tostring(tree)
-    theirs, ours = _trafilatura(tree), precision_pass(tree)
+    theirs, ours = trafilatura_document(tree), precision_pass(tree)
     assert tostring(tree) == before  # the page is not changed
     assert theirs is not None
     assert ours is not None
@@ -208,7 +193,7 @@ def test_a_story_page_skips_the_comparison(make_page, monkeypatch):
     tree = parse_html(make_page(paragraphs=STORY))
     ours = precision_pass(tree)
     assert ran == []
-    theirs = _trafilatura(tree)
+    theirs = trafilatura_document(tree)
     assert ours is not None
     assert theirs is not None
     assert ours.text == theirs.text
@@ -221,7 +206,7 @@ def test_the_comparison_still_runs_and_rescues_a_table_dominated_body(monkeypatc
     html = f"<html><body><table>{rows}</table><table>{rows}</table></body></html>"
     ran = _counting(monkeypatch)
     tree = parse_html(html)
-    ours, theirs = precision_pass(tree), _trafilatura(tree)
+    ours, theirs = precision_pass(tree), trafilatura_document(tree)
     assert ran == [True]
     assert ours is not None
     assert theirs is not None

@@ -3,8 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from trafilatura import bare_extraction
+
+from pipelines.extraction.core import FAVOR_PRECISION
+
+# the ScrapingHub dev pages kept as fixtures, gzipped
+BENCHMARK_PAGES = sorted(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "benchmark" / "html").glob("*.html.gz")
+)
+
+
+def trafilatura_document(tree: Any, url: str | None = None) -> Any:
+    """trafilatura's own ``bare_extraction`` of the story, with the options we run it with."""
+    return bare_extraction(
+        tree,
+        url=url,
+        favor_precision=FAVOR_PRECISION,
+        include_comments=False,
+        include_links=True,
+        with_metadata=False,
+    )
+
 
 STORY = [
     "The city council voted on Tuesday to rebuild the old harbour bridge, ending a dispute "
