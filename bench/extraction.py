@@ -17,7 +17,8 @@ For each corpus (bench/corpora.py) and each part of its split by domain, it prin
 * the article-or-not decision (``classify_page``, the crawl's own) as a
   confusion matrix per page type, with the reasons of its mistakes;
 * CPU ms per page, median, of ours and of trafilatura.extract timed side by side, page by
-  page, in the same process (every ``--timing-every``-th page; the order alternates).
+  page, in the same process (every ``--timing-every``-th page, every page of a corpus of
+  fewer than 200 pages; the order alternates).
 
 Pages are spread over ``--jobs`` processes. trafilatura's outputs are cached per
 trafilatura version in ``bench/.cache`` (its timings are not: they are measured in each run).
@@ -71,6 +72,7 @@ LABELS = {
 }
 COLLAPSE_OURS, COLLAPSE_THEIRS = 0.5, 0.8
 WORST = 20
+TIME_EVERY_PAGE_BELOW = 200  # pages in a corpus
 WORD_FIELDS = ("f1", "precision", "recall")
 
 
@@ -195,12 +197,17 @@ def run_all(
 ) -> Outcome:
     cache = load_cache()
     ids = {page.key + page.corpus: page_id(page) for page in pages}
+    sizes = Counter(page.corpus for page in pages)
     tasks = []
     for index, page in enumerate(pages):
         cached = cache.get(ids[page.key + page.corpus], {})
         missing = tuple(mode for mode in BASELINES if mode not in cached)
-        timed = timing_every > 0 and index % timing_every == 0
-        tasks.append(Task(page, missing, timed, bool(index // max(1, timing_every) % 2), variant))
+        # a small corpus is timed on every page: a median over a dozen pages is noise
+        step = (
+            1 if timing_every > 0 and sizes[page.corpus] < TIME_EVERY_PAGE_BELOW else timing_every
+        )
+        timed = step > 0 and index % step == 0
+        tasks.append(Task(page, missing, timed, bool(index // max(1, step) % 2), variant))
     outcome = Outcome(pages)
     done = 0
     with multiprocessing.get_context("spawn").Pool(jobs, _init_worker) as pool:
