@@ -306,14 +306,19 @@ _FIRST_TIME = XPath("(descendant-or-self::time[@datetime])[1]/@datetime", smart_
 
 
 def htmldate_date(
-    tree: HtmlElement, url: str | None, extensive: bool, keep_tree: Callable[[], bool]
+    tree: HtmlElement,
+    url: str | None,
+    extensive: bool,
+    keep_tree: Callable[[], bool],
+    header: bool = True,
 ) -> datetime | None:
     """htmldate's publication date: its fast search (the URL's date, header markup,
     date-like elements, timestamp patterns) or its extensive one (free text too); the tree
-    is pruned in place unless ``keep_tree()`` (``datesearch``). An error inside htmldate
-    is logged: the page has no date, its other fields stand."""
+    is pruned in place unless ``keep_tree()`` (``datesearch``); ``header=False`` skips the
+    header markup. An error inside htmldate is logged: the page has no date, its other
+    fields stand."""
     try:
-        found = search_date(tree, url, extensive, keep_tree)
+        found = search_date(tree, url, extensive, keep_tree, header)
     except Exception:
         LOGGER.exception("htmldate failed on %s", url)
         return None
@@ -420,7 +425,10 @@ def published_date(
        (a moved or republished story's markup states the day of the move);
     2. the date it shows beside its headline (:func:`visible_date`);
     3. its first ``<time datetime>``;
-    4. htmldate's fast search (``url``: the page's canonical URL, for its date);
+    4. htmldate's fast search (``url``: the page's canonical URL, for its date); on a page
+       whose markup states only when it was modified, without the header markup (whose
+       answer would be that day: "December 3, 2025. Updated: December 7, 2025" under the
+       story is read instead), else the stated modified date;
     5. htmldate's extensive search (free text through dateparser: ~50 ms median, hundreds
        on long pages), only for a page the crawl archives (``classify_page``): a date
        nobody stores is not worth it.
@@ -452,6 +460,9 @@ def published_date(
     def archived() -> bool:
         return classify_page(result, result.url or result.canonical_url).is_article
 
+    if meta.modified_at is not None:  # a modified date stated, no published one
+        found = htmldate_date(tree, url, extensive=False, keep_tree=lambda: False, header=False)
+        return found or meta.modified_at
     found = htmldate_date(tree, url, extensive=False, keep_tree=archived)
     if found is None and archived():
         found = htmldate_date(tree, url, extensive=True, keep_tree=lambda: False)

@@ -71,16 +71,20 @@ def search_date(
     url: str | None,
     extensive: bool,
     keep_tree: Callable[[], bool],
+    header: bool = True,
 ) -> str | None:
     """``find_date(tree, url=url, **set_date_params(extensive))`` (trafilatura's parameters:
-    the original date, none later than today): the publication date as YYYY-MM-DD."""
+    the original date, none later than today): the publication date as YYYY-MM-DD.
+
+    ``header=False`` leaves out its step reading the ``<meta>`` dates, for a page whose
+    markup states only when it was modified: that step would answer the modified date."""
     options = _options(extensive)
     if url is None:
         canonical = tree.find(_CANONICAL)
         url = canonical.get("href") if canonical is not None else None
     found = (
         extract_url_date(url, options)
-        or examine_header(tree, options)
+        or (examine_header(tree, options) if header else None)
         or json_search(tree, options)
         or examine_abbr_elements(tree, options)
     )

@@ -53,6 +53,19 @@ def test_stated_markup_outranks_the_time_element(make_page):
     assert doc.published_at == datetime(2024, 5, 10, tzinfo=UTC)
 
 
+def test_a_page_stating_only_its_modified_date_is_dated_by_its_own_dates(make_page):
+    # the header's modified date is the update; the page's own date line says when it ran
+    head = OG_ARTICLE + '<meta property="article:modified_time" content="2024-05-14T09:00:00Z">'
+    line = '<p class="date">May 12, 2024. <i>Updated: May 14, 2024</i></p>'
+    doc = extract_article(make_page(head=head, body_bottom=line), ARTICLE_URL)
+    assert doc.published_at == datetime(2024, 5, 12, tzinfo=UTC)
+    assert doc.modified_at == datetime(2024, 5, 14, 9, 0, tzinfo=UTC)
+    # a page showing no date of its own keeps the stated one
+    doc = extract_article(make_page(head=head), ARTICLE_URL)
+    assert doc.published_at is not None
+    assert doc.published_at.date() == date(2024, 5, 14)
+
+
 def test_a_date_in_free_text_is_searched_for_an_archived_page(make_page):
     # only htmldate's extensive search (dateparser over free text) reads "May 12, 2024"
     # after the story (beside the headline, visible_date would read it)
