@@ -283,14 +283,21 @@ def _shared_slug_words(text: str, slug: set[str]) -> int:
 
 
 def headline(
-    title: str | None, sitename: str | None, url: str | None, headings: list[str]
+    title: str | None,
+    sitename: str | None,
+    url: str | None,
+    headings: list[str],
+    others: Iterable[str] = (),
 ) -> str | None:
     """The article's title as a reader would quote it: no site name, no section.
 
     The page's visible <h1> when one stands out (sites write their og:title and <title> for
     search engines and share cards: "Best X of 2026 | Site"), else the stated title without
     the site's name around it. When the two differ, the one sharing more words with the
-    URL's slug wins: a slug is written from the title the story was published under.
+    URL's slug wins: a slug is written from the title the story was published under; unless
+    another stated title (``others``: og:title, ``<title>``) is the <h1>, without the site's
+    name: the headline then stands confirmed (a JSON-LD headline naming a page's section,
+    "Sample menus", does not outvote it).
     """
     labels = host_labels(url)
     headings = [h for h in headings if not names_site(h, sitename, labels)]
@@ -298,6 +305,9 @@ def headline(
     stated = stated_headline(title, sitename, url, headings) if title else None
     if heading is None or stated is None:
         return heading or stated
+    key = _key(heading)
+    if any(_key(stated_headline(other, sitename, url, headings)) == key for other in others):
+        return heading
     slug = slug_words(url)
     if _shared_slug_words(stated, slug) > _shared_slug_words(heading, slug):
         return stated
@@ -724,7 +734,8 @@ def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:
     headings = [
         text for text in (clean_text(heading_text(h)) for h in src.tree.iter("h1")) if text
     ][:MAX_HEADINGS]
-    meta.title = headline(stated or meta.page_title, meta.sitename, url, headings)
+    others = [t for t in (og_title, meta.page_title) if t]
+    meta.title = headline(stated or meta.page_title, meta.sitename, url, headings, others)
     meta.titles = unique(t for t in (meta.title, stated, og_title, meta.page_title) if t)
 
 

@@ -427,6 +427,16 @@ def test_the_title_the_url_slug_was_written_from_wins_over_a_differing_h1():
     ) == ("Toddler Sleep Training")
 
 
+def test_an_h1_another_stated_title_repeats_is_not_outvoted_by_the_slug():
+    url = "https://www.example.org/nutrition/eat-well-on-a-budget/sample-menus"
+    h1 = "7 days of healthy meals on a budget"
+    # the JSON-LD headline names the section, as the slug does; og:title is the <h1>
+    assert headline("Sample menus", None, url, [h1], [h1]) == h1
+    assert headline("Sample menus", None, url, [h1], [f"{h1} - Heart Matters"]) == h1
+    # with no other title repeating the <h1>, the slug's title wins as before
+    assert headline("Sample menus", None, url, [h1], ["Budget cooking"]) == "Sample menus"
+
+
 def test_slug_words_are_the_last_path_segment_without_ids():
     assert slug_words("https://x.org/a/best-vpn-2026-48213.html?utm=1") == {"best", "vpn", "2026"}
     assert slug_words("https://x.org/") == set()
