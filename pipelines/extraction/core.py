@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from copy import deepcopy
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -409,6 +409,11 @@ def visible_date(tree: HtmlElement) -> datetime | None:
     return found
 
 
+# a day shown beside the headline this close before the stated day is the same instant
+# read in another offset (a page stating UTC, showing its local day), not a moved story
+OFFSET_SLACK = timedelta(days=1)
+
+
 def published_date(
     tree: HtmlElement, meta: PageMeta, result: Extracted, url: str | None
 ) -> datetime | None:
@@ -422,7 +427,9 @@ def published_date(
     1. what its markup states (``metadata._read_dates``: JSON-LD ``datePublished``, the
        ``<meta>`` names of ``PUBLISHED_META``, microdata, ``<time pubdate>``), unless the
        page shows an earlier day beside its headline: the story was first published then
-       (a moved or republished story's markup states the day of the move);
+       (a moved or republished story's markup states the day of the move); a day shown
+       only one day earlier is the stated instant in another offset, not a move
+       (``OFFSET_SLACK``), and the stated date stands;
     2. the date it shows beside its headline (:func:`visible_date`);
     3. its first ``<time datetime>``;
     4. htmldate's fast search (``url``: the page's canonical URL, for its date); on a page
@@ -446,7 +453,7 @@ def published_date(
                 return candidate
         return in_url
     if meta.published_at is not None:
-        if shown is not None and shown.date() < meta.published_at.date():
+        if shown is not None and shown.date() < meta.published_at.date() - OFFSET_SLACK:
             return shown
         return meta.published_at
     if shown is not None:

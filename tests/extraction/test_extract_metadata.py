@@ -92,6 +92,11 @@ def test_an_earlier_day_shown_beside_the_headline_overrules_the_stated_date(make
     doc = extract_article(make_page(head=head, body_top=shown), UNDATED_URL)
     assert doc.published_at is not None
     assert doc.published_at.date() == date(2013, 12, 30)
+    # a day shown one day earlier is the stated instant in another offset: it stands
+    late = '<meta property="article:published_time" content="2024-08-08T00:57:30Z">'
+    evening = "<p class='meta'><span>August 7, 2024</span></p>"
+    doc = extract_article(make_page(head=late, body_top=evening), UNDATED_URL)
+    assert doc.published_at == datetime(2024, 8, 8, 0, 57, 30, tzinfo=UTC)
     # a later day shown ("Updated ...") is the update: the stated publication stands
     updated = "<p class='meta'><span>Updated Dec 30, 2025</span></p>"
     doc = extract_article(make_page(head=head, body_top=updated), UNDATED_URL)
