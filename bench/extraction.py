@@ -489,6 +489,7 @@ def cleanups() -> dict[str, tuple[Any, str, Any]]:
         "trailing promo anywhere in block": (extraction_text, "is_promo", _no),
         "trailing headings": (extraction_text, "is_dangling_heading", _no),
         "short prompts anywhere": (extraction_text, "prompt_lines", _nothing),
+        "furniture lines anywhere": (extraction_text, "furniture_lines", _nothing),
         "repeated table rows": (extraction_text, "drop_repeated_rows", lambda _body: None),
         "split-body recovery": (
             extraction_core,

@@ -7,7 +7,9 @@ measured on the benchmark (see bench/extraction.py and the report in the pull re
 * the leading title / byline / date lines that repeat the page header are dropped;
 * "Related: <link>" / "Read more: <link>" teaser paragraphs are dropped wherever they are,
   and so is a bare teaser label ("DON'T MISS") with the link-dense blocks under it, and a
-  closing prompt of five words or fewer ("Advertisement", "Follow us");
+  closing prompt of five words or fewer ("Advertisement", "Follow us"), and a furniture
+  line of a few words ("See price at Amazon" as a lone link, "Advertiser Disclosure",
+  "6 min read", "Sign up for our newsletter", "Written by Jane Doe");
 * from the end, boilerplate is peeled off: link lists, share/subscribe/follow/newsletter
   prompts (at the start of a short block, or anywhere in it for the unmistakable ones:
   "click here", "sign up", "newsletter"...), tag lines, agency credit lines ("Reporting
@@ -42,6 +44,11 @@ MAX_SOCIAL_WORDS = 40
 MAX_SOCIAL_CHARS = 400  # also bounds the unanchored _SOCIAL search on hostile "words"
 MAX_LABEL_WORDS = 4  # "Related stories", "DON'T MISS"
 MAX_PROMPT_WORDS = 5  # a closing prompt this short is furniture wherever it stands
+MAX_BUTTON_WORDS = 5  # a paragraph wholly a link this short, reading as a button
+BUTTON_LINK_DENSITY = 0.9
+MAX_NOTICE_WORDS = 12  # a disclosure label, a reading time, a call to share or join
+MAX_SIGN_UP_WORDS = 20  # a call to sign up for a newsletter
+MAX_CREDIT_WORDS = 6  # "Written by Jane Doe" standing alone
 TEASER_LINK_DENSITY = 0.5
 TRAILING_LINK_DENSITY = 0.6
 TITLE_MATCH = 0.8  # share of the line's words found in the title
@@ -77,6 +84,38 @@ _SOCIAL = re.compile(
 )
 # A prompt that sells something wherever it sits in a short closing block.
 _PROMO = re.compile(r"\b(?:click here|sign up|newsletters?|subscribe|unsubscribe|inbox)\b", re.I)
+# A paragraph that is wholly a link and reads as a button or a site's legal link.
+_BUTTON = re.compile(
+    r"^\W*(?:read more|learn more|see more|view more|more info|find out more|continue reading"
+    r"|back to\b|(?:see|check|view|compare) (?:the )?(?:latest )?(?:prices?|deals?|offer|details)\b"
+    r"|(?:buy|shop|order|book|apply|download|register|donate|enrol|enroll) now\b|get (?:a )?quote\b"
+    r"|view pdf\b|privacy policy|cookie (?:notice|policy|settings|preferences)"
+    r"|terms (?:of|and) (?:use|service|conditions)"
+    r"|weiterlesen|mehr erfahren|lire la suite|en savoir plus|leer m[aá]s|ver m[aá]s|leia mais"
+    r"|saiba mais|datenschutz|impressum|mentions l[eé]gales|pol[ií]tica de privacidad)",
+    re.I,
+)
+# Page furniture standing as a line of its own: disclosure labels, reading times, calls to
+# share a story, to join a site or to receive its notifications.
+_NOTICE = re.compile(
+    r"^\W*(?:(?:advertiser|affiliate|advertising|editorial) disclosure"
+    r"|\d+\s*(?:min|mins|minutes?)\.? read(?: time)?"
+    r"|(?:lesezeit|temps de lecture|tiempo de lectura)\W*\d"
+    r"|share your (?:story|thoughts|experience|feedback|comments?)\b|join \w+ for free\b"
+    r"|would you like to (?:receive|get) (?:notifications|updates)\b)",
+    re.I,
+)
+# "Sign up for our newsletter", "For daily tips, subscribe to the newsletter": the verb
+# opens a clause ("the newsletters I subscribe to" is a story's sentence).
+_SIGN_UP = re.compile(r"(?:^|[.!?,:;]\s)\W*(?:sign up|subscribe)\b", re.I)
+_NEWSLETTER = re.compile(r"\b(?:newsletters?|inbox)\b", re.I)
+# An author credit standing alone ("Written by Jane Doe") inside or under the story.
+_CREDIT = re.compile(
+    r"^\W*(?:(?:written|posted|words|reviewed|edited|fact[- ]checked) by"
+    r"|geschrieben von|[eé]crit par|escrito por|scritto da)\b",
+    re.I,
+)
+_CLAUSE_END = re.compile(r"[.!?:;\"\u201d]$")
 # "Tag: x", "SOURCE: News agencies", "Related Roundup: MacBook Pro": a label of a few words
 _LABELLED = re.compile(r"^[^\W\d][\w'\u2019&. ]{0,30}:\s+\S")
 _SENTENCE_END = re.compile(r"[.!?\"\u201d]$")
@@ -242,6 +281,39 @@ def prompt_lines(blocks: list[Block]) -> set[int]:
     }
 
 
+def furniture_lines(blocks: list[Block]) -> set[int]:
+    """Indices of the blocks, anywhere in the body, that are page furniture by their words
+    and shape (:func:`is_furniture_line`), not by where they stand."""
+    return {index for index, block in enumerate(blocks) if is_furniture_line(block)}
+
+
+def is_furniture_line(block: Block) -> bool:
+    """A short paragraph that is wholly a link reading as a button ("See price at Amazon",
+    "Back to Blogs", "Privacy Policy"); a disclosure label, reading time or call to share,
+    join or be notified ("Advertiser Disclosure", "6 min read", "SHARE YOUR STORY"); a call
+    to sign up for a newsletter; an author credit of its own ("Written by Jane Doe")."""
+    text, words, tag = block.text, block.words, block.element.tag
+    if not text or tag in ("list", "table"):
+        return False
+    if is_button(block):
+        return True
+    if words <= MAX_NOTICE_WORDS and _NOTICE.match(text):
+        return True
+    if words <= MAX_SIGN_UP_WORDS and _SIGN_UP.search(text) and _NEWSLETTER.search(text):
+        return True
+    return words <= MAX_CREDIT_WORDS and bool(_CREDIT.match(text)) and not _CLAUSE_END.search(text)
+
+
+def is_button(block: Block) -> bool:
+    """A short paragraph that is wholly a link reading as a button or a legal link."""
+    return (
+        block.element.tag == "p"
+        and block.words <= MAX_BUTTON_WORDS
+        and block.link_density >= BUTTON_LINK_DENSITY
+        and bool(_BUTTON.match(block.text))
+    )
+
+
 def is_label_line(block: Block) -> bool:
     """A short "Label: value" line that is not a sentence ("Tag: digitimes.com")."""
     return (
@@ -326,7 +398,7 @@ def clean_body(body: _Element, titles: list[str]) -> CleanBody:
     """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines."""
     blocks = collect_blocks(body)
     dropped = leading_header(blocks, titles) | teaser_links(blocks) | teaser_lists(blocks)
-    dropped |= prompt_lines(blocks)
+    dropped |= prompt_lines(blocks) | furniture_lines(blocks)
     dropped |= trailing_furniture(blocks, dropped)
     for index in dropped:
         remove_element(blocks[index].element)

@@ -6,10 +6,16 @@ import re
 
 import pytest
 import trafilatura
+from lxml.etree import Element
 from lxml.html import document_fromstring
 
 from pipelines.extraction import extract_article
-from pipelines.extraction.text import recover_chunks, unwrap_empty_inline
+from pipelines.extraction.text import (
+    Block,
+    is_furniture_line,
+    recover_chunks,
+    unwrap_empty_inline,
+)
 from tests.support.pages import STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -99,6 +105,64 @@ def test_a_story_paragraph_opening_like_a_prompt_stays():
     lines = [*STORY[:2], *kept, *STORY[2:]]
     doc = extract_article(story_page(paragraphs(lines)), URL)
     assert doc.text.split("\n") == lines
+
+
+FURNITURE = [
+    "<p><a href='https://shop.example.com/deal'>See price at Amazon</a></p>",
+    "<p><a href='/blog'>Back to Blogs</a></p>",
+    "<p><a href='/privacy'>Privacy Policy</a></p>",
+    "<p>Advertiser Disclosure</p>",
+    "<p>6 min read</p>",
+    "<h3>SHARE YOUR STORY</h3>",
+    "<p>Join Medium for free to get updates from this writer.</p>",
+    "<p>For daily wit &amp; wisdom, sign up for the Gazette newsletter.</p>",
+    "<p>Written by <a href='/staff/jane-doe'>Jane Doe</a></p>",
+]
+
+
+def test_furniture_lines_are_dropped_anywhere_in_the_story():
+    body = (
+        paragraphs(STORY[:2])
+        + "".join(FURNITURE[:5])
+        + paragraphs(STORY[2:4])
+        + "".join(FURNITURE[5:])
+        + paragraphs(STORY[4:])
+    )
+    doc = extract_article(story_page(body), URL)
+    assert doc.text.split("\n") == STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>Read more</p>",  # a button's words, but no link
+        "<p>Back to the harbour, crews began lifting the first steel girders into place.</p>",
+        "<p>I also read 28 newsletters, a small subset of the newsletters I subscribe to.</p>",
+        "<p>Written by hand, the petition was signed by 4,000 residents.</p>",
+        "<p>Share prices of the ferry operator rose by a tenth after the vote.</p>",
+    ],
+)
+def test_story_lines_shaped_like_furniture_stay(line):
+    kept = re.sub(r"<[^>]+>", "", line)
+    doc = extract_article(story_page(paragraphs(STORY[:2]) + line + paragraphs(STORY[2:])), URL)
+    assert doc.text.split("\n") == [*STORY[:2], kept, *STORY[2:]]
+
+
+@pytest.mark.parametrize(
+    ("tag", "text", "link_chars", "furniture"),
+    [
+        ("p", "See price at Amazon", 19, True),
+        ("p", "See price at Amazon", 0, False),  # a button's words, not a link
+        ("p", "Harbour Bridge Trust", 20, False),  # a link, not a button's words
+        ("head", "Privacy Policy", 14, False),  # a linked heading names an entry
+        ("p", "Learn more about the harbour bridge rebuild plans", 49, False),  # too long
+        ("p", "Posted by Jane Doe", 0, True),
+        ("p", "Reviewed by the council's engineers.", 0, False),  # a sentence
+    ],
+)
+def test_furniture_line_shapes(tag, text, link_chars, furniture):
+    block = Block(Element(tag), text, link_chars)
+    assert is_furniture_line(block) is furniture
 
 
 def test_closing_story_paragraph_with_a_link_is_kept():
