@@ -40,6 +40,7 @@ from pipelines.extraction.fallback import (
     fuller_candidate,
     is_partial,
     is_suspect,
+    stated_body,
 )
 from pipelines.extraction.language import page_language
 from pipelines.extraction.metadata import (
@@ -67,18 +68,35 @@ LOGGER = logging.getLogger(__name__)
 # trafilatura's justext fallback otherwise holds its stoplist three times (~28 MiB).
 share_justext_stoplist()
 
-# trafilatura costs about 0.2 ms per element; real article pages have a few thousand
-# (at most 1,600 in the benchmark), so this bounds one hostile page to a few seconds.
-MAX_TREE_ELEMENTS = 30_000
+# Our extraction costs 30-60 us per element (trafilatura.extract about half: measured on the
+# largest tuning pages, their body repeated to 40-45,000 elements); this bounds one hostile
+# page to a few seconds. A big publisher's article page can pass 30,000 elements, mostly
+# inline icons: trafilatura has no bound and finds its story.
+MAX_TREE_ELEMENTS = 60_000
+# Subtrees that never hold story text (trafilatura drops them with their content), dropped
+# from a page over the bound before it is counted again.
+TEXTLESS_TAGS = ("svg", "math", "style", "select", "datalist")
 FAVOR_PRECISION = True  # trafilatura's mode for the story text (see the module docstring)
 
 
 _ELEMENT_COUNT = XPath("count(descendant-or-self::*)")  # in C: no Python object per element
 
 
+def drop_textless(tree: HtmlElement) -> None:
+    """Drop the page's ``TEXTLESS_TAGS`` subtrees (their tails stay)."""
+    for element in list(tree.iter(*TEXTLESS_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
 def is_oversized(tree: HtmlElement, url: str | None) -> bool:
-    """Whether trafilatura would need more than a few seconds for this tree (logged)."""
+    """Whether the page is too large for text extraction even without its text-less
+    subtrees (logged); they are dropped from a page over ``MAX_TREE_ELEMENTS`` only, so
+    the others are read as they are."""
     size = int(_ELEMENT_COUNT(tree))
+    if size > MAX_TREE_ELEMENTS:
+        drop_textless(tree)
+        size = int(_ELEMENT_COUNT(tree))
     if size > MAX_TREE_ELEMENTS:
         LOGGER.warning("page too large for text extraction (%d elements): %s", size, url)
         return True
@@ -624,6 +642,10 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     result = Extracted(url=url)
     if is_oversized(tree, url):
         fill_metadata(result, meta, Document(), url)
+        body = stated_body(tree)  # the story the page states, at no walk of the page
+        if body is not None:
+            set_text(result, body.cleaned, body.lines, body.chars, 0)
+            result.language = page_language(result.language, result.text)
         return result
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     document = run_trafilatura(tree, url)

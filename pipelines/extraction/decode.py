@@ -32,6 +32,10 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # libxml2 can choke on a DOCTYPE holding a system id ("...//EN" "http://..."): drop any
 # DOCTYPE with a slash, as trafilatura does.
 _DOCTYPE = re.compile(r"^\s*<\s?!\s?doctype[^<>]*>", re.I)
+# libxml2 ends the document at a self-closed root ("<html lang="en" />", as some templates
+# write it): the head and body after it are lost, an "empty HTML document" where
+# trafilatura, which reopens it (``utils.repair_faulty_html``), finds the story.
+_SELF_CLOSED_ROOT = re.compile(r"(<html\b[^<>]*?)\s*/>", re.I)
 
 # Same options as trafilatura's own parser, so the tree we hand it is the tree it would build.
 _PARSER = HTMLParser(
@@ -76,7 +80,8 @@ def _decode(data: bytes) -> tuple[str, str | None]:
 
 
 def parser_input(text: str) -> bytes:
-    """UTF-8 bytes for libxml2: size bounded, C0 controls (NULs...) and a faulty DOCTYPE removed.
+    """UTF-8 bytes for libxml2: size bounded, C0 controls (NULs...) and a faulty DOCTYPE
+    removed, a self-closed root reopened.
 
     Deleting control bytes after encoding is safe (UTF-8 multi-byte sequences never contain
     bytes below 0x80) and several times faster than a regex over the string.
@@ -87,6 +92,9 @@ def parser_input(text: str) -> bytes:
     doctype = _DOCTYPE.match(text[:SNIFF_BYTES])
     if doctype is not None and "/" in doctype.group():
         text = text[doctype.end() :]
+    root = _SELF_CLOSED_ROOT.search(text, 0, SNIFF_BYTES)
+    if root is not None:
+        text = f"{text[: root.start()]}{root[1]}>{text[root.end() :]}"
     return text.encode("utf-8", "surrogatepass").translate(None, _CONTROL_BYTES)
 
 

@@ -112,3 +112,12 @@ def test_results_survive_the_process_pool(make_page):
         "description", "language", "categories", "tags", "image", "canonical_url", "og_type",
         "jsonld_types", "link_density", "word_count", "paywalled", "signals",
     }  # fmt: skip
+
+
+def test_self_closed_root_is_reopened(make_page):
+    """libxml2 ends the document at ``<html lang="en" />``: the page's story was lost."""
+    html = make_page().replace('<html lang="en">', '<html lang="en" />\n', 1)
+    assert '<html lang="en" />' in html
+    doc = extract_article(html, URL)
+    assert doc.text.startswith("The city council")
+    assert doc.title == "Council approves harbour bridge rebuild"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import trafilatura
 
 from pipelines.extraction import core, extract_article, fallback, pagetype
@@ -273,3 +274,50 @@ def test_only_skips_a_fuller_text_did_not_overturn_stop_the_completion():
     dense = Extracted(url=URL, text=" ".join(LONG), word_count=400, link_density=0.9)
     assert classify_page(dense, URL).reason == "skip:link_dense"
     assert not core.worth_completing(dense)
+
+
+# ---------------------------------------------------------------- a large page
+
+
+def icons(count: int) -> str:
+    """``count`` inline icons of four elements each, as big publishers' pages repeat them."""
+    return (
+        "<span class='icons'>"
+        + "<svg><g><path d='M0 0'/><path d='M1 1'/></g></svg>" * (count // 4)
+        + "</span>"
+    )
+
+
+def test_a_large_page_keeps_its_story():
+    """A publisher's page of 40,000 elements (inline icons) is no hostile page: trafilatura
+    finds its story, and so do we."""
+    page = build_page(paragraphs=STORY, body_top=icons(40_000))
+    assert 40_000 < len(list(parse_html(page).iter())) < core.MAX_TREE_ELEMENTS
+    assert trafilatura.extract(page, url=URL)
+    assert extract_article(page, URL).text.split("\n") == STORY
+
+
+def test_a_page_over_the_bound_is_counted_again_without_its_icons():
+    page = build_page(paragraphs=STORY, body_top=icons(core.MAX_TREE_ELEMENTS + 4_000))
+    tree = parse_html(page)
+    assert not core.is_oversized(tree, URL)
+    assert next(tree.iter("svg"), None) is None
+    assert extract_article(page, URL).text.split("\n") == STORY
+
+
+def test_a_page_under_the_bound_keeps_its_text_less_subtrees():
+    tree = parse_html(build_page(paragraphs=STORY, body_top=icons(1_000)))
+    assert not core.is_oversized(tree, URL)
+    assert next(tree.iter("svg"), None) is not None
+
+
+def test_a_page_over_the_bound_takes_the_story_its_markup_states(monkeypatch):
+    """Too large even without its text-less subtrees: trafilatura is not run; the story
+    the page states in JSON-LD is its text, else it has none."""
+    monkeypatch.setattr(core, "MAX_TREE_ELEMENTS", 40)
+    monkeypatch.setattr(core, "run_trafilatura", lambda _tree, _url: pytest.fail("ran"))
+    menu = "<ul>" + "<li><a href='/s'>Section</a></li>" * 40 + "</ul>"
+    doc = extract_article(app_shell("\n".join(STORY)).replace("<body>", "<body>" + menu), URL)
+    assert doc.text.split("\n") == STORY
+    assert doc.title == "Council votes to rebuild the harbour bridge"
+    assert extract_article(build_page(paragraphs=STORY, body_top=menu), URL).text == ""
