@@ -540,7 +540,7 @@ def merged_authors(meta: PageMeta, document: Document) -> list[str]:
     names = plausible_names(
         unique(name for part in byline.split(";") for name in split_names(part))
     )
-    return names or meta.linked_authors or meta.author_organisations
+    return names or meta.linked_authors or meta.boxed_authors or meta.author_organisations
 
 
 def fill_metadata(result: Extracted, meta: PageMeta, document: Document, base: str | None) -> None:

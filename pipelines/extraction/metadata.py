@@ -119,6 +119,17 @@ _NOT_FIRST_NAMES = frozenset({"the", "our", "a", "an"})
 _PARTICLES = frozenset(
     {"van", "der", "den", "de", "la", "le", "von", "di", "da", "du", "del", "bin"}
 )
+# what a page's buttons and menus say; a "name" starting with one names nobody
+# ("Sign up for free trial", "Get", "Log in", "Order Status", "Account Settings")
+_CALLS_TO_ACTION = frozenset(
+    {
+        "sign", "log", "login", "get", "click", "read", "subscribe", "order", "account",
+        "download", "buy", "shop", "join", "register", "contact", "view", "see", "try",
+        "start", "learn", "share", "follow", "menu", "search", "home", "user", "cart",
+        "request", "schedule",
+    }
+)  # fmt: skip
+_NAME_PARTICLES = _PARTICLES | {"dos", "das", "do", "della", "ten", "ter", "zu", "al", "el", "y"}
 
 
 @dataclass(slots=True)
@@ -127,6 +138,7 @@ class PageMeta(PageFacts):
 
     author_organisations: list[str] = field(default_factory=list)  # the last resort
     linked_authors: list[str] = field(default_factory=list)  # linked_author(): after a byline
+    boxed_authors: list[str] = field(default_factory=list)  # author_box(): after a link
     byline_authors: list[str] = field(default_factory=list)  # visible_byline()
     page_title: str | None = None  # the <title> element, often with a site-name suffix
     titles: list[str] = field(default_factory=list)  # every title variant, for text cleanup
@@ -344,6 +356,23 @@ def _looks_like_name(part: str) -> bool:
     )
 
 
+def names_someone(text: str) -> bool:
+    """Whether an author string can name a person or a team: not a call to action ("Sign
+    up for free trial", "Get", "Account Settings") nor a phrase ("This review is", "Hej!
+    Log in"): no sentence punctuation, and in a cased script at most a minority of its
+    words in lower case besides particles ("The Currency editors", "Ludwig van
+    Beethoven"), unless all are (a user name: "kirstin boatto"). Scripts without case pass.
+    """
+    words = text.split()
+    if not words or words[0].casefold().strip("!?.,:") in _CALLS_TO_ACTION:
+        return False
+    if any(ch in text for ch in "!?"):
+        return False
+    lower = sum(w[:1].islower() and w not in _NAME_PARTICLES for w in words)
+    capitalised = sum(w[:1].isupper() for w in words)
+    return len(words) < 2 or not capitalised or 2 * lower < len(words)
+
+
 def _is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1 or word in _PARTICLES
 
@@ -385,6 +414,8 @@ def clean_name(value: str) -> str | None:
         return None
     if text.isupper() and " " in text:  # "TOM KRISHER" -> "Tom Krisher"
         text = text.title()
+    if not names_someone(text):
+        return None
     return _without_role(text)
 
 
@@ -819,6 +850,29 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     return []
 
 
+# an element classed as an author box's name: "elementor-author-box__name", "author__name",
+# "post-authorName" (one class token naming both)
+# (selected in C by substrings of either case, the class token tested in Python)
+_AUTHOR_CLASSED = XPath(
+    "descendant-or-self::*[contains(@class, 'uthor')]"
+    "[contains(@class, 'name') or contains(@class, 'Name')]"
+)
+
+
+def author_box(tree: HtmlElement) -> list[str]:
+    """The names in the page's first element whose class names an author's name (an
+    author box under the story: "elementor-author-box__name"), the last reading of a
+    page nothing else names anyone on."""
+    for element in _AUTHOR_CLASSED(tree):
+        tokens = (element.get("class") or "").casefold().split()
+        if any("author" in token and "name" in token for token in tokens):
+            text = clean_text(" ".join(element.itertext()))
+            names = split_names(text) if text and len(text) <= MAX_NAME_CHARS else []
+            if names:
+                return names
+    return []
+
+
 def _read_people(meta: PageMeta, src: _Sources) -> None:
     meta.author_organisations = jsonld_authors(src.article, want_people=False)
     meta.authors = jsonld_authors(src.article) or plausible_names(
@@ -833,6 +887,7 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
     if not meta.authors:  # only then are they used
         meta.byline_authors = visible_byline(src.tree)
         meta.linked_authors = linked_author(src.tree)
+        meta.boxed_authors = author_box(src.tree)
 
 
 def _read_site(meta: PageMeta, src: _Sources) -> None:

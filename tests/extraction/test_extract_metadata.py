@@ -11,8 +11,10 @@ from pipelines.extraction import extract_article
 from pipelines.extraction.core import visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
+    author_box,
     headline,
     linked_author,
+    names_someone,
     parse_datetime,
     plausible_names,
     slug_words,
@@ -386,6 +388,54 @@ def test_a_visible_by_line_names_the_author(make_page):
     assert visible_byline(parse_html(label)) == ["Chase Bernath"]
     # a sentence that starts with "By" is not a byline
     assert visible_byline(parse_html("<p>By the end of the week the river rose.</p>")) == []
+
+
+def test_an_author_box_names_the_author_when_nothing_else_does(make_page):
+    box = (
+        '<div class="elementor-author-box"><h4 class="elementor-author-box__name">'
+        "Lance Ryan</h4><p>Lance has tested mattresses for a decade.</p></div>"
+    )
+    assert extract_article(make_page(body_bottom=box), URL).authors == ["Lance Ryan"]
+    # any name the page gives elsewhere comes first
+    top = '<p class="meta"><a href="/author/jane-doe/">Jane Doe</a></p>'
+    assert extract_article(make_page(body_top=top, body_bottom=box), URL).authors == ["Jane Doe"]
+    tree = parse_html('<div class="authorName">Ann Author and Bo Jones</div>')
+    assert author_box(tree) == ["Ann Author", "Bo Jones"]
+    # an author box with no name element, and a name element too long for a name
+    assert author_box(parse_html('<div class="author-box">Ann Author</div>')) == []
+    assert author_box(parse_html(f'<p class="author__name">{"Ann Author " * 10}</p>')) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jane Doe", True),
+        ("kirstin boatto", True),  # a user name in lower case
+        ("h.szeyee", True),
+        ("The Currency editors", True),
+        ("Ludwig van Beethoven", True),
+        ("Ask the Doctors", True),
+        ("Иван Петров", True),
+        ("王小明", True),  # a script without case
+        ("Sign up for free trial", False),
+        ("Get", False),
+        ("Account Settings", False),
+        ("Read Jane Doe's articles in The Post", False),
+        ("Hej! Log in or sign up", False),
+        ("This review is", False),
+        ("Human in the Loop", False),
+    ],
+)
+def test_an_author_string_names_someone_unless_it_is_a_call_to_action_or_a_phrase(text, expected):
+    assert names_someone(text) is expected
+
+
+def test_a_call_to_action_is_no_author(make_page):
+    head = '<meta name="author" content="Sign up for free trial">'
+    assert extract_article(make_page(head=head), URL).authors == []
+    head = '<meta name="author" content="Get">'
+    top = '<p class="meta"><a href="/author/jane-doe/">Jane Doe</a></p>'
+    assert extract_article(make_page(head=head, body_top=top), URL).authors == ["Jane Doe"]
 
 
 def test_byline_search_keeps_the_names_among_what_it_found():
