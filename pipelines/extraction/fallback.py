@@ -37,9 +37,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from trafilatura import bare_extraction, html2txt
@@ -64,9 +62,7 @@ MISSED_SHARE = 0.3  # the missed paragraphs make this share of the text, or more
 MISSED_MIN = 500  # characters of missed paragraphs, at least
 CONTAIN_SHARE = 0.9  # a fuller candidate holds this share of the text's words
 FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
-FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars),
-# or adding at most this multiple of the page's story-shaped text the text lacks
-MISSED_ROOM = 1.5
+FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars)
 # containers whose own runs of text can be story paragraphs, and the inline elements
 # that stay inside a run (a <br> or any other element ends it)
 CONTAINER_TAGS = frozenset(
@@ -259,20 +255,17 @@ def fuller_candidate(
     tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
 ) -> Candidate | None:
     """The first candidate (recall mode, then balanced) that holds the partial text and
-    adds to it (:func:`is_fuller`), or None. Balanced mode is tried only when recall mode
-    found less than the text (its own layout reading, not a stricter one, can then hold
-    more); else it rarely adds what recall mode did not."""
+    adds to it: ``FULLER_RATIO`` to ``FULLER_CAP`` times longer, or None. Balanced mode is
+    tried only when recall mode found less than the text (its own layout reading, not a
+    stricter one, can then hold more); else it rarely adds what recall mode did not."""
     kept = sum(len(line) for line in lines)
-    missed = cache(lambda: missed_chars(tree, lines))
     candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
-    if candidate is not None and is_fuller(candidate, lines, kept, missed):
+    if candidate is not None and is_fuller(candidate, lines, kept):
         return candidate
     if candidate is not None and candidate.chars >= kept:
         return None
     candidate = trimmed(balanced(tree, url, titles), lines)
-    if candidate is not None and is_fuller(candidate, lines, kept, missed):
-        return candidate
-    return None
+    return candidate if candidate is not None and is_fuller(candidate, lines, kept) else None
 
 
 def trimmed(candidate: Candidate | None, lines: list[str]) -> Candidate | None:
@@ -299,20 +292,11 @@ def is_edge_label(line: str) -> bool:
     return len(line.split()) <= EDGE_WORDS and not _LINE_END.search(line)
 
 
-def is_fuller(
-    candidate: Candidate, lines: list[str], kept: int, missed: Callable[[], int] = lambda: 0
-) -> bool:
+def is_fuller(candidate: Candidate, lines: list[str], kept: int) -> bool:
     """Whether the candidate holds the text and is ``FULLER_RATIO`` to ``FULLER_CAP`` times
-    as long (the cap waived for a text under ``MIN_CANDIDATE`` characters). A longer one
-    is fuller too when what it adds stays within ``MISSED_ROOM`` times the page's
-    story-shaped text the text lacks (``missed()``): a gutted text's story, not the page
-    around it."""
+    as long (the cap waived for a text under ``MIN_CANDIDATE`` characters)."""
     if candidate.chars < max(MIN_CANDIDATE, FULLER_RATIO * kept):
         return False
-    if (
-        kept >= MIN_CANDIDATE
-        and candidate.chars > FULLER_CAP * kept
-        and candidate.chars - kept > MISSED_ROOM * missed()
-    ):
+    if kept >= MIN_CANDIDATE and candidate.chars > FULLER_CAP * kept:
         return False
     return contains(candidate.lines, lines)

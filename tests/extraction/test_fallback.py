@@ -321,18 +321,3 @@ def test_a_page_over_the_bound_takes_the_story_its_markup_states(monkeypatch):
     assert doc.text.split("\n") == STORY
     assert doc.title == "Council votes to rebuild the harbour bridge"
     assert extract_article(build_page(paragraphs=STORY, body_top=menu), URL).text == ""
-
-
-def test_a_gutted_text_takes_a_much_longer_candidate_that_adds_the_lacking_story():
-    """Over ``FULLER_CAP`` times the text, a candidate is fuller only when what it adds
-    stays within ``MISSED_ROOM`` times the page's story-shaped text the text lacks."""
-    ours = STORY[:2]
-    found = candidate([*STORY, *LONG[6:]], "recall")
-    kept = sum(len(line) for line in ours)
-    assert found.chars > fallback.FULLER_CAP * kept
-    added = found.chars - kept
-    assert not fallback.is_fuller(found, ours, kept)  # nothing known to be lacking
-    assert fallback.is_fuller(found, ours, kept, lambda: added)
-    assert not fallback.is_fuller(found, ours, kept, lambda: int(added / 2))
-    tree = parse_html(build_page(paragraphs=[*STORY, *LONG[6:]]))
-    assert fallback.is_fuller(found, ours, kept, lambda: fallback.missed_chars(tree, ours))
