@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from trafilatura import bare_extraction, html2txt
+from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
 from pipelines.extraction.metadata import article_entity, jsonld_entities
@@ -77,6 +78,8 @@ INLINE_TAGS = frozenset(
     | {"abbr", "cite", "q", "s", "time", "label"}
 )
 NOT_STORY_TAGS = frozenset({"a", "nav", "header", "footer", "aside", "form", "button"})
+# elements html2txt always deletes (its BASIC_CLEAN_XPATH selects more)
+REMOVED_TAGS = ("aside", "fencedframe", "footer", "script", "style", "svg", "template")
 EDGE_WORDS = 5  # a fuller candidate's added lines this short at its edges are labels
 _LINE_END = re.compile(r"[.!?]$")
 _SENTENCE_END = re.compile(r"[.!?\"\u201d)]$")
@@ -110,11 +113,31 @@ def is_suspect(kept_chars: int, found_chars: int, tree: HtmlElement, declared: b
     if not declared:
         return False
     try:
+        if kept_chars >= PAGE_SHARE * page_text_bound(tree):
+            return False
         page = len(html2txt(tree))
     except Exception:
         LOGGER.exception("page text measure failed")
         return False
     return kept_chars < PAGE_SHARE * page
+
+
+def page_text_bound(tree: HtmlElement) -> int:
+    """An upper bound of ``len(html2txt(tree))`` read without its copy of the page and its
+    cleaning XPath. html2txt deletes elements below the body (each of ``REMOVED_TAGS``
+    among them) with their text but not their tails, adds one space before the text and one
+    before the tail of each block element, and joins the words by single spaces, which
+    never lengthens a text. So its length is at most the body's text less that of the
+    outermost ``REMOVED_TAGS`` elements inside it, plus two per block element."""
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    removed = 0
+    for element in body.iterdescendants(*REMOVED_TAGS):
+        if next(element.iterancestors(*REMOVED_TAGS), body) is body:  # the outermost
+            removed += len(element.text_content())
+    blocks = sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+    return len(body.text_content()) - removed + 2 * blocks
 
 
 def balanced(
