@@ -496,19 +496,30 @@ def published_date(
     return found
 
 
+def json_metadata(tree: HtmlElement, document: Document, url: str | None) -> Document:
+    """``document`` with what trafilatura reads in the page's JSON-LD. Its reader raises on
+    some shapes it does not expect (an author given as a number): the page then keeps
+    what was read up to the failing part and everything the other steps read."""
+    try:
+        return trafilatura_meta.extract_meta_json(tree, document)
+    except Exception:
+        LOGGER.exception("trafilatura's JSON-LD metadata failed on %s", url)
+        return document
+
+
 def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> Document:
     """trafilatura's metadata (``trafilatura.metadata.extract_metadata``, step by step),
     reading only what ``fill_metadata`` will use: its costly searches run only for a field
     the page's stated markup left open, and only on a page they could match: the byline
     search (unused when markup names the authors) and the tag links (unused when markup
     lists tags). The date is :func:`published_date`'s. Errors are logged: the page keeps
-    its stated metadata.
+    its stated metadata (and, when only the JSON-LD step fails, the other steps' findings).
     """
     try:  # each step reads the tree (the byline search works on a copy)
         document = trafilatura_meta.examine_meta(tree)
         if document.author and " " not in document.author:
             document.author = None
-        document = trafilatura_meta.extract_meta_json(tree, document)
+        document = json_metadata(tree, document, url)
         document.title = document.title or trafilatura_meta.extract_title(tree)
         if not document.author and not meta.authors and not meta.byline_authors:
             document.author = trafilatura_author(tree)

@@ -529,3 +529,12 @@ def test_language_of_a_page_stating_none_is_identified_in_any_language(make_page
 def test_template_lang_overruled_by_a_text_in_another_script(make_page):
     doc = extract_article(make_page(lang="en", paragraphs=JAPANESE, title="港の橋"), URL)
     assert doc.language == "ja"
+
+
+def test_a_failing_jsonld_read_keeps_trafilaturas_other_metadata(make_page):
+    # trafilatura's JSON-LD reader raises on an author given as a number; the category
+    # links it reads in another step are kept all the same
+    head = jsonld({"@context": "https://schema.org", "@type": "NewsArticle", "author": [5]})
+    body_top = '<div class="post-info"><a href="/category/harbours/">Harbours</a></div>'
+    doc = extract_article(make_page(head=head, body_top=body_top), URL)
+    assert doc.categories == ["Harbours"]
