@@ -6,10 +6,18 @@ import json
 
 import pytest
 import trafilatura
+from lxml.html import fragment_fromstring
+from trafilatura import html2txt
 
 from pipelines.extraction import core, extract_article, fallback, pagetype
 from pipelines.extraction.decode import parse_html
-from pipelines.extraction.fallback import SHORT_TEXT, is_suspect, stated_body
+from pipelines.extraction.fallback import (
+    PAGE_SHARE,
+    SHORT_TEXT,
+    is_suspect,
+    page_text_bound,
+    stated_body,
+)
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page
 from pipelines.extraction.text import CleanBody
@@ -74,6 +82,36 @@ def test_suspicion_needs_a_short_text_and_a_loss():
     # a page not declaring an article: only an empty text or a loss to our cleanups counts
     assert is_suspect(0, 0, tree, False)
     assert not is_suspect(page_chars // 10, page_chars // 10, tree, False)
+
+
+# pages where html2txt's text differs most from the raw body text: runs of blocks with no
+# whitespace between them (it spaces them), removed elements nested in one another and
+# holding block elements, tails after removed elements, a footer <div> and a cookie
+# banner its XPath deletes (the bound keeps them), a page with no <body>
+BOUND_PAGES = [
+    "<html><body>" + "<div>word</div>" * 40 + "<p>a<br>b<br>c</p></body></html>",
+    "<html><body><aside><div>side<footer><p>foot</p></footer></div>x</aside>tail"
+    "<script>var a = 1;</script>after<style>p {}</style><svg><text>svg</text></svg>"
+    "<template><p>hidden</p></template><p>story   text\n\n here</p></body></html>",
+    "<html><body><div class='site-footer'><p>footer text</p></div>"
+    "<div id='cookie-consent'><p>We use cookies</p></div><p>story</p></body></html>",
+    build_page(body_top=NAV, paragraphs=STORY),
+]
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        *(parse_html(html) for html in BOUND_PAGES),
+        fragment_fromstring("<div><p>no body</p><aside>side</aside><div>more</div></div>"),
+    ],
+)
+def test_the_page_text_bound_is_never_below_html2txt(tree):
+    exact = len(html2txt(tree))
+    assert page_text_bound(tree) >= exact
+    # so the bound's shortcut gives the exact answer at every text length
+    for kept in range(1, exact + 2):
+        assert is_suspect(kept, kept, tree, True) == (kept < PAGE_SHARE * exact)
 
 
 CAPTIONS = [
