@@ -38,7 +38,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from archive.boilerplate import Policy
 from archive.engine import (
@@ -95,6 +95,7 @@ logger = logging.getLogger(__name__)
 # Backoff between retries of a batch while the database is unreachable (seconds).
 RETRY_FIRST_DELAY = 0.5
 RETRY_MAX_DELAY = 10.0
+SCHEMA_LOCK_WAIT_S = 10.0  # a SQLite archive locked at once is opened again for this long
 
 
 def open_archive(settings: BaseSettings) -> Engine:
@@ -109,10 +110,7 @@ def open_archive(settings: BaseSettings) -> Engine:
     if ARCHIVE_SCHEMA_READY.get(settings):
         return engine
     try:
-        if ARCHIVE_AUTO_UPGRADE.get(settings):
-            upgrade_archive(engine)
-        else:
-            check_schema(engine)
+        prepare_schema(engine, upgrade=ARCHIVE_AUTO_UPGRADE.get(settings))
     except SQLAlchemyError as exc:
         engine.dispose()
         where = engine.url.render_as_string(hide_password=True)
@@ -121,6 +119,32 @@ def open_archive(settings: BaseSettings) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def prepare_schema(engine: Engine, upgrade: bool) -> None:
+    """Migrate the archive's schema to the latest (``upgrade``) or check that it is.
+
+    Crawls sharing one SQLite file start together (one crawl split among workers): a
+    worker can find the file locked by another's first connection or migration in a way
+    SQLite reports at once instead of waiting out the busy timeout; that lock passes, so
+    the step is tried again, with backoff, for ``SCHEMA_LOCK_WAIT_S``. Any other error, or
+    a lock that stays (one that outlasted the busy timeout has), is the caller's."""
+    deadline = time.monotonic() + SCHEMA_LOCK_WAIT_S
+    delay = RETRY_FIRST_DELAY
+    while True:
+        try:
+            if upgrade:
+                upgrade_archive(engine)
+            else:
+                check_schema(engine)
+            return
+        except OperationalError as exc:
+            locked = engine.dialect.name == "sqlite" and is_transient_error(exc)
+            if not locked or time.monotonic() + delay > deadline:
+                raise
+            logger.warning("archive locked, opening it again in %.1f s", delay)
+            time.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY)
 
 
 def boilerplate_policy(settings: BaseSettings) -> Policy | None:

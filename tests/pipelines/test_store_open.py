@@ -4,14 +4,20 @@ line before Scrapy starts, or by the store stage when something else (scrapyd,
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+
 import pytest
 from scrapy import Spider
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from sqlalchemy import text
 
-from archive.engine import NoArchive, current_revision, head_revision
+from archive import engine as engine_module
+from archive.engine import ArchiveError, NoArchive, current_revision, head_revision
 from crawler.cli.crawl import check_archive
+from pipelines import store
 from pipelines.store import open_archive
 
 
@@ -58,3 +64,51 @@ def test_after_the_command_line_the_store_stage_takes_the_archive_as_it_is(tmp_p
         assert current_revision(engine) is None  # neither migrated nor checked again
     finally:
         engine.dispose()
+
+
+def hold_lock(path, seconds: float) -> threading.Thread:
+    """Another process's hold on the archive: an exclusive lock kept for ``seconds``."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("SELECT count(*) FROM alembic_version").fetchall()
+    holder.execute("COMMIT")  # the exclusive locking mode keeps the lock after it
+
+    def release() -> None:
+        time.sleep(seconds)
+        holder.close()
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    return thread
+
+
+def test_an_archive_locked_for_a_moment_is_opened_again(tmp_path, monkeypatch, caplog):
+    # workers starting together: one finds the file locked by another, and SQLite can say
+    # so at once; here a short busy timeout stands for that
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    open_archive(Settings({"ARCHIVE_DB_URL": url})).dispose()
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_S", 0.2)
+    thread = hold_lock(tmp_path / "archive.db", 1.0)
+    try:
+        engine = open_archive(Settings({"ARCHIVE_DB_URL": url}))
+    finally:
+        thread.join()
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+    assert "archive locked, opening it again" in caplog.text
+
+
+def test_an_archive_that_stays_locked_is_one_error_line(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    open_archive(Settings({"ARCHIVE_DB_URL": url})).dispose()
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(store, "SCHEMA_LOCK_WAIT_S", 1.0)
+    thread = hold_lock(tmp_path / "archive.db", 3.0)
+    try:
+        with pytest.raises(ArchiveError, match=r"^cannot open the archive .*database is locked$"):
+            open_archive(Settings({"ARCHIVE_DB_URL": url}))
+    finally:
+        thread.join()
