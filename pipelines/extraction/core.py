@@ -47,6 +47,7 @@ from pipelines.extraction.metadata import (
     ARTICLE_TYPES,
     PageMeta,
     absolute_url,
+    byline_core,
     clean_text,
     parse_datetime,
     plausible_names,
@@ -285,8 +286,10 @@ def _pruned_text(element: HtmlElement, pruned: set[HtmlElement]) -> str:
     return trim(" ".join(copy.itertext()))
 
 
-def byline_search(tree: HtmlElement) -> str | None:
-    """trafilatura's ``metadata.extract_author``, the same answer at a fraction of the cost.
+def byline_search(tree: HtmlElement, tidy: Callable[[str], str] | None = None) -> str | None:
+    """trafilatura's ``metadata.extract_author``, the same answer at a fraction of the cost;
+    ``tidy`` rewrites the byline's text before trafilatura's reading of it (ours: a date
+    before the name goes, ``metadata.byline_core``).
 
     A page with a ``<rel>`` element (its XPath tests such a child's text) goes to
     trafilatura's own search."""
@@ -299,13 +302,13 @@ def byline_search(tree: HtmlElement) -> str | None:
                 continue
             content = _pruned_text(element, pruned)
             if content and 2 < len(content) < 120:
-                return normalize_authors(None, content)
+                return normalize_authors(None, tidy(content) if tidy else content)
     return None
 
 
-def trafilatura_author(tree: HtmlElement) -> str | None:
+def trafilatura_author(tree: HtmlElement, tidy: Callable[[str], str] | None = None) -> str | None:
     """trafilatura's byline search, skipped on a page with no element it could match."""
-    return byline_search(tree) if may_name_author(tree) else None
+    return byline_search(tree, tidy) if may_name_author(tree) else None
 
 
 def trafilatura_catstags(kind: str, tree: HtmlElement) -> list[str]:
@@ -520,7 +523,7 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
         document = json_metadata(tree, document, url)
         document.title = document.title or trafilatura_meta.extract_title(tree)
         if not document.author and not meta.authors and not meta.byline_authors:
-            document.author = trafilatura_author(tree)
+            document.author = trafilatura_author(tree, byline_core)
         document.url = document.url or trafilatura_meta.extract_url(tree, url)
         document.sitename = document.sitename or trafilatura_meta.extract_sitename(tree)
         if document.sitename:

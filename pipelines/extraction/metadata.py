@@ -91,7 +91,8 @@ _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:(?:written|posted|recipe|story|words|text|view\s+all\s+posts)\s+)?by|authors?"
-    r"|von|par|por|di|door)\s*:?\s+",
+    r"|von|par|por|di|door)\s*:?\s+"
+    r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
 )
 _BY_ONLY = re.compile(r"^(?:written|posted|recipe|story|words|text)\s+by\s*:?$", re.I)
@@ -105,6 +106,17 @@ _DATE_TAIL = re.compile(
     rf"|\b{_MONTH}(?:\s+\d|\s*$)|\b\d{{1,4}}[/.-]\d).*$",
     re.I,
 )
+# a date and a separator before a byline's name: "Dec. 19, 2025 · Niko Matsakis",
+# "19 December 2025 | Jane Doe", "2025-12-19 - Jane Doe" (the name is read after it)
+_DATE_HEAD = re.compile(
+    rf"^\s*(?:(?:last\s+)?(?:updated|published|posted)\s*:?\s*(?:on\s+)?)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\s*[·•|\u2013\u2014-]\s*(?=\S)",
+    re.I,
+)
+# what ends a name in a byline line: a separator before a date or a reading time
+# ("Jane Doe · 5 min read"), a group the writer speaks for ("… on behalf of the team")
+_NAME_STOP = re.compile(r"\s+[·•]\s.*$|\s+on\s+behalf\s+of\b.*$", re.I)
 _ONLY_DATE = re.compile(rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?updated\b", re.I)
 _ROLE_WORDS = frozenset(
     {
@@ -393,6 +405,12 @@ def _without_role(text: str) -> str | None:
     return " ".join(words[: end + 1])
 
 
+def byline_core(text: str) -> str:
+    """A byline line without a date and separator before the name and without what ends
+    the name: "Dec. 19, 2025 · Niko Matsakis on behalf of the team" -> "Niko Matsakis"."""
+    return _NAME_STOP.sub("", _DATE_HEAD.sub("", text, count=1), count=1)
+
+
 def clean_name(value: str) -> str | None:
     """Tidy one author name; None for URLs, e-mail addresses, dates and overlong strings.
 
@@ -435,7 +453,7 @@ def split_names(value: str) -> list[str]:
     "Jane Doe, Staff Writer" and "Jane Doe, Reuters" give ["Jane Doe"]; a comma-separated
     string with no name-like part ("Doe, Jane") stays whole.
     """
-    text = _BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or "")
+    text = byline_core(_BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or ""))
     parts: list[str] = []
     for chunk in _NAME_SEPARATORS.split(text):
         pieces = [p.strip() for p in chunk.split(",")]
@@ -815,7 +833,7 @@ def linked_author(tree: HtmlElement) -> list[str]:
     return []
 
 
-_BY_START = re.compile(r"^\s*(?:written\s+|posted\s+)?by\b\s*:?", re.I)
+_BY_START = re.compile(r"^\s*(?:written\s+|posted\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))", re.I)
 # the elements a byline is written in
 BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "small", "h4", "h5")
 
@@ -823,17 +841,35 @@ BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "s
 _BY_LABEL = re.compile(r"^(?:written\s+|posted\s+)?by\s*:?$", re.I)
 
 
-def _byline_names(text: str | None) -> list[str]:
+# a line saying who last changed the page: "Last updated March 3, 2025 by Erik Demaine."
+_CHANGED_BY = re.compile(
+    r"^\s*(?:last\s+)?(?:updated|modified|edited|revised)\b[^.!?]{0,40}?\sby\s*:?\s+(\S.*?)\.?\s*$",
+    re.I,
+)
+_CHANGED_HEAD = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|edited|revised)\b", re.I)
+# the last word of a team's byline ("The Meetingnotes Team", "Podium Staff")
+_TEAM_WORDS = frozenset({"team", "staff", "editors", "desk", "newsroom", "redaktion", "équipe"})
+
+
+def _byline_names(text: str | None, teams: bool = False) -> list[str]:
+    """The names shaped like a person's in a byline; with ``teams``, a team's name too
+    ("The Meetingnotes Team", read after a label in an element of its own)."""
     if not text or len(text) > MAX_NAME_CHARS:
         return []
-    return [n for n in split_names(text) if _looks_like_name(n)]
+    return [
+        n
+        for n in split_names(text)
+        if _looks_like_name(n) or (teams and n.split()[-1].casefold() in _TEAM_WORDS)
+    ]
 
 
 def visible_byline(tree: HtmlElement) -> list[str]:
     """The names of the page's first short element reading "By Jane Doe" ("Written by",
     "By:"; a name split over child elements too), the names shaped like a person's. An
     element holding the label alone ("<span>By</span><span>Jane Doe</span>") is read with
-    the element after it, else with the element around it."""
+    the element after it (a team's name too: "The Meetingnotes Team"), else with the
+    element around it. A short "Last updated March 3, 2025 by Jane Doe." line names its
+    person too."""
     for element in tree.iter(*BYLINE_TAGS):
         head = element.text
         if head and _BY_START.match(head):
@@ -842,12 +878,23 @@ def visible_byline(tree: HtmlElement) -> list[str]:
             if not names and text and _BY_LABEL.match(text):
                 parent, after = element.getparent(), element.getnext()
                 if after is not None:
-                    names = _byline_names(clean_text(" ".join(after.itertext())))
+                    names = _byline_names(clean_text(" ".join(after.itertext())), teams=True)
                 if not names and parent is not None:
                     names = _byline_names(clean_text(" ".join(parent.itertext())))
             if names:
                 return names
+        elif head and _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
+            return changed
     return []
+
+
+def _changed_by(element: HtmlElement) -> list[str]:
+    """The person named at the end of a short "Last updated … by Jane Doe." line."""
+    text = clean_text(" ".join(element.itertext()))
+    if not text or len(text) > MAX_NAME_CHARS + 40:
+        return []
+    match = _CHANGED_BY.match(text)
+    return _byline_names(match[1]) if match else []
 
 
 # an element classed as an author box's name: "elementor-author-box__name", "author__name",

@@ -210,6 +210,13 @@ def test_authors_from_jsonld_list(make_page):
         ("Theresa May", ["Theresa May"]),  # a month in a name is not a date
         ("Podium Staff", ["Podium Staff"]),  # a team's byline stays whole
         ("Our Editors", ["Our Editors"]),
+        # a date before the name, what ends the name, a "By" glued to it
+        ("Dec. 19, 2025 \u00b7 Niko Matsakis on behalf of Vision Doc group", ["Niko Matsakis"]),
+        ("19 December 2025 | Jane Doe", ["Jane Doe"]),
+        ("2025-12-19 - Jane Doe", ["Jane Doe"]),
+        ("Jane Doe \u00b7 5 min read", ["Jane Doe"]),
+        ("ByJane Doe", ["Jane Doe"]),
+        ("Byron Smith", ["Byron Smith"]),  # a name starting with "By" keeps it
     ],
 )
 def test_split_names(byline, expected):
@@ -388,6 +395,25 @@ def test_a_visible_by_line_names_the_author(make_page):
     assert visible_byline(parse_html(label)) == ["Chase Bernath"]
     # a sentence that starts with "By" is not a byline
     assert visible_byline(parse_html("<p>By the end of the week the river rose.</p>")) == []
+
+
+def test_a_team_byline_after_a_label_of_its_own_names_the_team():
+    meta = "<div><div>By</div><div>The Meetingnotes Team</div><div>|</div><div>6 mins</div></div>"
+    assert visible_byline(parse_html(meta)) == ["The Meetingnotes Team"]
+    # in the same place, a phrase that is neither a person's name nor a team's is no author
+    meta = "<div><div>By</div><div>the way, prices changed</div></div>"
+    assert visible_byline(parse_html(meta)) == []
+    # a "By" glued to the name in the element's own text
+    assert visible_byline(parse_html("<p>ByJane Doe</p>")) == ["Jane Doe"]
+
+
+def test_the_person_who_last_updated_the_page_names_its_author():
+    line = '<div><i>Last updated March 3, 2025 by <a href="/">Erik Demaine</a>.</i></div>'
+    assert visible_byline(parse_html(line)) == ["Erik Demaine"]
+    # an update line naming no person, and a sentence that merely starts with "Updated"
+    assert visible_byline(parse_html("<p>Last updated March 3, 2025 by our staff.</p>")) == []
+    text = "<p>Updated rules took effect in May, backed by the council and the mayor.</p>"
+    assert visible_byline(parse_html(text)) == []
 
 
 def test_an_author_box_names_the_author_when_nothing_else_does(make_page):

@@ -26,7 +26,12 @@ from pipelines.extraction.core import (
 )
 from pipelines.extraction.datesearch import search_date
 from pipelines.extraction.decode import parse_html
-from pipelines.extraction.metadata import itemprop_value, page_signals, read_metadata
+from pipelines.extraction.metadata import (
+    byline_core,
+    itemprop_value,
+    page_signals,
+    read_metadata,
+)
 from pipelines.extraction.pagestate import is_paywalled
 from pipelines.extraction.text import unwrap_empty_inline
 from tests.support.pages import BENCHMARK_PAGES, STORY, trafilatura_document
@@ -136,6 +141,17 @@ def test_trafilaturas_byline_expressions_are_the_ones_byline_search_restates():
 def test_the_byline_search_answers_as_trafilaturas_own(path):
     tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
     assert byline_search(tree) == trafilatura_meta.extract_author(tree)
+
+
+def test_a_date_before_the_name_in_a_byline_does_not_hide_the_name(make_page):
+    top = (
+        '<div class="publish-date-author">Dec. 19, 2025 &middot; Niko Matsakis on behalf of '
+        '<a href="/team">Vision Doc group</a></div>'
+    )
+    tree = parse_html(make_page(body_top=top))
+    assert byline_search(tree) == "Dec"  # trafilatura's own reading
+    assert byline_search(tree, byline_core) == "Niko Matsakis"
+    assert extract_article(make_page(body_top=top), ARTICLE_URL).authors == ["Niko Matsakis"]
 
 
 @pytest.mark.parametrize(
