@@ -40,11 +40,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trafilatura import bare_extraction, html2txt
+from trafilatura import html2txt
 from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
 from pipelines.extraction.metadata import article_entity, jsonld_entities
+from pipelines.extraction.precision import bare_extraction
 from pipelines.extraction.text import CleanBody, clean_body, normalise, word_counts
 
 if TYPE_CHECKING:

@@ -34,8 +34,11 @@ from __future__ import annotations
 
 import re
 from copy import copy
-from typing import TYPE_CHECKING
+from types import FunctionType, ModuleType
+from typing import TYPE_CHECKING, Any, cast
 
+import trafilatura.core
+import trafilatura.main_extractor
 from lxml.etree import XPath, tostring
 from trafilatura.core import _forum_thread_page, _prepare_tree
 from trafilatura.external import (
@@ -46,7 +49,7 @@ from trafilatura.external import (
     sanitize_tree,
     try_readability,
 )
-from trafilatura.main_extractor import extract_content
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
 from trafilatura.utils import trim
@@ -55,9 +58,13 @@ from trafilatura.xpaths import (
     OVERALL_DISCARD_XPATH,
     RAW_TREE_PRUNE_XPATH,
     REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lxml.etree import XPath as XPathType
     from lxml.etree import _Element
     from lxml.html import HtmlElement
 
@@ -207,7 +214,7 @@ _MEMO_LIMIT = 50_000
 _Key = tuple[
     object, str | None, str | None, str | None, str | None, str | None, str | None, bool, bool, bool
 ]
-_verdicts: dict[_Key, bool] = {}
+_verdicts: dict[_Key, tuple[bool, bool]] = {}
 # an element with none of these attributes matches neither expression
 _READ = (
     "id",
@@ -221,25 +228,24 @@ _READ = (
 _WITH_ATTRIBUTES = XPath(f"descendant::*[{' or '.join('@' + name for name in _READ)}]")
 
 
-def _discarded(key: _Key) -> bool:
-    """Whether an element matches either expression, from what they read of it: its tag,
-    id, class, style, role, data-component, aria-hidden, whether it has
+def _discarded(key: _Key) -> tuple[bool, bool]:
+    """Whether an element matches the first expression, the second, from what they read of
+    it: its tag, id, class, style, role, data-component, aria-hidden, whether it has
     data-lp-replacement-content, whether its id comes before its class, its style."""
     tag, ident, klass, style, role, component, hidden, replaced, before_class, before_style = key
     id_or_class = ident if ident is not None and (before_class or klass is None) else klass
     id_or_style = ident if ident is not None and (before_style or style is None) else style
     ident, klass, style = ident or "", klass or "", style or ""
     id_or_class, id_or_style = id_or_class or "", id_or_style or ""
-    if tag in _FIRST_TAGS and (
+    first = tag in _FIRST_TAGS and (
         replaced
         or "nav" in (role or "").replace("N", "n")
         or "MostPopularStories" in (component or "")
         or _FIRST["@id|@class"].search(id_or_class) is not None
         or _FIRST["@id"].search(ident) is not None
         or _FIRST["@class"].search(klass) is not None
-    ):
-        return True
-    return (
+    )
+    second = (
         klass == "comments-title"
         or id_or_class.startswith("reply-")
         or _SECOND["@id|@style"].search(id_or_style) is not None
@@ -249,14 +255,17 @@ def _discarded(key: _Key) -> bool:
         or _SECOND["@class"].search(klass) is not None
         or hidden == "true"
     )
+    return first, second
 
 
-def overall_discard(tree: HtmlElement) -> HtmlElement:
-    """``prune_unwanted_nodes(tree, OVERALL_DISCARD_XPATH)``: the same tree. The verdict on
-    an element is kept per what the expressions read of it (class names and styles repeat)."""
+def _overall_matches(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The elements each of OVERALL_DISCARD_XPATH's two expressions selects below ``tree``,
+    in document order. The verdict on an element is kept per what the expressions read of it
+    (class names and styles repeat)."""
     if len(_verdicts) > _MEMO_LIMIT:
         _verdicts.clear()
-    doomed = []
+    first: list[HtmlElement] = []
+    second: list[HtmlElement] = []
     for element in _WITH_ATTRIBUTES(tree):
         get = element.get
         ident = get("id")
@@ -281,10 +290,36 @@ def overall_discard(tree: HtmlElement) -> HtmlElement:
         verdict = _verdicts.get(key)
         if verdict is None:
             verdict = _verdicts[key] = _discarded(key)
-        if verdict:
-            doomed.append(element)
-    for element in doomed:
+        if verdict[0]:
+            first.append(element)
+        if verdict[1]:
+            second.append(element)
+    return first, second
+
+
+def overall_discard(tree: HtmlElement) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, OVERALL_DISCARD_XPATH)``: the same tree."""
+    first, second = _overall_matches(tree)
+    # deleted in the order the expressions select them (an element both select: once)
+    for element in dict.fromkeys(first + second):
         delete_element(element)
+    return tree
+
+
+def guarded_overall_discard(tree: HtmlElement) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, OVERALL_DISCARD_XPATH, with_backup=True)`` (the main
+    extractor's prune of each candidate subtree): the same tree. The outermost selected
+    elements are deleted unless that leaves a seventh of the text or less; an element is
+    outermost when none of its ancestors is selected (a set test in C, where trafilatura
+    walks the ancestors in Python: ~5 ms a page, the costliest of its prunes)."""
+    first, second = _overall_matches(tree)
+    matches = dict.fromkeys(first + second)
+    selected = matches.keys()
+    outer = [element for element in matches if selected.isdisjoint(element.iterancestors())]
+    old_len = len(tree.text_content())
+    if old_len - sum(len(element.text_content()) for element in outer) > old_len / 7:
+        for element in outer:
+            delete_element(element)
     return tree
 
 
@@ -320,6 +355,57 @@ def compare_extraction(
     if use_readability:
         body, text = sanitize_tree(body, options)
     return body, text
+
+
+# ---------------------------------------------------------------- every pass's prunes
+
+
+def prune_nodes(
+    tree: HtmlElement, nodelist: list[XPathType], with_backup: bool = False
+) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, nodelist, with_backup)``: the same tree, the expressions
+    with ``re:test()`` predicates selected in Python as above."""
+    if nodelist is OVERALL_DISCARD_XPATH:
+        return guarded_overall_discard(tree) if with_backup else overall_discard(tree)
+    if not with_backup:
+        if nodelist is RAW_TREE_PRUNE_XPATH:
+            return raw_tree_prune(tree)
+        if nodelist is REMOVE_COMMENTS_AND_LISTS_XPATH:
+            return comments_and_lists_prune(tree)
+        if nodelist is REMOVE_COMMENTS_XPATH:
+            return comments_prune(tree)
+    return prune_unwanted_nodes(tree, nodelist, with_backup)
+
+
+def _rebound(module: ModuleType, **names: object) -> dict[str, Any]:
+    """The module's functions with the same code, reading ``names`` in place of its globals
+    of those names (each other's copies, so a call chain stays in the copies). trafilatura's
+    own functions, which ``trafilatura.extract`` runs, are not changed."""
+    namespace = {**vars(module), **names}
+    for name, value in vars(module).items():
+        if isinstance(value, FunctionType) and value.__module__ == module.__name__:
+            copied = FunctionType(
+                value.__code__, namespace, value.__name__, value.__defaults__, value.__closure__
+            )
+            copied.__kwdefaults__ = value.__kwdefaults__
+            namespace[name] = copied
+    return namespace
+
+
+# the main extractor (its prune of each candidate subtree: ~5 ms a page in trafilatura's
+# ancestor walk) and the sequence around it (bare_extraction in balanced and recall mode)
+_EXTRACTOR = _rebound(trafilatura.main_extractor, prune_unwanted_nodes=prune_nodes)
+_SEQUENCE = _rebound(
+    trafilatura.core,
+    prune_unwanted_nodes=prune_nodes,
+    extract_content=_EXTRACTOR["extract_content"],
+)
+extract_content = cast(
+    "Callable[[HtmlElement, Extractor], tuple[_Element, str]]", _EXTRACTOR["extract_content"]
+)
+bare_extraction = cast(
+    "Callable[..., Document | dict[str, Any] | None]", _SEQUENCE["bare_extraction"]
+)
 
 
 # ---------------------------------------------------------------- the pass

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 from lxml.html import tostring
-from trafilatura import core, external, readability_lxml
+from trafilatura import (
+    bare_extraction,
+    core,
+    external,
+    htmlprocessing,
+    main_extractor,
+    readability_lxml,
+)
 from trafilatura.external import compare_extraction, try_readability
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.main_extractor import extract_content
@@ -31,6 +38,7 @@ from pipelines.extraction.precision import (
     comments_and_lists_prune,
     comments_prune,
     comparison_may_change,
+    guarded_overall_discard,
     overall_discard,
     precision_pass,
     raw_tree_prune,
@@ -41,7 +49,7 @@ from tests.support.pages import BENCHMARK_PAGES, STORY, trafilatura_document
 
 # precision.py restates these (trafilatura 2.3.1) and relies on what readability can write:
 # an upgrade that changes any of them must be re-checked (sha256 of their source text).
-RESTATED_SHA256 = "07ee0e5b5466f3acf20361254c9f2d8cf44611a8a529022318e69ae49e7cce4e"
+RESTATED_SHA256 = "ce8b3b9e01aea6e7ed1b5fcd8a5207706f8b4d8a5dc49c420e2735a967513de7"
 RESTATED = (
     core.bare_extraction,
     core.trafilatura_sequence,
@@ -54,6 +62,8 @@ RESTATED = (
     readability_lxml.Document.get_article,
     readability_lxml.Document.transform_misused_divs_into_paragraphs,
     readability_lxml.Document.sanitize,
+    htmlprocessing.prune_unwanted_nodes,  # its with_backup guard, restated
+    main_extractor.prune_unwanted_sections,  # the guarded prune it runs
 )
 
 
@@ -219,3 +229,53 @@ def test_an_empty_body_runs_the_comparison():
     tree = parse_html("<html><body><p>x</p></body></html>")
     body = parse_html("<body></body>")
     assert comparison_may_change(tree, body, "")
+
+
+def _candidate_subtrees(path: Path) -> list:
+    """Converted subtrees as the main extractor prunes them: the cleaned page's body and its
+    divs and sections that hold text (each a copy)."""
+    cleaned, _ = core._prepare_tree(_page(path), OPTIONS, None)
+    found = [cleaned] + [e for e in cleaned.iter("div", "section") if len(e) and e.text_content()]
+    return [copy(element) for element in found[:: max(1, len(found) // 12)]]
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::3], ids=lambda p: p.name[:12])
+def test_the_guarded_prune_is_trafilaturas(path):
+    for subtree in _candidate_subtrees(path):
+        theirs = htmlprocessing.prune_unwanted_nodes(
+            copy(subtree), OVERALL_DISCARD_XPATH, with_backup=True
+        )
+        assert tostring(guarded_overall_discard(copy(subtree))) == tostring(theirs)
+
+
+def test_the_guard_keeps_a_subtree_the_prune_would_empty():
+    html = (
+        "<html><body><div>"
+        '<div class="sidebar"><p>most of the text, in a block the prune selects</p></div>'
+        "<p>x</p></div></body></html>"
+    )
+    ours = guarded_overall_discard(parse_html(html))
+    theirs = htmlprocessing.prune_unwanted_nodes(
+        parse_html(html), OVERALL_DISCARD_XPATH, with_backup=True
+    )
+    assert tostring(ours) == tostring(theirs)
+    assert "most of the text" in ours.text_content()  # over six sevenths: nothing pruned
+    html = html.replace("<p>x</p>", "<p>" + "a long story line. " * 10 + "</p>")
+    assert "most of the text" not in guarded_overall_discard(parse_html(html)).text_content()
+
+
+@pytest.mark.parametrize("recall", [True, False], ids=["recall", "balanced"])
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::4], ids=lambda p: p.name[:12])
+def test_the_rebound_passes_give_trafilaturas_document(path, recall):
+    """bare_extraction in recall and balanced mode (the fallback's passes), run with the
+    prunes above: trafilatura's Document, and trafilatura's own functions untouched."""
+    tree = _page(path)
+    options = {"include_comments": False, "include_links": True, "with_metadata": False}
+    theirs = bare_extraction(tree, favor_recall=recall, **options)
+    ours = precision.bare_extraction(tree, favor_recall=recall, **options)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert tostring(ours.body) == tostring(theirs.body)
+        assert (ours.text, ours.raw_text) == (theirs.text, theirs.raw_text)
+    assert main_extractor.prune_unwanted_nodes is htmlprocessing.prune_unwanted_nodes
+    assert precision.bare_extraction is not core.bare_extraction
