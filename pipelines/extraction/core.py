@@ -36,10 +36,12 @@ from archive.outcomes import SkipReason
 from pipelines.extraction.datesearch import search_date, url_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import (
+    GUTTED_PART,
+    MISSED_SHARE,
     better_candidate,
     fuller_candidate,
-    is_partial,
     is_suspect,
+    missed_share,
     stated_body,
 )
 from pipelines.extraction.language import page_language
@@ -594,11 +596,21 @@ def declares_article(meta: PageMeta) -> bool:
 SKIPS_NOT_COMPLETED = frozenset({SkipReason.NOT_ARTICLE_LIKE, SkipReason.LINK_DENSE})
 
 
-def worth_completing(result: Extracted) -> bool:
+def worth_completing(result: Extracted, gutted: bool = True) -> bool:
     """Whether a partial story text (``result`` holds it, with the page's metadata) may be
     archived once completed: the decision on it as it stands is no skip a fuller text did
-    not overturn."""
-    return classify_page(result, result.url).skip not in SKIPS_NOT_COMPLETED
+    not overturn; unless the text is ``gutted`` (it lacks ``GUTTED_PART`` of itself or
+    more), no skip at all: a text that already holds most of a story is completed for its
+    reader, never to change the decision (one more manual archived on the checking part)."""
+    verdict = classify_page(result, result.url)
+    return verdict.skip not in SKIPS_NOT_COMPLETED if gutted else verdict.is_article
+
+
+def needs_completing(tree: HtmlElement, lines: list[str], result: Extracted) -> bool:
+    """Whether the text lacks enough of the page's story to be completed (``fallback``),
+    on a page whose decision a fuller text may be worth (:func:`worth_completing`)."""
+    share = missed_share(tree, lines)
+    return share >= MISSED_SHARE and worth_completing(result, gutted=share >= GUTTED_PART)
 
 
 def set_text(
@@ -639,7 +651,7 @@ def fill_text(
     candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
         candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
-    elif not decided and is_partial(tree, lines) and worth_completing(result):
+    elif not decided and needs_completing(tree, lines, result):
         candidate = fuller_candidate(tree, result.url, titles, lines)
     if candidate is not None:
         set_text(result, candidate.cleaned, candidate.lines, candidate.chars, 0)

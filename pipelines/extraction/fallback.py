@@ -36,6 +36,7 @@ fuller text only adds to ours.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -60,7 +61,10 @@ BETTER_RATIO = 1.5  # a candidate must be this much longer than the suspect text
 MIN_CANDIDATE = 200  # characters: a shorter candidate is noise
 MISSED_PARAGRAPH = 60  # characters: a shorter page paragraph is not counted as missed
 MISSED_LINK_SHARE = 0.3  # a paragraph more linked than this is navigation
-MISSED_SHARE = 0.3  # the missed paragraphs make this share of the text, or more
+MISSED_SHARE = 0.1  # the missed paragraphs make this share of the text, or more
+# a text lacking less than this share of it is completed only on a page archived as it
+# stands (a fuller text must not turn a manual or a forum into an article)
+GUTTED_PART = 0.3
 MISSED_MIN = 500  # characters of missed paragraphs, at least
 CONTAIN_SHARE = 0.9  # a fuller candidate holds this share of the text's words
 FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
@@ -260,11 +264,19 @@ def missed_runs(container: HtmlElement, joined: str, walk: list[HtmlElement]) ->
     )
 
 
-def is_partial(tree: HtmlElement, lines: list[str]) -> bool:
-    """Whether the page holds story-shaped paragraphs the text lacks, a good share of it."""
+def missed_share(tree: HtmlElement, lines: list[str]) -> float:
+    """The page's story-shaped text the text lacks, as a share of the text (0 when it is
+    under ``MISSED_MIN`` characters); the text is *partial* from ``MISSED_SHARE`` on."""
     kept = sum(len(line) for line in lines)
     missed = missed_chars(tree, lines)
-    return missed >= MISSED_MIN and missed >= MISSED_SHARE * kept
+    if missed < MISSED_MIN:
+        return 0.0
+    return missed / kept if kept else math.inf
+
+
+def is_partial(tree: HtmlElement, lines: list[str]) -> bool:
+    """Whether the page holds story-shaped paragraphs the text lacks, a good share of it."""
+    return missed_share(tree, lines) >= MISSED_SHARE
 
 
 def contains(candidate: list[str], lines: list[str]) -> bool:

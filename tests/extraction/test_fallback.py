@@ -261,6 +261,16 @@ def partial_story_with_fuller_candidate(monkeypatch) -> list[bool]:
     return calls
 
 
+def test_a_long_story_lacking_a_tenth_of_its_sections_is_partial():
+    tree = parse_html(build_page(paragraphs=[*LONG, *MORE]))
+    kept = [*LONG, *MORE[:4]]  # the last four sections lost after a figure
+    missed = fallback.missed_chars(tree, kept)
+    share = missed / sum(len(line) for line in kept)
+    assert missed >= fallback.MISSED_MIN
+    assert fallback.MISSED_SHARE <= share < 0.3  # under the old 30% trigger
+    assert fallback.is_partial(tree, kept)
+
+
 def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch):
     assert sum(len(p) for p in LONG) > SHORT_TEXT  # never checked as a short text
     page = build_page(paragraphs=[*LONG, *MORE])
@@ -271,7 +281,7 @@ def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch
 
     keep_first_paragraphs(monkeypatch, len(LONG))
     assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
-    monkeypatch.setattr(core, "is_partial", lambda _tree, _lines: False)
+    monkeypatch.setattr(core, "needs_completing", lambda _tree, _lines, _result: False)
     assert extract_article(page, URL).text.split("\n") == LONG  # what the rule completes
 
 
@@ -312,6 +322,16 @@ def test_only_skips_a_fuller_text_did_not_overturn_stop_the_completion():
     dense = Extracted(url=URL, text=" ".join(LONG), word_count=400, link_density=0.9)
     assert classify_page(dense, URL).reason == "skip:link_dense"
     assert not core.worth_completing(dense)
+
+
+def test_a_text_lacking_little_is_completed_only_where_it_is_archived():
+    """A text holding most of its story (it lacks under ``GUTTED_PART`` of itself) is
+    completed for its reader, never to turn a skipped page into an article."""
+    short = Extracted(url=URL, text="A few words of a gutted story.", word_count=7)
+    assert not core.worth_completing(short, gutted=False)
+    story = Extracted(url=URL, text=" ".join(LONG), word_count=len(" ".join(LONG).split()))
+    assert classify_page(story, URL).is_article
+    assert core.worth_completing(story, gutted=False)
 
 
 # ---------------------------------------------------------------- a large page
