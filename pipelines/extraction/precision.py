@@ -24,6 +24,11 @@ its prune of the raw page (``OVERALL_DISCARD_XPATH``), and the pass's three prun
 the main extractor, select the same elements in Python with the same regexes: their
 ``re:test()`` predicates cost libxml2 a Python callback per element and attribute.
 
+The main extractor's guarded prune of each candidate subtree (``OVERALL_DISCARD_XPATH``
+with ``with_backup``, in every trafilatura pass) is selected so too; :data:`extract_content`
+and :data:`bare_extraction` are copies of trafilatura's functions, the same code, that run
+these prunes (:func:`prune_nodes`); trafilatura's own functions are left as they are.
+
 The result is trafilatura's own, on every page: the same Document on all 1,585 benchmark
 pages (docs/extraction.md, "What it costs"); ``tests/extraction/test_precision_pass.py``
 pins the restated functions and expressions by hash and compares the results on
