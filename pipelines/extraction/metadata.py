@@ -318,7 +318,8 @@ def headline(
     The page's visible <h1> when one stands out (sites write their og:title and <title> for
     search engines and share cards: "Best X of 2026 | Site"), else the stated title without
     the site's name around it. When the two differ, the one sharing more words with the
-    URL's slug wins: a slug is written from the title the story was published under; unless
+    URL's slug wins: a slug is written from the title the story was published under (on a
+    tie, the stated title when the <h1> is that title with a tagline after a separator); unless
     another stated title (``others``: og:title, ``<title>``) is the <h1>, without the site's
     name: the headline then stands confirmed (a JSON-LD headline naming a page's section,
     "Sample menus", does not outvote it).
@@ -333,9 +334,18 @@ def headline(
     if any(_key(stated_headline(other, sitename, url, headings)) == key for other in others):
         return heading
     slug = slug_words(url)
-    if _shared_slug_words(stated, slug) > _shared_slug_words(heading, slug):
+    stated_slug, heading_slug = _shared_slug_words(stated, slug), _shared_slug_words(heading, slug)
+    if stated_slug > heading_slug or (stated_slug == heading_slug and tags_title(heading, stated)):
         return stated
     return heading
+
+
+def tags_title(heading: str, title: str) -> bool:
+    """Whether a heading is the title followed by a separated tagline or section ("15
+    Language Learning Apps Compared - Personally Tested", "… physical health | Opinion")."""
+    segments = _TITLE_SEPARATOR.split(heading)
+    key = _key(title)
+    return any(_key(" ".join(segments[:end])) == key for end in range(1, len(segments)))
 
 
 def stated_headline(title: str, sitename: str | None, url: str | None, headings: list[str]) -> str:

@@ -19,6 +19,7 @@ from pipelines.extraction.metadata import (
     plausible_names,
     slug_words,
     split_names,
+    tags_title,
     visible_byline,
 )
 from tests.support.pages import STORY
@@ -516,6 +517,35 @@ def test_an_h1_another_stated_title_repeats_is_not_outvoted_by_the_slug():
     assert headline("Sample menus", None, url, [h1], [f"{h1} - Heart Matters"]) == h1
     # with no other title repeating the <h1>, the slug's title wins as before
     assert headline("Sample menus", None, url, [h1], ["Budget cooking"]) == "Sample menus"
+
+
+def test_an_h1_adding_a_tagline_to_the_stated_title_yields_to_it():
+    url = "https://www.example.com/language-learning-apps-compared/"
+    h1 = "15 Language Learning Apps Compared - Personally Tested"
+    assert headline("15 Language Learning Apps Compared", None, url, [h1]) == (
+        "15 Language Learning Apps Compared"
+    )
+    # a section after the separator, a slug of numbers: the stated title again
+    url = "https://news.example.com/story/opinion/2025/12/19/meditation/87830855007/"
+    h1 = "How meditation rewires brains | Opinion"
+    assert headline("How meditation rewires brains", None, url, [h1]) == (
+        "How meditation rewires brains"
+    )
+    # the slug spells the tail: the <h1> is the headline the story went up under
+    url = "https://www.example.org/blog/plant-based-diet-tips-and-tricks"
+    h1 = "Transitioning to a plant-based diet \u2013 tips and tricks"
+    assert headline("Transitioning to a plant-based diet", None, url, [h1]) == h1
+    # an <h1> differing from the stated title otherwise still stands on a tie
+    h1 = "Plant-based diet: tips and tricks"
+    assert headline("Transitioning to a plant-based diet", None, URL, [h1]) == h1
+
+
+def test_tags_title_needs_the_title_then_a_separated_tail():
+    assert tags_title("Index funds | How to invest", "Index funds")
+    assert tags_title("A - B - C", "A - B")
+    assert not tags_title("Index funds: how to invest", "Index funds")
+    assert not tags_title("Index funds", "Index funds")
+    assert not tags_title("Investing | Index funds", "Index funds")
 
 
 def test_slug_words_are_the_last_path_segment_without_ids():
