@@ -395,6 +395,18 @@ def names_someone(text: str) -> bool:
     return len(words) < 2 or not capitalised or 2 * lower < len(words)
 
 
+# an account's handle ("andrew.keaveney", "jane_doe") or an administrator's account
+# ("admin", "NOC Admin"): a login, which the page's visible byline may put a name to
+_HANDLE = re.compile(r"^[^\sA-Z]*[^\W_][._][^\W_][^\sA-Z]*$|(?i:\b(?:admin|administrator)\b)")
+
+
+def is_handle(name: str) -> bool:
+    """Whether an author string is an account's login rather than a name: a single
+    lower-case word joined by dots or underscores ("andrew.keaveney"; not a site's
+    "AccountingDepartment.com"), or an administrator's account ("admin", "NOC Admin")."""
+    return bool(_HANDLE.search(name))
+
+
 def _is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1 or word in _PARTICLES
 
@@ -907,26 +919,36 @@ def _changed_by(element: HtmlElement) -> list[str]:
     return _byline_names(match[1]) if match else []
 
 
-# an element classed as an author box's name: "elementor-author-box__name", "author__name",
-# "post-authorName" (one class token naming both)
-# (selected in C by substrings of either case, the class token tested in Python)
-_AUTHOR_CLASSED = XPath(
-    "descendant-or-self::*[contains(@class, 'uthor')]"
-    "[contains(@class, 'name') or contains(@class, 'Name')]"
-)
+# an element classed as an author box's name ("elementor-author-box__name", "author__name",
+# "post-authorName": one class token naming both) or as the author ("blog-meta-author")
+# (selected in C by a substring of either case, the class tokens tested in Python)
+_AUTHOR_CLASSED = XPath("descendant-or-self::*[contains(@class, 'uthor')]")
+
+
+def _author_class(tokens: list[str]) -> str | None:
+    """ "name" for a class naming an author's name ("author__name"), "author" for one
+    naming the author ("blog-meta-author", "author"; a review's or comment's is not)."""
+    tokens = [t for t in tokens if "author" in t and not ("review" in t or "comment" in t)]
+    if any("name" in t for t in tokens):
+        return "name"
+    return "author" if any(t.endswith("author") for t in tokens) else None
 
 
 def author_box(tree: HtmlElement) -> list[str]:
     """The names in the page's first element whose class names an author's name (an
-    author box under the story: "elementor-author-box__name"), the last reading of a
-    page nothing else names anyone on."""
+    author box under the story: "elementor-author-box__name"), or the author
+    ("blog-meta-author": names shaped like a person's), the last reading of a page
+    nothing else names anyone on."""
     for element in _AUTHOR_CLASSED(tree):
-        tokens = (element.get("class") or "").casefold().split()
-        if any("author" in token and "name" in token for token in tokens):
-            text = clean_text(" ".join(element.itertext()))
-            names = split_names(text) if text and len(text) <= MAX_NAME_CHARS else []
-            if names:
-                return names
+        kind = _author_class((element.get("class") or "").casefold().split())
+        if kind is None:
+            continue
+        text = clean_text(" ".join(element.itertext()))
+        names = split_names(text) if text and len(text) <= MAX_NAME_CHARS else []
+        if kind == "author":
+            names = [n for n in names if _looks_like_name(n)]
+        if names:
+            return names
     return []
 
 
@@ -941,10 +963,15 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
             for name in split_names(value)
         )
     )
-    if not meta.authors:  # only then are they used
+    handles = bool(meta.authors) and all(map(is_handle, meta.authors))
+    if not meta.authors or handles:  # only then are they used
         meta.byline_authors = visible_byline(src.tree)
         meta.linked_authors = linked_author(src.tree)
         meta.boxed_authors = author_box(src.tree)
+    if handles:  # an account's handle gives way to the first person the page shows
+        shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)
+        people = next(([n for n in names if _looks_like_name(n)] for names in shown if names), [])
+        meta.authors = people or meta.authors
 
 
 def _read_site(meta: PageMeta, src: _Sources) -> None:

@@ -13,6 +13,7 @@ from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     author_box,
     headline,
+    is_handle,
     linked_author,
     names_someone,
     parse_datetime,
@@ -431,6 +432,62 @@ def test_an_author_box_names_the_author_when_nothing_else_does(make_page):
     # an author box with no name element, and a name element too long for a name
     assert author_box(parse_html('<div class="author-box">Ann Author</div>')) == []
     assert author_box(parse_html(f'<p class="author__name">{"Ann Author " * 10}</p>')) == []
+
+
+def test_an_element_classed_as_the_author_names_a_person_when_nothing_else_does(make_page):
+    meta = '<div class="blog-meta"><span class="blog-meta-author"> Tim Enwall </span></div>'
+    assert extract_article(make_page(body_top=meta), URL).authors == ["Tim Enwall"]
+    assert author_box(parse_html('<p class="author vcard">By Ann Smith</p>')) == ["Ann Smith"]
+    # there, only a name shaped like a person's; a review's or a comment's author is not
+    # the story's
+    assert author_box(parse_html('<span class="post-author">Editorial</span>')) == []
+    review = (
+        '<div class="review"><strong class="woocommerce-review__author">Guy Vennero</strong></div>'
+    )
+    assert author_box(parse_html(review)) == []
+    comment = '<cite class="comment-author">Ann Author</cite>'
+    assert author_box(parse_html(comment)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("andrew.keaveney", True),
+        ("page.head.extra.author", True),  # a template's unfilled variable
+        ("jane_doe", True),
+        ("admin", True),
+        ("NOC Admin", True),
+        ("Jane Doe", False),
+        ("Z.B. Steele", False),
+        ("J.D. Salinger", False),
+        ("AccountingDepartment.com", False),  # a site signing as itself
+        ("adminn", False),
+        ("Admiral Ray", False),
+    ],
+)
+def test_an_account_handle_is_told_from_a_name(name, expected):
+    assert is_handle(name) is expected
+
+
+def test_an_account_handle_in_markup_gives_way_to_the_person_the_page_shows(make_page):
+    box = '<div class="author-info"><h4 class="author-name">Denise Everheart</h4></div>'
+    head = '<meta name="author" content="andrew.keaveney">'
+    page = make_page(head=head, body_bottom=box)
+    assert extract_article(page, URL).authors == ["Denise Everheart"]
+    admin = jsonld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "NOC Admin"}})
+    page = make_page(head=admin, body_top="<p class='byline'>By David Gracey</p>")
+    assert extract_article(page, URL).authors == ["David Gracey"]
+    # a handle stays when the page shows nobody (the labels keep "sara.r.peter"), and so
+    # does a site's name signing as itself
+    head = '<meta name="author" content="sara.r.peter">'
+    assert extract_article(make_page(head=head), URL).authors == ["sara.r.peter"]
+    head = '<meta name="author" content="AccountingDepartment.com">'
+    page = make_page(head=head, body_bottom=box)
+    assert extract_article(page, URL).authors == ["AccountingDepartment.com"]
+    # what the page shows must be a person's name
+    head = '<meta name="author" content="admin">'
+    box = '<div><span class="author-name">Editorial</span></div>'
+    assert extract_article(make_page(head=head, body_bottom=box), URL).authors == ["admin"]
 
 
 @pytest.mark.parametrize(
