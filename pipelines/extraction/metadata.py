@@ -895,6 +895,8 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     for element in tree.iter(*BYLINE_TAGS):
         head = element.text
         if head and _BY_START.match(head):
+            if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
+                continue
             text = clean_text(element.text_content())
             names = _byline_names(text)
             if not names and text and _BY_LABEL.match(text):
@@ -908,6 +910,24 @@ def visible_byline(tree: HtmlElement) -> list[str]:
         elif head and _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
             return changed
     return []
+
+
+def _menu_class(token: str) -> bool:
+    return "menu" in token or "dropdown" in token or token.startswith("nav")
+
+
+def in_menu(element: HtmlElement) -> bool:
+    """Whether an element stands in the site's navigation: a ``<nav>``, or an element
+    classed as a menu or dropdown ("sub-menu", "dropdown-menu", "nav-wrapper"), below
+    ``<body>`` (whose classes set the site's theme: "amasty-mega-menu")."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return False
+        if ancestor.tag == "nav":
+            return True
+        if any(_menu_class(t) for t in (ancestor.get("class") or "").casefold().split()):
+            return True
+    return False
 
 
 def _changed_by(element: HtmlElement) -> list[str]:

@@ -13,6 +13,7 @@ from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     author_box,
     headline,
+    in_menu,
     is_handle,
     linked_author,
     names_someone,
@@ -488,6 +489,20 @@ def test_an_account_handle_in_markup_gives_way_to_the_person_the_page_shows(make
     head = '<meta name="author" content="admin">'
     box = '<div><span class="author-name">Editorial</span></div>'
     assert extract_article(make_page(head=head, body_bottom=box), URL).authors == ["admin"]
+
+
+def test_a_menu_heading_reading_by_is_no_byline():
+    menu = (
+        "<header><div class='dropdown-menu'><p>By Use Case</p><p>By Industry</p></div>"
+        "<nav><ul><li><h4>By Ovolo Collective Hotels</h4></li></ul></nav></header>"
+        "<article><p class='byline'>By Preetam Jinka</p></article>"
+    )
+    assert visible_byline(parse_html(menu)) == ["Preetam Jinka"]
+    # the theme's classes on <body> ("amasty-mega-menu") put no byline in a menu
+    page = "<html><body class='amasty-mega-menu'><div><p>By: Ray Ansari</p></div></body></html>"
+    tree = parse_html(page)
+    assert visible_byline(tree) == ["Ray Ansari"]
+    assert not in_menu(tree.find(".//p"))
 
 
 @pytest.mark.parametrize(
