@@ -983,12 +983,16 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
             for name in split_names(value)
         )
     )
-    handles = bool(meta.authors) and all(map(is_handle, meta.authors))
-    if not meta.authors or handles:  # only then are they used
+    publisher = _key(_first_string(src.article.get("publisher")) or "")
+    stand_ins = bool(meta.authors) and all(
+        is_handle(name) or (publisher and _key(name) == publisher) for name in meta.authors
+    )
+    if not meta.authors or stand_ins:  # only then are they used
         meta.byline_authors = visible_byline(src.tree)
         meta.linked_authors = linked_author(src.tree)
         meta.boxed_authors = author_box(src.tree)
-    if handles:  # an account's handle gives way to the first person the page shows
+    if stand_ins:  # an account's handle, or the publisher signing as author, gives way
+        # to the first person the page shows
         shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)
         people = next(([n for n in names if _looks_like_name(n)] for names in shown if names), [])
         meta.authors = people or meta.authors

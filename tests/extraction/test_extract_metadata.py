@@ -491,6 +491,24 @@ def test_an_account_handle_in_markup_gives_way_to_the_person_the_page_shows(make
     assert extract_article(make_page(head=head, body_bottom=box), URL).authors == ["admin"]
 
 
+def test_the_publisher_signing_as_author_gives_way_to_the_person_the_page_shows(make_page):
+    publisher = {"@type": "Organization", "name": "USA TODAY"}
+    article = {
+        "@type": "NewsArticle",
+        "author": {"@type": "Person", "name": "USA TODAY"},
+        "publisher": publisher,
+    }
+    top = '<p class="meta"><a href="/staff/2646/brian-truitt/">Brian Truitt</a></p>'
+    page = make_page(head=jsonld(article), body_top=top)
+    assert extract_article(page, URL).authors == ["Brian Truitt"]
+    # alone it stays: the labels name the publisher when no person signs
+    assert extract_article(make_page(head=jsonld(article)), URL).authors == ["Usa Today"]
+    # a person named in markup who is not the publisher stays before a visible byline
+    article["author"] = {"@type": "Person", "name": "Jane Doe"}
+    page = make_page(head=jsonld(article), body_top=top)
+    assert extract_article(page, URL).authors == ["Jane Doe"]
+
+
 def test_a_menu_heading_reading_by_is_no_byline():
     menu = (
         "<header><div class='dropdown-menu'><p>By Use Case</p><p>By Industry</p></div>"
