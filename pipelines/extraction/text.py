@@ -435,14 +435,23 @@ def _anchor_chars(paragraph: HtmlElement) -> int:
     return sum(len(a.text_content()) for a in paragraph.iter("a"))
 
 
+def word_sequence(text: str) -> str:
+    """The text's lower-cased words joined by single spaces, with a space at each end: one
+    text's sequence inside another's means the first is said in the second, whatever the
+    line breaks, spacing and punctuation between its words."""
+    return f" {' '.join(_WORD.findall(text.lower()))} "
+
+
 def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]:
     """Add paragraphs from later sibling chunks of the article body trafilatura stopped at.
 
     Some sites cut one story into several containers of the same class (between ads or pull
     quotes); trafilatura extracts the first container only. A paragraph is recovered when its
     container is a different element than the ones already extracted but has the same, classed
-    shape, it comes after the first extracted paragraph and it is long and not link-heavy.
-    Returns the new lines and the anchor-text characters added.
+    shape, it comes after the first extracted paragraph and it is long and not link-heavy, and
+    its words are not already said in the text (the same sentences broken into lines by
+    ``<br>``, or a box repeating a passage of the story). Returns the new lines and the
+    anchor-text characters added.
     """
     position = {line: i for i, line in enumerate(lines)}
     paragraphs = [(p, normalise(p.text_content())) for p in tree.iter("p")]
@@ -454,6 +463,7 @@ def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]
         return lines, 0
     used = {p.getparent() for _, p in matched}
     joined = "\n".join(lines)
+    said = word_sequence(joined)
     additions: dict[int, list[str]] = {}
     last, added_links = -1, 0
     for index, (paragraph, text) in enumerate(paragraphs):
@@ -465,7 +475,7 @@ def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]
         if paragraph.getparent() in used or signature(paragraph) != shape or text in joined:
             continue
         links = _anchor_chars(paragraph)
-        if links / len(text) > MAX_RECOVERED_LINK_DENSITY:
+        if links / len(text) > MAX_RECOVERED_LINK_DENSITY or word_sequence(text) in said:
             continue
         additions.setdefault(last, []).append(text)
         added_links += links

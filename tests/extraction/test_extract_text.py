@@ -212,6 +212,17 @@ def test_recover_chunks_adds_later_chunks_of_the_same_classed_container():
     assert links == 0
 
 
+def test_recover_chunks_skips_a_paragraph_the_text_already_says():
+    # the later chunk repeats two of the story's paragraphs as one, with a <br> between
+    # them: our lines hold its words already, in other line breaks and spacing
+    repeated = f"{STORY[0]}<br>{STORY[1].upper()}"
+    page = chunked_page("grid--item body__container").replace(
+        f"<p>{STORY[3]}</p>", f"<p>{repeated}</p><p>{STORY[3]}</p>"
+    )
+    lines, _ = recover_chunks(document_fromstring(page), STORY[:3])
+    assert lines == STORY  # the new paragraphs still come in
+
+
 def test_recover_chunks_ignores_unclassed_containers():
     tree = document_fromstring(chunked_page(""))
     lines, _ = recover_chunks(tree, STORY[:3])
