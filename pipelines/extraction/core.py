@@ -61,7 +61,13 @@ from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page, markup_verdict
 from pipelines.extraction.precision import precision_pass
 from pipelines.extraction.stoplist import share_justext_stoplist
-from pipelines.extraction.text import CleanBody, clean_body, recover_chunks, unwrap_empty_inline
+from pipelines.extraction.text import (
+    CleanBody,
+    clean_body,
+    recover_chunks,
+    unwrap_empty_inline,
+    unwrap_heading_anchors,
+)
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -674,6 +680,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
             result.language = page_language(result.language, result.text)
         return result
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
+    unwrap_heading_anchors(tree)
     document = run_trafilatura(tree, url)
     stated = trafilatura_metadata(tree, url, meta)
     skipped = markup_verdict(

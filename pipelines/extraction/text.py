@@ -163,6 +163,24 @@ def unwrap_empty_inline(tree: HtmlElement) -> None:
         element.drop_tag()
 
 
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def unwrap_heading_anchors(tree: HtmlElement) -> None:
+    """Unwrap the in-page links inside headings (``<h2><a href="#setup">Setup</a></h2>``):
+    a heading's permalink is no link away from the page, but trafilatura's precision mode
+    deletes a heading that is wholly a link, so every section heading of such a page was
+    lost."""
+    anchors = [
+        anchor
+        for heading in tree.iter(*HEADING_TAGS)
+        for anchor in heading.iter("a")
+        if (anchor.get("href") or "").startswith("#")
+    ]
+    for anchor in anchors:
+        anchor.drop_tag()
+
+
 def normalise(text: str) -> str:
     """Collapse runs of whitespace (``str.split`` splits on exactly the characters ``\\s``
     matches, at a quarter of a regex substitution's cost)."""

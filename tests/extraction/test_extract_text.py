@@ -15,6 +15,7 @@ from pipelines.extraction.text import (
     is_furniture_line,
     recover_chunks,
     unwrap_empty_inline,
+    unwrap_heading_anchors,
 )
 from tests.support.pages import STORY, build_page
 
@@ -296,3 +297,34 @@ def test_unwrap_empty_inline_keeps_every_word():
     paragraph = tree.find(".//p")
     assert paragraph.text_content().split() == ["One", "two", "three", "four", "five", "six"]
     assert [child.tag for child in paragraph] == ["em", "span"]
+
+
+def test_heading_permalinks_are_unwrapped_and_the_headings_kept():
+    heading = "<h2 id='{0}'><a href='#{0}'>{1}</a></h2>"
+    page = story_page(
+        paragraphs(STORY[:2])
+        + heading.format("why", "Why the bridge closed")
+        + paragraphs(STORY[2:4])
+        + heading.format("next", "What comes next")
+        + paragraphs(STORY[4:])
+    )
+    # trafilatura's precision mode deletes a heading that is wholly a link
+    assert "Why the bridge closed" not in (trafilatura.extract(page, favor_precision=True) or "")
+    lines = extract_article(page, URL).text.split("\n")
+    assert lines == [
+        *STORY[:2],
+        "Why the bridge closed",
+        *STORY[2:4],
+        "What comes next",
+        *STORY[4:],
+    ]
+
+
+def test_unwrap_heading_anchors_keeps_links_to_other_pages():
+    tree = document_fromstring(
+        "<html><body><h2 id='a'><a href='#a'>Setup</a> <a href='/guides/setup'>(guide)</a></h2>"
+        "<p><a href='#a'>Back to Setup</a></p></body></html>"
+    )
+    unwrap_heading_anchors(tree)
+    assert tree.find(".//h2").text_content() == "Setup (guide)"
+    assert [a.get("href") for a in tree.iter("a")] == ["/guides/setup", "#a"]
