@@ -680,7 +680,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
             result.language = page_language(result.language, result.text)
         return result
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
-    unwrap_heading_anchors(tree)
+    unwrap_heading_anchors(tree, url)
     document = run_trafilatura(tree, url)
     stated = trafilatura_metadata(tree, url, meta)
     skipped = markup_verdict(

@@ -30,10 +30,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from lxml.etree import _Element, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
+
+from crawler.urls import same_site
 
 BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
 LEAD_WINDOW = 4  # header lines can only be among the first blocks
@@ -166,19 +169,34 @@ def unwrap_empty_inline(tree: HtmlElement) -> None:
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-def unwrap_heading_anchors(tree: HtmlElement) -> None:
-    """Unwrap the in-page links inside headings (``<h2><a href="#setup">Setup</a></h2>``):
-    a heading's permalink is no link away from the page, but trafilatura's precision mode
-    deletes a heading that is wholly a link, so every section heading of such a page was
-    lost."""
+def unwrap_heading_anchors(tree: HtmlElement, url: str | None = None) -> None:
+    """Unwrap the links of headings that name an entry rather than lead to another story
+    (:func:`is_entry_link`). trafilatura's precision mode deletes a heading that is wholly
+    a link, so a page lost every section heading or every entry's name."""
     anchors = [
         anchor
         for heading in tree.iter(*HEADING_TAGS)
         for anchor in heading.iter("a")
-        if (anchor.get("href") or "").startswith("#")
+        if is_entry_link(anchor.get("href") or "", url)
     ]
     for anchor in anchors:
         anchor.drop_tag()
+
+
+def is_entry_link(href: str, url: str | None) -> bool:
+    """Whether a heading's link is its permalink (``<h2><a href="#setup">Setup</a></h2>``)
+    or, given the page's ``url``, leads to another site (a list entry naming the product,
+    place or resource it is about). A link to another page of the same site is the title
+    of a card for another story: it stays a link."""
+    if href.startswith("#"):
+        return True
+    if not url:
+        return False
+    try:
+        host = urlsplit(href.strip()).hostname
+    except ValueError:
+        return False
+    return host is not None and not same_site(f"//{host}", url)
 
 
 def normalise(text: str) -> str:

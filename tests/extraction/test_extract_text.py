@@ -320,11 +320,43 @@ def test_heading_permalinks_are_unwrapped_and_the_headings_kept():
     ]
 
 
-def test_unwrap_heading_anchors_keeps_links_to_other_pages():
-    tree = document_fromstring(
-        "<html><body><h2 id='a'><a href='#a'>Setup</a> <a href='/guides/setup'>(guide)</a></h2>"
-        "<p><a href='#a'>Back to Setup</a></p></body></html>"
+def test_list_entries_named_by_links_to_other_sites_keep_their_names():
+    entry = "<h3><a href='https://trails.example.org/{0}'>{1}</a></h3><p>{2}</p>"
+    related = "<h3><a href='/2024/05/01/{0}'>{1}</a></h3>"
+    page = story_page(
+        paragraphs(STORY[:2])
+        + entry.format("riverside", "Riverside Trail", STORY[2])
+        + entry.format("old-mill", "Old Mill Loop", STORY[3])
+        + paragraphs(STORY[4:])
+        + "<h2>More from the Gazette</h2>"
+        + related.format("ferry", "Ferry operators bid for the contract")
+        + related.format("tunnel", "Why the tunnel plan failed")
     )
-    unwrap_heading_anchors(tree)
-    assert tree.find(".//h2").text_content() == "Setup (guide)"
-    assert [a.get("href") for a in tree.iter("a")] == ["/guides/setup", "#a"]
+    lines = extract_article(page, URL).text.split("\n")
+    assert lines[:6] == [*STORY[:2], "Riverside Trail", STORY[2], "Old Mill Loop", STORY[3]]
+    assert "Ferry operators bid for the contract" not in lines
+
+
+@pytest.mark.parametrize(
+    ("href", "url", "unwrapped"),
+    [
+        ("#setup", None, True),  # a permalink
+        ("#setup", URL, True),
+        ("https://trails.example.org/riverside", URL, True),  # another site
+        ("//trails.example.org/riverside", URL, True),
+        ("https://www.example.com/2024/05/01/ferry", URL, False),  # the page's own site
+        ("https://example.com/2024/05/01/ferry", URL, False),
+        ("/2024/05/01/ferry", URL, False),
+        ("https://trails.example.org/riverside", None, False),  # no page URL: unknown
+        ("http://[broken/", URL, False),
+    ],
+)
+def test_heading_links_unwrapped(href, url, unwrapped):
+    tree = document_fromstring(
+        f"<html><body><h2><a href='{href}'>Setup</a></h2>"
+        "<p><a href='#setup'>Back to Setup</a></p></body></html>"
+    )
+    unwrap_heading_anchors(tree, url)
+    assert (tree.find(".//h2/a") is None) is unwrapped
+    assert tree.find(".//h2").text_content() == "Setup"
+    assert tree.find(".//p/a") is not None  # only headings' links
