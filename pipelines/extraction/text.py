@@ -19,10 +19,13 @@ measured on the benchmark (see bench/extraction.py and the report in the pull re
 Table rows repeating an earlier row (a <tfoot> restating the header) are dropped too.
 
 Before trafilatura runs, unwrap_empty_inline() unwraps the page's empty inline elements: an
-empty ``<span>`` before a list item's text made trafilatura's precision mode drop the item.
+empty ``<span>`` before a list item's text made trafilatura's precision mode drop the item;
+unwrap_heading_anchors() unwraps a heading's permalink and its link to another site: that
+mode deletes a heading that is wholly a link (every section heading, every entry's name).
 
 Then recover_chunks() adds story paragraphs that trafilatura missed because the page split
-the article body into several sibling containers of the same class (it keeps the first).
+the article body into several sibling containers of the same class (it keeps the first),
+unless the text already says their words.
 """
 
 from __future__ import annotations
