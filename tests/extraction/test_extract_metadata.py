@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pipelines.extraction import extract_article
-from pipelines.extraction.core import visible_date
+from pipelines.extraction.core import month_abbreviations, visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     author_box,
@@ -147,6 +147,29 @@ def test_visible_date_reads_the_texts_nearest_the_headline():
     # a month's name says it better than a datetime in UTC a day later
     named = '<h1>Harbour bridge</h1><time datetime="2026-02-24T02:00:00Z">February 23, 2026</time>'
     assert visible_date(parse_html(named)) == datetime(2026, 2, 23, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Published Dec. 19, 2025, 5:00 a.m. ET", date(2025, 12, 19)),  # news style
+        ("Sept. 3, 2024", date(2024, 9, 3)),
+        ("Updated Aug. 2, 2025 at 4:12 p.m.", date(2025, 8, 2)),
+        ("Publié le 3 janv. 2025", date(2025, 1, 3)),
+        ("3 févr. 2025", date(2025, 2, 3)),
+    ],
+)
+def test_visible_date_reads_abbreviated_months(line: str, day: date) -> None:
+    page = f"<h1>Harbour bridge rebuild</h1><p>By Ann Smith</p><p>{line}</p>"
+    found = visible_date(parse_html(page))
+    assert found is not None and found.date() == day
+
+
+def test_month_abbreviations_leave_other_words_alone() -> None:
+    assert month_abbreviations("Vol. 3, 2024") == "Vol. 3, 2024"
+    assert month_abbreviations("Decade 2 of 2024") == "Decade 2 of 2024"
+    assert month_abbreviations("JANUARY 02, 2026") == "JANUARY 02, 2026"  # read as written
+    assert month_abbreviations("Dec. 19, 2025") == "dec 19, 2025"
 
 
 @pytest.mark.parametrize(
