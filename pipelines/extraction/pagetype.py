@@ -16,8 +16,9 @@ A page whose markup attests an article (an editorial article type with its date 
 stated) passes with a shorter text and despite a listing-shaped URL.
 
 Text size is counted in words, and in characters for scripts written without spaces
-(Chinese, Japanese, Thai; Korean syllables alike): ``UNSPACED_CHARS_PER_WORD`` of them
-count as one word, so no threshold is one only a spaced language can pass.
+(Chinese, Japanese, Thai, Lao, Burmese, Khmer; Korean syllables alike):
+``UNSPACED_CHARS_PER_WORD`` of them count as one word, so no threshold is one only a spaced
+language can pass.
 
 Reasons returned (stable, machine-friendly):
 article:jsonld, article:og_type, article:dated_url+long_text, article:long_text, and
@@ -155,9 +156,11 @@ def is_service_url(url: str) -> bool:
 
 # ---------------------------------------------------------------- text size
 
-# Han, Hiragana/Katakana, Hangul and Thai: scripts whose text has no spaces between words
+# Han, Hiragana/Katakana, Hangul, Thai, Lao, Myanmar and Khmer: scripts whose text has no
+# spaces between words (a Lao, Burmese or Khmer story read as a handful of "words" was short)
 _UNSPACED = re.compile(
-    r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+    r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
 UNSPACED_CHARS_PER_WORD = 2.0
 
@@ -173,9 +176,11 @@ def text_words(doc: Extracted) -> float:
 # ---------------------------------------------------------------- the page-look model
 
 MODEL_PATH = Path(__file__).with_name("pagetype_model.json")
-_SENTENCE_END = frozenset('.!?\u3002\uff01\uff1f"\u201d')
-# sentence ends of Latin, CJK (fullwidth), Arabic and Devanagari text
-_SENTENCE_PUNCTUATION = re.compile("[.!?\u3002\uff01\uff1f\u061f\u06d4\u0964]")
+# sentence ends of Latin, CJK (fullwidth), Arabic, Urdu and Devanagari text
+_SENTENCE_MARKS = ".!?\u3002\uff01\uff1f\u061f\u06d4\u0964"
+_SENTENCE_PUNCTUATION = re.compile(f"[{_SENTENCE_MARKS}]")
+# a line ends a sentence on one of them or on a closing quote (", \u201d, \u00bb, \u300d, \u300f)
+_SENTENCE_END = frozenset(_SENTENCE_MARKS + '"\u201d\u00bb\u300d\u300f')
 SHORT_LINE_CHARS = 60
 # the model weighs the log of a page's <div> count, which only its upper tail tells apart
 # (page builders, manuals' templates); under this many it counts as this many, so a bare

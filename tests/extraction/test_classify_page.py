@@ -19,7 +19,9 @@ from pipelines.extraction.pagetype import (
     is_listing_url,
     line_shape,
     min_article_likeness,
+    page_features,
     rule_verdict,
+    text_words,
     url_features,
 )
 from tests.support.pages import STORY, build_page
@@ -185,6 +187,39 @@ def test_short_japanese_article_is_not_too_short():
     verdict = classify_page(extracted, url)
     assert verdict == Verdict(True, "article:og_type")
     assert extracted.language == "ja"
+
+
+# a short Khmer news brief: Khmer, like Lao and Burmese, writes no spaces between words
+KHMER = [
+    "ក្រសួងសាធារណការនិងដឹកជញ្ជូនបានប្រកាសកាលពីថ្ងៃចន្ទថាស្ពានចាស់នៅមាត់កំពង់ផែនឹងត្រូវរុះរើ"
+    "និងសាងសង់ឡើងវិញចាប់ពីខែមីនាឆ្នាំក្រោយ។",
+    "វិស្វករបានព្រមានកាលពីឆ្នាំមុនថាដែកនៃស្ពាននេះកំពុងច្រេះលឿនជាងការរំពឹងទុកហើយស្ពាននឹងត្រូវបិទរយៈពេលមួយឆ្នាំកន្លះ។",
+]
+
+
+def test_short_khmer_article_is_not_too_short():
+    # a space counter sees two "words"; its characters make a brief of some 80 words
+    text = "\n".join(KHMER)
+    brief = doc(text, og_type="article")
+    assert brief.word_count == 2
+    assert text_words(brief) > 50
+    assert rule_verdict(brief, "https://news.example.kh/articles/harbour-bridge") == Verdict(
+        True, "article:og_type"
+    )
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["सरकार ने पुल को दोबारा बनाने का फ़ैसला किया।", "काम अगले साल मार्च में शुरू होगा।"],
+        ["«Le pont sera reconstruit dès mars.»", "«Les travaux dureront dix-huit mois.»"],
+        ["هل سيُعاد بناء الجسر؟", "قالت الوزارة إن العمل سيبدأ في مارس\u06d4"],
+    ],
+)
+def test_sentence_ends_of_every_script_count(lines):
+    # a line closed by a danda, a guillemet or an Arabic question mark ends a sentence, as
+    # an English line closed by a full stop does
+    assert page_features(doc("\n".join(lines)), None)["sentences"] == 1.0
 
 
 def product_page() -> str:
