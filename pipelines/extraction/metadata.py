@@ -79,7 +79,10 @@ MODIFIED_META = (
     "dc.date.modified",
     "article.updated",
 )
-AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+AUTHOR_META = (
+    "author", "article:author", "og:author", "og:article:author", "parsely-author",
+    "sailthru.author", "dc.creator", "dcterms.creator", "byl",
+)  # fmt: skip
 
 EARLIEST_YEAR = 1990
 MAX_NAME_CHARS = 80
@@ -560,6 +563,31 @@ def _names(value: Any, want_people: bool) -> list[str]:
     return names
 
 
+def with_authors_resolved(entity: dict[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any]:
+    """``entity`` with each author given only as a reference (``{"@id": …}``, as graph-
+    writing SEO plugins do) replaced by the page's entity of that ``@id`` holding its name."""
+    value = entity.get("author")
+    items = value if isinstance(value, list) else [value]
+    refs = {_reference(item) for item in items} - {None}
+    if not refs:
+        return entity
+    named = {e["@id"]: e for e in entities if "name" in e and _key_of(e) in refs}
+    resolved = [named.get(_reference(item) or "", item) for item in items]
+    return {**entity, "author": resolved}
+
+
+def _key_of(entity: dict[str, Any]) -> str | None:
+    key = entity.get("@id")
+    return key if isinstance(key, str) else None
+
+
+def _reference(item: Any) -> str | None:
+    """The ``@id`` of a JSON-LD value that only refers to an entity (no name of its own)."""
+    if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+        return str(item["@id"])
+    return None
+
+
 def jsonld_authors(entity: dict[str, Any], want_people: bool = True) -> list[str]:
     """The people (or the organisations) an article entity names as its authors."""
     return unique(_names(entity.get("author"), want_people=want_people))
@@ -673,7 +701,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     src = _Sources(
         tree,
         meta_values(tree),
-        article_entity(entities) or {},
+        with_authors_resolved(article_entity(entities) or {}, entities),
         absolute_url(_base_href(tree), url) or url,
         frozenset(itemprops),
     )

@@ -212,6 +212,36 @@ def test_authors_from_jsonld_list(make_page):
     assert doc.jsonld_types == ["WebSite", "NewsArticle"]
 
 
+def test_a_jsonld_author_given_by_reference_is_read_from_the_graph(make_page):
+    # graph-writing SEO plugins name the author once, in a Person node, and refer to it
+    head = jsonld(
+        {
+            "@context": "https://schema.org",
+            "@graph": [
+                {
+                    "@type": "BlogPosting",
+                    "author": {"@id": "https://news.example.com/#/schema/person/42"},
+                    "publisher": {"@id": "https://news.example.com/#organization"},
+                },
+                {"@type": "Organization", "@id": "https://news.example.com/#organization",
+                 "name": "The Gazette"},
+                {"@type": "Person", "@id": "https://news.example.com/#/schema/person/42",
+                 "name": "Jane Doe"},
+            ],
+        }
+    )  # fmt: skip
+    top = "<p>By John Roe</p>"
+    assert extract_article(make_page(head=head, body_top=top), URL).authors == ["Jane Doe"]
+
+
+@pytest.mark.parametrize("name", ["og:author", "og:article:author", "dcterms.creator"])
+def test_more_author_meta_tags_name_the_author(make_page, name):
+    # stated markup, read before a visible byline
+    head = f'<meta property="{name}" content="Jane Doe">'
+    page = make_page(head=head, body_top="<p>By John Roe</p>")
+    assert extract_article(page, URL).authors == ["Jane Doe"]
+
+
 @pytest.mark.parametrize(
     ("byline", "expected"),
     [
