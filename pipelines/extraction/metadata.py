@@ -94,7 +94,7 @@ _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:(?:written|posted|recipe|story|words|text|view\s+all\s+posts)\s+)?by|authors?"
-    r"|von|par|por|di|door)\s*:?\s+"
+    r"|contributors?|von|par|por|di|door)\s*:?\s+"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
 )
@@ -130,7 +130,7 @@ _ROLE_WORDS = frozenset(
         "researcher", "former", "head", "lead", "winemaker", "editors", "writers",
     }
 )  # fmt: skip
-_NOT_FIRST_NAMES = frozenset({"the", "our", "a", "an"})
+_NOT_FIRST_NAMES = frozenset({"the", "our", "a", "an", "team"})  # "Team Tiger Data": a team
 _PARTICLES = frozenset(
     {"van", "der", "den", "de", "la", "le", "von", "di", "da", "du", "del", "bin"}
 )
@@ -153,7 +153,7 @@ class PageMeta(PageFacts):
 
     author_organisations: list[str] = field(default_factory=list)  # the last resort
     linked_authors: list[str] = field(default_factory=list)  # linked_author(): after a byline
-    boxed_authors: list[str] = field(default_factory=list)  # author_box(): after a link
+    boxed_authors: list[str] = field(default_factory=list)  # author_box(), more_by()
     byline_authors: list[str] = field(default_factory=list)  # visible_byline()
     page_title: str | None = None  # the <title> element, often with a site-name suffix
     titles: list[str] = field(default_factory=list)  # every title variant, for text cleanup
@@ -883,12 +883,18 @@ def linked_author(tree: HtmlElement) -> list[str]:
     return []
 
 
-_BY_START = re.compile(r"^\s*(?:written\s+|posted\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))", re.I)
+_BY_START = re.compile(
+    r"^\s*(?:written\s+|posted\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))"
+    r"|^\s*(?:authors?|contributors?)\s*:",  # "Author: Jane Doe", "Contributors: …"
+    re.I,
+)
 # the elements a byline is written in
 BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "small", "h4", "h5")
 
 
-_BY_LABEL = re.compile(r"^(?:written\s+|posted\s+)?by\s*:?$", re.I)
+_BY_LABEL = re.compile(
+    r"^(?:(?:written\s+|posted\s+)?by\s*:?|(?:authors?|contributors?)\s*:)$", re.I
+)
 
 
 # a line saying who last changed the page: "Last updated March 3, 2025 by Erik Demaine."
@@ -1000,6 +1006,26 @@ def author_box(tree: HtmlElement) -> list[str]:
     return []
 
 
+# the link or button of an author box to the writer's other stories
+_MORE_BY = re.compile(
+    r"^\s*(?:view\s+)?(?:all|more)\s+(?:articles|posts|stories)\s+(?:by|from)\s*:?\s+(\S.*)$",
+    re.I,
+)
+MORE_BY_TAGS = ("a", "button", "span", "p", "div", "li")
+
+
+def more_by(tree: HtmlElement) -> list[str]:
+    """The person named by the page's first "All articles by Jane Doe" ("More posts by",
+    "View all stories from"): an author box's link to the writer's other stories, read
+    when nothing else names anyone (names shaped like a person's)."""
+    for element in tree.iter(*MORE_BY_TAGS):
+        if element.text and _MORE_BY.match(element.text):
+            match = _MORE_BY.match(clean_text(element.text_content()) or "")
+            if match and (names := _byline_names(match[1])):
+                return names
+    return []
+
+
 def _read_people(meta: PageMeta, src: _Sources) -> None:
     meta.author_organisations = jsonld_authors(src.article, want_people=False)
     meta.authors = jsonld_authors(src.article) or plausible_names(
@@ -1018,7 +1044,7 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
     if not meta.authors or stand_ins:  # only then are they used
         meta.byline_authors = visible_byline(src.tree)
         meta.linked_authors = linked_author(src.tree)
-        meta.boxed_authors = author_box(src.tree)
+        meta.boxed_authors = author_box(src.tree) or more_by(src.tree)
     if stand_ins:  # an account's handle, or the publisher signing as author, gives way
         # to the first person the page shows
         shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)

@@ -16,6 +16,7 @@ from pipelines.extraction.metadata import (
     in_menu,
     is_handle,
     linked_author,
+    more_by,
     names_someone,
     parse_datetime,
     plausible_names,
@@ -461,6 +462,35 @@ def test_a_team_byline_after_a_label_of_its_own_names_the_team():
     assert visible_byline(parse_html(meta)) == []
     # a "By" glued to the name in the element's own text
     assert visible_byline(parse_html("<p>ByJane Doe</p>")) == ["Jane Doe"]
+
+
+def test_author_and_contributor_labels_name_the_author():
+    label = "<div class='tags'><div><strong>Contributors:</strong> Janet Loughrey</div></div>"
+    assert visible_byline(parse_html(label)) == ["Janet Loughrey"]
+    assert visible_byline(parse_html("<p>Author: Jane Doe</p>")) == ["Jane Doe"]
+    # the word without its colon starts no byline ("Author of three novels, …")
+    assert visible_byline(parse_html("<p>Author Jane Doe</p>")) == []
+
+
+def test_a_team_named_first_gives_way_to_the_person_a_later_byline_names():
+    page = (
+        "<div><p>By Team Tiger Data</p></div><p>Story text.</p>"
+        '<p>Written by <a href="https://example.org/pg">Paulinho Giovannini</a></p>'
+    )
+    assert visible_byline(parse_html(page)) == ["Paulinho Giovannini"]
+
+
+def test_an_author_box_link_to_the_writers_stories_names_the_author(make_page):
+    box = (
+        '<div><p>Elliot Raba</p><button aria-label="All articles by Elliot Raba">'
+        "<span>All articles by Elliot Raba</span></button></div>"
+    )
+    assert more_by(parse_html(box)) == ["Elliot Raba"]
+    assert extract_article(make_page(body_bottom=box), URL).authors == ["Elliot Raba"]
+    # a name in markup comes first; "more stories" naming no person names nobody
+    head = '<meta name="author" content="Ann Author">'
+    assert extract_article(make_page(head=head, body_bottom=box), URL).authors == ["Ann Author"]
+    assert more_by(parse_html("<a>More stories from our newsroom partners</a>")) == []
 
 
 def test_the_person_who_last_updated_the_page_names_its_author():
