@@ -2,7 +2,7 @@
 
     python -m bench.extraction [--corpus scrapinghub,wcxb] [--part tuning,checking]
                                [--jobs 2] [--timing-every 3] [--reveal-checking]
-                               [--save FILE] [--ablation]
+                               [--save FILE] [--ablation [--rules NAME,...]]
 
 For each corpus (bench/corpora.py) and each part of its split by domain, it prints:
 
@@ -557,6 +557,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--save", type=Path, help="write per-page results (JSON) here")
     parser.add_argument("--ablation", action="store_true", help="each rule's delta per part")
+    parser.add_argument(
+        "--rules", help="with --ablation: only these rules (comma-separated names, as printed)"
+    )
     args = parser.parse_args(argv)
     wanted = [c for c in args.corpus.split(",") if c]
     missing = [c for c in wanted if not corpora.available(c)]
@@ -566,7 +569,8 @@ def main(argv: list[str] | None = None) -> None:
     pages = corpora.load(wanted, [p for p in args.part.split(",") if p])
     started = time.perf_counter()
     if args.ablation:
-        ablation(pages, args.jobs, list(cleanups()))
+        rules = args.rules.split(",") if args.rules else list(cleanups())
+        ablation(pages, args.jobs, rules)
         return
     outcome = run_all(pages, max(1, args.jobs), args.timing_every)
     report(pages, outcome, args.reveal_checking)
