@@ -497,6 +497,7 @@ def cleanups() -> dict[str, tuple[Any, str, Any]]:
             lambda _tree, lines: (lines, 0),
         ),
         "collapse fallback": (extraction_core, "better_candidate", lambda *_args: None),
+        "author bio at the end": (extraction_core, "author_bio_lines", lambda *_args: 0),
     }
 
 

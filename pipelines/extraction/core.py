@@ -64,6 +64,7 @@ from pipelines.extraction.precision import precision_pass
 from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import (
     CleanBody,
+    author_bio_lines,
     clean_body,
     recover_chunks,
     unwrap_empty_inline,
@@ -662,7 +663,12 @@ def needs_completing(tree: HtmlElement, lines: list[str], result: Extracted) -> 
 def set_text(
     result: Extracted, cleaned: CleanBody, lines: list[str], kept_chars: int, recovered_links: int
 ) -> None:
-    """Store the story text, its link density and its word count on ``result``."""
+    """Store the story text, its link density and its word count on ``result``, without
+    the author's bio at its end (``text.author_bio_lines``; the authors are filled first)."""
+    bio = author_bio_lines(lines, result.authors)
+    if bio:
+        lines = lines[:-bio]
+        kept_chars = min(kept_chars, sum(len(line) for line in lines))
     result.text = "\n".join(lines)
     added_chars = sum(len(line) for line in lines) - kept_chars
     total = kept_chars + added_chars

@@ -16,7 +16,10 @@ measured on the benchmark (see bench/extraction.py and the report in the pull re
   by ..."), short "Label: value" lines ("Tag: ...", "SOURCE: ...", "Buyer's Guide: ...")
   and headings with nothing after them ("Pick Six Newsletter", "Tell us what you think").
 
-Table rows repeating an earlier row (a <tfoot> restating the header) are dropped too.
+Table rows repeating an earlier row (a <tfoot> restating the header) are dropped too. Once
+the page's authors are known, the lines at the end of the text that open with an author's
+full name ("Jane Doe is a staff writer covering ...") are the author's bio and go as well
+(author_bio_lines, applied by ``core.set_text``).
 
 Before trafilatura runs, unwrap_empty_inline() unwraps the page's empty inline elements: an
 empty ``<span>`` before a list item's text made trafilatura's precision mode drop the item;
@@ -398,6 +401,23 @@ def trailing_furniture(blocks: list[Block], dropped: set[int]) -> set[int]:
             break
         found.add(index)
     return found
+
+
+MIN_NAME_WORDS = 2  # a bio opens with the author's full name, not a first name alone
+
+
+def author_bio_lines(lines: list[str], authors: list[str]) -> int:
+    """How many lines at the end of the text are the author's bio: each opens with the full
+    name of one of the page's ``authors`` and goes on ("Jane Doe is a staff writer
+    covering ...", "Jane Doe has no position in any of the stocks mentioned.")."""
+    names = [name.lower() for name in authors if len(name.split()) >= MIN_NAME_WORDS]
+    count = 0
+    for line in reversed(lines):
+        lowered = line.lower()
+        if not any(lowered.startswith(name) and len(lowered) > len(name) for name in names):
+            break
+        count += 1
+    return count
 
 
 def remove_element(element: _Element) -> None:

@@ -12,6 +12,7 @@ from lxml.html import document_fromstring
 from pipelines.extraction import extract_article
 from pipelines.extraction.text import (
     Block,
+    author_bio_lines,
     is_furniture_line,
     recover_chunks,
     unwrap_empty_inline,
@@ -360,3 +361,47 @@ def test_heading_links_unwrapped(href, url, unwrapped):
     assert (tree.find(".//h2/a") is None) is unwrapped
     assert tree.find(".//h2").text_content() == "Setup"
     assert tree.find(".//p/a") is not None  # only headings' links
+
+
+AUTHOR_META = "<meta name='author' content='Jane Doe'>"
+BIO = (
+    "Jane Doe is the Gazette's city reporter. She has covered the waterfront, its ferries "
+    "and its bridges for twelve years."
+)
+
+
+def test_the_authors_bio_at_the_end_of_the_story_is_dropped():
+    page = build_page(head=AUTHOR_META, paragraphs=[*STORY, BIO])
+    doc = extract_article(page, URL)
+    assert doc.authors == ["Jane Doe"]
+    assert doc.text.split("\n") == STORY
+
+
+def test_a_story_line_naming_the_author_before_its_end_stays():
+    quoted = "Jane Doe, who reported the vote, said the council had little choice."
+    lines = [*STORY[:2], quoted, *STORY[2:]]
+    doc = extract_article(build_page(head=AUTHOR_META, paragraphs=lines), URL)
+    assert doc.text.split("\n") == lines
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors", "bio"),
+    [
+        (
+            ["Story.", "Jane Doe is a staff writer.", "Jane Doe has no position in ACME."],
+            ["Jane Doe"],
+            2,
+        ),
+        (
+            ["Story.", "John Roe covers science.", "Jane Doe covers health."],
+            ["Jane Doe", "John Roe"],
+            2,
+        ),
+        (["Story.", "Jane Doe is a staff writer.", "Share this story."], ["Jane Doe"], 0),
+        (["Story.", "Jane is a staff writer."], ["Jane"], 0),  # a first name alone is no bio
+        (["Story.", "Jane Doe"], ["Jane Doe"], 0),  # the name alone: a byline, not a bio
+        (["Story.", "Jane Doe is a staff writer."], [], 0),
+    ],
+)
+def test_author_bio_lines(lines, authors, bio):
+    assert author_bio_lines(lines, authors) == bio
