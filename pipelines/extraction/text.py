@@ -409,10 +409,11 @@ MIN_NAME_WORDS = 2  # a bio opens with the author's full name, not a first name 
 def author_bio_lines(lines: list[str], authors: list[str]) -> int:
     """How many lines at the end of the text are the author's bio: each opens with the full
     name of one of the page's ``authors`` and goes on ("Jane Doe is a staff writer
-    covering ...", "Jane Doe has no position in any of the stocks mentioned.")."""
+    covering ...", "Jane Doe has no position in any of the stocks mentioned."). The first
+    line never counts: a text wholly of such lines is a story about its author, not a bio."""
     names = [name.lower() for name in authors if len(name.split()) >= MIN_NAME_WORDS]
     count = 0
-    for line in reversed(lines):
+    for line in reversed(lines[1:]):
         lowered = line.lower()
         if not any(lowered.startswith(name) and len(lowered) > len(name) for name in names):
             break

@@ -401,6 +401,8 @@ def test_a_story_line_naming_the_author_before_its_end_stays():
         (["Story.", "Jane is a staff writer."], ["Jane"], 0),  # a first name alone is no bio
         (["Story.", "Jane Doe"], ["Jane Doe"], 0),  # the name alone: a byline, not a bio
         (["Story.", "Jane Doe is a staff writer."], [], 0),
+        # a text wholly of lines opening with the author's name keeps its first: never emptied
+        (["Jane Doe won the race.", "Jane Doe thanked her coach."], ["Jane Doe"], 1),
     ],
 )
 def test_author_bio_lines(lines, authors, bio):
