@@ -430,7 +430,8 @@ def precision_pass(page: HtmlElement) -> Document | None:
         cleaned_tree = comments_prune(cleaned_tree)
     body, text = extract_content(cleaned_tree, OPTIONS)
     if comparison_may_change(tree, body, text):
-        body, text = compare_extraction(cleaned_tree_backup, copy(tree), body, text)
+        # the last use of the pruned page: readability may prune it in place (no copy)
+        body, text = compare_extraction(cleaned_tree_backup, tree, body, text)
     # bare_extraction's ending for python output
     if len(text) < OPTIONS.min_output_size:
         return None
