@@ -145,12 +145,17 @@ def balanced(
     tree: HtmlElement, url: str | None, titles: list[str], recall: bool = False
 ) -> Candidate | None:
     """trafilatura in its default (balanced) mode, with its rescues, or in recall mode
-    (``recall``), cleaned by our rules."""
+    (``recall``), cleaned by our rules.
+
+    trafilatura runs without the URL (``url`` names the page in the log only): given one,
+    it resolves every link of the cleaned page (``convert_link``) into link targets that
+    :func:`clean_body` strips unread (``<ref>`` tags go before the body is written out),
+    and nothing else of the pass reads it (no images, no metadata)."""
     source = "recall" if recall else "balanced"
     try:
         document = bare_extraction(
             tree,
-            url=url,
+            url=None,
             favor_recall=recall,
             include_comments=False,
             include_links=True,
