@@ -379,3 +379,24 @@ def test_a_page_over_the_bound_takes_the_story_its_markup_states(monkeypatch):
     assert doc.text.split("\n") == STORY
     assert doc.title == "Council votes to rebuild the harbour bridge"
     assert extract_article(build_page(paragraphs=STORY, body_top=menu), URL).text == ""
+
+
+@pytest.mark.parametrize("recall", [True, False])
+def test_the_fallback_passes_give_the_text_trafilatura_gives_with_the_url(recall):
+    # relative, absolute and odd links in and around the story: their targets are
+    # resolved only when trafilatura is given the URL, and the text never shows them
+    links = "".join(
+        f"<p>{p} See <a href='{href}'>this related report</a> for more.</p>"
+        for p, href in zip(
+            STORY[:4], ["/a/b", "../up", "https://other.example.org/x", "#top"], strict=True
+        )
+    )
+    tree = parse_html(build_page(paragraphs=[], body_bottom=f"<article>{links}</article>"))
+    theirs = trafilatura.bare_extraction(
+        tree, url=URL, favor_recall=recall, include_links=True, with_metadata=False
+    )
+    assert theirs is not None and theirs.body is not None
+    assert "other.example.org" in trafilatura.xml.xmltotxt(theirs.body, False)
+    candidate = fallback.balanced(tree, URL, [], recall=recall)
+    assert candidate is not None
+    assert candidate.cleaned == core.clean_body(theirs.body, [])
