@@ -18,6 +18,11 @@ by domain inside the tuning part (``FOLDS`` folds, no domain in two): every pair
 the decision's precision and recall over all tuning pages (the pages the rules skip count as
 skipped), and the pair kept is the most precise whose recall stays within ``RECALL_GIVE`` of
 the rules' own. ``--l2`` fixes the penalty instead.
+
+The file also stores a fingerprint of the training features (``trained_on.features_sha1``):
+tests/extraction/test_pagetype_model.py retrains from the repository's code and fails when
+the features or the model no longer match the shipped file, so a rule that moves one of the
+model's inputs (an author reader, a count) cannot leave a stale model behind unnoticed.
 """
 
 from __future__ import annotations
@@ -116,30 +121,47 @@ def choose(
     return best[1], best[2], lines
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--l2", type=float, help="fix the penalty (default: cross-validated)")
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
+def tuning_matrix(jobs: int) -> tuple[list[str], Any, Any, Any, Any]:
+    """Every tuning page's features: (feature names, x, labels, ruled, folds)."""
     names = [c for c in ("scrapinghub", "wcxb") if corpora.available(c)]
     pages = corpora.load(names, [TUNING])
-    with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         results = pool.map(features_of, pages, chunksize=8)
     feature_names = sorted({n for features, _ in results for n in features})
     x = np.array([[features.get(n, 0.0) for n in feature_names] for features, _ in results])
     labels = np.array([page.is_article for page in pages])
     ruled = np.array([archived for _, archived in results])
     folds = np.array([fold_of(page.domain) for page in pages])
+    return feature_names, x, labels, ruled, folds
+
+
+def fingerprint(feature_names: list[str], x: Any, labels: Any, ruled: Any) -> str:
+    """A hash of what the model learns from: the features (to 6 decimals), labels and rules'
+    verdicts of every tuning page, in corpus order. Stored in the model file, so a change to
+    an input (a reader the features depend on) shows as a mismatch, not as a silent drift."""
+    digest = hashlib.sha1("\n".join(feature_names).encode("utf-8"))
+    for row, label, archived in zip(np.round(x, 6), labels, ruled, strict=True):
+        values = ",".join(f"{v:.6f}" for v in row) + f";{int(label)}{int(archived)}\n"
+        digest.update(values.encode("ascii"))
+    return digest.hexdigest()
+
+
+def build_model(jobs: int, l2: float | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The model file's content as trained now, and the cross-validation table seen."""
+    feature_names, x, labels, ruled, folds = tuning_matrix(jobs)
     y = labels.astype(float)
-    penalties = PENALTIES if args.l2 is None else (args.l2,)
+    penalties = PENALTIES if l2 is None else (l2,)
     l2, threshold, table = choose(x, y, ruled, labels, folds, penalties=penalties)
-    print("\n".join(table))
     mean, scale, weights, bias = fit(x[ruled], y[ruled], l2)
     model = {
         "about": "bench/train_pagetype.py: logistic regression on the tuning part's pages "
         "that the rules archive; penalty and threshold cross-validated by domain",
-        "trained_on": {"pages": int(ruled.sum()), "articles": int(y[ruled].sum()), "l2": l2},
+        "trained_on": {
+            "pages": int(ruled.sum()),
+            "articles": int(y[ruled].sum()),
+            "l2": l2,
+            "features_sha1": fingerprint(feature_names, x, labels, ruled),
+        },
         "threshold": threshold,
         "bias": round(float(bias), 6),
         "weights": {
@@ -147,10 +169,23 @@ def main(argv: list[str] | None = None) -> None:
             for n, m, s, w in zip(feature_names, mean, scale, weights, strict=True)
         },
     }
+    return model, table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--l2", type=float, help="fix the penalty (default: cross-validated)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    model, table = build_model(args.jobs, args.l2)
+    print("\n".join(table))
     args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    print(f"{int(ruled.sum())} pages ({int(y[ruled].sum())} articles) -> {args.out}")
-    print(f"penalty {l2}, threshold {threshold}")
-    for n, w in sorted(zip(feature_names, weights, strict=True), key=lambda t: -abs(t[1])):
+    trained = model["trained_on"]
+    print(f"{trained['pages']} pages ({trained['articles']} articles) -> {args.out}")
+    print(f"penalty {trained['l2']}, threshold {model['threshold']}")
+    weights = sorted(model["weights"].items(), key=lambda item: -abs(item[1][2]))
+    for n, (_, _, w) in weights:
         print(f"  {n:24} {w:+.3f}")
 
 
