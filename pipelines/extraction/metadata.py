@@ -93,12 +93,15 @@ _ITEMPROP = XPath("descendant-or-self::*[@itemprop=$prop]")  # faster than // in
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
 _BY_PREFIX = re.compile(
-    r"^\s*(?:(?:(?:written|posted|recipe|story|words|text|view\s+all\s+posts)\s+)?by|authors?"
+    r"^\s*(?:(?:(?:(?:article\s+)?written|post(?:ed)?|recipe|story|words|text"
+    r"|view\s+all\s+posts)\s+)?by|authors?"
     r"|contributors?|von|par|por|di|door)\s*:?\s+"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
 )
-_BY_ONLY = re.compile(r"^(?:written|posted|recipe|story|words|text)\s+by\s*:?$", re.I)
+_BY_ONLY = re.compile(
+    r"^(?:(?:article\s+)?written|post(?:ed)?|recipe|story|words|text)\s+by\s*:?$", re.I
+)
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -884,18 +887,22 @@ def linked_author(tree: HtmlElement) -> list[str]:
 
 
 _BY_START = re.compile(
-    r"^\s*(?:written\s+|posted\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))"
+    r"^\s*(?:(?:article\s+)?written\s+|post(?:ed)?\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))"
     r"|^\s*(?:authors?|contributors?)\s*:",  # "Author: Jane Doe", "Contributors: …"
     re.I,
 )
 # the elements a byline is written in
 BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "small", "h4", "h5")
+# heading-like elements read only as a label of their own ("<h3>Written by</h3>",
+# "<dt>Author</dt>"), the name in the element after them
+LABEL_TAGS = ("h2", "h3", "h6", "dt")
 
 
+# a byline label standing alone: "By", "Written by:", "Article written by", "Author"
 _BY_LABEL = re.compile(
-    r"^(?:(?:written\s+|posted\s+)?by\s*:?|(?:authors?|contributors?)\s*:)$", re.I
+    r"^(?:(?:(?:article\s+)?written\s+|post(?:ed)?\s+)?by\s*:?|(?:authors?|contributors?)\s*:?)$",
+    re.I,
 )
-
 
 # a line saying who last changed the page: "Last updated March 3, 2025 by Erik Demaine."
 _CHANGED_BY = re.compile(
@@ -921,29 +928,55 @@ def _byline_names(text: str | None, teams: bool = False) -> list[str]:
 
 def visible_byline(tree: HtmlElement) -> list[str]:
     """The names of the page's first short element reading "By Jane Doe" ("Written by",
-    "By:"; a name split over child elements too), the names shaped like a person's. An
-    element holding the label alone ("<span>By</span><span>Jane Doe</span>") is read with
-    the element after it (a team's name too: "The Meetingnotes Team"), else with the
-    element around it. A short "Last updated March 3, 2025 by Jane Doe." line names its
-    person too."""
-    for element in tree.iter(*BYLINE_TAGS):
+    "Post by", "By:"; a name split over child elements too), the names shaped like a
+    person's. An element holding a label alone ("<span>By</span><span>Jane Doe</span>",
+    "<h3>Author</h3><p>Jane Doe</p>") is read with the element after it
+    (:func:`_after_label`). A short "Last updated March 3, 2025 by Jane Doe." line names
+    its person too."""
+    for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
         head = element.text
-        if head and _BY_START.match(head):
+        if not head:
+            continue
+        if _BY_START.match(head) or _BY_LABEL.match(head.strip()):
             if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
                 continue
-            text = clean_text(element.text_content())
-            names = _byline_names(text)
-            if not names and text and _BY_LABEL.match(text):
-                parent, after = element.getparent(), element.getnext()
-                if after is not None:
-                    names = _byline_names(clean_text(" ".join(after.itertext())), teams=True)
-                if not names and parent is not None:
-                    names = _byline_names(clean_text(" ".join(parent.itertext())))
-            if names:
+            if names := _labelled_names(element):
                 return names
-        elif head and _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
+        elif _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
             return changed
     return []
+
+
+def _labelled_names(element: HtmlElement) -> list[str]:
+    """The names a byline element gives: its own text's ("By Jane Doe"), or, for a label
+    alone, the element's after it; a heading-like element only as a label."""
+    text = clean_text(element.text_content())
+    if text and _BY_LABEL.match(text):
+        return _after_label(element)
+    return _byline_names(text) if element.tag in BYLINE_TAGS else []
+
+
+def _after_label(label: HtmlElement) -> list[str]:
+    """The names after an element holding a byline label alone: in the next element (up
+    from ancestors holding only the label: "<div><h4>Author</h4></div><div>Jane Doe</div>";
+    a team's name too: "The Meetingnotes Team"), else in the element around the label."""
+    holder, after = label, label.getnext()
+    for _ in range(3):
+        parent = holder.getparent()
+        if after is not None or parent is None:
+            break
+        if not _BY_LABEL.match(clean_text(parent.text_content()) or ""):
+            break
+        holder, after = parent, parent.getnext()
+    names = (
+        _byline_names(clean_text(" ".join(after.itertext())), teams=True)
+        if after is not None
+        else []
+    )
+    parent = label.getparent()
+    if not names and parent is not None:
+        names = _byline_names(clean_text(" ".join(parent.itertext())))
+    return names
 
 
 def _menu_class(token: str) -> bool:

@@ -472,6 +472,26 @@ def test_author_and_contributor_labels_name_the_author():
     assert visible_byline(parse_html("<p>Author Jane Doe</p>")) == []
 
 
+def test_article_written_by_and_post_by_are_byline_labels():
+    assert visible_byline(parse_html("<p>Post by Jane Doe</p>")) == ["Jane Doe"]
+    label = "<div><p>Article written by:</p><h3>Maria Lopez</h3><p>Maria grows roses.</p></div>"
+    assert visible_byline(parse_html(label)) == ["Maria Lopez"]
+    assert split_names("Article written by Ann Smith") == ["Ann Smith"]
+
+
+def test_a_heading_like_label_of_its_own_is_read_with_the_next_element():
+    label = "<aside><h3>Author</h3><p><a href='/'>Sam Okafor</a></p></aside>"
+    assert visible_byline(parse_html(label)) == ["Sam Okafor"]
+    label = "<dl><dt>Written by</dt><dd>Ann Smith and Bo Jones</dd></dl>"
+    assert visible_byline(parse_html(label)) == ["Ann Smith", "Bo Jones"]
+    # the label wrapped alone, the name in the block after the wrapper
+    label = "<div><div><h4>By</h4></div><div><span>Lee Chan</span></div></div>"
+    assert visible_byline(parse_html(label)) == ["Lee Chan"]
+    # a heading is read only as a label; a heading naming no person names nobody
+    assert visible_byline(parse_html("<h3>By Jane Doe</h3>")) == []
+    assert visible_byline(parse_html("<h3>Author</h3><p>of three novels</p>")) == []
+
+
 def test_a_team_named_first_gives_way_to_the_person_a_later_byline_names():
     page = (
         "<div><p>By Team Tiger Data</p></div><p>Story text.</p>"
