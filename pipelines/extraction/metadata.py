@@ -156,7 +156,7 @@ class PageMeta(PageFacts):
 
     author_organisations: list[str] = field(default_factory=list)  # the last resort
     linked_authors: list[str] = field(default_factory=list)  # linked_author(): after a byline
-    boxed_authors: list[str] = field(default_factory=list)  # author_box(), more_by()
+    boxed_authors: list[str] = field(default_factory=list)  # author_box(), more_by()…
     byline_authors: list[str] = field(default_factory=list)  # visible_byline()
     page_title: str | None = None  # the <title> element, often with a site-name suffix
     titles: list[str] = field(default_factory=list)  # every title variant, for text cleanup
@@ -1014,11 +1014,14 @@ _AUTHOR_CLASSED = XPath("descendant-or-self::*[contains(@class, 'uthor')]")
 
 def _author_class(tokens: list[str]) -> str | None:
     """ "name" for a class naming an author's name ("author__name"), "author" for one
-    naming the author ("blog-meta-author", "author"; a review's or comment's is not)."""
+    naming the author ("blog-meta-author", "author"), "block" for another naming an author's
+    block ("blog-author-box", "author-bio"); a review's or comment's is none of them."""
     tokens = [t for t in tokens if "author" in t and not ("review" in t or "comment" in t)]
     if any("name" in t for t in tokens):
         return "name"
-    return "author" if any(t.endswith("author") for t in tokens) else None
+    if any(t.endswith("author") for t in tokens):
+        return "author"
+    return "block" if tokens else None
 
 
 def author_box(tree: HtmlElement) -> list[str]:
@@ -1028,13 +1031,27 @@ def author_box(tree: HtmlElement) -> list[str]:
     nothing else names anyone on."""
     for element in _AUTHOR_CLASSED(tree):
         kind = _author_class((element.get("class") or "").casefold().split())
-        if kind is None:
+        if kind is None or kind == "block":
             continue
         text = clean_text(" ".join(element.itertext()))
         names = split_names(text) if text and len(text) <= MAX_NAME_CHARS else []
         if kind == "author":
             names = [n for n in names if _looks_like_name(n)]
         if names:
+            return names
+    return []
+
+
+def author_block_name(tree: HtmlElement) -> list[str]:
+    """The person an author's block opens with ("<div class='blog-author-box'><img>
+    <strong>Jane Doe:</strong> Jane has …"): the first text of the page's first element
+    classed as an author's block whose first text is a name shaped like a person's, read
+    when nothing else names anyone."""
+    for element in _AUTHOR_CLASSED(tree):
+        if _author_class((element.get("class") or "").casefold().split()) != "block":
+            continue
+        first = next((t for t in element.itertext() if t.strip()), "")
+        if names := _byline_names(first.strip().rstrip(":")):
             return names
     return []
 
@@ -1077,7 +1094,9 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
     if not meta.authors or stand_ins:  # only then are they used
         meta.byline_authors = visible_byline(src.tree)
         meta.linked_authors = linked_author(src.tree)
-        meta.boxed_authors = author_box(src.tree) or more_by(src.tree)
+        meta.boxed_authors = (
+            author_box(src.tree) or more_by(src.tree) or author_block_name(src.tree)
+        )
     if stand_ins:  # an account's handle, or the publisher signing as author, gives way
         # to the first person the page shows
         shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)

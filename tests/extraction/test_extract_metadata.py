@@ -11,6 +11,7 @@ from pipelines.extraction import extract_article
 from pipelines.extraction.core import month_abbreviations, visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
+    author_block_name,
     author_box,
     headline,
     in_menu,
@@ -536,6 +537,24 @@ def test_an_author_box_names_the_author_when_nothing_else_does(make_page):
     # an author box with no name element, and a name element too long for a name
     assert author_box(parse_html('<div class="author-box">Ann Author</div>')) == []
     assert author_box(parse_html(f'<p class="author__name">{"Ann Author " * 10}</p>')) == []
+
+
+def test_an_author_block_opening_with_a_name_names_the_author_when_nothing_else_does(make_page):
+    box = (
+        '<div class="post-author-box"><img src="/a.png" alt=""><p><strong>Ana Ruiz:</strong>'
+        " Ana has run the shop since 1998.</p></div>"
+    )
+    assert author_block_name(parse_html(box)) == ["Ana Ruiz"]
+    assert extract_article(make_page(body_bottom=box), URL).authors == ["Ana Ruiz"]
+    # markup's handle gives way to it; any name the page gives elsewhere comes first
+    head = '<meta name="author" content="admin">'
+    assert extract_article(make_page(head=head, body_bottom=box), URL).authors == ["Ana Ruiz"]
+    top = '<p class="meta"><a href="/author/jane-doe/">Jane Doe</a></p>'
+    assert extract_article(make_page(body_top=top, body_bottom=box), URL).authors == ["Jane Doe"]
+    # a block opening with a call to action, a heading or a phrase names nobody
+    assert author_block_name(parse_html('<div class="author-links"><a>Sign In</a></div>')) == []
+    box = '<div class="author-bio"><h3>About the Author</h3><p>Ana Ruiz</p></div>'
+    assert author_block_name(parse_html(box)) == []
 
 
 def test_an_element_classed_as_the_author_names_a_person_when_nothing_else_does(make_page):
