@@ -1056,6 +1056,27 @@ def author_block_name(tree: HtmlElement) -> list[str]:
     return []
 
 
+MAX_BIO_CHARS = 400  # a bio is a short paragraph
+# an author's bio line: "Julia Gralberg is a freelance travel writer, editor of …"
+_BIO = re.compile(
+    r"^(\S+(?:\s+\S+){1,3}?)\s+is\s+(?:a|an|the|our)\s+[^.,;]{0,40}?\b(?:writer|editor|journalist"
+    r"|author|contributor|blogger|reporter|columnist|correspondent)s?\b",
+    re.I,
+)
+
+
+def author_bio(tree: HtmlElement) -> list[str]:
+    """The person the page's first short paragraph introduces as a writer ("Julia Gralberg
+    is a freelance travel writer, …"): an author's bio, read when nothing else names
+    anyone (a name shaped like a person's)."""
+    for element in tree.iter("p"):
+        text = clean_text(element.text_content())
+        match = _BIO.match(text) if text and len(text) <= MAX_BIO_CHARS else None
+        if match and _looks_like_name(match[1]):
+            return [match[1]]
+    return []
+
+
 # the link or button of an author box to the writer's other stories
 _MORE_BY = re.compile(
     r"^\s*(?:view\s+)?(?:all|more)\s+(?:articles|posts|stories)\s+(?:by|from)\s*:?\s+(\S.*)$",
@@ -1095,7 +1116,10 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
         meta.byline_authors = visible_byline(src.tree)
         meta.linked_authors = linked_author(src.tree)
         meta.boxed_authors = (
-            author_box(src.tree) or more_by(src.tree) or author_block_name(src.tree)
+            author_box(src.tree)
+            or more_by(src.tree)
+            or author_block_name(src.tree)
+            or author_bio(src.tree)
         )
     if stand_ins:  # an account's handle, or the publisher signing as author, gives way
         # to the first person the page shows

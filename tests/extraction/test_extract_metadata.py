@@ -11,6 +11,7 @@ from pipelines.extraction import extract_article
 from pipelines.extraction.core import month_abbreviations, visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
+    author_bio,
     author_block_name,
     author_box,
     headline,
@@ -555,6 +556,19 @@ def test_an_author_block_opening_with_a_name_names_the_author_when_nothing_else_
     assert author_block_name(parse_html('<div class="author-links"><a>Sign In</a></div>')) == []
     box = '<div class="author-bio"><h3>About the Author</h3><p>Ana Ruiz</p></div>'
     assert author_block_name(parse_html(box)) == []
+
+
+def test_an_authors_bio_names_the_author_when_nothing_else_does(make_page):
+    bio = "<p>Mara Quinn is a freelance food writer and the editor of Pantry Notes.</p>"
+    assert author_bio(parse_html(bio)) == ["Mara Quinn"]
+    assert extract_article(make_page(body_bottom=bio), URL).authors == ["Mara Quinn"]
+    top = '<p class="meta"><a href="/author/jane-doe/">Jane Doe</a></p>'
+    assert extract_article(make_page(body_top=top, body_bottom=bio), URL).authors == ["Jane Doe"]
+    # a person introduced in another role, a long paragraph, a phrase: no author
+    assert author_bio(parse_html("<p>Tom Hale is a farmer near Leeds.</p>")) == []
+    long = "<p>Mara Quinn is a food writer. " + "She cooks. " * 40 + "</p>"
+    assert author_bio(parse_html(long)) == []
+    assert author_bio(parse_html("<p>The Pantry is a writer's favourite shop.</p>")) == []
 
 
 def test_an_element_classed_as_the_author_names_a_person_when_nothing_else_does(make_page):
