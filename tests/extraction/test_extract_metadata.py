@@ -12,6 +12,7 @@ from pipelines.extraction.core import labelled_date, month_abbreviations, visibl
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     author_box,
+    heading_text,
     headline,
     in_menu,
     is_handle,
@@ -672,6 +673,16 @@ def test_a_line_break_in_the_headline_reads_as_a_space(make_page):
         "<h1>Council approves<br>harbour <span>bridge</span> rebuild</h1>",
     )
     assert extract_article(page, URL).title == "Council approves harbour bridge rebuild"
+
+
+def test_a_subtitle_glued_to_the_headline_in_its_own_element_reads_after_a_space():
+    glued = "<h1>Harbour Bridge Rebuild<span class='block'>What Changes for Drivers</span></h1>"
+    assert heading_text(parse_html(glued).find(".//h1")) == (
+        "Harbour Bridge Rebuild What Changes for Drivers"
+    )
+    # a word split by markup stays whole; a comment is no text
+    split = "<h1>C<span>ycle</span> lanes <!-- x -->for <b>All</b> of the <em>city</em></h1>"
+    assert heading_text(parse_html(split).find(".//h1")) == "Cycle lanes for All of the city"
 
 
 def test_headline_is_the_visible_h1_not_the_share_card_title():
