@@ -819,14 +819,34 @@ def page_signals(tree: HtmlElement, itemprops: list[str] | None = None) -> dict[
     return signals
 
 
-_TEXT_AND_BREAKS = XPath("descendant::text() | descendant::br", smart_strings=False)
+def _glued(before: list[str], text: str | None) -> bool:
+    """Whether an element's text starts a new line of words glued to the text before it:
+    a capital right after a small letter ("Alternatives<span>Top Note-taking…")."""
+    return bool(before and text and before[-1][-1:].islower() and text[:1].isupper())
+
+
+def _heading_parts(element: HtmlElement, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str):  # not a comment
+            if child.tag == "br" or _glued(parts, child.text):
+                parts.append(" ")
+            _heading_parts(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def heading_text(heading: HtmlElement) -> str:
-    """A heading's text, a line break in it read as a space ("WEEKEND<br>CODING AGENT")."""
-    if next(heading.iter("br"), None) is None:
+    """A heading's text, a line break in it read as a space ("WEEKEND<br>CODING AGENT"), and
+    so is the start of an element holding a subtitle glued to the headline ("The Best
+    Notion Alternatives<span class="block">Top Note-taking Tools…</span>"); a word split by
+    markup ("C<span>ycle</span>") stays whole."""
+    if len(heading) == 0:
         return str(heading.text_content())
-    return "".join(p if isinstance(p, str) else " " for p in _TEXT_AND_BREAKS(heading))
+    parts: list[str] = []
+    _heading_parts(heading, parts)
+    return "".join(parts)
 
 
 def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:
