@@ -479,32 +479,6 @@ def visible_date(tree: HtmlElement) -> datetime | None:
     return found
 
 
-# a line naming the publication: "Posted on", "Published: …", "Publié le" (never the update)
-_PUBLISHED_LABEL = re.compile(
-    r"^(?:(?:first\s+)?(?:posted|published)|date\s+published|publish(?:ed)?\s+date"
-    r"|publication\s+date|publié|veröffentlicht|publicado|pubblicato)"
-    r"(?:\s+(?:on|le|am|el|il))?\s*:?\s*(?P<rest>.*)$",
-    re.I,
-)
-LABELLED_DATE_TEXTS = 3  # the label's own text and the two after it ("Posted on", "Nov 21, 2018")
-
-
-def labelled_date(tree: HtmlElement) -> datetime | None:
-    """The date the page labels as its publication anywhere ("Posted on Nov 21, 2018" at
-    the foot of a story): the label's own text, else the texts just after it."""
-    latest = datetime.combine(date.today(), datetime.max.time())
-    texts = [(t, p) for t, p in _subtree_texts(tree) if not t.isspace()]
-    for index, (text, parent) in enumerate(texts):
-        label = _PUBLISHED_LABEL.match(" ".join(text.split()))
-        if label is None:
-            continue
-        following = [(label["rest"], parent), *texts[index + 1 : index + LABELLED_DATE_TEXTS]]
-        found = _date_line(iter([(t, p) for t, p in following if t.strip()]), 3, latest)
-        if found is not None:
-            return found
-    return None
-
-
 # a day shown beside the headline this close before the stated day is the same instant
 # read in another offset (a page stating UTC, showing its local day), not a moved story
 OFFSET_SLACK = timedelta(days=1)
@@ -526,9 +500,7 @@ def published_date(
        (a moved or republished story's markup states the day of the move); a day shown
        only one day earlier is the stated instant in another offset, not a move
        (``OFFSET_SLACK``), and the stated date stands;
-    2. the date it shows beside its headline (:func:`visible_date`), else the date it labels
-       as its publication anywhere ("Posted on Nov 21, 2018" at the story's foot,
-       :func:`labelled_date`);
+    2. the date it shows beside its headline (:func:`visible_date`);
     3. its first ``<time datetime>``;
     4. htmldate's fast search (``url``: the page's canonical URL, for its date); on a page
        whose markup states only when it was modified, without the header markup (whose
@@ -556,9 +528,6 @@ def published_date(
         return meta.published_at
     if shown is not None:
         return shown
-    labelled = labelled_date(tree)
-    if labelled is not None:
-        return labelled
     for value in _FIRST_TIME(tree):
         parsed = parse_datetime(value)
         if parsed is not None:

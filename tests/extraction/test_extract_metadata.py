@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pipelines.extraction import extract_article
-from pipelines.extraction.core import labelled_date, month_abbreviations, visible_date
+from pipelines.extraction.core import month_abbreviations, visible_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     author_bio,
@@ -92,27 +92,6 @@ def test_a_page_stating_no_date_has_the_date_shown_beside_its_headline(make_page
     doc = extract_article(make_page(head=head, body_top=top), UNDATED_URL)
     assert doc.published_at is not None
     assert doc.published_at.date() == date(2024, 6, 30)
-
-
-def test_a_page_dating_nothing_else_has_the_date_it_labels_as_its_publication(make_page):
-    # "Posted on" and its date at the foot of the story, beside an "Updated at" line
-    foot = (
-        "<div><div><span>Updated at</span><div><span>Dec 10, 2025</span></div></div>"
-        "<div><span>Posted on</span><div><span>Nov 21, 2018</span></div></div></div>"
-    )
-    doc = extract_article(make_page(body_bottom=foot), UNDATED_URL)
-    assert doc.published_at == datetime(2018, 11, 21, tzinfo=UTC)
-    assert labelled_date(parse_html("<p>Published: 3 March 2024</p>")) == datetime(
-        2024, 3, 3, tzinfo=UTC
-    )
-    # a label followed by no date ("Published by ...") is passed over
-    byline = "<p>Published by</p><p>Ann Smith</p><p>Read more</p><p>Posted on</p><p>May 3, 2021</p>"
-    assert labelled_date(parse_html(byline)) == datetime(2021, 5, 3, tzinfo=UTC)
-    assert labelled_date(parse_html("<p>Last updated</p><p>May 3, 2021</p>")) is None
-    # what the markup states still comes first
-    head = '<meta property="article:published_time" content="2024-06-30T08:00:00+00:00">'
-    doc = extract_article(make_page(head=head, body_bottom=foot), UNDATED_URL)
-    assert doc.published_at == datetime(2024, 6, 30, 8, tzinfo=UTC)
 
 
 def test_an_earlier_day_shown_beside_the_headline_overrules_the_stated_date(make_page):
