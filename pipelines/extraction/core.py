@@ -42,6 +42,7 @@ from pipelines.extraction.fallback import (
     better_candidate,
     fuller_candidate,
     is_suspect,
+    longer_stated_body,
     missed_share,
     stated_body,
 )
@@ -707,6 +708,10 @@ def fill_text(
         candidate = fuller_candidate(tree, result.url, titles, lines)
     if candidate is not None:
         set_text(result, candidate.cleaned, candidate.lines, candidate.chars, 0)
+    kept = sum(len(line) for line in result.text.splitlines())
+    stated = longer_stated_body(tree, kept) if declared else None
+    if stated is not None:
+        set_text(result, stated.cleaned, stated.lines, stated.chars, 0)
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> Extracted:

@@ -31,6 +31,10 @@ short labels it adds around the text's own lines (``trimmed``): one that holds
 ``CONTAIN_SHARE`` of the text's words, is ``FULLER_RATIO`` times longer and at most
 ``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
 fuller text only adds to ours.
+
+Last, on a page whose markup declares an article, the ``articleBody`` it states in JSON-LD
+replaces a text of any length when it is ``BETTER_RATIO`` times longer
+(:func:`longer_stated_body`).
 """
 
 from __future__ import annotations
@@ -177,6 +181,16 @@ def stated_body(tree: HtmlElement) -> Candidate | None:
         return None
     lines = [line for line in (normalise(part) for part in body.splitlines()) if line]
     return Candidate(CleanBody(lines, 0.0), "articleBody") if lines else None
+
+
+def longer_stated_body(tree: HtmlElement, kept_chars: int) -> Candidate | None:
+    """The ``articleBody`` the page states in JSON-LD when it is ``BETTER_RATIO`` times
+    longer than the text (and ``MIN_CANDIDATE`` characters), whatever the text's length:
+    the page's own statement of its story, where every trafilatura mode kept part of it."""
+    candidate = stated_body(tree)
+    if candidate is None or candidate.chars < max(MIN_CANDIDATE, BETTER_RATIO * kept_chars):
+        return None
+    return candidate
 
 
 def better_candidate(

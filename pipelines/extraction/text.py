@@ -502,6 +502,11 @@ def word_sequence(text: str) -> str:
     return f" {' '.join(_WORD.findall(text.lower()))} "
 
 
+# the page's own furniture: a paragraph inside one (that the story's paragraphs are not in)
+# is never a later chunk of the story (a footer's sponsor blurbs in the story's classes)
+PAGE_FURNITURE_TAGS = ("footer", "aside", "nav")
+
+
 def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]:
     """Add paragraphs from later sibling chunks of the article body trafilatura stopped at.
 
@@ -510,7 +515,8 @@ def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]
     container is a different element than the ones already extracted but has the same, classed
     shape, it comes after the first extracted paragraph and it is long and not link-heavy, and
     its words are not already said in the text (the same sentences broken into lines by
-    ``<br>``, or a box repeating a passage of the story). Returns the new lines and the
+    ``<br>``, or a box repeating a passage of the story), and it is in no ``<footer>``,
+    ``<aside>`` or ``<nav>`` the story is not in. Returns the new lines and the
     anchor-text characters added.
     """
     position = {line: i for i, line in enumerate(lines)}
@@ -522,6 +528,7 @@ def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]
     if count / len(matched) < MIN_SIGNATURE_SHARE or shape[1].endswith("."):
         return lines, 0
     used = {p.getparent() for _, p in matched}
+    fenced = set(matched[0][1].iterancestors(*PAGE_FURNITURE_TAGS))
     joined = "\n".join(lines)
     said = word_sequence(joined)
     additions: dict[int, list[str]] = {}
@@ -536,6 +543,8 @@ def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]
             continue
         links = _anchor_chars(paragraph)
         if links / len(text) > MAX_RECOVERED_LINK_DENSITY or word_sequence(text) in said:
+            continue
+        if not fenced.issuperset(paragraph.iterancestors(*PAGE_FURNITURE_TAGS)):
             continue
         additions.setdefault(last, []).append(text)
         added_links += links

@@ -225,6 +225,22 @@ def test_recover_chunks_skips_a_paragraph_the_text_already_says():
     assert lines == STORY  # the new paragraphs still come in
 
 
+def test_recover_chunks_skips_the_page_footer_in_the_story_s_classes():
+    """A site builder writes its footer's blurbs in the blocks the story is written in: a
+    paragraph inside a ``<footer>`` (or ``<aside>``, ``<nav>``) the story is not in is no
+    later chunk of it."""
+    blurb = "We are proud members of the regional association of independent photographers, "
+    blurb += "which supports working professionals across the whole country."
+    footer = f"<footer><div class='grid'><div class='chunk'><p>{blurb}</p></div></div></footer>"
+    page = chunked_page("chunk").replace("</body>", f"{footer}</body>")
+    lines, _ = recover_chunks(document_fromstring(page), STORY[:3])
+    assert lines == STORY
+    # a story written inside a footer element keeps its later chunks there
+    inside = page.replace("<article>", "<footer>").replace("</article>", "</footer>")
+    lines, _ = recover_chunks(document_fromstring(inside), STORY[:3])
+    assert lines == STORY
+
+
 def test_recover_chunks_ignores_unclassed_containers():
     tree = document_fromstring(chunked_page(""))
     lines, _ = recover_chunks(tree, STORY[:3])

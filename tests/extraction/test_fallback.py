@@ -65,6 +65,31 @@ def test_the_stated_article_body_is_a_candidate_of_its_own():
     assert stated_body(parse_html(build_page(paragraphs=STORY))) is None
 
 
+def stated_page(entity_type: str, body: list[str], shown: list[str]) -> str:
+    """A page showing ``shown`` whose JSON-LD entity of ``entity_type`` states ``body``."""
+    entity = {"@context": "https://schema.org", "@type": entity_type, "headline": "Bridge"}
+    entity |= {"datePublished": "2024-05-12", "articleBody": "\n".join(body)}
+    script = f"<script type='application/ld+json'>{json.dumps(entity)}</script>"
+    return build_page(head=script, paragraphs=shown, body_top=NAV)
+
+
+def test_a_much_longer_stated_body_replaces_a_whole_looking_text():
+    """The page shows the first half of its story (a teaser, the rest behind a button) and
+    states all of it: neither suspect nor partial, the text still takes the stated story."""
+    story = STORY + MORE
+    half = story[: len(story) // 2]
+    assert extract_article(stated_page("NewsArticle", story, half), URL).text.split("\n") == story
+
+
+def test_a_stated_body_replaces_the_text_only_when_much_longer_on_a_declared_article():
+    # a stated body not BETTER_RATIO times longer: the text the page shows stays
+    most = STORY[:-1]
+    assert extract_article(stated_page("NewsArticle", STORY, most), URL).text.split("\n") == most
+    # a page whose markup declares no article (a dated WebPage): the shown text stays
+    half = STORY[:3]
+    assert extract_article(stated_page("WebPage", STORY, half), URL).text.split("\n") == half
+
+
 def test_a_short_story_is_kept_as_it_is():
     brief = STORY[:2]
     page = build_page(paragraphs=brief, body_top=NAV)
