@@ -433,10 +433,21 @@ def _without_role(text: str) -> str | None:
     return " ".join(words[: end + 1])
 
 
+# a name opening a sentence about its person: "Ana Ruiz: Ana covers weather for the paper."
+_NAME_THEN_SENTENCE = re.compile(r"^([^:]{3,60}):\s+(\S.*)$", re.S)
+
+
 def byline_core(text: str) -> str:
     """A byline line without a date and separator before the name and without what ends
-    the name: "Dec. 19, 2025 · Niko Matsakis on behalf of the team" -> "Niko Matsakis"."""
-    return _NAME_STOP.sub("", _DATE_HEAD.sub("", text, count=1), count=1)
+    the name: "Dec. 19, 2025 · Niko Matsakis on behalf of the team" -> "Niko Matsakis".
+    A name, a colon and a sentence about its person is an author's block, not a byline
+    ("Ana Ruiz: Ana covers weather."): nothing (``author_block_name`` reads it when
+    nothing else names anyone); "Author: Jane Doe" stays, its tail names someone."""
+    text = _NAME_STOP.sub("", _DATE_HEAD.sub("", text, count=1), count=1)
+    match = _NAME_THEN_SENTENCE.match(text.strip())
+    if match and _looks_like_name(match[1].strip()) and not names_someone(match[2]):
+        return ""
+    return text
 
 
 def clean_name(value: str) -> str | None:

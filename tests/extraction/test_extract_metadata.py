@@ -14,6 +14,7 @@ from pipelines.extraction.metadata import (
     author_bio,
     author_block_name,
     author_box,
+    byline_core,
     heading_text,
     headline,
     in_menu,
@@ -557,6 +558,20 @@ def test_an_author_block_opening_with_a_name_names_the_author_when_nothing_else_
     assert author_block_name(parse_html('<div class="author-links"><a>Sign In</a></div>')) == []
     box = '<div class="author-bio"><h3>About the Author</h3><p>Ana Ruiz</p></div>'
     assert author_block_name(parse_html(box)) == []
+
+
+def test_a_name_a_colon_and_a_sentence_is_an_authors_block_not_a_byline(make_page):
+    # trafilatura's byline search reads the whole block: "Ana Ruiz Ana covers weather" and
+    # "Climate" (split at "and") were the authors
+    box = (
+        '<div class="author-block"><strong>Ana Ruiz:</strong> Ana covers weather and climate'
+        " for the paper.</div>"
+    )
+    assert extract_article(make_page(body_bottom=box), URL).authors == ["Ana Ruiz"]
+    assert byline_core("Ana Ruiz: Ana covers weather and climate.") == ""
+    # a label before the colon, or a name or role after it: the line stays as it was
+    for line in ("Author: Jane Doe", "Written By: Jane Doe", "Jane Doe: Senior Editor"):
+        assert byline_core(line) == line
 
 
 def test_an_authors_bio_names_the_author_when_nothing_else_does(make_page):
