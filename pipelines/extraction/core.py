@@ -549,12 +549,18 @@ def published_date(
 
 def json_metadata(tree: HtmlElement, document: Document, url: str | None) -> Document:
     """``document`` with what trafilatura reads in the page's JSON-LD. Its reader raises on
-    some shapes it does not expect (an author given as a number): the page then keeps
+    some shapes it does not expect (an author given as a number, a list inside ``@graph``):
+    it is logged in one line, and the page keeps
     what was read up to the failing part and everything the other steps read."""
     try:
         return trafilatura_meta.extract_meta_json(tree, document)
-    except Exception:
-        LOGGER.exception("trafilatura's JSON-LD metadata failed on %s", url)
+    except Exception as error:  # a shape of the page's markup, not a fault of ours: one line
+        LOGGER.warning(
+            "trafilatura's JSON-LD reader failed on %s (%s: %s); the page keeps its other metadata",
+            url,
+            type(error).__name__,
+            error,
+        )
         return document
 
 

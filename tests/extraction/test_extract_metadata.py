@@ -846,3 +846,22 @@ def test_a_failing_jsonld_read_keeps_trafilaturas_other_metadata(make_page):
     body_top = '<div class="post-info"><a href="/category/harbours/">Harbours</a></div>'
     doc = extract_article(make_page(head=head, body_top=body_top), URL)
     assert doc.categories == ["Harbours"]
+
+
+def test_a_jsonld_shape_trafilatura_cannot_read_is_logged_in_one_line(make_page, caplog):
+    # a list inside "@graph": trafilatura's JSON-LD reader raises on it
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            [{"@type": "Organization", "name": "The Gazette"}],
+            {"@type": "NewsArticle", "headline": "Council approves harbour bridge rebuild"},
+        ],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    with caplog.at_level("WARNING", logger="pipelines.extraction"):
+        doc = extract_article(make_page(head=head), URL)
+    assert doc.title == "Council approves harbour bridge rebuild"
+    assert doc.text.startswith("The city council voted")
+    failures = [r for r in caplog.records if "JSON-LD reader failed" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].exc_info is None and "\n" not in failures[0].getMessage()
