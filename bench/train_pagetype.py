@@ -6,11 +6,15 @@
 
 Every tuning page of the development corpora (bench/corpora.py; ScrapingHub pages are all
 articles, WCXB pages carry their type) is extracted as a crawl would; the pages the hand
-rules (``rule_verdict``) would archive are the training set, labelled article or not, and a
-logistic regression over ``page_features`` (standardised, L2-penalised, plain gradient
-descent in numpy) learns which of them look like something else: a forum thread, a manual,
-a shop or service page. The model is a JSON file of (mean, scale, weight) per feature and a
-bias, read by ``article_likeness`` in pure Python. The checking part is never read here:
+rules (``rule_verdict``) would archive are the training set, labelled with their page type
+(``corpora.PAGE_TYPES``: article, forum, product, collection, listing, documentation,
+service), and a multinomial logistic regression over ``page_features`` (standardised,
+L2-penalised, plain gradient descent in numpy) learns what each type looks like: a forum
+thread, a manual, a shop or service page each have their own weights, where one "article or
+not" line had to weigh a count that is high on forums and low on service pages the same way
+for both. The page's likeness is the probability of the article type. The model is a JSON
+file of (mean, scale, one weight per type) per feature and a bias per type, read by
+``article_likeness`` in pure Python. The checking part is never read here:
 bench/extraction.py judges the result on it.
 
 The penalty and the threshold under which a page is skipped are chosen by cross-validation
@@ -44,7 +48,10 @@ OUT = corpora.ROOT / "pipelines" / "extraction" / "pagetype_model.json"
 ITERATIONS = 4000
 LEARNING_RATE = 0.1
 FOLDS = 5
-PENALTIES = (0.3, 1.0, 3.0)
+# one weight per type and feature: seven times the binary model's weights, so the grid
+# reaches heavier penalties
+PENALTIES = (1.0, 3.0, 10.0, 30.0)
+CLASSES = corpora.PAGE_TYPES  # "article" first: its probability is the likeness
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 11))  # 0.05 .. 0.50
 RECALL_GIVE = 0.015  # the model may cost this much of the rules' recall, no more
 
@@ -59,15 +66,22 @@ def features_of(page: Page) -> tuple[dict[str, float], bool]:
     return page_features(doc, page.url), rule_verdict(doc, page.url).is_article
 
 
-def train(x: Any, y: Any, l2: float) -> tuple[Any, float]:
-    """Weights and bias of an L2-penalised logistic regression on standardised ``x``."""
-    weights = np.zeros(x.shape[1])
-    bias = 0.0
+def softmax(scores: Any) -> Any:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    odds = np.exp(scores)
+    return odds / odds.sum(axis=1, keepdims=True)
+
+
+def train(x: Any, y: Any, l2: float) -> tuple[Any, Any]:
+    """Weights (features x types) and biases of an L2-penalised multinomial logistic
+    regression on standardised ``x``; ``y`` holds each row's type as an index of CLASSES."""
+    targets = np.eye(len(CLASSES))[y]
+    weights = np.zeros((x.shape[1], len(CLASSES)))
+    bias = np.zeros(len(CLASSES))
     for _ in range(ITERATIONS):
-        predicted = 1 / (1 + np.exp(-(x @ weights + bias)))
-        error = predicted - y
+        error = softmax(x @ weights + bias) - targets
         weights -= LEARNING_RATE * (x.T @ error / len(y) + l2 * weights / len(y))
-        bias -= LEARNING_RATE * float(error.mean())
+        bias -= LEARNING_RATE * error.mean(axis=0)
     return weights, bias
 
 
@@ -76,16 +90,17 @@ def fold_of(domain: str) -> int:
     return int(hashlib.sha1(domain.encode("utf-8")).hexdigest(), 16) % FOLDS
 
 
-def fit(x: Any, y: Any, l2: float) -> tuple[Any, Any, Any, float]:
+def fit(x: Any, y: Any, l2: float) -> tuple[Any, Any, Any, Any]:
     """Standardisation and weights fitted on ``x``: (mean, scale, weights, bias)."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     weights, bias = train((x - mean) / scale, y, l2)
     return mean, scale, weights, bias
 
 
-def predict(model: tuple[Any, Any, Any, float], x: Any) -> Any:
+def predict(model: tuple[Any, Any, Any, Any], x: Any) -> Any:
+    """The probability of the article type (the likeness) of each row of ``x``."""
     mean, scale, weights, bias = model
-    return 1 / (1 + np.exp(-(((x - mean) / scale) @ weights + bias)))
+    return softmax(((x - mean) / scale) @ weights + bias)[:, CLASSES.index(corpora.ARTICLE)]
 
 
 def decision_scores(archived: Any, labels: Any) -> tuple[float, float]:
@@ -99,8 +114,9 @@ def choose(
 ) -> tuple[float, float, list[str]]:
     """The (penalty, threshold) kept by cross-validation by domain, and the table seen.
 
-    ``x``/``y``/``folds`` cover every page (``ruled``: the rules archive it); the model is
-    fitted on the ruled pages of the other folds and scores the held-out fold's."""
+    ``x``/``y`` (type indices)/``folds`` cover every page (``ruled``: the rules archive
+    it); the model is fitted on the ruled pages of the other folds and scores the held-out
+    fold's."""
     rules_recall = decision_scores(ruled, labels)[1]
     lines = [f"rules alone: recall {rules_recall:.3f}"]
     best: tuple[float, float, float] | None = None
@@ -122,25 +138,26 @@ def choose(
 
 
 def tuning_matrix(jobs: int) -> tuple[list[str], Any, Any, Any, Any]:
-    """Every tuning page's features: (feature names, x, labels, ruled, folds)."""
+    """Every tuning page's features: (feature names, x, types as indices of CLASSES, ruled,
+    folds)."""
     names = [c for c in ("scrapinghub", "wcxb") if corpora.available(c)]
     pages = corpora.load(names, [TUNING])
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         results = pool.map(features_of, pages, chunksize=8)
     feature_names = sorted({n for features, _ in results for n in features})
     x = np.array([[features.get(n, 0.0) for n in feature_names] for features, _ in results])
-    labels = np.array([page.is_article for page in pages])
+    types = np.array([CLASSES.index(page.page_type) for page in pages])
     ruled = np.array([archived for _, archived in results])
     folds = np.array([fold_of(page.domain) for page in pages])
-    return feature_names, x, labels, ruled, folds
+    return feature_names, x, types, ruled, folds
 
 
-def fingerprint(feature_names: list[str], x: Any, labels: Any, ruled: Any) -> str:
-    """A hash of what the model learns from: the features (to 6 decimals), labels and rules'
+def fingerprint(feature_names: list[str], x: Any, types: Any, ruled: Any) -> str:
+    """A hash of what the model learns from: the features (to 6 decimals), types and rules'
     verdicts of every tuning page, in corpus order. Stored in the model file, so a change to
     an input (a reader the features depend on) shows as a mismatch, not as a silent drift."""
     digest = hashlib.sha1("\n".join(feature_names).encode("utf-8"))
-    for row, label, archived in zip(np.round(x, 6), labels, ruled, strict=True):
+    for row, label, archived in zip(np.round(x, 6), types, ruled, strict=True):
         values = ",".join(f"{v:.6f}" for v in row) + f";{int(label)}{int(archived)}\n"
         digest.update(values.encode("ascii"))
     return digest.hexdigest()
@@ -148,25 +165,28 @@ def fingerprint(feature_names: list[str], x: Any, labels: Any, ruled: Any) -> st
 
 def build_model(jobs: int, l2: float | None = None) -> tuple[dict[str, Any], list[str]]:
     """The model file's content as trained now, and the cross-validation table seen."""
-    feature_names, x, labels, ruled, folds = tuning_matrix(jobs)
-    y = labels.astype(float)
+    feature_names, x, types, ruled, folds = tuning_matrix(jobs)
+    labels = types == CLASSES.index(corpora.ARTICLE)
     penalties = PENALTIES if l2 is None else (l2,)
-    l2, threshold, table = choose(x, y, ruled, labels, folds, penalties=penalties)
-    mean, scale, weights, bias = fit(x[ruled], y[ruled], l2)
+    l2, threshold, table = choose(x, types, ruled, labels, folds, penalties=penalties)
+    mean, scale, weights, bias = fit(x[ruled], types[ruled], l2)
     model = {
-        "about": "bench/train_pagetype.py: logistic regression on the tuning part's pages "
-        "that the rules archive; penalty and threshold cross-validated by domain",
+        "about": "bench/train_pagetype.py: multinomial logistic regression over the page "
+        "types, on the tuning part's pages that the rules archive; penalty and threshold "
+        "cross-validated by domain",
         "trained_on": {
             "pages": int(ruled.sum()),
-            "articles": int(y[ruled].sum()),
+            "articles": int(labels[ruled].sum()),
             "l2": l2,
-            "features_sha1": fingerprint(feature_names, x, labels, ruled),
+            "features_sha1": fingerprint(feature_names, x, types, ruled),
         },
         "threshold": threshold,
-        "bias": round(float(bias), 6),
+        "classes": list(CLASSES),
+        "bias": [round(float(b), 6) for b in bias],
+        # per feature: mean, scale, then one weight per class
         "weights": {
-            n: [round(float(m), 6), round(float(s), 6), round(float(w), 6)]
-            for n, m, s, w in zip(feature_names, mean, scale, weights, strict=True)
+            n: [round(float(m), 6), round(float(s), 6), *(round(float(w), 6) for w in ws)]
+            for n, m, s, ws in zip(feature_names, mean, scale, weights, strict=True)
         },
     }
     return model, table
@@ -184,9 +204,10 @@ def main(argv: list[str] | None = None) -> None:
     trained = model["trained_on"]
     print(f"{trained['pages']} pages ({trained['articles']} articles) -> {args.out}")
     print(f"penalty {trained['l2']}, threshold {model['threshold']}")
-    weights = sorted(model["weights"].items(), key=lambda item: -abs(item[1][2]))
-    for n, (_, _, w) in weights:
-        print(f"  {n:24} {w:+.3f}")
+    print("  " + " ".join(f"{c[:6]:>7}" for c in CLASSES) + "  (weights per type)")
+    weights = sorted(model["weights"].items(), key=lambda item: -max(map(abs, item[1][2:])))
+    for n, values in weights:
+        print(f"  {n:24} " + " ".join(f"{w:+7.3f}" for w in values[2:]))
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ markup (JSON-LD @type, og:type), then the URL's shape (a date and a slug; /tag/,
 "skip": a listing archived as an article pollutes the archive, while a skipped article is
 usually reached again through another listing.
 
-Last, a page the rules would archive is weighed by a small logistic model of the page's
-look (``pagetype_model.json``, trained by ``python -m bench.train_pagetype`` on the tuning part of
-the development corpora): many <time> elements (a forum thread), many <code> blocks (a
-manual), price and cart classes (a shop), no stated date or author... A page the model
-finds very unlike an article is skipped as ``skip:not_article_like``.
+Last, a page the rules would archive is weighed by a small multinomial logistic model of
+the page's look over the page types (``pagetype_model.json``, trained by ``python -m
+bench.train_pagetype`` on the tuning part of the development corpora): many <time>
+elements (a forum thread), many <code> blocks (a manual), price and cart classes (a shop),
+no stated date or author... A page the model finds very unlike an article is skipped as
+``skip:not_article_like``.
 
 A page whose markup attests an article (an editorial article type with its date and author
 stated) passes with a shorter text and despite a listing-shaped URL.
@@ -326,13 +327,21 @@ def min_article_likeness() -> float:
 
 
 def article_likeness(doc: Extracted, url: str | None) -> float:
-    """The model's probability that a page looking like this one is an article (0..1)."""
+    """The model's probability that a page looking like this one is an article (0..1).
+
+    The model weighs each page type (article, forum, product, collection, listing,
+    documentation, service: ``classes``) by its own weights; the likeness is the article
+    type's share of the softmax."""
     model = _model()
     features = page_features(doc, url)
-    score = model["bias"]
-    for name, (mean, scale, weight) in model["weights"].items():
-        score += weight * (features.get(name, 0.0) - mean) / scale
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+    scores = list(model["bias"])
+    for name, (mean, scale, *weights) in model["weights"].items():
+        value = (features.get(name, 0.0) - mean) / scale
+        for index, weight in enumerate(weights):
+            scores[index] += weight * value
+    top = max(scores)
+    odds = [math.exp(score - top) for score in scores]
+    return float(odds[model["classes"].index("article")] / sum(odds))
 
 
 # ---------------------------------------------------------------- rules
