@@ -67,6 +67,7 @@ from pipelines.extraction.text import (
     CleanBody,
     author_bio_lines,
     clean_body,
+    hoist_main,
     recover_chunks,
     unwrap_empty_inline,
     unwrap_heading_anchors,
@@ -738,6 +739,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
         return result
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     unwrap_heading_anchors(tree, url)
+    hoist_main(tree)
     document = run_trafilatura(tree, url)
     stated = trafilatura_metadata(tree, url, meta)
     skipped = markup_verdict(

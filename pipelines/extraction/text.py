@@ -24,7 +24,8 @@ full name ("Jane Doe is a staff writer covering ...") are the author's bio and g
 Before trafilatura runs, unwrap_empty_inline() unwraps the page's empty inline elements: an
 empty ``<span>`` before a list item's text made trafilatura's precision mode drop the item;
 unwrap_heading_anchors() unwraps a heading's permalink and its link to another site: that
-mode deletes a heading that is wholly a link (every section heading, every entry's name).
+mode deletes a heading that is wholly a link (every section heading, every entry's name);
+hoist_main() moves a ``<main>`` out of the ``<header>`` or menu an unclosed tag put it in.
 
 Then recover_chunks() adds story paragraphs that trafilatura missed because the page split
 the article body into several sibling containers of the same class (it keeps the first),
@@ -170,6 +171,35 @@ def unwrap_empty_inline(tree: HtmlElement) -> None:
     ]
     for element in empty:
         element.drop_tag()
+
+
+# elements a <main> may not stand in (HTML's content model): one found inside them is in a
+# header, a menu or a sidebar the markup never closed
+NOT_MAIN_PARENTS = ("header", "nav", "aside", "footer")
+
+
+def hoist_main(tree: HtmlElement) -> None:
+    """Move each ``<main>`` that stands inside a ``<header>``, ``<nav>``, ``<aside>`` or
+    ``<footer>`` out to follow the outermost of them; the text after it stays where it was.
+    HTML allows no ``<main>`` there: a page that never closed its header or menu had its
+    whole story parsed into it, and every reader of page furniture (trafilatura's
+    precision mode deletes a ``<header>``, the partial-story test skips a ``<nav>``) lost
+    the story with it."""
+    for main in list(tree.iter("main")):
+        outer = None
+        for ancestor in main.iterancestors(*NOT_MAIN_PARENTS):
+            outer = ancestor
+        if outer is None:
+            continue
+        tail, main.tail = main.tail, None
+        if tail:
+            previous = main.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent = main.getparent()
+                parent.text = (parent.text or "") + tail
+        outer.addnext(main)
 
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")

@@ -20,7 +20,7 @@ from pipelines.extraction.fallback import (
 )
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page
-from pipelines.extraction.text import CleanBody
+from pipelines.extraction.text import CleanBody, hoist_main
 from tests.support.pages import STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -425,3 +425,46 @@ def test_the_fallback_passes_give_the_text_trafilatura_gives_with_the_url(recall
     candidate = fallback.balanced(tree, URL, [], recall=recall)
     assert candidate is not None
     assert candidate.cleaned == core.clean_body(theirs.body, [])
+
+
+# ---------------------------------------------------------------- a story inside a menu
+
+
+def unclosed_menu_page() -> str:
+    """A page declaring nothing whose menu never closed: the parser puts its ``<main>``, the
+    whole story, inside the ``<header>`` and ``<nav>``."""
+    links = "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(12))
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY)
+    return (
+        "<html lang='en'><head><title>Coffee</title></head><body>"
+        "<a href='#content'>Skip to main content</a>"
+        f"<header class='site-header'><nav class='navbar navbar-expand'><ul>{links}</ul>"
+        "<div class='collapse navbar-collapse' id='navbar-primary'>"
+        f"<main id='content' class='main'><div class='content'><h1>Coffee</h1>{story}</div>"
+        "</main><footer>Campus address, phone and map.</footer></body></html>"
+    )
+
+
+def test_a_main_inside_an_unclosed_menu_is_read_as_the_story(monkeypatch):
+    url = "https://uni.example.edu/conservatory/coffee/"
+    page = unclosed_menu_page()
+    assert extract_article(page, url).text.split("\n") == STORY
+    # without the repair precision mode keeps the skip link alone, and no fallback sees
+    # it (no article declared, nothing story-shaped outside the menu)
+    monkeypatch.setattr(core, "hoist_main", lambda _tree: None)
+    assert "Skip to main content" in extract_article(page, url).text
+
+
+def test_hoist_main_moves_the_main_after_its_outermost_furniture_ancestor():
+    tree = parse_html(
+        "<html><body><header><nav><ul><li>Home</li></ul><main><p>Story.</p></main>after"
+        "</nav></header><p>Next.</p></body></html>"
+    )
+    hoist_main(tree)
+    body = tree.find("body")
+    assert [child.tag for child in body] == ["header", "main", "p"]
+    assert body[0].text_content() == "Homeafter"  # the text after the main stays put
+    assert body[1].text_content() == "Story." and not body[1].tail
+    kept = parse_html("<html><body><main><header><p>Head.</p></header></main></body></html>")
+    hoist_main(kept)  # a header inside a main is no repair's business
+    assert [child.tag for child in kept.find("body")] == ["main"]
