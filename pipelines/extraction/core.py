@@ -65,6 +65,7 @@ from pipelines.extraction.precision import precision_pass
 from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import (
     CleanBody,
+    FurnitureBoxes,
     author_bio_lines,
     clean_body,
     hoist_main,
@@ -740,20 +741,29 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     unwrap_heading_anchors(tree, url)
     hoist_main(tree)
-    document = run_trafilatura(tree, url)
+    boxes = FurnitureBoxes(tree)  # hidden while the text is read, not the metadata
+    boxes.hide()
+    try:
+        document = run_trafilatura(tree, url)
+    finally:
+        boxes.show()
     stated = trafilatura_metadata(tree, url, meta)
     skipped = markup_verdict(
         Extracted(url=url, og_type=meta.og_type, jsonld_types=meta.jsonld_types), url
     )
     fill_metadata(result, meta, stated, url)
-    fill_text(
-        result,
-        tree,
-        document,
-        title_variants(meta, stated),
-        declared=declares_article(meta),
-        decided=skipped is not None,
-    )
+    boxes.hide()
+    try:
+        fill_text(
+            result,
+            tree,
+            document,
+            title_variants(meta, stated),
+            declared=declares_article(meta),
+            decided=skipped is not None,
+        )
+    finally:
+        boxes.show()
     result.language = page_language(result.language, result.text)
     result.published_at = published_date(tree, meta, result, stated.url or url)
     return result

@@ -21,6 +21,10 @@ the page's authors are known, the lines at the end of the text that open with an
 full name ("Jane Doe is a staff writer covering ...") are the author's bio and go as well
 (author_bio_lines, applied by ``core.set_text``).
 
+While trafilatura and the cleanups read the page, FurnitureBoxes hides the boxes whose class
+or id names them as furniture (a disclaimer, a disclosure, a modal, a pop-up, a sign-up form):
+trafilatura's own list of such classes misses them.
+
 Before trafilatura runs, unwrap_empty_inline() unwraps the page's empty inline elements: an
 empty ``<span>`` before a list item's text made trafilatura's precision mode drop the item;
 unwrap_heading_anchors() unwraps a heading's permalink and its link to another site: that
@@ -585,3 +589,88 @@ def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]
         merged.append(line)
         merged.extend(additions.get(i, []))
     return merged, added_links
+
+
+# ---------------------------------------------------------------- furniture boxes
+
+# Words a template's class or id gives the boxes around a story that are never story:
+# legal and affiliate notes, overlays and pop-ups, sign-up forms. ("newsletter" is not one:
+# a newsletter's own issue is classed so.)
+FURNITURE_BOX_WORDS = ("disclaimer", "disclosure", "modal", "popup", "signup")
+FURNITURE_BOX_TAGS = (
+    "div", "section", "aside", "p", "span", "ul", "ol", "li", "dl", "figure", "form",
+    "table", "small", "footer",
+)  # fmt: skip
+MAX_BOX_SHARE = 0.5  # a box holding half the page's text, or of its paragraphs', is the page
+_FURNITURE_BOX = re.compile("|".join(FURNITURE_BOX_WORDS))
+
+
+def _names_furniture(klass: str | None, ident: str | None) -> bool:
+    return bool(
+        (klass and _FURNITURE_BOX.search(klass.lower()))
+        or (ident and _FURNITURE_BOX.search(ident.lower()))
+    )
+
+
+def _paragraph_chars(root: HtmlElement) -> int:
+    return sum(len(normalise(p.text_content())) for p in root.iter("p"))
+
+
+@dataclass(slots=True)
+class _Hidden:
+    element: HtmlElement
+    text: str | None
+    children: list[HtmlElement]
+
+
+class FurnitureBoxes:
+    """The boxes whose class or id names them as page furniture (:data:`FURNITURE_BOX_WORDS`:
+    ``class="article-disclaimer"``, ``id="signup-popup"``), emptied while the story text is
+    read (:meth:`hide`) and filled again after (:meth:`show`), so that the metadata readers
+    and the date search see the page as it is. trafilatura's own list misses them: an
+    affiliate note, a modal's teaser list or a legal note came into the text. A box holding
+    an ``<h1>``, half the page's text or half its paragraphs' text is kept: a story shown in
+    an overlay, or a page whose template names its story so. Found with a regex over each
+    element's class and id (~0.6 ms median a page; an XPath 15x that)."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.boxes: list[HtmlElement] = []
+        self._hidden: list[_Hidden] = []
+        found = [
+            element
+            for element in tree.iter(*FURNITURE_BOX_TAGS)
+            if _names_furniture(element.get("class"), element.get("id"))
+        ]
+        if not found:
+            return
+        body = tree.find("body")
+        root = tree if body is None else body
+        chars, paragraphs = len(normalise(root.text_content())), _paragraph_chars(root)
+        kept: set[HtmlElement] = set()
+        for element in found:
+            if kept and not kept.isdisjoint(element.iterancestors(*FURNITURE_BOX_TAGS)):
+                continue  # inside a box already taken
+            if next(element.iter("h1"), None) is not None:
+                continue
+            if len(normalise(element.text_content())) > MAX_BOX_SHARE * chars:
+                continue
+            if paragraphs and _paragraph_chars(element) > MAX_BOX_SHARE * paragraphs:
+                continue
+            kept.add(element)
+            self.boxes.append(element)
+
+    def hide(self) -> None:
+        """Empty each box of its text and children (its tail, the text after it, stays)."""
+        for box in self.boxes:
+            children = list(box)
+            self._hidden.append(_Hidden(box, box.text, children))
+            box.text = None
+            for child in children:
+                box.remove(child)
+
+    def show(self) -> None:
+        """Put back what :meth:`hide` took out."""
+        for hidden in self._hidden:
+            hidden.element.text = hidden.text
+            hidden.element.extend(hidden.children)
+        self._hidden.clear()

@@ -12,6 +12,7 @@ from lxml.html import document_fromstring
 from pipelines.extraction import extract_article
 from pipelines.extraction.text import (
     Block,
+    FurnitureBoxes,
     author_bio_lines,
     is_furniture_line,
     recover_chunks,
@@ -423,3 +424,68 @@ def test_a_story_line_naming_the_author_before_its_end_stays():
 )
 def test_author_bio_lines(lines, authors, bio):
     assert author_bio_lines(lines, authors) == bio
+
+
+DISCLAIMER = (
+    "Products are chosen independently by our editors. Purchases made through our links "
+    "may earn us a commission, which helps fund our reporting and our testing lab."
+)
+
+
+def test_boxes_classed_as_furniture_stay_out_of_the_text():
+    """A box whose class or id names it a disclaimer, disclosure, modal, pop-up or sign-up
+    form is not read into the story, wherever it stands; trafilatura keeps such boxes."""
+    page = story_page(
+        f"<div class='affiliate-disclaimer'><p>{DISCLAIMER}</p></div>"
+        + paragraphs(STORY[:3])
+        + "<div id='signupPopup' class='overlay-box'><p>Before you go, the stories our readers "
+        "liked most this week are waiting for you in one short weekly digest.</p></div>"
+        + paragraphs(STORY[3:])
+        + "<section class='modal fade'><h3>Privacy choices</h3><p>We and our partners use "
+        "technologies to store and access information on your device for the purposes "
+        "described in our notice.</p></section>"
+    )
+    assert DISCLAIMER in (trafilatura.extract(page, favor_precision=True) or "")
+    doc = extract_article(page, URL)
+    assert doc.text.split("\n") == STORY
+
+
+def test_furniture_boxes_are_hidden_only_while_the_text_is_read():
+    """The box is back in the page afterwards: the date search and the metadata readers
+    read the page as it is (a date line may stand in such a box)."""
+    page = story_page(
+        paragraphs(STORY)
+        + "<div class='post-disclaimer'>Published <time datetime='2024-05-12'>May 12, 2024</time>"
+        "<span>: prices were right at the time of writing.</span></div>"
+    )
+    doc = extract_article(page, "https://news.example.com/harbour-bridge-rebuild")
+    assert doc.text.split("\n") == STORY
+    assert doc.published_at is not None and doc.published_at.date().isoformat() == "2024-05-12"
+    tree = document_fromstring(page)
+    before = [(e.tag, e.text, e.tail) for e in tree.iter()]
+    boxes = FurnitureBoxes(tree)
+    boxes.hide()
+    assert "prices were right" not in tree.text_content()
+    boxes.show()
+    assert [(e.tag, e.text, e.tail) for e in tree.iter()] == before
+
+
+@pytest.mark.parametrize(
+    ("box", "kept"),
+    [
+        # a story a template shows in an overlay: it holds the page's heading
+        ("<div class='modal-article'><h1>Harbour bridge</h1>{story}</div>", True),
+        # or most of the page's paragraphs, whatever its class says
+        ("<div class='reader-popup'>{story}</div>", True),
+        ("<div class='disclaimer'><p>Past results do not guarantee future ones.</p></div>", False),
+    ],
+)
+def test_a_furniture_box_holding_the_story_is_kept(box, kept):
+    html = (
+        "<html><body><header><p>The Gazette, news of the harbour town since 1901.</p></header>"
+        + box.format(story=paragraphs(STORY))
+        + "<p>One more paragraph outside the box, a short note on the page itself.</p>"
+        "</body></html>"
+    )
+    boxes = FurnitureBoxes(document_fromstring(html))
+    assert (boxes.boxes == []) is kept
