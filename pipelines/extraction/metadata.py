@@ -810,8 +810,7 @@ def page_signals(tree: HtmlElement, itemprops: list[str] | None = None) -> dict[
     ``itemprop`` values when already read (:func:`itemprop_values`).
     """
     tags: dict[str, int] = dict.fromkeys(SIGNAL_TAGS, 0)
-    for element in tree.iter(*SIGNAL_TAGS):
-        tags[element.tag] += 1
+    tags.update(Counter(map(attrgetter("tag"), tree.iter(*SIGNAL_TAGS))))  # counted in C
     pairs = Counter(zip(map(attrgetter("tag"), _CLASSED(tree)), _CLASS_VALUES(tree), strict=True))
     classes: dict[tuple[str, str], int] = {}
     for (tag, css), count in pairs.items():
