@@ -181,8 +181,14 @@ def resolve_links(document: Document, url: str | None) -> None:
 # or one of these substrings in one of these attributes (a regex alternative implies its
 # literal; "byl" covers byline, "Author" AuthorCard/AuthorURL/AuthorName). Plain substring
 # tests: the regex alternation over the joined values cost 0.4 ms median, these 0.08.
+# Each attribute's values come joined in C (EXSLT ``str:concat``: one string, not one Python
+# string per value, 0.63 → 0.31 ms median); two values run together can only make a hint
+# appear that no single value holds, which runs the search for its same answer.
 _AUTHOR_ATTRIBUTES = tuple(
-    XPath(f"descendant-or-self::*/@{name}", smart_strings=False)
+    XPath(
+        f"str:concat(descendant-or-self::*/@{name})",
+        namespaces={"str": "http://exslt.org/strings"},
+    )
     for name in ("class", "id", "itemprop", "rel", "data-testid", "data-component")
 )
 _AUTHOR_HINTS = (
@@ -195,7 +201,7 @@ def may_name_author(tree: HtmlElement) -> bool:
     """Whether trafilatura's byline search could find anything on the page."""
     if next(tree.iter("author", "rel"), None) is not None:
         return True
-    values = "\n".join("\n".join(select(tree)) for select in _AUTHOR_ATTRIBUTES)
+    values = "\n".join(str(select(tree)) for select in _AUTHOR_ATTRIBUTES)
     return any(hint in values for hint in _AUTHOR_HINTS)
 
 

@@ -155,6 +155,9 @@ class PageMeta(PageFacts):
     """Metadata read from markup alone; every field may be empty."""
 
     author_organisations: list[str] = field(default_factory=list)  # the last resort
+    # the fallbacks below are read only when each before them found nobody (nothing else
+    # reads them): linked_author() when no visible byline, author_box(), more_by()… when
+    # no author link either
     linked_authors: list[str] = field(default_factory=list)  # linked_author(): after a byline
     boxed_authors: list[str] = field(default_factory=list)  # author_box(), more_by()…
     byline_authors: list[str] = field(default_factory=list)  # visible_byline()
@@ -810,8 +813,7 @@ def page_signals(tree: HtmlElement, itemprops: list[str] | None = None) -> dict[
     ``itemprop`` values when already read (:func:`itemprop_values`).
     """
     tags: dict[str, int] = dict.fromkeys(SIGNAL_TAGS, 0)
-    for element in tree.iter(*SIGNAL_TAGS):
-        tags[element.tag] += 1
+    tags.update(Counter(map(attrgetter("tag"), tree.iter(*SIGNAL_TAGS))))  # counted in C
     pairs = Counter(zip(map(attrgetter("tag"), _CLASSED(tree)), _CLASS_VALUES(tree), strict=True))
     classes: dict[tuple[str, str], int] = {}
     for (tag, css), count in pairs.items():
@@ -1144,14 +1146,18 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
         is_handle(name) or (publisher and _key(name) == publisher) for name in meta.authors
     )
     if not meta.authors or stand_ins:  # only then are they used
+        # each in turn, only while none before it named anyone: a later one is read only
+        # then (core.merged_authors, the stand-ins below)
         meta.byline_authors = visible_byline(src.tree)
-        meta.linked_authors = linked_author(src.tree)
-        meta.boxed_authors = (
-            author_box(src.tree)
-            or more_by(src.tree)
-            or author_block_name(src.tree)
-            or author_bio(src.tree)
-        )
+        if not meta.byline_authors:
+            meta.linked_authors = linked_author(src.tree)
+        if not meta.byline_authors and not meta.linked_authors:
+            meta.boxed_authors = (
+                author_box(src.tree)
+                or more_by(src.tree)
+                or author_block_name(src.tree)
+                or author_bio(src.tree)
+            )
     if stand_ins:  # an account's handle, or the publisher signing as author, gives way
         # to the first person the page shows
         shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)

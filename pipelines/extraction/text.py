@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from lxml.etree import _Element, strip_tags
@@ -147,11 +147,14 @@ class Block:
     element: _Element
     text: str
     link_chars: int
+    _words: int = field(default=-1, repr=False, compare=False)
 
     @property
     def words(self) -> int:
-        """Number of word tokens."""
-        return len(_WORD.findall(self.text))
+        """Number of word tokens (counted once: every cleanup asks, the text never changes)."""
+        if self._words < 0:
+            self._words = len(_WORD.findall(self.text))
+        return self._words
 
     @property
     def link_density(self) -> float:
