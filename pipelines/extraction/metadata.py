@@ -89,6 +89,9 @@ MAX_NAME_CHARS = 80
 MAX_BYLINE_CHARS = 1000  # longer "author" strings are not bylines; also bounds the regexes
 MAX_LANGUAGE_CHARS = 64
 _WS = re.compile(r"\s+")
+# invisible characters that are no part of a value: soft hyphen, zero-width space, word
+# joiner, byte-order mark ("Assis\u00adtance" is "Assistance" on screen)
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _ITEMPROP = XPath("descendant-or-self::*[@itemprop=$prop]")  # faster than // in libxml2
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
@@ -177,7 +180,7 @@ def clean_text(value: object) -> str | None:
         return None
     if "&" in value:
         value = html.unescape(value)
-    text = _WS.sub(" ", value).strip()
+    text = _WS.sub(" ", _INVISIBLE.sub("", value)).strip()
     return text or None
 
 
@@ -838,11 +841,24 @@ def _glued(before: list[str], text: str | None) -> bool:
     return bool(before and text and before[-1][-1:].islower() and text[:1].isupper())
 
 
+_WORD = re.compile(r"\w")
+
+
+def is_permalink(element: HtmlElement) -> bool:
+    """Whether a heading's child is its permalink: a link to the heading itself ("#...")
+    showing a symbol and no word (Sphinx's "¶", a Markdown renderer's "#" or "§")."""
+    return (
+        element.tag == "a"
+        and (element.get("href") or "").startswith("#")
+        and not _WORD.search(str(element.text_content()))
+    )
+
+
 def _heading_parts(element: HtmlElement, parts: list[str]) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
-        if isinstance(child.tag, str):  # not a comment
+        if isinstance(child.tag, str) and not is_permalink(child):  # not a comment either
             if child.tag == "br" or _glued(parts, child.text):
                 parts.append(" ")
             _heading_parts(child, parts)
@@ -854,7 +870,7 @@ def heading_text(heading: HtmlElement) -> str:
     """A heading's text, a line break in it read as a space ("WEEKEND<br>CODING AGENT"), and
     so is the start of an element holding a subtitle glued to the headline ("The Best
     Notion Alternatives<span class="block">Top Note-taking Tools…</span>"); a word split by
-    markup ("C<span>ycle</span>") stays whole."""
+    markup ("C<span>ycle</span>") stays whole; the heading's permalink ("¶") is no part of it."""
     if len(heading) == 0:
         return str(heading.text_content())
     parts: list[str] = []

@@ -732,6 +732,24 @@ def test_a_subtitle_glued_to_the_headline_in_its_own_element_reads_after_a_space
     assert heading_text(parse_html(split).find(".//h1")) == "Cycle lanes for All of the city"
 
 
+def test_a_headings_permalink_and_invisible_characters_are_no_part_of_the_title(make_page):
+    # Sphinx's "¶", a Markdown renderer's "#": a symbol linking to the heading itself
+    sphinx = '<h1>Working with forms<a class="headerlink" href="#working-with-forms">¶</a></h1>'
+    assert heading_text(parse_html(sphinx).find(".//h1")) == "Working with forms"
+    hugo = '<h1><a class="anchor" href="#c-sharp">#</a> Getting started with C#</h1>'
+    assert heading_text(parse_html(hugo).find(".//h1")).strip() == "Getting started with C#"
+    # a link to elsewhere, or one holding words, stays
+    linked = '<h1><a href="#top">Harbour bridge</a> rebuild <a href="/tags/x">§</a></h1>'
+    assert heading_text(parse_html(linked).find(".//h1")) == "Harbour bridge rebuild §"
+    # a soft hyphen or a zero-width space shows nothing
+    page = make_page().replace(
+        "<h1>Council approves harbour bridge rebuild</h1>",
+        "<h1>Council ap\u00adproves harbour\u200b bridge rebuild</h1>",
+    )
+    assert "\u00ad" in page
+    assert extract_article(page, URL).title == "Council approves harbour bridge rebuild"
+
+
 def test_headline_is_the_visible_h1_not_the_share_card_title():
     # sites write og:title for search engines; a reader quotes the page's headline
     seo = "Best Apps to Learn a Language in 2025 \u2013 Top 10 Picks | Talk"
