@@ -661,6 +661,24 @@ def test_the_publisher_signing_as_author_gives_way_to_the_person_the_page_shows(
     assert extract_article(page, URL).authors == ["Jane Doe"]
 
 
+def test_markup_naming_someone_the_page_never_shows_gives_way_to_its_visible_byline(make_page):
+    head = '<meta name="author" content="Luke Daigle">'  # the account that uploaded it
+    byline = "<div class='by-div'><p>By: Paul Fenaroli</p></div>"
+    page = make_page(head=head, body_top=byline)
+    assert extract_article(page, URL).authors == ["Paul Fenaroli"]
+    # shown anywhere on the page (in capitals too), the markup's person stays
+    for shown in ("<p>Luke Daigle</p>", "<span>LUKE DAIGLE</span>"):
+        page = make_page(head=head, body_top=byline, body_bottom=shown)
+        assert extract_article(page, URL).authors == ["Luke Daigle"]
+    # a copy in a script is not shown; an author link or box is no visible byline
+    script = '<script>var author = "Luke Daigle";</script>'
+    page = make_page(head=head, body_top=byline, body_bottom=script)
+    assert extract_article(page, URL).authors == ["Paul Fenaroli"]
+    link = '<p><a href="/author/solene-rauturier/">Solene Rauturier</a></p>'
+    page = make_page(head='<meta name="author" content="srauturier">', body_top=link)
+    assert extract_article(page, URL).authors == ["srauturier"]
+
+
 def test_a_menu_heading_reading_by_is_no_byline():
     menu = (
         "<header><div class='dropdown-menu'><p>By Use Case</p><p>By Industry</p></div>"
