@@ -235,15 +235,17 @@ def test_a_jsonld_author_given_by_reference_is_read_from_the_graph(make_page):
             ],
         }
     )  # fmt: skip
-    top = "<p>By John Roe</p>"
-    assert extract_article(make_page(head=head, body_top=top), URL).authors == ["Jane Doe"]
+    top, bio = "<p>By John Roe</p>", "<p>Jane Doe covers the city.</p>"  # shown on the page
+    page = make_page(head=head, body_top=top, body_bottom=bio)
+    assert extract_article(page, URL).authors == ["Jane Doe"]
 
 
 @pytest.mark.parametrize("name", ["og:author", "og:article:author", "dcterms.creator"])
 def test_more_author_meta_tags_name_the_author(make_page, name):
-    # stated markup, read before a visible byline
+    # stated markup, read before a visible byline (when the page shows its person)
     head = f'<meta property="{name}" content="Jane Doe">'
-    page = make_page(head=head, body_top="<p>By John Roe</p>")
+    bio = "<p>Jane Doe covers the city.</p>"
+    page = make_page(head=head, body_top="<p>By John Roe</p>", body_bottom=bio)
     assert extract_article(page, URL).authors == ["Jane Doe"]
 
 
