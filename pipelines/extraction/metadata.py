@@ -1146,6 +1146,19 @@ def more_by(tree: HtmlElement) -> list[str]:
     return []
 
 
+# a visible text node holding a name, as written or in capitals (scripts and styles hold
+# the markup's own copies)
+_SHOWS = XPath(
+    "boolean(//body//text()[contains(., $name) or contains(., $upper)]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)])"
+)
+
+
+def shows_any(tree: HtmlElement, names: list[str]) -> bool:
+    """Whether the page's visible text shows any of ``names`` (as written or in capitals)."""
+    return any(bool(_SHOWS(tree, name=name, upper=name.upper())) for name in names)
+
+
 def _read_people(meta: PageMeta, src: _Sources) -> None:
     meta.author_organisations = jsonld_authors(src.article, want_people=False)
     meta.authors = jsonld_authors(src.article) or plausible_names(
@@ -1161,6 +1174,9 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
     stand_ins = bool(meta.authors) and all(
         is_handle(name) or (publisher and _key(name) == publisher) for name in meta.authors
     )
+    # markup naming people the page never shows (an uploader's account) gives way to the
+    # page's visible "By Jane Doe"
+    unseen = bool(meta.authors) and not stand_ins and not shows_any(src.tree, meta.authors)
     if not meta.authors or stand_ins:  # only then are they used
         # each in turn, only while none before it named anyone: a later one is read only
         # then (core.merged_authors, the stand-ins below)
@@ -1174,8 +1190,10 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
                 or author_block_name(src.tree)
                 or author_bio(src.tree)
             )
-    if stand_ins:  # an account's handle, or the publisher signing as author, gives way
-        # to the first person the page shows
+    elif unseen:
+        meta.byline_authors = visible_byline(src.tree)
+    if stand_ins or unseen:  # an account's handle, or the publisher signing as author,
+        # gives way to the first person the page shows; unseen people to its visible byline
         shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)
         people = next(([n for n in names if _looks_like_name(n)] for names in shown if names), [])
         meta.authors = people or meta.authors

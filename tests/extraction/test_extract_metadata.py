@@ -235,15 +235,17 @@ def test_a_jsonld_author_given_by_reference_is_read_from_the_graph(make_page):
             ],
         }
     )  # fmt: skip
-    top = "<p>By John Roe</p>"
-    assert extract_article(make_page(head=head, body_top=top), URL).authors == ["Jane Doe"]
+    top, bio = "<p>By John Roe</p>", "<p>Jane Doe covers the city.</p>"  # shown on the page
+    page = make_page(head=head, body_top=top, body_bottom=bio)
+    assert extract_article(page, URL).authors == ["Jane Doe"]
 
 
 @pytest.mark.parametrize("name", ["og:author", "og:article:author", "dcterms.creator"])
 def test_more_author_meta_tags_name_the_author(make_page, name):
-    # stated markup, read before a visible byline
+    # stated markup, read before a visible byline (when the page shows its person)
     head = f'<meta property="{name}" content="Jane Doe">'
-    page = make_page(head=head, body_top="<p>By John Roe</p>")
+    bio = "<p>Jane Doe covers the city.</p>"
+    page = make_page(head=head, body_top="<p>By John Roe</p>", body_bottom=bio)
     assert extract_article(page, URL).authors == ["Jane Doe"]
 
 
@@ -659,6 +661,24 @@ def test_the_publisher_signing_as_author_gives_way_to_the_person_the_page_shows(
     article["author"] = {"@type": "Person", "name": "Jane Doe"}
     page = make_page(head=jsonld(article), body_top=top)
     assert extract_article(page, URL).authors == ["Jane Doe"]
+
+
+def test_markup_naming_someone_the_page_never_shows_gives_way_to_its_visible_byline(make_page):
+    head = '<meta name="author" content="Luke Daigle">'  # the account that uploaded it
+    byline = "<div class='by-div'><p>By: Paul Fenaroli</p></div>"
+    page = make_page(head=head, body_top=byline)
+    assert extract_article(page, URL).authors == ["Paul Fenaroli"]
+    # shown anywhere on the page (in capitals too), the markup's person stays
+    for shown in ("<p>Luke Daigle</p>", "<span>LUKE DAIGLE</span>"):
+        page = make_page(head=head, body_top=byline, body_bottom=shown)
+        assert extract_article(page, URL).authors == ["Luke Daigle"]
+    # a copy in a script is not shown; an author link or box is no visible byline
+    script = '<script>var author = "Luke Daigle";</script>'
+    page = make_page(head=head, body_top=byline, body_bottom=script)
+    assert extract_article(page, URL).authors == ["Paul Fenaroli"]
+    link = '<p><a href="/author/solene-rauturier/">Solene Rauturier</a></p>'
+    page = make_page(head='<meta name="author" content="srauturier">', body_top=link)
+    assert extract_article(page, URL).authors == ["srauturier"]
 
 
 def test_a_menu_heading_reading_by_is_no_byline():
