@@ -29,6 +29,7 @@ from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     byline_core,
     itemprop_value,
+    own_links,
     page_signals,
     read_metadata,
 )
@@ -283,6 +284,50 @@ def test_page_signals_counts():
     assert signals["cls_product"] == 1.0
     assert signals["cls_comment"] == 3.0  # case-insensitive: comment-list, Comment, comment
     assert signals["cls_reply"] == 1.0
+    assert signals["own_links"] == 0.0 and signals["own_current"] == 0.0  # no URL: unread
+
+
+# a service page of a WordPress site (the theme's menu markup as WordPress writes it): its
+# menu marks it as the current item; a story of the same site links to itself too (a comment's
+# reply link, a share button's own address) without being any menu's current item
+SERVICE_URL = "https://www.acme-plumbing.com/services/drain-cleaning/"
+SERVICE_PAGE = """<html><body><header><a class="logo" href="https://acme-plumbing.com/">Acme</a>
+<nav><ul id="menu-main" class="menu">
+<li class="menu-item menu-item-type-post_type menu-item-object-page menu-item-12">
+<a href="https://acme-plumbing.com/services/">Services</a></li>
+<li class="menu-item menu-item-type-post_type menu-item-object-page current-menu-item
+ page_item page-item-40 current_page_item menu-item-41">
+<a href="https://acme-plumbing.com/services/drain-cleaning/" aria-current="page">Drain
+ cleaning</a></li>
+<li class="menu-item"><a href="/services/water-heaters/">Water heaters</a></li>
+</ul></nav></header>
+<main><h1>Drain cleaning</h1><p>We clear blocked drains the same day.</p>
+<a href="/Services/Drain-Cleaning/index.html?utm_source=footer">Book now</a>
+<a href="#quote">Get a quote</a>
+<a href="https://partner.example.com/services/drain-cleaning/">Partner</a>
+<a href="/services/drain-cleaning-prices/">Prices</a></main></body></html>"""
+
+
+def test_own_links_count_links_to_the_page_and_its_current_menu_item():
+    links, current = own_links(parse_html(SERVICE_PAGE), SERVICE_URL)
+    # the menu item (no "www.", no trailing-slash difference) and "Book now" (case, index
+    # file and query aside); not the fragment, another host, a longer sibling path
+    assert links == 2.0
+    assert current == 1.0  # the menu's current item (aria-current, current-menu-item)
+    signals = page_signals(parse_html(SERVICE_PAGE), url=SERVICE_URL)
+    assert (signals["own_links"], signals["own_current"]) == (2.0, 1.0)
+
+
+def test_own_links_of_a_story_mark_no_current_item():
+    """A real story (ScrapingHub fixture) links to itself many times (comments' and share
+    links) and never as a menu's current item: the page-look model weighs the two apart."""
+    path = next(p for p in BENCHMARK_PAGES if p.name.startswith("264dc3ae3124"))
+    url = "https://www.twincities.com/2019/11/19/parise-scores-2-goals-wild-beat-sabres-4-1/"
+    tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    links, current = own_links(tree, url)
+    assert links >= 10.0
+    assert current == 0.0
+    assert own_links(tree, "https://www.twincities.com/2019/11/19/another-story/") == (0.0, 0.0)
 
 
 # ---------------------------------------------------------------- htmldate step by step
