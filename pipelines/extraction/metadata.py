@@ -816,7 +816,9 @@ _NOT_PAGES = ("#", "javascript:", "mailto:", "tel:")
 
 def own_path(path: str) -> str:
     """A URL path as a page's own address: lower-cased, without an index file or a
-    trailing slash ("/Docs/index.html" and "/docs/" are "/docs")."""
+    trailing slash ("/Docs/index.html" and "/docs/" are "/docs"). Looser than the
+    archive's identity of a page (``crawler.urls.normalize_url``) on purpose: it only
+    counts the links that point a reader back at this page, as a signal; it keys nothing."""
     path = path.lower()
     for index in _INDEX_PAGES:
         if path.endswith(index):
