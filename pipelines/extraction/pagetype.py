@@ -14,7 +14,8 @@ no stated date or author... A page the model finds very unlike an article is ski
 ``skip:not_article_like``.
 
 A page whose markup attests an article (an editorial article type with its date and author
-stated) passes with a shorter text and despite a listing-shaped URL.
+stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage beside a
+stated author is a signed piece's closing questions, not a page of questions.
 
 Text size is counted in words, and in characters for scripts written without spaces
 (Chinese, Japanese, Thai, Lao, Burmese, Khmer; Korean syllables alike):
@@ -360,6 +361,17 @@ def attested_article(doc: Extracted) -> bool:
     )
 
 
+def non_article_types(doc: Extracted) -> set[str]:
+    """The page's JSON-LD types that say it is no article (``NON_ARTICLE_TYPES``).
+
+    A ``FAQPage`` beside an author the markup states is a signed piece's closing questions
+    (SEO plugins mark them on any page), not a page of questions: it does not count then."""
+    types = set(NON_ARTICLE_TYPES & set(doc.jsonld_types))
+    if doc.signals.get("stated_author", 0.0) > 0:
+        types.discard("FAQPage")
+    return types
+
+
 def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
     """What the page's structured markup says, if it says anything decisive."""
     types = set(doc.jsonld_types)
@@ -376,7 +388,7 @@ def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
         return Verdict.skipped(SkipReason.LISTING)
     if not article_jsonld and LISTING_TYPES & types:
         return Verdict.skipped(SkipReason.LISTING)
-    if not article_jsonld and (NON_ARTICLE_TYPES & types or og_type.startswith(NON_ARTICLE_OG)):
+    if not article_jsonld and (non_article_types(doc) or og_type.startswith(NON_ARTICLE_OG)):
         return Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
     return None
 

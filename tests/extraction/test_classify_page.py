@@ -524,3 +524,50 @@ def test_likeness_is_the_article_types_share_of_every_types_odds(monkeypatch):
     assert article_likeness(extracted, url) == pytest.approx(odds[0] / sum(odds))
     assert article_likeness(extracted, url) < min_article_likeness()
     assert classify_page(extracted, url).reason == "skip:not_article_like"
+
+
+def test_a_faq_beside_a_stated_author_is_a_signed_pieces_appendix():
+    # an SEO plugin marks a guide's closing questions as a FAQPage; the guide states its writer
+    rules = {"stated_author": 1.0}
+    appendix = Extracted(
+        url=None,
+        text=WORDS * 2,
+        og_type="website",
+        jsonld_types=["WebSite", "FAQPage", "Question"],
+        word_count=len(WORDS.split()) * 2,
+        signals=rules,
+    )
+    assert pagetype.non_article_types(appendix) == set()
+    faq_page = Extracted(**{**appendix.to_json(), "signals": {}})
+    assert pagetype.non_article_types(faq_page) == {"FAQPage"}
+    # a product or a profile stays what it says even when an author is stated
+    product = Extracted(**{**appendix.to_json(), "jsonld_types": ["Product", "FAQPage"]})
+    assert pagetype.non_article_types(product) == {"Product"}
+
+
+def test_a_long_guide_with_a_faq_and_a_stated_author_is_archived_end_to_end():
+    faq = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": "When will the bridge reopen?",
+                "acceptedAnswer": {"@type": "Answer", "text": "In the spring of 2026."},
+            }
+        ],
+    }
+    site = {"@context": "https://schema.org", "@type": "WebSite", "name": "The Gazette"}
+    head = (
+        "<meta property='og:type' content='website'>"
+        f"<script type='application/ld+json'>{json.dumps(site)}</script>"
+        f"<script type='application/ld+json'>{json.dumps(faq)}</script>"
+    )
+    url = "https://www.example.com/blog/learn/harbour-bridge-rebuild-explained"
+    signed = head + "<meta name='author' content='Jane Doe'>"
+    extracted = extract_article(build_page(head=signed, paragraphs=STORY * 3), url)
+    assert "FAQPage" in extracted.jsonld_types
+    assert extracted.signals["stated_author"] == 1.0
+    assert rule_verdict(extracted, url) == Verdict(True, "article:long_text")
+    unsigned = extract_article(build_page(head=head, paragraphs=STORY * 3), url)
+    assert rule_verdict(unsigned, url) == Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
