@@ -95,10 +95,20 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _ITEMPROP = XPath("descendant-or-self::*[@itemprop=$prop]")  # faster than // in libxml2
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
+# "and" in languages where the word is also part of names or of a byline's place ("Maria
+# da Silva e Souza", "Juan Pérez en Madrid"): it separates only names on both sides;
+# Italian, Portuguese, Catalan, Polish, Dutch, Swedish, Norwegian, Russian, Ukrainian
+_NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: the Ukrainian "i"
+# the label before a byline's name, in the languages news is written in: "by" ("von",
+# "par", "por", "di", "door", "av", "af": written in small letters or as a capital
+# only, not "AV Club") and the nouns a byline opens with ("Author",
+# "Autor", "Auteur", "Autore", "Автор"; "Text", "Texte", "Texto", "Testo", "Tekst", "Текст":
+# the German and Slavic "Text: Name" credit), a colon or not
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:(?:(?:article\s+)?written|post(?:ed)?|recipe|story|words|text"
-    r"|view\s+all\s+posts)\s+)?by|authors?"
-    r"|contributors?|von|par|por|di|door)\s*:?\s+"
+    r"|view\s+all\s+posts)\s+)?by|authors?|contributors?"
+    r"|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор|text[eo]?|testo|tekst|текст"
+    r"|von|par|por|di|door|(?-i:[Aa][fv]))\s*:?\s+"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
 )
@@ -500,7 +510,12 @@ def split_names(value: str) -> list[str]:
     """
     text = byline_core(_BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or ""))
     parts: list[str] = []
+    chunks: list[str] = []
     for chunk in _NAME_SEPARATORS.split(text):
+        joined = _NAMES_AND.split(chunk)
+        people = len(joined) > 1 and all(_looks_like_name(p.strip(" ,")) for p in joined)
+        chunks.extend(joined if people else [chunk])
+    for chunk in chunks:
         pieces = [p.strip() for p in chunk.split(",")]
         names = [p for p in pieces if _looks_like_name(p)] if len(pieces) > 1 else []
         parts.extend(names or [chunk])

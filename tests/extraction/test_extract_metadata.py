@@ -280,6 +280,24 @@ def test_more_author_meta_tags_name_the_author(make_page, name):
         ("Jane Doe \u00b7 5 min read", ["Jane Doe"]),
         ("ByJane Doe", ["Jane Doe"]),
         ("Byron Smith", ["Byron Smith"]),  # a name starting with "By" keeps it
+        # the label in other languages: "by" and the "Text: Name" credit
+        ("Text: Max Mustermann und Erika Musterfrau", ["Max Mustermann", "Erika Musterfrau"]),
+        ("Autorin: Erika Musterfrau", ["Erika Musterfrau"]),
+        ("Auteur : Jean Dupont", ["Jean Dupont"]),
+        ("Texto: María López", ["María López"]),
+        ("Tekst: Jan Kowalski", ["Jan Kowalski"]),
+        ("Текст Венера Ерофеева", ["Венера Ерофеева"]),
+        ("Автор: Иван Петров", ["Иван Петров"]),
+        ("Av Lars Larsson", ["Lars Larsson"]),
+        ("af Lars Larsen", ["Lars Larsen"]),
+        ("Afua Hirsch", ["Afua Hirsch"]),  # a name starting like a label keeps it
+        ("Textor Smith", ["Textor Smith"]),
+        # "and" in other languages, between names only
+        ("Av Lars Larsson och Anna Svensson", ["Lars Larsson", "Anna Svensson"]),
+        ("Di Mario Rossi e Anna Bianchi", ["Mario Rossi", "Anna Bianchi"]),
+        ("Текст: Иван Петров и Анна Смирнова", ["Иван Петров", "Анна Смирнова"]),
+        ("Door Jan Jansen en Piet de Vries", ["Jan Jansen", "Piet de Vries"]),
+        ("Maria da Silva e Souza", ["Maria da Silva e Souza"]),  # one person's surnames
     ],
 )
 def test_split_names(byline, expected):
@@ -440,6 +458,14 @@ def test_a_link_to_an_author_page_names_the_author_when_nothing_else_does(make_p
     tree = parse_html('<p><a rel="author" href="/">By Ann Author</a> <a href="/">Home</a></p>')
     assert linked_author(tree) == ["Ann Author"]
     assert linked_author(parse_html('<a href="/authors/">Our authors</a>')) == []
+
+
+def test_a_credit_in_another_language_names_the_person_not_the_label(make_page):
+    # a German story's "Text:" credit, a Russian one in the author tag
+    top = '<div class="byline">Text: Max Mustermann</div>'
+    assert extract_article(make_page(body_top=top), URL).authors == ["Max Mustermann"]
+    head = '<meta name="author" content="Текст: Венера Ерофеева">'
+    assert extract_article(make_page(head=head), URL).authors == ["Венера Ерофеева"]
 
 
 def test_a_visible_by_line_names_the_author(make_page):
