@@ -99,16 +99,19 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s
 # da Silva e Souza", "Juan Pérez en Madrid"): it separates only names on both sides;
 # Italian, Portuguese, Catalan, Polish, Dutch, Swedish, Norwegian, Russian, Ukrainian
 _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: the Ukrainian "i"
-# the label before a byline's name, in the languages news is written in: "by" ("von",
-# "par", "por", "di", "door", "av", "af": written in small letters or as a capital
-# only, not "AV Club") and the nouns a byline opens with ("Author",
-# "Autor", "Auteur", "Autore", "Автор"; "Text", "Texte", "Texto", "Testo", "Tekst", "Текст":
-# the German and Slavic "Text: Name" credit), a colon or not
+# The words a byline opens with, one vocabulary for every byline reader: the nouns naming
+# the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор") and the credit of the
+# German and Slavic "Text: Name" ("Text", "Texte", "Texto", "Testo", "Tekst", "Текст")
+# ("text.is_byline" reads the same words); and "by" in the languages news is written in
+# ("von", "par", "por", "di", "door", "av", "af": the last two in small letters or as a
+# capital only, not "AV Club")
+AUTHOR_NOUNS = r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор"
+CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст"
+BY_WORDS = r"by|von|par|por|di|door|(?-i:[Aa][fv])"
+# the label before a byline's name: one of those words, a colon or not
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:(?:(?:article\s+)?written|post(?:ed)?|recipe|story|words|text"
-    r"|view\s+all\s+posts)\s+)?by|authors?|contributors?"
-    r"|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор|text[eo]?|testo|tekst|текст"
-    r"|von|par|por|di|door|(?-i:[Aa][fv]))\s*:?\s+"
+    rf"|view\s+all\s+posts)\s+)?(?:{BY_WORDS})|{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:?\s+"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
 )
@@ -1021,7 +1024,8 @@ def linked_author(tree: HtmlElement) -> list[str]:
 
 _BY_START = re.compile(
     r"^\s*(?:(?:article\s+)?written\s+|post(?:ed)?\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))"
-    r"|^\s*(?:authors?|contributors?)\s*:",  # "Author: Jane Doe", "Contributors: …"
+    # "Author: Jane Doe", "Contributors: …", "Autor: Max Mustermann", "Text: Max Mustermann"
+    rf"|^\s*(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:",
     re.I,
 )
 # the elements a byline is written in
@@ -1031,9 +1035,11 @@ BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "s
 LABEL_TAGS = ("h2", "h3", "h6", "dt")
 
 
-# a byline label standing alone: "By", "Written by:", "Article written by", "Author"
+# a byline label standing alone: "By", "Written by:", "Article written by", "Author",
+# "Autor"; a credit noun only with its colon ("Text:": a bare "Text" heads other things)
 _BY_LABEL = re.compile(
-    r"^(?:(?:(?:article\s+)?written\s+|post(?:ed)?\s+)?by\s*:?|(?:authors?|contributors?)\s*:?)$",
+    r"^(?:(?:(?:article\s+)?written\s+|post(?:ed)?\s+)?by\s*:?"
+    rf"|(?:{AUTHOR_NOUNS})\s*:?|(?:{CREDIT_NOUNS})\s*:)$",
     re.I,
 )
 

@@ -48,6 +48,7 @@ from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
 from crawler.urls import same_site
+from pipelines.extraction.metadata import AUTHOR_NOUNS, BY_WORDS, CREDIT_NOUNS
 
 BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
 LEAD_WINDOW = 4  # header lines can only be among the first blocks
@@ -136,7 +137,8 @@ _SENTENCE_END = re.compile(r"[.!?\"\u201d]$")
 MAX_LABELLED_WORDS = 8
 _DIGIT = re.compile(r"\d")
 _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
-_BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s", re.I)
+# "By Jane Doe", "Von Max Mustermann", "Autor: …", "Text: …" (metadata's byline words)
+_BYLINE = re.compile(rf"^(?:{BY_WORDS}|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:)\s", re.I)
 _STAMP = re.compile(r"^(?:updated|published|posted|last updated|first published)\b", re.I)
 
 

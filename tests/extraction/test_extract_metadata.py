@@ -466,6 +466,20 @@ def test_a_credit_in_another_language_names_the_person_not_the_label(make_page):
     assert extract_article(make_page(body_top=top), URL).authors == ["Max Mustermann"]
     head = '<meta name="author" content="Текст: Венера Ерофеева">'
     assert extract_article(make_page(head=head), URL).authors == ["Венера Ерофеева"]
+    # a credit in a plain paragraph: read as the byline, and no line of the story
+    for credit, name in (
+        ("Autor: Max Mustermann", "Max Mustermann"),
+        ("Текст: Иван Петров", "Иван Петров"),
+    ):
+        doc = extract_article(make_page(body_top=f"<p>{credit}</p>"), URL)
+        assert doc.authors == [name]
+        assert credit not in doc.text
+    assert visible_byline(parse_html("<p>Text: Anna Schmidt und Jan Berg</p>")) == [
+        "Anna Schmidt",
+        "Jan Berg",
+    ]
+    # "Text" alone heads other things than a byline
+    assert visible_byline(parse_html("<h3>Text</h3><p>Anna Schmidt</p>")) == []
 
 
 def test_a_visible_by_line_names_the_author(make_page):
