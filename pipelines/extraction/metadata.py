@@ -128,6 +128,12 @@ _DATE_TAIL = re.compile(
     rf"|\b{_MONTH}(?:\s+\d|\s*$)|\b\d{{1,4}}[/.-]\d).*$",
     re.I,
 )
+# a number after a name, in any language, with the short word or the label leading it: a
+# date ("Jean Dupont Le 2 mai 2024", "María López 2 de mayo", "Max Mustermann
+# Aktualisiert: 02.05.2024"); no person's name holds a word that starts with a digit
+_NUMBER_TAIL = re.compile(
+    r"\s+(?:(?:on|the|at|le|du|à|am|den|vom|el|del|de|il|em|op)\s+|\w+:\s*)?\d", re.I
+)
 # a date and a separator before a byline's name: "Dec. 19, 2025 · Niko Matsakis",
 # "19 December 2025 | Jane Doe", "2025-12-19 - Jane Doe" (the name is read after it)
 _DATE_HEAD = re.compile(
@@ -483,9 +489,9 @@ def clean_name(value: str) -> str | None:
         return None
     if _ONLY_DATE.match(text):
         return None
-    match = _DATE_TAIL.search(text)
-    if match and len(text[: match.start()].split()) >= 2:
-        text = text[: match.start()].strip(" ,-|•·")
+    ends = [m.start() for m in (_DATE_TAIL.search(text), _NUMBER_TAIL.search(text)) if m]
+    if ends and len(text[: min(ends)].split()) >= 2:
+        text = text[: min(ends)].strip(" ,-|•·")
     if not any(ch.isalpha() for ch in text):
         return None
     if text.isupper() and " " in text:  # "TOM KRISHER" -> "Tom Krisher"

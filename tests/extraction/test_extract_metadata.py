@@ -298,6 +298,12 @@ def test_more_author_meta_tags_name_the_author(make_page, name):
         ("Текст: Иван Петров и Анна Смирнова", ["Иван Петров", "Анна Смирнова"]),
         ("Door Jan Jansen en Piet de Vries", ["Jan Jansen", "Piet de Vries"]),
         ("Maria da Silva e Souza", ["Maria da Silva e Souza"]),  # one person's surnames
+        # a date glued after the name, in any language
+        ("Par Jean Dupont Le 2 mai 2024 à 14h31", ["Jean Dupont"]),
+        ("Por María López 2 de mayo de 2024", ["María López"]),
+        ("Max Mustermann Aktualisiert: 02.05.2024", ["Max Mustermann"]),
+        ("Jean Li 2 mai 2024", ["Jean Li"]),  # a short surname is no date's lead
+        ("Channel 4 News", ["Channel 4 News"]),  # a number inside a team's name stays
     ],
 )
 def test_split_names(byline, expected):
