@@ -110,6 +110,12 @@ CLICK_HERE = (
     r"click here|hier klicken|klicken sie hier|cliquez ici|ha(?:z|ga) clic aqu[ií]"
     r"|clique aqui|clicca qui|klik hier|kliknij (?:tutaj|tu)|нажмите здесь"
 )
+# A date line's "updated" ("Aktualisiert am 12.05.", "Mis à jour le"), opening a closing
+# line or a leading stamp.
+UPDATED = (
+    r"updated|aktualisiert|mis [àa] jour|actualizado|atualizado|aggiornato|bijgewerkt"
+    r"|обновлено|zaktualizowano"
+)
 # A comment count's noun ("Comments (3)", "Kommentare (3)", "12 commentaires").
 COMMENTS = (
     r"comments?|kommentare?|commentaires?|comentarios?|coment[aá]rios?|comment[oi]"
@@ -164,7 +170,7 @@ _TRAILER = re.compile(
     r"|\(c\) ?\d{4}|all rights reserved|advertisement\b"
     r"|like this (?:story|article)\b|filed under\b|posted in\b"
     r"|tagged\b|\(?(?:additional )?reporting by\b|\(?editing by\b|\(?writing by\b"
-    r"|\(?compiled by\b|updated\b|get the (?:latest|best)\b|have a (?:news )?tip\b"
+    rf"|\(?compiled by\b|(?:{UPDATED})\b|get the (?:latest|best)\b|have a (?:news )?tip\b"
     r"|contact (?:us|the author)\b"
     # German, French, Spanish, Portuguese, Italian, Dutch, Russian, Polish
     r"|(?:teilen|partager|compartir|compartilhar|partilhar|condividi|delen|поделиться"
@@ -178,21 +184,20 @@ _TRAILER = re.compile(
     r"|(?:einen )?kommentar (?:schreiben|verfassen|hinterlassen)\b"
     r"|kommentare (?:anzeigen|lesen)\b|jetzt kommentieren\b"
     r"|(?:laisser|ajouter) un commentaire\b|(?:voir|afficher) les commentaires\b"
-    r"|(?:deja|dejar|escribe) (?:un|tu) comentario\b|ver (?:los )?comentarios\b"
-    r"|deixe (?:um|seu|o seu) comentário\b|ver comentários\b"
+    r"|(?:deja|dejar|escribe) (?:un|tu) comentario\b|ver (?:los )?coment[aá]rios\b"
+    r"|deixe (?:um|seu|o seu) comentário\b"
     r"|(?:lascia|scrivi) un commento\b|(?:laat een|plaats een) reactie\b"
     r"|(?:оставить|добавить) комментарий|(?:dodaj|zostaw) komentarz\b"
     r"|les commentaires sont fermés|los comentarios están cerrados"
     r"|(?:anzeige|werbung|publicit[eé]|publicidad|publicidade|pubblicit[aà]|advertentie"
     r"|реклама|reklama)\W*$"
     r"|abgelegt unter\b|class[eé] dans\b|archivado en\b|arquivado em\b|archiviato in\b"
-    r"|(?:tags?|topics?|categories|schlagw[oö]rter|schlagworte|stichw[oö]rter|stichworte|themen|kategorien?"
-    r"|mots[- ]cl[eé]s|[eé]tiquettes|th[eè]mes|cat[eé]gories?|etiquetas|temas"
+    r"|(?:tags?|topics?|categories|schlagw[oö]rter|schlagworte|stichw[oö]rter|stichworte"
+    r"|themen|kategorien?|mots[- ]cl[eé]s|[eé]tiquettes|th[eè]mes|cat[eé]gories?|etiquetas|temas"
     r"|categor[ií]as?|palavras-chave|t[oó]picos|argomenti|categori[ae]|parole chiave"
     r"|trefwoorden|onderwerpen|categorie[eë]n|теги|метки|tagi)\s*:"
     r"|mitarbeit\s*:|mit material (?:von|der|des)\b|con información de\b"
     r"|com informações d[eao]s?\b"
-    r"|aktualisiert\b|mis [àa] jour\b|actualizado\b|atualizado\b|aggiornato\b|bijgewerkt\b"
     r"|alle rechte vorbehalten|tous droits r[eé]serv[eé]s|todos los derechos reservados"
     r"|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden"
     r"|все права защищены|wszelkie prawa zastrzeżone"
@@ -270,10 +275,9 @@ _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "d
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s", re.I)
 # a date line's label: "Updated", "Aktualisiert am", "Publié le", "Publicado el"...
 _STAMP = re.compile(
-    r"^(?:updated|published|posted|last updated|first published"
-    r"|(?:zuletzt )?aktualisiert|ver[oö]ffentlicht|publi[eé]|mis [àa] jour|publicado|actualizado"
-    r"|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|опубликовано|обновлено"
-    r"|opublikowano|zaktualizowano)\b",
+    rf"^(?:{UPDATED}|published|posted|last updated|first published|zuletzt aktualisiert"
+    r"|ver[oö]ffentlicht|publi[eé]|publicado|pubblicato|gepubliceerd|опубликовано"
+    r"|opublikowano)\b",
     re.I,
 )
 
