@@ -16,6 +16,10 @@ measured on the benchmark (see bench/extraction.py and the report in the pull re
   by ..."), short "Label: value" lines ("Tag: ...", "SOURCE: ...", "Buyer's Guide: ...")
   and headings with nothing after them ("Pick Six Newsletter", "Tell us what you think").
 
+The words of these cleanups are English, German, French, Spanish, Portuguese, Italian and
+Dutch, with the standard forms of Russian and Polish ("Lesen Sie auch", "À lire aussi",
+"Kommentare (3)", "Tous droits réservés"), each rule on its English conditions.
+
 Table rows repeating an earlier row (a <tfoot> restating the header) are dropped too. Once
 the page's authors are known, the lines at the end of the text that open with an author's
 full name ("Jane Doe is a staff writer covering ...") are the author's bio and go as well
@@ -70,44 +74,171 @@ TITLE_MATCH = 0.8  # share of the line's words found in the title
 TITLE_COVER = 0.6  # share of the title's words found in the line
 
 _WORD = re.compile(r"\w+")
-# Teaser labels: a bare word needs a colon or dash after it ("Related: ...", "MORE - ..."),
-# the longer phrases stand alone ("Read more", "You may also like").
+# The vocabularies below are English first, then German, French, Spanish, Portuguese,
+# Italian, Dutch, and Russian/Polish where a form is standard: the words news sites print,
+# never a word that commonly opens a story's sentence in that language unless a condition
+# (a colon or dash after it, the line's end) holds it as the English bare words are held.
+# A phrase list used by two rules is one fragment here, read by both.
+#
+# Reading on: "Read more", "Weiterlesen", "Lire la suite" (a teaser label and a button).
+READ_ON = (
+    r"read more|see more"
+    r"|weiterlesen|mehr lesen|lesen sie mehr"
+    r"|lire la suite|lire plus|voir plus"
+    r"|leer m[aá]s|seguir leyendo|sigue leyendo|ver m[aá]s"
+    r"|leia mais|continue lendo|continuar lendo|ver mais"
+    r"|leggi tutto|leggi di pi[uù]|continua a leggere"
+    r"|lees meer|lees verder"
+    r"|читать (?:далее|дальше|полностью)|czytaj (?:więcej|dalej)"
+)
+# A call to sign up, as the verb opening a clause ("Sign up", "Abonnez-vous", "Iscriviti").
+SIGN_UP = (
+    r"sign up|subscribe"
+    r"|abonnieren sie|jetzt (?:kostenlos )?(?:abonnieren|anmelden|registrieren)"
+    r"|abonnez-vous|inscrivez-vous"
+    r"|suscr[ií]bete|suscr[ií]base"
+    r"|inscreva-se|assine (?:já|agora)"
+    r"|iscriviti|abbonati (?:ora|subito)"
+    r"|abonneer|schrijf je (?:nu )?in|meld je (?:nu )?aan"
+    r"|подпишитесь|подписывайтесь|zapisz się|(?:za)?subskrybuj"
+)
+# What a newsletter is called, and where it lands.
+NEWSLETTER = (
+    r"newsletters?|inbox|posteingang|infolettres?|bo[iî]te (?:mail|de r[eé]ception)"
+    r"|bandeja de entrada|caixa de entrada|nieuwsbrie(?:f|ven)"
+)
+CLICK_HERE = (
+    r"click here|hier klicken|klicken sie hier|cliquez ici|ha(?:z|ga) clic aqu[ií]"
+    r"|clique aqui|clicca qui|klik hier|kliknij (?:tutaj|tu)|нажмите здесь"
+)
+# A date line's "updated" ("Aktualisiert am 12.05.", "Mis à jour le"), opening a closing
+# line or a leading stamp.
+UPDATED = (
+    r"updated|aktualisiert|mis [àa] jour|actualizado|atualizado|aggiornato|bijgewerkt"
+    r"|обновлено|zaktualizowano"
+)
+# A comment count's noun ("Comments (3)", "Kommentare (3)", "12 commentaires").
+COMMENTS = (
+    r"comments?|kommentare?|commentaires?|comentarios?|coment[aá]rios?|comment[oi]"
+    r"|reacties?|комментари\w*|komentarz[ey]?"
+)
+# Teaser labels: a bare word needs a colon or dash after it ("Related: ...", "MORE - ...",
+# "Mehr zum Thema:", "Relacionado:"), the longer phrases stand alone ("Read more", "You may
+# also like", "Lesen Sie auch", "À lire aussi", "Te puede interesar", "Читайте также").
 _TEASER = re.compile(
     r"^\W*(?:(?:related(?: stories| articles| posts?| content| coverage| links?| reading"
-    r"| videos?)?|more|watch|listen|trending|recommended)\s*(?:[:|\-\u2013\u2014]|$)"
-    r"|(?:read more|read also|also read"
-    r"|read next|see also|see more|also on|more from|more stories|you may also like"
-    r"|you might also like|don'?t miss|watch now)\b)",
+    r"| videos?)?|more|watch|listen|trending|recommended"
+    r"|mehr(?!-\w)|mehr dazu|zum thema|auch interessant|auch lesenswert"
+    r"|weitere (?:artikel|beiträge|nachrichten|themen)|empfohlen|meistgelesen"
+    r"|[àa] lire|[àa] voir|[àa] d[eé]couvrir|les plus lus|recommand[eé]s?|tendances?"
+    r"|relacionad[oa]s?|lo más leído|más noticias|recomendad[oa]s?|tendencias"
+    r"|mais lid[oa]s|em alta"
+    r"|correlat[io]|i pi[uù] letti|consigliat[io]"
+    r"|gerelateerd|ook interessant|meest gelezen|aanbevolen"
+    r"|по теме|рекомендуем|polecamy|najczęściej czytane)"
+    r"\s*(?:[:|\-\u2013\u2014]|$)"
+    rf"|(?:{READ_ON}|read also|also read"
+    r"|read next|see also|also on|more from|more stories|you may also like"
+    r"|you might also like|don'?t miss|watch now"
+    r"|lesen sie (?:auch|hier)|siehe auch|passend zum thema|mehr zum thema"
+    r"|(?:das|dies) k[oö]nnte (?:sie|dich) auch interessieren"
+    r"|(?:ähnliche|verwandte) (?:artikel|beiträge|themen|nachrichten)"
+    r"|(?:[àa] )?lire (?:aussi|également)|(?:[àa] )?voir aussi|sur le même (?:sujet|thème)"
+    r"|dans la même rubrique|articles (?:similaires|liés|connexes)"
+    r"|vous (?:aimerez|pourriez) (?:aussi|peut-être|également)"
+    r"|ces articles pourraient vous intéresser"
+    r"|le[ae] también|ver también|(?:también )?(?:te|le) puede interesar|puede interesarte"
+    r"|te recomendamos|(?:noticias|artículos) relacionad[oa]s|no te pierdas"
+    r"|leia também|veja também|(?:notícias|artigos|matérias) relacionad[oa]s"
+    r"|você (?:também )?pode gostar|não perca"
+    r"|leggi anche|vedi anche|guarda anche|(?:ti )?potrebbe interessarti|ti potrebbe interessare"
+    r"|(?:articoli|notizie) correlat[ie]|da non perdere"
+    r"|lees ook|zie ook|bekijk ook|gerelateerde artikelen|meer over dit onderwerp"
+    r"|читайте (?:также|ещ[её])|смотрите также|см\. также|ещ[её] по теме"
+    r"|похожие (?:статьи|новости|материалы)"
+    r"|(?:prze)?czytaj (?:też|także|również)|zobacz (?:też|także|również)"
+    r"|(?:podobne|powiązane) artykuły)\b)",
     re.I,
 )
-# Closing prompts and credits; matched only at the start of a short trailing block.
+# Closing prompts and credits; matched only at the start of a short trailing block. An
+# advertisement's label of another language is the whole line ("Anzeige" is also a
+# criminal complaint, "Anzeige gegen Unbekannt").
 _TRAILER = re.compile(
-    r"^\W*(?:share (?:this|on|the)\b|share$|follow (?:us|him|her|me|them)\b|sign up\b"
-    r"|subscribe\b|click here\b|tell us what|comments?\s*(?:\(\d+\))?$|\d+ comments?\b"
+    r"^\W*(?:share (?:this|on|the)\b|share$|follow (?:us|him|her|me|them)\b"
+    rf"|(?:{SIGN_UP}|{CLICK_HERE}|{NEWSLETTER})\b"
+    rf"|tell us what|(?:{COMMENTS})\s*(?:\(\d+\))?$|\d+ (?:{COMMENTS})\b"
     r"|(?:view|show|leave a|post a) (?:comments?|reply)\b|comments are closed|copyright\b|©"
-    r"|\(c\) ?\d{4}|all rights reserved|newsletter\b|advertisement\b"
-    r"|like this (?:story|article)\b|filed under\b|posted in\b|tags?:|topics?:|categories:"
+    r"|\(c\) ?\d{4}|all rights reserved|advertisement\b"
+    r"|like this (?:story|article)\b|filed under\b|posted in\b"
     r"|tagged\b|\(?(?:additional )?reporting by\b|\(?editing by\b|\(?writing by\b"
-    r"|\(?compiled by\b|updated\b|get the (?:latest|best)\b|have a (?:news )?tip\b"
-    r"|contact (?:us|the author)\b)",
+    rf"|\(?compiled by\b|(?:{UPDATED})\b|get the (?:latest|best)\b|have a (?:news )?tip\b"
+    r"|contact (?:us|the author)\b"
+    # German, French, Spanish, Portuguese, Italian, Dutch, Russian, Polish
+    r"|(?:teilen|partager|compartir|compartilhar|partilhar|condividi|delen|поделиться"
+    r"|udostępnij)\W*$"
+    r"|(?:artikel|beitrag|jetzt) teilen\b|teilen sie (?:diesen|den) (?:artikel|beitrag)\b"
+    r"|partage[rz] (?:cet article|sur)\b|compartir en\b|comparte (?:esta noticia|este artículo)"
+    r"|compartilhe\b|condividi (?:su|questo|l['\u2019]articolo)\b"
+    r"|deel (?:dit (?:artikel|bericht)|op)\b"
+    r"|folgen sie uns\b|folge uns\b|suivez-nous\b|s[ií]g(?:ue|a)nos\b|siga-nos\b|seguici\b"
+    r"|volg ons\b|obserwuj nas\b"
+    r"|(?:einen )?kommentar (?:schreiben|verfassen|hinterlassen)\b"
+    r"|kommentare (?:anzeigen|lesen)\b|jetzt kommentieren\b"
+    r"|(?:laisser|ajouter) un commentaire\b|(?:voir|afficher) les commentaires\b"
+    r"|(?:deja|dejar|escribe) (?:un|tu) comentario\b|ver (?:los )?coment[aá]rios\b"
+    r"|deixe (?:um|seu|o seu) comentário\b"
+    r"|(?:lascia|scrivi) un commento\b|(?:laat een|plaats een) reactie\b"
+    r"|(?:оставить|добавить) комментарий|(?:dodaj|zostaw) komentarz\b"
+    r"|les commentaires sont fermés|los comentarios están cerrados"
+    r"|(?:anzeige|werbung|publicit[eé]|publicidad|publicidade|pubblicit[aà]|advertentie"
+    r"|реклама|reklama)\W*$"
+    r"|abgelegt unter\b|class[eé] dans\b|archivado en\b|arquivado em\b|archiviato in\b"
+    r"|(?:tags?|topics?|categories|schlagw[oö]rter|schlagworte|stichw[oö]rter|stichworte"
+    r"|themen|kategorien?|mots[- ]cl[eé]s|[eé]tiquettes|th[eè]mes|cat[eé]gories?|etiquetas|temas"
+    r"|categor[ií]as?|palavras-chave|t[oó]picos|argomenti|categori[ae]|parole chiave"
+    r"|trefwoorden|onderwerpen|categorie[eë]n|теги|метки|tagi)\s*:"
+    r"|mitarbeit\s*:|mit material (?:von|der|des)\b|con información de\b"
+    r"|com informações d[eao]s?\b"
+    r"|alle rechte vorbehalten|tous droits r[eé]serv[eé]s|todos los derechos reservados"
+    r"|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden"
+    r"|все права защищены|wszelkie prawa zastrzeżone"
+    r"|kontaktieren sie uns\b|contactez-nous\b|cont[aá]ct(?:enos|anos)\b|contattaci\b)",
     re.I,
 )
+# "Follow Jane on Twitter", "Suivez-nous sur Facebook", "on Twitter @jane", an e-mail address.
 _SOCIAL = re.compile(
     r"follow \w+(?: \w+){0,5} on (?:twitter|facebook|instagram|linkedin)"
-    r"|on (?:twitter|facebook|instagram) @|\b[\w.+-]+@[\w-]+\.[\w.]+\b",
+    r"|\b(?:folge|suivez|s[ií]gue|s[ií]ganos|siga|segui|volg|obserwuj)[\w-]*"
+    r"(?: [\w'\u2019-]+){0,5} (?:auf|sur|en|no|na|su|op) (?:twitter|facebook|instagram|linkedin)"
+    r"|(?:on|\b(?:auf|sur|en|no|su|op)) (?:twitter|facebook|instagram) @"
+    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b",
     re.I,
 )
 # A prompt that sells something wherever it sits in a short closing block.
-_PROMO = re.compile(r"\b(?:click here|sign up|newsletters?|subscribe|unsubscribe|inbox)\b", re.I)
+_PROMO = re.compile(rf"\b(?:{CLICK_HERE}|{SIGN_UP}|{NEWSLETTER}|unsubscribe)\b", re.I)
 # A paragraph that is wholly a link and reads as a button or a site's legal link.
 _BUTTON = re.compile(
-    r"^\W*(?:read more|learn more|see more|view more|more info|find out more|continue reading"
+    rf"^\W*(?:{READ_ON}|learn more|view more|more info|find out more|continue reading"
     r"|back to\b|(?:see|check|view|compare) (?:the )?(?:latest )?(?:prices?|deals?|offer|details)\b"
     r"|(?:buy|shop|order|book|apply|download|register|donate|enrol|enroll) now\b|get (?:a )?quote\b"
     r"|view pdf\b|privacy policy|cookie (?:notice|policy|settings|preferences)"
     r"|terms (?:of|and) (?:use|service|conditions)"
-    r"|weiterlesen|mehr erfahren|lire la suite|en savoir plus|leer m[aá]s|ver m[aá]s|leia mais"
-    r"|saiba mais|datenschutz|impressum|mentions l[eé]gales|pol[ií]tica de privacidad)",
+    r"|mehr erfahren|mehr anzeigen|zum (?:artikel|beitrag|angebot)\b"
+    r"|zur[uü]ck (?:nach oben|zum|zur)\b|jetzt (?:kaufen|bestellen|buchen|spenden|herunterladen)\b"
+    r"|datenschutz|impressum|nutzungsbedingungen|cookie-einstellungen"
+    r"|en savoir plus|retour (?:en haut|[àa]|au|aux)\b"
+    r"|voir (?:l['\u2019]offre|le prix)\b|acheter maintenant\b"
+    r"|mentions l[eé]gales|politique de confidentialit[eé]|conditions g[eé]n[eé]rales"
+    r"|volver (?:arriba|a|al)\b|comprar ahora\b|ver (?:oferta|precio)\b"
+    r"|pol[ií]tica de privacidad|aviso legal"
+    r"|saiba mais|voltar (?:ao topo|para|ao|[àa])\b|comprar agora\b|ver (?:oferta|preço)\b"
+    r"|pol[ií]tica de privacidade|termos de uso"
+    r"|scopri di pi[uù]|torna (?:su|al?|alla)\b|torna all['\u2019]|acquista ora\b|vedi offerta\b"
+    r"|informativa (?:sulla )?privacy|termini e condizioni"
+    r"|meer (?:info|informatie)\b|terug naar\b|nu kopen\b|privacybeleid|privacyverklaring"
+    r"|algemene voorwaarden"
+    r"|подробнее|наверх\b|политика конфиденциальности"
+    r"|powrót do\b|polityka prywatności)",
     re.I,
 )
 # Page furniture standing as a line of its own: disclosure labels, reading times, calls to
@@ -115,19 +246,24 @@ _BUTTON = re.compile(
 _NOTICE = re.compile(
     r"^\W*(?:(?:advertiser|affiliate|advertising|editorial) disclosure"
     r"|\d+\s*(?:min|mins|minutes?)\.? read(?: time)?"
-    r"|(?:lesezeit|temps de lecture|tiempo de lectura)\W*\d"
+    r"|(?:lesezeit|lesedauer|temps de lecture|tiempo de lectura|tempo de leitura"
+    r"|tempo di lettura|leestijd|время чтения|czas czytania)\W*\d"
+    r"|\d+\s*(?:min|minuten|minutos|minuti|минут[аы]?|мин)\.?"
+    r"\s*(?:lesezeit|de lecture|de lectura|de leitura|di lettura|leestijd|чтения|czytania)"
     r"|share your (?:story|thoughts|experience|feedback|comments?)\b|join \w+ for free\b"
     r"|would you like to (?:receive|get) (?:notifications|updates)\b)",
     re.I,
 )
 # "Sign up for our newsletter", "For daily tips, subscribe to the newsletter": the verb
 # opens a clause ("the newsletters I subscribe to" is a story's sentence).
-_SIGN_UP = re.compile(r"(?:^|[.!?,:;]\s)\W*(?:sign up|subscribe)\b", re.I)
-_NEWSLETTER = re.compile(r"\b(?:newsletters?|inbox)\b", re.I)
+_SIGN_UP = re.compile(rf"(?:^|[.!?,:;]\s)\W*(?:{SIGN_UP})\b", re.I)
+_NEWSLETTER = re.compile(rf"\b(?:{NEWSLETTER})\b", re.I)
 # An author credit standing alone ("Written by Jane Doe") inside or under the story.
 _CREDIT = re.compile(
     r"^\W*(?:(?:written|posted|words|reviewed|edited|fact[- ]checked) by"
-    r"|geschrieben von|[eé]crit par|escrito por|scritto da)\b",
+    r"|(?:geschrieben|verfasst|gepostet) von|(?:[eé]crit|r[eé]dig[eé]|publi[eé]) par"
+    r"|(?:escrito|redactado|publicado|postado|editado) por|(?:scritto|pubblicato) da|a cura di"
+    r"|(?:geschreven|geplaatst) door)\b",
     re.I,
 )
 _CLAUSE_END = re.compile(r"[.!?:;\"\u201d]$")
@@ -139,7 +275,13 @@ _DIGIT = re.compile(r"\d")
 _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
 # "By Jane Doe", "Von Max Mustermann", "Autor: …", "Text: …" (metadata's byline words)
 _BYLINE = re.compile(rf"^(?:{BY_WORDS}|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:)\s", re.I)
-_STAMP = re.compile(r"^(?:updated|published|posted|last updated|first published)\b", re.I)
+# a date line's label: "Updated", "Aktualisiert am", "Publié le", "Publicado el"...
+_STAMP = re.compile(
+    rf"^(?:{UPDATED}|published|posted|last updated|first published|zuletzt aktualisiert"
+    r"|ver[oö]ffentlicht|publi[eé]|publicado|pubblicato|gepubliceerd|опубликовано"
+    r"|opublikowano)\b",
+    re.I,
+)
 
 
 @dataclass(slots=True)
