@@ -28,7 +28,8 @@ be reproduced exactly.
 text. Between story lines, a model line goes only on strong evidence (a plugin injecting
 "Subscribe to ... News" / "Enter your email address:" in the middle of every story):
 
-- it prompts the reader to subscribe, sign up or enter an email address; or
+- it prompts the reader to subscribe, sign up or enter an email address, in any language
+  of ``archive.prompts``; or
 - it is not a sentence (no closing ``.``, ``!``, ``?`` or quote) and either sits next to
   another model line (a block of furniture) or is on at least ``STRONG_SHARE`` of the
   site's articles.
@@ -69,6 +70,7 @@ from archive.models import (
     NearDupSignature,
     Version,
 )
+from archive.prompts import EMAIL_FIELD, NEWSLETTER, SIGN_UP
 from archive.tables import utcnow
 from archive.text import content_hash
 
@@ -156,11 +158,10 @@ def counted_lines(text: str, max_words: int) -> dict[int, str]:
 
 # A model line on this share of the site's articles is furniture wherever it stands.
 STRONG_SHARE = 0.8
-# A prompt to subscribe / sign up / leave an email: furniture wherever a model line says it.
+# A prompt to subscribe / sign up / leave an email (in every language of archive.prompts):
+# furniture wherever a model line says it.
 _PROMPT = re.compile(
-    r"\b(?:subscribe|subscription|sign[ -]?up|newsletters?|e-?mail address|your e-?mail"
-    r"|unsubscribe|inbox)\b",
-    re.I,
+    rf"\b(?:{SIGN_UP}|{NEWSLETTER}|{EMAIL_FIELD}|subscription|sign-?up|unsubscribe)\b", re.I
 )
 _SENTENCE_END = re.compile(r"[.!?\"\u201d\u2019)]$")
 

@@ -51,6 +51,7 @@ from lxml.etree import _Element, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
+from archive.prompts import NEWSLETTER, SIGN_UP
 from crawler.urls import same_site
 from pipelines.extraction.metadata import AUTHOR_NOUNS, BY_WORDS, CREDIT_NOUNS
 
@@ -90,22 +91,6 @@ READ_ON = (
     r"|leggi tutto|leggi di pi[uù]|continua a leggere"
     r"|lees meer|lees verder"
     r"|читать (?:далее|дальше|полностью)|czytaj (?:więcej|dalej)"
-)
-# A call to sign up, as the verb opening a clause ("Sign up", "Abonnez-vous", "Iscriviti").
-SIGN_UP = (
-    r"sign up|subscribe"
-    r"|abonnieren sie|jetzt (?:kostenlos )?(?:abonnieren|anmelden|registrieren)"
-    r"|abonnez-vous|inscrivez-vous"
-    r"|suscr[ií]bete|suscr[ií]base"
-    r"|inscreva-se|assine (?:já|agora)"
-    r"|iscriviti|abbonati (?:ora|subito)"
-    r"|abonneer|schrijf je (?:nu )?in|meld je (?:nu )?aan"
-    r"|подпишитесь|подписывайтесь|zapisz się|(?:za)?subskrybuj"
-)
-# What a newsletter is called, and where it lands.
-NEWSLETTER = (
-    r"newsletters?|inbox|posteingang|infolettres?|bo[iî]te (?:mail|de r[eé]ception)"
-    r"|bandeja de entrada|caixa de entrada|nieuwsbrie(?:f|ven)"
 )
 CLICK_HERE = (
     r"click here|hier klicken|klicken sie hier|cliquez ici|ha(?:z|ga) clic aqu[ií]"

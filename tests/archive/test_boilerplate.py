@@ -227,6 +227,29 @@ def test_cleaning_removes_model_lines_mid_story_only_on_strong_evidence():
     assert everywhere in clean("\n".join(lines), model).text.split("\n")
 
 
+@pytest.mark.parametrize(
+    "plugin",
+    [
+        ["Newsletter der Zeitung abonnieren", "Ihre E-Mail-Adresse:"],
+        ["Recevez notre infolettre", "Votre adresse e-mail :"],
+        ["Suscríbete al boletín", "Tu correo electrónico:"],
+    ],
+)
+def test_a_sign_up_plugin_in_another_language_goes_from_mid_story(plugin):
+    # learned lines, alone between story lines: only their prompt says they are furniture
+    model = frozenset(fingerprint(line) for line in [*plugin, RECURRING])
+    lines = ["Story one.", plugin[0], "Story two.", RECURRING, "Story three.", plugin[1], "Four."]
+    cleaned = clean("\n".join(lines), model)
+    assert cleaned.text.split("\n") == [
+        "Story one.",
+        "Story two.",
+        RECURRING,
+        "Story three.",
+        "Four.",
+    ]
+    assert extraction(cleaned.text, cleaned.removed) == "\n".join(lines)
+
+
 def test_cleaning_keeps_a_text_made_only_of_model_lines_and_ignores_an_empty_model():
     model = frozenset(fingerprint(line) for line in PLUGIN)
     only_plugin = "\n".join(PLUGIN)
