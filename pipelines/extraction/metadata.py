@@ -108,6 +108,17 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 AUTHOR_NOUNS = r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор"
 CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст"
 BY_WORDS = r"by|von|par|por|di|door|(?-i:[Aa][fv])"
+# A date's label, one vocabulary for the readers of bylines and of the text's date lines
+# (``text``): "updated" ("Aktualisiert am 12.05.", "Mis à jour le") and "published"
+# ("Veröffentlicht", "Publié le", "Publicado el")
+UPDATED = (
+    r"updated|aktualisiert|mis [àa] jour|actualizado|atualizado|aggiornato|bijgewerkt"
+    r"|обновлено|zaktualizowano"
+)
+PUBLISHED = (
+    r"published|posted|ver[oö]ffentlicht|publi[eé]|publicado|pubblicato|gepubliceerd"
+    r"|опубликовано|opublikowano"
+)
 # the label before a byline's name: one of those words, a colon or not
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:(?:(?:article\s+)?written|post(?:ed)?|recipe|story|words|text"
@@ -124,28 +135,31 @@ _MONTH = (
 )
 # what a byline search glues after a name: "Last Updated August 1", "• March 3", "on Dec 9"
 _DATE_TAIL = re.compile(
-    rf"\s*[•·,]?\s*(?:\b(?:last\s+)?(?:updated|published|posted|modified)\b|\bon\s+{_MONTH}\b"
+    rf"\s*[•·,]?\s*(?:\b(?:last\s+)?(?:{UPDATED}|{PUBLISHED}|modified)\b|\bon\s+{_MONTH}\b"
     rf"|\b{_MONTH}(?:\s+\d|\s*$)|\b\d{{1,4}}[/.-]\d).*$",
     re.I,
 )
+# the short word before a date ("on 3 May", "le 2 mai", "am 2. Mai", "el 2 de mayo")
+_DATE_LEAD = r"on|the|at|le|du|à|am|den|vom|el|del|de|il|em|op"
 # a number after a name, in any language, with the short word or the label leading it: a
 # date ("Jean Dupont Le 2 mai 2024", "María López 2 de mayo", "Max Mustermann
 # Aktualisiert: 02.05.2024"); no person's name holds a word that starts with a digit
-_NUMBER_TAIL = re.compile(
-    r"\s+(?:(?:on|the|at|le|du|à|am|den|vom|el|del|de|il|em|op)\s+|\w+:\s*)?\d", re.I
-)
+_NUMBER_TAIL = re.compile(rf"\s+(?:(?:{_DATE_LEAD})\s+|\w+:\s*)?\d", re.I)
 # a date and a separator before a byline's name: "Dec. 19, 2025 · Niko Matsakis",
-# "19 December 2025 | Jane Doe", "2025-12-19 - Jane Doe" (the name is read after it)
+# "19 December 2025 | Jane Doe", "2025-12-19 - Jane Doe", "Publié le 2 mai 2024 · Jean
+# Dupont" (the name is read after it)
 _DATE_HEAD = re.compile(
-    rf"^\s*(?:(?:last\s+)?(?:updated|published|posted)\s*:?\s*(?:on\s+)?)?"
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH},?\s+\d{{4}}"
+    rf"^\s*(?:(?:last\s+)?(?:{UPDATED}|{PUBLISHED})\s*:?\s*(?:(?:{_DATE_LEAD})\s+)?)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    # a day, a month's name in any language, a year: "2. Mai 2024", "2 de mayo de 2024"
+    rf"|\d{{1,2}}\.?\s+(?:de\s+)?[^\W\d_]{{3,}}\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\s*[·•|\u2013\u2014-]\s*(?=\S)",
     re.I,
 )
 # what ends a name in a byline line: a separator before a date or a reading time
 # ("Jane Doe · 5 min read"), a group the writer speaks for ("… on behalf of the team")
 _NAME_STOP = re.compile(r"\s+[·•]\s.*$|\s+on\s+behalf\s+of\b.*$", re.I)
-_ONLY_DATE = re.compile(rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?updated\b", re.I)
+_ONLY_DATE = re.compile(rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?(?:{UPDATED})\b", re.I)
 _ROLE_WORDS = frozenset(
     {
         "reporter", "editor", "writer", "correspondent", "staff", "contributor", "columnist",

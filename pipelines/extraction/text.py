@@ -53,7 +53,7 @@ from trafilatura.xml import xmltotxt
 
 from archive.prompts import NEWSLETTER, SIGN_UP
 from crawler.urls import same_site
-from pipelines.extraction.metadata import AUTHOR_NOUNS, BY_WORDS, CREDIT_NOUNS
+from pipelines.extraction.metadata import AUTHOR_NOUNS, BY_WORDS, CREDIT_NOUNS, PUBLISHED, UPDATED
 
 BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
 LEAD_WINDOW = 4  # header lines can only be among the first blocks
@@ -95,12 +95,6 @@ READ_ON = (
 CLICK_HERE = (
     r"click here|hier klicken|klicken sie hier|cliquez ici|ha(?:z|ga) clic aqu[ií]"
     r"|clique aqui|clicca qui|klik hier|kliknij (?:tutaj|tu)|нажмите здесь"
-)
-# A date line's "updated" ("Aktualisiert am 12.05.", "Mis à jour le"), opening a closing
-# line or a leading stamp.
-UPDATED = (
-    r"updated|aktualisiert|mis [àa] jour|actualizado|atualizado|aggiornato|bijgewerkt"
-    r"|обновлено|zaktualizowano"
 )
 # A comment count's noun ("Comments (3)", "Kommentare (3)", "12 commentaires").
 COMMENTS = (
@@ -262,10 +256,7 @@ _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "d
 _BYLINE = re.compile(rf"^(?:{BY_WORDS}|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:)\s", re.I)
 # a date line's label: "Updated", "Aktualisiert am", "Publié le", "Publicado el"...
 _STAMP = re.compile(
-    rf"^(?:{UPDATED}|published|posted|last updated|first published|zuletzt aktualisiert"
-    r"|ver[oö]ffentlicht|publi[eé]|publicado|pubblicato|gepubliceerd|опубликовано"
-    r"|opublikowano)\b",
-    re.I,
+    rf"^(?:{UPDATED}|{PUBLISHED}|last updated|first published|zuletzt aktualisiert)\b", re.I
 )
 
 

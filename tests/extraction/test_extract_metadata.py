@@ -304,6 +304,12 @@ def test_more_author_meta_tags_name_the_author(make_page, name):
         ("Max Mustermann Aktualisiert: 02.05.2024", ["Max Mustermann"]),
         ("Jean Li 2 mai 2024", ["Jean Li"]),  # a short surname is no date's lead
         ("Channel 4 News", ["Channel 4 News"]),  # a number inside a team's name stays
+        # a date's label and a date before or after the name, in any language
+        ("Publié le 2 mai 2024 \u00b7 Jean Dupont", ["Jean Dupont"]),
+        ("Publicado el 2 de mayo de 2024 - María López", ["María López"]),
+        ("2. Mai 2024 | Max Mustermann", ["Max Mustermann"]),
+        ("Jean Dupont Mis à jour le 2 mai", ["Jean Dupont"]),
+        ("Aktualisiert", []),
     ],
 )
 def test_split_names(byline, expected):
