@@ -107,7 +107,8 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 # capital only, not "AV Club")
 AUTHOR_NOUNS = r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор"
 CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст"
-BY_WORDS = r"by|von|par|por|di|door|(?-i:[Aa][fv])"
+OTHER_BY_WORDS = r"von|par|por|di|door|(?-i:[Aa][fv])"
+BY_WORDS = rf"by|{OTHER_BY_WORDS}"
 # A date's label, one vocabulary for the readers of bylines and of the text's date lines
 # (``text``): "updated" ("Aktualisiert am 12.05.", "Mis à jour le") and "published"
 # ("Veröffentlicht", "Publié le", "Publicado el")
@@ -1048,6 +1049,12 @@ _BY_START = re.compile(
     rf"|^\s*(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:",
     re.I,
 )
+# "Von Anna Schmidt", "Par Jean Dupont", "Door Jan Jansen": another language's "by" before
+# a capital, read as a byline on a page not declared English (English text opens with
+# "Door", "Von Maur"…)
+_BY_START_OTHER = re.compile(
+    rf"^\s*(?:{OTHER_BY_WORDS})\s+(?-i:(?=[A-ZÀ-ÖØ-Þ\u0400-\u042f]))", re.I
+)
 # the elements a byline is written in
 BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "small", "h4", "h5")
 # heading-like elements read only as a label of their own ("<h3>Written by</h3>",
@@ -1087,16 +1094,23 @@ def _byline_names(text: str | None, teams: bool = False) -> list[str]:
 
 def visible_byline(tree: HtmlElement) -> list[str]:
     """The names of the page's first short element reading "By Jane Doe" ("Written by",
-    "Post by", "By:"; a name split over child elements too), the names shaped like a
-    person's. An element holding a label alone ("<span>By</span><span>Jane Doe</span>",
-    "<h3>Author</h3><p>Jane Doe</p>") is read with the element after it
+    "Post by", "By:", "Autor:"; "Von Anna Schmidt" on a page not declared English; a name
+    split over child elements too), the names shaped like a person's. An element holding a
+    label alone ("<span>By</span><span>Jane Doe</span>", "<h3>Author</h3><p>Jane Doe</p>")
+    is read with the element after it
     (:func:`_after_label`). A short "Last updated March 3, 2025 by Jane Doe." line names
     its person too."""
+    declared = (tree.getroottree().getroot().get("lang") or "").strip().casefold()
+    other = not declared.startswith("en")  # another language's "by" reads as one
     for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
         head = element.text
         if not head:
             continue
-        if _BY_START.match(head) or _BY_LABEL.match(head.strip()):
+        if (
+            _BY_START.match(head)
+            or _BY_LABEL.match(head.strip())
+            or (other and _BY_START_OTHER.match(head))
+        ):
             if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
                 continue
             if names := _labelled_names(element):

@@ -490,6 +490,17 @@ def test_a_credit_in_another_language_names_the_person_not_the_label(make_page):
         "Anna Schmidt",
         "Jan Berg",
     ]
+    # another language's "by" before the names, on a page not declared English
+    german = '<html lang="de"><body><div class="meta"><span>Von Anna Schmidt und Jan Berg</span>'
+    assert visible_byline(parse_html(german + "</div></body></html>")) == [
+        "Anna Schmidt",
+        "Jan Berg",
+    ]
+    english = (
+        '<html lang="en-US"><body><p>Von Maur Store</p><p>Door Hardware Guide</p></body></html>'
+    )
+    assert visible_byline(parse_html(english)) == []
+    assert visible_byline(parse_html('<html lang="fr"><p>par la suite</p></html>')) == []
     # "Text" alone heads other things than a byline
     assert visible_byline(parse_html("<h3>Text</h3><p>Anna Schmidt</p>")) == []
 
