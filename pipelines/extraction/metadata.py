@@ -102,13 +102,20 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 # The words a byline opens with, one vocabulary for every byline reader: the nouns naming
 # the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор") and the credit of the
 # German and Slavic "Text: Name" ("Text", "Texte", "Texto", "Testo", "Tekst", "Текст")
-# ("text.is_byline" reads the same words); and "by" in the languages news is written in
-# ("von", "par", "por", "di", "door", "av", "af": the last two in small letters or as a
-# capital only, not "AV Club")
+# ("text.is_byline" reads the same words); and "by" in the languages news is written in,
+# by the language (`<html lang>`) that writes it: any of them before a name ("av", "af" in
+# small letters or as a capital only, not "AV Club")
 AUTHOR_NOUNS = r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор"
 CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст"
-OTHER_BY_WORDS = r"von|par|por|di|door|(?-i:[Aa][fv])"
-BY_WORDS = rf"by|{OTHER_BY_WORDS}"
+BY_WORD = {
+    "en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door",
+    "sv": "av", "no": "av", "nb": "av", "nn": "av", "da": "af",
+}  # fmt: skip
+_CASED_BY = frozenset({"av", "af"})
+BY_WORDS = "|".join(
+    rf"(?-i:[{word[0].upper()}{word[0]}]{word[1:]})" if word in _CASED_BY else word
+    for word in dict.fromkeys(BY_WORD.values())
+)
 # A date's label, one vocabulary for the readers of bylines and of the text's date lines
 # (``text``): "updated" ("Aktualisiert am 12.05.", "Mis à jour le") and "published"
 # ("Veröffentlicht", "Publié le", "Publicado el")
@@ -1049,12 +1056,15 @@ _BY_START = re.compile(
     rf"|^\s*(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:",
     re.I,
 )
-# "Von Anna Schmidt", "Par Jean Dupont", "Door Jan Jansen": another language's "by" before
-# a capital, read as a byline on a page not declared English (English text opens with
-# "Door", "Von Maur"…)
-_BY_START_OTHER = re.compile(
-    rf"^\s*(?:{OTHER_BY_WORDS})\s+(?-i:(?=[A-ZÀ-ÖØ-Þ\u0400-\u042f]))", re.I
-)
+# "Von Anna Schmidt", "Par Jean Dupont", "Door Jan Jansen": the "by" of the language the
+# page declares (`<html lang>`) before a capital opens a byline; in another language the
+# same word opens other lines ("Door …" and "Von Maur" in English, Indonesian "Di Jakarta
+# Selatan", "in South Jakarta")
+_BY_IN_LANGUAGE = {
+    language: re.compile(rf"^\s*{word}\s+(?-i:(?=[A-ZÀ-ÖØ-Þ]))", re.I)
+    for language, word in BY_WORD.items()
+    if language != "en"  # "By" reads on every page (_BY_START)
+}
 # the elements a byline is written in
 BYLINE_TAGS = ("p", "span", "div", "em", "strong", "b", "i", "li", "address", "small", "h4", "h5")
 # heading-like elements read only as a label of their own ("<h3>Written by</h3>",
@@ -1094,14 +1104,14 @@ def _byline_names(text: str | None, teams: bool = False) -> list[str]:
 
 def visible_byline(tree: HtmlElement) -> list[str]:
     """The names of the page's first short element reading "By Jane Doe" ("Written by",
-    "Post by", "By:", "Autor:"; "Von Anna Schmidt" on a page not declared English; a name
+    "Post by", "By:", "Autor:"; "Von Anna Schmidt" on a page declared German; a name
     split over child elements too), the names shaped like a person's. An element holding a
     label alone ("<span>By</span><span>Jane Doe</span>", "<h3>Author</h3><p>Jane Doe</p>")
     is read with the element after it
     (:func:`_after_label`). A short "Last updated March 3, 2025 by Jane Doe." line names
     its person too."""
     declared = (tree.getroottree().getroot().get("lang") or "").strip().casefold()
-    other = not declared.startswith("en")  # another language's "by" reads as one
+    by_in_language = _BY_IN_LANGUAGE.get(declared[:2])
     for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
         head = element.text
         if not head:
@@ -1109,7 +1119,7 @@ def visible_byline(tree: HtmlElement) -> list[str]:
         if (
             _BY_START.match(head)
             or _BY_LABEL.match(head.strip())
-            or (other and _BY_START_OTHER.match(head))
+            or (by_in_language is not None and by_in_language.match(head))
         ):
             if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
                 continue

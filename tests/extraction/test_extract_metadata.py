@@ -501,6 +501,9 @@ def test_a_credit_in_another_language_names_the_person_not_the_label(make_page):
     )
     assert visible_byline(parse_html(english)) == []
     assert visible_byline(parse_html('<html lang="fr"><p>par la suite</p></html>')) == []
+    # the word of the language the page declares only: Indonesian "di" is "in"
+    assert visible_byline(parse_html('<html lang="id"><p>Di Jakarta Selatan</p></html>')) == []
+    assert visible_byline(parse_html("<html><p>Von Anna Schmidt</p></html>")) == []
     # "Text" alone heads other things than a byline
     assert visible_byline(parse_html("<h3>Text</h3><p>Anna Schmidt</p>")) == []
 
