@@ -139,6 +139,21 @@ _TEASER = re.compile(
     r"|(?:podobne|powiązane) artykuły)\b)",
     re.I,
 )
+# A news agency's credit standing as the line ("(AFP)", "Avec AFP", "(mit dpa)", "con
+# agenzie", "With AP and Reuters"): the international wire services and the words for
+# "agencies"; a credit inside a sentence ("PARIS (AFP) - ...") is not a line of its own.
+WIRE_SERVICES = (
+    r"afp|ap|ansa|anp|apa|ats|belga|dpa|efe|epd|kna|reuters|sda|pap|[čc]tk|mti|tass|xinhua"
+    r"|kyodo|yonhap|lusa|europa press|ag[eê]ncia brasil|interfax|ria novosti|тасс|интерфакс"
+    r"|риа новости|agences|agencies|wires|agenzie|agencias|ag[eê]ncias|agenturen"
+    r"|agentschappen|агентства"
+)
+_WITH = r"with|avec|con|com|met|mit|\u0441|z"  # \u0441: the Russian "with"
+_AND = r",|/|&|and|et|e|y|und|en|и|i"
+_WIRE_CREDIT = (
+    rf"(?:(?:{_WITH})\s+(?:l['\u2019]\s*)?)?(?:{WIRE_SERVICES})"
+    rf"(?:\s*(?:{_AND})\s*(?:l['\u2019]\s*)?(?:{WIRE_SERVICES}))*\W*$"
+)
 # Closing prompts and credits; matched only at the start of a short trailing block. An
 # advertisement's label of another language is the whole line ("Anzeige" is also a
 # criminal complaint, "Anzeige gegen Unbekannt").
@@ -149,7 +164,7 @@ _TRAILER = re.compile(
     r"|(?:view|show|leave a|post a) (?:comments?|reply)\b|comments are closed|copyright\b|©"
     r"|\(c\) ?\d{4}|all rights reserved|advertisement\b"
     r"|like this (?:story|article)\b|filed under\b|posted in\b"
-    r"|tagged\b|\(?(?:additional )?reporting by\b|\(?editing by\b|\(?writing by\b"
+    r"|tagged\b|\(?(?:with )?(?:additional )?reporting by\b|\(?editing by\b|\(?writing by\b"
     rf"|\(?compiled by\b|(?:{UPDATED})\b|get the (?:latest|best)\b|have a (?:news )?tip\b"
     r"|contact (?:us|the author)\b"
     # German, French, Spanish, Portuguese, Italian, Dutch, Russian, Polish
@@ -176,6 +191,7 @@ _TRAILER = re.compile(
     r"|themen|kategorien?|mots[- ]cl[eé]s|[eé]tiquettes|th[eè]mes|cat[eé]gories?|etiquetas|temas"
     r"|categor[ií]as?|palavras-chave|t[oó]picos|argomenti|categori[ae]|parole chiave"
     r"|trefwoorden|onderwerpen|categorie[eë]n|теги|метки|tagi)\s*:"
+    rf"|{_WIRE_CREDIT}"
     r"|mitarbeit\s*:|mit material (?:von|der|des)\b|con información de\b"
     r"|com informações d[eao]s?\b"
     r"|alle rechte vorbehalten|tous droits r[eé]serv[eé]s|todos los derechos reservados"

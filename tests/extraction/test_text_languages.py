@@ -337,3 +337,54 @@ def test_a_compound_opening_like_a_teaser_word_stays_over_links():
     )
     body = paragraphs([*story[:3], heading]) + links + paragraphs(story[3:])
     assert heading in text_lines("de", body)
+
+
+# a news agency's credit standing as the story's last line, in any language
+@pytest.mark.parametrize(
+    ("lang", "credit"),
+    [
+        ("fr", "(Avec AFP)"),
+        ("fr", "Avec l'AFP et Reuters"),
+        ("fr", "avec agences"),
+        ("de", "(mit dpa)"),
+        ("de", "dpa/AFP"),
+        ("es", "(EFE)"),
+        ("es", "Con agencias"),
+        ("de", "— AFP"),
+    ],
+)
+def test_a_closing_agency_credit_is_dropped(lang, credit):
+    story = STORIES[lang][1]
+    assert text_lines(lang, paragraphs([*story, credit])) == story
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "With AP and Reuters",
+        "(Reuters)",
+        "AP",
+        "(With reporting by AP)",
+        "(con ANSA)",
+        "Con agenzie",
+        "(met ANP)",
+        "(\u0441 \u0422\u0410\u0421\u0421)",  # Russian: "(with TASS)"
+    ],
+)
+def test_agency_credits_are_closing_lines(text):
+    assert is_trailer(Block(Element("p"), text, 0))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a story's last sentence naming an agency is not its credit
+        "Avec l'AFP, le ministère a confirmé le bilan mardi soir.",
+        "The AP reported the figures first.",
+        "Con la EFE colaboran más de tres mil periodistas.",
+        "With thanks",
+        "FAQ",
+    ],
+)
+def test_sentences_naming_an_agency_stay(text):
+    assert not is_trailer(Block(Element("p"), text, 0))
