@@ -13,6 +13,7 @@ parser reads as written is never spelled, so an English page pays nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from htmldate.extractors import MONTHS as HTMLDATE_MONTHS
@@ -69,14 +70,20 @@ def _month_prefixes(months: list[list[str]]) -> dict[str, str]:
 
 _HTMLDATE_NAMES = frozenset(name for names in HTMLDATE_MONTHS for name in names)
 _HTMLDATE_PREFIXES = _month_prefixes([list(names) for names in HTMLDATE_MONTHS])
-_MORE_NAMES = {
-    name.casefold(): _abbreviation(number)
-    for number, names in enumerate(_MORE_MONTHS, 1)
-    for name in names.split()
-}
-_ALL_PREFIXES = _month_prefixes(
-    [[*HTMLDATE_MONTHS[n], *_MORE_MONTHS[n].casefold().split()] for n in range(12)]
-)
+
+
+def _key(word: str) -> str:
+    """A word casefolded, and a Greek one without its accents: a Greek month in capitals
+    drops them ("ΔΕΚΕΜΒΡΙΟΥ", "ΜΑΪΟΥ"); other scripts' accents stay ("marco" is no "março")."""
+    word = word.casefold()
+    if not any("\u0370" <= char <= "\u03ff" for char in word):
+        return word
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+_MORE_KEYS = [[_key(name) for name in names.split()] for names in _MORE_MONTHS]
+_MORE_NAMES = {name: _abbreviation(n) for n, names in enumerate(_MORE_KEYS, 1) for name in names}
+_ALL_PREFIXES = _month_prefixes([[*HTMLDATE_MONTHS[n], *_MORE_KEYS[n]] for n in range(12)])
 # a word of 3 to 12 letters ("października") before a number: a month's name or abbreviation
 _MONTH_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]{3,12})\.?(?=\s+\d)")
 # "2024年12月5日", "2024년 12월 5일" (full-width digits are made ASCII first)
@@ -96,12 +103,12 @@ _DIGITS = str.maketrans(
 
 
 def _is_month(word: str) -> bool:
-    name = word.rstrip(".").casefold()
+    name = _key(word.rstrip("."))
     return name in _HTMLDATE_NAMES or name in _MORE_NAMES or name in _ALL_PREFIXES
 
 
 def _spell_month(match: re.Match[str]) -> str:
-    word, dotted = match[1].casefold(), match[0].endswith(".")
+    word, dotted = _key(match[1]), match[0].endswith(".")
     if word in _HTMLDATE_NAMES and not dotted:
         return match[0]  # a name htmldate reads as written
     if word in _HTMLDATE_PREFIXES:

@@ -84,6 +84,10 @@ def test_the_normaliser_spells_a_line_for_htmldate() -> None:
     assert spelled_date_line("5. joulukuuta 2024") == "5. dec 2024"
     assert spelled_date_line("٥ ديسمبر ٢٠٢٤") == "5 dec 2024"  # noqa: RUF001
     assert spelled_date_line("5 dic. 2024") == "5 dec 2024"
+    # Greek capitals drop the accents; other scripts' accents are part of the word
+    assert spelled_date_line("5 ΔΕΚΕΜΒΡΙΟΥ 2024") == "5 dec 2024"
+    assert spelled_date_line("5 ΜΑΪΟΥ 2024") == "5 may 2024"
+    assert spelled_date_line("5 Marco 2024") == "5 Marco 2024"
 
 
 def test_the_connectors_go_only_between_a_day_a_month_and_a_year() -> None:
