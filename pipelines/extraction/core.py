@@ -20,9 +20,6 @@ from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from htmldate.extractors import MONTHS as HTMLDATE_MONTHS
-from htmldate.extractors import try_date_expr
-from htmldate.settings import MIN_DATE
 from lxml.etree import Element, XPath, iterwalk
 from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_meta
@@ -34,6 +31,7 @@ from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from archive.outcomes import SkipReason
+from pipelines.extraction.dateline import read_date_line
 from pipelines.extraction.datesearch import search_date, url_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import (
@@ -413,41 +411,6 @@ def _texts_before(heading: HtmlElement) -> Iterator[_Text]:
         node = parent
 
 
-def _month_prefixes() -> dict[str, str]:
-    """Every prefix of 3+ letters of a month name htmldate reads, to that month's English
-    abbreviation, where the prefix names one month only ("sept", "janv", "févr", "juil")."""
-    found: dict[str, set[int]] = {}
-    for number, names in enumerate(HTMLDATE_MONTHS, 1):
-        for name in names:
-            for end in range(3, len(name) + 1):
-                found.setdefault(name[:end], set()).add(number)
-    return {p: HTMLDATE_MONTHS[n.pop() - 1][0] for p, n in found.items() if len(n) == 1}
-
-
-_MONTH_PREFIXES = _month_prefixes()
-_MONTH_NAMES = frozenset(name for names in HTMLDATE_MONTHS for name in names)
-_ABBREVIATION = re.compile(r"(?<![^\W\d_])([^\W\d_]{3,9})\.?(?=\s+\d)")
-
-
-def month_abbreviations(text: str) -> str:
-    """A date line with its months' abbreviations spelled as htmldate reads them.
-
-    htmldate's fast parser reads "Dec 19, 2025" but not the news style "Dec. 19, 2025", nor
-    "Sept. 3" or "3 janv. 2025" (its slow one, dateparser, costs ms to a second a line): a
-    word before a number that is a month's abbreviation (a prefix of one month's name in
-    htmldate's own list, its languages) becomes that month's short name ("dec", "sep",
-    "jan"); a full name without a period and every other word stay as written.
-    """
-
-    def spell(match: re.Match[str]) -> str:
-        word = match[1].casefold()
-        if word in _MONTH_NAMES and not match[0].endswith("."):
-            return match[0]  # a name htmldate reads as written
-        return _MONTH_PREFIXES.get(word, match[0])
-
-    return _ABBREVIATION.sub(spell, text)
-
-
 def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime | None:
     seen = 0
     for raw, parent in islice(((t, p) for t, p in texts if not t.isspace()), count):
@@ -462,11 +425,7 @@ def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime
             if stated is not None:
                 return stated
         if len(text) <= MAX_DATE_LINE:
-            found = try_date_expr(text, "%Y-%m-%d", False, MIN_DATE, latest)
-            if not found:
-                spelled = month_abbreviations(text)
-                if spelled != text:
-                    found = try_date_expr(spelled, "%Y-%m-%d", False, MIN_DATE, latest)
+            found = read_date_line(text, latest)
             if found:
                 return parse_datetime(found)
     return None
@@ -474,7 +433,8 @@ def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime
 
 def visible_date(tree: HtmlElement) -> datetime | None:
     """The date the page shows its readers beside the headline: the first short text
-    reading as a date (htmldate's fast parser: numbers and month names) among the
+    reading as a date (htmldate's fast parser: numbers and month names, other languages'
+    spelled for it by :func:`dateline.read_date_line`) among the
     ``HEADLINE_TEXTS_AFTER`` texts after the first ``<h1>``, else among the
     ``HEADLINE_TEXTS_BEFORE`` before it, nearest first; the story (a long text, or many
     short ones) ends the search on its side."""

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pipelines.extraction import extract_article
-from pipelines.extraction.core import month_abbreviations, visible_date
+from pipelines.extraction.core import visible_date
+from pipelines.extraction.dateline import spelled_date_line
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     author_bio,
@@ -171,10 +172,10 @@ def test_visible_date_reads_abbreviated_months(line: str, day: date) -> None:
 
 
 def test_month_abbreviations_leave_other_words_alone() -> None:
-    assert month_abbreviations("Vol. 3, 2024") == "Vol. 3, 2024"
-    assert month_abbreviations("Decade 2 of 2024") == "Decade 2 of 2024"
-    assert month_abbreviations("JANUARY 02, 2026") == "JANUARY 02, 2026"  # read as written
-    assert month_abbreviations("Dec. 19, 2025") == "dec 19, 2025"
+    assert spelled_date_line("Vol. 3, 2024") == "Vol. 3, 2024"
+    assert spelled_date_line("Decade 2 of 2024") == "Decade 2 of 2024"
+    assert spelled_date_line("JANUARY 02, 2026") == "JANUARY 02, 2026"  # read as written
+    assert spelled_date_line("Dec. 19, 2025") == "dec 19, 2025"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,130 @@
+"""The date a page shows beside its headline, written the way other languages write it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from htmldate.extractors import try_date_expr
+from htmldate.settings import MIN_DATE
+
+from pipelines.extraction import extract_article
+from pipelines.extraction.core import visible_date
+from pipelines.extraction.dateline import read_date_line, spelled_date_line
+from pipelines.extraction.decode import parse_html
+from tests.support.pages import build_page
+
+URL = "https://news.example.com/world/harbour-bridge-rebuild"  # no date in its path
+LATEST = datetime(2026, 12, 31, 23, 59)
+DAY = date(2024, 12, 5)
+
+LINES = [
+    ("es", "5 de diciembre de 2024"),
+    ("es", "Publicado el jueves, 5 de diciembre de 2024 - 14:30"),
+    ("es", "5 de dic. de 2024"),
+    ("pt", "Publicado em 5 de dezembro de 2024"),
+    ("ca", "5 de desembre de 2024"),
+    ("it", "5 dicembre 2024"),
+    ("it", "Pubblicato il 5 dic. 2024"),
+    ("ro", "5 decembrie 2024"),
+    ("zh", "2024年12月5日"),
+    ("ja", "2024年12月5日 14:30"),
+    ("zh", "２０２４年１２月５日"),
+    ("ko", "2024년 12월 5일"),
+    ("ru", "5 декабря 2024"),
+    ("ru", "Опубликовано 5 декабря 2024, 14:30"),
+    ("uk", "5 грудня 2024"),
+    ("pl", "5 grudnia 2024"),
+    ("cs", "5. prosince 2024"),
+    ("fi", "5. joulukuuta 2024 klo 14.30"),
+    ("el", "5 Δεκεμβρίου 2024"),
+    ("ar", "٥ ديسمبر ٢٠٢٤"),  # noqa: RUF001
+    ("tr", "5 Aralık 2024"),  # noqa: RUF001
+    ("nl", "5 december 2024"),
+    ("sv", "5 december 2024"),
+    ("de", "5. Dezember 2024"),
+    ("fr", "le 5 décembre 2024 à 14h30"),
+]
+
+
+@pytest.mark.parametrize(("lang", "line"), LINES)
+def test_a_page_shows_its_date_in_its_language(lang: str, line: str) -> None:
+    page = build_page(lang=lang, body_top=f"<p class='meta'>{line}</p>")
+    shown = visible_date(parse_html(page))
+    assert shown is not None and shown.date() == DAY
+    published = extract_article(page, URL).published_at
+    assert published is not None and published.date() == DAY
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("5 maart 2024", date(2024, 3, 5)),  # Dutch
+        ("5 augusti 2024", date(2024, 8, 5)),  # Swedish
+        ("5 maj 2024", date(2024, 5, 5)),  # Swedish, Danish, Polish
+        ("5 août 2024", date(2024, 8, 5)),  # htmldate knows only "aout"
+        ("5 października 2024", date(2024, 10, 5)),  # 12 letters
+        ("5 listopadu 2024", date(2024, 11, 5)),  # Czech
+        ("5 листопада 2024", date(2024, 11, 5)),  # Ukrainian
+        ("5 d'abril de 2024", date(2024, 4, 5)),  # Catalan
+        ("5 setembro 2024", date(2024, 9, 5)),
+        ("5 huhtikuuta 2024", date(2024, 4, 5)),  # Finnish partitive
+    ],
+)
+def test_other_months_are_read(line: str, day: date) -> None:
+    found = read_date_line(line, LATEST)
+    assert found == day.isoformat()
+
+
+def test_the_normaliser_spells_a_line_for_htmldate() -> None:
+    assert spelled_date_line("5 de diciembre de 2024") == "5 dec 2024"
+    assert spelled_date_line("Publicado em 5 de dezembro de 2024") == "Publicado em 5 dec 2024"
+    assert spelled_date_line("2024年12月5日 14:30") == "2024-12-05 14:30"
+    assert spelled_date_line("2024년 12월 5일") == "2024-12-05"
+    assert spelled_date_line("5. joulukuuta 2024") == "5. dec 2024"
+    assert spelled_date_line("٥ ديسمبر ٢٠٢٤") == "5 dec 2024"  # noqa: RUF001
+    assert spelled_date_line("5 dic. 2024") == "5 dec 2024"
+    # Greek capitals drop the accents; other scripts' accents are part of the word
+    assert spelled_date_line("5 ΔΕΚΕΜΒΡΙΟΥ 2024") == "5 dec 2024"
+    assert spelled_date_line("5 ΜΑΪΟΥ 2024") == "5 may 2024"
+    assert spelled_date_line("5 Marco 2024") == "5 Marco 2024"
+
+
+def test_the_connectors_go_only_between_a_day_a_month_and_a_year() -> None:
+    assert spelled_date_line("Top 5 de 2024") == "Top 5 de 2024"
+    assert spelled_date_line("Capítulo 5 de la serie 2024") == "Capítulo 5 de la serie 2024"
+    assert spelled_date_line("5 de Madrid de 2024") == "5 de Madrid de 2024"
+    assert read_date_line("Top 5 de 2024", LATEST) is None
+
+
+def test_polish_listopada_is_left_to_other_readers() -> None:
+    # Polish November and Croatian October: the word alone does not say which
+    assert spelled_date_line("5 listopada 2024") == "5 listopada 2024"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "December 5, 2024",
+        "Dec 5, 2024 at 2:30 p.m.",
+        "Updated 5 December 2024",
+        "12/05/2024",
+        "2024-12-05T14:30:00Z",
+        "Vol. 3, 2024",
+        "Decade 2 of 2024",
+        "Season 5 of 2024",
+        "Set 3, 2024",  # a word that starts another language's month, without its period
+        "Out 5 2024",
+        "Top 10 of 2024",
+        "3 min read",
+    ],
+)
+def test_english_lines_read_as_before(line: str) -> None:
+    before = try_date_expr(line, "%Y-%m-%d", False, MIN_DATE, LATEST)
+    assert read_date_line(line, LATEST) == before
+
+
+def test_a_line_read_as_written_is_never_spelled() -> None:
+    # "mars" is a month htmldate reads: the fast parser answers before any spelling
+    assert read_date_line("5 mars 2024", LATEST) == "2024-03-05"
+    assert spelled_date_line("5 mars 2024") == "5 mars 2024"
