@@ -10,6 +10,7 @@ import html
 import json
 import logging
 import re
+import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from lxml.html import HtmlElement
 
 from archive.titles import TITLE_SEPARATOR, title_key, trim_segments
 from crawler.dates import parse_date
+from crawler.urls import site_of_host
 from pipelines.extraction.model import PageFacts
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 
@@ -277,6 +279,31 @@ MIN_LEAD_WORDS = 3  # a first segment this long is the headline, what follows a 
 
 _key = title_key
 
+# how a site names itself in its titles beyond og:site_name and its host's labels (the
+# readings apply to title segments; a whole heading names the site by containment only)
+MAX_INITIALS_LABEL = 3  # a host label this short is initials ("npr", "wsj", "bbc")...
+MAX_SITE_WORDS = 3  # ...heading a site's name of at most this many words ("BBC News")
+# a leading article is no part of the name a domain spells ("The New York Times": nytimes)
+_ARTICLES = frozenset({"the", "der", "die", "das", "le", "la", "les", "el", "il"})
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})  # "ß" casefolds to "ss"
+# "Man rescued from well : NPR": a spaced colon before the site's name (only there: in
+# French typography " : " also sits inside headlines)
+_SITE_COLON = re.compile(r"\s+:\s+")
+
+
+def _folded_keys(text: str) -> set[str]:
+    """A segment's keys with its letters compared without accents: "Süddeutsche" gives
+    "suddeutsche" and, transliterated as German writes it without umlauts, "sueddeutsche"."""
+    folded = text.casefold()
+    return {
+        _key(
+            "".join(
+                ch for ch in unicodedata.normalize("NFKD", form) if not unicodedata.combining(ch)
+            )
+        )
+        for form in (folded, folded.translate(_GERMAN_LETTERS))
+    }
+
 
 def host_labels(url: str | None) -> list[str]:
     """The labels of a URL's host that can name a site ("www.fool.com" -> ["fool"])."""
@@ -285,17 +312,72 @@ def host_labels(url: str | None) -> list[str]:
     return [label for label in labels if len(label) >= MIN_SITE_KEY and label != "www"]
 
 
-def names_site(segment: str, sitename: str | None, labels: list[str]) -> bool:
-    """Whether a title segment is the site's name (its og:site_name or its host name)."""
+def _domain(url: str | None) -> tuple[str, str]:
+    """A URL's domain label and public suffix ("https://edition.cnn.com/x" -> "cnn", "com";
+    "www.bbc.co.uk" -> "bbc", "co.uk"); empty strings without a registrable domain."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    label, _, suffix = site_of_host(host).partition(".") if host else ("", "", "")
+    if not any(ch.isalpha() for ch in suffix):  # an address ("127.0.0.1"), no domain
+        return "", ""
+    return label, suffix
+
+
+def _spells(label: str, words: list[set[str]]) -> bool:
+    """Whether ``label`` is the words (each given by its folded spellings) written by their
+    initials or whole, in order ("nytimes": N Y Times; "wsj": Wall Street Journal)."""
+    if not words:
+        return not label
+    parts = {form[:1] for form in words[0]} | words[0]
+    return any(label.startswith(part) and _spells(label[len(part) :], words[1:]) for part in parts)
+
+
+def _names_domain(segment: str, url: str | None) -> bool:
+    """The readings of a title segment that name the site by its domain: the domain itself
+    ("CNN.com", "SZ.de" on a .de host), a name led by a short domain label ("BBC News",
+    "NPR"), or a name the domain label spells by initials and whole words ("The New York
+    Times" on nytimes.com, "Wall Street Journal" on wsj.com), a leading article aside."""
+    label, suffix = _domain(url)
+    label = _key(label)
+    text = segment.strip()
+    if not label or not suffix or not text:
+        return False
+    name = text.casefold().removesuffix(f".{suffix}")
+    if " " not in text and name != text.casefold() and name and "." not in name:
+        return True
+    words = [keys for keys in (_folded_keys(word) for word in text.split()) if keys != {""}]
+    if len(words) > 1 and words[0] & _ARTICLES:
+        words = words[1:]
+    if not words:
+        return False
+    if len(label) <= MAX_INITIALS_LABEL and len(words) <= MAX_SITE_WORDS and label in words[0]:
+        return True
+    return len(words) > 1 and _spells(label, words)
+
+
+def names_site(
+    segment: str, sitename: str | None, url: str | None, *, heading: bool = False
+) -> bool:
+    """Whether a title segment is the site's name: its og:site_name or a label of its host
+    by containment, letters compared without accents ("Süddeutsche Zeitung" on
+    sueddeutsche.de), or the domain as :func:`_names_domain` reads it.
+
+    A whole ``heading`` (an ``<h1>``, which may be a headline naming the site: "The Resy
+    Guide to …" on resy.com) names it only by containment of the plain letters.
+    """
     key = _key(segment)
     if not key:
         return True
-    site = _key(sitename or "")
-    if site and (
-        key == site or (min(len(key), len(site)) >= MIN_SITE_KEY and (key in site or site in key))
-    ):
+    keys = {key} if heading else _folded_keys(segment)
+    for site in {_key(sitename or "")} if heading else _folded_keys(sitename or ""):
+        if site and any(
+            k == site or (min(len(k), len(site)) >= MIN_SITE_KEY and (k in site or site in k))
+            for k in keys
+        ):
+            return True
+    labels = host_labels(url)
+    if any(label in k or k in label for label in labels for k in keys if len(k) >= MIN_SITE_KEY):
         return True
-    return any(label in key or key in label for label in labels if len(key) >= MIN_SITE_KEY)
+    return not heading and _names_domain(segment, url)
 
 
 def strip_site_name(
@@ -306,12 +388,16 @@ def strip_site_name(
     "Machine learning, explained | MIT Sloan" -> "Machine learning, explained": a leading or
     trailing separated segment goes when it names the site (``og:site_name``, the host), or
     when the page's own <h1> is the headline that remains. A title with no separator, or
-    whose every segment names the site, is kept whole.
+    whose every segment names the site, is kept whole. A site's name after a spaced colon
+    ("… : NPR") goes too.
     """
+    site_named = partial(names_site, sitename=sitename, url=url)
+    colons = list(_SITE_COLON.finditer(title))
+    if colons and title[: colons[-1].start()].strip() and site_named(title[colons[-1].end() :]):
+        title = title[: colons[-1].start()]
     segments = _TITLE_SEPARATOR.split(title)
     if len(segments) < 2:
         return title
-    labels = host_labels(url)
     for heading in headings:
         key = _key(heading)
         if not key:
@@ -320,7 +406,6 @@ def strip_site_name(
             for end in range(len(segments), start, -1):
                 if (end - start) < len(segments) and _key(" ".join(segments[start:end])) == key:
                     return heading
-    site_named = partial(names_site, sitename=sitename, labels=labels)
     return trim_segments(title, segments, site_named, site_named)
 
 
@@ -377,8 +462,7 @@ def headline(
     name: the headline then stands confirmed (a JSON-LD headline naming a page's section,
     "Sample menus", does not outvote it).
     """
-    labels = host_labels(url)
-    headings = [h for h in headings if not names_site(h, sitename, labels)]
+    headings = [h for h in headings if not names_site(h, sitename, url, heading=True)]
     heading = visible_headline(headings, title)
     stated = stated_headline(title, sitename, url, headings) if title else None
     if heading is None or stated is None:

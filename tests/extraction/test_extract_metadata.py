@@ -22,11 +22,13 @@ from pipelines.extraction.metadata import (
     is_handle,
     linked_author,
     more_by,
+    names_site,
     names_someone,
     parse_datetime,
     plausible_names,
     slug_words,
     split_names,
+    strip_site_name,
     tags_title,
     visible_byline,
 )
@@ -918,6 +920,85 @@ def test_site_name_suffix_dropped_from_an_extracted_title(make_page):
     page = page.replace("| The Gazette", "| Pack Hacker")
     doc = extract_article(page, URL)
     assert doc.title == "The Best Portable Speaker for 2026"
+
+
+@pytest.mark.parametrize(
+    ("title", "host"),
+    [
+        # the domain itself, on the page's own public suffix
+        ("Man rescued from well - CNN.com", "edition.cnn.com"),
+        ("Man rescued from well - n-tv.de", "www.n-tv.de"),
+        ("Man rescued from well | MDR.DE", "www.mdr.de"),
+        ("Man rescued from well - Süddeutsche.de", "www.sueddeutsche.de"),
+        ("Man rescued from well - BBC.co.uk", "www.bbc.co.uk"),
+        # a name led by a short domain label (initials)
+        ("BBC News - Man rescued from well", "www.bbc.co.uk"),
+        ("Man rescued from well - WSJ", "www.wsj.com"),
+        ("Man rescued from well - FAZ", "www.faz.net"),
+        ("Man rescued from well | NZZ", "www.nzz.ch"),
+        # ...after a spaced colon, which only parts a headline from the site's name
+        ("Man rescued from well : NPR", "www.npr.org"),
+        # a name the domain label spells by initials and whole words, "The" aside
+        ("Man rescued from well - The New York Times", "www.nytimes.com"),
+        ("Man rescued from well \u2013 Los Angeles Times", "www.latimes.com"),
+        ("Man rescued from well - The Wall Street Journal", "www.wsj.com"),
+        ("Man rescued from well - Frankfurter Allgemeine Zeitung", "www.faz.net"),
+        ("Man rescued from well - Neue Zürcher Zeitung", "www.nzz.ch"),
+        # letters compared without accents, umlauts as German writes them without
+        ("Man rescued from well - Süddeutsche Zeitung", "www.sueddeutsche.de"),
+        # a section between the headline and the site's name goes after it
+        ("Man rescued from well - Politik - SZ.de", "www.sueddeutsche.de"),
+        # already read before: containment of og-less host labels
+        ("Man rescued from well | Fox News", "www.foxnews.com"),
+        ("Man rescued from well - Chicago Tribune", "www.chicagotribune.com"),
+        ("Man rescued from well - The Washington Post", "www.washingtonpost.com"),
+        ("Man rescued from well | Daily Mail Online", "www.dailymail.co.uk"),
+        ("Man rescued from well - Reuters", "www.reuters.com"),
+        ("Man rescued from well | ZEIT ONLINE", "www.zeit.de"),
+        ("Man rescued from well | heise online", "www.heise.de"),
+    ],
+)
+def test_a_title_loses_the_site_name_its_domain_spells(title, host):
+    assert headline(title, None, f"https://{host}/2010/05/story.html", []) == (
+        "Man rescued from well"
+    )
+
+
+def test_a_domain_spelled_site_name_is_read_only_where_it_names_this_site():
+    url = "https://www.example.com/x"
+    # another suffix than the page's: a file or a library, not this site
+    assert strip_site_name("Vue.js - a comparison", None, url) == "Vue.js - a comparison"
+    assert strip_site_name("Release notes - README.md", None, url) == "Release notes - README.md"
+    # a spaced colon inside a headline (French typography) is no separator
+    title = "Réforme des retraites en France : ce qui change"
+    assert strip_site_name(title, None, "https://www.lemonde.fr/x") == title
+    # a short label leads a site's name of a few words, not a headline
+    url = "https://www.npr.org/x"
+    title = "Man rescued from well - NPR reporters retrace the rescue"
+    assert strip_site_name(title, None, url) == title
+    # initials spell a name only with every word: "New York" alone is not nytimes
+    title = "Man rescued from well - New York"
+    assert strip_site_name(title, None, "https://www.nytimes.com/x") == title
+
+
+def test_a_heading_names_the_site_by_containment_only():
+    # a headline led by the site's initials is the page's <h1>, not its logo
+    url = "https://www.npr.org/2010/05/story.html"
+    h1 = "NPR reporters retrace the rescue at the well"
+    assert headline("Rescue retraced : NPR", None, url, [h1]) == h1
+    assert not names_site(h1, None, url, heading=True)
+    assert names_site("NPR", None, url)
+
+
+def test_an_old_news_page_titled_with_the_site_domain_loses_it(make_page):
+    page = make_page(title="Man rescued from well")
+    page = page.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # no <h1> to lean on
+    page = page.replace("| The Gazette", "- CNN.com")
+    doc = extract_article(page, "https://edition.cnn.com/2010/US/05/12/well.rescue/index.html")
+    assert doc.title == "Man rescued from well"
+    page = page.replace("- CNN.com", "- The New York Times")
+    doc = extract_article(page, "https://www.nytimes.com/2010/05/12/us/12well.html")
+    assert doc.title == "Man rescued from well"
 
 
 RUSSIAN = [
