@@ -147,9 +147,7 @@ def spelled_date_line(text: str) -> str:
         text = text.translate(_DIGITS)
         text = _CJK_DATE.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text)
     text = _DE_DATE.sub(_spell_connectors, text)
-    text = _HYPHEN_DATE.sub(
-        lambda m: f"{m[1]} {m[2]} {m[3]}" if _is_month(m[2]) else m[0], text
-    )
+    text = _HYPHEN_DATE.sub(lambda m: f"{m[1]} {m[2]} {m[3]}" if _is_month(m[2]) else m[0], text)
     text = _CLOCK_FIRST.sub("", text)
     return _MONTH_WORD.sub(_spell_month, text)
 
