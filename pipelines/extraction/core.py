@@ -47,6 +47,7 @@ from pipelines.extraction.fallback import (
 from pipelines.extraction.language import page_language
 from pipelines.extraction.metadata import (
     ARTICLE_TYPES,
+    UPDATED,
     PageMeta,
     absolute_url,
     byline_core,
@@ -411,12 +412,17 @@ def _texts_before(heading: HtmlElement) -> Iterator[_Text]:
         node = parent
 
 
+# a shown date labelled as the story's update ("Updated: January 2, 2026")
+_UPDATE_LINE = re.compile(rf"^\W*(?:last\s+)?(?:{UPDATED}|modified)\b", re.I)
+
+
 def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime | None:
     seen = 0
+    updated: datetime | None = None  # an update's date, when the page shows no other
     for raw, parent in islice(((t, p) for t, p in texts if not t.isspace()), count):
         text = " ".join(raw.split())
         if len(text) > STORY_LINE or seen > HEADER_CHARS:
-            return None
+            return updated
         seen += len(text)
         if parent is not None and parent.tag == "time" and not any(c.isalpha() for c in text):
             # "03/01/2017": the element's datetime says which number is the month (a
@@ -427,8 +433,11 @@ def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime
         if len(text) <= MAX_DATE_LINE:
             found = read_date_line(text, latest)
             if found:
+                if _UPDATE_LINE.match(text):
+                    updated = updated or parse_datetime(found)
+                    continue
                 return parse_datetime(found)
-    return None
+    return updated
 
 
 def visible_date(tree: HtmlElement) -> datetime | None:

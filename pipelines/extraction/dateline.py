@@ -6,8 +6,10 @@ German, Indonesian, Turkish, ``HTMLDATE_MONTHS``). A line it cannot read is spel
 form it reads (:func:`spelled_date_line`) and read once more: other languages' month names
 (their genitive and partitive forms too: "5 декабря", "5 grudnia", "5 joulukuuta"), the
 abbreviations of any of them ("Dec. 19", "3 janv.", "5 dic."), the Spanish and Portuguese
-"5 de diciembre de 2024" and the Chinese, Japanese and Korean "2024年12月5日". A line the
-parser reads as written is never spelled, so an English page pays nothing.
+"5 de diciembre de 2024" and the Chinese, Japanese and Korean "2024年12月5日", a clock
+time before its date ("Updated: 9:37 PM CST Nov 18, 2019"), a day, month and year joined by
+hyphens ("9-Dec-2019"); and a line in capitals ("DEC 9, 2019") in lower case. A line the
+parser reads as written is never spelled, so most pages pay nothing.
 """
 
 from __future__ import annotations
@@ -96,6 +98,15 @@ _DE_DATE = re.compile(
     r"(?<![0-9])([0-9]{1,2})\.?\s+(?:de\s+|d['\u2019])([^\W\d_]{3,12}\.?),?\s+(?:del?\s+)?([0-9]{4})(?![0-9])",
     re.I,
 )
+# a clock time before the date it belongs to ("9:37 PM CST Nov 18, 2019", "12:01 a.m. HST,
+# Jan 03, 2014"): htmldate's fast parser reads the date only when the line starts with it
+_CLOCK_FIRST = re.compile(
+    r"(?<![0-9])[0-9]{1,2}[:.h][0-9]{2}(?:\s*[ap]\.?\s?m\b\.?)?(?-i:\s+[A-Z]{2,5}\b)?\s*,?\s+"
+    r"(?=(?:[^\W\d_]{2,12}\.?,?\s+)?(?:[0-9]{1,2}\.?\s+)?[^\W\d_]{3,12}\.?\s+[0-9])",
+    re.I,
+)
+# "9-Dec-2019", "05-dic-2024": a day, a month's name and a year joined by hyphens
+_HYPHEN_DATE = re.compile(r"(?<![\w-])([0-9]{1,2})-([^\W\d_]{3,12})\.?-([0-9]{4})(?![\w-])")
 # the digits of other scripts (Arabic-Indic, Persian, full-width) as ASCII digits
 _DIGITS = str.maketrans(
     {chr(base + i): str(i) for base in (0x0660, 0x06F0, 0xFF10) for i in range(10)}
@@ -136,16 +147,23 @@ def spelled_date_line(text: str) -> str:
         text = text.translate(_DIGITS)
         text = _CJK_DATE.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text)
     text = _DE_DATE.sub(_spell_connectors, text)
+    text = _HYPHEN_DATE.sub(lambda m: f"{m[1]} {m[2]} {m[3]}" if _is_month(m[2]) else m[0], text)
+    text = _CLOCK_FIRST.sub("", text)
     return _MONTH_WORD.sub(_spell_month, text)
 
 
 def read_date_line(text: str, latest: datetime) -> str | None:
     """The date (YYYY-MM-DD, between htmldate's ``MIN_DATE`` and ``latest``) a short line
     reads as by htmldate's fast parser, as written, else once spelled
-    (:func:`spelled_date_line`); None when neither reads."""
+    (:func:`spelled_date_line`), else spelled in lower case (the parser reads no month
+    written in capitals: "DEC 9, 2019", "UPDATED: NOV 18"); None when none reads."""
     found = try_date_expr(text, "%Y-%m-%d", False, MIN_DATE, latest)
     if found is None:
         spelled = spelled_date_line(text)
-        if spelled != text:
-            found = try_date_expr(spelled, "%Y-%m-%d", False, MIN_DATE, latest)
+        # then in lower case: the parser reads "Dec 9, 2019", not "DEC 9, 2019"
+        for variant in dict.fromkeys((spelled, spelled.lower())):
+            if variant != text:
+                found = try_date_expr(variant, "%Y-%m-%d", False, MIN_DATE, latest)
+                if found is not None:
+                    break
     return found

@@ -128,3 +128,46 @@ def test_a_line_read_as_written_is_never_spelled() -> None:
     # "mars" is a month htmldate reads: the fast parser answers before any spelling
     assert read_date_line("5 mars 2024", LATEST) == "2024-03-05"
     assert spelled_date_line("5 mars 2024") == "5 mars 2024"
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        # a clock time before its date: the parser reads a date only at the line's start
+        ("Updated: 9:37 PM CST Nov 18, 2019", date(2019, 11, 18)),
+        ("updated 10:49 AM EDT, Thu May 9, 2013", date(2013, 5, 9)),
+        ("POSTED: 12:01 a.m. HST, Jan 03, 2014", date(2014, 1, 3)),
+        ("10:30 am 5 Dec 2024", date(2024, 12, 5)),
+        # a day, a month and a year joined by hyphens
+        ("9-Dec-2019", date(2019, 12, 9)),
+        # capitals: the parser reads "Dec 9, 2019" and "dec 9, 2019", not "DEC 9, 2019"
+        ("DEC 9, 2019", date(2019, 12, 9)),
+        ("PUBLISHED: DEC 9, 2019", date(2019, 12, 9)),
+        ("5 DE DICIEMBRE DE 2024", date(2024, 12, 5)),
+    ],
+)
+def test_english_forms_the_parser_missed_are_read(line: str, day: date) -> None:
+    assert read_date_line(line, LATEST) == day.isoformat()
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Match 3-1 ended 10:30 PM Saturday", "Order 12-Dec-2019x", "Doors open at 7:30 PM"],
+)
+def test_a_clock_time_without_a_date_is_no_date(line: str) -> None:
+    assert read_date_line(line, LATEST) is None
+
+
+def test_a_shown_update_yields_to_the_shown_publication_day() -> None:
+    # both shown in capitals before the headline, the update nearest: the story's day wins
+    page = build_page(
+        body_top="<p class='meta'>Updated: JANUARY 02, 2026</p><p>DECEMBER 22, 2022</p>"
+    )
+    shown = visible_date(parse_html(page))
+    assert shown is not None and shown.date() == date(2022, 12, 22)
+
+
+def test_a_shown_update_alone_is_still_the_date_shown() -> None:
+    page = build_page(body_top="<p class='meta'>Updated: January 2, 2026</p>")
+    shown = visible_date(parse_html(page))
+    assert shown is not None and shown.date() == date(2026, 1, 2)
