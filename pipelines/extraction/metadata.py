@@ -96,7 +96,7 @@ _WS = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _ITEMPROP = XPath("descendant-or-self::*[@itemprop=$prop]")  # faster than // in libxml2
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
-_NAME_SEPARATORS = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
+_NAME_SEPARATORS = re.compile(r"\s*(?:;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
 # "and" in languages where the word is also part of names or of a byline's place ("Maria
 # da Silva e Souza", "Juan Pérez en Madrid"): it separates only names on both sides;
 # Italian, Portuguese, Catalan, Polish, Dutch, Swedish, Norwegian, Russian, Ukrainian
@@ -169,7 +169,23 @@ _DATE_HEAD = re.compile(
 # what ends a name in a byline line: a separator before a date or a reading time
 # ("Jane Doe · 5 min read"), a group the writer speaks for ("… on behalf of the team")
 _NAME_STOP = re.compile(r"\s+[·•]\s.*$|\s+on\s+behalf\s+of\b.*$", re.I)
-_ONLY_DATE = re.compile(rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?(?:{UPDATED})\b", re.I)
+_ONLY_DATE = re.compile(
+    rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?(?:{UPDATED}|{PUBLISHED})\b", re.I
+)
+# what a byline says after its person's name about the outlet, not a name: the outlet
+# written for ("Jane Doe For Dailymail.com", "Jane Doe Special to The Times") or a wire
+# service's initials in brackets ("Jane Doe (AP)"; "Jane Doe (CNXSoft)", "Lance Ryan
+# (Content Manager)" stay: the labels keep them)
+_CREDIT_TAIL = re.compile(r"\s+(?:(?i:for|special\s+to)\s+\S.*|\([A-Z][A-Z.\-]{1,7}\))$")
+# a newsroom's credit standing for its writers ("From staff and wire reports", "with wire
+# services"): no person, and its "and" joins no names
+_WIRE_CREDIT = re.compile(
+    r"(?:\b(?:from|with)\s+)?\b(?:(?:staff|wire)\s+(?:and|&)\s+)?(?:staff|wire)"
+    r"\s+(?:reports?|services)\b",
+    re.I,
+)
+_PIPE = re.compile(r"\s*\|\s*")
+_CREDIT_SEPARATOR = re.compile(r"\s*[,/]\s*")  # "Jane Doe, Reuters", "Jane Doe / Reuters"
 _ROLE_WORDS = frozenset(
     {
         "reporter", "editor", "writer", "correspondent", "staff", "contributor", "columnist",
@@ -179,6 +195,8 @@ _ROLE_WORDS = frozenset(
         "researcher", "former", "head", "lead", "winemaker", "editors", "writers",
     }
 )  # fmt: skip
+# the last word of a team's byline ("The Meetingnotes Team", "The Texas Newsroom")
+_TEAM_WORDS = frozenset({"team", "staff", "editors", "desk", "newsroom", "redaktion", "équipe"})
 _NOT_FIRST_NAMES = frozenset({"the", "our", "a", "an", "team"})  # "Team Tiger Data": a team
 _PARTICLES = frozenset(
     {"van", "der", "den", "de", "la", "le", "von", "di", "da", "du", "del", "bin"}
@@ -515,6 +533,11 @@ def _looks_like_name(part: str) -> bool:
     )
 
 
+def _names_team(name: str) -> bool:
+    """Whether a byline's name is a team's: "The Meetingnotes Team", "Podium Staff"."""
+    return name.rsplit(maxsplit=1)[-1].casefold() in _TEAM_WORDS
+
+
 def names_someone(text: str) -> bool:
     """Whether an author string can name a person or a team: not a call to action ("Sign
     up for free trial", "Get", "Account Settings") nor a phrase ("This review is", "Hej!
@@ -600,11 +623,12 @@ def clean_name(value: str) -> str | None:
         text = text[: min(ends)].strip(" ,-|•·")
     if not any(ch.isalpha() for ch in text):
         return None
+    if not names_someone(text.title() if text.isupper() else text):
+        return None
+    text = _without_role(text) or text  # "JOHN ROE Associated Press" -> "JOHN ROE"
     if text.isupper() and " " in text:  # "TOM KRISHER" -> "Tom Krisher"
         text = text.title()
-    if not names_someone(text):
-        return None
-    return _without_role(text)
+    return text
 
 
 def plausible_names(names: list[str]) -> list[str]:
@@ -616,25 +640,66 @@ def plausible_names(names: list[str]) -> list[str]:
     return people or names
 
 
-def split_names(value: str) -> list[str]:
-    """Split a byline such as "By A, B and C" or "A; B" into one name per entry.
+def _without_credit(text: str) -> str:
+    """ "Jane Doe For Dailymail.com", "Jane Doe Special to The Times", "Jane Doe (AP)" ->
+    "Jane Doe": what follows a person's name about the outlet goes."""
+    match = _CREDIT_TAIL.search(text)
+    if match and _looks_like_name(text[: match.start()]):
+        return text[: match.start()]
+    return text
 
-    Around commas only the parts that look like personal names are kept, so
-    "Jane Doe, Staff Writer" and "Jane Doe, Reuters" give ["Jane Doe"]; a comma-separated
-    string with no name-like part ("Doe, Jane") stays whole.
-    """
-    text = byline_core(_BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or ""))
-    parts: list[str] = []
+
+def _people(pieces: list[str]) -> list[str]:
+    """The pieces shaped like a person's name; written in capitals, a piece beside a name
+    in mixed case is the outlet's ("John Roe, USA TODAY")."""
+    return _not_shouted([p for p in pieces if _looks_like_name(p)])
+
+
+def _not_shouted(people: list[str]) -> list[str]:
+    if any(not p.isupper() for p in people):
+        return [p for p in people if not p.isupper()]
+    return people
+
+
+def _segment_parts(segment: str) -> list[str]:
+    """One byline segment's names, split at "and", ";", "&" and, keeping only the names
+    when there is any, at commas and slashes."""
     chunks: list[str] = []
-    for chunk in _NAME_SEPARATORS.split(text):
+    for chunk in _NAME_SEPARATORS.split(segment):
         joined = _NAMES_AND.split(chunk)
         people = len(joined) > 1 and all(_looks_like_name(p.strip(" ,")) for p in joined)
         chunks.extend(joined if people else [chunk])
-    for chunk in chunks:
-        pieces = [p.strip() for p in chunk.split(",")]
-        names = [p for p in pieces if _looks_like_name(p)] if len(pieces) > 1 else []
-        parts.extend(names or [chunk])
-    return unique(name for name in (clean_name(p) for p in parts) if name)
+    parts: list[str] = []
+    for chunk in map(_without_credit, chunks):
+        pieces = [_without_credit(p) for p in _CREDIT_SEPARATOR.split(chunk)]
+        parts.extend((_people(pieces) if len(pieces) > 1 else []) or [chunk])
+    return parts
+
+
+def split_names(value: str) -> list[str]:
+    """Split a byline such as "By A, B and C" or "A; B" into one name per entry.
+
+    Around commas and slashes only the parts that look like personal names are kept, so
+    "Jane Doe, Staff Writer" and "Jane Doe / Reuters" give ["Jane Doe"]; a comma-separated
+    string with no name-like part ("Doe, Jane") stays whole. When the byline names a
+    person, what names none goes: a publisher after "|" ("Jane Doe | The Washington
+    Post"), the outlet written for ("For Dailymail.com", "(AP)"), a wire credit; a byline
+    naming nobody keeps its entries ("By The Associated Press").
+    """
+    text = byline_core(_BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or ""))
+    segments = _PIPE.split(_WIRE_CREDIT.sub("", text))
+    named = [
+        (segment, [n for n in (clean_name(p) for p in _segment_parts(segment)) if n])
+        for segment in segments
+    ]
+    signed = [s for s, names in named if any(_looks_like_name(n) for n in names)]
+    if signed and len(segments) > 1:  # "Jane Doe | Reuters": the person's segments only,
+        # and a team's, which the labels keep ("Jane Doe | The Texas Newsroom")
+        kept = _not_shouted(signed)
+        named = [
+            (s, names) for s, names in named if s in kept or any(_names_team(n) for n in names)
+        ]
+    return unique(name for _, names in named for name in names)
 
 
 # ---------------------------------------------------------------- JSON-LD
@@ -1170,8 +1235,6 @@ _CHANGED_BY = re.compile(
     re.I,
 )
 _CHANGED_HEAD = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|edited|revised)\b", re.I)
-# the last word of a team's byline ("The Meetingnotes Team", "Podium Staff")
-_TEAM_WORDS = frozenset({"team", "staff", "editors", "desk", "newsroom", "redaktion", "équipe"})
 
 
 def _byline_names(text: str | None, teams: bool = False) -> list[str]:
@@ -1179,11 +1242,7 @@ def _byline_names(text: str | None, teams: bool = False) -> list[str]:
     ("The Meetingnotes Team", read after a label in an element of its own)."""
     if not text or len(text) > MAX_NAME_CHARS:
         return []
-    return [
-        n
-        for n in split_names(text)
-        if _looks_like_name(n) or (teams and n.split()[-1].casefold() in _TEAM_WORDS)
-    ]
+    return [n for n in split_names(text) if _looks_like_name(n) or (teams and _names_team(n))]
 
 
 def visible_byline(tree: HtmlElement) -> list[str]:

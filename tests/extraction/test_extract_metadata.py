@@ -313,10 +313,66 @@ def test_more_author_meta_tags_name_the_author(make_page, name):
         ("2. Mai 2024 | Max Mustermann", ["Max Mustermann"]),
         ("Jean Dupont Mis à jour le 2 mai", ["Jean Dupont"]),
         ("Aktualisiert", []),
+        # a news byline naming a person: what names none goes (publisher, outlet, date)
+        ("By JANE DOE and JOHN ROE Associated Press", ["Jane Doe", "John Roe"]),
+        ("By Jane Doe | The Washington Post", ["Jane Doe"]),
+        ("Jane Doe | Reuters", ["Jane Doe"]),
+        ("Jane Doe / Reuters", ["Jane Doe"]),
+        ("By Jane Doe For Dailymail.com", ["Jane Doe"]),
+        ("Jane Doe Special to The Times", ["Jane Doe"]),
+        ("By Jane Doe | Published December 9, 2019", ["Jane Doe"]),
+        ("Jane Doe (AP)", ["Jane Doe"]),
+        ("Jane Doe and John Roe, USA TODAY", ["Jane Doe", "John Roe"]),
+        ("Jane Doe | USA TODAY", ["Jane Doe"]),
+        ("Jane Doe, with staff and wire reports", ["Jane Doe"]),
+        ("From staff and wire reports", []),  # names nobody ("wire reports" was read)
+        ("Published December 9, 2019", []),
+        # kept as they are: the publisher when nobody signs, a team beside a person, names
+        # in capitals only, the credits the labels keep in brackets, co-authors after "and"
+        ("By Jane Doe, CNN", ["Jane Doe"]),
+        ("Jane Doe, The Associated Press", ["Jane Doe"]),
+        ("By The Associated Press", ["The Associated Press"]),
+        ("Reuters | AP", ["Reuters", "AP"]),
+        ("AP/Reuters", ["AP/Reuters"]),
+        ("Jane Doe, PhD", ["Jane Doe"]),
+        ("Jane Doe | The Texas Newsroom", ["Jane Doe", "The Texas Newsroom"]),
+        ("JANE DOE | JOHN ROE", ["Jane Doe", "John Roe"]),
+        ("Jane Doe (CNXSoft)", ["Jane Doe (CNXSoft)"]),
+        ("Jane Doe (Content Manager)", ["Jane Doe (Content Manager)"]),
+        ("Jane Doe & kirstin boatto", ["Jane Doe", "kirstin boatto"]),
+        ("Jane Doe | John Roe Staff Writer", ["Jane Doe", "John Roe"]),
     ],
 )
 def test_split_names(byline, expected):
     assert split_names(byline) == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("By Jane Doe / Reuters", ["Jane Doe"]),
+        ("By Jane Doe For Dailymail.com", ["Jane Doe"]),
+        ("By JANE DOE and JOHN ROE Associated Press", ["Jane Doe", "John Roe"]),
+    ],
+)
+def test_visible_news_byline_names_only_its_people(make_page, byline, expected):
+    page = make_page(body_top=f"<p>{byline}</p>")
+    assert extract_article(page, URL).authors == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["Jane Doe | The Washington Post", "Jane Doe | Published December 9, 2019"]
+)
+def test_jsonld_author_after_a_bar_is_no_publisher_nor_date(make_page, name):
+    entity = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge"}
+    entity["author"] = {"@type": "Person", "name": name}
+    head = f'<script type="application/ld+json">{json.dumps(entity)}</script>'
+    assert extract_article(make_page(head=head), URL).authors == ["Jane Doe"]
+
+
+def test_author_meta_wire_credit_goes(make_page):
+    head = '<meta name="author" content="Jane Doe (AP)">'
+    assert extract_article(make_page(head=head), URL).authors == ["Jane Doe"]
 
 
 def test_author_meta_byline_becomes_a_list(make_page):
