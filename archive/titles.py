@@ -17,8 +17,29 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-# " | ", " - ", en and em dashes, bullets, " » ", " :: " between a headline and a site name
-TITLE_SEPARATOR = re.compile(r"\s+(?:[|\u2022\u00b7\u00bb\u2013\u2014~-]|::|--)\s+")
+# Scripts written without spaces between words: Kana and Han (Japanese, Chinese), Hangul
+_KANA_HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+# The separators between a headline and a site name (or section):
+# - spaced: " | ", " - ", en and em dashes, bullets, " ❘ ", " :: ", " -- ", " // ";
+# - the full-width bar of CJK titles, spaced or not (U+FF5C: "記事タイトル\uff5cサイト名");
+# - unspaced between CJK characters: "|" and "_" ("标题_新浪新闻"), and "-" between Kana
+#   and Han ("标题-网易新闻"; Korean writes "한-미" for "Korea-US" inside headlines);
+# - spaced guillemets ("Title « Blog", "Blog » Section"), unless the title holds the
+#   pair, quoting (French typography spaces its « quotes »);
+# - a spaced "<" only when the title has two ("제목 < 섹션 < 사이트": Korean news CMSes;
+#   one is "a < b").
+_SEPARATOR = re.compile(
+    r"\s+(?:[|\u2022\u00b7\u2013\u2014\u2758~-]|::|--|//)\s+"
+    r"|\s*[\uff5c\ufe31]\s*"
+    rf"|(?<=[{_KANA_HAN}{_HANGUL}])[|_](?=[{_KANA_HAN}{_HANGUL}])"
+    rf"|(?<=[{_KANA_HAN}])-(?=[{_KANA_HAN}])"
+    r"|\s+(?P<guillemet>[\u00ab\u00bb\u2039\u203a])\s+"
+    r"|\s+(?P<angle><)\s+"
+)
+_GUILLEMET_PAIRS = {"\u00ab": "\u00bb", "\u00bb": "\u00ab", "\u2039": "\u203a", "\u203a": "\u2039"}
+_ANGLE = re.compile(r"\s<\s")
+MIN_ANGLE_SEPARATORS = 2  # " < " separates segments only in a title holding this many
 _NOT_ALNUM = re.compile(r"[\W_]+")
 MAX_KEY_CHARS = 255  # a segment's key as stored (a longer one is no site's name anyway)
 
@@ -33,9 +54,33 @@ def title_key(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
+def split_title(title: str, whole: str | None = None) -> list[str]:
+    """A title's segments between the separators sites put between a headline and their
+    name or section (``_SEPARATOR``): the one rule the extraction and the archive's
+    learning split titles by. A title without one is one segment.
+
+    ``whole`` is the title ``title`` was cut from, when it was (a title without its site's
+    name): whether its guillemets quote and its " < " separate is read on the whole.
+    """
+    whole = title if whole is None else whole
+    angles = len(_ANGLE.findall(whole))
+    segments, start, pos = [], 0, 0
+    while match := _SEPARATOR.search(title, pos):
+        guillemet = match["guillemet"]
+        if (guillemet and _GUILLEMET_PAIRS[guillemet] in whole) or (
+            match["angle"] and angles < MIN_ANGLE_SEPARATORS
+        ):
+            pos = match.start() + 1  # no separator here: look again past its first character
+            continue
+        segments.append(title[start : match.start()])
+        start = pos = match.end()
+    segments.append(title[start:])
+    return segments
+
+
 def end_keys(title: str) -> dict[str, str]:
     """The keys of a title's leading and trailing segments; empty for a one-segment title."""
-    segments = TITLE_SEPARATOR.split(title)
+    segments = split_title(title)
     if len(segments) < 2:
         return {}
     keys = {PREFIX: title_key(segments[0])[:MAX_KEY_CHARS]}
@@ -88,7 +133,7 @@ def strip_learned_affixes(title: str, affixes: TitleAffixes) -> str:
         return title
     return trim_segments(
         title,
-        TITLE_SEPARATOR.split(title),
+        split_title(title),
         lambda segment: title_key(segment)[:MAX_KEY_CHARS] in affixes.suffixes,
         lambda segment: title_key(segment)[:MAX_KEY_CHARS] in affixes.prefixes,
     )

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from archive.titles import TITLE_SEPARATOR, title_key, trim_segments
+from archive.titles import split_title, title_key, trim_segments
 from crawler.dates import parse_date
 from crawler.urls import site_of_host
 from pipelines.extraction.model import PageFacts
@@ -286,8 +286,6 @@ def absolute_url(value: str | None, base: str | None) -> str | None:
 
 # ---------------------------------------------------------------- titles
 
-# the separators between a headline and a site name: one rule with the archive's learning
-_TITLE_SEPARATOR = TITLE_SEPARATOR
 MIN_SITE_KEY = 4  # shorter host labels or names ("ft", "abc") match too much by containment
 MIN_HEADLINE_WORDS, MAX_HEADLINE_WORDS = 2, 40
 HEADLINE_OVERLAP = 0.6  # share of an <h1>'s words the stated title must contain
@@ -321,6 +319,12 @@ def _folded_keys(text: str) -> set[str]:
         )
         for form in (folded, folded.translate(_GERMAN_LETTERS))
     }
+
+
+def _width(key: str) -> int:
+    """A key's length with a wide character (Han, Kana, Hangul) counting as two: "新浪" tells
+    a site's name as well as "sina" does."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in key)
 
 
 def host_labels(url: str | None) -> list[str]:
@@ -388,7 +392,7 @@ def names_site(
     keys = {key} if heading else _folded_keys(segment)
     for site in {_key(sitename or "")} if heading else _folded_keys(sitename or ""):
         if site and any(
-            k == site or (min(len(k), len(site)) >= MIN_SITE_KEY and (k in site or site in k))
+            k == site or (min(_width(k), _width(site)) >= MIN_SITE_KEY and (k in site or site in k))
             for k in keys
         ):
             return True
@@ -396,6 +400,19 @@ def names_site(
     if any(label in k or k in label for label in labels for k in keys if len(k) >= MIN_SITE_KEY):
         return True
     return not heading and _names_domain(segment, url)
+
+
+def _without_site_after_colon(title: str, site_named: Callable[[str], bool]) -> str:
+    """The title without a site's name after its last spaced colon ("… : NPR", "제목 : 사이트"),
+    when that name is the title's last segment (in "Macron : « … » | Le Monde" the name is
+    the segment after " | ", and the colon is the headline's)."""
+    colons = list(_SITE_COLON.finditer(title))
+    if not colons:
+        return title
+    before, after = title[: colons[-1].start()], title[colons[-1].end() :]
+    if before.strip() and len(split_title(after, title)) == 1 and site_named(after):
+        return before
+    return title
 
 
 def strip_site_name(
@@ -410,10 +427,8 @@ def strip_site_name(
     ("… : NPR") goes too.
     """
     site_named = partial(names_site, sitename=sitename, url=url)
-    colons = list(_SITE_COLON.finditer(title))
-    if colons and title[: colons[-1].start()].strip() and site_named(title[colons[-1].end() :]):
-        title = title[: colons[-1].start()]
-    segments = _TITLE_SEPARATOR.split(title)
+    whole, title = title, _without_site_after_colon(title, site_named)
+    segments = split_title(title, whole)
     if len(segments) < 2:
         return title
     for heading in headings:
@@ -498,7 +513,7 @@ def headline(
 def tags_title(heading: str, title: str) -> bool:
     """Whether a heading is the title followed by a separated tagline or section ("15
     Language Learning Apps Compared - Personally Tested", "… physical health | Opinion")."""
-    segments = _TITLE_SEPARATOR.split(heading)
+    segments = split_title(heading)
     key = _key(title)
     return any(_key(" ".join(segments[:end])) == key for end in range(1, len(segments)))
 
@@ -506,7 +521,7 @@ def tags_title(heading: str, title: str) -> bool:
 def stated_headline(title: str, sitename: str | None, url: str | None, headings: list[str]) -> str:
     """The stated title without the site's name around it, nor a section after it."""
     stripped = strip_site_name(title, sitename, url, headings)
-    segments = _TITLE_SEPARATOR.split(stripped)
+    segments = split_title(stripped, title)
     # "How to help babies sleep | Patient Education": what stays after the site's name is
     # a section or a tagline glued to a headline of several words, longer than any of them
     # (a leading "The Daily Gazette | ..." is a site's name, not a headline)

@@ -29,6 +29,25 @@ def test_title_suffix_learned_from_a_site():
     assert strip_learned_affixes("PH Gear Lab", affixes) == "PH Gear Lab"  # never emptied
 
 
+def test_title_affixes_learned_across_the_other_separators():
+    # "Title « Blog" and a Chinese portal's unspaced "_" name the site as " | " does
+    titles = [
+        "Mayor resigns \u00ab Harbour Gazette",
+        "Storm hits \u00ab Harbour Gazette",
+        "Ferry late \u00ab Harbour Gazette",
+    ]
+    assert strip_learned_affixes(titles[0], learn_title_affixes(titles)) == "Mayor resigns"
+    titles = [
+        "记者手记_新浪新闻",
+        "股市大涨_新浪新闻",
+        "华为发布_新浪新闻",
+    ]
+    assert strip_learned_affixes(titles[2], learn_title_affixes(titles)) == "华为发布"
+    # a Latin underscore or hyphen is no separator: nothing recurs
+    titles = ["snake_case tips", "snake_case traps", "snake_case rules"]
+    assert not learn_title_affixes(titles)
+
+
 def test_the_writer_learns_a_site_suffix_and_cuts_it_from_earlier_titles(engine):
     writer = ArchiveWriter(engine)
     headlines = ["Harbour reopens", "Ferry strike", "Council votes", "Tram delays - again"]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from archive.titles import split_title
 from pipelines.extraction import extract_article
 from pipelines.extraction.core import visible_date
 from pipelines.extraction.dateline import spelled_date_line
@@ -1044,6 +1045,131 @@ def test_a_heading_names_the_site_by_containment_only():
     assert headline("Rescue retraced : NPR", None, url, [h1]) == h1
     assert not names_site(h1, None, url, heading=True)
     assert names_site("NPR", None, url)
+
+
+@pytest.mark.parametrize(
+    ("title", "sitename", "url", "expected"),
+    [
+        # older WordPress themes: "Title « Blog"; a spaced "//", single guillemets, a light bar
+        ("Man rescued from well \u00ab Example Blog", "Example Blog", URL, "Man rescued from well"),
+        (
+            "Man rescued from well // Example",
+            None,
+            "https://example.com/x",
+            "Man rescued from well",
+        ),
+        (
+            "Man rescued from well \u2039 Example",
+            None,
+            "https://example.com/x",
+            "Man rescued from well",
+        ),
+        (
+            "Example \u203a Man rescued from well",
+            None,
+            "https://example.com/x",
+            "Man rescued from well",
+        ),
+        (
+            "Man rescued from well \u2758 Example",
+            None,
+            "https://example.com/x",
+            "Man rescued from well",
+        ),
+        # CJK titles: the full-width bar, and "|", "_", "-" written without spaces
+        (
+            "記事タイトル\uff5cサイト",
+            "サイト",
+            URL,
+            "記事タイトル",
+        ),
+        (
+            "华为发布新款手机\uff5c凤凰网",
+            "凤凰网",
+            URL,
+            "华为发布新款手机",
+        ),
+        (
+            "华为发布新款手机_新浪新闻",
+            "新浪新闻",
+            URL,
+            "华为发布新款手机",
+        ),
+        (
+            "华为发布新款手机-网易新闻",
+            "网易新闻",
+            URL,
+            "华为发布新款手机",
+        ),
+        (
+            "华为发布新款手机|新浪新闻",
+            "新浪新闻",
+            URL,
+            "华为发布新款手机",
+        ),
+        # a CJK site's name contained in a segment: three Han characters tell it
+        (
+            "华为发布新款手机_凤凰网资讯",
+            "凤凰网",
+            URL,
+            "华为发布新款手机",
+        ),
+        # Korean news CMSes: "Title < Section < Site", and "Title : Site"
+        (
+            "정부, 새 정책 발표 < 정치 < 한겨레",
+            "한겨레",
+            URL,
+            "정부, 새 정책 발표",
+        ),
+        (
+            "정부, 새 정책 발표 : 연합뉴스",
+            "연합뉴스",
+            URL,
+            "정부, 새 정책 발표",
+        ),
+        # French quotes in guillemets are the headline's, spaced as French typography does
+        (
+            "Macron : \u00ab Nous allons gagner \u00bb | Le Monde",
+            "Le Monde",
+            URL,
+            "Macron : \u00ab Nous allons gagner \u00bb",
+        ),
+        (
+            "Le ministre a dit \u00ab oui \u00bb hier - Le Monde",
+            "Le Monde",
+            URL,
+            "Le ministre a dit \u00ab oui \u00bb hier",
+        ),
+    ],
+)
+def test_a_title_loses_the_site_name_after_other_separators(title, sitename, url, expected):
+    assert headline(title, sitename, url, []) == expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Jean-Luc Picard returns to the bridge",
+        "Why snake_case beats camelCase",
+        "C++ // comments and what they cost",
+        "Why a < b matters for every sort",
+        "한-미 정상회담 열려",  # Korean "Korea-US summit": a hyphen inside
+        "Le ministre a dit \u00ab oui \u00bb hier",
+    ],
+)
+def test_other_separators_split_no_headline(title):
+    assert headline(title, "Example", "https://example.com/x", []) == title
+
+
+def test_split_title_reads_the_other_separators():
+    assert split_title("Jean-Luc Picard_snake_case") == ["Jean-Luc Picard_snake_case"]
+    assert split_title("a < b") == ["a < b"]
+    assert split_title("a < b < c") == ["a", "b", "c"]
+    assert split_title("标题_Sina") == ["标题_Sina"]  # a Latin side: no split
+    # a title cut from a whole one keeps the whole one's reading of " < "
+    assert split_title("a < b", "a < b < c") == ["a", "b"]
+    # a quoting pair of guillemets separates nothing, and hides no separator next to it
+    assert split_title("\u00ab Oui \u00bb | Le Monde") == ["\u00ab Oui \u00bb", "Le Monde"]
 
 
 def test_an_old_news_page_titled_with_the_site_domain_loses_it(make_page):
