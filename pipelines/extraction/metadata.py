@@ -212,6 +212,43 @@ _CALLS_TO_ACTION = frozenset(
     }
 )  # fmt: skip
 _NAME_PARTICLES = _PARTICLES | {"dos", "das", "do", "della", "ten", "ter", "zu", "al", "el", "y"}
+# The social networks a page links its writers and itself on, one vocabulary for the
+# byline readers and the text's closing lines ("Follow Jane on Twitter", ``text``)
+SOCIAL_NETWORKS = r"twitter|facebook|instagram|linkedin"
+# What a writer's contact buttons say beside the name ("Jane Doe Twitter Email", "Max
+# Mustermann E-Mail Folgen", "Jean Dupont Suivre Profil"): the networks above, "e-mail",
+# "follow", "bio", "contact", "profile", "RSS" in English, German, French, Spanish,
+# Italian, Portuguese, Dutch
+_CONTACT_WORDS = (
+    rf"{SOCIAL_NETWORKS}|e-?mail|courriel|correo|follow|folgen|suivre|seguir|segui|volgen"
+    r"|bio|biograph(?:y|ie)|biograf(?:ie|ía|ia)|rss|contact|kontakt|contacto|contatto|contato"
+    r"|profile?|perfil|profilo|profiel"
+)
+# a run of them ending a name, glued to it or not ("Jane DoeTwitter"); "Mail" and "X"
+# (a letter of names: "Malcolm X") only after another (``_contact_start``)
+_GLUED = r"(?-i:(?<=[a-zà-öø-ÿ])(?=[A-Z]))"  # one word's end, the next's capital
+_CONTACT_TAIL = re.compile(
+    rf"(?:\s+|{_GLUED})(?:{_CONTACT_WORDS})(?:\b|{_GLUED})"
+    rf"(?:\s*[|·•,/]?\s*(?:{_CONTACT_WORDS}|mail|x)(?:\b|{_GLUED}))*\W*$",
+    re.I,
+)
+# an image's credit glued after the name: "Jane Doe Photo: Getty", "…, Fotos: Max Muster"
+_PHOTO_CREDIT = re.compile(
+    r"\s*[|·•,/\u2013\u2014-]?\s+(?:photo(?:graph)?s?|fotos?|bilder?|images?|pictures?"
+    rf"|illustrations?|credits?|crédits?)\s*(?::|\b(?:{BY_WORDS})\b).*$",
+    re.I | re.S,
+)
+# a writer's address beside the name: "Jane Doe (@janedoe)", "Jane Doe <jane@example.com>",
+# "Jane Doe (https://janedoe.net)"; and RSS's "jane@example.com (Jane Doe)", the name in
+# brackets after the address
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_ADDRESS_IN_BRACKETS = re.compile(
+    rf"\s*[(<\[]\s*(?:mailto:)?(?:@[\w.]+|{_EMAIL}|(?:https?://|www\.)[^\s)>\]]+)\s*[)>\]]"
+)
+_EMAIL_THEN_NAME = re.compile(rf"^\s*(?:mailto:)?{_EMAIL}\s*\(([^()@]+)\)\s*$")
+# a profile's address: a host and a path ("facebook.com/janedoe"); a bare host
+# ("cleveland.com") is an outlet's credit
+_PROFILE_ADDRESS = re.compile(r"\b[\w-]+\.[a-z]{2,}/\S", re.I)
 
 
 @dataclass(slots=True)
@@ -619,11 +656,20 @@ def byline_core(text: str) -> str:
     return text
 
 
+def _contact_start(text: str) -> int | None:
+    """Where a run of contact buttons' words ends a name ("Jane Doe Twitter Email"), after
+    a capitalised word: "… Network on Facebook" is a phrase."""
+    match = _CONTACT_TAIL.search(text)
+    before = text[: match.start()].split() if match else []
+    return match.start() if match and before and before[-1][:1].isupper() else None
+
+
 def clean_name(value: str) -> str | None:
     """Tidy one author name; None for URLs, e-mail addresses, dates and overlong strings.
 
     A byline search picks up what stands next to a name: a label before it ("Written by",
-    "Author"), a date or a role after it; they go.
+    "Author"), a date, a role or contact buttons' labels after it ("Jane Doe Twitter
+    Email"); they go. A profile's address ("facebook.com/janedoe") names nobody.
     """
     text = clean_text(_BY_PREFIX.sub("", value))
     if text is None or _BY_ONLY.match(text):
@@ -631,9 +677,10 @@ def clean_name(value: str) -> str | None:
     text = text.strip(" ,-|")
     if not text or len(text) > MAX_NAME_CHARS or "@" in text or "://" in text or "www." in text:
         return None
-    if _ONLY_DATE.match(text):
+    if _ONLY_DATE.match(text) or _PROFILE_ADDRESS.search(text):
         return None
     ends = [m.start() for m in (_DATE_TAIL.search(text), _NUMBER_TAIL.search(text)) if m]
+    ends += [end] if (end := _contact_start(text)) is not None else []
     if ends and len(text[: min(ends)].split()) >= 2:
         text = text[: min(ends)].strip(" ,-|•·")
     if not any(ch.isalpha() for ch in text):
@@ -691,6 +738,20 @@ def _segment_parts(segment: str) -> list[str]:
     return parts
 
 
+def _without_photo_credit(text: str) -> str:
+    """ "Jane Doe Photo: Getty Images" -> "Jane Doe": an image's credit after the name goes."""
+    match = _PHOTO_CREDIT.search(text)
+    return text[: match.start()] if match and match.start() else text
+
+
+def _without_address(text: str) -> str:
+    """ "Jane Doe (@janedoe)", "Jane Doe <jane@example.com>", "jane@example.com (Jane Doe)"
+    -> "Jane Doe": a handle, an e-mail or a web address beside a name goes."""
+    if match := _EMAIL_THEN_NAME.match(text):
+        return match[1]
+    return _ADDRESS_IN_BRACKETS.sub("", text)
+
+
 def split_names(value: str) -> list[str]:
     """Split a byline such as "By A, B and C" or "A; B" into one name per entry.
 
@@ -699,9 +760,12 @@ def split_names(value: str) -> list[str]:
     string with no name-like part ("Doe, Jane") stays whole. When the byline names a
     person, what names none goes: a publisher after "|" ("Jane Doe | The Washington
     Post"), the outlet written for ("For Dailymail.com", "(AP)"), a wire credit; a byline
-    naming nobody keeps its entries ("By The Associated Press").
+    naming nobody keeps its entries ("By The Associated Press"). A writer's handle or
+    e-mail beside the name goes ("Jane Doe (@janedoe)", RSS's "jane@example.com (Jane
+    Doe)"), and an image's credit after it ("Jane Doe Photo: Getty").
     """
     text = byline_core(_BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or ""))
+    text = _without_address(_without_photo_credit(text))
     segments = _PIPE.split(_WIRE_CREDIT.sub("", text))
     named = [
         (segment, [n for n in (clean_name(p) for p in _segment_parts(segment)) if n])

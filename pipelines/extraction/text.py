@@ -53,7 +53,14 @@ from trafilatura.xml import xmltotxt
 
 from archive.prompts import NEWSLETTER, SIGN_UP
 from crawler.urls import same_site
-from pipelines.extraction.metadata import AUTHOR_NOUNS, BY_WORDS, CREDIT_NOUNS, PUBLISHED, UPDATED
+from pipelines.extraction.metadata import (
+    AUTHOR_NOUNS,
+    BY_WORDS,
+    CREDIT_NOUNS,
+    PUBLISHED,
+    SOCIAL_NETWORKS,
+    UPDATED,
+)
 
 BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
 LEAD_WINDOW = 4  # header lines can only be among the first blocks
@@ -202,10 +209,10 @@ _TRAILER = re.compile(
 )
 # "Follow Jane on Twitter", "Suivez-nous sur Facebook", "on Twitter @jane", an e-mail address.
 _SOCIAL = re.compile(
-    r"follow \w+(?: \w+){0,5} on (?:twitter|facebook|instagram|linkedin)"
+    rf"follow \w+(?: \w+){{0,5}} on (?:{SOCIAL_NETWORKS})"
     r"|\b(?:folge|suivez|s[ií]gue|s[ií]ganos|siga|segui|volg|obserwuj)[\w-]*"
-    r"(?: [\w'\u2019-]+){0,5} (?:auf|sur|en|no|na|su|op) (?:twitter|facebook|instagram|linkedin)"
-    r"|(?:on|\b(?:auf|sur|en|no|su|op)) (?:twitter|facebook|instagram) @"
+    rf"(?: [\w'\u2019-]+){{0,5}} (?:auf|sur|en|no|na|su|op) (?:{SOCIAL_NETWORKS})"
+    rf"|(?:on|\b(?:auf|sur|en|no|su|op)) (?:{SOCIAL_NETWORKS}) @"
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b",
     re.I,
 )

@@ -342,6 +342,39 @@ def test_more_author_meta_tags_name_the_author(make_page, name):
         ("Jane Doe (Content Manager)", ["Jane Doe (Content Manager)"]),
         ("Jane Doe & kirstin boatto", ["Jane Doe", "kirstin boatto"]),
         ("Jane Doe | John Roe Staff Writer", ["Jane Doe", "John Roe"]),
+        # a writer's address beside the name, RSS's "e-mail (Name)"; a profile's address
+        ("Jane Doe (@janedoe)", ["Jane Doe"]),
+        ("jane@example.com (Jane Doe)", ["Jane Doe"]),
+        ("Jane Doe <jane@example.com>", ["Jane Doe"]),
+        ("Jane Doe (@janedoe) and John Roe (https://johnroe.net)", ["Jane Doe", "John Roe"]),
+        ("facebook.com/janedoe", []),
+        ("Jane Doe, https://twitter.com/janedoe", ["Jane Doe"]),
+        ("@janedoe", []),
+        # contact buttons' labels and an image's credit glued after the name
+        ("By Jane Doe Twitter", ["Jane Doe"]),
+        ("Jane Doe Email", ["Jane Doe"]),
+        ("Jane Doe  Follow", ["Jane Doe"]),
+        ("Jane DoeTwitterEmail", ["Jane Doe"]),
+        ("Jane Doe Twitter X LinkedIn", ["Jane Doe"]),
+        ("JANE DOE TWITTER", ["Jane Doe"]),
+        ("Max Mustermann E-Mail Folgen", ["Max Mustermann"]),
+        ("Jean Dupont Suivre Profil", ["Jean Dupont"]),
+        ("María López Perfil Correo", ["María López"]),
+        ("Jane Doe Photo: Getty", ["Jane Doe"]),
+        ("Text: Max Mustermann, Fotos: Erika Musterfrau", ["Max Mustermann"]),
+        ("Jane Doe Photos by John Roe and Ann Lee", ["Jane Doe"]),
+        # a name or an outlet ending like a button stays
+        ("Malcolm X", ["Malcolm X"]),
+        ("Jane Doe X", ["Jane Doe X"]),
+        ("Scottish Daily Mail", ["Scottish Daily Mail"]),
+        ("Jane Doe Biology", ["Jane Doe Biology"]),
+        ("Garden Learning Network on Facebook", ["Garden Learning Network on Facebook"]),
+        ("Photo: Getty", ["Photo: Getty"]),
+        # already read right: roles, reading times, credentials
+        ("Jane Doe, Contributor", ["Jane Doe"]),
+        ("By Jane Doe - 5 min read", ["Jane Doe"]),
+        ("Jane Doe, Reporter, and John Roe, Editor", ["Jane Doe", "John Roe"]),
+        ("Dr. Jane Doe, MD", ["Dr. Jane Doe"]),
     ],
 )
 def test_split_names(byline, expected):
@@ -359,6 +392,20 @@ def test_split_names(byline, expected):
 def test_visible_news_byline_names_only_its_people(make_page, byline, expected):
     page = make_page(body_top=f"<p>{byline}</p>")
     assert extract_article(page, URL).authors == expected
+
+
+def test_a_visible_bylines_contact_buttons_are_no_part_of_the_name(make_page):
+    top = (
+        '<div class="byline"><p>By <a href="/author/jane-doe">Jane Doe</a>'
+        ' <a href="https://twitter.com/janedoe"><i class="icon"></i>Twitter</a>'
+        ' <a href="mailto:jane@example.com">Email</a></p></div>'
+    )
+    assert extract_article(make_page(body_top=top), URL).authors == ["Jane Doe"]
+
+
+def test_an_author_meta_tag_in_rss_form_names_the_person(make_page):
+    head = '<meta name="author" content="jane@example.com (Jane Doe)">'
+    assert extract_article(make_page(head=head), URL).authors == ["Jane Doe"]
 
 
 @pytest.mark.parametrize(
