@@ -30,8 +30,8 @@ MAX_HOUR = 12
 # a 12-hour clock: "2:30 PM", "9:05:10 a.m."
 _TWELVE_HOUR = re.compile(r"\b(\d{1,2})(:\d\d(?::\d\d)?)\s*([ap])\.?m\.?(?=\s|$)", re.IGNORECASE)
 # The zone after a time: a name, "GMT+1" / "UTC-05:30", or an offset in hours alone ("+01").
-# Names are only the unambiguous ones of RFC 822 (North American zones and UTC): "CST" is
-# also China's, "IST" India's, Ireland's and Israel's.
+# Names are only the ones RFC 822 defines (North America's and UTC), which feeds follow;
+# others are ambiguous ("IST" is India's, Ireland's and Israel's).
 ZONE_HOURS = {
     "UT": 0,
     "UTC": 0,
