@@ -30,7 +30,7 @@ from lxml import etree
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip
 
-from crawler.dates import parse_date
+from crawler.dates import date_text, parse_date
 from crawler.urls import ALLOWED_SCHEMES, normalize_url, same_site
 
 if TYPE_CHECKING:
@@ -261,11 +261,11 @@ def parse_json_feed(body: bytes) -> list[Entry]:
         if not url:
             continue
         tags = item.get("tags")
-        published = parse_date(_json_str(item.get("date_published")))
+        published = parse_date(date_text(item.get("date_published")))
         entries.append(
             Entry(
                 url,
-                parse_date(_json_str(item.get("date_modified"))) or published,
+                parse_date(date_text(item.get("date_modified"))) or published,
                 published=published,
                 title=_json_str(item.get("title")),
                 language=_json_str(item.get("language")) or language,

@@ -24,7 +24,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from archive.titles import split_title, title_key, trim_segments
-from crawler.dates import parse_date
+from crawler.dates import date_text, parse_date
 from crawler.urls import site_of_host
 from pipelines.extraction.model import PageFacts
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
@@ -895,6 +895,14 @@ def _first_string(value: Any, key: str = "name") -> str | None:
     return clean_text(value)
 
 
+def _stated_date(value: Any) -> str | None:
+    """A JSON-LD date as text: a string or an epoch number (:func:`crawler.dates.date_text`),
+    the first of a list."""
+    if isinstance(value, list):
+        return next((s for s in map(_stated_date, value) if s), None)
+    return date_text(value)
+
+
 def _string_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [t for t in (clean_text(v) for v in value.split(",")) if t]
@@ -1236,7 +1244,7 @@ def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:
 def _read_dates(meta: PageMeta, src: _Sources) -> None:
     meta.published_at = first_date(
         [
-            _first_string(src.article.get("datePublished")),
+            _stated_date(src.article.get("datePublished")),
             *(first_meta(src.values, key) for key in PUBLISHED_META),
             partial(itemprop_value, src.tree, "datePublished", src.itemprops),
             partial(_time_pubdate, src.tree),
@@ -1244,7 +1252,7 @@ def _read_dates(meta: PageMeta, src: _Sources) -> None:
     )
     meta.modified_at = first_date(
         [
-            _first_string(src.article.get("dateModified")),
+            _stated_date(src.article.get("dateModified")),
             *(first_meta(src.values, key) for key in MODIFIED_META),
             partial(itemprop_value, src.tree, "dateModified", src.itemprops),
         ]

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from lxml.etree import XPath
 
+from crawler.dates import date_text
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
 
@@ -89,7 +91,7 @@ def live_updated(
     updates = entity.get("liveBlogUpdate")
     items = updates if isinstance(updates, list) else [updates]
     times = [
-        parse(update.get(key) if isinstance(update.get(key), str) else None)
+        parse(date_text(update.get(key)))
         for update in items
         if isinstance(update, dict)
         for key in ("dateModified", "datePublished")

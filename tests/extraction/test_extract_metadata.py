@@ -67,6 +67,15 @@ def test_jsonld_dates_published_and_modified(make_page):
     assert doc.jsonld_types == ["NewsArticle"]
 
 
+def test_jsonld_dates_as_epoch_numbers(make_page):
+    # JSON numbers were dropped before the date parser saw them
+    article = {"@type": "NewsArticle", "datePublished": 1733409000, "dateModified": [1733495400000]}
+    page = make_page(head=jsonld(article))
+    doc = extract_article(page, "https://news.example.com/news/harbour-bridge-rebuild")
+    assert doc.published_at == datetime(2024, 12, 5, 14, 30, tzinfo=UTC)
+    assert doc.modified_at == datetime(2024, 12, 6, 14, 30, tzinfo=UTC)
+
+
 def test_modified_time_meta_and_itemprop(make_page):
     head = '<meta property="article:modified_time" content="2024-05-14T12:00:00+00:00">'
     top = '<time itemprop="datePublished" datetime="2024-05-12T07:45:00+01:00">12 May</time>'

@@ -104,6 +104,10 @@ def test_a_live_blog_changed_when_its_newest_update_was_posted():
     doc = extract_article(page(jsonld=live), "https://n.example/2024/06/03/budget-live/")
     assert doc.modified_at == datetime(2024, 6, 3, 9, 15, tzinfo=UTC)
     assert "LiveBlogPosting" in doc.jsonld_types
+    # an update dated by an epoch number (a JSON number, not a string) is read too
+    live["liveBlogUpdate"].append({"@type": "BlogPosting", "dateModified": 1717408800})
+    doc = extract_article(page(jsonld=live), "https://n.example/2024/06/03/budget-live/")
+    assert doc.modified_at == datetime(2024, 6, 3, 10, 0, tzinfo=UTC)
     # an article's own updates list is not read unless it is a live blog
     news = {**NEWS, "liveBlogUpdate": live["liveBlogUpdate"]}
     assert extract_article(page(jsonld=news), "https://n.example/a/").modified_at is None
