@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import partial
 from operator import attrgetter
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -28,6 +28,7 @@ from crawler.dates import date_text, parse_date
 from crawler.urls import site_of_host
 from pipelines.extraction.model import PageFacts
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
+from pipelines.extraction.words import text_pieces, word_length
 
 LOGGER = logging.getLogger(__name__)
 
@@ -480,7 +481,15 @@ def strip_site_name(
 
 
 def _words(text: str) -> set[str]:
-    return {_key(word) for word in text.split()}
+    """A title's words as compared: keys of its words, character bigrams of unspaced
+    scripts (``words.word_pieces``)."""
+    return {_key(piece) for piece in text_pieces(text.split())}
+
+
+def _shares_words(heading: str, words: set[str]) -> bool:
+    """Whether the stated title's ``words`` hold most of the heading's."""
+    pieces = text_pieces(heading.split())
+    return len({_key(piece) for piece in pieces} & words) >= HEADLINE_OVERLAP * len(pieces)
 
 
 def visible_headline(headings: list[str], title: str | None) -> str | None:
@@ -488,13 +497,13 @@ def visible_headline(headings: list[str], title: str | None) -> str | None:
 
     The only <h1> of the page, or, among several, the first that shares most of its words
     with the stated title; a heading that is the site's name or a sentence-long one is not.
+    Words are counted and compared in any script (``pipelines.extraction.words``): a
+    Chinese heading by its characters.
     """
-    candidates = [h for h in headings if MIN_HEADLINE_WORDS <= len(h.split()) <= MAX_HEADLINE_WORDS]
+    candidates = [h for h in headings if MIN_HEADLINE_WORDS <= word_length(h) <= MAX_HEADLINE_WORDS]
     if len(headings) > 1:
         words = _words(title or "")
-        candidates = [
-            h for h in candidates if len(_words(h) & words) >= HEADLINE_OVERLAP * len(h.split())
-        ][:1]
+        candidates = [h for h in candidates if _shares_words(h, words)][:1]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -504,14 +513,17 @@ _SLUG_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
 
 def slug_words(url: str | None) -> set[str]:
     """The words of a URL's last path segment ("/blog/how-to-sleep-well.html" -> how, to,
-    sleep, well); numbers only when shaped like a year (an id is no word of a title)."""
-    path = urlsplit(url).path.rstrip("/") if url else ""
+    sleep, well); numbers only when shaped like a year (an id is no word of a title); a
+    percent-encoded slug read as written ("/%E6%9D%B1%E4%BA%AC-..." is "/東京-..."), the
+    runs of unspaced scripts as their character bigrams."""
+    path = unquote(urlsplit(url).path).rstrip("/") if url else ""
     segment = _SLUG_EXTENSION.sub("", path.rsplit("/", 1)[-1]).casefold()
-    return {w for w in _SLUG_WORD.findall(segment) if not w.isdigit() or len(w) == 4}
+    words = (w for w in _SLUG_WORD.findall(segment) if not w.isdigit() or len(w) == 4)
+    return set(text_pieces(words))
 
 
 def _shared_slug_words(text: str, slug: set[str]) -> int:
-    return len(slug & set(_SLUG_WORD.findall(text.casefold())))
+    return len(slug & set(text_pieces(_SLUG_WORD.findall(text.casefold()))))
 
 
 def headline(
@@ -562,11 +574,11 @@ def stated_headline(title: str, sitename: str | None, url: str | None, headings:
     # "How to help babies sleep | Patient Education": what stays after the site's name is
     # a section or a tagline glued to a headline of several words, longer than any of them
     # (a leading "The Daily Gazette | ..." is a site's name, not a headline)
-    lead = len(segments[0].split())
+    lead = word_length(segments[0])
     if (
         len(segments) > 1
         and lead >= MIN_LEAD_WORDS
-        and all(lead > len(segment.split()) for segment in segments[1:])
+        and all(lead > word_length(segment) for segment in segments[1:])
     ):
         return segments[0]
     return stripped

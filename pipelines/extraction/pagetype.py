@@ -18,9 +18,9 @@ stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage b
 stated author is a signed piece's closing questions, not a page of questions.
 
 Text size is counted in words, and in characters for scripts written without spaces
-(Chinese, Japanese, Thai, Lao, Burmese, Khmer; Korean syllables alike):
-``UNSPACED_CHARS_PER_WORD`` of them count as one word, so no threshold is one only a spaced
-language can pass.
+(Chinese, Japanese, Thai, Lao, Burmese, Khmer; Korean syllables alike), two to a word
+(``pipelines.extraction.words``, the one count the title rules read too), so no threshold
+is one only a spaced language can pass.
 
 Reasons returned (stable, machine-friendly):
 article:jsonld, article:og_type, article:dated_url+long_text, article:long_text, and
@@ -42,6 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 from archive.outcomes import SkipReason
 from pipelines.extraction.metadata import ARTICLE_TYPES, CHAR_SIGNALS
 from pipelines.extraction.model import Extracted, Verdict
+from pipelines.extraction.words import has_unspaced, word_length
 
 LISTING_TYPES = frozenset(
     {"CollectionPage", "SearchResultsPage", "ItemList", "Blog", "SiteNavigationElement"}
@@ -158,21 +159,12 @@ def is_service_url(url: str) -> bool:
 
 # ---------------------------------------------------------------- text size
 
-# Han, Hiragana/Katakana, Hangul, Thai, Lao, Myanmar and Khmer: scripts whose text has no
-# spaces between words (a Lao, Burmese or Khmer story read as a handful of "words" was short)
-_UNSPACED = re.compile(
-    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
-    r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)
-UNSPACED_CHARS_PER_WORD = 2.0
-
 
 def text_words(doc: Extracted) -> float:
-    """The text's length in words, counting unspaced scripts by their characters."""
-    unspaced = len(_UNSPACED.findall(doc.text))
-    if not unspaced:
-        return float(doc.word_count)
-    return len(_UNSPACED.sub(" ", doc.text).split()) + unspaced / UNSPACED_CHARS_PER_WORD
+    """The text's length in words, counting unspaced scripts by their characters
+    (``words.word_length``; a Lao, Burmese or Khmer story read as a handful of "words" was
+    short)."""
+    return word_length(doc.text) if has_unspaced(doc.text) else float(doc.word_count)
 
 
 # ---------------------------------------------------------------- the page-look model

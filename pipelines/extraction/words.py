@@ -1,0 +1,62 @@
+"""How long a text is in words, in any script: the one count every word threshold reads.
+
+Chinese, Japanese, Thai, Lao, Burmese and Khmer write no spaces between words, so a
+count of space-separated words reads a Chinese headline ("东京奥运会推迟至明年举行") as
+one word and a story as a handful. Their characters count instead,
+``UNSPACED_CHARS_PER_WORD`` of them to a word (Korean syllables alike: Korean spaces its
+phrases, each of several syllables), so no threshold is one only a spaced language can
+pass. Text without such characters counts exactly as its space-separated words.
+
+For comparing two texts word by word (a heading against a stated title, a title against
+a URL's slug), a run of unspaced script gives its character bigrams, the pieces that
+words of those scripts share; elsewhere a word is itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Han, Hiragana/Katakana, Hangul, Thai, Lao, Myanmar and Khmer
+_UNSPACED_CLASS = (
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+UNSPACED = re.compile(_UNSPACED_CLASS)
+_UNSPACED_RUNS = re.compile(f"({_UNSPACED_CLASS}+)")
+UNSPACED_CHARS_PER_WORD = 2.0
+
+
+def has_unspaced(text: str) -> bool:
+    """Whether the text holds any character of a script written without spaces."""
+    return UNSPACED.search(text) is not None
+
+
+def word_length(text: str) -> float:
+    """The text's length in words: its space-separated words, with the characters of
+    unspaced scripts counted ``UNSPACED_CHARS_PER_WORD`` to a word."""
+    unspaced = len(UNSPACED.findall(text))
+    if not unspaced:
+        return float(len(text.split()))
+    return len(UNSPACED.sub(" ", text).split()) + unspaced / UNSPACED_CHARS_PER_WORD
+
+
+def word_pieces(word: str) -> list[str]:
+    """The pieces a word is compared by: the word itself, or, where it holds unspaced
+    script, each run's character bigrams (a lone character alone) and the letters or
+    digits around them ("iPhone发布会" -> "iPhone", "发布", "布会"; punctuation glued to a run
+    is no piece)."""
+    if not has_unspaced(word):
+        return [word]
+    pieces: list[str] = []
+    for part in _UNSPACED_RUNS.split(word):
+        if UNSPACED.match(part):
+            pieces.extend([part[i : i + 2] for i in range(len(part) - 1)] or [part])
+        elif any(ch.isalnum() for ch in part):
+            pieces.append(part)
+    return pieces
+
+
+def text_pieces(words: Iterable[str]) -> list[str]:
+    """The pieces (``word_pieces``) of a text's words, in order."""
+    return [piece for word in words for piece in word_pieces(word)]
