@@ -157,7 +157,7 @@ WIRE_SERVICES = (
 )
 _WITH = r"with|avec|con|com|met|mit|\u0441|z"  # \u0441: the Russian "with"
 _AND = r",|/|&|and|et|e|y|und|en|и|i"
-_WIRE_CREDIT = (
+_AGENCY_CREDIT = (
     rf"(?:(?:{_WITH})\s+(?:l['\u2019]\s*)?)?(?:{WIRE_SERVICES})"
     rf"(?:\s*(?:{_AND})\s*(?:l['\u2019]\s*)?(?:{WIRE_SERVICES}))*\W*$"
 )
@@ -198,7 +198,7 @@ _TRAILER = re.compile(
     r"|themen|kategorien?|mots[- ]cl[eé]s|[eé]tiquettes|th[eè]mes|cat[eé]gories?|etiquetas|temas"
     r"|categor[ií]as?|palavras-chave|t[oó]picos|argomenti|categori[ae]|parole chiave"
     r"|trefwoorden|onderwerpen|categorie[eë]n|теги|метки|tagi)\s*:"
-    rf"|{_WIRE_CREDIT}"
+    rf"|{_AGENCY_CREDIT}"
     r"|mitarbeit\s*:|mit material (?:von|der|des)\b|con información de\b"
     r"|com informações d[eao]s?\b"
     r"|alle rechte vorbehalten|tous droits r[eé]serv[eé]s|todos los derechos reservados"
