@@ -31,7 +31,7 @@ from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from archive.outcomes import SkipReason
-from pipelines.extraction.dateline import read_date_line
+from pipelines.extraction.dateline import MAX_DATE_LINE, read_date_line
 from pipelines.extraction.datesearch import search_date, url_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import (
@@ -368,7 +368,6 @@ def htmldate_date(
 # 5 min read"), then before it (a kicker, a date above the headline), nearest first. They
 # are walked lazily: an XPath axis (following::text()) collects the whole rest of the page.
 HEADLINE_TEXTS_AFTER, HEADLINE_TEXTS_BEFORE = 10, 5
-MAX_DATE_LINE = 80  # a date line: "Updated on Jul 4, 2024", "December 18, 2025 · 3 min read"
 # the header is over after a text this long, or after this many characters of text: the
 # story has begun (a date inside it is not the page's)
 STORY_LINE, HEADER_CHARS = 200, 400

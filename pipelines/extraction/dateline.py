@@ -22,6 +22,8 @@ from htmldate.extractors import MONTHS as HTMLDATE_MONTHS
 from htmldate.extractors import try_date_expr
 from htmldate.settings import MIN_DATE
 
+MAX_DATE_LINE = 80  # a date line: "Updated on Jul 4, 2024", "December 18, 2025 · 3 min read"
+
 # The month names htmldate's list lacks, the forms a date line writes them in (a day before
 # a genitive: "5 декабря", "5 grudnia", "5. prosince", "5 Δεκεμβρίου"; the Finnish
 # partitive "5. joulukuuta"). Spanish, Portuguese, Italian, Catalan, Romanian, Dutch,

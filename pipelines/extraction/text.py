@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from lxml.etree import _Element, strip_tags
@@ -53,6 +54,7 @@ from trafilatura.xml import xmltotxt
 
 from archive.prompts import NEWSLETTER, SIGN_UP
 from crawler.urls import same_site
+from pipelines.extraction.dateline import MAX_DATE_LINE, read_date_line
 from pipelines.extraction.metadata import (
     AUTHOR_NOUNS,
     BY_WORDS,
@@ -432,14 +434,22 @@ def repeats_title(text: str, titles: list[str]) -> bool:
 
 
 def is_header_line(block: Block, titles: list[str]) -> bool:
-    """A leading line that repeats the page header: title, byline or date stamp."""
+    """A leading line that repeats the page header: title, byline or date (labelled
+    "Updated …" or bare: "May 12, 2024", "05.12.2024, 14:30 Uhr")."""
     if not block.text:
         return True
     if repeats_title(block.text, titles):
         return True
     if block.words > MAX_BYLINE_WORDS:
         return False
-    return is_byline(block.text) or bool(_STAMP.match(block.text) and _DIGIT.search(block.text))
+    if is_byline(block.text) or bool(_STAMP.match(block.text) and _DIGIT.search(block.text)):
+        return True
+    return (
+        len(block.text) <= MAX_DATE_LINE
+        and not block.text.endswith(":")  # "Effective beginning 6/2/2025:" opens the story
+        and read_date_line(block.text, datetime.combine(date.today(), datetime.max.time()))
+        is not None
+    )
 
 
 def is_byline(text: str) -> bool:

@@ -275,6 +275,11 @@ def test_story_sentences_that_start_like_furniture_are_kept(last):
         ("By Jane Doe and John Roe, Reuters", True),
         ("By JANE DOE | The Gazette", True),
         ("Updated 10:42 GMT, May 12, 2024", True),
+        ("May 12, 2024", True),  # a bare date line: the page's date, not the story
+        ("05.12.2024, 14:30 Uhr", True),
+        ("Stand: 05.12.2024 14:30 Uhr", True),
+        ("Effective beginning 6/2/2025:", False),  # opens what follows
+        ("May 12, 2024 was the day the old bridge finally closed to traffic", False),
         ("By Tuesday evening the old bridge was closed to traffic", False),
         ("Published figures show traffic fell by a third", False),
     ],

@@ -248,6 +248,8 @@ def test_furniture_line_shapes_in_other_languages(lang, text, link_chars, furnit
         ("de", "Aktualisiert am 12.05.2024, 10:42 Uhr"),
         ("fr", "Publié le 12 mai 2024 à 10h42"),
         ("es", "Publicado el 12 de mayo de 2024"),
+        ("es", "12 de mayo de 2024"),  # no label: a bare date line
+        ("de", "Dienstag, 12. Mai 2024"),
     ],
 )
 def test_a_leading_date_line_is_dropped(lang, first):
