@@ -415,7 +415,9 @@ def _texts_before(heading: HtmlElement) -> Iterator[_Text]:
 _UPDATE_LINE = re.compile(rf"^\W*(?:last\s+)?(?:{UPDATED}|modified)\b", re.I)
 
 
-def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime | None:
+def _date_line(
+    texts: Iterator[_Text], count: int, latest: datetime, language: str | None
+) -> datetime | None:
     seen = 0
     updated: datetime | None = None  # an update's date, when the page shows no other
     for raw, parent in islice(((t, p) for t, p in texts if not t.isspace()), count):
@@ -430,7 +432,7 @@ def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime
             if stated is not None:
                 return stated
         if len(text) <= MAX_DATE_LINE:
-            found = read_date_line(text, latest)
+            found = read_date_line(text, latest, language)
             if found:
                 if _UPDATE_LINE.match(text):
                     updated = updated or parse_datetime(found)
@@ -439,20 +441,21 @@ def _date_line(texts: Iterator[_Text], count: int, latest: datetime) -> datetime
     return updated
 
 
-def visible_date(tree: HtmlElement) -> datetime | None:
+def visible_date(tree: HtmlElement, language: str | None = None) -> datetime | None:
     """The date the page shows its readers beside the headline: the first short text
     reading as a date (htmldate's fast parser: numbers and month names, other languages'
     spelled for it by :func:`dateline.read_date_line`) among the
     ``HEADLINE_TEXTS_AFTER`` texts after the first ``<h1>``, else among the
     ``HEADLINE_TEXTS_BEFORE`` before it, nearest first; the story (a long text, or many
-    short ones) ends the search on its side."""
+    short ones) ends the search on its side. ``language``: the page's (the month's names two
+    languages give two months: "listopada" is the Polish November, the Croatian October)."""
     heading = next(tree.iter("h1"), None)
     if heading is None:
         return None
     latest = datetime.combine(date.today(), datetime.max.time())  # a day: one cache key
-    found = _date_line(_texts_after(heading), HEADLINE_TEXTS_AFTER, latest)
+    found = _date_line(_texts_after(heading), HEADLINE_TEXTS_AFTER, latest, language)
     if found is None:
-        found = _date_line(_texts_before(heading), HEADLINE_TEXTS_BEFORE, latest)
+        found = _date_line(_texts_before(heading), HEADLINE_TEXTS_BEFORE, latest, language)
     return found
 
 
@@ -492,7 +495,7 @@ def published_date(
     ``result`` must hold the page's text and metadata (the decision reads them). The last
     search prunes ``tree`` in place: the caller must not need it afterwards.
     """
-    shown = visible_date(tree)
+    shown = visible_date(tree, result.language)
     in_url = parse_datetime(url_date(url))
     if in_url is not None:
         for candidate in (meta.published_at, shown):

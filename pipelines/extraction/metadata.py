@@ -341,8 +341,9 @@ MAX_SITE_WORDS = 3  # ...heading a site's name of at most this many words ("BBC 
 _ARTICLES = frozenset({"the", "der", "die", "das", "le", "la", "les", "el", "il"})
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})  # "ß" casefolds to "ss"
 # "Man rescued from well : NPR": a spaced colon before the site's name (only there: in
-# French typography " : " also sits inside headlines)
-_SITE_COLON = re.compile(r"\s+:\s+")
+# French typography " : " also sits inside headlines); the full-width colon of Japanese and
+# Chinese titles (U+FF1A), spaced or not ("記事の見出し\uff1a朝日新聞デジタル")
+_SITE_COLON = re.compile(r"\s+:\s+|\s*\uff1a\s*")
 
 
 def _folded_keys(text: str) -> set[str]:
@@ -441,14 +442,21 @@ def names_site(
 
 
 def _without_site_after_colon(title: str, site_named: Callable[[str], bool]) -> str:
-    """The title without a site's name after its last spaced colon ("… : NPR", "제목 : 사이트"),
-    when that name is the title's last segment (in "Macron : « … » | Le Monde" the name is
-    the segment after " | ", and the colon is the headline's)."""
+    """The title without a site's name after its last spaced or full-width colon ("… : NPR",
+    "제목 : 사이트", "見出し\uff1a朝日新聞デジタル"), when that name is the title's last segment (in
+    "Macron : « … » | Le Monde" the name is the segment after " | ", and the colon is the
+    headline's) and no longer than what goes before it ("首相\uff1a朝日新聞の取材に答える" is a
+    headline naming the site)."""
     colons = list(_SITE_COLON.finditer(title))
     if not colons:
         return title
     before, after = title[: colons[-1].start()], title[colons[-1].end() :]
-    if before.strip() and len(split_title(after, title)) == 1 and site_named(after):
+    if (
+        before.strip()
+        and len(split_title(after, title)) == 1
+        and _width(_key(after)) <= _width(_key(before))
+        and site_named(after)
+    ):
         return before
     return title
 

@@ -98,7 +98,7 @@ def test_the_connectors_go_only_between_a_day_a_month_and_a_year() -> None:
 
 
 def test_polish_listopada_is_left_to_other_readers() -> None:
-    # Polish November and Croatian October: the word alone does not say which
+    # Polish November and Croatian October: the word alone (no page language) says neither
     assert spelled_date_line("5 listopada 2024") == "5 listopada 2024"
 
 

@@ -200,3 +200,51 @@ def test_an_english_page_keeps_its_title():
     assert extract_article(html, "https://gazette.example.com/news/1").title == (
         "Harbour bridge to be rebuilt"
     )
+
+
+# the full-width colon (U+FF1A) a Japanese or Chinese site puts before its name: main kept
+# "東京五輪、来年夏に延期\uff1a朝日新聞デジタル" whole as the page's title
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "ja",
+            JA_URL,
+            JA_STORY,
+            "東京五輪、来年夏に延期 IOCと合意\uff1a朝日新聞デジタル",
+            "朝日新聞デジタル",
+            "東京五輪、来年夏に延期 IOCと合意",
+        ),
+        (
+            "ja",
+            JA_URL,
+            JA_STORY,
+            "東京五輪、来年夏に延期 IOCと合意 \uff1a 時事ドットコム",
+            "時事ドットコム",
+            "東京五輪、来年夏に延期 IOCと合意",
+        ),
+        (
+            "zh",
+            ZH_URL,
+            ZH_STORY,
+            f"{ZH_STATED}\uff1a联合早报",
+            "联合早报",
+            ZH_STATED,
+        ),
+    ],
+)
+def test_a_site_name_after_a_full_width_colon_goes(case):
+    lang, url, story, title, sitename, expected = case
+    assert extract_article(page(title, [], story, lang, sitename), url).title == expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "特集\uff1a東京五輪、来年夏に延期 IOCと合意",  # a label before the headline
+        "東京五輪、来年夏に延期\uff1a組織委が発表",  # the headline's own colon
+        "首相\uff1a朝日新聞の取材に答える",  # a headline naming the site after its colon
+    ],
+)
+def test_a_full_width_colon_inside_a_headline_stays(title):
+    assert headline(title, "朝日新聞", JA_URL, []) == title
