@@ -47,6 +47,7 @@ from pipelines.extraction.fallback import (
 from pipelines.extraction.language import page_language
 from pipelines.extraction.metadata import (
     ARTICLE_TYPES,
+    PUBLISHED,
     UPDATED,
     PageMeta,
     absolute_url,
@@ -413,6 +414,8 @@ def _texts_before(heading: HtmlElement) -> Iterator[_Text]:
 
 # a shown date labelled as the story's update ("Updated: January 2, 2026")
 _UPDATE_LINE = re.compile(rf"^\W*(?:last\s+)?(?:{UPDATED}|modified)\b", re.I)
+# the publication's label later on such a line ("Updated Dec 7, 2024 | Published Dec 5, 2024")
+_PUBLISHED_LABEL = re.compile(rf"\b(?:{PUBLISHED})\b", re.I)
 
 
 def _date_line(
@@ -435,6 +438,10 @@ def _date_line(
             found = read_date_line(text, latest, language)
             if found:
                 if _UPDATE_LINE.match(text):
+                    label = _PUBLISHED_LABEL.search(text)
+                    first = label and read_date_line(text[label.start() :], latest, language)
+                    if first:
+                        return parse_datetime(first)
                     updated = updated or parse_datetime(found)
                     continue
                 return parse_datetime(found)

@@ -127,7 +127,7 @@ UPDATED = (
     r"|обновлено|zaktualizowano"
 )
 PUBLISHED = (
-    r"published|posted|ver[oö]ffentlicht|publi[eé]|publicado|pubblicato|gepubliceerd"
+    r"published|posted|ver[oö]ffentlicht|erstellt|publi[eé]|publicado|pubblicato|gepubliceerd"
     r"|опубликовано|opublikowano"
 )
 # the label before a byline's name: one of those words, a colon or not

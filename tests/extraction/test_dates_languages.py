@@ -171,3 +171,20 @@ def test_a_shown_update_alone_is_still_the_date_shown() -> None:
     page = build_page(body_top="<p class='meta'>Updated: January 2, 2026</p>")
     shown = visible_date(parse_html(page))
     assert shown is not None and shown.date() == date(2026, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Updated Dec 7, 2024 | Published Dec 5, 2024", date(2024, 12, 5)),
+        ("Aktualisiert am 07.12.2024 | Erstellt am 05.12.2024", date(2024, 12, 5)),
+        ("Mis à jour le 07/12/2024, publié le 05/12/2024", date(2024, 12, 5)),
+        ("Updated Dec 7, 2024, first posted Dec 5, 2024", date(2024, 12, 5)),
+    ],
+)
+def test_an_update_line_naming_the_publication_gives_the_publication_day(
+    line: str, day: date
+) -> None:
+    # one line, the update first: the day after the publication's label is the story's
+    shown = visible_date(parse_html(build_page(body_top=f"<p class='meta'>{line}</p>")))
+    assert shown is not None and shown.date() == day
