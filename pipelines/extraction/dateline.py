@@ -5,7 +5,8 @@ second a line) reads numbers and the month names of its own list (English, Frenc
 German, Indonesian, Turkish, ``HTMLDATE_MONTHS``). A line it cannot read is spelled into a
 form it reads (:func:`spelled_date_line`) and read once more: other languages' month names
 (their genitive and partitive forms too: "5 декабря", "5 grudnia", "5 joulukuuta"), the
-abbreviations of any of them ("Dec. 19", "3 janv.", "5 dic."), the Spanish and Portuguese
+abbreviations of any of them ("Dec. 19", "3 janv.", "5 dic.", and "05 dic 2024" without
+its period between a day and a year), the Spanish and Portuguese
 "5 de diciembre de 2024" and the Chinese, Japanese and Korean "2024年12月5日", a year of
 Japan's eras ("令和6年12月5日") or of the Thai Buddhist era ("5 ธ.ค. 2567"), the Vietnamese
 "5 tháng 12, 2024", the Lithuanian and Latvian year first ("2024 m. gruodžio 5 d."), a clock
@@ -268,9 +269,20 @@ def _spell_month(match: re.Match[str], language: str | None = None) -> str:
         return _HTMLDATE_PREFIXES[word]  # "Dec.", "Sept.", "janv."
     if word in _MORE_NAMES:
         return _MORE_NAMES[word]  # "diciembre", "декабря", "joulukuuta"
-    if dotted:
-        return _ALL_PREFIXES.get(word, match[0])  # "dic.", "дек.", "out."
+    if dotted or _between_day_and_year(match):
+        return _ALL_PREFIXES.get(word, match[0])  # "dic.", "дек.", "out."; "05 dic 2024"
     return match[0]
+
+
+_DAY_BEFORE = re.compile(r"(?<![0-9])[0-9]{1,2}\.?\s+$")
+_YEAR_AFTER = re.compile(r",?\s+[0-9]{4}(?![0-9])")
+
+
+def _between_day_and_year(match: re.Match[str]) -> bool:
+    """An abbreviation without its period reads as a month only between a day and a year
+    ("05 dic 2024", "3 set 2024"): elsewhere a short word before a number is any word."""
+    line = match.string
+    return bool(_DAY_BEFORE.search(line, 0, match.start()) and _YEAR_AFTER.match(line, match.end()))
 
 
 def _spell_connectors(match: re.Match[str]) -> str:

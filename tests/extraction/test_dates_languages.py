@@ -188,3 +188,24 @@ def test_an_update_line_naming_the_publication_gives_the_publication_day(
     # one line, the update first: the day after the publication's label is the story's
     shown = visible_date(parse_html(build_page(body_top=f"<p class='meta'>{line}</p>")))
     assert shown is not None and shown.date() == day
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("05 dic 2024 - 14:30", date(2024, 12, 5)),
+        ("3 set 2024, 10:00", date(2024, 9, 3)),
+        ("12 ago 2024", date(2024, 8, 12)),
+        ("on 04-ago-2021 5:11:10", date(2021, 8, 4)),
+        ("10 lug 2024", date(2024, 7, 10)),
+    ],
+)
+def test_an_abbreviated_month_without_its_period_between_a_day_and_a_year(
+    line: str, day: date
+) -> None:
+    assert read_date_line(line, LATEST) == day.isoformat()
+
+
+@pytest.mark.parametrize("line", ["dic 2024", "5 dic 24", "set 12 points"])
+def test_an_abbreviation_without_its_period_elsewhere_is_no_month(line: str) -> None:
+    assert read_date_line(line, LATEST) is None
