@@ -130,16 +130,20 @@ PUBLISHED = (
     r"published|posted|ver[oö]ffentlicht|erstellt|publi[eé]|publicado|pubblicato|gepubliceerd"
     r"|опубликовано|opublikowano"
 )
+# the words before a byline's "by", one vocabulary for every byline reader: "Written by",
+# "Article written by", "Posted by", "Guest post by", "Story by", "Words by", "Reporting by",
+# "Story and photos by", "View all posts by"
+BY_LEAD = (
+    r"(?:(?:article\s+)?written|(?:guest\s+)?post(?:ed)?|recipe|story|words|text|reporting"
+    r"|view\s+all\s+posts)(?:\s+and\s+(?:photos?|photographs|video))?"
+)
 # the label before a byline's name: one of those words, a colon or not
 _BY_PREFIX = re.compile(
-    r"^\s*(?:(?:(?:(?:article\s+)?written|post(?:ed)?|recipe|story|words|text"
-    rf"|view\s+all\s+posts)\s+)?(?:{BY_WORDS})|{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:?\s+"
+    rf"^\s*(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})|{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:?\s+"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
 )
-_BY_ONLY = re.compile(
-    r"^(?:(?:article\s+)?written|post(?:ed)?|recipe|story|words|text)\s+by\s*:?$", re.I
-)
+_BY_ONLY = re.compile(rf"^{BY_LEAD}\s+by\s*:?$", re.I)
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -1307,7 +1311,7 @@ def linked_author(tree: HtmlElement) -> list[str]:
 
 
 _BY_START = re.compile(
-    r"^\s*(?:(?:article\s+)?written\s+|post(?:ed)?\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))"
+    rf"^\s*(?:{BY_LEAD}\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))"
     # "Author: Jane Doe", "Contributors: …", "Autor: Max Mustermann", "Text: Max Mustermann"
     rf"|^\s*(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:",
     re.I,
@@ -1331,7 +1335,7 @@ LABEL_TAGS = ("h2", "h3", "h6", "dt")
 # a byline label standing alone: "By", "Written by:", "Article written by", "Author",
 # "Autor"; a credit noun only with its colon ("Text:": a bare "Text" heads other things)
 _BY_LABEL = re.compile(
-    r"^(?:(?:(?:article\s+)?written\s+|post(?:ed)?\s+)?by\s*:?"
+    rf"^(?:(?:{BY_LEAD}\s+)?by\s*:?"
     rf"|(?:{AUTHOR_NOUNS})\s*:?|(?:{CREDIT_NOUNS})\s*:)$",
     re.I,
 )

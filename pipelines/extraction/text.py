@@ -57,6 +57,7 @@ from crawler.urls import same_site
 from pipelines.extraction.dateline import MAX_DATE_LINE, read_date_line
 from pipelines.extraction.metadata import (
     AUTHOR_NOUNS,
+    BY_LEAD,
     BY_WORDS,
     CREDIT_NOUNS,
     PUBLISHED,
@@ -278,7 +279,9 @@ MAX_LABELLED_WORDS = 8
 _DIGIT = re.compile(r"\d")
 _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
 # "By Jane Doe", "Von Max Mustermann", "Autor: …", "Text: …" (metadata's byline words)
-_BYLINE = re.compile(rf"^(?:{BY_WORDS}|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:)\s", re.I)
+_BYLINE = re.compile(
+    rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:)\s", re.I
+)
 # a date line's label: "Updated", "Aktualisiert am", "Publié le", "Publicado el"...
 _STAMP = re.compile(
     rf"^(?:{UPDATED}|{PUBLISHED}|last updated|first published|zuletzt aktualisiert)\b", re.I

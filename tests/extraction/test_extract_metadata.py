@@ -667,6 +667,31 @@ def test_article_written_by_and_post_by_are_byline_labels():
     assert split_names("Article written by Ann Smith") == ["Ann Smith"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Story by Jane Doe",
+        "Words by Jane Doe",
+        "Reporting by Jane Doe",
+        "Story and photos by Jane Doe",
+        "Guest post by Jane Doe",
+    ],
+)
+def test_every_byline_lead_word_opens_a_visible_byline(line, make_page):
+    # one vocabulary (metadata.BY_LEAD) for the name's cleaning and the byline's finding:
+    # main cleaned "Story by Jane Doe" to the name but found no byline starting so
+    assert visible_byline(parse_html(f"<p>{line}</p>")) == ["Jane Doe"]
+    label = f"<div><div>{line.removesuffix(' Jane Doe')}</div><div>Jane Doe</div></div>"
+    assert visible_byline(parse_html(label)) == ["Jane Doe"]
+    doc = extract_article(make_page(paragraphs=[line, *STORY]), URL)
+    assert doc.authors == ["Jane Doe"]
+    assert doc.text.split("\n")[0] != line  # the byline is no line of the story
+
+
+def test_a_story_sentence_opening_with_a_lead_word_is_no_byline():
+    assert visible_byline(parse_html("<p>Story by story, the archive grew.</p>")) == []
+
+
 def test_a_heading_like_label_of_its_own_is_read_with_the_next_element():
     label = "<aside><h3>Author</h3><p><a href='/'>Sam Okafor</a></p></aside>"
     assert visible_byline(parse_html(label)) == ["Sam Okafor"]
