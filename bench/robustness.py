@@ -1,23 +1,36 @@
-"""How much our extraction leans on a page's class and id names, against trafilatura's.
+"""How much our extraction leans on a page's markup, against trafilatura's.
 
     python -m bench.robustness [--part tuning,checking] [--jobs 2] [--worst 12]
+                               [--transform hashed|plain|brs[,...]]
 
-Sites styled by CSS-in-JS name their elements "css-1a2b3c": no class says "comment",
-"sidebar" or "entry-content". This benchmark runs ours (``extract_article``) and
-``trafilatura.extract`` on each WCXB article page as served and again with every ``class``
-and ``id`` token replaced by a hash of itself (the same token keeps the same hash, so
-repeated structure stays visible), and prints, per part, the mean word F1 of both
-extractors on both versions and the collapses (ours < .5 where trafilatura >= .8). The
-tuning part also lists the pages where ours falls most; the checking part prints
-aggregates only (docs/extraction.md: rules are designed on the tuning part alone).
+The benchmark runs ours (``extract_article``) and ``trafilatura.extract`` on each WCXB
+article page as served and again rewritten (``--transform``, several comma-separated give
+one column each):
+
+- ``hashed`` (the default): every ``class`` and ``id`` token replaced by a hash of itself
+  (the same token keeps the same hash, so repeated structure stays visible). Sites styled
+  by CSS-in-JS name their elements "css-1a2b3c": no class says "comment", "sidebar" or
+  "entry-content".
+- ``plain``: the HTML5 sectioning and semantic elements (``article``, ``main``,
+  ``section``, ``header``, ``footer``, ``nav``, ``aside``, ``figure``, ``figcaption``)
+  renamed ``div``, attributes kept (``<time>`` too): the page as an HTML4 site writes it.
+- ``brs``: ``plain``, and each paragraph's ``<p>`` tags dropped, its text followed by
+  ``<br><br>``: an older CMS's paragraphs.
+
+It prints, per part, the mean word F1 of both extractors on both versions and the
+collapses (ours < .5 where trafilatura >= .8). The tuning part also lists the pages where
+ours falls most against trafilatura's own fall; the checking part prints aggregates only
+(docs/extraction.md: rules are designed on the tuning part alone).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import multiprocessing
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import trafilatura
@@ -26,6 +39,11 @@ from bench import corpora, metric
 from bench.extraction import mean
 
 _ATTRIBUTE = re.compile(r"""\b(class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+_HTML5_TAG = re.compile(
+    r"<(/?)(?:article|main|section|header|footer|nav|aside|figure|figcaption)(?=[\s/>])", re.I
+)
+_P_OPEN = re.compile(r"<p(?=[\s/>])[^>]*>", re.I)
+_P_CLOSE = re.compile(r"</p\s*>", re.I)
 COLLAPSE_OURS, COLLAPSE_THEIRS = 0.5, 0.8
 
 
@@ -40,54 +58,92 @@ def hash_names(html: str) -> str:
     return _ATTRIBUTE.sub(_hashed, html)
 
 
+def html4(html: str) -> str:
+    """``html`` with its HTML5 sectioning and semantic elements renamed ``div``."""
+    return _HTML5_TAG.sub(r"<\1div", html)
+
+
+def paragraphs_as_breaks(html: str) -> str:
+    """``html4(html)`` with each paragraph's text followed by ``<br><br>``, not in a ``<p>``."""
+    return _P_CLOSE.sub("<br><br>", _P_OPEN.sub("", html4(html)))
+
+
+TRANSFORMS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "hashed": ("names hashed", hash_names),
+    "plain": ("no HTML5", html4),
+    "brs": ("<p> as <br>", paragraphs_as_breaks),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Scores:
-    ours: float
-    theirs: float
-    ours_hashed: float
-    theirs_hashed: float
+    """Word F1 of (ours, trafilatura) on the page as served, then on each rewrite."""
+
+    served: tuple[float, float]
+    rewritten: tuple[tuple[float, float], ...]
 
 
-def score(page: corpora.Page) -> Scores:
+def _f1s(html: str, page: corpora.Page) -> tuple[float, float]:
     from pipelines.extraction import extract_article
 
-    html, truth = page.html(), page.truth.text
-    found: list[float] = []
-    for version in (html, hash_names(html)):
-        ours = extract_article(version, page.url).text or ""
-        theirs = trafilatura.extract(version, url=page.url) or ""
-        found += [metric.word_score(truth, ours).f1, metric.word_score(truth, theirs).f1]
-    return Scores(found[0], found[1], found[2], found[3])
+    ours = extract_article(html, page.url).text or ""
+    theirs = trafilatura.extract(html, url=page.url) or ""
+    truth = page.truth.text
+    return metric.word_score(truth, ours).f1, metric.word_score(truth, theirs).f1
+
+
+def score(page: corpora.Page, transforms: tuple[str, ...] = ("hashed",)) -> Scores:
+    html = page.html()
+    rewritten = tuple(_f1s(TRANSFORMS[name][1](html), page) for name in transforms)
+    return Scores(_f1s(html, page), rewritten)
 
 
 def collapses(pairs: list[tuple[float, float]]) -> int:
     return sum(ours < COLLAPSE_OURS and theirs >= COLLAPSE_THEIRS for ours, theirs in pairs)
 
 
-def report(part: str, pages: list[corpora.Page], scores: list[Scores], worst: int) -> None:
+def report(
+    part: str,
+    pages: list[corpora.Page],
+    scores: list[Scores],
+    worst: int,
+    transforms: tuple[str, ...] = ("hashed",),
+) -> None:
+    columns = [[s.served for s in scores]]
+    columns += [[s.rewritten[i] for s in scores] for i in range(len(transforms))]
+    labels = ["as served"] + [TRANSFORMS[name][0] for name in transforms]
+    widths = [10] + [max(13, len(label)) for label in labels[1:]]
     print(f"\n==== wcxb / {part}: {len(pages)} article pages ====")
-    print(f"{'word F1':24} {'as served':>10} {'names hashed':>13}")
     print(
-        f"{'ours: extract_article':24} {mean([s.ours for s in scores]):10.3f}"
-        f" {mean([s.ours_hashed for s in scores]):13.3f}"
+        f"{'word F1':24}" + "".join(f" {lab:>{w}}" for lab, w in zip(labels, widths, strict=True))
     )
+    for name, side in (("ours: extract_article", 0), ("trafilatura.extract", 1)):
+        figures = [mean([pair[side] for pair in column]) for column in columns]
+        print(f"{name:24}" + "".join(f" {f:{w}.3f}" for f, w in zip(figures, widths, strict=True)))
     print(
-        f"{'trafilatura.extract':24} {mean([s.theirs for s in scores]):10.3f}"
-        f" {mean([s.theirs_hashed for s in scores]):13.3f}"
-    )
-    print(
-        f"{'collapses':24} {collapses([(s.ours, s.theirs) for s in scores]):10d}"
-        f" {collapses([(s.ours_hashed, s.theirs_hashed) for s in scores]):13d}"
+        f"{'collapses':24}"
+        + "".join(f" {collapses(c):{w}d}" for c, w in zip(columns, widths, strict=True))
     )
     if part != "tuning" or not worst:
         return
-    print(f"\n{worst} pages where ours falls most: ours / trafilatura, as served -> hashed")
-    ranked = sorted(zip(pages, scores, strict=True), key=lambda x: x[1].ours_hashed - x[1].ours)
-    for page, s in ranked[:worst]:
+    for i, name in enumerate(transforms):
         print(
-            f"  {page.key}  {s.ours:.3f} / {s.theirs:.3f} -> {s.ours_hashed:.3f} /"
-            f" {s.theirs_hashed:.3f}  {page.url[:70]}"
+            f"\n{worst} pages where ours falls most against trafilatura: ours / trafilatura,"
+            f" as served -> {TRANSFORMS[name][0]}"
         )
+        ranked = sorted(zip(pages, scores, strict=True), key=lambda x: _relative_fall(x[1], i))
+        for page, s in ranked[:worst]:
+            (ours, theirs), (ours_r, theirs_r) = s.served, s.rewritten[i]
+            print(
+                f"  {page.key}  {ours:.3f} / {theirs:.3f} -> {ours_r:.3f} /"
+                f" {theirs_r:.3f}  {page.url[:70]}"
+            )
+
+
+def _relative_fall(s: Scores, i: int) -> float:
+    """Ours' change under rewrite ``i`` less trafilatura's (most negative first)."""
+    (ours, theirs), (ours_r, theirs_r) = s.served, s.rewritten[i]
+    return (ours_r - ours) - (theirs_r - theirs)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -95,12 +151,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--part", default="tuning,checking", help="comma-separated parts")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--worst", type=int, default=12, help="tuning pages listed")
+    parser.add_argument(
+        "--transform", default="hashed", help=f"comma-separated, of {', '.join(TRANSFORMS)}"
+    )
     args = parser.parse_args(argv)
+    transforms = tuple(args.transform.split(","))
+    if unknown := [name for name in transforms if name not in TRANSFORMS]:
+        parser.error(f"unknown transform: {', '.join(unknown)}")
     for part in args.part.split(","):
         pages = [p for p in corpora.load(["wcxb"], [part]) if p.is_article]
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-            scores = pool.map(score, pages, chunksize=8)
-        report(part, pages, scores, args.worst)
+            scores = pool.map(functools.partial(score, transforms=transforms), pages, chunksize=8)
+        report(part, pages, scores, args.worst, transforms)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ balanced mode if recall mode found less than the text, cleaned by our rules and 
 short labels it adds around the text's own lines (``trimmed``): one that holds
 ``CONTAIN_SHARE`` of the text's words, is ``FULLER_RATIO`` times longer and at most
 ``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
-fuller text only adds to ours.
+fuller text only adds to ours. Before them, on a page that sets its paragraphs off by
+``<br><br>``, our precision pass on the page with those runs as ``<p>`` (:func:`paragraphed`),
+held to no cap: it is as strict a reading as the text's own.
 
 Last, on a page whose markup declares an article, the ``articleBody`` it states in JSON-LD
 replaces a text of any length when it is ``BETTER_RATIO`` times longer
@@ -42,6 +44,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +53,16 @@ from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
 from pipelines.extraction.metadata import article_entity, jsonld_entities
-from pipelines.extraction.precision import bare_extraction
-from pipelines.extraction.text import CleanBody, clean_body, normalise, word_counts
+from pipelines.extraction.precision import bare_extraction, precision_pass
+from pipelines.extraction.text import (
+    INLINE_TAGS,
+    CleanBody,
+    clean_body,
+    has_break_paragraphs,
+    normalise,
+    paragraphs_from_breaks,
+    word_counts,
+)
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -77,10 +88,6 @@ FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDAT
 # that stay inside a run (a <br> or any other element ends it)
 CONTAINER_TAGS = frozenset(
     {"div", "td", "th", "dd", "dt", "li", "section", "article", "main", "blockquote", "center"}
-)
-INLINE_TAGS = frozenset(
-    {"a", "b", "i", "em", "strong", "span", "font", "u", "small", "sup", "sub", "code", "mark"}
-    | {"abbr", "cite", "q", "s", "time", "label"}
 )
 NOT_STORY_TAGS = frozenset({"a", "nav", "header", "footer", "aside", "form", "button"})
 # elements html2txt always deletes (its BASIC_CLEAN_XPATH selects more)
@@ -171,6 +178,25 @@ def balanced(
     if not isinstance(document, Document) or document.body is None:
         return None
     return Candidate(clean_body(document.body, titles), source)
+
+
+def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:
+    """Our precision pass again, on a copy of the page whose runs of text between double
+    breaks are paragraphs (``text.paragraphs_from_breaks``: an older CMS's ``<br><br>``),
+    cleaned by our rules; None on a page without such breaks. Precision mode read such a
+    page as a few loose lines, or as the one table in it."""
+    if not has_break_paragraphs(tree):
+        return None
+    page = deepcopy(tree)
+    paragraphs_from_breaks(page)
+    try:
+        document = precision_pass(page)
+    except Exception:
+        LOGGER.exception("trafilatura (paragraphs) failed on %s", url)
+        return None
+    if document is None or document.body is None:
+        return None
+    return Candidate(clean_body(document.body, titles), "paragraphs")
 
 
 def stated_body(tree: HtmlElement) -> Candidate | None:
@@ -309,11 +335,16 @@ def contains(candidate: list[str], lines: list[str]) -> bool:
 def fuller_candidate(
     tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
 ) -> Candidate | None:
-    """The first candidate (recall mode, then balanced) that holds the partial text and
-    adds to it: ``FULLER_RATIO`` to ``FULLER_CAP`` times longer, or None. Balanced mode is
-    tried only when recall mode found less than the text (its own layout reading, not a
-    stricter one, can then hold more); else it rarely adds what recall mode did not."""
+    """The first candidate (the precision pass on the page's ``<br><br>`` paragraphs,
+    recall mode, then balanced) that holds the partial text and adds to it:
+    ``FULLER_RATIO`` to ``FULLER_CAP`` times longer (the paragraphs uncapped), or None.
+    Balanced mode is tried only when recall mode found less than the text (its own layout
+    reading, not a stricter one, can then hold more); else it rarely adds what recall mode
+    did not."""
     kept = sum(len(line) for line in lines)
+    candidate = paragraphed(tree, url, titles)
+    if candidate is not None and is_fuller(candidate, lines, kept, capped=False):
+        return candidate
     candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
     if candidate is not None and is_fuller(candidate, lines, kept):
         return candidate
@@ -347,11 +378,13 @@ def is_edge_label(line: str) -> bool:
     return len(line.split()) <= EDGE_WORDS and not _LINE_END.search(line)
 
 
-def is_fuller(candidate: Candidate, lines: list[str], kept: int) -> bool:
+def is_fuller(candidate: Candidate, lines: list[str], kept: int, capped: bool = True) -> bool:
     """Whether the candidate holds the text and is ``FULLER_RATIO`` to ``FULLER_CAP`` times
-    as long (the cap waived for a text under ``MIN_CANDIDATE`` characters)."""
+    as long (the cap waived for a text under ``MIN_CANDIDATE`` characters, and when not
+    ``capped``: the precision pass on the page's paragraphs, as strict a reading as the
+    text's own, takes in no page around the story as recall mode does)."""
     if candidate.chars < max(MIN_CANDIDATE, FULLER_RATIO * kept):
         return False
-    if kept >= MIN_CANDIDATE and candidate.chars > FULLER_CAP * kept:
+    if capped and kept >= MIN_CANDIDATE and candidate.chars > FULLER_CAP * kept:
         return False
     return contains(candidate.lines, lines)

@@ -1,10 +1,11 @@
-"""The robustness benchmark's rewrite: class and id names hashed, structure kept."""
+"""The robustness benchmark's rewrites: class and id names hashed, HTML5 elements as
+``div``, paragraphs as ``<br><br>``; structure and text kept."""
 
 from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from bench.robustness import hash_names
+from bench.robustness import hash_names, html4, paragraphs_as_breaks
 from pipelines.extraction import extract_article
 from tests.support.pages import STORY, build_page
 
@@ -23,3 +24,28 @@ def test_a_plain_article_keeps_its_story_with_hashed_names() -> None:
     page = build_page()
     text = extract_article(hash_names(page), "https://news.example.com/2024/05/12/bridge").text
     assert text is not None and all(paragraph in text for paragraph in STORY)
+
+
+def test_html4_renames_the_html5_elements_and_keeps_their_attributes() -> None:
+    page = (
+        "<html><head><title>t</title></head><body><header id=top><nav>menu</nav></header>"
+        "<main><article class='post'><section><p>x</p><figure><img src=a.png>"
+        "<figcaption>c</figcaption></figure></section><aside>side</aside></article></main>"
+        "<footer>f</footer><time datetime='2024-05-12'>May 12</time></body></html>"
+    )
+    rewritten = html4(page)
+    tree = lxml_html.fromstring(rewritten)
+    assert [e.tag for e in tree.iter("header", "nav", "main", "article", "section")] == []
+    assert [e.tag for e in tree.iter("figure", "figcaption", "aside", "footer")] == []
+    assert tree.find(".//head/title") is not None  # <head> is no <header>
+    assert tree.find(".//time").get("datetime") == "2024-05-12"
+    assert tree.get_element_by_id("top").tag == "div"
+    assert tree.find_class("post")[0].tag == "div"
+    assert tree.text_content() == lxml_html.fromstring(page).text_content()
+
+
+def test_paragraphs_become_text_followed_by_two_breaks() -> None:
+    page = "<article><p class=lead>One.</p><P>Two <b>bold</b>.</P ><pre>p</pre></article>"
+    assert paragraphs_as_breaks(page) == (
+        "<div>One.<br><br>Two <b>bold</b>.<br><br><pre>p</pre></div>"
+    )

@@ -7,14 +7,16 @@ import re
 import pytest
 import trafilatura
 from lxml.etree import Element
-from lxml.html import document_fromstring
+from lxml.html import document_fromstring, fragment_fromstring, tostring
 
 from pipelines.extraction import extract_article
 from pipelines.extraction.text import (
     Block,
     FurnitureBoxes,
     author_bio_lines,
+    has_break_paragraphs,
     is_furniture_line,
+    paragraphs_from_breaks,
     recover_chunks,
     unwrap_empty_inline,
     unwrap_heading_anchors,
@@ -494,3 +496,22 @@ def test_a_furniture_box_holding_the_story_is_kept(box, kept):
     )
     boxes = FurnitureBoxes(document_fromstring(html))
     assert (boxes.boxes == []) is kept
+
+
+def test_runs_between_double_breaks_become_paragraphs() -> None:
+    tree = fragment_fromstring(
+        "<div>One.<br><br>Two <b>bold</b>.<br>line<br> <br><br>Three.<div>block</div>"
+        "tail<br><br><img src=a.png><br><br><a href=/x></a></div>"
+    )
+    assert paragraphs_from_breaks(tree)
+    assert tostring(tree, encoding="unicode") == (
+        "<div><p>One.</p><p>Two <b>bold</b>.<br>line</p><p>Three.</p><div>block</div>"
+        '<p>tail</p><img src="a.png"><a href="/x"></a></div>'
+    )
+
+
+def test_a_single_break_is_a_line_break_not_a_paragraph() -> None:
+    tree = fragment_fromstring("<div><p>One.<br><br>Two.</p>a<br>b<br>c</div>")
+    assert not has_break_paragraphs(tree)
+    assert not paragraphs_from_breaks(tree)  # a <p>'s own breaks are no container's
+    assert tostring(tree, encoding="unicode") == "<div><p>One.<br><br>Two.</p>a<br>b<br>c</div>"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import trafilatura
-from lxml.html import fragment_fromstring
+from lxml.html import fragment_fromstring, tostring
 from trafilatura import html2txt
 
 from pipelines.extraction import core, extract_article, fallback, pagetype
@@ -468,3 +468,30 @@ def test_hoist_main_moves_the_main_after_its_outermost_furniture_ancestor():
     kept = parse_html("<html><body><main><header><p>Head.</p></header></main></body></html>")
     hoist_main(kept)  # a header inside a main is no repair's business
     assert [child.tag for child in kept.find("body")] == ["main"]
+
+
+def break_paragraphs_page() -> str:
+    """An older CMS's page: the story's paragraphs set off by ``<br><br>``, no ``<p>``."""
+    story = "<br><br>\n".join(LONG)
+    return build_page(paragraphs=[]).replace(
+        "<div class='article-body'></div>", f"<div class='article-body'>{story}<br><br></div>"
+    )
+
+
+def test_a_story_written_with_double_breaks_completes_a_fragment(monkeypatch):
+    """Precision mode kept a fragment (on the tuning part's pages rewritten so: a table, a
+    few loose lines); the precision pass on the page's paragraphs holds the whole story,
+    many times the fragment's length (the recall candidate's cap does not apply)."""
+    keep_first_paragraphs(monkeypatch, 1)
+    monkeypatch.setattr(fallback, "balanced", lambda _t, _u, _ti, recall=False: None)
+    text = extract_article(break_paragraphs_page(), URL).text.split("\n")
+    assert text == LONG
+    assert sum(map(len, LONG)) > fallback.FULLER_CAP * len(LONG[0])
+
+
+def test_the_paragraphs_candidate_needs_double_breaks():
+    tree = parse_html(break_paragraphs_page())
+    found = fallback.paragraphed(tree, URL, [])
+    assert found is not None and found.lines == LONG and found.source == "paragraphs"
+    assert "<br>" in tostring(tree, encoding="unicode")  # the page is not changed
+    assert fallback.paragraphed(parse_html(build_page(paragraphs=LONG)), URL, []) is None
