@@ -1,11 +1,11 @@
-"""How much our extraction leans on a page's markup, against trafilatura's.
+"""How our extraction holds up on rewritten pages, against trafilatura's.
 
     python -m bench.robustness [--part tuning,checking] [--jobs 2] [--worst 12]
-                               [--transform hashed|plain|brs[,...]]
+                               [--transform hashed|plain|brs|next|truncated[,...]]
 
 The benchmark runs ours (``extract_article``) and ``trafilatura.extract`` on each WCXB
-article page as served and again rewritten (``--transform``, several comma-separated give
-one column each):
+article page as served and again rewritten (``--transform``, ``TRANSFORMS``; several
+comma-separated give one column each):
 
 - ``hashed`` (the default): every ``class`` and ``id`` token replaced by a hash of itself
   (the same token keeps the same hash, so repeated structure stays visible). Sites styled
@@ -16,6 +16,10 @@ one column each):
   renamed ``div``, attributes kept (``<time>`` too): the page as an HTML4 site writes it.
 - ``brs``: ``plain``, and each paragraph's ``<p>`` tags dropped, its text followed by
   ``<br><br>``: an older CMS's paragraphs.
+- ``next``: infinite scroll, the next article of the part (in key order) appended below
+  the story inside a ``<div>``, its ``<body>``'s content whole; the truth stays the first
+  article's, so what falls is precision.
+- ``truncated``: the page cut at 80% of its bytes, no closing tags (a partial download).
 
 It prints, per part, the mean word F1 of both extractors on both versions and the
 collapses (ours < .5 where trafilatura >= .8). The tuning part also lists the pages where
@@ -68,11 +72,60 @@ def paragraphs_as_breaks(html: str) -> str:
     return _P_CLOSE.sub("<br><br>", _P_OPEN.sub("", html4(html)))
 
 
-TRANSFORMS: dict[str, tuple[str, Callable[[str], str]]] = {
-    "hashed": ("names hashed", hash_names),
-    "plain": ("no HTML5", html4),
-    "brs": ("<p> as <br>", paragraphs_as_breaks),
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.I)
+_BODY_CLOSE = re.compile(r"</body\s*>", re.I)
+_HTML_CLOSE = re.compile(r"</html\s*>", re.I)
+_HEAD_CLOSE = re.compile(r"</head\s*>", re.I)
+
+
+def body_content(html: str) -> str:
+    """What a page's ``<body>`` holds: after its opening tag (else after ``</head>``, else all
+    of it), up to its closing tag (else ``</html>``, else the end)."""
+    opening = _BODY_OPEN.search(html) or _HEAD_CLOSE.search(html)
+    start = opening.end() if opening else 0
+    closing = _BODY_CLOSE.search(html, start) or _HTML_CLOSE.search(html, start)
+    return html[start : closing.start() if closing else len(html)]
+
+
+def append_next(html: str, next_html: str) -> str:
+    """``html`` with ``next_html``'s body content appended in a ``<div>`` at the end of its
+    ``<body>``, as an infinite-scroll page loads the next article below the story."""
+    closing = _last(_BODY_CLOSE, html) or _last(_HTML_CLOSE, html)
+    at = closing.start() if closing else len(html)
+    return f"{html[:at]}<div>{body_content(next_html)}</div>{html[at:]}"
+
+
+def _last(pattern: re.Pattern[str], html: str) -> re.Match[str] | None:
+    matches = list(pattern.finditer(html))
+    return matches[-1] if matches else None
+
+
+TRUNCATED_SHARE = 0.8
+
+
+def truncate(html: str, share: float = TRUNCATED_SHARE) -> str:
+    """The first ``share`` of ``html``'s UTF-8 bytes, as a cut connection leaves a page (a
+    character split by the cut is dropped)."""
+    data = html.encode("utf-8")
+    return data[: int(len(data) * share)].decode("utf-8", errors="ignore")
+
+
+# name -> (column label, rewrite of (the page's HTML, the next page's HTML in the part))
+TRANSFORMS: dict[str, tuple[str, Callable[[str, str], str]]] = {
+    "hashed": ("names hashed", lambda html, _next: hash_names(html)),
+    "plain": ("no HTML5", lambda html, _next: html4(html)),
+    "brs": ("<p> as <br>", lambda html, _next: paragraphs_as_breaks(html)),
+    "next": ("next appended", append_next),
+    "truncated": ("cut at 80%", lambda html, _next: truncate(html)),
 }
+
+
+def next_pages(pages: list[corpora.Page]) -> list[corpora.Page]:
+    """Each page's partner for ``next``: the page after it in key order (the last takes the
+    first)."""
+    ordered = sorted(pages, key=lambda page: page.key)
+    following = {page.key: ordered[(i + 1) % len(ordered)] for i, page in enumerate(ordered)}
+    return [following[page.key] for page in pages]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +145,14 @@ def _f1s(html: str, page: corpora.Page) -> tuple[float, float]:
     return metric.word_score(truth, ours).f1, metric.word_score(truth, theirs).f1
 
 
-def score(page: corpora.Page, transforms: tuple[str, ...] = ("hashed",)) -> Scores:
+def score(
+    job: tuple[corpora.Page, corpora.Page], transforms: tuple[str, ...] = ("hashed",)
+) -> Scores:
+    """``job``: the page and its partner for ``next`` (read only when ``next`` is asked)."""
+    page, partner = job
     html = page.html()
-    rewritten = tuple(_f1s(TRANSFORMS[name][1](html), page) for name in transforms)
+    following = partner.html() if "next" in transforms else ""
+    rewritten = tuple(_f1s(TRANSFORMS[name][1](html, following), page) for name in transforms)
     return Scores(_f1s(html, page), rewritten)
 
 
@@ -161,7 +219,8 @@ def main(argv: list[str] | None = None) -> None:
     for part in args.part.split(","):
         pages = [p for p in corpora.load(["wcxb"], [part]) if p.is_article]
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-            scores = pool.map(functools.partial(score, transforms=transforms), pages, chunksize=8)
+            jobs = list(zip(pages, next_pages(pages), strict=True))
+            scores = pool.map(functools.partial(score, transforms=transforms), jobs, chunksize=8)
         report(part, pages, scores, args.worst, transforms)
 
 

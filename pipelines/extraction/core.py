@@ -68,6 +68,7 @@ from pipelines.extraction.text import (
     FurnitureBoxes,
     author_bio_lines,
     clean_body,
+    drop_next_articles,
     hoist_main,
     recover_chunks,
     unwrap_empty_inline,
@@ -725,6 +726,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     unwrap_heading_anchors(tree, url)
     hoist_main(tree)
+    drop_next_articles(tree, meta.titles)
     boxes = FurnitureBoxes(tree)  # hidden while the text is read, not the metadata
     boxes.hide()
     try:

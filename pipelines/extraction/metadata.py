@@ -504,6 +504,11 @@ def _shares_words(heading: str, words: set[str]) -> bool:
     return len({_key(piece) for piece in pieces} & words) >= HEADLINE_OVERLAP * len(pieces)
 
 
+def shares_title_words(heading: str, title: str) -> bool:
+    """Whether ``title`` holds most of ``heading``'s words (``HEADLINE_OVERLAP``)."""
+    return _shares_words(heading, _words(title))
+
+
 def visible_headline(headings: list[str], title: str | None) -> str | None:
     """The page's <h1> a reader sees as the headline, if one stands out.
 

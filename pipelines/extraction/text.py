@@ -66,6 +66,9 @@ from pipelines.extraction.metadata import (
     PUBLISHED,
     SOCIAL_NETWORKS,
     UPDATED,
+    clean_text,
+    heading_text,
+    shares_title_words,
 )
 
 BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
@@ -444,6 +447,91 @@ def hoist_main(tree: HtmlElement) -> None:
         outer.addnext(main)
 
 
+MIN_STORY_CHARS = 500  # paragraph text of the story, and of an article appended after it
+# what an article of its own holds, and a story's or a landing page's section does not: its
+# element, its date (a section's <header>, a page's <footer> or menu are no sign)
+OWN_ARTICLE_TAGS = ("article", "time")
+
+
+def _headlines(tree: HtmlElement, titles: list[str]) -> list[tuple[HtmlElement, str]]:
+    """The ``<h1>`` that may head the page's own story, with its text: the first alike its
+    most trusted title that one is (:func:`_alike`; the headline read first), and the first
+    alike any title (an appended article's own markup may have misled the headline's
+    reading; a site's name in an ``<h1>`` is alike the ``<title>`` that ends with it)."""
+    headings = [(h, text) for h in tree.iter("h1") if (text := clean_text(heading_text(h)))]
+    found = [
+        next(((h, text) for h, text in headings if _alike(text, title)), None) for title in titles
+    ]
+    trusted = next((pair for pair in found if pair is not None), None)
+    first = next((pair for pair in headings if any(_alike(pair[1], t) for t in titles)), None)
+    return [pair for pair in (trusted, first) if pair is not None][: 1 if trusted == first else 2]
+
+
+def _alike(heading: str, title: str) -> bool:
+    """Whether either holds most of the other's words (a headline with or without its
+    kicker, a title with or without its tagline)."""
+    return shares_title_words(heading, title) or shares_title_words(title, heading)
+
+
+def _branch(first: HtmlElement, heading: HtmlElement) -> HtmlElement:
+    """The outermost ancestor-or-self of ``heading`` that does not hold ``first``."""
+    ancestors = set(first.iterancestors())
+    branch = heading
+    for ancestor in heading.iterancestors():
+        if ancestor in ancestors:
+            break
+        branch = ancestor
+    return branch
+
+
+def next_articles(tree: HtmlElement, titles: list[str]) -> list[HtmlElement]:
+    """The articles a page appends after its own (infinite scroll), outermost first.
+
+    After a headline of the page (:func:`_headlines`) and its story (``MIN_STORY_CHARS`` of
+    paragraph text), each branch of the page that holds an ``<h1>`` of other words than the
+    headline's, a story of its own and an element only an article holds
+    (``OWN_ARTICLE_TAGS``: its ``<article>``, its date), outside the ``<article>`` holding
+    the headline: a story's sections under ``<h1>`` headings, and a site's name in an
+    ``<h1>`` above the headline, are none."""
+    order: dict[HtmlElement, int] = {}
+    branches: list[HtmlElement] = []
+    for first, headline in _headlines(tree, titles):
+        for heading in tree.iter("h1"):
+            text = clean_text(heading_text(heading))
+            if heading is first or not text or first in heading.iterancestors():
+                continue
+            if shares_title_words(text, headline) and shares_title_words(headline, text):
+                continue  # the headline again (a sticky header)
+            branch = _branch(first, heading)
+            if branch is heading or branch in branches or branch.getparent() is None:
+                continue
+            if any(a.tag == "article" for a in branch.iterancestors()):
+                continue
+            if not order:
+                order = {element: i for i, element in enumerate(tree.iter())}
+            if not order[first] < order[branch] or not _own_article(branch, heading):
+                continue
+            before = (p for p in tree.iter("p") if order[first] < order[p] < order[branch])
+            if sum(len(normalise(p.text_content())) for p in before) >= MIN_STORY_CHARS:
+                branches.append(branch)
+    return [b for b in branches if not any(a in branches for a in b.iterancestors())]
+
+
+def _own_article(branch: HtmlElement, heading: HtmlElement) -> bool:
+    """Whether ``branch`` holds a story and an element of an article of its own."""
+    if _paragraph_chars(branch) < MIN_STORY_CHARS:
+        return False
+    return any(el is not heading for el in branch.iter(*OWN_ARTICLE_TAGS))
+
+
+def drop_next_articles(tree: HtmlElement, titles: list[str]) -> int:
+    """Drop the :func:`next_articles` a page appends after its own; how many."""
+    appended = next_articles(tree, titles)
+    for branch in appended:
+        remove_element(branch)
+    return len(appended)
+
+
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -451,12 +539,12 @@ def unwrap_heading_anchors(tree: HtmlElement, url: str | None = None) -> None:
     """Unwrap the links of headings that name an entry rather than lead to another story
     (:func:`is_entry_link`). trafilatura's precision mode deletes a heading that is wholly
     a link, so a page lost every section heading or every entry's name."""
-    anchors = [
-        anchor
+    anchors = {  # a heading inside a heading holds its links twice: each unwrapped once
+        anchor: None
         for heading in tree.iter(*HEADING_TAGS)
         for anchor in heading.iter("a")
         if is_entry_link(anchor.get("href") or "", url)
-    ]
+    }
     for anchor in anchors:
         anchor.drop_tag()
 

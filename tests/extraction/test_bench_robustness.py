@@ -1,11 +1,23 @@
 """The robustness benchmark's rewrites: class and id names hashed, HTML5 elements as
-``div``, paragraphs as ``<br><br>``; structure and text kept."""
+``div``, paragraphs as ``<br><br>`` (structure and text kept), the next article appended,
+the page cut short."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lxml import html as lxml_html
 
-from bench.robustness import hash_names, html4, paragraphs_as_breaks
+from bench.corpora import Page, Truth
+from bench.robustness import (
+    append_next,
+    body_content,
+    hash_names,
+    html4,
+    next_pages,
+    paragraphs_as_breaks,
+    truncate,
+)
 from pipelines.extraction import extract_article
 from tests.support.pages import STORY, build_page
 
@@ -49,3 +61,44 @@ def test_paragraphs_become_text_followed_by_two_breaks() -> None:
     assert paragraphs_as_breaks(page) == (
         "<div>One.<br><br>Two <b>bold</b>.<br><br><pre>p</pre></div>"
     )
+
+
+def test_the_next_article_goes_inside_the_body_after_the_story() -> None:
+    page = "<html><head><title>A</title></head><body><p>first</p></body></html>"
+    following = "<html><head><title>B</title></head><body class=b><p>second</p></body></html>"
+    assert append_next(page, following) == (
+        "<html><head><title>A</title></head><body><p>first</p>"
+        "<div><p>second</p></div></body></html>"
+    )
+
+
+def test_the_next_article_without_a_body_tag_is_appended_whole() -> None:
+    assert append_next("<p>first</p>", "<p>second</p>") == "<p>first</p><div><p>second</p></div>"
+    assert body_content("<head><title>B</title></head><p>x</p></html>") == "<p>x</p>"
+
+
+def test_the_next_article_goes_before_the_last_body_end() -> None:
+    page = "<body><p>a</p><script>'</BODY>'</script></body></html>"
+    assert append_next(page, "<body><p>b</p></body>").endswith("<div><p>b</p></div></body></html>")
+
+
+def test_a_truncated_page_keeps_its_first_80_percent_of_bytes() -> None:
+    page = "<html><body><p>" + "é" * 50 + "</p></body></html>"
+    cut = truncate(page)
+    assert page.startswith(cut)
+    assert int(len(page.encode()) * 0.8) - 1 == len(cut.encode())  # half an "é" dropped
+    assert "</html>" not in cut
+
+
+def test_each_page_is_paired_with_the_next_by_key(tmp_path: Path) -> None:
+    pages = [
+        Page("wcxb", key, f"https://{key}.example/", tmp_path / key, "article", Truth(""))
+        for key in ("0003", "0001", "0002")
+    ]
+    assert [partner.key for partner in next_pages(pages)] == ["0001", "0002", "0003"]
+
+
+def test_a_story_with_the_next_article_appended_keeps_its_own_text() -> None:
+    page = build_page()
+    text = extract_article(append_next(page, page), "https://news.example.com/2024/05/12/b").text
+    assert text is not None and all(paragraph in text for paragraph in STORY)

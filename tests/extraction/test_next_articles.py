@@ -1,0 +1,116 @@
+"""Articles a page appends after its own (infinite scroll) are no part of its story."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from pipelines.extraction import core
+from pipelines.extraction.core import extract_article
+from pipelines.extraction.text import next_articles
+from tests.support.pages import STORY
+
+URL = "https://news.example.com/2024/05/12/harbour-bridge"
+TITLE = "Council approves harbour bridge rebuild"
+NEXT = [
+    "The county's libraries will open on Sundays from next month, after a pilot scheme at "
+    "three branches drew more visitors than any weekday during the winter term.",
+    "Librarians said families and students made up most of the weekend readers, and that "
+    "the study rooms were booked out within an hour of the doors opening each week.",
+    "The extra hours will be paid for by closing two mobile library routes that served "
+    "fewer than a dozen people a day, a trade-off that rural councillors opposed.",
+    "A review of the scheme is planned for the end of the year, when the council will "
+    "decide whether to extend Sunday opening to the smaller branches as well.",
+]
+
+
+def _article(title: str, paragraphs: list[str], day: str, tag: str = "article") -> str:
+    story = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<{tag}><h1>{title}</h1><p class='byline'>By Jane Doe</p>"
+        f"<time datetime='2024-05-{day}'>May {day}, 2024</time><div>{story}</div></{tag}>"
+    )
+
+
+def _page(main: str) -> str:
+    return (
+        f"<html><head><title>{TITLE} | The Gazette</title>"
+        f"<meta property='og:title' content='{TITLE}'></head><body>"
+        "<header><h1 class='logo'>The Gazette</h1><nav><a href='/'>Home</a></nav></header>"
+        f"<main>{main}</main><footer><p>© 2024 The Gazette</p></footer></body></html>"
+    )
+
+
+# the page's own story in a <div>, the one loaded below it in an <article>: trafilatura's
+# first choice of container
+SCROLLED = _page(
+    _article(TITLE, STORY, "12", "div") + _article("Libraries to open on Sundays", NEXT, "11")
+)
+
+
+def test_the_next_article_appended_below_the_story_is_dropped() -> None:
+    text = extract_article(SCROLLED, URL).text or ""
+    assert all(paragraph in text for paragraph in STORY)
+    assert not any(paragraph in text for paragraph in NEXT)
+
+
+def test_without_the_rule_the_next_article_is_read_as_the_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(core, "drop_next_articles", lambda _tree, _titles: 0)
+    text = extract_article(SCROLLED, URL).text or ""
+    assert any(paragraph in text for paragraph in NEXT)  # the wrong output the rule fixes
+
+
+def test_each_appended_article_is_dropped_in_a_feed_of_several() -> None:
+    third = _article("Ferry timetable changes for summer", [p[::-1] for p in NEXT], "10")
+    page = _page(_article(TITLE, STORY, "12") + _article("Libraries open", NEXT, "11") + third)
+    tree = lxml_html.fromstring(page)
+    assert [b.findtext("h1") for b in next_articles(tree, [TITLE])] == [
+        "Libraries open",
+        "Ferry timetable changes for summer",
+    ]
+
+
+def test_a_storys_sections_under_h1_headings_stay() -> None:
+    sections = "".join(
+        f"<section><h1>Part {i}</h1><time>May 12</time><p>{p}</p><p>{p}</p></section>"
+        for i, p in enumerate(STORY)
+    )
+    page = _page(f"<article><h1>{TITLE}</h1><p>{STORY[0]}</p>{sections}</article>")
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_a_landing_pages_sections_without_an_article_or_a_date_stay() -> None:
+    sections = "".join(
+        f"<section><header><h1>Feature {i}</h1></header><p>{p}</p><p>{p}</p></section>"
+        for i, p in enumerate(STORY)
+    )
+    page = _page(f"<div><h1>{TITLE}</h1><p>{STORY[0]}</p></div>{sections}")
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_the_story_under_a_site_name_heading_stays() -> None:
+    page = _page(_article(TITLE, STORY, "12"))
+    assert next_articles(lxml_html.fromstring(page), ["The Gazette"]) == []
+
+
+def test_a_next_article_right_under_the_headline_is_not_taken_for_one() -> None:
+    # no story between the headline and the block: the block is the story
+    page = _page(f"<div><h1>{TITLE}</h1></div>" + _article("Libraries open", NEXT, "11"))
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_the_headline_repeated_after_the_story_is_no_next_article() -> None:
+    page = _page(_article(TITLE, STORY, "12") + _article(TITLE, NEXT, "12"))
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_a_heading_inside_a_heading_has_its_entry_link_unwrapped_once() -> None:
+    # a story appended inside a heading left open: its link was unwrapped twice, a crash
+    page = _page(
+        f"<h1>{TITLE}<div><h3><a href='#entry'>Entry</a></h3></div></h1>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+    )
+    text = extract_article(page, URL).text or ""
+    assert STORY[0] in text
