@@ -31,7 +31,12 @@ from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from archive.outcomes import SkipReason
-from pipelines.extraction.dateline import MAX_DATE_LINE, read_date_line
+from pipelines.extraction.dateline import (
+    MAX_DATE_LINE,
+    ambiguous_slash_date,
+    month_first_page,
+    read_date_line,
+)
 from pipelines.extraction.datesearch import search_date, url_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import (
@@ -420,7 +425,11 @@ _PUBLISHED_LABEL = re.compile(rf"\b(?:{PUBLISHED})\b", re.I)
 
 
 def _date_line(
-    texts: Iterator[_Text], count: int, latest: datetime, language: str | None
+    texts: Iterator[_Text],
+    count: int,
+    latest: datetime,
+    language: str | None,
+    month_first: Callable[[], bool],
 ) -> datetime | None:
     seen = 0
     updated: datetime | None = None  # an update's date, when the page shows no other
@@ -436,11 +445,12 @@ def _date_line(
             if stated is not None:
                 return stated
         if len(text) <= MAX_DATE_LINE:
-            found = read_date_line(text, latest, language)
+            order = ambiguous_slash_date(text) and month_first()
+            found = read_date_line(text, latest, language, order)
             if found:
                 if _UPDATE_LINE.match(text):
                     label = _PUBLISHED_LABEL.search(text)
-                    first = label and read_date_line(text[label.start() :], latest, language)
+                    first = label and read_date_line(text[label.start() :], latest, language, order)
                     if first:
                         return parse_datetime(first)
                     updated = updated or parse_datetime(found)
@@ -456,14 +466,20 @@ def visible_date(tree: HtmlElement, language: str | None = None) -> datetime | N
     ``HEADLINE_TEXTS_AFTER`` texts after the first ``<h1>``, else among the
     ``HEADLINE_TEXTS_BEFORE`` before it, nearest first; the story (a long text, or many
     short ones) ends the search on its side. ``language``: the page's (the month's names two
-    languages give two months: "listopada" is the Polish November, the Croatian October)."""
+    languages give two months: "listopada" is the Polish November, the Croatian October).
+    "12/05/2024" reads month first when the page's other numeric dates are written so
+    (:func:`dateline.month_first_page`: "3/13/2026" and no "19/02/2025"), else day first."""
     heading = next(tree.iter("h1"), None)
     if heading is None:
         return None
     latest = datetime.combine(date.today(), datetime.max.time())  # a day: one cache key
-    found = _date_line(_texts_after(heading), HEADLINE_TEXTS_AFTER, latest, language)
+    # the page's numeric dates' order, read only when a date line needs it
+    month_first = cache(lambda: month_first_page(tree.itertext()))
+    found = _date_line(_texts_after(heading), HEADLINE_TEXTS_AFTER, latest, language, month_first)
     if found is None:
-        found = _date_line(_texts_before(heading), HEADLINE_TEXTS_BEFORE, latest, language)
+        found = _date_line(
+            _texts_before(heading), HEADLINE_TEXTS_BEFORE, latest, language, month_first
+        )
     return found
 
 

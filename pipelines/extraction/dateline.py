@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from htmldate.extractors import MONTHS as HTMLDATE_MONTHS
@@ -181,6 +182,7 @@ _THAI_DATE = re.compile(
     + "|".join(re.escape(name) for name in sorted(_THAI_NUMBERS, key=len, reverse=True))
     + r")\.?\s*(?:พ\.\s?ศ\.\s*)?([0-9]{4}|[0-9]{2})(?![0-9])"
 )
+MONTHS, DAYS = 12, 31
 BUDDHIST_ERA_YEARS = 543
 BUDDHIST_CENTURY = 2500
 CENTURY = 100
@@ -212,6 +214,13 @@ _CLOCK_FIRST = re.compile(
 )
 # "9-Dec-2019", "05-dic-2024": a day, a month's name and a year joined by hyphens
 _HYPHEN_DATE = re.compile(r"(?<![\w-])([0-9]{1,2})-([^\W\d_]{3,12})\.?-([0-9]{4})(?![\w-])")
+# "12/25/2024", "3/14/2024": the month first, as a second part over 12 says (htmldate's fast
+# parser reads slashes day first, and no date where the day would be over 12)
+_MONTH_FIRST = re.compile(r"(?<![0-9/])(0?[1-9]|1[0-2])/(1[3-9]|2[0-9]|3[01])/([0-9]{4})(?![0-9/])")
+# a numeric date either part of which may be the month ("12/05/2024"): the page's own
+# unambiguous dates say which (``month_first_page``)
+_AMBIGUOUS_SLASH = re.compile(r"(?<![0-9/])(0?[1-9]|1[0-2])/(0?[1-9]|1[0-2])/([0-9]{4})(?![0-9/])")
+_SLASH_DATE = re.compile(r"(?<![0-9/])([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}(?![0-9/])")
 # the digits of other scripts (Arabic-Indic, Persian, Devanagari, Thai, full-width) as ASCII
 _DIGITS = str.maketrans(
     {chr(base + i): str(i) for base in (0x0660, 0x06F0, 0x0966, 0x0E50, 0xFF10) for i in range(10)}
@@ -235,6 +244,13 @@ def _era_date(match: re.Match[str]) -> str:
     except ValueError:
         return match[0]
     return day.isoformat() if first <= day <= last else match[0]
+
+
+def _month_first(match: re.Match[str]) -> str:
+    try:
+        return date(int(match[3]), int(match[1]), int(match[2])).isoformat()
+    except ValueError:  # "02/30/2024": no day
+        return match[0]
 
 
 def _thai_date(match: re.Match[str]) -> str:
@@ -293,14 +309,15 @@ def _spell_connectors(match: re.Match[str]) -> str:
 
 def spelled_date_line(text: str, language: str | None = None) -> str:
     """A short date line spelled as htmldate's fast parser reads it: other scripts' digits
-    as ASCII, "2024年12月5日" as "2024-12-05", "5 de diciembre de 2024" as "5 diciembre
-    2024" (only between a day, a month's name and a year), and a month's name or
-    abbreviation before a number as the English abbreviation ("dec") unless htmldate reads
-    it as written; every other word stays. Dates whose year or month is no word htmldate
-    knows become "YYYY-MM-DD": a Japanese era's ("令和6年12月5日"), the Thai Buddhist era's
-    ("5 ธ.ค. 2567"), the Vietnamese "5 tháng 12, 2024", a Lithuanian or Latvian year first
-    ("2024 m. gruodžio 5 d."). ``language`` (the page's) reads the month's names two
-    languages give two months (``_LANGUAGE_MONTHS``)."""
+        as ASCII, "2024年12月5日" as "2024-12-05", "5 de diciembre de 2024" as "5 diciembre
+        2024" (only between a day, a month's name and a year), and a month's name or
+        abbreviation before a number as the English abbreviation ("dec") unless htmldate reads
+        it as written; every other word stays. Dates whose year or month is no word htmldate
+        knows become "YYYY-MM-DD": a Japanese era's ("令和6年12月5日"), the Thai Buddhist era's
+        ("5 ธ.ค. 2567"), the Vietnamese "5 tháng 12, 2024", a Lithuanian or Latvian year first
+        ("2024 m. gruodžio 5 d."), and a numeric date whose second part over 12 says it is
+    written month first ("12/25/2024"). ``language`` (the page's) reads the month's names two
+        languages give two months (``_LANGUAGE_MONTHS``)."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text).translate(_DIGITS)
         text = _CJK_DATE.sub(lambda m: _iso(int(m[1]), int(m[2]), int(m[3])), text)
@@ -308,18 +325,44 @@ def spelled_date_line(text: str, language: str | None = None) -> str:
         text = _THAI_DATE.sub(_thai_date, text)
         text = _VIETNAMESE_DATE.sub(lambda m: _iso(int(m[3]), int(m[2]), int(m[1])), text)
     text = _YEAR_WORD_DATE.sub(lambda m: _year_word_date(m, language), text)
+    text = _MONTH_FIRST.sub(_month_first, text)
     text = _DE_DATE.sub(_spell_connectors, text)
     text = _HYPHEN_DATE.sub(lambda m: f"{m[1]} {m[2]} {m[3]}" if _is_month(m[2]) else m[0], text)
     text = _CLOCK_FIRST.sub("", text)
     return _MONTH_WORD.sub(lambda m: _spell_month(m, language), text)
 
 
-def read_date_line(text: str, latest: datetime, language: str | None = None) -> str | None:
+def ambiguous_slash_date(text: str) -> bool:
+    """Whether ``text`` holds a numeric date either part of which may be the month."""
+    return "/" in text and _AMBIGUOUS_SLASH.search(text) is not None
+
+
+def month_first_page(texts: Iterable[str]) -> bool:
+    """Whether a page writes its numeric dates month first: some date's second part is over
+    12 ("3/13/2026") and none's first part is ("19/02/2025"). htmldate reads them day first,
+    as most of the world writes them; a page that says nothing keeps that reading."""
+    month_first = day_first = False
+    for text in texts:
+        if "/" not in text:
+            continue
+        for match in _SLASH_DATE.finditer(text):
+            first, second = int(match[1]), int(match[2])
+            month_first = month_first or first <= MONTHS < second <= DAYS
+            day_first = day_first or second <= MONTHS < first <= DAYS
+    return month_first and not day_first
+
+
+def read_date_line(
+    text: str, latest: datetime, language: str | None = None, month_first: bool = False
+) -> str | None:
     """The date (YYYY-MM-DD, between htmldate's ``MIN_DATE`` and ``latest``) a short line
     reads as by htmldate's fast parser, as written, else once spelled
     (:func:`spelled_date_line`), else spelled in lower case (the parser reads no month
     written in capitals: "DEC 9, 2019", "UPDATED: NOV 18"); None when none reads.
-    ``language``: the page's, for :func:`spelled_date_line`."""
+    ``language``: the page's, for :func:`spelled_date_line`; ``month_first``: the page
+    writes numeric dates month first (:func:`month_first_page`)."""
+    if month_first:
+        text = _AMBIGUOUS_SLASH.sub(_month_first, text)
     found = try_date_expr(text, "%Y-%m-%d", False, MIN_DATE, latest)
     if found is None:
         spelled = spelled_date_line(text, language)

@@ -10,7 +10,7 @@ from htmldate.settings import MIN_DATE
 
 from pipelines.extraction import extract_article
 from pipelines.extraction.core import visible_date
-from pipelines.extraction.dateline import read_date_line, spelled_date_line
+from pipelines.extraction.dateline import month_first_page, read_date_line, spelled_date_line
 from pipelines.extraction.decode import parse_html
 from tests.support.pages import build_page
 
@@ -209,3 +209,44 @@ def test_an_abbreviated_month_without_its_period_between_a_day_and_a_year(
 @pytest.mark.parametrize("line", ["dic 2024", "5 dic 24", "set 12 points"])
 def test_an_abbreviation_without_its_period_elsewhere_is_no_month(line: str) -> None:
     assert read_date_line(line, LATEST) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("12/25/2024", date(2024, 12, 25)),  # htmldate's fast parser read no date
+        ("Posted: 3/14/2024 10:00 AM", date(2024, 3, 14)),
+        ("25/12/2024", date(2024, 12, 25)),
+        ("12/05/2024", date(2024, 5, 12)),  # either way: day first, as most of the world
+    ],
+)
+def test_a_numeric_date_whose_second_part_is_over_12_is_month_first(line: str, day: date) -> None:
+    assert read_date_line(line, LATEST) == day.isoformat()
+
+
+def test_no_such_day_is_no_date() -> None:
+    assert read_date_line("02/30/2024", LATEST) is None
+
+
+@pytest.mark.parametrize(
+    ("texts", "month_first"),
+    [
+        (["Updated 3/13/2026", "6/2/2025"], True),
+        (["19/02/2025", "08/04/2025"], False),
+        (["3/13/2026", "19/02/2025"], False),  # the page disagrees with itself: no order
+        (["08/04/2025"], False),  # nothing says
+    ],
+)
+def test_the_page_s_unambiguous_dates_say_its_order(texts: list[str], month_first: bool) -> None:
+    assert month_first_page(texts) is month_first
+
+
+def test_an_ambiguous_shown_date_reads_in_the_page_s_own_order() -> None:
+    listing = "<ul><li>Report, 3/13/2026</li><li>Notice, 12/17/2024</li></ul>"
+    page = build_page(body_top="<p class='meta'>6/2/2025</p>", body_bottom=listing)
+    shown = visible_date(parse_html(page))
+    assert shown is not None and shown.date() == date(2025, 6, 2)
+    listing = "<ul><li>Rapport, 19/02/2025</li></ul>"
+    page = build_page(body_top="<p class='meta'>6/2/2025</p>", body_bottom=listing)
+    shown = visible_date(parse_html(page))
+    assert shown is not None and shown.date() == date(2025, 2, 6)
