@@ -439,7 +439,7 @@ def names_site(
             for k in keys
         ):
             return True
-    labels = host_labels(url)
+    labels = [_key(label) for label in host_labels(url)]  # "example-news" as "examplenews"
     if any(label in k or k in label for label in labels for k in keys if len(k) >= MIN_SITE_KEY):
         return True
     return not heading and _names_domain(segment, url)

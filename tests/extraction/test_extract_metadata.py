@@ -1314,3 +1314,15 @@ def test_a_jsonld_shape_trafilatura_cannot_read_is_logged_in_one_line(make_page,
     failures = [r for r in caplog.records if "JSON-LD reader failed" in r.getMessage()]
     assert len(failures) == 1
     assert failures[0].exc_info is None and "\n" not in failures[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.example-news.com/local/council-budget", "https://examplenews.com/local/x"],
+)
+def test_a_logo_heading_naming_a_hyphenated_domain_is_no_headline(url):
+    # a theme's site title in <h1>, the story's headline in <h2>: main compared the heading
+    # with "example-news" as written, found no site in it, and took the logo as the title
+    assert names_site("Example News", None, url, heading=True)
+    title = headline("Council approves budget | Example News", None, url, ["Example News"])
+    assert title == "Council approves budget"
