@@ -1,7 +1,8 @@
 """How our extraction holds up on rewritten pages, against trafilatura's.
 
     python -m bench.robustness [--part tuning,checking] [--jobs 2] [--worst 12]
-                               [--transform hashed|plain|brs|next|truncated[,...]]
+                               [--transform hashed|plain|brs|next|truncated|noh1[,...]]
+                               [--metadata]
 
 The benchmark runs ours (``extract_article``) and ``trafilatura.extract`` on each WCXB
 article page as served and again rewritten (``--transform``, ``TRANSFORMS``; several
@@ -20,6 +21,12 @@ comma-separated give one column each):
   the story inside a ``<div>``, its ``<body>``'s content whole; the truth stays the first
   article's, so what falls is precision.
 - ``truncated``: the page cut at 80% of its bytes, no closing tags (a partial download).
+- ``noh1``: every ``<h1>`` renamed ``<h2>``, attributes kept: an older news site or blog
+  that heads its story with an ``<h2>``.
+
+With ``--metadata`` it also prints ours' title, authors and date accuracy (``bench.metric``'s
+``title_right``, ``authors_right``, ``date_right``) on the labelled pages of each version:
+what our metadata readers lean on (the first ``<h1>``, the page's JSON-LD) is rewritten too.
 
 It prints, per part, the mean word F1 of both extractors on both versions and the
 collapses (ours < .5 where trafilatura >= .8). The tuning part also lists the pages where
@@ -36,6 +43,7 @@ import multiprocessing
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import trafilatura
 
@@ -48,6 +56,7 @@ _HTML5_TAG = re.compile(
 )
 _P_OPEN = re.compile(r"<p(?=[\s/>])[^>]*>", re.I)
 _P_CLOSE = re.compile(r"</p\s*>", re.I)
+_H1_TAG = re.compile(r"<(/?)h1(?=[\s/>])", re.I)
 COLLAPSE_OURS, COLLAPSE_THEIRS = 0.5, 0.8
 
 
@@ -70,6 +79,11 @@ def html4(html: str) -> str:
 def paragraphs_as_breaks(html: str) -> str:
     """``html4(html)`` with each paragraph's text followed by ``<br><br>``, not in a ``<p>``."""
     return _P_CLOSE.sub("<br><br>", _P_OPEN.sub("", html4(html)))
+
+
+def h1_as_h2(html: str) -> str:
+    """``html`` with every ``<h1>`` renamed ``<h2>``, attributes kept."""
+    return _H1_TAG.sub(r"<\1h2", html)
 
 
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.I)
@@ -117,6 +131,14 @@ TRANSFORMS: dict[str, tuple[str, Callable[[str, str], str]]] = {
     "brs": ("<p> as <br>", lambda html, _next: paragraphs_as_breaks(html)),
     "next": ("next appended", append_next),
     "truncated": ("cut at 80%", lambda html, _next: truncate(html)),
+    "noh1": ("<h1> as <h2>", lambda html, _next: h1_as_h2(html)),
+}
+
+# metadata field -> (the page truth's field, whether ours' value is right)
+METADATA: dict[str, tuple[str, Callable[[str, Any], bool]]] = {
+    "title": ("title", metric.title_right),
+    "authors": ("author", metric.authors_right),
+    "date": ("date", metric.date_right),
 }
 
 
@@ -128,32 +150,57 @@ def next_pages(pages: list[corpora.Page]) -> list[corpora.Page]:
     return [following[page.key] for page in pages]
 
 
+# per METADATA field: ours right, wrong, or None where the page's truth has no label
+Rights = tuple[bool | None, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """Word F1 of (ours, trafilatura) on the page as served, then on each rewrite."""
+    """Word F1 of (ours, trafilatura) on the page as served, then on each rewrite; with
+    ``--metadata``, ours' metadata rights on the served page, then on each rewrite."""
 
     served: tuple[float, float]
     rewritten: tuple[tuple[float, float], ...]
+    metadata: tuple[Rights, ...] = ()
 
 
-def _f1s(html: str, page: corpora.Page) -> tuple[float, float]:
+def metadata_rights(truth: corpora.Truth, found: dict[str, Any]) -> Rights:
+    """Per METADATA field, whether ``found[field]`` is right (None: the field is unlabelled)."""
+    rights: list[bool | None] = []
+    for field, (truth_field, right) in METADATA.items():
+        label = getattr(truth, truth_field)
+        rights.append(right(label, found.get(field)) if label else None)
+    return tuple(rights)
+
+
+def _scored(html: str, page: corpora.Page) -> tuple[tuple[float, float], Rights]:
     from pipelines.extraction import extract_article
 
-    ours = extract_article(html, page.url).text or ""
+    doc = extract_article(html, page.url)
     theirs = trafilatura.extract(html, url=page.url) or ""
     truth = page.truth.text
-    return metric.word_score(truth, ours).f1, metric.word_score(truth, theirs).f1
+    found = {
+        "title": doc.title,
+        "authors": list(doc.authors),
+        "date": doc.published_at.date().isoformat() if doc.published_at else None,
+    }
+    f1s = metric.word_score(truth, doc.text or "").f1, metric.word_score(truth, theirs).f1
+    return f1s, metadata_rights(page.truth, found)
 
 
 def score(
-    job: tuple[corpora.Page, corpora.Page], transforms: tuple[str, ...] = ("hashed",)
+    job: tuple[corpora.Page, corpora.Page],
+    transforms: tuple[str, ...] = ("hashed",),
+    metadata: bool = False,
 ) -> Scores:
     """``job``: the page and its partner for ``next`` (read only when ``next`` is asked)."""
     page, partner = job
     html = page.html()
     following = partner.html() if "next" in transforms else ""
-    rewritten = tuple(_f1s(TRANSFORMS[name][1](html, following), page) for name in transforms)
-    return Scores(_f1s(html, page), rewritten)
+    versions = [_scored(html, page)]
+    versions += [_scored(TRANSFORMS[name][1](html, following), page) for name in transforms]
+    rights = tuple(r for _, r in versions) if metadata else ()
+    return Scores(versions[0][0], tuple(f1s for f1s, _ in versions[1:]), rights)
 
 
 def collapses(pairs: list[tuple[float, float]]) -> int:
@@ -182,8 +229,35 @@ def report(
         f"{'collapses':24}"
         + "".join(f" {collapses(c):{w}d}" for c, w in zip(columns, widths, strict=True))
     )
+    if scores and scores[0].metadata:
+        for i, field in enumerate(METADATA):
+            cells = [_accuracy([s.metadata[v][i] for s in scores]) for v in range(len(labels))]
+            labelled = sum(s.metadata[0][i] is not None for s in scores)
+            name = f"ours: {field} ({labelled})"
+            print(
+                f"{name:24}" + "".join(f" {c:{w}.3f}" for c, w in zip(cells, widths, strict=True))
+            )
     if part != "tuning" or not worst:
         return
+    if scores and scores[0].metadata:
+        for i, name in enumerate(transforms):
+            print(f"\nmetadata ours had right as served and not {TRANSFORMS[name][0]}")
+            for page, s in zip(pages, scores, strict=True):
+                lost = [
+                    field
+                    for j, field in enumerate(METADATA)
+                    if s.metadata[0][j] and s.metadata[i + 1][j] is False
+                ]
+                gained = [
+                    field
+                    for j, field in enumerate(METADATA)
+                    if s.metadata[0][j] is False and s.metadata[i + 1][j]
+                ]
+                if lost or gained:
+                    print(
+                        f"  {page.key}  lost {','.join(lost) or '-'}"
+                        f"  gained {','.join(gained) or '-'}  {page.url[:70]}"
+                    )
     for i, name in enumerate(transforms):
         print(
             f"\n{worst} pages where ours falls most against trafilatura: ours / trafilatura,"
@@ -196,6 +270,12 @@ def report(
                 f"  {page.key}  {ours:.3f} / {theirs:.3f} -> {ours_r:.3f} /"
                 f" {theirs_r:.3f}  {page.url[:70]}"
             )
+
+
+def _accuracy(rights: list[bool | None]) -> float:
+    """The share right among the labelled (None: unlabelled)."""
+    labelled = [r for r in rights if r is not None]
+    return sum(labelled) / len(labelled) if labelled else 0.0
 
 
 def _relative_fall(s: Scores, i: int) -> float:
@@ -212,6 +292,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--transform", default="hashed", help=f"comma-separated, of {', '.join(TRANSFORMS)}"
     )
+    parser.add_argument(
+        "--metadata", action="store_true", help="ours' title, authors, date accuracy too"
+    )
     args = parser.parse_args(argv)
     transforms = tuple(args.transform.split(","))
     if unknown := [name for name in transforms if name not in TRANSFORMS]:
@@ -220,7 +303,11 @@ def main(argv: list[str] | None = None) -> None:
         pages = [p for p in corpora.load(["wcxb"], [part]) if p.is_article]
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
             jobs = list(zip(pages, next_pages(pages), strict=True))
-            scores = pool.map(functools.partial(score, transforms=transforms), jobs, chunksize=8)
+            scores = pool.map(
+                functools.partial(score, transforms=transforms, metadata=args.metadata),
+                jobs,
+                chunksize=8,
+            )
         report(part, pages, scores, args.worst, transforms)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -58,6 +58,7 @@ from pipelines.extraction.metadata import (
     absolute_url,
     byline_core,
     clean_text,
+    headline_element,
     parse_datetime,
     plausible_names,
     read_metadata,
@@ -459,7 +460,9 @@ def _date_line(
     return updated
 
 
-def visible_date(tree: HtmlElement, language: str | None = None) -> datetime | None:
+def visible_date(
+    tree: HtmlElement, language: str | None = None, titles: Iterable[str] = ()
+) -> datetime | None:
     """The date the page shows its readers beside the headline: the first short text
     reading as a date (htmldate's fast parser: numbers and month names, other languages'
     spelled for it by :func:`dateline.read_date_line`) among the
@@ -468,8 +471,10 @@ def visible_date(tree: HtmlElement, language: str | None = None) -> datetime | N
     short ones) ends the search on its side. ``language``: the page's (the month's names two
     languages give two months: "listopada" is the Polish November, the Croatian October).
     "12/05/2024" reads month first when the page's other numeric dates are written so
-    (:func:`dateline.month_first_page`: "3/13/2026" and no "19/02/2025"), else day first."""
-    heading = next(tree.iter("h1"), None)
+    (:func:`dateline.month_first_page`: "3/13/2026" and no "19/02/2025"), else day first.
+    On a page with no ``<h1>``, the heading standing for it (``metadata.headline_element``:
+    an ``<h2>``-``<h4>`` a stated title of ``titles`` holds)."""
+    heading = headline_element(tree, titles)
     if heading is None:
         return None
     latest = datetime.combine(date.today(), datetime.max.time())  # a day: one cache key
@@ -519,7 +524,7 @@ def published_date(
     ``result`` must hold the page's text and metadata (the decision reads them). The last
     search prunes ``tree`` in place: the caller must not need it afterwards.
     """
-    shown = visible_date(tree, result.language)
+    shown = visible_date(tree, result.language, meta.titles)
     in_url = parse_datetime(url_date(url))
     if in_url is not None:
         for candidate in (meta.published_at, shown):

@@ -1258,6 +1258,30 @@ def heading_text(heading: HtmlElement) -> str:
     return "".join(parts)
 
 
+# the lesser headings an older site or a blog heads its story with, when it has no <h1>
+HEADLINE_STANDINS = ("h2", "h3", "h4")
+
+
+def headline_element(tree: HtmlElement, titles: Iterable[str]) -> HtmlElement | None:
+    """The element that heads the page's story: its first ``<h1>``; on a page with none
+    (older news sites and blogs write the headline as an ``<h2>``), the first
+    ``HEADLINE_STANDINS`` heading most of whose words a stated title (``titles``: the
+    JSON-LD headline, og:title, ``<title>``) holds, of a headline's length."""
+    first = next(tree.iter("h1"), None)
+    if first is not None:
+        return first
+    words = [_words(title) for title in titles if title]
+    for heading in tree.iter(*HEADLINE_STANDINS):
+        text = clean_text(heading_text(heading))
+        if (
+            text
+            and MIN_HEADLINE_WORDS <= word_length(text) <= MAX_HEADLINE_WORDS
+            and any(_shares_words(text, title) for title in words)
+        ):
+            return heading
+    return None
+
+
 def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:
     og_title = first_meta(src.values, "og:title", "twitter:title")
     stated = clean_text(src.article.get("headline")) or og_title

@@ -1,6 +1,6 @@
 """The robustness benchmark's rewrites: class and id names hashed, HTML5 elements as
 ``div``, paragraphs as ``<br><br>`` (structure and text kept), the next article appended,
-the page cut short."""
+the page cut short, ``<h1>`` as ``<h2>``; the metadata rights it counts."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from bench.corpora import Page, Truth
 from bench.robustness import (
     append_next,
     body_content,
+    h1_as_h2,
     hash_names,
     html4,
+    metadata_rights,
     next_pages,
     paragraphs_as_breaks,
     truncate,
@@ -102,3 +104,17 @@ def test_a_story_with_the_next_article_appended_keeps_its_own_text() -> None:
     page = build_page()
     text = extract_article(append_next(page, page), "https://news.example.com/2024/05/12/b").text
     assert text is not None and all(paragraph in text for paragraph in STORY)
+
+
+def test_every_h1_becomes_an_h2_with_its_attributes() -> None:
+    page = "<body><H1 class='title' id=t>A <b>bold</b> story</H1 ><h10>x</h10><h1>B</h1></body>"
+    assert h1_as_h2(page) == (
+        "<body><h2 class='title' id=t>A <b>bold</b> story</h2 ><h10>x</h10><h2>B</h2></body>"
+    )
+    assert h1_as_h2("<h2>kept</h2><header>h</header>") == "<h2>kept</h2><header>h</header>"
+
+
+def test_metadata_rights_count_only_labelled_fields() -> None:
+    truth = Truth("", title="Harbour bridge rebuild", author="Ann Smith", date=None)
+    found = {"title": "Harbour Bridge Rebuild", "authors": ["Bob Jones"], "date": "2024-05-12"}
+    assert metadata_rights(truth, found) == (True, False, None)

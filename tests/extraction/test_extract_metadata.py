@@ -144,6 +144,29 @@ def test_the_full_date_in_the_url_overrules_a_stated_date_of_another_day(make_pa
     assert doc.published_at == datetime(2024, 5, 12, 21, 10, tzinfo=UTC)
 
 
+def test_a_page_without_an_h1_shows_its_date_beside_the_heading_its_title_states():
+    # an older site heads its story with an <h2>; the date beside it is the page's, not a
+    # sidebar's nor a comment's
+    page = (
+        "<h2>Latest news</h2><p>2 January 2020</p><h2 class='title'>Harbour bridge rebuild"
+        "</h2><p>By Ann Smith</p><p>18 December 2025</p>"
+    )
+    titles = ["Harbour bridge rebuild | The Gazette"]
+    assert visible_date(parse_html(page), titles=titles) == datetime(2025, 12, 18, tzinfo=UTC)
+    assert visible_date(parse_html(page)) is None  # no stated title: no heading stands in
+    # an <h1> stays the anchor
+    with_h1 = "<h1>Harbour bridge rebuild</h1><p>1 May 2024</p>" + page
+    assert visible_date(parse_html(with_h1), titles=titles) == datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def test_the_stated_date_anchor_falls_to_an_h2_headline_in_a_whole_page(make_page):
+    related = "<aside><time datetime='2020-01-02'>2 January 2020</time></aside>"
+    page = make_page(body_top="<p class='meta'>18 December 2025</p>", body_bottom=related)
+    page = page.replace("h1>", "h2>")
+    doc = extract_article(page, "https://news.example.com/news/bridge")
+    assert doc.published_at is not None and doc.published_at.date().isoformat() == "2025-12-18"
+
+
 def test_visible_date_reads_the_texts_nearest_the_headline():
     above = "<p>News</p><p>12.03.2024</p><h1>Harbour bridge rebuild</h1><p>By Ann Smith</p>"
     assert visible_date(parse_html(above)) == datetime(2024, 3, 12, tzinfo=UTC)
