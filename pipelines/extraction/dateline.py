@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import partial
 
 from htmldate.extractors import MONTHS as HTMLDATE_MONTHS
 from htmldate.extractors import try_date_expr
@@ -214,13 +215,10 @@ _CLOCK_FIRST = re.compile(
 )
 # "9-Dec-2019", "05-dic-2024": a day, a month's name and a year joined by hyphens
 _HYPHEN_DATE = re.compile(r"(?<![\w-])([0-9]{1,2})-([^\W\d_]{3,12})\.?-([0-9]{4})(?![\w-])")
-# "12/25/2024", "3/14/2024": the month first, as a second part over 12 says (htmldate's fast
-# parser reads slashes day first, and no date where the day would be over 12)
-_MONTH_FIRST = re.compile(r"(?<![0-9/])(0?[1-9]|1[0-2])/(1[3-9]|2[0-9]|3[01])/([0-9]{4})(?![0-9/])")
-# a numeric date either part of which may be the month ("12/05/2024"): the page's own
-# unambiguous dates say which (``month_first_page``)
-_AMBIGUOUS_SLASH = re.compile(r"(?<![0-9/])(0?[1-9]|1[0-2])/(0?[1-9]|1[0-2])/([0-9]{4})(?![0-9/])")
-_SLASH_DATE = re.compile(r"(?<![0-9/])([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}(?![0-9/])")
+# a numeric date, "12/25/2024", "6/2/2025": htmldate's fast parser reads it day first, and
+# no date where the day would be over 12; read month first when its second part over 12
+# says so ("12/25/2024") or when the page's own dates do (``month_first_page``)
+_SLASH_DATE = re.compile(r"(?<![0-9/])([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?![0-9/])")
 # the digits of other scripts (Arabic-Indic, Persian, Devanagari, Thai, full-width) as ASCII
 _DIGITS = str.maketrans(
     {chr(base + i): str(i) for base in (0x0660, 0x06F0, 0x0966, 0x0E50, 0xFF10) for i in range(10)}
@@ -246,7 +244,11 @@ def _era_date(match: re.Match[str]) -> str:
     return day.isoformat() if first <= day <= last else match[0]
 
 
-def _month_first(match: re.Match[str]) -> str:
+def _month_first(match: re.Match[str], ambiguous: bool = False) -> str:
+    """The date month first when its second part is over 12, or, with ``ambiguous``, when
+    either part may be the month; else as written."""
+    if not ambiguous and int(match[2]) <= MONTHS:
+        return match[0]
     try:
         return date(int(match[3]), int(match[1]), int(match[2])).isoformat()
     except ValueError:  # "02/30/2024": no day
@@ -325,7 +327,7 @@ def spelled_date_line(text: str, language: str | None = None) -> str:
         text = _THAI_DATE.sub(_thai_date, text)
         text = _VIETNAMESE_DATE.sub(lambda m: _iso(int(m[3]), int(m[2]), int(m[1])), text)
     text = _YEAR_WORD_DATE.sub(lambda m: _year_word_date(m, language), text)
-    text = _MONTH_FIRST.sub(_month_first, text)
+    text = _SLASH_DATE.sub(_month_first, text)
     text = _DE_DATE.sub(_spell_connectors, text)
     text = _HYPHEN_DATE.sub(lambda m: f"{m[1]} {m[2]} {m[3]}" if _is_month(m[2]) else m[0], text)
     text = _CLOCK_FIRST.sub("", text)
@@ -334,7 +336,9 @@ def spelled_date_line(text: str, language: str | None = None) -> str:
 
 def ambiguous_slash_date(text: str) -> bool:
     """Whether ``text`` holds a numeric date either part of which may be the month."""
-    return "/" in text and _AMBIGUOUS_SLASH.search(text) is not None
+    return "/" in text and any(
+        int(m[1]) <= MONTHS and int(m[2]) <= MONTHS for m in _SLASH_DATE.finditer(text)
+    )
 
 
 def month_first_page(texts: Iterable[str]) -> bool:
@@ -362,7 +366,7 @@ def read_date_line(
     ``language``: the page's, for :func:`spelled_date_line`; ``month_first``: the page
     writes numeric dates month first (:func:`month_first_page`)."""
     if month_first:
-        text = _AMBIGUOUS_SLASH.sub(_month_first, text)
+        text = _SLASH_DATE.sub(partial(_month_first, ambiguous=True), text)
     found = try_date_expr(text, "%Y-%m-%d", False, MIN_DATE, latest)
     if found is None:
         spelled = spelled_date_line(text, language)
