@@ -8,7 +8,8 @@ form it reads (:func:`spelled_date_line`) and read once more: other languages' m
 abbreviations of any of them ("Dec. 19", "3 janv.", "5 dic.", and "05 dic 2024" without
 its period between a day and a year), the Spanish and Portuguese
 "5 de diciembre de 2024" and the Chinese, Japanese and Korean "2024年12月5日", a year of
-Japan's eras ("令和6年12月5日") or of the Thai Buddhist era ("5 ธ.ค. 2567"), the Vietnamese
+Japan's eras ("令和6年12月5日"), of the Thai Buddhist era ("5 ธ.ค. 2567"), of the Solar Hijri
+calendar ("15 آذر 1403", jdatetime's conversion) or of Taiwan's ("民國113年12月5日"), the Vietnamese
 "5 tháng 12, 2024", the Lithuanian and Latvian year first ("2024 m. gruodžio 5 d."), a clock
 time before its date ("Updated: 9:37 PM CST Nov 18, 2019"), a day, month and year joined by
 hyphens ("9-Dec-2019"); and a line in capitals ("DEC 9, 2019") in lower case. A month's name
@@ -24,6 +25,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import partial
 
+import jdatetime
 from htmldate.extractors import MONTHS as HTMLDATE_MONTHS
 from htmldate.extractors import try_date_expr
 from htmldate.settings import MIN_DATE
@@ -36,53 +38,57 @@ MAX_DATE_LINE = 80  # a date line: "Updated on Jul 4, 2024", "December 18, 2025 
 # December"). Spanish, Portuguese, Italian, Catalan, Romanian, Dutch, Swedish, Danish,
 # Polish, Czech, Slovak, Slovenian, Croatian, Serbian (Cyrillic and Latin), Bulgarian,
 # Russian, Ukrainian, Finnish, Estonian, Lithuanian, Latvian, Hungarian, Greek, Hebrew,
-# Hindi, Arabic (the Egyptian and Gulf names), Persian and Urdu (the Gregorian calendar's
-# names). A name two languages give two months is in neither: ``_LANGUAGE_MONTHS``.
+# Hindi, Arabic (the Egyptian and Gulf names, the Levantine "شباط", "أيار" and the Maghreb's
+# "جويلية", "غشت"; written without their hamza too), Persian and Urdu (the Gregorian
+# calendar's names). A name two languages give two months is in neither: ``_LANGUAGE_MONTHS``.
 _MORE_MONTHS = (
     "enero janeiro gennaio gener ianuarie styczeń stycznia leden ledna январь января "
     "січень січня tammikuu tammikuuta ιανουάριος ιανουαρίου يناير január januára januara "
     "januarja siječanj siječnja јануар јануара януари sausis sausio janvāris janvārī "
-    "janvāra jaanuar jaanuari ינואר בינואר जनवरी ژانویه جنوری",
+    "janvāra jaanuar jaanuari ינואר בינואר जनवरी ژانویه جنوری جانفي",
     "febrero fevereiro febbraio febrer februarie luty lutego únor února февраль февраля "
     "лютий лютого helmikuu helmikuuta φεβρουάριος φεβρουαρίου فبراير február februára "
     "februara februarja veljača veljače фебруар фебруара февруари vasaris vasario "
-    "februāris februārī februāra veebruar veebruari פברואר בפברואר फ़रवरी फरवरी فوریه فروری",
+    "februāris februārī februāra veebruar veebruari פברואר בפברואר फ़रवरी फरवरी فوریه فروری "
+    "شباط فيفري",
     "marzo março maart març martie marzec marca březen března март марта березень березня "
     "maaliskuu maaliskuuta μάρτιος μαρτίου مارس március marec marta ožujak ožujka kovas "
-    "kovo marts martā märts märtsi מרץ במרץ मार्च مارچ",
+    "kovo marts martā märts märtsi מרץ במרץ मार्च مارچ آذار",
     "abril aprile aprilie kwiecień kwietnia duben dubna апрель апреля квітень квітня "
     "huhtikuu huhtikuuta απρίλιος απριλίου أبريل április apríl apríla aprila travanj "
     "travnja април априла balandis balandžio aprīlis aprīlī aprīļa aprill aprilli אפריל "
-    "באפריל अप्रैल آوریل اپریل",
+    "באפריל अप्रैल آوریل اپریل نيسان ابريل أفريل",
     "mayo maio maggio maig maj maja květen května май мая травень травня toukokuu "
     "toukokuuta μάιος μαΐου مايو május máj mája svibanj svibnja мај маја gegužė gegužės "
-    "maijs maijā maija מאי במאי मई مئی",
+    "maijs maijā maija מאי במאי मई مئی أيار ايار ماي",
     "junio junho giugno juny iunie czerwiec czerwca červen června июнь июня червень червня "
     "kesäkuu kesäkuuta ιούνιος ιουνίου يونيو június jún júna juna junij junija "
-    "јун јуна юни birželis birželio jūnijs jūnijā jūnija juuni יוני ביוני जून ژوئن جون",
+    "јун јуна юни birželis birželio jūnijs jūnijā jūnija juuni יוני ביוני जून ژوئن جون حزيران جوان",
     "julio julho luglio juliol iulie lipiec lipca červenec července июль июля липень липня "
     "heinäkuu heinäkuuta ιούλιος ιουλίου يوليو július júl júla jula julij julija "
-    "јул јула юли liepa liepos jūlijs jūlijā jūlija juuli יולי ביולי जुलाई ژوئیه جولائی",
+    "јул јула юли liepa liepos jūlijs jūlijā jūlija juuli יולי ביולי जुलाई ژوئیه جولائی "
+    "تموز جويلية يوليوز",
     "août agosto agost augustus augusti sierpień sierpnia srpen srpna август августа "
     "серпень серпня elokuu elokuuta αύγουστος αυγούστου أغسطس augusztus augusta avgust "
     "avgusta kolovoz kolovoza rugpjūtis rugpjūčio augusts augustā אוגוסט באוגוסט "
-    "अगस्त اوت اگست",
+    "अगस्त اوت اگست آب أوت غشت اغسطس",
     "septiembre setiembre setembro settembre setembre septembrie wrzesień września září "
     "сентябрь сентября вересень вересня syyskuu syyskuuta σεπτέμβριος σεπτεμβρίου سبتمبر "
     "szeptember septembra septembar rujan rujna септембар септембра септември rugsėjis "
-    "rugsėjo septembris septembrī septembri ספטמבר בספטמבר सितंबर सितम्बर سپتامبر ستمبر",
+    "rugsėjo septembris septembrī septembri ספטמבר בספטמבר सितंबर सितम्बर سپتامبر ستمبر "
+    "أيلول ايلول شتنبر",
     "octubre outubro ottobre octombrie październik października říjen října октябрь "
     "октября жовтень жовтня lokakuu lokakuuta οκτώβριος οκτωβρίου أكتوبر október októbra "
     "oktobra oktobar октобар октобра октомври spalis spalio oktobris oktobrī oktoober "
-    "oktoobri אוקטובר באוקטובר अक्टूबर अक्तूबर اکتبر اکتوبر",
+    "oktoobri אוקטובר באוקטובר अक्टूबर अक्तूबर اکتبر اکتوبر اكتوبر",
     "noviembre novembro noiembrie listopadu ноябрь ноября листопад листопада marraskuu "
     "marraskuuta νοέμβριος νοεμβρίου نوفمبر novembra novembar studeni studenoga studenog "
     "новембар новембра ноември lapkritis lapkričio novembris novembrī novembri נובמבר "
-    "בנובמבר नवंबर नवम्बर نوامبر نومبر",
+    "בנובמבר नवंबर नवम्बर نوامبر نومبر نونبر",
     "diciembre dezembro dicembre desembre decembrie grudzień grudnia prosinec prosince "
     "декабрь декабря грудень грудня joulukuu joulukuuta δεκέμβριος δεκεμβρίου ديسمبر "
     "decembra decembar prosinac prosinca децембар децембра декември gruodis gruodžio "
-    "decembris decembrī detsember detsembri דצמבר בדצמבר दिसंबर दिसम्बर دسامبر دسمبر",
+    "decembris decembrī detsember detsembri דצמבר בדצמבר दिसंबर दिसम्बर دسامبر دسمبر دجنبر",
 )
 # A month's name or abbreviation two languages give two months, read in the page's
 # language only: the Polish and Czech "listopad" is November, the Croatian October; the
@@ -183,6 +189,47 @@ _THAI_DATE = re.compile(
     + "|".join(re.escape(name) for name in sorted(_THAI_NUMBERS, key=len, reverse=True))
     + r")\.?\s*(?:พ\.\s?ศ\.\s*)?([0-9]{4}|[0-9]{2})(?![0-9])"
 )
+# "5 كانون الأول 2024", "1 تشرين الثاني": the Levantine months of two words, as one
+_LEVANTINE_MONTHS = {
+    ("كانون", "الثاني"): "يناير",
+    ("تشرين", "الأول"): "أكتوبر",
+    ("تشرين", "الثاني"): "نوفمبر",
+    ("كانون", "الأول"): "ديسمبر",
+}
+_LEVANTINE_DATE = re.compile(r"(كانون|تشرين)\s+(ال[أا]ول|الثاني)")
+# "15 آذر 1403", "15 آذر ماه 1403" (in Persian digits too): a day, a month of the Solar
+# Hijri calendar (Iran's and Afghanistan's) and its year; on a Persian page or in Persian
+# digits also "1403/09/15", its year first
+_JALALI_MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+_JALALI_DATE = re.compile(
+    r"(?<![0-9])([0-9]{1,2})\s+("
+    + "|".join(_JALALI_MONTHS)
+    + r")(?:\s+ماه)?\s*,?\s+(1[34][0-9]{2})(?![0-9])"
+)
+_JALALI_NUMERIC = re.compile(
+    r"(?<![0-9/.-])(1[34][0-9]{2})([/.-])([0-9]{1,2})\2([0-9]{1,2})(?![0-9])"
+)
+_PERSIAN_DIGIT = re.compile("[\u06f0-\u06f9]")
+# "民國113年12月5日", "113年12月5日", on a Chinese page "113/12/05": a year of the Republic of
+# China's calendar (Taiwan's), 1911 years behind ours
+_ROC_DATE = re.compile(
+    r"(?:(?:民國|民国)\s*([0-9]{1,3})|(?<![0-9])(1[0-9]{2}))\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"
+)
+_ROC_NUMERIC = re.compile(r"(?<![0-9/.-])(1[0-9]{2})([/.-])([0-9]{1,2})\2([0-9]{1,2})(?![0-9/.-])")
+ROC_YEARS = 1911
 MONTHS, DAYS = 12, 31
 BUDDHIST_ERA_YEARS = 543
 BUDDHIST_CENTURY = 2500
@@ -242,6 +289,20 @@ def _era_date(match: re.Match[str]) -> str:
     except ValueError:
         return match[0]
     return day.isoformat() if first <= day <= last else match[0]
+
+
+def _jalali(year: int, month: int, day: int, written: str) -> str:
+    try:
+        return str(jdatetime.date(year, month, day).togregorian().isoformat())
+    except ValueError:  # no such day
+        return written
+
+
+def _calendar_date(year: int, month: int, day: int, written: str) -> str:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:  # no such day
+        return written
 
 
 def _month_first(match: re.Match[str], ambiguous: bool = False) -> str:
@@ -320,12 +381,29 @@ def spelled_date_line(text: str, language: str | None = None) -> str:
         ("2024 m. gruodžio 5 d."), and a numeric date whose second part over 12 says it is
     written month first ("12/25/2024"). ``language`` (the page's) reads the month's names two
         languages give two months (``_LANGUAGE_MONTHS``)."""
+    persian_digits = language == "fa" or bool(_PERSIAN_DIGIT.search(text))
     if not text.isascii():
         text = unicodedata.normalize("NFC", text).translate(_DIGITS)
         text = _CJK_DATE.sub(lambda m: _iso(int(m[1]), int(m[2]), int(m[3])), text)
         text = _ERA_DATE.sub(_era_date, text)
+        text = _ROC_DATE.sub(
+            lambda m: _calendar_date(int(m[1] or m[2]) + ROC_YEARS, int(m[3]), int(m[4]), m[0]),
+            text,
+        )
+        text = _JALALI_DATE.sub(
+            lambda m: _jalali(int(m[3]), _JALALI_MONTHS.index(m[2]) + 1, int(m[1]), m[0]), text
+        )
+        text = _LEVANTINE_DATE.sub(
+            lambda m: _LEVANTINE_MONTHS[m[1], m[2].replace("الاول", "الأول")], text
+        )
         text = _THAI_DATE.sub(_thai_date, text)
         text = _VIETNAMESE_DATE.sub(lambda m: _iso(int(m[3]), int(m[2]), int(m[1])), text)
+    if persian_digits:
+        text = _JALALI_NUMERIC.sub(lambda m: _jalali(int(m[1]), int(m[3]), int(m[4]), m[0]), text)
+    elif language == "zh":
+        text = _ROC_NUMERIC.sub(
+            lambda m: _calendar_date(int(m[1]) + ROC_YEARS, int(m[3]), int(m[4]), m[0]), text
+        )
     text = _YEAR_WORD_DATE.sub(lambda m: _year_word_date(m, language), text)
     text = _SLASH_DATE.sub(_month_first, text)
     text = _DE_DATE.sub(_spell_connectors, text)

@@ -1234,14 +1234,16 @@ def is_permalink(element: HtmlElement) -> bool:
     )
 
 
-def _heading_parts(element: HtmlElement, parts: list[str]) -> None:
+def _heading_parts(element: HtmlElement, parts: list[str], aside: bool = True) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
-        if isinstance(child.tag, str) and not is_permalink(child):  # not a comment either
+        # not a comment either; not its permalink, nor (``aside`` false) a <small> aside
+        if isinstance(child.tag, str) and not is_permalink(child):
             if child.tag == "br" or _glued(parts, child.text):
                 parts.append(" ")
-            _heading_parts(child, parts)
+            if aside or child.tag != "small":
+                _heading_parts(child, parts, aside)
         if child.tail:
             parts.append(child.tail)
 
@@ -1250,11 +1252,16 @@ def heading_text(heading: HtmlElement) -> str:
     """A heading's text, a line break in it read as a space ("WEEKEND<br>CODING AGENT"), and
     so is the start of an element holding a subtitle glued to the headline ("The Best
     Notion Alternatives<span class="block">Top Note-taking Tools…</span>"); a word split by
-    markup ("C<span>ycle</span>") stays whole; the heading's permalink ("¶") is no part of it."""
+    markup ("C<span>ycle</span>") stays whole; the heading's permalink ("¶") is no part of it,
+    nor is what it sets in ``<small>`` beside words of its own: a subtitle or a kicker
+    ("Council approves budget<br><small>Members voted seven to two</small>")."""
     if len(heading) == 0:
         return str(heading.text_content())
     parts: list[str] = []
-    _heading_parts(heading, parts)
+    _heading_parts(heading, parts, aside=False)
+    if not _WORD.search("".join(parts)):  # all of it in <small>
+        parts.clear()
+        _heading_parts(heading, parts)
     return "".join(parts)
 
 

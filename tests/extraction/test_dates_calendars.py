@@ -1,6 +1,7 @@
 """Shown dates in more languages and calendars: the Thai Buddhist era, Japan's eras, the
 month's names of Central and Eastern Europe, the Baltics, Hungary, Vietnam, Israel, India,
-Iran and Pakistan, and the names two languages give two months."""
+Iran and Pakistan, the Solar Hijri calendar, Taiwan's years, the Levantine and Maghreb
+month names, and the names two languages give two months."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ LINES = [
     ("et", "5. detsember 2024"),
     ("fa", "\u06f5 دسامبر \u06f2\u06f0\u06f2\u06f4"),  # Persian digits
     ("ur", "5 دسمبر 2024"),
+    (
+        "fa",
+        "\u067e\u0646\u062c\u0634\u0646\u0628\u0647 \u06f1\u06f5 آذر \u06f1\u06f4\u06f0\u06f3",
+    ),  # Solar Hijri
+    ("fa", "15 آذر ماه 1403 - 10:30"),
+    ("fa", "\u06f1\u06f4\u06f0\u06f3/\u06f0\u06f9/\u06f1\u06f5"),  # its year first
+    ("zh", "民國113年12月5日"),  # Taiwan's calendar
+    ("zh", "113年12月5日 14:30"),
+    ("ar", "5 كانون الأول 2024"),  # the Levantine names
+    ("ar", "الخميس 5 كانون الاول 2024"),
+    ("ar", "5 ديسمبر 2024"),
+    ("ar", "5 دجنبر 2024"),  # Morocco's
 ]
 
 
@@ -70,6 +83,15 @@ def test_a_page_shows_its_date_in_its_language_and_calendar(lang: str, line: str
         ("2024. december 5.", date(2024, 12, 5)),  # Hungarian: read as written on main
         ("5 lip. 2024", date(2024, 7, 5)),  # the Polish July, as before
         ("5 srp. 2024", date(2024, 8, 5)),  # the Czech August, as before
+        ("1 فروردین 1403", date(2024, 3, 20)),  # the Solar Hijri year's first day
+        ("30 اسفند 1403", date(2025, 3, 20)),  # a leap year's last
+        ("5 شباط 2024", date(2024, 2, 5)),
+        ("5 أيار 2024", date(2024, 5, 5)),
+        ("5 جويلية 2024", date(2024, 7, 5)),  # Algeria's and Tunisia's
+        ("5 غشت 2024", date(2024, 8, 5)),
+        ("1 تشرين الثاني 2024", date(2024, 11, 1)),
+        ("5 كانون الثاني 2025", date(2025, 1, 5)),
+        ("民國99年1月5日", date(2010, 1, 5)),
     ],
 )
 def test_eras_and_other_months_are_read(line: str, day: date) -> None:
@@ -82,6 +104,10 @@ def test_eras_and_other_months_are_read(line: str, day: date) -> None:
         "令和元年4月30日",  # still Heisei
         "平成32年1月5日",  # Reiwa by then
         "令和6年13月5日",
+        "30 اسفند 1402",  # no such day: 1402 is no leap year
+        "2024年 113年",
+        "1403/09/15",  # a Solar Hijri date on a page in no known language
+        "113/12/05",  # and a year of Taiwan's
         "Season 5 of 2567",
         "Top 5 tháng 2024",
     ],
@@ -95,6 +121,11 @@ def test_the_normaliser_writes_other_calendars_in_ours() -> None:
     assert spelled_date_line("令和6年12月5日") == "2024-12-05"
     assert spelled_date_line("ngày 5 tháng 12 năm 2024") == "ngày 2024-12-05"
     assert spelled_date_line("2024 m. gruodžio 5 d.") == "2024-12-05 d."
+    assert spelled_date_line("15 آذر 1403 - 10:30") == "2024-12-05 - 10:30"
+    assert spelled_date_line("民國113年12月5日") == "2024-12-05"
+    assert spelled_date_line("1403/09/15", "fa") == "2024-12-05"
+    assert spelled_date_line("113.12.05", "zh") == "2024-12-05"
+    assert spelled_date_line("113/12/05") == "113/12/05"  # on a page in no known language
 
 
 @pytest.mark.parametrize(

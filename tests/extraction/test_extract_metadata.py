@@ -982,6 +982,25 @@ def test_a_subtitle_glued_to_the_headline_in_its_own_element_reads_after_a_space
     assert heading_text(parse_html(split).find(".//h1")) == "Cycle lanes for All of the city"
 
 
+def test_what_a_headline_sets_in_small_is_no_part_of_the_title(make_page):
+    # a subtitle or a kicker in <small> beside the headline's own words (Bootstrap's
+    # "secondary text"): the page's <title> and og:title state the headline alone
+    subtitle = (
+        "<h1>Council approves harbour bridge rebuild<br><small>Work starts in May</small></h1>"
+    )
+    page = make_page().replace("<h1>Council approves harbour bridge rebuild</h1>", subtitle)
+    assert extract_article(page, URL).title == "Council approves harbour bridge rebuild"
+    kicker = "<h1><small>Opinion</small> Council approves harbour bridge rebuild</h1>"
+    assert heading_text(parse_html(kicker).find(".//h1")).strip() == (
+        "Council approves harbour bridge rebuild"
+    )
+    # a headline all in <small> is read whole
+    small = "<h1><small>Council approves harbour bridge rebuild</small></h1>"
+    assert (
+        heading_text(parse_html(small).find(".//h1")) == "Council approves harbour bridge rebuild"
+    )
+
+
 def test_a_headings_permalink_and_invisible_characters_are_no_part_of_the_title(make_page):
     # Sphinx's "¶", a Markdown renderer's "#": a symbol linking to the heading itself
     sphinx = '<h1>Working with forms<a class="headerlink" href="#working-with-forms">¶</a></h1>'
