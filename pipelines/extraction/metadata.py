@@ -103,17 +103,30 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*",
 # Italian, Portuguese, Catalan, Polish, Dutch, Swedish, Norwegian, Russian, Ukrainian
 _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: the Ukrainian "i"
 # The words a byline opens with, one vocabulary for every byline reader: the nouns naming
-# the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор") and the credit of the
-# German and Slavic "Text: Name" ("Text", "Texte", "Texto", "Testo", "Tekst", "Текст")
-# ("text.is_byline" reads the same words); and "by" in the languages news is written in,
-# by the language (`<html lang>`) that writes it: any of them before a name ("av", "af" in
-# small letters or as a capital only, not "AV Club")
-AUTHOR_NOUNS = r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор"
-CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст"
+# the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", the Indonesian and Malay
+# "Penulis", the Turkish "Yazar", the Vietnamese "Tác giả", the Hungarian "Szerző", the
+# Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Chinese "作者") and
+# the credit of the German, Slavic and Finnish "Text: Name" ("Text", "Texte", "Texto",
+# "Testo", "Tekst", "Текст", "Teksti"; the Japanese "文", the Korean "글") ("text.is_byline"
+# reads the same words), the colon after them half or full width (``BY_COLON``: Chinese and
+# Japanese write U+FF1A);
+# and "by" in the languages news is written in, by the language (`<html lang>`) that writes
+# it: any of them before a name ("av", "af" in small letters or as a capital only, not "AV
+# Club")
+AUTHOR_NOUNS = (
+    r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор|penulis"
+    r"|yazar|tác\s+giả|szerző|forfatter|författare|kirjoittaja|作者"
+)
+CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст|teksti|文|글"
+BY_COLON = "[:\uff1a]"
 BY_WORD = {
     "en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door",
     "sv": "av", "no": "av", "nb": "av", "nn": "av", "da": "af",
 }  # fmt: skip
+# "by" where the word also opens names and other lines in every language ("Oleh" is a
+# Ukrainian name, "De Smet" a surname): read on a page declaring its language only, and cut
+# from the names only there
+BY_WORD_DECLARED = {"id": "oleh", "ms": "oleh", "ro": "de"}
 _CASED_BY = frozenset({"av", "af"})
 BY_WORDS = "|".join(
     rf"(?-i:[{word[0].upper()}{word[0]}]{word[1:]})" if word in _CASED_BY else word
@@ -139,7 +152,8 @@ BY_LEAD = (
 )
 # the label before a byline's name: one of those words, a colon or not
 _BY_PREFIX = re.compile(
-    rf"^\s*(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})|{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:?\s+"
+    rf"^\s*(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})|{AUTHOR_NOUNS}|{CREDIT_NOUNS})"
+    rf"(?:\s*{BY_COLON}\s*|\s+)"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
 )
@@ -1349,7 +1363,7 @@ def linked_author(tree: HtmlElement) -> list[str]:
 _BY_START = re.compile(
     rf"^\s*(?:{BY_LEAD}\s+)?by\b\s*:?|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))"
     # "Author: Jane Doe", "Contributors: …", "Autor: Max Mustermann", "Text: Max Mustermann"
-    rf"|^\s*(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:",
+    rf"|^\s*(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}",
     re.I,
 )
 # "Von Anna Schmidt", "Par Jean Dupont", "Door Jan Jansen": the "by" of the language the
@@ -1358,7 +1372,7 @@ _BY_START = re.compile(
 # Selatan", "in South Jakarta")
 _BY_IN_LANGUAGE = {
     language: re.compile(rf"^\s*{word}\s+(?-i:(?=[A-ZÀ-ÖØ-Þ]))", re.I)
-    for language, word in BY_WORD.items()
+    for language, word in {**BY_WORD, **BY_WORD_DECLARED}.items()
     if language != "en"  # "By" reads on every page (_BY_START)
 }
 # the elements a byline is written in
@@ -1372,7 +1386,7 @@ LABEL_TAGS = ("h2", "h3", "h6", "dt")
 # "Autor"; a credit noun only with its colon ("Text:": a bare "Text" heads other things)
 _BY_LABEL = re.compile(
     rf"^(?:(?:{BY_LEAD}\s+)?by\s*:?"
-    rf"|(?:{AUTHOR_NOUNS})\s*:?|(?:{CREDIT_NOUNS})\s*:)$",
+    rf"|(?:{AUTHOR_NOUNS})\s*{BY_COLON}?|(?:{CREDIT_NOUNS})\s*{BY_COLON})$",
     re.I,
 )
 
@@ -1413,19 +1427,22 @@ def visible_byline(tree: HtmlElement) -> list[str]:
         ):
             if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
                 continue
-            if names := _labelled_names(element):
+            if names := _labelled_names(element, by_in_language):
                 return names
         elif _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
             return changed
     return []
 
 
-def _labelled_names(element: HtmlElement) -> list[str]:
-    """The names a byline element gives: its own text's ("By Jane Doe"), or, for a label
-    alone, the element's after it; a heading-like element only as a label."""
+def _labelled_names(element: HtmlElement, lead: re.Pattern[str] | None = None) -> list[str]:
+    """The names a byline element gives: its own text's ("By Jane Doe", after the ``lead``
+    of the page's language: "Oleh Budi Santoso"), or, for a label alone, the element's after
+    it; a heading-like element only as a label."""
     text = clean_text(element.text_content())
     if text and _BY_LABEL.match(text):
         return _after_label(element)
+    if text and lead is not None:
+        text = lead.sub("", text, count=1)
     return _byline_names(text) if element.tag in BYLINE_TAGS else []
 
 

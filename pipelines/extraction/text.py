@@ -60,6 +60,7 @@ from crawler.urls import same_site
 from pipelines.extraction.dateline import MAX_DATE_LINE, read_date_line
 from pipelines.extraction.metadata import (
     AUTHOR_NOUNS,
+    BY_COLON,
     BY_LEAD,
     BY_WORDS,
     CREDIT_NOUNS,
@@ -286,7 +287,8 @@ _DIGIT = re.compile(r"\d")
 _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
 # "By Jane Doe", "Von Max Mustermann", "Autor: …", "Text: …" (metadata's byline words)
 _BYLINE = re.compile(
-    rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*:)\s", re.I
+    rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})\s|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}\s?)",
+    re.I,
 )
 # a date line's label: "Updated", "Aktualisiert am", "Publié le", "Publicado el"...
 _STAMP = re.compile(

@@ -17,6 +17,7 @@ from pipelines.extraction.metadata import (
     author_block_name,
     author_box,
     byline_core,
+    clean_name,
     heading_text,
     headline,
     in_menu,
@@ -645,6 +646,46 @@ def test_a_credit_in_another_language_names_the_person_not_the_label(make_page):
     assert visible_byline(parse_html("<html><p>Von Anna Schmidt</p></html>")) == []
     # "Text" alone heads other things than a byline
     assert visible_byline(parse_html("<h3>Text</h3><p>Anna Schmidt</p>")) == []
+
+
+@pytest.mark.parametrize(
+    ("credit", "name"),
+    [
+        ("Penulis: Budi Santoso", "Budi Santoso"),  # Indonesian and Malay
+        ("Yazar: Ahmet Yılmaz", "Ahmet Yılmaz"),  # Turkish  # noqa: RUF001
+        ("Tác giả: Nguyễn Văn An", "Nguyễn Văn An"),  # Vietnamese
+        ("Szerző: Nagy Péter", "Nagy Péter"),  # Hungarian
+        ("Teksti: Matti Virtanen", "Matti Virtanen"),  # Finnish
+        ("Forfatter: Ola Nordmann", "Ola Nordmann"),  # Danish and Norwegian
+    ],
+)
+def test_the_writers_noun_in_more_languages_opens_a_byline(make_page, credit, name):
+    # main read no author on these lines and kept them as the story's first line
+    doc = extract_article(make_page(body_top=f"<p>{credit}</p>"), URL)
+    assert doc.authors == [name]
+    assert credit not in doc.text
+
+
+def test_a_byline_credit_after_a_full_width_colon_is_the_name():
+    # Chinese and Japanese write the colon full width (U+FF1A)
+    assert clean_name("作者\uff1a王小明") == "王小明"
+    assert clean_name("文\uff1a山田太郎") == "山田太郎"
+    assert clean_name("Autor:Jan Kowalski") == "Jan Kowalski"
+
+
+def test_by_where_the_word_opens_names_too_reads_on_a_page_declaring_its_language():
+    # the Indonesian and Malay "oleh", the Romanian "de": on their own pages only
+    for lang, line, name in [
+        ("id", "Oleh Budi Santoso", "Budi Santoso"),
+        ("ms", "Oleh Ahmad Ismail", "Ahmad Ismail"),
+        ("ro", "de Ion Popescu", "Ion Popescu"),
+    ]:
+        page = f'<html lang="{lang}"><body><p>{line}</p></body></html>'
+        assert visible_byline(parse_html(page)) == [name]
+    # elsewhere the word is a name's: Oleh is a Ukrainian first name, De a surname's
+    assert visible_byline(parse_html('<html lang="en"><p>Oleh Sentsov</p></html>')) == []
+    assert clean_name("Oleh Sentsov") == "Oleh Sentsov"
+    assert clean_name("De Smet Anna") == "De Smet Anna"
 
 
 def test_a_visible_by_line_names_the_author(make_page):
