@@ -1248,16 +1248,29 @@ def is_permalink(element: HtmlElement) -> bool:
     )
 
 
-def _heading_parts(element: HtmlElement, parts: list[str], aside: bool = True) -> None:
+# the classes of text shown to screen readers only ("<span class="sr-only">Article: </span>"):
+# Bootstrap's, WordPress's, Drupal's, GOV.UK's and HTML5 Boilerplate's
+_SCREEN_READER_ONLY = re.compile(
+    r"(?:^|\s)(?:sr-only|screen-reader-text|element-invisible|\S*visually-?hidden)(?:\s|$)"
+)
+
+
+def _aside(element: HtmlElement) -> bool:
+    """What a heading sets beside its words: a ``<small>`` subtitle or kicker, or text for
+    screen readers only."""
+    return element.tag == "small" or bool(_SCREEN_READER_ONLY.search(element.get("class") or ""))
+
+
+def _heading_parts(element: HtmlElement, parts: list[str], asides: bool = True) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
-        # not a comment either; not its permalink, nor (``aside`` false) a <small> aside
+        # not a comment either; not its permalink, nor (``asides`` false) an aside
         if isinstance(child.tag, str) and not is_permalink(child):
             if child.tag == "br" or _glued(parts, child.text):
                 parts.append(" ")
-            if aside or child.tag != "small":
-                _heading_parts(child, parts, aside)
+            if asides or not _aside(child):
+                _heading_parts(child, parts, asides)
         if child.tail:
             parts.append(child.tail)
 
@@ -1267,13 +1280,14 @@ def heading_text(heading: HtmlElement) -> str:
     so is the start of an element holding a subtitle glued to the headline ("The Best
     Notion Alternatives<span class="block">Top Note-taking Tools…</span>"); a word split by
     markup ("C<span>ycle</span>") stays whole; the heading's permalink ("¶") is no part of it,
-    nor is what it sets in ``<small>`` beside words of its own: a subtitle or a kicker
-    ("Council approves budget<br><small>Members voted seven to two</small>")."""
+    nor is what it sets beside words of its own (:func:`_aside`): a subtitle or a kicker in
+    ``<small>`` ("Council approves budget<br><small>Members voted seven to two</small>"), a
+    label for screen readers ("<span class="sr-only">Article: </span>")."""
     if len(heading) == 0:
         return str(heading.text_content())
     parts: list[str] = []
-    _heading_parts(heading, parts, aside=False)
-    if not _WORD.search("".join(parts)):  # all of it in <small>
+    _heading_parts(heading, parts, asides=False)
+    if not _WORD.search("".join(parts)):  # all of it an aside
         parts.clear()
         _heading_parts(heading, parts)
     return "".join(parts)

@@ -1042,6 +1042,18 @@ def test_what_a_headline_sets_in_small_is_no_part_of_the_title(make_page):
     )
 
 
+def test_a_headlines_label_for_screen_readers_is_no_part_of_the_title(make_page):
+    for hidden in ("sr-only", "screen-reader-text", "visually-hidden", "govuk-visually-hidden"):
+        heading = f"<h1><span class='{hidden}'>Article: </span>Council approves budget</h1>"
+        assert heading_text(parse_html(heading).find(".//h1")) == "Council approves budget"
+    page = make_page().replace(
+        "<h1>Council approves harbour bridge rebuild</h1>",
+        "<h1><span class='screen-reader-text'>Post title: </span>"
+        "Council approves harbour bridge rebuild</h1>",
+    )
+    assert extract_article(page, URL).title == "Council approves harbour bridge rebuild"
+
+
 def test_a_headings_permalink_and_invisible_characters_are_no_part_of_the_title(make_page):
     # Sphinx's "¶", a Markdown renderer's "#": a symbol linking to the heading itself
     sphinx = '<h1>Working with forms<a class="headerlink" href="#working-with-forms">¶</a></h1>'
