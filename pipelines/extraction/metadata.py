@@ -360,8 +360,10 @@ _ARTICLES = frozenset({"the", "der", "die", "das", "le", "la", "les", "el", "il"
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})  # "ß" casefolds to "ss"
 # "Man rescued from well : NPR": a spaced colon before the site's name (only there: in
 # French typography " : " also sits inside headlines); the full-width colon of Japanese and
-# Chinese titles (U+FF1A), spaced or not ("記事の見出し\uff1a朝日新聞デジタル")
-_SITE_COLON = re.compile(r"\s+:\s+|\s*\uff1a\s*")
+# Chinese titles (U+FF1A), spaced or not ("記事の見出し\uff1a朝日新聞デジタル"); a spaced slash
+# ("… / Example News") and the name in closing brackets ("… (Example News)"), which
+# headlines hold too ("Either / Or", "(Updated)"): only before the site's name
+_SITE_COLON = re.compile(r"\s+:\s+|\s*\uff1a\s*|\s+/\s+|\s+(?=\([^()]+\)\s*$)")
 
 
 def _folded_keys(text: str) -> set[str]:
@@ -461,7 +463,8 @@ def names_site(
 
 def _without_site_after_colon(title: str, site_named: Callable[[str], bool]) -> str:
     """The title without a site's name after its last spaced or full-width colon ("… : NPR",
-    "제목 : 사이트", "見出し\uff1a朝日新聞デジタル"), when that name is the title's last segment (in
+    "제목 : 사이트", "見出し\uff1a朝日新聞デジタル"), spaced slash ("… / Example News") or in its
+    closing brackets ("… (Example News)"), when that name is the title's last segment (in
     "Macron : « … » | Le Monde" the name is the segment after " | ", and the colon is the
     headline's) and no longer than what goes before it ("首相\uff1a朝日新聞の取材に答える" is a
     headline naming the site)."""
@@ -469,6 +472,8 @@ def _without_site_after_colon(title: str, site_named: Callable[[str], bool]) -> 
     if not colons:
         return title
     before, after = title[: colons[-1].start()], title[colons[-1].end() :]
+    if after.startswith("(") and after.rstrip().endswith(")"):  # "… (Example News)"
+        after = after.strip()[1:-1]
     if (
         before.strip()
         and len(split_title(after, title)) == 1

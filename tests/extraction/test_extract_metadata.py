@@ -1171,6 +1171,10 @@ def test_site_name_suffix_dropped_from_an_extracted_title(make_page):
         ("Man rescued from well | NZZ", "www.nzz.ch"),
         # ...after a spaced colon, which only parts a headline from the site's name
         ("Man rescued from well : NPR", "www.npr.org"),
+        # ...after a spaced slash or in closing brackets, only before the site's name
+        ("Man rescued from well / NPR", "www.npr.org"),
+        ("Man rescued from well (NPR)", "www.npr.org"),
+        ("Man rescued from well (The New York Times)", "www.nytimes.com"),
         # a name the domain label spells by initials and whole words, "The" aside
         ("Man rescued from well - The New York Times", "www.nytimes.com"),
         ("Man rescued from well \u2013 Los Angeles Times", "www.latimes.com"),
@@ -1194,6 +1198,17 @@ def test_site_name_suffix_dropped_from_an_extracted_title(make_page):
 def test_a_title_loses_the_site_name_its_domain_spells(title, host):
     assert headline(title, None, f"https://{host}/2010/05/story.html", []) == (
         "Man rescued from well"
+    )
+
+
+def test_a_slash_or_brackets_in_a_headline_stay_when_they_name_no_site():
+    url = "https://www.npr.org/2010/05/story.html"
+    assert headline("Either / Or: a budget vote", None, url, []) == "Either / Or: a budget vote"
+    assert headline("Man rescued from well (Updated)", None, url, []) == (
+        "Man rescued from well (Updated)"
+    )
+    assert headline("Man rescued (twice) / Reports", None, url, []) == (
+        "Man rescued (twice) / Reports"
     )
 
 
