@@ -744,10 +744,11 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
             set_text(result, body.cleaned, body.lines, body.chars, 0)
             result.language = page_language(result.language, result.text)
         return result
+    if drop_next_articles(tree, meta.titles):  # infinite scroll: the page is its own story
+        meta = read_metadata(tree, url)
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     unwrap_heading_anchors(tree, url)
     hoist_main(tree)
-    drop_next_articles(tree, meta.titles)
     boxes = FurnitureBoxes(tree)  # hidden while the text is read, not the metadata
     boxes.hide()
     try:

@@ -7,6 +7,7 @@ from lxml import html as lxml_html
 
 from pipelines.extraction import core
 from pipelines.extraction.core import extract_article
+from pipelines.extraction.metadata import read_metadata
 from pipelines.extraction.text import next_articles
 from tests.support.pages import STORY
 
@@ -114,3 +115,40 @@ def test_a_heading_inside_a_heading_has_its_entry_link_unwrapped_once() -> None:
     )
     text = extract_article(page, URL).text or ""
     assert STORY[0] in text
+
+
+# the story states no JSON-LD of its own; the article loaded below it does, in its body
+NEXT_JSONLD = (
+    "<script type='application/ld+json'>"
+    '{"@context": "https://schema.org", "@type": "NewsArticle",'
+    ' "headline": "Libraries to open on Sundays", "datePublished": "2024-05-11T09:00:00Z",'
+    ' "author": {"@type": "Person", "name": "Jane Doe"}}</script>'
+)
+STORY_OWN = (
+    f"<div><h1>{TITLE}</h1><p class='byline'>By Ann Smith</p>"
+    "<time datetime='2024-05-12'>May 12, 2024</time>"
+    f"<div>{''.join(f'<p>{p}</p>' for p in STORY)}</div></div>"
+)
+APPENDED_WITH_JSONLD = _article("Libraries to open on Sundays", NEXT, "11").replace(
+    "<article>", f"<article>{NEXT_JSONLD}"
+)
+SCROLLED_WITH_JSONLD = (
+    f"<html><head><title>{TITLE} | The Gazette</title></head><body>"
+    f"<main>{STORY_OWN}{APPENDED_WITH_JSONLD}</main></body></html>"
+)
+
+
+def test_the_appended_articles_metadata_is_read_on_the_whole_page() -> None:
+    # the trap: read on the whole page, the markup names the appended article's
+    meta = read_metadata(lxml_html.fromstring(SCROLLED_WITH_JSONLD), URL)
+    assert meta.authors == ["Jane Doe"]
+    assert meta.published_at is not None and meta.published_at.day == 11
+
+
+def test_the_metadata_is_the_storys_own_when_an_article_is_appended() -> None:
+    result = extract_article(SCROLLED_WITH_JSONLD, URL)
+    assert result.title == TITLE
+    assert result.authors == ["Ann Smith"]
+    assert result.published_at is not None and result.published_at.date().isoformat() == (
+        "2024-05-12"
+    )
