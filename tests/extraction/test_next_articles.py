@@ -152,3 +152,49 @@ def test_the_metadata_is_the_storys_own_when_an_article_is_appended() -> None:
     assert result.published_at is not None and result.published_at.date().isoformat() == (
         "2024-05-12"
     )
+
+
+def _plain(title: str, paragraphs: list[str], top: str = "") -> str:
+    """An appended article written in ``<div>``s: no ``<article>``, no ``<time>``."""
+    story = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<div class='post'><h1>{title}</h1>{top}<div>{story}</div></div>"
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<p class='byline'>By Jane Doe</p>",
+        "<p><a href='/author/jane-doe'>Jane Doe</a></p>",
+        NEXT_JSONLD,
+    ],
+    ids=["byline", "author-link", "jsonld"],
+)
+def test_an_appended_article_without_article_or_time_is_known_by_its_own_metadata(
+    top: str,
+) -> None:
+    page = _page(_article(TITLE, STORY, "12", "div") + _plain("Libraries open", NEXT, top))
+    assert [b.findtext("h1") for b in next_articles(lxml_html.fromstring(page), [TITLE])] == [
+        "Libraries open"
+    ]
+
+
+def test_the_storys_byline_is_read_when_the_appended_article_names_its_own() -> None:
+    page = (
+        f"<html><head><title>{TITLE} | The Gazette</title></head><body><main>"
+        f"<div><h1>{TITLE}</h1><p>Story and photos by Ann Smith</p>"
+        f"{''.join(f'<p>{p}</p>' for p in STORY)}</div>"
+        + _plain(
+            "Libraries to open on Sundays", NEXT, f"<p class='byline'>By Jane Doe</p>{NEXT_JSONLD}"
+        )
+        + "</main></body></html>"
+    )
+    result = extract_article(page, URL)
+    assert result.title == TITLE
+    assert result.authors == ["Ann Smith"]
+    assert not any(paragraph in (result.text or "") for paragraph in NEXT)
+
+
+def test_a_storys_sections_under_h1_headings_without_a_byline_stay() -> None:
+    sections = "".join(_plain(f"Part {i}", [p, p]) for i, p in enumerate(STORY))
+    page = _page(f"<div><h1>{TITLE}</h1><p>{STORY[0]}</p></div>{sections}")
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
