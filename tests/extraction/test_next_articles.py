@@ -198,3 +198,9 @@ def test_a_storys_sections_under_h1_headings_without_a_byline_stay() -> None:
     sections = "".join(_plain(f"Part {i}", [p, p]) for i, p in enumerate(STORY))
     page = _page(f"<div><h1>{TITLE}</h1><p>{STORY[0]}</p></div>{sections}")
     assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_the_page_look_counts_stay_those_of_the_page_as_served() -> None:
+    # the page-type model learnt from whole pages: only the metadata fields are the story's
+    whole = read_metadata(lxml_html.fromstring(SCROLLED_WITH_JSONLD), URL)
+    assert extract_article(SCROLLED_WITH_JSONLD, URL).signals == whole.signals
