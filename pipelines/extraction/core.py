@@ -728,6 +728,17 @@ def fill_text(
         set_text(result, stated.cleaned, stated.lines, stated.chars, 0)
 
 
+def story_metadata(tree: HtmlElement, url: str | None, page: PageMeta) -> PageMeta:
+    """The metadata of the story left in ``tree`` once the articles a page appends below
+    it are dropped (``text.drop_next_articles``): without them a story stating no JSON-LD
+    of its own took the appended one's (its headline as the title, its author, its date),
+    and the appended byline named the authors. The page-look counts stay ``page``'s, those
+    of the page as served: the page-type model learnt from whole pages."""
+    meta = read_metadata(tree, url)
+    meta.signals = page.signals
+    return meta
+
+
 def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
     """Extract the story text, metadata and page-type signals of one HTML page.
 
@@ -744,10 +755,11 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extracted:
             set_text(result, body.cleaned, body.lines, body.chars, 0)
             result.language = page_language(result.language, result.text)
         return result
+    if drop_next_articles(tree, meta.titles):  # infinite scroll: the story's own metadata
+        meta = story_metadata(tree, url, meta)
     unwrap_empty_inline(tree)  # after the signals are counted: the page-look model's input
     unwrap_heading_anchors(tree, url)
     hoist_main(tree)
-    drop_next_articles(tree, meta.titles)
     boxes = FurnitureBoxes(tree)  # hidden while the text is read, not the metadata
     boxes.hide()
     try:

@@ -67,9 +67,13 @@ from pipelines.extraction.metadata import (
     PUBLISHED,
     SOCIAL_NETWORKS,
     UPDATED,
+    article_entity,
     clean_text,
     heading_text,
+    jsonld_entities,
+    linked_author,
     shares_title_words,
+    visible_byline,
 )
 
 BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
@@ -520,10 +524,17 @@ def next_articles(tree: HtmlElement, titles: list[str]) -> list[HtmlElement]:
 
 
 def _own_article(branch: HtmlElement, heading: HtmlElement) -> bool:
-    """Whether ``branch`` holds a story and an element of an article of its own."""
+    """Whether ``branch`` holds a story and a sign of an article of its own: an element
+    only an article holds (``OWN_ARTICLE_TAGS``), or markup stating its own article
+    metadata: an article-typed JSON-LD entity, a byline naming someone, a link to an
+    author's page (:func:`metadata.visible_byline`, :func:`metadata.linked_author`)."""
     if _paragraph_chars(branch) < MIN_STORY_CHARS:
         return False
-    return any(el is not heading for el in branch.iter(*OWN_ARTICLE_TAGS))
+    if any(el is not heading for el in branch.iter(*OWN_ARTICLE_TAGS)):
+        return True
+    return bool(
+        article_entity(jsonld_entities(branch)) or visible_byline(branch) or linked_author(branch)
+    )
 
 
 def drop_next_articles(tree: HtmlElement, titles: list[str]) -> int:

@@ -7,6 +7,7 @@ from lxml import html as lxml_html
 
 from pipelines.extraction import core
 from pipelines.extraction.core import extract_article
+from pipelines.extraction.metadata import read_metadata
 from pipelines.extraction.text import next_articles
 from tests.support.pages import STORY
 
@@ -114,3 +115,92 @@ def test_a_heading_inside_a_heading_has_its_entry_link_unwrapped_once() -> None:
     )
     text = extract_article(page, URL).text or ""
     assert STORY[0] in text
+
+
+# the story states no JSON-LD of its own; the article loaded below it does, in its body
+NEXT_JSONLD = (
+    "<script type='application/ld+json'>"
+    '{"@context": "https://schema.org", "@type": "NewsArticle",'
+    ' "headline": "Libraries to open on Sundays", "datePublished": "2024-05-11T09:00:00Z",'
+    ' "author": {"@type": "Person", "name": "Jane Doe"}}</script>'
+)
+STORY_OWN = (
+    f"<div><h1>{TITLE}</h1><p class='byline'>By Ann Smith</p>"
+    "<time datetime='2024-05-12'>May 12, 2024</time>"
+    f"<div>{''.join(f'<p>{p}</p>' for p in STORY)}</div></div>"
+)
+APPENDED_WITH_JSONLD = _article("Libraries to open on Sundays", NEXT, "11").replace(
+    "<article>", f"<article>{NEXT_JSONLD}"
+)
+SCROLLED_WITH_JSONLD = (
+    f"<html><head><title>{TITLE} | The Gazette</title></head><body>"
+    f"<main>{STORY_OWN}{APPENDED_WITH_JSONLD}</main></body></html>"
+)
+
+
+def test_the_appended_articles_metadata_is_read_on_the_whole_page() -> None:
+    # the trap: read on the whole page, the markup names the appended article's
+    meta = read_metadata(lxml_html.fromstring(SCROLLED_WITH_JSONLD), URL)
+    assert meta.authors == ["Jane Doe"]
+    assert meta.published_at is not None and meta.published_at.day == 11
+
+
+def test_the_metadata_is_the_storys_own_when_an_article_is_appended() -> None:
+    result = extract_article(SCROLLED_WITH_JSONLD, URL)
+    assert result.title == TITLE
+    assert result.authors == ["Ann Smith"]
+    assert result.published_at is not None and result.published_at.date().isoformat() == (
+        "2024-05-12"
+    )
+
+
+def _plain(title: str, paragraphs: list[str], top: str = "") -> str:
+    """An appended article written in ``<div>``s: no ``<article>``, no ``<time>``."""
+    story = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<div class='post'><h1>{title}</h1>{top}<div>{story}</div></div>"
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<p class='byline'>By Jane Doe</p>",
+        "<p><a href='/author/jane-doe'>Jane Doe</a></p>",
+        NEXT_JSONLD,
+    ],
+    ids=["byline", "author-link", "jsonld"],
+)
+def test_an_appended_article_without_article_or_time_is_known_by_its_own_metadata(
+    top: str,
+) -> None:
+    page = _page(_article(TITLE, STORY, "12", "div") + _plain("Libraries open", NEXT, top))
+    assert [b.findtext("h1") for b in next_articles(lxml_html.fromstring(page), [TITLE])] == [
+        "Libraries open"
+    ]
+
+
+def test_the_storys_byline_is_read_when_the_appended_article_names_its_own() -> None:
+    page = (
+        f"<html><head><title>{TITLE} | The Gazette</title></head><body><main>"
+        f"<div><h1>{TITLE}</h1><p>Story and photos by Ann Smith</p>"
+        f"{''.join(f'<p>{p}</p>' for p in STORY)}</div>"
+        + _plain(
+            "Libraries to open on Sundays", NEXT, f"<p class='byline'>By Jane Doe</p>{NEXT_JSONLD}"
+        )
+        + "</main></body></html>"
+    )
+    result = extract_article(page, URL)
+    assert result.title == TITLE
+    assert result.authors == ["Ann Smith"]
+    assert not any(paragraph in (result.text or "") for paragraph in NEXT)
+
+
+def test_a_storys_sections_under_h1_headings_without_a_byline_stay() -> None:
+    sections = "".join(_plain(f"Part {i}", [p, p]) for i, p in enumerate(STORY))
+    page = _page(f"<div><h1>{TITLE}</h1><p>{STORY[0]}</p></div>{sections}")
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_the_page_look_counts_stay_those_of_the_page_as_served() -> None:
+    # the page-type model learnt from whole pages: only the metadata fields are the story's
+    whole = read_metadata(lxml_html.fromstring(SCROLLED_WITH_JSONLD), URL)
+    assert extract_article(SCROLLED_WITH_JSONLD, URL).signals == whole.signals
