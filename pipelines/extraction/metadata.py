@@ -1298,6 +1298,31 @@ def heading_text(heading: HtmlElement) -> str:
     return "".join(parts)
 
 
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php"})
+
+
+def is_logo(heading: HtmlElement) -> bool:
+    """Whether an ``<h1>`` holds only a link to a site's home page: its logo or name ("<h1><a
+    href="/">The Gazette</a></h1>", older themes' site title), no headline."""
+    links = heading.findall(".//a")
+    if len(links) != 1:
+        return False
+    href = (links[0].get("href") or "").strip()
+    parts = urlsplit(href)
+    return (
+        bool(href)
+        and not href.startswith("#")
+        and parts.path in _HOME_PATHS
+        and not parts.query
+        and clean_text(heading.text_content()) == clean_text(links[0].text_content())
+    )
+
+
+def headings_h1(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The page's ``<h1>`` elements that may be its headline: not a logo (:func:`is_logo`)."""
+    return (heading for heading in tree.iter("h1") if not is_logo(heading))
+
+
 # the lesser headings an older site or a blog heads its story with, when it has no <h1>
 HEADLINE_STANDINS = ("h2", "h3", "h4")
 
@@ -1327,7 +1352,7 @@ def _read_titles(meta: PageMeta, src: _Sources, url: str | None) -> None:
     stated = clean_text(src.article.get("headline")) or og_title
     meta.page_title = clean_text(src.tree.findtext(".//title"))
     headings = [
-        text for text in (clean_text(heading_text(h)) for h in src.tree.iter("h1")) if text
+        text for text in (clean_text(heading_text(h)) for h in headings_h1(src.tree)) if text
     ][:MAX_HEADINGS]
     others = [t for t in (og_title, meta.page_title) if t]
     meta.title = headline(stated or meta.page_title, meta.sitename, url, headings, others)

@@ -22,6 +22,7 @@ from pipelines.extraction.metadata import (
     headline,
     in_menu,
     is_handle,
+    is_logo,
     linked_author,
     more_by,
     names_site,
@@ -1052,6 +1053,36 @@ def test_a_headlines_label_for_screen_readers_is_no_part_of_the_title(make_page)
         "Council approves harbour bridge rebuild</h1>",
     )
     assert extract_article(page, URL).title == "Council approves harbour bridge rebuild"
+
+
+def test_a_logo_in_an_h1_linking_home_is_no_headline():
+    story = (
+        "<p>" + "The council met on Tuesday and voted on the budget for next year. " * 8 + "</p>"
+    )
+    logo = "<header><h1><a href='/'>The Gazette</a></h1></header>"
+    for head, article in [
+        # the <title> ends with the logo's name, which no og:site_name states
+        (
+            "<title>Council approves budget | The Gazette</title>",
+            "<h2>Council approves budget</h2>",
+        ),
+        # the story's own <h1> after the logo's
+        (
+            "<title>Council approves budget | The Gazette</title>",
+            "<h1>Council approves budget</h1>",
+        ),
+    ]:
+        page = f"<html><head>{head}</head><body>{logo}<article>{article}{story}</article></body></html>"
+        assert extract_article(page, URL).title == "Council approves budget"
+    home = parse_html("<h1><a href='https://news.example.com/'>Gazette</a></h1>").find(".//h1")
+    assert is_logo(home)
+    # a headline linking to its own story, or holding more than the link, is one
+    for heading in (
+        "<h1><a href='/2024/05/12/council-approves-budget'>Council approves budget</a></h1>",
+        "<h1><a href='/'>Gazette</a>: Council approves budget</h1>",
+        "<h1><a href='#top'>Council approves budget</a></h1>",
+    ):
+        assert not is_logo(parse_html(heading).find(".//h1"))
 
 
 def test_a_headings_permalink_and_invisible_characters_are_no_part_of_the_title(make_page):
