@@ -267,7 +267,16 @@ _NOTICE = re.compile(
     r"|\d+\s*(?:min|minuten|minutos|minuti|минут[аы]?|мин)\.?"
     r"\s*(?:lesezeit|de lecture|de lectura|de leitura|di lettura|leestijd|чтения|czytania)"
     r"|share your (?:story|thoughts|experience|feedback|comments?)\b|join \w+ for free\b"
-    r"|would you like to (?:receive|get) (?:notifications|updates)\b)",
+    r"|would you like to (?:receive|get) (?:notifications|updates)\b"
+    # the markers an advertisement leaves between a story's paragraphs ("Story continues
+    # below advertisement", "Skip Advertisement", "Scroll to continue with content") and
+    # the players and buttons over a story ("Listen to this article", "Gift this article")
+    r"|\(?(?:the )?(?:story|article|text) continues(?:\W*$| below\b"
+    r"| after (?:the |this )?(?:ad|advertisement)\b)"
+    r"|continue reading (?:below|after)\b|skip (?:advertisement|ad)\W*$"
+    r"|scroll (?:down )?to continue\b"
+    r"|listen to (?:this|the) (?:article|story)(?:\W*$|\s*[·|•(]|\s+now\b)"
+    r"|gift this (?:article|story)\W*$|(?:recommended|sponsored) (?:stories|content)\W*$)",
     re.I,
 )
 # "Sign up for our newsletter", "For daily tips, subscribe to the newsletter": the verb

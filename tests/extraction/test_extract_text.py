@@ -122,6 +122,14 @@ FURNITURE = [
     "<p>Join Medium for free to get updates from this writer.</p>",
     "<p>For daily wit &amp; wisdom, sign up for the Gazette newsletter.</p>",
     "<p>Written by <a href='/staff/jane-doe'>Jane Doe</a></p>",
+    # an advertisement's markers and a story's players and buttons between its paragraphs
+    "<p>Story continues below advertisement</p>",
+    "<p>(Article continues after this advertisement)</p>",
+    "<p>Skip Advertisement</p>",
+    "<p>Scroll to continue with content</p>",
+    "<p>Listen to this article</p>",
+    "<p>Gift this article</p>",
+    "<p>Recommended Stories</p>",
 ]
 
 
@@ -145,6 +153,8 @@ def test_furniture_lines_are_dropped_anywhere_in_the_story():
         "<p>I also read 28 newsletters, a small subset of the newsletters I subscribe to.</p>",
         "<p>Written by hand, the petition was signed by 4,000 residents.</p>",
         "<p>Share prices of the ferry operator rose by a tenth after the vote.</p>",
+        "<p>The story continues a tradition the harbour board began in 1952.</p>",
+        "<p>Listen to the article's critics and the plan looks less settled.</p>",
     ],
 )
 def test_story_lines_shaped_like_furniture_stay(line):
