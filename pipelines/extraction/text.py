@@ -279,9 +279,14 @@ _NOTICE = re.compile(
     r"|gift this (?:article|story)\W*$|(?:recommended|sponsored) (?:stories|content)\W*$)",
     re.I,
 )
-# "Sign up for our newsletter", "For daily tips, subscribe to the newsletter": the verb
-# opens a clause ("the newsletters I subscribe to" is a story's sentence).
-_SIGN_UP = re.compile(rf"(?:^|[.!?,:;]\s)\W*(?:{SIGN_UP})\b", re.I)
+# "Sign up for our newsletter", "For daily tips, subscribe to the newsletter", "Click here to
+# subscribe to our newsletter", "Get the latest news delivered to your inbox": the verb opens
+# a clause ("the newsletters I subscribe to" is a story's sentence).
+_SIGN_UP = re.compile(
+    rf"(?:^|[.!?,:;]\s)\W*(?:(?:(?:{CLICK_HERE}) to )?(?:{SIGN_UP})\b"
+    r"|get (?:the|our) (?:latest|best|top|daily|weekly)\b)",
+    re.I,
+)
 _NEWSLETTER = re.compile(rf"\b(?:{NEWSLETTER})\b", re.I)
 # An author credit standing alone ("Written by Jane Doe") inside or under the story.
 _CREDIT = re.compile(

@@ -130,6 +130,8 @@ FURNITURE = [
     "<p>Listen to this article</p>",
     "<p>Gift this article</p>",
     "<p>Recommended Stories</p>",
+    "<p>Click here to subscribe to our newsletter</p>",
+    "<p>Get the latest news delivered to your inbox.</p>",
 ]
 
 
@@ -155,6 +157,7 @@ def test_furniture_lines_are_dropped_anywhere_in_the_story():
         "<p>Share prices of the ferry operator rose by a tenth after the vote.</p>",
         "<p>The story continues a tradition the harbour board began in 1952.</p>",
         "<p>Listen to the article's critics and the plan looks less settled.</p>",
+        "<p>Residents get the latest figures in the council's newsletter each month.</p>",
     ],
 )
 def test_story_lines_shaped_like_furniture_stay(line):
