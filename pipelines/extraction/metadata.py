@@ -578,13 +578,19 @@ def headline(
     tie, the stated title when the <h1> is that title with a tagline after a separator); unless
     another stated title (``others``: og:title, ``<title>``) is the <h1>, without the site's
     name: the headline then stands confirmed (a JSON-LD headline naming a page's section,
-    "Sample menus", does not outvote it).
+    "Sample menus", does not outvote it). An <h1> written in capitals gives way to a stated
+    title holding most of its words in their own case.
     """
     headings = [h for h in headings if not names_site(h, sitename, url, heading=True)]
     heading = visible_headline(headings, title)
     stated = stated_headline(title, sitename, url, headings) if title else None
     if heading is None or stated is None:
         return heading or stated
+    if heading.isupper() and title:  # the <h1> set in capitals: the stated title writes
+        # its words' case (read without the headings, which it would give back in capitals)
+        cased = stated_headline(title, sitename, url, [])
+        if not cased.isupper() and shares_title_words(heading, cased):
+            return cased
     key = _key(heading)
     if any(_key(stated_headline(other, sitename, url, headings)) == key for other in others):
         return heading
