@@ -143,8 +143,10 @@ def truncate(html: str, share: float = TRUNCATED_SHARE) -> str:
 
 
 _TAG = re.compile(r"<(/?)([a-z][\w:-]*)[^>]*>", re.I)
-_PARAGRAPH = re.compile(r"<p(?=[\s>])[^>]*>(.*?)</p\s*>", re.I | re.S)
-_P_INSIDE = re.compile(r"<p(?=[\s/>])", re.I)
+# a <p> and its content up to its </p>; an unclosed <p> (another <p> first) is none
+_PARAGRAPH = re.compile(r"<p(?=[\s>])[^>]*>((?:(?!<p[\s/>]).)*?)</p\s*>", re.I | re.S)
+# a block inside a paragraph's match: an unclosed <p> matched on to a later </p>
+_BLOCK_INSIDE = re.compile(r"<(?:div|h[1-6]|ul|ol|table|section|article|script)(?=[\s/>])", re.I)
 _ANCHOR = re.compile(r"<a(?=[\s>])[^>]*>(.*?)</a\s*>", re.I | re.S)
 _UNSEEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _HEADING = re.compile(r"<h([1-3])(?=[\s>])[^>]*>(.*?)</h\1\s*>", re.I | re.S)
@@ -201,7 +203,7 @@ def story_paragraphs(html: str) -> list[re.Match[str]]:
     author's bio, a footer's line or a later post's below it)."""
     runs: list[list[tuple[re.Match[str], int]]] = []
     for match in _PARAGRAPH.finditer(html):
-        if _P_INSIDE.search(match[1]):
+        if _BLOCK_INSIDE.search(match[1]):
             continue
         length = len(visible_text(match[1]))
         links = sum(len(visible_text(a)) for a in _ANCHOR.findall(match[1]))
@@ -350,17 +352,18 @@ RELATED_FALLBACK = (
     "Five things to know before the weekend",
     "Local schools prepare for record enrolment",
 )
-HEADLINE_WORDS = 5  # words of a link's text to stand as a headline
+HEADLINE_WORDS = 5, 20  # words of a heading's or link's text to stand as a headline
 
 
 def headlines(next_html: str, count: int = 3) -> list[str]:
-    """``count`` headlines from ``next_html`` (its ``<h1>``-``<h3>``, then its links of
-    ``HEADLINE_WORDS`` words and more, escaped), padded with ``RELATED_FALLBACK``'s."""
+    """``count`` headlines from ``next_html`` (its ``<h1>``-``<h3>``, then its links, of
+    ``HEADLINE_WORDS`` words, escaped), padded with ``RELATED_FALLBACK``'s."""
     texts = [visible_text(m[2]) for m in _HEADING.finditer(next_html)]
     texts += [visible_text(a) for a in _ANCHOR.findall(next_html)]
     found: list[str] = []
     for text in texts:
-        if len(text.split()) >= HEADLINE_WORDS and escape(text) not in found:
+        fewest, most = HEADLINE_WORDS
+        if fewest <= len(text.split()) <= most and escape(text) not in found:
             found.append(escape(text))
     return (found + [t for t in RELATED_FALLBACK if t not in found])[:count]
 

@@ -162,6 +162,8 @@ def test_the_story_is_the_longest_run_of_long_paragraphs() -> None:
 def test_a_linked_or_short_paragraph_is_no_story_paragraph() -> None:
     linked = "<p><a href=/x>" + "a link's text " * 10 + "</a> and a few words</p>"
     assert story_paragraphs("<p>Too short.</p>" + linked) == []
+    unclosed = "<p>" + STORY[0] + "<div><p>" + STORY[1] + "</p></div>"
+    assert [m[1] for m in story_paragraphs(unclosed)] == [STORY[1]]
 
 
 def test_the_comment_thread_follows_the_story_with_the_other_page_s_paragraphs() -> None:
@@ -219,6 +221,8 @@ def test_related_headlines_come_from_the_other_page_then_stock_ones() -> None:
     found = headlines(other)
     assert found[:2] == ["A real headline of the other page", "Five words in a link"]
     assert len(found) == 3 and len(headlines("")) == 3
+    runaway = "<h2>An unclosed heading " + "<div>and the page after it</div>" * 10 + "</h2>"
+    assert headlines(runaway) == headlines("")  # over 20 words: no headline
 
 
 def test_a_cookie_banner_opens_the_body_and_a_layout_table_holds_it() -> None:
