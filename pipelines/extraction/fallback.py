@@ -337,7 +337,9 @@ def fuller_candidate(
 ) -> Candidate | None:
     """The first candidate (the precision pass on the page's ``<br><br>`` paragraphs,
     recall mode, then balanced) that holds the partial text and adds to it:
-    ``FULLER_RATIO`` to ``FULLER_CAP`` times longer (the paragraphs uncapped), or None.
+    ``FULLER_RATIO`` to ``FULLER_CAP`` times longer, or up to one plus the share of the text
+    the page says it misses when that is more (:func:`missed_share`; the paragraphs
+    uncapped), or None.
     Balanced mode is tried only when recall mode found less than the text (its own layout
     reading, not a stricter one, can then hold more); else it rarely adds what recall mode
     did not."""
@@ -345,13 +347,15 @@ def fuller_candidate(
     candidate = paragraphed(tree, url, titles)
     if candidate is not None and is_fuller(candidate, lines, kept, capped=False):
         return candidate
+    cap = max(FULLER_CAP, 1 + missed_share(tree, lines))
     candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
-    if candidate is not None and is_fuller(candidate, lines, kept):
+    if candidate is not None and is_fuller(candidate, lines, kept, cap=cap):
         return candidate
     if candidate is not None and candidate.chars >= kept:
         return None
     candidate = trimmed(balanced(tree, url, titles), lines)
-    return candidate if candidate is not None and is_fuller(candidate, lines, kept) else None
+    fuller = candidate is not None and is_fuller(candidate, lines, kept, cap=cap)
+    return candidate if fuller else None
 
 
 def trimmed(candidate: Candidate | None, lines: list[str]) -> Candidate | None:
@@ -378,13 +382,15 @@ def is_edge_label(line: str) -> bool:
     return len(line.split()) <= EDGE_WORDS and not _LINE_END.search(line)
 
 
-def is_fuller(candidate: Candidate, lines: list[str], kept: int, capped: bool = True) -> bool:
+def is_fuller(
+    candidate: Candidate, lines: list[str], kept: int, capped: bool = True, cap: float = FULLER_CAP
+) -> bool:
     """Whether the candidate holds the text and is ``FULLER_RATIO`` to ``FULLER_CAP`` times
     as long (the cap waived for a text under ``MIN_CANDIDATE`` characters, and when not
     ``capped``: the precision pass on the page's paragraphs, as strict a reading as the
     text's own, takes in no page around the story as recall mode does)."""
     if candidate.chars < max(MIN_CANDIDATE, FULLER_RATIO * kept):
         return False
-    if capped and kept >= MIN_CANDIDATE and candidate.chars > FULLER_CAP * kept:
+    if capped and kept >= MIN_CANDIDATE and candidate.chars > cap * kept:
         return False
     return contains(candidate.lines, lines)

@@ -1,23 +1,40 @@
 """The robustness benchmark's rewrites: class and id names hashed, HTML5 elements as
 ``div``, paragraphs as ``<br><br>`` (structure and text kept), the next article appended,
-the page cut short, ``<h1>`` as ``<h2>``; the metadata rights it counts."""
+the page cut short, ``<h1>`` as ``<h2>``, ``<p>`` as ``<div>``, a comment thread after the
+story, promotional boxes inside it, a cookie banner, a layout table; the metadata rights it
+counts."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from lxml import html as lxml_html
 
 from bench.corpora import Page, Truth
 from bench.robustness import (
+    ADVERTISEMENT,
+    COOKIE_BANNER,
+    MAX_COMMENTS,
+    NEWSLETTER,
+    append_comments,
     append_next,
+    append_plain_comments,
     body_content,
+    comment_paragraphs,
+    cookie_banner,
     h1_as_h2,
     hash_names,
+    headlines,
     html4,
+    insert_promos,
+    layout_table,
     metadata_rights,
     next_pages,
     paragraphs_as_breaks,
+    paragraphs_as_divs,
+    related_links,
+    story_paragraphs,
     truncate,
 )
 from pipelines.extraction import extract_article
@@ -118,3 +135,108 @@ def test_metadata_rights_count_only_labelled_fields() -> None:
     truth = Truth("", title="Harbour bridge rebuild", author="Ann Smith", date=None)
     found = {"title": "Harbour Bridge Rebuild", "authors": ["Bob Jones"], "date": "2024-05-12"}
     assert metadata_rights(truth, found) == (True, False, None)
+
+
+def test_paragraphs_become_divs_and_an_open_paragraph_is_closed_where_html_ends_it() -> None:
+    page = (
+        "<div><p class=lead>One <b>bold</b>.</p><P>Two<p>Three<ul><li>x</li></ul></div><pre>p</pre>"
+    )
+    assert paragraphs_as_divs(page) == (
+        "<div><div class=lead>One <b>bold</b>.</div><div>Two</div><div>Three</div>"
+        "<ul><li>x</li></ul></div><pre>p</pre>"
+    )
+    tree = lxml_html.fromstring(paragraphs_as_divs(build_page()))
+    assert not list(tree.iter("p")) and tree.text_content() == lxml_html.fromstring(
+        build_page()
+    ).text_content().replace("\n", "")
+
+
+def test_the_story_is_the_longest_run_of_long_paragraphs() -> None:
+    teaser = "<p>" + "A teaser in the sidebar that is long enough to count as a paragraph. " * 2
+    menu = "<ul>" + "<li>Section with a name</li>" * 20 + "</ul>"
+    page = build_page(body_bottom=f"</article>{menu}<article>{teaser}</p>")
+    story = story_paragraphs(page)
+    assert [lxml_html.fromstring(m[0]).text_content() for m in story] == STORY
+
+
+def test_a_linked_or_short_paragraph_is_no_story_paragraph() -> None:
+    linked = "<p><a href=/x>" + "a link's text " * 10 + "</a> and a few words</p>"
+    assert story_paragraphs("<p>Too short.</p>" + linked) == []
+    unclosed = "<p>" + STORY[0] + "<div><p>" + STORY[1] + "</p></div>"
+    assert [m[1] for m in story_paragraphs(unclosed)] == [STORY[1]]
+
+
+def test_the_comment_thread_follows_the_story_with_the_other_page_s_paragraphs() -> None:
+    page = build_page()
+    other = build_page(
+        paragraphs=[f"Comment source {i}. It has a second sentence." for i in range(9)]
+    )
+    rewritten = append_comments(page, other)
+    story_end = rewritten.index(STORY[-1]) + len(STORY[-1]) + len("</p>")
+    thread = lxml_html.fromstring(rewritten).get_element_by_id("comments")
+    assert rewritten[story_end:].startswith('<div id="comments"')
+    assert thread.find(".//h2").text_content() == "5 Comments"  # 1 + 2 + 3 + 1 + 2 paragraphs
+    comments = thread.findall(".//li")
+    assert [len(c.findall(".//p")) for c in comments] == [1, 2, 3, 1, 2]
+    assert all(c.find(".//b").text and c.find(".//time") is not None for c in comments)
+    assert "Comment source 0. It has a second sentence." in rewritten
+
+
+def test_the_plain_comment_thread_has_no_telling_class_name() -> None:
+    other = build_page(
+        paragraphs=[f"Comment source {i} says something about the story." for i in range(3)]
+    )
+    rewritten = append_plain_comments(build_page(), other)
+    thread = rewritten[rewritten.index(STORY[-1]) :]
+    assert "2 Comments" in thread and "Comment source 2 says something about the story." in thread
+    classes = [e.get("class") for e in lxml_html.fromstring(thread).iter() if e.get("class")]
+    assert classes and all(c.startswith("css-") for c in classes)
+
+
+def test_comments_are_short_and_at_most_twelve() -> None:
+    long = "First sentence here. " + "Word " * 100 + "end."
+    comments = comment_paragraphs(build_page(paragraphs=[long] * 40))
+    assert len(comments) == MAX_COMMENTS
+    assert all(text == "First sentence here." for c in comments for text in c)
+    assert append_comments("<p>story</p>", "<p>no paragraph</p>") == "<p>story</p>"
+
+
+def test_promos_stand_between_the_story_s_paragraphs() -> None:
+    page, other = build_page(), build_page(title="Ferry timetable changes for the winter")
+    rewritten = insert_promos(page, other)
+    order = [rewritten.index(text) for text in STORY]
+    ad, newsletter = rewritten.index(ADVERTISEMENT), rewritten.index(NEWSLETTER)
+    related = rewritten.index(related_links(other))
+    assert order[1] < ad < order[2] < newsletter < order[3] < related < order[4]
+    assert "Ferry timetable changes for the winter" in related_links(other)
+    boxes = (ADVERTISEMENT, NEWSLETTER, related_links(other))
+    assert functools.reduce(lambda html, box: html.replace(box, ""), boxes, rewritten) == page
+    assert insert_promos("<p>" + STORY[0] + "</p>", other) == "<p>" + STORY[0] + "</p>"
+
+
+def test_related_headlines_come_from_the_other_page_then_stock_ones() -> None:
+    other = (
+        "<h2>Short</h2><h3>A real headline of the other page</h3><a href=/>Five words in a link</a>"
+    )
+    found = headlines(other)
+    assert found[:2] == ["A real headline of the other page", "Five words in a link"]
+    assert len(found) == 3 and len(headlines("")) == 3
+    runaway = "<h2>An unclosed heading " + "<div>and the page after it</div>" * 10 + "</h2>"
+    assert headlines(runaway) == headlines("")  # over 20 words: no headline
+
+
+def test_a_cookie_banner_opens_the_body_and_a_layout_table_holds_it() -> None:
+    page = "<html><head><title>A</title></head><body class=x><p>story</p></body></html>"
+    assert cookie_banner(page) == page.replace("<body class=x>", "<body class=x>" + COOKIE_BANNER)
+    tree = lxml_html.fromstring(layout_table(page))
+    cells = tree.findall(".//td")
+    assert len(cells) == 2 and cells[1].find("p").text == "story"
+    assert tree.find(".//body").getchildren()[0].tag == "table"
+
+
+def test_a_story_keeps_its_own_text_under_comments_and_promos() -> None:
+    page, other = build_page(), build_page(title="Ferry timetable changes for the winter")
+    url = "https://news.example.com/2024/05/12/bridge"
+    for rewritten in (append_comments(page, other), insert_promos(page, other)):
+        text = extract_article(rewritten, url).text
+        assert text is not None and all(paragraph in text for paragraph in STORY)

@@ -14,6 +14,7 @@ from pipelines.extraction.text import (
     Block,
     FurnitureBoxes,
     author_bio_lines,
+    comment_threads,
     has_break_paragraphs,
     is_furniture_line,
     paragraphs_from_breaks,
@@ -509,6 +510,65 @@ def test_a_furniture_box_holding_the_story_is_kept(box, kept):
     )
     boxes = FurnitureBoxes(document_fromstring(html))
     assert (boxes.boxes == []) is kept
+
+
+COMMENTS_TEXT = [
+    "I drive over that bridge every day and the detours will add an hour to my commute.",
+    "Finally. The supports have looked rusty for years, better late than never.",
+    "Who is paying for the ferry? The article does not say what a ticket will cost.",
+]
+
+
+def hashed_thread(heading: str = "3 Comments") -> str:
+    """A comment thread whose class names say nothing, as CSS-in-JS sites write it."""
+    items = "".join(
+        f"<div class='css-k2'><div class='css-k3'><span class='css-k4'>Reader {i}</span>"
+        f"<span class='css-k5'>October {i + 2}, 2024 at 9:15 am</span></div>"
+        f"<div class='css-k6'><p>{text}</p></div><button>Reply</button></div>"
+        for i, text in enumerate(COMMENTS_TEXT)
+    )
+    return f"<div class='css-k0'><h3 class='css-k1'>{heading}</h3><div>{items}</div></div>"
+
+
+@pytest.mark.parametrize(
+    "heading", ["3 Comments", "Comments (3)", "3 thoughts on “Harbour bridge”", "5 Kommentare"]
+)
+def test_a_comment_thread_without_telling_classes_stays_out_of_the_text(heading):
+    page = story_page(paragraphs(STORY) + hashed_thread(heading))
+    doc = extract_article(page, URL)
+    assert doc.text.split("\n") == STORY
+    tree = document_fromstring(page)
+    before = [(e.tag, e.text, e.tail) for e in tree.iter()]
+    boxes = FurnitureBoxes(tree)
+    boxes.hide()
+    assert "Reader 1" not in tree.text_content() and STORY[-1] in tree.text_content()
+    boxes.show()
+    assert [(e.tag, e.text, e.tail) for e in tree.iter()] == before
+
+
+def test_a_comment_heading_wrapped_alone_takes_the_list_after_its_wrapper():
+    thread = hashed_thread().replace("<h3 class='css-k1'>3 Comments</h3>", "")
+    page = story_page(paragraphs(STORY) + f"<div><div><h2>3 Comments</h2></div>{thread}</div>")
+    found = comment_threads(document_fromstring(page))
+    assert [e.tag for e in found] == ["div", "div"]
+    assert "Reader 2" in found[1].text_content()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # no story before it: a heading near the top, a page of comments alone
+        "<h2>3 Comments</h2>" + paragraphs(STORY),
+        # a link to the thread, not the thread
+        paragraphs(STORY) + "<h3><a href='#comments'>3 Comments</a></h3><p>More story.</p>",
+        # a heading that only mentions comments
+        paragraphs(STORY) + "<h2>What readers said in their comments</h2><p>Quotes.</p>",
+        # a count of replies is no thread's without its number
+        paragraphs(STORY) + "<h2>Replies</h2><p>The council's replies to the petition.</p>",
+    ],
+)
+def test_no_comment_thread_without_its_heading_after_a_story(body):
+    assert comment_threads(document_fromstring(story_page(body))) == []
 
 
 def test_runs_between_double_breaks_become_paragraphs() -> None:

@@ -258,6 +258,22 @@ LONG = STORY + [
 ]
 
 
+def test_the_cap_grows_with_what_the_page_says_the_text_misses(monkeypatch):
+    """A story whose paragraphs are ``<div>``s: precision mode kept its first section, and
+    recall mode's whole story is more than ``FULLER_CAP`` times that, as much as the page
+    says the text lacks."""
+    found, text = LONG[:-1], LONG[:5]
+    monkeypatch.setattr(
+        fallback, "balanced", lambda _t, _u, _ti, recall=False: candidate(found, "recall")
+    )
+    assert sum(map(len, found)) > fallback.FULLER_CAP * sum(map(len, text))
+    page = build_page(paragraphs=LONG).replace("<p>", "<div>").replace("</p>", "</div>")
+    assert fallback.fuller_candidate(parse_html(page), URL, [], text).lines == found
+    # a page showing less than the candidate holds: it took in the page around the story
+    page = build_page(paragraphs=LONG[:8])
+    assert fallback.fuller_candidate(parse_html(page), URL, [], text) is None
+
+
 def keep_first_paragraphs(monkeypatch, count: int) -> None:
     """Make the extraction's trafilatura pass keep only the story's first ``count``
     paragraphs, as precision mode does on a partial story."""
