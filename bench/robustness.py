@@ -272,27 +272,48 @@ def _commented(i: int) -> tuple[str, str, str]:
     )
 
 
+# a comment's markup from (its index, author, date line, ISO date, paragraphs' HTML)
+CommentMarkup = Callable[[int, str, str, str, str], str]
+
+
+def _comment_items(comments: list[list[str]], item: CommentMarkup) -> str:
+    """Each comment's markup, ``item(i, author, date line, ISO date, paragraphs' HTML)``."""
+    items = []
+    for i, paragraphs in enumerate(comments):
+        body = "".join(f"<p>{text}</p>" for text in paragraphs)
+        items.append(item(i, *_commented(i), body))
+    return "".join(items)
+
+
+def _wordpress_comment(i: int, name: str, shown: str, stamp: str, body: str) -> str:
+    return (
+        f'<li id="comment-{101 + i}" class="comment even depth-1">'
+        f'<article id="div-comment-{101 + i}" class="comment-body">'
+        '<footer class="comment-meta"><div class="comment-author vcard">'
+        f'<b class="fn">{name}</b> <span class="says">says:</span></div>'
+        f'<div class="comment-metadata"><a href="#comment-{101 + i}">'
+        f'<time datetime="{stamp}">{shown}</time></a></div></footer>'
+        f'<div class="comment-content">{body}</div><div class="reply">'
+        f'<a rel="nofollow" class="comment-reply-link" href="#comment-{101 + i}">Reply</a>'
+        "</div></article></li>"
+    )
+
+
+def _plain_comment(_i: int, name: str, shown: str, _stamp: str, body: str) -> str:
+    return (
+        f'<div class="c-item"><div class="c-head"><span class="c-name">{name}</span>'
+        f'<span class="c-date">{shown}</span></div><div class="c-body">{body}</div>'
+        '<button class="c-reply">Reply</button></div>'
+    )
+
+
 def wordpress_thread(comments: list[list[str]]) -> str:
     """A comment thread as WordPress themes write it: "N Comments", an ``<ol>`` of comments,
     each an ``<article>`` with its author's name, a ``<time>`` and its paragraphs."""
-    items = []
-    for i, paragraphs in enumerate(comments):
-        name, shown, stamp = _commented(i)
-        body = "".join(f"<p>{text}</p>" for text in paragraphs)
-        items.append(
-            f'<li id="comment-{101 + i}" class="comment even depth-1">'
-            f'<article id="div-comment-{101 + i}" class="comment-body">'
-            '<footer class="comment-meta"><div class="comment-author vcard">'
-            f'<b class="fn">{name}</b> <span class="says">says:</span></div>'
-            f'<div class="comment-metadata"><a href="#comment-{101 + i}">'
-            f'<time datetime="{stamp}">{shown}</time></a></div></footer>'
-            f'<div class="comment-content">{body}</div><div class="reply">'
-            f'<a rel="nofollow" class="comment-reply-link" href="#comment-{101 + i}">Reply</a>'
-            "</div></article></li>"
-        )
     return (
         f'<div id="comments" class="comments-area"><h2 class="comments-title">'
-        f'{len(comments)} Comments</h2><ol class="comment-list">{"".join(items)}</ol></div>'
+        f"{len(comments)} Comments</h2>"
+        f'<ol class="comment-list">{_comment_items(comments, _wordpress_comment)}</ol></div>'
     )
 
 
@@ -300,18 +321,9 @@ def plain_thread(comments: list[list[str]]) -> str:
     """A comment thread of ``<div>``s whose class names say nothing (hashed, as CSS-in-JS
     sites name them): "N Comments", then per comment its author's name, its date line and
     its paragraphs."""
-    items = []
-    for i, paragraphs in enumerate(comments):
-        name, shown, _ = _commented(i)
-        body = "".join(f"<p>{text}</p>" for text in paragraphs)
-        items.append(
-            f'<div class="c-item"><div class="c-head"><span class="c-name">{name}</span>'
-            f'<span class="c-date">{shown}</span></div><div class="c-body">{body}</div>'
-            '<button class="c-reply">Reply</button></div>'
-        )
     return hash_names(
         f'<div class="c-thread"><h3 class="c-title">{len(comments)} Comments</h3>'
-        f'<div class="c-list">{"".join(items)}</div></div>'
+        f'<div class="c-list">{_comment_items(comments, _plain_comment)}</div></div>'
     )
 
 
