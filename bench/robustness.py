@@ -3,7 +3,7 @@
     python -m bench.robustness [--part tuning,checking] [--jobs 2] [--worst 12]
                                [--transform hashed|plain|brs|next|truncated|noh1|divs|
                                             comments|comments-plain|promo|cookie|table[,...]]
-                               [--metadata]
+                               [--metadata] [--decision]
 
 The benchmark runs ours (``extract_article``) and ``trafilatura.extract`` on each WCXB
 article page as served and again rewritten (``--transform``, ``TRANSFORMS``; several
@@ -46,6 +46,13 @@ With ``--metadata`` it also prints ours' title, authors and date accuracy (``ben
 ``title_right``, ``authors_right``, ``date_right``) on the labelled pages of each version:
 what our metadata readers lean on (the first ``<h1>``, the page's JSON-LD) is rewritten too.
 
+With ``--decision`` it weighs the article-or-not decision (``classify_page``) instead, on
+every WCXB page of the part (all seven page types, not only articles), as served and
+rewritten: archive precision and recall, and on the tuning part the non-article types
+archived, the reasons articles were skipped and the pages whose decision the rewrite flips.
+Markup the page-look model reads (``<article>``, ``<h2>``, class names, ``<div>`` counts) is
+rewritten too.
+
 It prints, per part, the mean word F1 of both extractors on both versions and the
 collapses (ours < .5 where trafilatura >= .8). The tuning part also lists the pages where
 ours falls most against trafilatura's own fall; the checking part prints aggregates only
@@ -59,6 +66,7 @@ import functools
 import hashlib
 import multiprocessing
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape, unescape
@@ -525,6 +533,58 @@ def score(
     return Scores(versions[0][0], tuple(f1s for f1s, _ in versions[1:]), rights)
 
 
+# (archived, reason) of one version of a page
+Decision = tuple[bool, str]
+
+
+def decide(job: tuple[corpora.Page, corpora.Page], transforms: tuple[str, ...]) -> list[Decision]:
+    """``classify_page``'s verdict on the page as served, then on each rewrite."""
+    from pipelines.extraction import classify_page, extract_article
+
+    page, partner = job
+    html = page.html()
+    following = partner.html() if READS_NEXT.intersection(transforms) else ""
+    versions = [html] + [TRANSFORMS[name][1](html, following) for name in transforms]
+    verdicts = [classify_page(extract_article(v, page.url), page.url) for v in versions]
+    return [(verdict.is_article, verdict.reason) for verdict in verdicts]
+
+
+def decision_report(
+    part: str,
+    pages: list[corpora.Page],
+    decisions: list[list[Decision]],
+    transforms: tuple[str, ...],
+) -> None:
+    labels = ["as served"] + [TRANSFORMS[name][0] for name in transforms]
+    articles = sum(page.is_article for page in pages)
+    print(f"\n==== wcxb / {part}: {len(pages)} pages, {articles} articles: archive or not ====")
+    for v, label in enumerate(labels):
+        archived = [page for page, d in zip(pages, decisions, strict=True) if d[v][0]]
+        hits = sum(page.is_article for page in archived)
+        print(
+            f"{label:16} P {hits / max(1, len(archived)):.3f}  R {hits / max(1, articles):.3f}"
+            f"  archived {len(archived)}, non-articles {len(archived) - hits}"
+        )
+        if part != "tuning":
+            continue
+        wrong = Counter(page.page_type for page in archived if not page.is_article)
+        lost = Counter(
+            d[v][1]
+            for page, d in zip(pages, decisions, strict=True)
+            if page.is_article and not d[v][0]
+        )
+        print(
+            f"{'':16} fp types {dict(wrong.most_common())}  fn reasons {dict(lost.most_common())}"
+        )
+    if part != "tuning":
+        return
+    for v, name in enumerate(transforms, start=1):
+        print(f"\npages whose decision {TRANSFORMS[name][0]} flips: served -> rewritten")
+        for page, d in zip(pages, decisions, strict=True):
+            if d[0][0] != d[v][0]:
+                print(f"  {page.key}  {page.page_type:13} {d[0][1]} -> {d[v][1]}  {page.url[:70]}")
+
+
 def collapses(pairs: list[tuple[float, float]]) -> int:
     return sum(ours < COLLAPSE_OURS and theirs >= COLLAPSE_THEIRS for ours, theirs in pairs)
 
@@ -617,11 +677,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--metadata", action="store_true", help="ours' title, authors, date accuracy too"
     )
+    parser.add_argument(
+        "--decision",
+        action="store_true",
+        help="the archive decision on every page type instead of the article texts",
+    )
     args = parser.parse_args(argv)
     transforms = tuple(args.transform.split(","))
     if unknown := [name for name in transforms if name not in TRANSFORMS]:
         parser.error(f"unknown transform: {', '.join(unknown)}")
     for part in args.part.split(","):
+        if args.decision:
+            every = corpora.load(["wcxb"], [part])
+            with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+                jobs = list(zip(every, next_pages(every), strict=True))
+                decisions = pool.map(
+                    functools.partial(decide, transforms=transforms), jobs, chunksize=8
+                )
+            decision_report(part, every, decisions, transforms)
+            continue
         pages = [p for p in corpora.load(["wcxb"], [part]) if p.is_article]
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
             jobs = list(zip(pages, next_pages(pages), strict=True))

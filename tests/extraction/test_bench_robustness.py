@@ -7,6 +7,7 @@ counts."""
 from __future__ import annotations
 
 import functools
+import gzip
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -23,6 +24,8 @@ from bench.robustness import (
     body_content,
     comment_paragraphs,
     cookie_banner,
+    decide,
+    decision_report,
     h1_as_h2,
     hash_names,
     headlines,
@@ -240,3 +243,46 @@ def test_a_story_keeps_its_own_text_under_comments_and_promos() -> None:
     for rewritten in (append_comments(page, other), insert_promos(page, other)):
         text = extract_article(rewritten, url).text
         assert text is not None and all(paragraph in text for paragraph in STORY)
+
+
+def _page(tmp_path: Path, key: str, url: str, page_type: str, html: str) -> Page:
+    path = tmp_path / f"{key}.html.gz"
+    path.write_bytes(gzip.compress(html.encode("utf-8")))
+    return Page("wcxb", key, url, path, page_type, Truth(""))
+
+
+def test_the_decision_is_taken_on_the_page_as_served_and_on_each_rewrite(tmp_path: Path) -> None:
+    story = _page(
+        tmp_path,
+        "0001",
+        "https://news.example.com/2024/05/12/harbour-bridge-rebuild",
+        "article",
+        build_page(),
+    )
+    listing = _page(
+        tmp_path, "0002", "https://news.example.com/tag/bridges", "listing", build_page()
+    )
+    served, hashed, plain = decide((story, listing), ("hashed", "plain"))
+    assert (
+        served[0] and hashed[0] and plain[0]
+    )  # the story stays an article however it is marked up
+    assert all(not archived for archived, _ in decide((listing, story), ("hashed", "plain")))
+
+
+def test_the_decision_report_scores_every_page_type(tmp_path: Path, capsys) -> None:
+    pages = [
+        _page(tmp_path, "0001", "https://a.example/2024/05/12/x", "article", ""),
+        _page(tmp_path, "0002", "https://b.example/2024/05/12/y", "article", ""),
+        _page(tmp_path, "0003", "https://c.example/shop/z", "product", ""),
+    ]
+    decisions = [
+        [(True, "article:jsonld"), (True, "article:jsonld")],
+        [(True, "article:long_text"), (False, "skip:not_article_like")],
+        [(False, "skip:not_article_like"), (True, "article:long_text")],
+    ]
+    decision_report("tuning", pages, decisions, ("hashed",))
+    out = capsys.readouterr().out
+    assert "as served        P 1.000  R 1.000" in out
+    assert "names hashed     P 0.500  R 0.500" in out
+    assert "fp types {'product': 1}  fn reasons {'skip:not_article_like': 1}" in out
+    assert "0002  article       article:long_text -> skip:not_article_like" in out
