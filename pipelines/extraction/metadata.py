@@ -578,8 +578,8 @@ def headline(
     tie, the stated title when the <h1> is that title with a tagline after a separator); unless
     another stated title (``others``: og:title, ``<title>``) is the <h1>, without the site's
     name: the headline then stands confirmed (a JSON-LD headline naming a page's section,
-    "Sample menus", does not outvote it). An <h1> written in capitals gives way to a stated
-    title holding most of its words in their own case.
+    "Sample menus", does not outvote it). An <h1> written in capitals is read in the case of a
+    stated title of the same words.
     """
     headings = [h for h in headings if not names_site(h, sitename, url, heading=True)]
     heading = visible_headline(headings, title)
@@ -589,7 +589,7 @@ def headline(
     if heading.isupper() and title:  # the <h1> set in capitals: the stated title writes
         # its words' case (read without the headings, which it would give back in capitals)
         cased = stated_headline(title, sitename, url, [])
-        if not cased.isupper() and shares_title_words(heading, cased):
+        if not cased.isupper() and _key(cased) == _key(heading):
             return cased
     key = _key(heading)
     if any(_key(stated_headline(other, sitename, url, headings)) == key for other in others):

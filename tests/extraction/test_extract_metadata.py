@@ -1055,7 +1055,7 @@ def test_a_headlines_label_for_screen_readers_is_no_part_of_the_title(make_page)
     assert extract_article(page, URL).title == "Council approves harbour bridge rebuild"
 
 
-def test_a_headline_set_in_capitals_gives_way_to_the_stated_titles_case():
+def test_a_headline_set_in_capitals_is_read_in_the_stated_titles_case():
     url = "https://news.example.com/2024/05/12/story.html"
     stated = "Council Approves Harbour Bridge Rebuild | The Gazette"
     assert headline(stated, None, url, ["COUNCIL APPROVES HARBOUR BRIDGE REBUILD"]) == (
@@ -1063,6 +1063,9 @@ def test_a_headline_set_in_capitals_gives_way_to_the_stated_titles_case():
     )
     # a stated title of other words, or one in capitals too, leaves the <h1> as it is
     assert headline("Budget news | The Gazette", None, url, ["COUNCIL APPROVES REBUILD"]) == (
+        "COUNCIL APPROVES REBUILD"
+    )
+    assert headline("Council Rebuild Approved", None, url, ["COUNCIL APPROVES REBUILD"]) == (
         "COUNCIL APPROVES REBUILD"
     )
     assert headline("COUNCIL APPROVES REBUILD", None, url, ["COUNCIL APPROVES REBUILD"]) == (
