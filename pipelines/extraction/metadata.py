@@ -1617,6 +1617,50 @@ def author_bio(tree: HtmlElement) -> list[str]:
     return []
 
 
+# the first text after an element (an avatar's name under it)
+_NEXT_TEXT = XPath("following::text()[normalize-space()][1]")
+MAX_HEADER_ELEMENTS = 60  # the elements read after the headline for its avatar
+_FOLLOWING = XPath(f"following::*[position() <= {MAX_HEADER_ELEMENTS}]")
+STORY_PARAGRAPH_CHARS = 150  # a paragraph this long opens the story: the header ends
+
+
+def _header_images(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The ``<img>`` elements between the page's first ``<h1>`` and its story's first
+    paragraph (of ``STORY_PARAGRAPH_CHARS``), within ``MAX_HEADER_ELEMENTS`` elements."""
+    headline = next(headings_h1(tree), None)
+    if headline is None:
+        return
+    for element in _FOLLOWING(headline):
+        if element.tag == "img":
+            yield element
+        elif element.tag == "p" and len(element.text_content()) >= STORY_PARAGRAPH_CHARS:
+            return
+
+
+def avatar_name(tree: HtmlElement) -> list[str]:
+    """The name an avatar under the headline stands beside: the first text after an
+    ``<img>`` between the ``<h1>`` and the story whose ``alt`` holds it ("<img
+    alt='Headshot of Jane Doe, Staff Writer'><span>Jane Doe</span>", "Podium staff" over
+    "Podium Staff"), the whole of its element and shaped like a person's or a team's
+    name; read when nothing else names anyone, whatever the page's class names say (an
+    author card on a site whose classes are hashes). Only a lone one: pictures each over
+    its own name are a listing's tiles ("Barbecue Gaz Weber")."""
+    named = [names for image in _header_images(tree) if (names := _captioned(image))]
+    return named[0] if len(named) == 1 else []
+
+
+def _captioned(image: HtmlElement) -> list[str]:
+    """The name in the text right after ``image`` when its ``alt`` holds that text whole,
+    in an element a byline is written in (``BYLINE_TAGS``: a tile's ``<h2>`` is none)."""
+    alt = (clean_text(image.get("alt")) or "").casefold()
+    following = _NEXT_TEXT(image) if alt else []
+    holder = following[0].getparent() if following and not following[0].is_tail else None
+    if holder is None or holder.tag not in BYLINE_TAGS:
+        return []
+    text = clean_text(holder.text_content())
+    return _byline_names(text, teams=True) if text and text.casefold() in alt else []
+
+
 # the link or button of an author box to the writer's other stories
 _MORE_BY = re.compile(
     r"^\s*(?:view\s+)?(?:all|more)\s+(?:articles|posts|stories)\s+(?:by|from)\s*:?\s+(\S.*)$",
@@ -1680,6 +1724,7 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
                 or more_by(src.tree)
                 or author_block_name(src.tree)
                 or author_bio(src.tree)
+                or avatar_name(src.tree)
             )
     elif unseen:
         meta.byline_authors = visible_byline(src.tree)

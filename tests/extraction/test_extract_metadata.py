@@ -16,6 +16,7 @@ from pipelines.extraction.metadata import (
     author_bio,
     author_block_name,
     author_box,
+    avatar_name,
     byline_core,
     clean_name,
     heading_text,
@@ -814,6 +815,37 @@ def test_an_author_box_names_the_author_when_nothing_else_does(make_page):
     # an author box with no name element, and a name element too long for a name
     assert author_box(parse_html('<div class="author-box">Ann Author</div>')) == []
     assert author_box(parse_html(f'<p class="author__name">{"Ann Author " * 10}</p>')) == []
+
+
+def test_the_name_beside_an_avatar_under_the_headline_names_the_author(make_page):
+    # an author card whose class names are hashes (CSS-in-JS): the headshot's alt holds
+    # the name written after it
+    card = (
+        '<div class="css-1a2b3c"><img src="/h.jpg" alt="Headshot of Lisa Pham, Staff Writer">'
+        '<div class="css-4d5e6f"><span class="css-7a8b9c">Lisa Pham</span>'
+        "<span>Content Writer</span></div></div>"
+    )
+    assert extract_article(make_page(body_top=card), URL).authors == ["Lisa Pham"]
+    team = '<div><img src="/t.png" alt="Podium staff"></div><p>Podium Staff</p>'
+    assert extract_article(make_page(body_top=team), URL).authors == ["Podium Staff"]
+    # a name the markup gives comes first; an avatar after the story opens is not read
+    head = '<meta name="author" content="Ann Author">'
+    assert extract_article(make_page(head=head, body_top=card), URL).authors == ["Ann Author"]
+    assert extract_article(make_page(body_bottom=card), URL).authors == []
+
+
+def test_pictures_over_their_own_names_are_no_avatar():
+    def page(header: str) -> str:
+        return f"<html><body><h1>Carry-on luggage</h1>{header}<p>{'Words. ' * 30}</p></body></html>"
+
+    tile = '<div><a href="/p/{0}"><img src="/{0}.jpg" alt="{1}"><p>{1}</p></a></div>'
+    tiles = tile.format(1, "Venue Spinner") + tile.format(2, "Aero Spinner")
+    assert avatar_name(parse_html(page(tiles))) == []  # a listing's tiles
+    assert avatar_name(parse_html(page(tile.format(1, "Ana Ruiz")))) == ["Ana Ruiz"]  # alone
+    heading = '<a href="/p/1"><img src="/1.jpg" alt="Venue Spinner"><h2>Venue Spinner</h2></a>'
+    assert avatar_name(parse_html(page(heading))) == []  # a tile's heading
+    other = '<img src="/h.jpg" alt="Headshot of Lisa Pham"><span>Ann Author</span>'
+    assert avatar_name(parse_html(page(other))) == []  # the alt does not hold the name
 
 
 def test_an_author_block_opening_with_a_name_names_the_author_when_nothing_else_does(make_page):
