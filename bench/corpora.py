@@ -19,6 +19,7 @@ only (see docs/extraction.md).
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
@@ -46,6 +47,19 @@ WCXB_DIR = _wcxb_dir()
 
 TUNING, CHECKING = "tuning", "checking"
 PARTS = (TUNING, CHECKING)
+
+
+def parts_argument(value: str) -> list[str]:
+    """A ``--part`` option's comma-separated parts, each one of ``PARTS`` (an argparse type:
+    a typo is one line and exit 2, not an empty run)."""
+    names = [name for name in value.split(",") if name]
+    if unknown := [name for name in names if name not in PARTS]:
+        raise argparse.ArgumentTypeError(
+            f"unknown part: {', '.join(unknown)} (parts: {', '.join(PARTS)})"
+        )
+    return names
+
+
 # Changing the salt reshuffles the split: never change it (the log in docs/extraction.md
 # is only meaningful for this split).
 SPLIT_SALT = b"newsarchive-split-1"

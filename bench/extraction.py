@@ -548,7 +548,12 @@ def quality(pages: list[Page], outcome: Outcome) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="scrapinghub,wcxb", help="comma-separated corpora")
-    parser.add_argument("--part", default="tuning,checking", help="comma-separated parts")
+    parser.add_argument(
+        "--part",
+        default="tuning,checking",
+        type=corpora.parts_argument,
+        help="comma-separated parts",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument(
         "--timing-every", type=int, default=3, help="time trafilatura on every Nth page (0: none)"
@@ -567,7 +572,7 @@ def main(argv: list[str] | None = None) -> None:
     if missing:
         print(f"corpus not found: {', '.join(missing)} (see bench/corpora.py)", file=sys.stderr)
         wanted = [c for c in wanted if c not in missing]
-    pages = corpora.load(wanted, [p for p in args.part.split(",") if p])
+    pages = corpora.load(wanted, args.part)
     started = time.perf_counter()
     if args.ablation:
         rules = args.rules.split(",") if args.rules else list(cleanups())

@@ -668,7 +668,12 @@ def _relative_fall(s: Scores, i: int) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", default="tuning,checking", help="comma-separated parts")
+    parser.add_argument(
+        "--part",
+        default="tuning,checking",
+        type=corpora.parts_argument,
+        help="comma-separated parts",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--worst", type=int, default=12, help="tuning pages listed")
     parser.add_argument(
@@ -686,7 +691,7 @@ def main(argv: list[str] | None = None) -> None:
     transforms = tuple(args.transform.split(","))
     if unknown := [name for name in transforms if name not in TRANSFORMS]:
         parser.error(f"unknown transform: {', '.join(unknown)}")
-    for part in args.part.split(","):
+    for part in args.part:
         if args.decision:
             every = corpora.load(["wcxb"], [part])
             with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:

@@ -10,8 +10,10 @@ import functools
 import gzip
 from pathlib import Path
 
+import pytest
 from lxml import html as lxml_html
 
+from bench import corpora, extraction, robustness
 from bench.corpora import Page, Truth
 from bench.robustness import (
     ADVERTISEMENT,
@@ -286,3 +288,12 @@ def test_the_decision_report_scores_every_page_type(tmp_path: Path, capsys) -> N
     assert "names hashed     P 0.500  R 0.500" in out
     assert "fp types {'product': 1}  fn reasons {'skip:not_article_like': 1}" in out
     assert "0002  article       article:long_text -> skip:not_article_like" in out
+
+
+def test_a_mistyped_part_is_one_line_and_exit_2(capsys):
+    assert corpora.parts_argument("tuning,checking") == ["tuning", "checking"]
+    for main in (robustness.main, extraction.main):
+        with pytest.raises(SystemExit) as stop:
+            main(["--part", "chekcing"])
+        assert stop.value.code == 2
+        assert "unknown part: chekcing" in capsys.readouterr().err
