@@ -473,18 +473,40 @@ MIN_STORY_CHARS = 500  # paragraph text of the story, and of an article appended
 OWN_ARTICLE_TAGS = ("article", "time")
 
 
+def _h1s(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The page's ``<h1>`` with text, with their text."""
+    return [(h, text) for h in tree.iter("h1") if (text := clean_text(heading_text(h)))]
+
+
 def _headlines(tree: HtmlElement, titles: list[str]) -> list[tuple[HtmlElement, str]]:
     """The ``<h1>`` that may head the page's own story, with its text: the first alike its
     most trusted title that one is (:func:`_alike`; the headline read first), and the first
     alike any title (an appended article's own markup may have misled the headline's
     reading; a site's name in an ``<h1>`` is alike the ``<title>`` that ends with it)."""
-    headings = [(h, text) for h in tree.iter("h1") if (text := clean_text(heading_text(h)))]
+    headings = _h1s(tree)
     found = [
         next(((h, text) for h, text in headings if _alike(text, title)), None) for title in titles
     ]
     trusted = next((pair for pair in found if pair is not None), None)
     first = next((pair for pair in headings if any(_alike(pair[1], t) for t in titles)), None)
     return [pair for pair in (trusted, first) if pair is not None][: 1 if trusted == first else 2]
+
+
+def _heads_story(heading: HtmlElement, branch: HtmlElement, order: dict[HtmlElement, int]) -> bool:
+    """Whether ``heading`` heads ``MIN_STORY_CHARS`` of paragraphs of its own in ``branch``:
+    after it, before the branch's next ``<h1>``, and in no ``<article>`` that does not hold
+    it (the teaser cards of a section under an ``<h1>`` are no story of the heading's)."""
+    holders = {a for a in heading.iterancestors() if a.tag == "article"}
+    end = min(
+        (order[h] for h in branch.iter("h1") if order[h] > order[heading]), default=len(order)
+    )
+    story = (
+        p
+        for p in branch.iter("p")
+        if order[heading] < order[p] < end
+        and all(a in holders for a in p.iterancestors() if a.tag == "article")
+    )
+    return sum(len(normalise(p.text_content())) for p in story) >= MIN_STORY_CHARS
 
 
 def _alike(heading: str, title: str) -> bool:
@@ -512,10 +534,18 @@ def next_articles(tree: HtmlElement, titles: list[str]) -> list[HtmlElement]:
     headline's, a story of its own and an element only an article holds
     (``OWN_ARTICLE_TAGS``: its ``<article>``, its date), outside the ``<article>`` holding
     the headline: a story's sections under ``<h1>`` headings, and a site's name in an
-    ``<h1>`` above the headline, are none."""
+    ``<h1>`` above the headline, are none. On a page whose ``<h1>`` are alike no title,
+    its first ``<h1>`` is the headline, and a branch counts only where its ``<h1>`` heads
+    a story of its own (:func:`_heads_story`)."""
     order: dict[HtmlElement, int] = {}
     branches: list[HtmlElement] = []
-    for first, headline in _headlines(tree, titles):
+    candidates = _headlines(tree, titles)
+    # no <h1> alike a title (an appended page's markup may have misled them all): the page's
+    # first <h1>, when a later one heads a story of its own (:func:`_heads_story`)
+    unsure = not candidates
+    if unsure:
+        candidates = _h1s(tree)[:1]
+    for first, headline in candidates:
         for heading in tree.iter("h1"):
             text = clean_text(heading_text(heading))
             if heading is first or not text or first in heading.iterancestors():
@@ -530,6 +560,8 @@ def next_articles(tree: HtmlElement, titles: list[str]) -> list[HtmlElement]:
             if not order:
                 order = {element: i for i, element in enumerate(tree.iter())}
             if not order[first] < order[branch] or not _own_article(branch, heading):
+                continue
+            if unsure and not _heads_story(heading, branch, order):
                 continue
             before = (p for p in tree.iter("p") if order[first] < order[p] < order[branch])
             if sum(len(normalise(p.text_content())) for p in before) >= MIN_STORY_CHARS:

@@ -204,3 +204,32 @@ def test_the_page_look_counts_stay_those_of_the_page_as_served() -> None:
     # the page-type model learnt from whole pages: only the metadata fields are the story's
     whole = read_metadata(lxml_html.fromstring(SCROLLED_WITH_JSONLD), URL)
     assert extract_article(SCROLLED_WITH_JSONLD, URL).signals == whole.signals
+
+
+# the stated titles name neither <h1> (an appended page's markup misled them): the page's
+# first <h1> heads the story only when a later one heads a story and an article of its own
+MISLED = ["Weekend sport results and fixtures"]
+UNTITLED_STORY = f"<div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY)}</div>"
+
+
+def _bare(main: str) -> str:
+    return f"<html><head><title>Sport</title></head><body><main>{main}</main></body></html>"
+
+
+def test_without_a_headline_alike_a_title_the_first_h1_heads_the_story() -> None:
+    page = _bare(UNTITLED_STORY + _article("Libraries to open on Sundays", NEXT, "11"))
+    assert [b.findtext("h1") for b in next_articles(lxml_html.fromstring(page), MISLED)] == [
+        "Libraries to open on Sundays"
+    ]
+
+
+def test_a_sections_teaser_cards_under_an_h1_are_no_appended_article() -> None:
+    # a service page: its blog section's <h1> heads cards, each an <article> of its own
+    cards = "".join(f"<article><h3>Post {i}</h3><p>{p}</p></article>" for i, p in enumerate(NEXT))
+    page = _bare(f"{UNTITLED_STORY}<section><h1>From our blog</h1>{cards}</section>")
+    assert next_articles(lxml_html.fromstring(page), MISLED) == []
+
+
+def test_a_page_with_one_h1_alike_no_title_keeps_its_story() -> None:
+    page = _bare(UNTITLED_STORY + "<div>" + "".join(f"<p>{p}</p>" for p in NEXT) + "</div>")
+    assert next_articles(lxml_html.fromstring(page), MISLED) == []
