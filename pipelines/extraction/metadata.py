@@ -1453,18 +1453,20 @@ _CHANGED_BY = re.compile(
 _CHANGED_HEAD = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|edited|revised)\b", re.I)
 
 
-def _byline_names(text: str | None, teams: bool = False, labelled: bool = False) -> list[str]:
+def _byline_names(text: str | None, teams: bool = False, language: str | None = None) -> list[str]:
     """The names shaped like a person's in a byline; with ``teams``, a team's name too
     ("The Meetingnotes Team", read after a label in an element of its own). Names
     written without capitals are read only in a byline's own shapes (:func:`uncased_byline`)
-    and, ``labelled`` (the text of a byline label or the element after one), as the whole
-    text after the label ("<span>作者:</span><span>李四</span>")."""
+    and, given the page's declared ``language`` (the text of a byline label or the element
+    after one), as the whole text after the label ("<span>作者:</span><span>李四</span>")."""
     if not text or len(text) > MAX_NAME_CHARS:
         return []
     names = [n for n in split_names(text) if _looks_like_name(n) or (teams and _names_team(n))]
-    if names or not labelled or not UNCASED_LETTER.search(text):
+    if names or language is None or not UNCASED_LETTER.search(text):
         return names
-    return uncased_byline(text) or _uncased_names(_BY_PREFIX.sub("", text, count=1))
+    return uncased_byline(text, language) or _uncased_names(
+        _BY_PREFIX.sub("", text, count=1), language
+    )
 
 
 def declared_language(tree: HtmlElement) -> str:
@@ -1480,7 +1482,8 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     is read with the element after it
     (:func:`_after_label`). A short "Last updated March 3, 2025 by Jane Doe." line names
     its person too."""
-    by_in_language = _BY_IN_LANGUAGE.get(declared_language(tree))
+    language = declared_language(tree)
+    by_in_language = _BY_IN_LANGUAGE.get(language)
     for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
         head = element.text
         if not head:
@@ -1492,40 +1495,42 @@ def visible_byline(tree: HtmlElement) -> list[str]:
         ):
             if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
                 continue
-            if names := _labelled_names(element, by_in_language):
+            if names := _labelled_names(element, language, by_in_language):
                 return names
         elif _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
             return changed
-        elif UNCASED_LETTER.search(head) and (names := _uncased_element(element, head)):
+        elif UNCASED_LETTER.search(head) and (names := _uncased_element(element, head, language)):
             return names
     return []
 
 
-def _uncased_element(element: HtmlElement, head: str) -> list[str]:
+def _uncased_element(element: HtmlElement, head: str, language: str) -> list[str]:
     """The names of an element written in a byline's shape without capitals ("记者 张三",
     "홍길동 기자"; :func:`uncased_byline`), or of a newswire lead opening its text."""
     if in_menu(element):
         return []
     if len(head) <= MAX_NAME_CHARS and element.tag in BYLINE_TAGS:
-        names = uncased_byline(clean_text(element.text_content()))
+        names = uncased_byline(clean_text(element.text_content()), language)
         if names:
             return names
     return wire_lead_names(head) if element.tag == "p" else []
 
 
-def _labelled_names(element: HtmlElement, lead: re.Pattern[str] | None = None) -> list[str]:
+def _labelled_names(
+    element: HtmlElement, language: str, lead: re.Pattern[str] | None = None
+) -> list[str]:
     """The names a byline element gives: its own text's ("By Jane Doe", after the ``lead``
-    of the page's language: "Oleh Budi Santoso"), or, for a label alone, the element's after
-    it; a heading-like element only as a label."""
+    of the page's declared ``language``: "Oleh Budi Santoso"), or, for a label alone, the
+    element's after it; a heading-like element only as a label."""
     text = clean_text(element.text_content())
     if text and _BY_LABEL.match(text):
-        return _after_label(element)
+        return _after_label(element, language)
     if text and lead is not None:
         text = lead.sub("", text, count=1)
-    return _byline_names(text, labelled=True) if element.tag in BYLINE_TAGS else []
+    return _byline_names(text, language=language) if element.tag in BYLINE_TAGS else []
 
 
-def _after_label(label: HtmlElement) -> list[str]:
+def _after_label(label: HtmlElement, language: str) -> list[str]:
     """The names after an element holding a byline label alone: in the next element (up
     from ancestors holding only the label: "<div><h4>Author</h4></div><div>Jane Doe</div>";
     a team's name too: "The Meetingnotes Team"), else in the element around the label."""
@@ -1538,13 +1543,13 @@ def _after_label(label: HtmlElement) -> list[str]:
             break
         holder, after = parent, parent.getnext()
     names = (
-        _byline_names(clean_text(" ".join(after.itertext())), teams=True, labelled=True)
+        _byline_names(clean_text(" ".join(after.itertext())), teams=True, language=language)
         if after is not None
         else []
     )
     parent = label.getparent()
     if not names and parent is not None:
-        names = _byline_names(clean_text(" ".join(parent.itertext())), labelled=True)
+        names = _byline_names(clean_text(" ".join(parent.itertext())), language=language)
     return names
 
 
@@ -1606,27 +1611,32 @@ _OTHER_CREDITS = frozenset(
 # where the reporters filed from, after their names: "(记者 张三 北京报道)"
 _DATELINE_ENDS = ("报道", "報道", "电", "電")
 _NOT_NAMES = frozenset({"本报", "本報", "本社", "本台", "一名", "多名", "特约", "特約", "随行"})
-_CJK_NAMES_SPLIT = re.compile(
-    rf"[\s、\uff0c,\uff1b;\uff0f/:\uff1a=\uff1d|]+|(?<=[{_HANGUL}])[·・](?=[{_HANGUL}])"
-)
+# what separates a byline's names or credits: a space, a comma (the ideographic "、" too),
+# a colon, a slash, an equals sign, a bar ("丨" in Chinese), half or full width; a middle
+# dot between Korean names ("김철수·이영희 기자"), in Chinese a transliterated name's own
+_SEPARATORS = "、\uff0c,\uff1b;\uff0f/:\uff1a=\uff1d|\u4e28\uff5c"
+_CJK_NAMES_SPLIT = re.compile(rf"[\s{_SEPARATORS}]+|(?<=[{_HANGUL}])[·・](?=[{_HANGUL}])")
+# Japanese writes a space between family and given name ("山田 太郎", full width too), the
+# names apart by commas or a middle dot ("山田太郎・鈴木花子"); a name up to 6 characters
+_JA_NAMES_SPLIT = re.compile(rf"\s*[{_SEPARATORS}・·]\s*")
+_JA_NAME = re.compile(rf"[{_HAN}]{{2,6}}|[{_HAN}]{{1,4}}\s[{_HAN}]{{1,4}}")
 _RTL_NAMES_SPLIT = re.compile(r"\s*[،,؛;]\s*|\s+و\s+")
-# a byline label and the names after it: the reporter's ("记者 张三", "本报记者 张三 李四",
-# "記者:山田太郎"), the writer's ("作者:李四", "执笔:…"), the text's credit ("文/王小明",
-# "文=山田太郎", "取材・文/…", "文·图 …", the Korean "글 홍길동", "글·사진 …"), the Arabic
-# "بقلم" ("by the pen of") and "كتب:" / "كتبت -" ("wrote", with its colon or dash: the
-# same letters spell "books"), the Hebrew "מאת" ("by")
+# a byline label and the names after it, in brackets or not: the reporter's ("记者 张三",
+# "本报记者 张三 李四", "(记者 张三 李四)", "記者:山田太郎"), the writer's ("作者:李四",
+# "执笔:…"), the text's credit ("文/王小明", "文=山田太郎", "取材・文/…", "文·图 …", the
+# Korean "글 홍길동", "글·사진 …"), the Arabic "بقلم" ("by the pen of") and "كتب:" / "كتبت -"
+# ("wrote", with its colon or dash: the same letters spell "books"), the Hebrew "מאת" ("by")
 _UNCASED_LABEL = re.compile(
-    r"^\s*(?:(?:本[报報]|特[约約])?[记記]者|作者|撰文|撰稿|执笔|執筆"
+    r"^\s*[\[(\uff08【]?\s*(?:(?:本[报報]|特[约約])?[记記]者|作者|撰文|撰稿|执笔|執筆"
     r"|(?:(?:取材|構成|写真)[・·])?文(?:[・·/\uff0f](?:写真|撮影|图|圖))?"
-    r"|글(?:[·・]사진)?|사진[·・]글|بقلم|الكاتبة?|מאת)\s*(?:[:\uff1a\uff0f/\uff1d=]\s*|\s+)"
+    rf"|글(?:[·・]사진)?|사진[·・]글|بقلم|الكاتبة?|מאת)\s*(?:[{_SEPARATORS}]\s*|\s+)"
     r"|^\s*كتبت?\s*[:\-\u2013\u2014]\s*"
 )
-# (an Arabic word opening with the article "ال" opens a title, not a name: "الكاتب", "المحرر")
 # the names before the reporter's title: "홍길동 기자", "山田太郎記者", a Korean wire's
 # "(서울=연합뉴스) 홍길동 기자 =" with its dateline, an e-mail address after it
 _UNCASED_TITLE = re.compile(
     rf"^\s*(?:[\[(\uff08【][^\])\uff09】]{{1,24}}[\])\uff09】]\s*)?(?P<names>.+?)\s*"
-    rf"(?:特派[员員]|[记記]者|기자|특파원)\s*(?:=|{_EMAIL})?\s*$"
+    rf"(?:特派[员員]|[记記]者|기자|특파원)\s*(?:=|[(<]?{_EMAIL}[)>]?)?\s*$"
 )
 # a newswire's lead, the reporters in brackets after its dateline: "新华社北京5月1日电(记者
 # 张三 李四)…", "本报讯(记者 张三)…"; the Korean wires' "(서울=연합뉴스) 홍길동 기자 = …"
@@ -1637,33 +1647,39 @@ _WIRE_LEAD = re.compile(
 )
 
 
-def _uncased_names(text: str) -> list[str]:
+def _uncased_names(text: str, language: str = "") -> list[str]:
     """The names of a byline's name part written without capitals, each shaped as a name
-    (``_UNCASED_NAME``), or none when any part is not one."""
+    (``_UNCASED_NAME``; on a page declared Japanese, ``_JA_NAME``), or none when any part
+    is not one. An Arabic word opening with the article "ال" opens a title, not a name
+    ("الكاتب", "المحرر")."""
     rtl = any("\u0590" <= ch <= "\u06ff" for ch in text)
+    japanese = language == "ja" and not rtl
+    split = _RTL_NAMES_SPLIT if rtl else _JA_NAMES_SPLIT if japanese else _CJK_NAMES_SPLIT
+    shape = _JA_NAME if japanese else _UNCASED_NAME
     names: list[str] = []
-    for piece in (_RTL_NAMES_SPLIT if rtl else _CJK_NAMES_SPLIT).split(text.strip()):
+    for piece in split.split(_WS.sub(" ", text).strip()):
         if not piece or piece in _CO_AUTHOR_CREDITS:
             continue
         if piece in _OTHER_CREDITS or piece.endswith(_DATELINE_ENDS):  # "北京报道"
             break
-        if piece in _NOT_NAMES or not _UNCASED_NAME.fullmatch(piece) or piece.startswith("ال"):
+        if piece in _NOT_NAMES or not shape.fullmatch(piece) or piece.startswith("ال"):
             return []
         names.append(piece)
     return unique(names)
 
 
-def uncased_byline(text: str | None) -> list[str]:
+def uncased_byline(text: str | None, language: str = "") -> list[str]:
     """The names of a short byline line in a script without case: a label and the names
     ("记者 张三", "文/王小明", "بقلم: محمد علي"), or the names and the reporter's title
-    ("홍길동 기자", "山田太郎記者"). A sentence ("记者从市政府获悉", "한 기자가 질문했다"),
-    a holiday ("记者节") or a press conference ("記者会見") names nobody."""
+    ("홍길동 기자", "山田太郎記者"); ``language`` is the page's declared one. A sentence
+    ("记者从市政府获悉", "한 기자가 질문했다"), a holiday ("记者节") or a press conference
+    ("記者会見") names nobody."""
     if not text or len(text) > MAX_NAME_CHARS or not UNCASED_LETTER.search(text):
         return []
-    if match := _UNCASED_LABEL.match(text):
-        return _uncased_names(text[match.end() :])
+    if match := _UNCASED_LABEL.match(text):  # "(记者 张三 李四)" in brackets too
+        return _uncased_names(text[match.end() :].rstrip(" )]\uff09】"), language)
     if match := _UNCASED_TITLE.match(text):
-        return _uncased_names(match["names"])
+        return _uncased_names(match["names"], language)
     return []
 
 

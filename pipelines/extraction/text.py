@@ -743,11 +743,11 @@ def is_byline(text: str, language: str = "") -> bool:
     declared = _BYLINE_IN_LANGUAGE.get(language)
     match = _BYLINE.match(text) or (declared.match(text) if declared else None)
     if match is None or text.endswith("."):
-        return bool(uncased_byline(text))
+        return bool(uncased_byline(text, language))
     words = [w for w in _WORD.findall(text[match.end() :]) if w.lower() not in _NAME_JOINERS]
     capitalised = sum(w[0].isupper() for w in words)
     return (bool(words) and capitalised / len(words) >= BYLINE_CAPITALISED) or bool(
-        uncased_byline(text)
+        uncased_byline(text, language)
     )
 
 

@@ -699,11 +699,15 @@ def test_by_where_the_word_opens_names_too_reads_on_a_page_declaring_its_languag
     [
         ("zh", "记者 张三 李四", ["张三", "李四"]),
         ("zh", "本报记者 张三 通讯员 王五", ["张三", "王五"]),
+        ("zh", "\uff08记者 张三 李四\uff09", ["张三", "李四"]),
         ("zh", "文\uff0f王小明", ["王小明"]),
         ("zh", "作者\uff1a李四", ["李四"]),
         ("ja", "記者\uff1a山田太郎", ["山田太郎"]),
         ("ja", "文\uff1d山田太郎", ["山田太郎"]),
-        ("ja", "取材・文\uff0f佐々木健", ["佐々木健"]),
+        ("ja", "取材・文\uff0f佐々木健太郎", ["佐々木健太郎"]),
+        ("ja", "記者\uff1a山田 太郎、鈴木 花子", ["山田 太郎", "鈴木 花子"]),  # family, given name
+        ("zh", "文\u4e28王小明", ["王小明"]),  # the bar "丨" of Chinese web pages
+        ("ko", "홍길동 기자 (hong@example.co.kr)", ["홍길동"]),
         ("ko", "홍길동 기자 hong@example.co.kr", ["홍길동"]),
         ("ko", "김철수·이영희 기자", ["김철수", "이영희"]),
         ("ar", "بقلم: محمد علي", ["محمد علي"]),
