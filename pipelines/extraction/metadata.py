@@ -1510,7 +1510,11 @@ def _uncased_element(element: HtmlElement, head: str, language: str) -> list[str
     if in_menu(element):
         return []
     if len(head) <= MAX_NAME_CHARS and element.tag in BYLINE_TAGS:
-        names = uncased_byline(clean_text(element.text_content()), language)
+        text = clean_text(element.text_content()) or ""
+        names = uncased_byline(text, language)
+        label = _UNCASED_LABEL.match(text)
+        if not names and label and label.end() == len(text):  # "<span>记者:</span>张三"
+            names = _after_label(element, language)
         if names:
             return names
     return wire_lead_names(head) if element.tag == "p" else []
@@ -1632,6 +1636,7 @@ _UNCASED_LABEL = re.compile(
     rf"|글(?:[·・]사진)?|사진[·・]글|بقلم|الكاتبة?|מאת)\s*(?:[{_SEPARATORS}]\s*|\s+)"
     r"|^\s*كتبت?\s*[:\-\u2013\u2014]\s*"
 )
+_DATE_AFTER = re.compile(r"\s\d.*$")
 # the names before the reporter's title: "홍길동 기자", "山田太郎記者", a Korean wire's
 # "(서울=연합뉴스) 홍길동 기자 =" with its dateline, an e-mail address after it
 _UNCASED_TITLE = re.compile(
@@ -1676,8 +1681,10 @@ def uncased_byline(text: str | None, language: str = "") -> list[str]:
     ("記者会見") names nobody."""
     if not text or len(text) > MAX_NAME_CHARS or not UNCASED_LETTER.search(text):
         return []
-    if match := _UNCASED_LABEL.match(text):  # "(记者 张三 李四)" in brackets too
-        return _uncased_names(text[match.end() :].rstrip(" )]\uff09】"), language)
+    if match := _UNCASED_LABEL.match(text):  # "(记者 张三 李四)" in brackets too; a date
+        # after the names ends them ("记者:张三 2024-05-01")
+        names = _DATE_AFTER.sub("", text[match.end() :])
+        return _uncased_names(names.rstrip(" )]\uff09】"), language)
     if match := _UNCASED_TITLE.match(text):
         return _uncased_names(match["names"], language)
     return []

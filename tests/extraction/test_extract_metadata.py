@@ -728,11 +728,13 @@ def test_a_byline_without_capitals_names_its_writer_and_leaves_the_text(
 
 
 def test_the_names_before_a_reporters_title_name_the_writers(make_page):
-    # a CMS's meta line: the name with the title after it, the date beside
+    # a CMS's meta line: the name with the title after it, the date beside; a label in an
+    # element of its own
     for lang, byline, names in [
         ("ko", "<span>홍길동 기자</span> <span>2024.05.01 10:21</span>", ["홍길동"]),
         ("ja", "<span>2024年5月1日</span> <span>山田太郎記者</span>", ["山田太郎"]),
         ("zh", "<span>来源\uff1a人民网</span> <span>作者\uff1a</span><span>李四</span>", ["李四"]),
+        ("zh", "<p><span>记者\uff1a</span>张三 <span>2024-05-01</span></p>", ["张三"]),
     ]:
         top = f"<div class='info'>{byline}</div>"
         page = make_page(lang=lang, body_top=top, paragraphs=STORY_IN[lang])
@@ -760,6 +762,7 @@ def test_a_newswire_lead_names_its_reporters_and_stays_in_the_story(make_page):
         ("ja", "<p>首相記者会見</p>", ""),  # a press conference
         ("ko", "", "홍길동 기자는 "),  # the reporter's name in a sentence
         ("ko", "<p>한 기자가 질문했다</p>", ""),  # "a reporter asked"
+        ("ko", "<p>그는 20년 동안 일한 베테랑 기자</p>", ""),  # "a veteran reporter of 20 years"
         ("ar", "<p>كتب الأطفال الجديدة</p>", ""),  # "the new children's books"
         ("ar", "<p>بقلم: المحرر</p>", ""),  # "by: the editor"
     ],
