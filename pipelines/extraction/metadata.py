@@ -1506,18 +1506,20 @@ def visible_byline(tree: HtmlElement) -> list[str]:
 
 def _uncased_element(element: HtmlElement, head: str, language: str) -> list[str]:
     """The names of an element written in a byline's shape without capitals ("记者 张三",
-    "홍길동 기자"; :func:`uncased_byline`), or of a newswire lead opening its text."""
-    if in_menu(element):
+    "홍길동 기자"; :func:`uncased_byline`), or of a newswire lead opening its text; only an
+    element whose own text holds a byline's word (``UNCASED_CUE``) is read, outside menus."""
+    if UNCASED_CUE.search(head) is None:
         return []
+    names: list[str] = []
     if len(head) <= MAX_NAME_CHARS and element.tag in BYLINE_TAGS:
         text = clean_text(element.text_content()) or ""
         names = uncased_byline(text, language)
         label = _UNCASED_LABEL.match(text)
         if not names and label and label.end() == len(text):  # "<span>记者:</span>张三"
             names = _after_label(element, language)
-        if names:
-            return names
-    return wire_lead_names(head) if element.tag == "p" else []
+    if not names and element.tag == "p":
+        names = wire_lead_names(head)
+    return names if names and not in_menu(element) else []
 
 
 def _labelled_names(
@@ -1637,6 +1639,8 @@ _UNCASED_LABEL = re.compile(
     r"|^\s*كتبت?\s*[:\-\u2013\u2014]\s*"
 )
 _DATE_AFTER = re.compile(r"\s\d.*$")
+# the words of those bylines, one of which an element's own text holds to be read as one
+UNCASED_CUE = re.compile(r"[记記]者|作者|撰|执笔|執筆|文|글|기자|특파원|特派|بقلم|كتب|الكاتب|מאת")
 # the names before the reporter's title: "홍길동 기자", "山田太郎記者", a Korean wire's
 # "(서울=연합뉴스) 홍길동 기자 =" with its dateline, an e-mail address after it
 _UNCASED_TITLE = re.compile(
