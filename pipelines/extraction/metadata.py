@@ -105,7 +105,8 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 # The words a byline opens with, one vocabulary for every byline reader: the nouns naming
 # the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", the Indonesian and Malay
 # "Penulis", the Turkish "Yazar", the Vietnamese "Tác giả", the Hungarian "Szerző", the
-# Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Chinese "作者") and
+# Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Greek "Συντάκτης",
+# "Συντάκτρια", the Chinese "作者") and
 # the credit of the German, Slavic and Finnish "Text: Name" ("Text", "Texte", "Texto",
 # "Testo", "Tekst", "Текст", "Teksti"; the Japanese "文", the Korean "글") ("text.is_byline"
 # reads the same words), the colon after them half or full width (``BY_COLON``: Chinese and
@@ -116,6 +117,7 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 AUTHOR_NOUNS = (
     r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор|penulis"
     r"|yazar|tác\s+giả|szerző|forfatter|författare|kirjoittaja|作者"
+    r"|συντάκτ(?:ης|ρια)"  # noqa: RUF001
 )
 CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст|teksti|文|글"
 BY_COLON = "[:\uff1a]"
@@ -128,7 +130,8 @@ BY_WORD = {
 # from the names only there
 BY_WORD_DECLARED = {
     "id": "oleh", "ms": "oleh", "ro": "de",
-    "el": r"γράφ(?:ει|ουν)\s+(?:ο|η|οι)",  # noqa: RUF001 - the Greek "writes" and an article
+    # the Greek "writes" and an article, the accent dropped in capitals ("ΓΡΑΦΕΙ")
+    "el": r"γρ[άα]φ(?:ει|ουν)\s+(?:ο|η|οι)",  # noqa: RUF001
 }  # fmt: skip
 # a capital opening a name after such a word, in Latin, Greek and Cyrillic script
 NAME_CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩΆΈΉΊΌΎΏА-ЯЁ"
@@ -256,9 +259,10 @@ _CONTACT_TAIL = re.compile(
     rf"(?:\s*[|·•,/]?\s*(?:{_CONTACT_WORDS}|mail|x)(?:\b|{_GLUED}))*\W*$",
     re.I,
 )
-# an image's credit glued after the name: "Jane Doe Photo: Getty", "…, Fotos: Max Muster"
+# an image's credit glued after the name: "Jane Doe Photo: Getty", "…, Fotos: Max Muster",
+# "Иван Петров Фото: …"
 _PHOTO_CREDIT = re.compile(
-    r"\s*[|·•,/\u2013\u2014-]?\s+(?:photo(?:graph)?s?|fotos?|bilder?|images?|pictures?"
+    r"\s*[|·•,/\u2013\u2014-]?\s+(?:photo(?:graph)?s?|fotos?|фото|bilder?|images?|pictures?"
     rf"|illustrations?|credits?|crédits?)\s*(?::|\b(?:{BY_WORDS})\b).*$",
     re.I | re.S,
 )

@@ -727,6 +727,23 @@ def test_a_byline_without_capitals_names_its_writer_and_leaves_the_text(
     assert story[0] in doc.text
 
 
+@pytest.mark.parametrize(
+    ("lang", "line", "names"),
+    [
+        ("el", "Συντάκτης: Γιάννης Παπαδόπουλος", ["Γιάννης Παπαδόπουλος"]),
+        ("el", "ΓΡΑΦΕΙ Η ΜΑΡΙΑ ΠΑΠΑΔΑΚΗ", ["Μαρια Παπαδακη"]),  # capitals drop the accents  # noqa: RUF001
+        ("ru", "Текст: Иван Петров Фото: Пётр Сидоров", ["Иван Петров"]),
+        ("ru", "Автор: Анна Иванова и Иван Петров", ["Анна Иванова", "Иван Петров"]),
+    ],
+)
+def test_a_greek_or_cyrillic_byline_names_its_writer(make_page, lang, line, names):
+    # main read the first three as nobody (the writer's noun, capitals, a photo credit glued)
+    story = STORY_IN[lang]
+    doc = extract_article(make_page(lang=lang, paragraphs=[line, *story]), URL)
+    assert doc.authors == names
+    assert line not in doc.text
+
+
 def test_the_names_before_a_reporters_title_name_the_writers(make_page):
     # a CMS's meta line: the name with the title after it, the date beside; a label in an
     # element of its own
