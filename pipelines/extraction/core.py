@@ -58,6 +58,7 @@ from pipelines.extraction.metadata import (
     absolute_url,
     byline_core,
     clean_text,
+    declared_language,
     headline_element,
     parse_datetime,
     plausible_names,
@@ -710,7 +711,7 @@ def fill_text(
     ``result`` holds the page's metadata (the decision reads it)."""
     cleaned = CleanBody([], 0.0)
     if document is not None and document.body is not None:
-        cleaned = clean_body(document.body, titles)
+        cleaned = clean_body(document.body, titles, declared_language(tree))
     lines, recovered_links = recover_chunks(tree, cleaned.lines)
     kept_chars = sum(len(line) for line in cleaned.lines)
     found_chars = len(document.raw_text or "") if document is not None else 0

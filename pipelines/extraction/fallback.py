@@ -52,7 +52,7 @@ from trafilatura import html2txt
 from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
-from pipelines.extraction.metadata import article_entity, jsonld_entities
+from pipelines.extraction.metadata import article_entity, declared_language, jsonld_entities
 from pipelines.extraction.precision import bare_extraction, precision_pass
 from pipelines.extraction.text import (
     INLINE_TAGS,
@@ -177,7 +177,7 @@ def balanced(
         return None
     if not isinstance(document, Document) or document.body is None:
         return None
-    return Candidate(clean_body(document.body, titles), source)
+    return Candidate(clean_body(document.body, titles, declared_language(tree)), source)
 
 
 def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:
@@ -196,7 +196,7 @@ def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candid
         return None
     if document is None or document.body is None:
         return None
-    return Candidate(clean_body(document.body, titles), "paragraphs")
+    return Candidate(clean_body(document.body, titles, declared_language(tree)), "paragraphs")
 
 
 def stated_body(tree: HtmlElement) -> Candidate | None:

@@ -105,7 +105,8 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 # The words a byline opens with, one vocabulary for every byline reader: the nouns naming
 # the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", the Indonesian and Malay
 # "Penulis", the Turkish "Yazar", the Vietnamese "Tác giả", the Hungarian "Szerző", the
-# Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Chinese "作者") and
+# Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Greek "Συντάκτης",
+# "Συντάκτρια", the Chinese "作者") and
 # the credit of the German, Slavic and Finnish "Text: Name" ("Text", "Texte", "Texto",
 # "Testo", "Tekst", "Текст", "Teksti"; the Japanese "文", the Korean "글") ("text.is_byline"
 # reads the same words), the colon after them half or full width (``BY_COLON``: Chinese and
@@ -116,6 +117,7 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 AUTHOR_NOUNS = (
     r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор|penulis"
     r"|yazar|tác\s+giả|szerző|forfatter|författare|kirjoittaja|作者"
+    r"|συντάκτ(?:ης|ρια)"  # noqa: RUF001
 )
 CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст|teksti|文|글"
 BY_COLON = "[:\uff1a]"
@@ -126,7 +128,13 @@ BY_WORD = {
 # "by" where the word also opens names and other lines in every language ("Oleh" is a
 # Ukrainian name, "De Smet" a surname): read on a page declaring its language only, and cut
 # from the names only there
-BY_WORD_DECLARED = {"id": "oleh", "ms": "oleh", "ro": "de"}
+BY_WORD_DECLARED = {
+    "id": "oleh", "ms": "oleh", "ro": "de",
+    # the Greek "writes" and an article, the accent dropped in capitals ("ΓΡΑΦΕΙ")
+    "el": r"γρ[άα]φ(?:ει|ουν)\s+(?:ο|η|οι)",  # noqa: RUF001
+}  # fmt: skip
+# a capital opening a name after such a word, in Latin, Greek and Cyrillic script
+NAME_CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩΆΈΉΊΌΎΏА-ЯЁ"
 _CASED_BY = frozenset({"av", "af"})
 BY_WORDS = "|".join(
     rf"(?-i:[{word[0].upper()}{word[0]}]{word[1:]})" if word in _CASED_BY else word
@@ -251,9 +259,10 @@ _CONTACT_TAIL = re.compile(
     rf"(?:\s*[|·•,/]?\s*(?:{_CONTACT_WORDS}|mail|x)(?:\b|{_GLUED}))*\W*$",
     re.I,
 )
-# an image's credit glued after the name: "Jane Doe Photo: Getty", "…, Fotos: Max Muster"
+# an image's credit glued after the name: "Jane Doe Photo: Getty", "…, Fotos: Max Muster",
+# "Иван Петров Фото: …"
 _PHOTO_CREDIT = re.compile(
-    r"\s*[|·•,/\u2013\u2014-]?\s+(?:photo(?:graph)?s?|fotos?|bilder?|images?|pictures?"
+    r"\s*[|·•,/\u2013\u2014-]?\s+(?:photo(?:graph)?s?|fotos?|фото|bilder?|images?|pictures?"
     rf"|illustrations?|credits?|crédits?)\s*(?::|\b(?:{BY_WORDS})\b).*$",
     re.I | re.S,
 )
@@ -1421,7 +1430,7 @@ _BY_START = re.compile(
 # same word opens other lines ("Door …" and "Von Maur" in English, Indonesian "Di Jakarta
 # Selatan", "in South Jakarta")
 _BY_IN_LANGUAGE = {
-    language: re.compile(rf"^\s*{word}\s+(?-i:(?=[A-ZÀ-ÖØ-Þ]))", re.I)
+    language: re.compile(rf"^\s*{word}\s+(?-i:(?=[{NAME_CAPITAL}]))", re.I)
     for language, word in {**BY_WORD, **BY_WORD_DECLARED}.items()
     if language != "en"  # "By" reads on every page (_BY_START)
 }
@@ -1448,12 +1457,25 @@ _CHANGED_BY = re.compile(
 _CHANGED_HEAD = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|edited|revised)\b", re.I)
 
 
-def _byline_names(text: str | None, teams: bool = False) -> list[str]:
+def _byline_names(text: str | None, teams: bool = False, language: str | None = None) -> list[str]:
     """The names shaped like a person's in a byline; with ``teams``, a team's name too
-    ("The Meetingnotes Team", read after a label in an element of its own)."""
+    ("The Meetingnotes Team", read after a label in an element of its own). Names
+    written without capitals are read only in a byline's own shapes (:func:`uncased_byline`)
+    and, given the page's declared ``language`` (the text of a byline label or the element
+    after one), as the whole text after the label ("<span>作者:</span><span>李四</span>")."""
     if not text or len(text) > MAX_NAME_CHARS:
         return []
-    return [n for n in split_names(text) if _looks_like_name(n) or (teams and _names_team(n))]
+    names = [n for n in split_names(text) if _looks_like_name(n) or (teams and _names_team(n))]
+    if names or language is None or not UNCASED_LETTER.search(text):
+        return names
+    return uncased_byline(text, language) or _uncased_names(
+        _BY_PREFIX.sub("", text, count=1), language
+    )
+
+
+def declared_language(tree: HtmlElement) -> str:
+    """The two letters of the language the page declares (``<html lang>``), or ""."""
+    return (tree.getroottree().getroot().get("lang") or "").strip().casefold()[:2]
 
 
 def visible_byline(tree: HtmlElement) -> list[str]:
@@ -1464,8 +1486,8 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     is read with the element after it
     (:func:`_after_label`). A short "Last updated March 3, 2025 by Jane Doe." line names
     its person too."""
-    declared = (tree.getroottree().getroot().get("lang") or "").strip().casefold()
-    by_in_language = _BY_IN_LANGUAGE.get(declared[:2])
+    language = declared_language(tree)
+    by_in_language = _BY_IN_LANGUAGE.get(language)
     for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
         head = element.text
         if not head:
@@ -1477,26 +1499,48 @@ def visible_byline(tree: HtmlElement) -> list[str]:
         ):
             if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
                 continue
-            if names := _labelled_names(element, by_in_language):
+            if names := _labelled_names(element, language, by_in_language):
                 return names
         elif _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
             return changed
+        elif UNCASED_LETTER.search(head) and (names := _uncased_element(element, head, language)):
+            return names
     return []
 
 
-def _labelled_names(element: HtmlElement, lead: re.Pattern[str] | None = None) -> list[str]:
+def _uncased_element(element: HtmlElement, head: str, language: str) -> list[str]:
+    """The names of an element written in a byline's shape without capitals ("记者 张三",
+    "홍길동 기자"; :func:`uncased_byline`), or of a newswire lead opening its text; only an
+    element whose own text holds a byline's word (``UNCASED_CUE``) is read, outside menus."""
+    if UNCASED_CUE.search(head) is None:
+        return []
+    names: list[str] = []
+    if len(head) <= MAX_NAME_CHARS and element.tag in BYLINE_TAGS:
+        text = clean_text(element.text_content()) or ""
+        names = uncased_byline(text, language)
+        label = _UNCASED_LABEL.match(text)
+        if not names and label and label.end() == len(text):  # "<span>记者:</span>张三"
+            names = _after_label(element, language)
+    if not names and element.tag == "p":
+        names = wire_lead_names(head)
+    return names if names and not in_menu(element) else []
+
+
+def _labelled_names(
+    element: HtmlElement, language: str, lead: re.Pattern[str] | None = None
+) -> list[str]:
     """The names a byline element gives: its own text's ("By Jane Doe", after the ``lead``
-    of the page's language: "Oleh Budi Santoso"), or, for a label alone, the element's after
-    it; a heading-like element only as a label."""
+    of the page's declared ``language``: "Oleh Budi Santoso"), or, for a label alone, the
+    element's after it; a heading-like element only as a label."""
     text = clean_text(element.text_content())
     if text and _BY_LABEL.match(text):
-        return _after_label(element)
+        return _after_label(element, language)
     if text and lead is not None:
         text = lead.sub("", text, count=1)
-    return _byline_names(text) if element.tag in BYLINE_TAGS else []
+    return _byline_names(text, language=language) if element.tag in BYLINE_TAGS else []
 
 
-def _after_label(label: HtmlElement) -> list[str]:
+def _after_label(label: HtmlElement, language: str) -> list[str]:
     """The names after an element holding a byline label alone: in the next element (up
     from ancestors holding only the label: "<div><h4>Author</h4></div><div>Jane Doe</div>";
     a team's name too: "The Meetingnotes Team"), else in the element around the label."""
@@ -1509,13 +1553,13 @@ def _after_label(label: HtmlElement) -> list[str]:
             break
         holder, after = parent, parent.getnext()
     names = (
-        _byline_names(clean_text(" ".join(after.itertext())), teams=True)
+        _byline_names(clean_text(" ".join(after.itertext())), teams=True, language=language)
         if after is not None
         else []
     )
     parent = label.getparent()
     if not names and parent is not None:
-        names = _byline_names(clean_text(" ".join(parent.itertext())))
+        names = _byline_names(clean_text(" ".join(parent.itertext())), language=language)
     return names
 
 
@@ -1544,6 +1588,121 @@ def _changed_by(element: HtmlElement) -> list[str]:
         return []
     match = _CHANGED_BY.match(text)
     return _byline_names(match[1]) if match else []
+
+
+# ---------------------------------------------------------------- bylines without capitals
+
+# No capital tells a name from a word in Han, Kana, Hangul, Arabic or Hebrew script, so a
+# name there is read only in a byline's own shapes, the whole line one (never a sentence's
+# words): a Chinese or Japanese name is 2-4 Han characters ("张三", "山田太郎"; "々" repeats
+# one), a transliterated one joined by a middle dot ("迈克尔·乔丹"), a Korean name 2-4 Hangul
+# syllables ("홍길동"), an Arabic or Hebrew name 2-4 words ("محمد علي")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005"
+_HANGUL = "\uac00-\ud7a3"
+_ARABIC_WORD = "[\u0621-\u063a\u0641-\u064a]{2,}"
+_HEBREW_WORD = "[\u05d0-\u05ea]{2,}"
+UNCASED_LETTER = re.compile(f"[{_HAN}{_HANGUL}\u0621-\u064a\u05d0-\u05ea]")
+_UNCASED_NAME = re.compile(
+    rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}[·・][{_HAN}]{{1,6}}|[{_HANGUL}]{{2,4}}"
+    rf"|{_ARABIC_WORD}(?:\s{_ARABIC_WORD}){{1,3}}|{_HEBREW_WORD}(?:\s{_HEBREW_WORD}){{1,2}}"
+)
+# the press's credits among the names: a co-author's ("张三 通讯员 王五": a correspondent,
+# an intern) is skipped, another's ends the writers ("张三 摄影 王五", "编辑:赵六": the
+# photographer, the editor); and words shaped like a name that name nobody ("本报记者":
+# "this paper's reporter")
+_CO_AUTHOR_CREDITS = frozenset(
+    {"记者", "記者", "本报记者", "本報記者", "特约记者", "特約記者", "通讯员", "通訊員",
+     "实习生", "實習生", "기자", "특파원", "작성자"}
+)  # fmt: skip
+_OTHER_CREDITS = frozenset(
+    {"编辑", "編輯", "责任编辑", "責任編輯", "责编", "摄影", "攝影", "图", "圖", "写真", "撮影",
+     "校对", "审核", "审校", "来源", "來源", "出处", "出處", "사진", "편집"}
+)  # fmt: skip
+# where the reporters filed from, after their names: "(记者 张三 北京报道)"
+_DATELINE_ENDS = ("报道", "報道", "电", "電")
+_NOT_NAMES = frozenset({"本报", "本報", "本社", "本台", "一名", "多名", "特约", "特約", "随行"})
+# what separates a byline's names or credits: a space, a comma (the ideographic "、" too),
+# a colon, a slash, an equals sign, a bar ("丨" in Chinese), half or full width; a middle
+# dot between Korean names ("김철수·이영희 기자"), in Chinese a transliterated name's own
+_SEPARATORS = "、\uff0c,\uff1b;\uff0f/:\uff1a=\uff1d|\u4e28\uff5c"
+_CJK_NAMES_SPLIT = re.compile(rf"[\s{_SEPARATORS}]+|(?<=[{_HANGUL}])[·・](?=[{_HANGUL}])")
+# Japanese writes a space between family and given name ("山田 太郎", full width too), the
+# names apart by commas or a middle dot ("山田太郎・鈴木花子"); a name up to 6 characters
+_JA_NAMES_SPLIT = re.compile(rf"\s*[{_SEPARATORS}・·]\s*")
+_JA_NAME = re.compile(rf"[{_HAN}]{{2,6}}|[{_HAN}]{{1,4}}\s[{_HAN}]{{1,4}}")
+_RTL_NAMES_SPLIT = re.compile(r"\s*[،,؛;]\s*|\s+و\s+")
+# a byline label and the names after it, in brackets or not: the reporter's ("记者 张三",
+# "本报记者 张三 李四", "(记者 张三 李四)", "記者:山田太郎"), the writer's ("作者:李四",
+# "执笔:…"), the text's credit ("文/王小明", "文=山田太郎", "取材・文/…", "文·图 …", the
+# Korean "글 홍길동", "글·사진 …"), the Arabic "بقلم" ("by the pen of") and "كتب:" / "كتبت -"
+# ("wrote", with its colon or dash: the same letters spell "books"), the Hebrew "מאת" ("by")
+_UNCASED_LABEL = re.compile(
+    r"^\s*[\[(\uff08【]?\s*(?:(?:本[报報]|特[约約])?[记記]者|作者|撰文|撰稿|执笔|執筆"
+    r"|(?:(?:取材|構成|写真)[・·])?文(?:[・·/\uff0f](?:写真|撮影|图|圖))?"
+    rf"|글(?:[·・]사진)?|사진[·・]글|بقلم|الكاتبة?|מאת)\s*(?:[{_SEPARATORS}]\s*|\s+)"
+    r"|^\s*كتبت?\s*[:\-\u2013\u2014]\s*"
+)
+_DATE_AFTER = re.compile(r"\s\d.*$")
+# the words of those bylines, one of which an element's own text holds to be read as one
+UNCASED_CUE = re.compile(r"[记記]者|作者|撰|执笔|執筆|文|글|기자|특파원|特派|بقلم|كتب|الكاتب|מאת")
+# the names before the reporter's title: "홍길동 기자", "山田太郎記者", a Korean wire's
+# "(서울=연합뉴스) 홍길동 기자 =" with its dateline, an e-mail address after it
+_UNCASED_TITLE = re.compile(
+    rf"^\s*(?:[\[(\uff08【][^\])\uff09】]{{1,24}}[\])\uff09】]\s*)?(?P<names>.+?)\s*"
+    rf"(?:特派[员員]|[记記]者|기자|특파원)\s*(?:=|[(<]?{_EMAIL}[)>]?)?\s*$"
+)
+# a newswire's lead, the reporters in brackets after its dateline: "新华社北京5月1日电(记者
+# 张三 李四)…", "本报讯(记者 张三)…"; the Korean wires' "(서울=연합뉴스) 홍길동 기자 = …"
+_WIRE_LEAD = re.compile(
+    rf"^[^\uff08(]{{0,40}}[电電讯訊]\s*[\uff08(]\s*(?:[记記]者)\s*(?P<names>[^\uff09)]{{2,40}})[\uff09)]"
+    rf"|^\s*[\[(][^\])=]{{1,12}}=[^\])]{{1,12}}[\])]\s*(?P<ko>[{_HANGUL}·\s]{{2,30}}?)\s*"
+    r"(?:기자|특파원)\s*="
+)
+
+
+def _uncased_names(text: str, language: str = "") -> list[str]:
+    """The names of a byline's name part written without capitals, each shaped as a name
+    (``_UNCASED_NAME``; on a page declared Japanese, ``_JA_NAME``), or none when any part
+    is not one. An Arabic word opening with the article "ال" opens a title, not a name
+    ("الكاتب", "المحرر")."""
+    rtl = any("\u0590" <= ch <= "\u06ff" for ch in text)
+    japanese = language == "ja" and not rtl
+    split = _RTL_NAMES_SPLIT if rtl else _JA_NAMES_SPLIT if japanese else _CJK_NAMES_SPLIT
+    shape = _JA_NAME if japanese else _UNCASED_NAME
+    names: list[str] = []
+    for piece in split.split(_WS.sub(" ", text).strip()):
+        if not piece or piece in _CO_AUTHOR_CREDITS:
+            continue
+        if piece in _OTHER_CREDITS or piece.endswith(_DATELINE_ENDS):  # "北京报道"
+            break
+        if piece in _NOT_NAMES or not shape.fullmatch(piece) or piece.startswith("ال"):
+            return []
+        names.append(piece)
+    return unique(names)
+
+
+def uncased_byline(text: str | None, language: str = "") -> list[str]:
+    """The names of a short byline line in a script without case: a label and the names
+    ("记者 张三", "文/王小明", "بقلم: محمد علي"), or the names and the reporter's title
+    ("홍길동 기자", "山田太郎記者"); ``language`` is the page's declared one. A sentence
+    ("记者从市政府获悉", "한 기자가 질문했다"), a holiday ("记者节") or a press conference
+    ("記者会見") names nobody."""
+    if not text or len(text) > MAX_NAME_CHARS or not UNCASED_LETTER.search(text):
+        return []
+    if match := _UNCASED_LABEL.match(text):  # "(记者 张三 李四)" in brackets too; a date
+        # after the names ends them ("记者:张三 2024-05-01")
+        names = _DATE_AFTER.sub("", text[match.end() :])
+        return _uncased_names(names.rstrip(" )]\uff09】"), language)
+    if match := _UNCASED_TITLE.match(text):
+        return _uncased_names(match["names"], language)
+    return []
+
+
+def wire_lead_names(text: str | None) -> list[str]:
+    """The reporters a newswire's lead names after its dateline, in brackets ("新华社北京5月1日电
+    (记者 张三 李四)…", full width) or before an equals sign ("(서울=연합뉴스) 홍길동 기자 = …")."""
+    match = _WIRE_LEAD.match(text) if text and UNCASED_LETTER.search(text[:80]) else None
+    return _uncased_names(match["names"] or match["ko"]) if match else []
 
 
 # an element classed as an author box's name ("elementor-author-box__name", "author__name",

@@ -62,6 +62,7 @@ from pipelines.extraction.metadata import (
     AUTHOR_NOUNS,
     BY_COLON,
     BY_LEAD,
+    BY_WORD_DECLARED,
     BY_WORDS,
     CREDIT_NOUNS,
     PUBLISHED,
@@ -73,6 +74,7 @@ from pipelines.extraction.metadata import (
     jsonld_entities,
     linked_author,
     shares_title_words,
+    uncased_byline,
     visible_byline,
 )
 
@@ -308,6 +310,11 @@ _BYLINE = re.compile(
     rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})\s|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}\s?)",
     re.I,
 )
+# the "by" read only on a page declaring its language (metadata's ``BY_WORD_DECLARED``:
+# "Oleh Budi Santoso" on an Indonesian page, "Oleh Sentsov" elsewhere a name)
+_BYLINE_IN_LANGUAGE = {
+    language: re.compile(rf"^{word}\s", re.I) for language, word in BY_WORD_DECLARED.items()
+}
 # a date line's label: "Updated", "Aktualisiert am", "Publié le", "Publicado el"...
 _STAMP = re.compile(
     rf"^(?:{UPDATED}|{PUBLISHED}|last updated|first published|zuletzt aktualisiert)\b", re.I
@@ -707,16 +714,19 @@ def repeats_title(text: str, titles: list[str]) -> bool:
     return False
 
 
-def is_header_line(block: Block, titles: list[str]) -> bool:
-    """A leading line that repeats the page header: title, byline or date (labelled
-    "Updated …" or bare: "May 12, 2024", "05.12.2024, 14:30 Uhr")."""
+def is_header_line(block: Block, titles: list[str], language: str = "") -> bool:
+    """A leading line that repeats the page header: title, byline (in the page's declared
+    ``language`` too) or date (labelled "Updated …" or bare: "May 12, 2024", "05.12.2024,
+    14:30 Uhr")."""
     if not block.text:
         return True
     if repeats_title(block.text, titles):
         return True
     if block.words > MAX_BYLINE_WORDS:
         return False
-    if is_byline(block.text) or bool(_STAMP.match(block.text) and _DIGIT.search(block.text)):
+    if is_byline(block.text, language) or bool(
+        _STAMP.match(block.text) and _DIGIT.search(block.text)
+    ):
         return True
     return (
         len(block.text) <= MAX_DATE_LINE
@@ -726,21 +736,26 @@ def is_header_line(block: Block, titles: list[str]) -> bool:
     )
 
 
-def is_byline(text: str) -> bool:
-    """ "By Jane Doe and John Roe, Reuters" but not "By Tuesday evening, the fire was out." """
-    match = _BYLINE.match(text)
+def is_byline(text: str, language: str = "") -> bool:
+    """ "By Jane Doe and John Roe, Reuters" but not "By Tuesday evening, the fire was out.";
+    "Oleh Budi Santoso" on a page declared Indonesian (``language``); a byline without
+    capitals in its own shape ("记者 张三", "홍길동 기자": ``metadata.uncased_byline``)."""
+    declared = _BYLINE_IN_LANGUAGE.get(language)
+    match = _BYLINE.match(text) or (declared.match(text) if declared else None)
     if match is None or text.endswith("."):
-        return False
+        return bool(uncased_byline(text, language))
     words = [w for w in _WORD.findall(text[match.end() :]) if w.lower() not in _NAME_JOINERS]
     capitalised = sum(w[0].isupper() for w in words)
-    return bool(words) and capitalised / len(words) >= BYLINE_CAPITALISED
+    return (bool(words) and capitalised / len(words) >= BYLINE_CAPITALISED) or bool(
+        uncased_byline(text, language)
+    )
 
 
-def leading_header(blocks: list[Block], titles: list[str]) -> set[int]:
-    """Indices of the header lines at the top of the body."""
+def leading_header(blocks: list[Block], titles: list[str], language: str = "") -> set[int]:
+    """Indices of the header lines at the top of the body (``language``: the page's)."""
     dropped: set[int] = set()
     for index, block in enumerate(blocks[:LEAD_WINDOW]):
-        if not is_header_line(block, titles):
+        if not is_header_line(block, titles, language):
             break
         dropped.add(index)
     return dropped
@@ -918,10 +933,11 @@ class CleanBody:
     link_density: float
 
 
-def clean_body(body: _Element, titles: list[str]) -> CleanBody:
-    """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines."""
+def clean_body(body: _Element, titles: list[str], language: str = "") -> CleanBody:
+    """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines;
+    ``language`` is the one the page declares (its bylines' words)."""
     blocks = collect_blocks(body)
-    dropped = leading_header(blocks, titles) | teaser_links(blocks) | teaser_lists(blocks)
+    dropped = leading_header(blocks, titles, language) | teaser_links(blocks) | teaser_lists(blocks)
     dropped |= prompt_lines(blocks) | furniture_lines(blocks)
     dropped |= trailing_furniture(blocks, dropped)
     for index in dropped:
