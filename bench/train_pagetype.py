@@ -18,10 +18,14 @@ file of (mean, scale, one weight per type) per feature and a bias per type, read
 bench/extraction.py judges the result on it.
 
 The penalty and the threshold under which a page is skipped are chosen by cross-validation
-by domain inside the tuning part (``FOLDS`` folds, no domain in two): every pair is scored by
-the decision's precision and recall over all tuning pages (the pages the rules skip count as
-skipped), and the pair kept is the most precise whose recall stays within ``RECALL_GIVE`` of
-the rules' own. ``--l2`` fixes the penalty instead.
+by domain inside the tuning part (``FOLDS`` folds, no domain in two), repeated over
+``DRAWS`` seeded draws of the folds: every pair is scored by the decision's precision and
+recall over all tuning pages (the pages the rules skip count as skipped), pooled over the
+draws, and the pair kept is the one of the highest :func:`criterion`: its precision, less
+``RECALL_PRICE`` points for each point of recall under a floor ``RECALL_GIVE`` below the
+rules' own. One draw with a hard floor ("the most precise pair within the give") sat on the
+floor, and its threshold jumped when one page's features moved. ``--l2`` fixes the penalty
+instead.
 
 The file also stores a fingerprint of the training features (``trained_on.features_sha1``):
 tests/extraction/test_pagetype_model.py retrains from the repository's code and fails when
@@ -48,12 +52,15 @@ OUT = corpora.ROOT / "pipelines" / "extraction" / "pagetype_model.json"
 ITERATIONS = 4000
 LEARNING_RATE = 0.1
 FOLDS = 5
+# seeded draws of the domain folds, pooled: one draw's choice moved with one page's features
+DRAWS = 3
 # one weight per type and feature: seven times the binary model's weights, so the grid
 # reaches heavier penalties
 PENALTIES = (1.0, 3.0, 10.0, 30.0)
 CLASSES = corpora.PAGE_TYPES  # "article" first: its probability is the likeness
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 11))  # 0.05 .. 0.50
-RECALL_GIVE = 0.015  # the model may cost this much of the rules' recall, no more
+RECALL_GIVE = 0.015  # the model may cost this much of the rules' recall for free...
+RECALL_PRICE = 2.0  # ...and past that, each point more must buy this many of precision
 
 
 def features_of(page: Page) -> tuple[dict[str, float], bool]:
@@ -85,9 +92,11 @@ def train(x: Any, y: Any, l2: float) -> tuple[Any, Any]:
     return weights, bias
 
 
-def fold_of(domain: str) -> int:
-    """The cross-validation fold of a domain (stable across runs)."""
-    return int(hashlib.sha1(domain.encode("utf-8")).hexdigest(), 16) % FOLDS
+def fold_of(domain: str, draw: int = 0) -> int:
+    """The cross-validation fold of a domain in the ``draw``-th draw of the folds (stable
+    across runs; draw 0 hashes the domain alone, as the trainer's single draw did)."""
+    key = domain if draw == 0 else f"{draw}:{domain}"
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % FOLDS
 
 
 def fit(x: Any, y: Any, l2: float) -> tuple[Any, Any, Any, Any]:
@@ -109,37 +118,81 @@ def decision_scores(archived: Any, labels: Any) -> tuple[float, float]:
     return hits / max(1.0, float(archived.sum())), hits / max(1.0, float(labels.sum()))
 
 
+def held_out_likeness(task: tuple[Any, Any, float, Any]) -> Any:
+    """The likeness of the held-out rows ``x_test`` by a model fitted on ``x``/``y``."""
+    x, y, l2, x_test = task
+    return predict(fit(x, y, l2), x_test)
+
+
+def held_out(
+    x: Any, y: Any, ruled: Any, folds: Any, *, penalties: tuple[float, ...], jobs: int
+) -> dict[float, Any]:
+    """Each page's likeness held out by domain, per penalty one row per draw of the folds
+    (``folds``: draws x pages): in each draw the model is fitted on the ruled pages of the
+    other folds and scores the held-out fold's pages."""
+    keys = [
+        (l2, draw, fold) for l2 in penalties for draw in range(len(folds)) for fold in range(FOLDS)
+    ]
+    tasks = []
+    for l2, draw, fold in keys:
+        train = ruled & (folds[draw] != fold)
+        tasks.append((x[train], y[train], l2, x[folds[draw] == fold]))
+    if jobs > 1:
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+            scores = pool.map(held_out_likeness, tasks)
+    else:
+        scores = [held_out_likeness(task) for task in tasks]
+    likeness = {l2: np.zeros(folds.shape) for l2 in penalties}
+    for (l2, draw, fold), score in zip(keys, scores, strict=True):
+        likeness[l2][draw, folds[draw] == fold] = score
+    return likeness
+
+
+def pooled_scores(ruled: Any, likeness: Any, labels: Any, threshold: float) -> tuple[float, float]:
+    """Precision and recall of the decision at ``threshold`` pooled over the draws (each
+    draw's archived pages and hits summed)."""
+    archived = ruled & (likeness >= threshold)
+    return decision_scores(archived.ravel(), np.broadcast_to(labels, archived.shape).ravel())
+
+
+def criterion(precision: float, recall: float, floor: float) -> float:
+    """A pair's score: its precision, less ``RECALL_PRICE`` times the recall it gives up
+    under ``floor``. A soft floor: a pair whose recall dips a page or two under it loses a
+    little, where a hard floor dropped it and the choice jumped to the next threshold down
+    when one page's features moved."""
+    return precision - RECALL_PRICE * max(0.0, floor - recall)
+
+
 def choose(
-    x: Any, y: Any, ruled: Any, labels: Any, folds: Any, *, penalties: tuple[float, ...]
+    x: Any, y: Any, ruled: Any, labels: Any, folds: Any, *, penalties: tuple[float, ...], jobs: int
 ) -> tuple[float, float, list[str]]:
     """The (penalty, threshold) kept by cross-validation by domain, and the table seen.
 
-    ``x``/``y`` (type indices)/``folds`` cover every page (``ruled``: the rules archive
-    it); the model is fitted on the ruled pages of the other folds and scores the held-out
-    fold's."""
+    ``x``/``y`` (type indices) cover every page (``ruled``: the rules archive it), ``folds``
+    each page's fold in each draw (draws x pages). Every pair is scored on the held-out
+    likeness of all draws pooled, and the pair of the highest :func:`criterion` is kept,
+    its floor ``RECALL_GIVE`` under the rules' recall."""
     rules_recall = decision_scores(ruled, labels)[1]
-    lines = [f"rules alone: recall {rules_recall:.3f}"]
-    best: tuple[float, float, float] | None = None
+    floor = rules_recall - RECALL_GIVE
+    lines = [f"rules alone: recall {rules_recall:.3f}; {len(folds)} draws of {FOLDS} folds"]
+    scored: list[tuple[float, float, float]] = []
+    likeness = held_out(x, y, ruled, folds, penalties=penalties, jobs=jobs)
     for l2 in penalties:
-        held_out = np.zeros(len(y))
-        for fold in range(FOLDS):
-            train_rows = ruled & (folds != fold)
-            model = fit(x[train_rows], y[train_rows], l2)
-            test_rows = folds == fold
-            held_out[test_rows] = predict(model, x[test_rows])
         for threshold in THRESHOLDS:
-            precision, recall = decision_scores(ruled & (held_out >= threshold), labels)
-            lines.append(f"l2 {l2:4} threshold {threshold:.2f}: P {precision:.3f} R {recall:.3f}")
-            if recall >= rules_recall - RECALL_GIVE and (best is None or precision > best[0]):
-                best = (precision, l2, threshold)
-    if best is None:
-        raise SystemExit("no penalty and threshold keep the rules' recall")
-    return best[1], best[2], lines
+            precision, recall = pooled_scores(ruled, likeness[l2], labels, threshold)
+            score = criterion(precision, recall, floor)
+            lines.append(
+                f"l2 {l2:4} threshold {threshold:.2f}: P {precision:.3f} R {recall:.3f}"
+                f" score {score:.4f}"
+            )
+            scored.append((score, l2, threshold))
+    _, l2, threshold = max(scored, key=lambda pair: pair[0])  # the first of equal scores
+    return l2, threshold, lines
 
 
 def tuning_matrix(jobs: int) -> tuple[list[str], Any, Any, Any, Any]:
     """Every tuning page's features: (feature names, x, types as indices of CLASSES, ruled,
-    folds)."""
+    folds: each page's fold in each of the ``DRAWS`` draws)."""
     names = [c for c in ("scrapinghub", "wcxb") if corpora.available(c)]
     pages = corpora.load(names, [TUNING])
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
@@ -148,7 +201,7 @@ def tuning_matrix(jobs: int) -> tuple[list[str], Any, Any, Any, Any]:
     x = np.array([[features.get(n, 0.0) for n in feature_names] for features, _ in results])
     types = np.array([CLASSES.index(page.page_type) for page in pages])
     ruled = np.array([archived for _, archived in results])
-    folds = np.array([fold_of(page.domain) for page in pages])
+    folds = np.array([[fold_of(page.domain, draw) for page in pages] for draw in range(DRAWS)])
     return feature_names, x, types, ruled, folds
 
 
@@ -168,7 +221,7 @@ def build_model(jobs: int, l2: float | None = None) -> tuple[dict[str, Any], lis
     feature_names, x, types, ruled, folds = tuning_matrix(jobs)
     labels = types == CLASSES.index(corpora.ARTICLE)
     penalties = PENALTIES if l2 is None else (l2,)
-    l2, threshold, table = choose(x, types, ruled, labels, folds, penalties=penalties)
+    l2, threshold, table = choose(x, types, ruled, labels, folds, penalties=penalties, jobs=jobs)
     mean, scale, weights, bias = fit(x[ruled], types[ruled], l2)
     model = {
         "about": "bench/train_pagetype.py: multinomial logistic regression over the page "

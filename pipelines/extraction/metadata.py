@@ -1776,6 +1776,43 @@ def author_bio(tree: HtmlElement) -> list[str]:
     return []
 
 
+# a date as a byline stamps it: "December 5, 2024", "Dec. 5th, 2024", "5 December 2024",
+# "2024-12-05", "05/12/2024"
+_STAMP_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+)
+# a short line stating a date and by whom: "Posted on December 5, 2024 by Jane Doe",
+# "December 5, 2024 | By Jane Doe", "On Dec. 5, 2024 By Jane Doe In News" (a date, or
+# nothing, between the label and "by": "Posted on Trustpilot.com by Pat K." is no byline),
+# "Published by Jane Doe on December 5, 2024"
+_STAMPED = re.compile(
+    rf"^(?:(?:{PUBLISHED})\s+)?(?:on\s+)?{_STAMP_DATE}\s*[|·•,\u2013\u2014-]?\s*by\s*:?\s+"
+    r"(?P<after>\S.*?)(?:\s+in\s+\S.*)?$"
+    rf"|^(?:{PUBLISHED})\s+by\s*:?\s+(?P<before>\S.*?)\s*,?\s+on\s+{_STAMP_DATE}.*$",
+    re.I,
+)
+# what such a line's element opens with: its label, "on", a date's number or month
+_STAMP_HEAD = re.compile(rf"^\s*(?:{PUBLISHED}|on\b|\d|{_MONTH})", re.I)
+MAX_STAMP_CHARS = MAX_NAME_CHARS + 40  # the date and the label beside the name
+
+
+def stamped_byline(tree: HtmlElement) -> list[str]:
+    """The person a short line stating a date and by whom names ("Posted on December 5,
+    2024 by Jane Doe", "Published by Jane Doe on …"): a blog engine's post stamp, read
+    when nothing else names anyone (names shaped like a person's)."""
+    for element in tree.iter(*BYLINE_TAGS):
+        if not _STAMP_HEAD.match(next((t for t in element.itertext() if t.strip()), "")):
+            continue
+        text = clean_text(" ".join(element.itertext()))
+        match = _STAMPED.match(text) if text and len(text) <= MAX_STAMP_CHARS else None
+        names = _byline_names(match["after"] or match["before"]) if match else []
+        if names and not in_menu(element):
+            return names
+    return []
+
+
 # the first text after an element (an avatar's name under it)
 _NEXT_TEXT = XPath("following::text()[normalize-space()][1]")
 MAX_HEADER_ELEMENTS = 60  # the elements read after the headline for its avatar
@@ -1884,6 +1921,7 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
                 or author_block_name(src.tree)
                 or author_bio(src.tree)
                 or avatar_name(src.tree)
+                or stamped_byline(src.tree)
             )
     elif unseen:
         meta.byline_authors = visible_byline(src.tree)

@@ -32,6 +32,7 @@ from pipelines.extraction.metadata import (
     plausible_names,
     slug_words,
     split_names,
+    stamped_byline,
     strip_site_name,
     tags_title,
     uncased_byline,
@@ -994,6 +995,24 @@ def test_a_name_a_colon_and_a_sentence_is_an_authors_block_not_a_byline(make_pag
     # a label before the colon, or a name or role after it: the line stays as it was
     for line in ("Author: Jane Doe", "Written By: Jane Doe", "Jane Doe: Senior Editor"):
         assert byline_core(line) == line
+
+
+def test_a_line_stating_a_date_and_by_whom_names_the_author_when_nothing_else_does(make_page):
+    stamp = "<p>Posted on December 5, 2024 by Jane Doe</p>"
+    assert extract_article(make_page(body_top=stamp), URL).authors == ["Jane Doe"]
+    for line in (
+        "<p>Published by Jane Doe on Dec 5, 2024</p>",
+        "<p><span>December 5, 2024</span> | <span>By <a href='/t'>Jane Doe</a></span></p>",
+        "<div>On Dec. 5, 2024 By Jane Doe In <a href='/c/news'>News</a></div>",
+    ):
+        assert stamped_byline(parse_html(line)) == ["Jane Doe"], line
+    # between the label and "by" a date or nothing: a review's source is no byline; a handle
+    # names nobody
+    assert stamped_byline(parse_html("<p>Posted on Trustpilot.com by Pat K.</p>")) == []
+    assert stamped_byline(parse_html("<p>Posted on 5 December 2024 by admin</p>")) == []
+    # any name the page gives elsewhere comes first
+    top = '<p class="meta"><a href="/author/ann-lee/">Ann Lee</a></p>'
+    assert extract_article(make_page(body_top=top + stamp), URL).authors == ["Ann Lee"]
 
 
 def test_an_authors_bio_names_the_author_when_nothing_else_does(make_page):

@@ -15,7 +15,9 @@ import pytest
 
 from bench import corpora, train_pagetype
 
-# Extracts every tuning page of both corpora (about 30 s on 2 idle cores).
+# Extracts every tuning page of both corpora (about 30 s on 2 idle cores), then fits the
+# cross-validation's 60 models (3 draws x 5 folds x 4 penalties: 77 s on 2 cores shared
+# with other work, where one draw's 20 took 25 s).
 pytestmark = pytest.mark.slow
 
 
