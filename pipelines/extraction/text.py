@@ -51,7 +51,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from urllib.parse import urlsplit
 
-from lxml.etree import _Element, strip_tags
+from lxml.etree import XPath, _Element, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
@@ -571,16 +571,47 @@ def next_articles(tree: HtmlElement, titles: list[str]) -> list[HtmlElement]:
 
 def _own_article(branch: HtmlElement, heading: HtmlElement) -> bool:
     """Whether ``branch`` holds a story and a sign of an article of its own: an element
-    only an article holds (``OWN_ARTICLE_TAGS``), or markup stating its own article
-    metadata: an article-typed JSON-LD entity, a byline naming someone, a link to an
-    author's page (:func:`metadata.visible_byline`, :func:`metadata.linked_author`)."""
+    only an article holds (``OWN_ARTICLE_TAGS``), a site header of its own
+    (:func:`_own_banner`), or markup stating its own article metadata: an article-typed
+    JSON-LD entity, a byline naming someone, a link to an author's page
+    (:func:`metadata.visible_byline`, :func:`metadata.linked_author`)."""
     if _paragraph_chars(branch) < MIN_STORY_CHARS:
         return False
     if any(el is not heading for el in branch.iter(*OWN_ARTICLE_TAGS)):
         return True
+    if _own_banner(branch):
+        return True
     return bool(
         article_entity(jsonld_entities(branch)) or visible_byline(branch) or linked_author(branch)
     )
+
+
+# a <header> inside one of these is that part's own header; outside them it is the page's
+# banner, its site header (ARIA's landmark rules, as a screen reader lists them)
+HEADER_SCOPES = ("article", "aside", "main", "nav", "section")
+
+
+_BANNER_CANDIDATES = XPath("descendant-or-self::header | descendant-or-self::*[@role='banner']")
+
+
+def _banners(root: HtmlElement) -> list[HtmlElement]:
+    """The site headers under ``root``: role banner, or a ``<header>`` scoped to no
+    ``HEADER_SCOPES`` part."""
+    return [
+        el
+        for el in _BANNER_CANDIDATES(root)
+        if el.get("role") == "banner" or not any(a.tag in HEADER_SCOPES for a in el.iterancestors())
+    ]
+
+
+def _own_banner(branch: HtmlElement) -> bool:
+    """Whether ``branch`` holds a site header while the page holds another outside it: a
+    page has one banner, so a second one after the story is another page's, loaded below
+    it whole (its header, menu and footer with it)."""
+    if not _banners(branch):
+        return False
+    inside = set(branch.iter())
+    return any(el not in inside for el in _banners(branch.getroottree().getroot()))
 
 
 def drop_next_articles(tree: HtmlElement, titles: list[str]) -> int:
