@@ -586,32 +586,42 @@ def _own_article(branch: HtmlElement, heading: HtmlElement) -> bool:
     )
 
 
-# a <header> inside one of these is that part's own header; outside them it is the page's
-# banner, its site header (ARIA's landmark rules, as a screen reader lists them)
+# a <header> or <footer> inside one of these is that part's own; outside them it is the
+# page's banner or content info, its site header or footer (ARIA's landmark rules, as a
+# screen reader lists them)
 HEADER_SCOPES = ("article", "aside", "main", "nav", "section")
+# (the elements that may be one, the role that makes one whatever its scope)
+BANNER = (XPath("descendant-or-self::header | descendant-or-self::*[@role='banner']"), "banner")
+CONTENT_INFO = (
+    XPath("descendant-or-self::footer | descendant-or-self::*[@role='contentinfo']"),
+    "contentinfo",
+)
 
 
-_BANNER_CANDIDATES = XPath("descendant-or-self::header | descendant-or-self::*[@role='banner']")
-
-
-def _banners(root: HtmlElement) -> list[HtmlElement]:
-    """The site headers under ``root``: role banner, or a ``<header>`` scoped to no
-    ``HEADER_SCOPES`` part."""
+def _landmarks(root: HtmlElement, landmark: tuple[XPath, str]) -> list[HtmlElement]:
+    """The site headers (``BANNER``) or footers (``CONTENT_INFO``) under ``root``: of the
+    landmark's role, or the element scoped to no ``HEADER_SCOPES`` part."""
+    candidates, role = landmark
     return [
         el
-        for el in _BANNER_CANDIDATES(root)
-        if el.get("role") == "banner" or not any(a.tag in HEADER_SCOPES for a in el.iterancestors())
+        for el in candidates(root)
+        if el.get("role") == role or not any(a.tag in HEADER_SCOPES for a in el.iterancestors())
     ]
 
 
-def _own_banner(branch: HtmlElement) -> bool:
-    """Whether ``branch`` holds a site header while the page holds another outside it: a
-    page has one banner, so a second one after the story is another page's, loaded below
-    it whole (its header, menu and footer with it)."""
-    if not _banners(branch):
+def _second_landmark(branch: HtmlElement, landmark: tuple[XPath, str]) -> bool:
+    """Whether ``branch`` holds the landmark while the page holds another outside it."""
+    if not _landmarks(branch, landmark):
         return False
     inside = set(branch.iter())
-    return any(el not in inside for el in _banners(branch.getroottree().getroot()))
+    return any(el not in inside for el in _landmarks(branch.getroottree().getroot(), landmark))
+
+
+def _own_banner(branch: HtmlElement) -> bool:
+    """Whether ``branch`` holds a site header or footer while the page holds another
+    outside it: a page has one banner and one content info, so a second one after the
+    story is another page's, loaded below it whole (its header, menu and footer with it)."""
+    return _second_landmark(branch, BANNER) or _second_landmark(branch, CONTENT_INFO)
 
 
 def drop_next_articles(tree: HtmlElement, titles: list[str]) -> int:

@@ -269,3 +269,25 @@ def test_a_sections_header_is_no_second_site_header() -> None:
         "</div></body></html>"
     )
     assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_a_page_loaded_below_the_story_with_its_own_site_footer_is_another_pages() -> None:
+    # the next page's content and footer loaded below the story, its header left out
+    page = WHOLE_PAGE_BELOW.replace(f"<div>{SITE_HEADER}", "<div>", 1)
+    tree = lxml_html.fromstring(page)
+    assert [b.findtext(".//h1") for b in next_articles(tree, [TITLE])] == [
+        "Libraries to open on Sundays"
+    ]
+    assert extract_article(page, URL).title == TITLE
+
+
+def test_a_sections_footer_is_no_second_site_footer() -> None:
+    # the story's second part under an <h1>, closed by a <footer> of its own, on a page
+    # whose one site footer is that one
+    page = (
+        f"<html><head><title>{TITLE}</title></head><body>"
+        f"<div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY[:4])}</div>"
+        f"<div><h1>Part two</h1>{''.join(f'<p>{p}</p>' for p in STORY[3:])}"
+        "<footer><p>Filed under Transport</p></footer></div></body></html>"
+    )
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
