@@ -51,7 +51,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from urllib.parse import urlsplit
 
-from lxml.etree import _Element, strip_tags
+from lxml.etree import XPath, _Element, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
@@ -578,16 +578,57 @@ def next_articles(tree: HtmlElement, titles: list[str]) -> list[HtmlElement]:
 
 def _own_article(branch: HtmlElement, heading: HtmlElement) -> bool:
     """Whether ``branch`` holds a story and a sign of an article of its own: an element
-    only an article holds (``OWN_ARTICLE_TAGS``), or markup stating its own article
-    metadata: an article-typed JSON-LD entity, a byline naming someone, a link to an
-    author's page (:func:`metadata.visible_byline`, :func:`metadata.linked_author`)."""
+    only an article holds (``OWN_ARTICLE_TAGS``), a site header of its own
+    (:func:`_own_banner`), or markup stating its own article metadata: an article-typed
+    JSON-LD entity, a byline naming someone, a link to an author's page
+    (:func:`metadata.visible_byline`, :func:`metadata.linked_author`)."""
     if _paragraph_chars(branch) < MIN_STORY_CHARS:
         return False
     if any(el is not heading for el in branch.iter(*OWN_ARTICLE_TAGS)):
         return True
+    if _own_banner(branch):
+        return True
     return bool(
         article_entity(jsonld_entities(branch)) or visible_byline(branch) or linked_author(branch)
     )
+
+
+# a <header> or <footer> inside one of these is that part's own; outside them it is the
+# page's banner or content info, its site header or footer (ARIA's landmark rules, as a
+# screen reader lists them)
+HEADER_SCOPES = ("article", "aside", "main", "nav", "section")
+# (the elements that may be one, the role that makes one whatever its scope)
+BANNER = (XPath("descendant-or-self::header | descendant-or-self::*[@role='banner']"), "banner")
+CONTENT_INFO = (
+    XPath("descendant-or-self::footer | descendant-or-self::*[@role='contentinfo']"),
+    "contentinfo",
+)
+
+
+def _landmarks(root: HtmlElement, landmark: tuple[XPath, str]) -> list[HtmlElement]:
+    """The site headers (``BANNER``) or footers (``CONTENT_INFO``) under ``root``: of the
+    landmark's role, or the element scoped to no ``HEADER_SCOPES`` part."""
+    candidates, role = landmark
+    return [
+        el
+        for el in candidates(root)
+        if el.get("role") == role or not any(a.tag in HEADER_SCOPES for a in el.iterancestors())
+    ]
+
+
+def _second_landmark(branch: HtmlElement, landmark: tuple[XPath, str]) -> bool:
+    """Whether ``branch`` holds the landmark while the page holds another outside it."""
+    if not _landmarks(branch, landmark):
+        return False
+    inside = set(branch.iter())
+    return any(el not in inside for el in _landmarks(branch.getroottree().getroot(), landmark))
+
+
+def _own_banner(branch: HtmlElement) -> bool:
+    """Whether ``branch`` holds a site header or footer while the page holds another
+    outside it: a page has one banner and one content info, so a second one after the
+    story is another page's, loaded below it whole (its header, menu and footer with it)."""
+    return _second_landmark(branch, BANNER) or _second_landmark(branch, CONTENT_INFO)
 
 
 def drop_next_articles(tree: HtmlElement, titles: list[str]) -> int:

@@ -233,3 +233,61 @@ def test_a_sections_teaser_cards_under_an_h1_are_no_appended_article() -> None:
 def test_a_page_with_one_h1_alike_no_title_keeps_its_story() -> None:
     page = _bare(UNTITLED_STORY + "<div>" + "".join(f"<p>{p}</p>" for p in NEXT) + "</div>")
     assert next_articles(lxml_html.fromstring(page), MISLED) == []
+
+
+# a whole page loaded below the story (its site header, menu and footer): no <article>, no
+# <time>, no byline; the og:title's words differ from the story's <h1>
+SITE_HEADER = "<header><a href='/'>The Gazette</a><nav><a href='/news'>News</a></nav></header>"
+WHOLE_PAGE_BELOW = (
+    "<html><head><title>Harbour bridge rebuild approved | The Gazette</title>"
+    "<meta property='og:title' content='Harbour bridge: councillors vote yes'></head><body>"
+    f"{SITE_HEADER}<main><div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY)}</div>"
+    "</main><footer><p>© 2024 The Gazette</p></footer>"
+    f"<div>{SITE_HEADER}{_plain('Libraries to open on Sundays', NEXT)}"
+    "<footer><p>© 2024 The Gazette</p></footer></div></body></html>"
+)
+
+
+def test_a_page_loaded_whole_below_the_story_is_known_by_its_site_header() -> None:
+    tree = lxml_html.fromstring(WHOLE_PAGE_BELOW)
+    assert [b.findtext(".//h1") for b in next_articles(tree, [TITLE])] == [
+        "Libraries to open on Sundays"
+    ]
+    result = extract_article(WHOLE_PAGE_BELOW, URL)
+    assert result.title == TITLE  # the appended <h1> made the og:title win
+    assert all(paragraph in (result.text or "") for paragraph in STORY)
+    assert not any(paragraph in (result.text or "") for paragraph in NEXT)
+
+
+def test_a_sections_header_is_no_second_site_header() -> None:
+    # a story's second part under an <h1> and a <header> of its own, on a page whose one
+    # site header is that one (no banner above the story)
+    page = (
+        f"<html><head><title>{TITLE}</title></head><body>"
+        f"<div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY[:4])}</div>"
+        f"<div><header><h1>Part two</h1></header>{''.join(f'<p>{p}</p>' for p in STORY[3:])}"
+        "</div></body></html>"
+    )
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
+
+
+def test_a_page_loaded_below_the_story_with_its_own_site_footer_is_another_pages() -> None:
+    # the next page's content and footer loaded below the story, its header left out
+    page = WHOLE_PAGE_BELOW.replace(f"<div>{SITE_HEADER}", "<div>", 1)
+    tree = lxml_html.fromstring(page)
+    assert [b.findtext(".//h1") for b in next_articles(tree, [TITLE])] == [
+        "Libraries to open on Sundays"
+    ]
+    assert extract_article(page, URL).title == TITLE
+
+
+def test_a_sections_footer_is_no_second_site_footer() -> None:
+    # the story's second part under an <h1>, closed by a <footer> of its own, on a page
+    # whose one site footer is that one
+    page = (
+        f"<html><head><title>{TITLE}</title></head><body>"
+        f"<div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY[:4])}</div>"
+        f"<div><h1>Part two</h1>{''.join(f'<p>{p}</p>' for p in STORY[3:])}"
+        "<footer><p>Filed under Transport</p></footer></div></body></html>"
+    )
+    assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
