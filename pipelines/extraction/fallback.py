@@ -58,9 +58,11 @@ from pipelines.extraction.text import (
     INLINE_TAGS,
     CleanBody,
     clean_body,
+    div_paragraph_chars,
     has_break_paragraphs,
     normalise,
     paragraphs_from_breaks,
+    paragraphs_from_divs,
     word_counts,
 )
 
@@ -84,6 +86,8 @@ MISSED_MIN = 500  # characters of missed paragraphs, at least
 CONTAIN_SHARE = 0.9  # a fuller candidate holds this share of the text's words
 FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
 FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars)
+# a page writes its paragraphs as <div>s when its <p> hold under this share of their text
+DIV_PAGE_SHARE = 0.05
 # containers whose own runs of text can be story paragraphs, and the inline elements
 # that stay inside a run (a <br> or any other element ends it)
 CONTAINER_TAGS = frozenset(
@@ -197,6 +201,24 @@ def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candid
     if document is None or document.body is None:
         return None
     return Candidate(clean_body(document.body, titles, declared_language(tree)), "paragraphs")
+
+
+def div_paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:
+    """Our precision pass again on a copy of the page whose ``<div>`` paragraphs are ``<p>``,
+    on a page that writes more story text in ``<div>`` paragraphs than in ``<p>``."""
+    divs, paragraphs = div_paragraph_chars(tree)
+    if divs < MISSED_MIN or paragraphs > DIV_PAGE_SHARE * divs:
+        return None
+    page = deepcopy(tree)
+    paragraphs_from_divs(page)
+    try:
+        document = precision_pass(page)
+    except Exception:
+        LOGGER.exception("trafilatura (div paragraphs) failed on %s", url)
+        return None
+    if document is None or document.body is None:
+        return None
+    return Candidate(clean_body(document.body, titles, declared_language(tree)), "divs")
 
 
 def stated_body(tree: HtmlElement) -> Candidate | None:
@@ -347,6 +369,22 @@ def fuller_candidate(
     candidate = paragraphed(tree, url, titles)
     if candidate is not None and is_fuller(candidate, lines, kept, capped=False):
         return candidate
+    found = completed(tree, url, titles, lines)
+    if found is not None:
+        return found
+    base = div_paragraphed(tree, url, titles)
+    if base is None or not is_fuller(base, lines, kept, capped=False):
+        return None
+    if not is_partial(tree, base.lines):
+        return base
+    return completed(tree, url, titles, base.lines) or base
+
+
+def completed(
+    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
+) -> Candidate | None:
+    """Recall mode's candidate, else balanced mode's, when it is fuller than ``lines``."""
+    kept = sum(len(line) for line in lines)
     cap = max(FULLER_CAP, 1 + missed_share(tree, lines))
     candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
     if candidate is not None and is_fuller(candidate, lines, kept, cap=cap):

@@ -445,6 +445,58 @@ def _paragraph(
     return [paragraph]
 
 
+# a <div> written as a paragraph: inline content only, this many characters ending a
+# sentence (a CMS that writes every paragraph as a <div>)
+DIV_PARAGRAPH = 60
+DIV_PARAGRAPH_LINK_SHARE = 0.3
+_PARAGRAPH_END = re.compile(r"[.!?:\"\u201d)]$")
+
+
+def _is_run_div(element: HtmlElement) -> bool:
+    """A ``<div>`` holding text and inline elements only (a run of text)."""
+    return element.tag == "div" and all(
+        not isinstance(child.tag, str) or child.tag in RUN_TAGS for child in element
+    )
+
+
+def _is_div_paragraph(element: HtmlElement) -> bool:
+    """A run ``<div>`` reading as a story paragraph: ``DIV_PARAGRAPH`` characters or more,
+    a sentence's end, links under ``DIV_PARAGRAPH_LINK_SHARE`` of its text."""
+    text = normalise(element.text_content())
+    if len(text) < DIV_PARAGRAPH or not _PARAGRAPH_END.search(text):
+        return False
+    links = sum(len(anchor.text_content()) for anchor in element.iter("a"))
+    return links < DIV_PARAGRAPH_LINK_SHARE * len(text)
+
+
+def div_paragraph_chars(tree: HtmlElement) -> tuple[int, int]:
+    """Characters of the page's story-shaped ``<div>`` paragraphs and of its ``<p>``."""
+    divs = sum(
+        len(normalise(d.text_content()))
+        for d in tree.iter("div")
+        if _is_run_div(d) and _is_div_paragraph(d)
+    )
+    paragraphs = sum(len(normalise(p.text_content())) for p in tree.iter("p"))
+    return divs, paragraphs
+
+
+def paragraphs_from_divs(tree: HtmlElement) -> bool:
+    """Rename ``<p>`` every run ``<div>`` holding text in a container that holds a story
+    paragraph written as a ``<div>`` (:func:`_is_div_paragraph`). Whether any was."""
+    containers = {
+        d.getparent() for d in tree.iter("div") if _is_run_div(d) and _is_div_paragraph(d)
+    }
+    renamed = False
+    for container in containers:
+        if container is None:
+            continue
+        for child in container:
+            if _is_run_div(child) and child.text_content().strip():
+                child.tag = "p"
+                renamed = True
+    return renamed
+
+
 # elements a <main> may not stand in (HTML's content model): one found inside them is in a
 # header, a menu or a sidebar the markup never closed
 NOT_MAIN_PARENTS = ("header", "nav", "aside", "footer")
