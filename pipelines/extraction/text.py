@@ -35,7 +35,10 @@ unwrap_heading_anchors() unwraps a heading's permalink and its link to another s
 mode deletes a heading that is wholly a link (every section heading, every entry's name);
 hoist_main() moves a ``<main>`` out of the ``<header>`` or menu an unclosed tag put it in.
 paragraphs_from_breaks() wraps the runs of text a page sets off by ``<br><br>`` in ``<p>``,
-on the copy of the page the partial-story fallback reads again (``fallback.paragraphed``).
+on the copy of the page the partial-story fallback reads again (``fallback.paragraphed``);
+paragraphs_from_divs() renames ``<p>`` the ``<div>``s a CMS writes its paragraphs as, on the
+copy ``fallback.div_paragraphed`` reads: precision mode, finding no container it knows and
+no ``<p>``, keeps only the page's tables, quotes and code (its wild-text recovery).
 
 Then recover_chunks() adds story paragraphs that trafilatura missed because the page split
 the article body into several sibling containers of the same class (it keeps the first),
@@ -482,7 +485,8 @@ def div_paragraph_chars(tree: HtmlElement) -> tuple[int, int]:
 
 def paragraphs_from_divs(tree: HtmlElement) -> bool:
     """Rename ``<p>`` every run ``<div>`` holding text in a container that holds a story
-    paragraph written as a ``<div>`` (:func:`_is_div_paragraph`). Whether any was."""
+    paragraph written as a ``<div>`` (:func:`_is_div_paragraph`): its short paragraphs
+    too, not a label or a share box standing alone elsewhere. Whether any was."""
     containers = {
         d.getparent() for d in tree.iter("div") if _is_run_div(d) and _is_div_paragraph(d)
     }
