@@ -32,7 +32,13 @@ short labels it adds around the text's own lines (``trimmed``): one that holds
 ``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
 fuller text only adds to ours. Before them, on a page that sets its paragraphs off by
 ``<br><br>``, our precision pass on the page with those runs as ``<p>`` (:func:`paragraphed`),
-held to no cap: it is as strict a reading as the text's own.
+held to no cap: it is as strict a reading as the text's own. Last, when neither mode
+completes the text, on a page that writes its paragraphs as ``<div>`` (its ``<p>`` hold
+under ``DIV_PAGE_SHARE`` of their text), our precision pass on the page with those
+``<div>`` as ``<p>`` (:func:`div_paragraphed`), uncapped as well, and completed again from
+recall or balanced mode if it is partial still: precision mode keeps only an intro, a
+table or a quote of such a page, and recall mode's whole story can then be over its cap.
+Tried last, it changes no text an earlier candidate completed.
 
 Last, on a page whose markup declares an article, the ``articleBody`` it states in JSON-LD
 replaces a text of any length when it is ``BETTER_RATIO`` times longer
@@ -58,9 +64,11 @@ from pipelines.extraction.text import (
     INLINE_TAGS,
     CleanBody,
     clean_body,
+    div_paragraph_chars,
     has_break_paragraphs,
     normalise,
     paragraphs_from_breaks,
+    paragraphs_from_divs,
     word_counts,
 )
 
@@ -84,6 +92,8 @@ MISSED_MIN = 500  # characters of missed paragraphs, at least
 CONTAIN_SHARE = 0.9  # a fuller candidate holds this share of the text's words
 FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
 FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars)
+# a page writes its paragraphs as <div>s when its <p> hold under this share of their text
+DIV_PAGE_SHARE = 0.05
 # containers whose own runs of text can be story paragraphs, and the inline elements
 # that stay inside a run (a <br> or any other element ends it)
 CONTAINER_TAGS = frozenset(
@@ -197,6 +207,27 @@ def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candid
     if document is None or document.body is None:
         return None
     return Candidate(clean_body(document.body, titles, declared_language(tree)), "paragraphs")
+
+
+def div_paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:
+    """Our precision pass again on a copy of the page whose ``<div>`` paragraphs are ``<p>``
+    (``text.paragraphs_from_divs``), cleaned by our rules; None unless the page writes its
+    story in ``<div>`` paragraphs (``MISSED_MIN`` characters or more), its ``<p>`` holding
+    under ``DIV_PAGE_SHARE`` of their text (forums and shops write posts and descriptions
+    so beside ``<p>`` of their own)."""
+    divs, paragraphs = div_paragraph_chars(tree)
+    if divs < MISSED_MIN or paragraphs > DIV_PAGE_SHARE * divs:
+        return None
+    page = deepcopy(tree)
+    paragraphs_from_divs(page)
+    try:
+        document = precision_pass(page)
+    except Exception:
+        LOGGER.exception("trafilatura (div paragraphs) failed on %s", url)
+        return None
+    if document is None or document.body is None:
+        return None
+    return Candidate(clean_body(document.body, titles, declared_language(tree)), "divs")
 
 
 def stated_body(tree: HtmlElement) -> Candidate | None:
@@ -336,7 +367,9 @@ def fuller_candidate(
     tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
 ) -> Candidate | None:
     """The first candidate (the precision pass on the page's ``<br><br>`` paragraphs,
-    recall mode, then balanced) that holds the partial text and adds to it:
+    recall mode, then balanced, then the precision pass on the page's ``<div>``
+    paragraphs, itself completed by recall or balanced mode when it is partial still) that
+    holds the partial text and adds to it:
     ``FULLER_RATIO`` to ``FULLER_CAP`` times longer, or up to one plus the share of the text
     the page says it misses when that is more (:func:`missed_share`; the paragraphs
     uncapped), or None.
@@ -347,6 +380,23 @@ def fuller_candidate(
     candidate = paragraphed(tree, url, titles)
     if candidate is not None and is_fuller(candidate, lines, kept, capped=False):
         return candidate
+    found = fuller_from_modes(tree, url, titles, lines)
+    if found is not None:
+        return found
+    base = div_paragraphed(tree, url, titles)
+    if base is None or not is_fuller(base, lines, kept, capped=False):
+        return None
+    if not is_partial(tree, base.lines):
+        return base
+    return fuller_from_modes(tree, url, titles, base.lines) or base
+
+
+def fuller_from_modes(
+    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
+) -> Candidate | None:
+    """Recall mode's candidate, else balanced mode's (tried only when recall mode found
+    less than ``lines``), when it is fuller than ``lines`` within the cap, or None."""
+    kept = sum(len(line) for line in lines)
     cap = max(FULLER_CAP, 1 + missed_share(tree, lines))
     candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
     if candidate is not None and is_fuller(candidate, lines, kept, cap=cap):

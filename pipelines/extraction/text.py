@@ -35,7 +35,10 @@ unwrap_heading_anchors() unwraps a heading's permalink and its link to another s
 mode deletes a heading that is wholly a link (every section heading, every entry's name);
 hoist_main() moves a ``<main>`` out of the ``<header>`` or menu an unclosed tag put it in.
 paragraphs_from_breaks() wraps the runs of text a page sets off by ``<br><br>`` in ``<p>``,
-on the copy of the page the partial-story fallback reads again (``fallback.paragraphed``).
+on the copy of the page the partial-story fallback reads again (``fallback.paragraphed``);
+paragraphs_from_divs() renames ``<p>`` the ``<div>``s a CMS writes its paragraphs as, on the
+copy ``fallback.div_paragraphed`` reads: precision mode, finding no container it knows and
+no ``<p>``, keeps only the page's tables, quotes and code (its wild-text recovery).
 
 Then recover_chunks() adds story paragraphs that trafilatura missed because the page split
 the article body into several sibling containers of the same class (it keeps the first),
@@ -443,6 +446,59 @@ def _paragraph(
     paragraph.text = text
     paragraph.extend(run)
     return [paragraph]
+
+
+# a <div> written as a paragraph: inline content only, this many characters ending a
+# sentence (a CMS that writes every paragraph as a <div>)
+DIV_PARAGRAPH = 60
+DIV_PARAGRAPH_LINK_SHARE = 0.3
+_PARAGRAPH_END = re.compile(r"[.!?:\"\u201d)]$")
+
+
+def _is_run_div(element: HtmlElement) -> bool:
+    """A ``<div>`` holding text and inline elements only (a run of text)."""
+    return element.tag == "div" and all(
+        not isinstance(child.tag, str) or child.tag in RUN_TAGS for child in element
+    )
+
+
+def _is_div_paragraph(element: HtmlElement) -> bool:
+    """A run ``<div>`` reading as a story paragraph: ``DIV_PARAGRAPH`` characters or more,
+    a sentence's end, links under ``DIV_PARAGRAPH_LINK_SHARE`` of its text."""
+    text = normalise(element.text_content())
+    if len(text) < DIV_PARAGRAPH or not _PARAGRAPH_END.search(text):
+        return False
+    links = sum(len(anchor.text_content()) for anchor in element.iter("a"))
+    return links < DIV_PARAGRAPH_LINK_SHARE * len(text)
+
+
+def div_paragraph_chars(tree: HtmlElement) -> tuple[int, int]:
+    """Characters of the page's story-shaped ``<div>`` paragraphs and of its ``<p>``."""
+    divs = sum(
+        len(normalise(d.text_content()))
+        for d in tree.iter("div")
+        if _is_run_div(d) and _is_div_paragraph(d)
+    )
+    paragraphs = sum(len(normalise(p.text_content())) for p in tree.iter("p"))
+    return divs, paragraphs
+
+
+def paragraphs_from_divs(tree: HtmlElement) -> bool:
+    """Rename ``<p>`` every run ``<div>`` holding text in a container that holds a story
+    paragraph written as a ``<div>`` (:func:`_is_div_paragraph`): its short paragraphs
+    too, not a label or a share box standing alone elsewhere. Whether any was."""
+    containers = {
+        d.getparent() for d in tree.iter("div") if _is_run_div(d) and _is_div_paragraph(d)
+    }
+    renamed = False
+    for container in containers:
+        if container is None:
+            continue
+        for child in container:
+            if _is_run_div(child) and child.text_content().strip():
+                child.tag = "p"
+                renamed = True
+    return renamed
 
 
 # elements a <main> may not stand in (HTML's content model): one found inside them is in a

@@ -20,7 +20,13 @@ from pipelines.extraction.fallback import (
 )
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page
-from pipelines.extraction.text import CleanBody, hoist_main
+from pipelines.extraction.text import (
+    CleanBody,
+    div_paragraph_chars,
+    hoist_main,
+    normalise,
+    paragraphs_from_divs,
+)
 from tests.support.pages import STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
@@ -511,3 +517,75 @@ def test_the_paragraphs_candidate_needs_double_breaks():
     assert found is not None and found.lines == LONG and found.source == "paragraphs"
     assert "<br>" in tostring(tree, encoding="unicode")  # the page is not changed
     assert fallback.paragraphed(parse_html(build_page(paragraphs=LONG)), URL, []) is None
+
+
+def div_story_page(footer_paragraphs: int = 1) -> str:
+    """A CMS's page that writes every paragraph as a ``<div>``: a summary in a table cell
+    beside a share box, a byline, an action box, sections under ``<h2>`` of ``<div>``
+    paragraphs (a short one among them), a table of figures, a footer of ``<p>``."""
+    sections = "".join(
+        f"<h2>Section {i}: what the hearing heard</h2>\n<div>{line}</div>\n"
+        + ("<div>Here is what the council said.</div>\n" if i == 3 else "")
+        for i, line in enumerate(LONG)
+    )
+    rows = "".join(f"<tr><td>{i}</td><td>Pier {i}</td><td>{40 + i} m</td></tr>" for i in range(9))
+    footer = "".join(f"<p>Footer line {i} of the site's legal notice.</p>" for i in range(9))
+    return (
+        "<html><head><title>Council votes to rebuild the harbour bridge</title></head><body>"
+        f"<div id='top'>{NAV}</div><div id='wrapper'><div class='kicker'>Report</div>"
+        "<h1>Council votes to rebuild the harbour bridge</h1><div class='summary'><table><tr>"
+        f"<td><strong>SUMMARY:</strong><div>{STORY[0]}</div></td>"
+        "<td><div class='share'><a href='/share'>Share</a></div></td></tr></table></div>"
+        "<div class='byline'>by <span><a href='/staff/jane'>Jane Doe</a></span></div>"
+        "<div class='body-copy'><blockquote class='box'><h3>In brief</h3>"
+        "<div>The vote came after <a href='/s/1'>two years of hearings</a>.</div></blockquote>"
+        f"{sections}<table>{rows}</table></div></div>"
+        f"<div id='bottom'>{footer[: footer_paragraphs * len(footer) // 9]}</div></body></html>"
+    )
+
+
+def test_div_paragraphs_are_read_as_paragraphs():
+    tree = parse_html(div_story_page())
+    divs, paragraphs = div_paragraph_chars(tree)
+    assert divs >= sum(map(len, LONG)) and 0 < paragraphs < fallback.DIV_PAGE_SHARE * divs
+    assert paragraphs_from_divs(tree)
+    body = tree.find(".//div[@class='body-copy']")
+    texts = [normalise(p.text_content()) for p in body.iter("p")]
+    assert "Here is what the council said." in texts  # short, among paragraphs
+    # a short <div> alone in its box is no paragraph run: left to the text's own reading
+    assert tree.find(".//blockquote/div") is not None
+    assert all(line in texts for line in LONG)
+    assert tree.find(".//div[@class='share']").tag == "div"  # no paragraph of its own
+    assert tree.find(".//div[@class='kicker']").tag == "div"
+    assert [div.tag for div in tree.iter("div") if div.get("class") == "byline"] == ["div"]
+
+
+def test_a_story_written_in_divs_completes_a_fragment(monkeypatch):
+    """Precision mode kept the summary and a section (under the ``divs`` probe: the page's
+    ``<p>`` written as ``<div>``), recall and balanced mode find no fuller text within
+    the cap; the precision pass on the page with its ``<div>`` paragraphs as ``<p>`` reads
+    the whole story, every section, with no cap (as strict a reading as the text's own)."""
+    keep_first_paragraphs(monkeypatch, 2)
+    monkeypatch.setattr(fallback, "balanced", lambda _t, _u, _ti, recall=False: None)
+    text = extract_article(div_story_page(), URL).text
+    assert all(line in text for line in LONG)
+    assert "Footer line" not in text
+    assert len(text) > fallback.FULLER_CAP * len(LONG[0])
+    # a page whose <p> hold a twentieth of its <div> paragraphs' text is left to them
+    tree = parse_html(div_story_page(footer_paragraphs=9))
+    divs, paragraphs = div_paragraph_chars(tree)
+    assert paragraphs > fallback.DIV_PAGE_SHARE * divs
+    assert fallback.div_paragraphed(tree, URL, []) is None
+
+
+def test_a_div_candidate_is_tried_after_recall_and_balanced_mode(monkeypatch):
+    """A fuller recall candidate is taken as before (served pages unchanged); the
+    ``<div>`` paragraphs only when neither mode completes the text."""
+    tree = parse_html(div_story_page())
+    fragment = LONG[:2]
+    monkeypatch.setattr(
+        fallback, "balanced", lambda _t, _u, _ti, recall=False: candidate(LONG[:6], "recall")
+    )
+    assert fallback.fuller_candidate(tree, URL, [], fragment).source == "recall"
+    monkeypatch.setattr(fallback, "balanced", lambda _t, _u, _ti, recall=False: None)
+    assert fallback.fuller_candidate(tree, URL, [], fragment).source == "divs"
