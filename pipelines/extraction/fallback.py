@@ -73,6 +73,8 @@ from pipelines.extraction.text import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lxml.html import HtmlElement
 
 LOGGER = logging.getLogger(__name__)
@@ -197,16 +199,7 @@ def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candid
     page as a few loose lines, or as the one table in it."""
     if not has_break_paragraphs(tree):
         return None
-    page = deepcopy(tree)
-    paragraphs_from_breaks(page)
-    try:
-        document = precision_pass(page)
-    except Exception:
-        LOGGER.exception("trafilatura (paragraphs) failed on %s", url)
-        return None
-    if document is None or document.body is None:
-        return None
-    return Candidate(clean_body(document.body, titles, declared_language(tree)), "paragraphs")
+    return _reread(tree, paragraphs_from_breaks, url, titles, "paragraphs")
 
 
 def div_paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:
@@ -218,16 +211,28 @@ def div_paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Ca
     divs, paragraphs = div_paragraph_chars(tree)
     if divs < MISSED_MIN or paragraphs > DIV_PAGE_SHARE * divs:
         return None
+    return _reread(tree, paragraphs_from_divs, url, titles, "divs")
+
+
+def _reread(
+    tree: HtmlElement,
+    rewrite: Callable[[HtmlElement], object],
+    url: str | None,
+    titles: list[str],
+    source: str,
+) -> Candidate | None:
+    """Our precision pass on a copy of the page that ``rewrite`` changed in place, cleaned by
+    our rules; None when it finds no body."""
     page = deepcopy(tree)
-    paragraphs_from_divs(page)
+    rewrite(page)
     try:
         document = precision_pass(page)
     except Exception:
-        LOGGER.exception("trafilatura (div paragraphs) failed on %s", url)
+        LOGGER.exception("trafilatura (%s) failed on %s", source, url)
         return None
     if document is None or document.body is None:
         return None
-    return Candidate(clean_body(document.body, titles, declared_language(tree)), "divs")
+    return Candidate(clean_body(document.body, titles, declared_language(tree)), source)
 
 
 def stated_body(tree: HtmlElement) -> Candidate | None:
