@@ -259,15 +259,21 @@ def test_a_page_loaded_whole_below_the_story_is_known_by_its_site_header() -> No
     assert not any(paragraph in (result.text or "") for paragraph in NEXT)
 
 
+def _story_in_two_parts(heading: str, closing: str = "") -> str:
+    """The story on a page of its own, its second part under ``heading`` (and ``closing``
+    after it): a page with one site header and footer, whatever the parts carry."""
+    return (
+        f"<html><head><title>{TITLE}</title></head><body>"
+        f"<div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY[:4])}</div>"
+        f"<div>{heading}{''.join(f'<p>{p}</p>' for p in STORY[3:])}{closing}</div>"
+        "</body></html>"
+    )
+
+
 def test_a_sections_header_is_no_second_site_header() -> None:
     # a story's second part under an <h1> and a <header> of its own, on a page whose one
     # site header is that one (no banner above the story)
-    page = (
-        f"<html><head><title>{TITLE}</title></head><body>"
-        f"<div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY[:4])}</div>"
-        f"<div><header><h1>Part two</h1></header>{''.join(f'<p>{p}</p>' for p in STORY[3:])}"
-        "</div></body></html>"
-    )
+    page = _story_in_two_parts("<header><h1>Part two</h1></header>")
     assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
 
 
@@ -284,10 +290,7 @@ def test_a_page_loaded_below_the_story_with_its_own_site_footer_is_another_pages
 def test_a_sections_footer_is_no_second_site_footer() -> None:
     # the story's second part under an <h1>, closed by a <footer> of its own, on a page
     # whose one site footer is that one
-    page = (
-        f"<html><head><title>{TITLE}</title></head><body>"
-        f"<div><h1>{TITLE}</h1>{''.join(f'<p>{p}</p>' for p in STORY[:4])}</div>"
-        f"<div><h1>Part two</h1>{''.join(f'<p>{p}</p>' for p in STORY[3:])}"
-        "<footer><p>Filed under Transport</p></footer></div></body></html>"
+    page = _story_in_two_parts(
+        "<h1>Part two</h1>", closing="<footer><p>Filed under Transport</p></footer>"
     )
     assert next_articles(lxml_html.fromstring(page), [TITLE]) == []
