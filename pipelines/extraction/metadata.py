@@ -1622,10 +1622,10 @@ _OTHER_CREDITS = frozenset(
 _DATELINE_ENDS = ("报道", "報道", "电", "電")
 _NOT_NAMES = frozenset({"本报", "本報", "本社", "本台", "一名", "多名", "特约", "特約", "随行"})
 # No capital and no length tells "유명한 기자" ("a famous reporter") or "作者:编辑部" ("the
-# editorial desk") from a name, so: a Korean name opens with a Korean surname (a few
-# hundred cover nearly everyone: "김", "이", "박", "남궁"), and on a page declared Chinese
-# a Chinese name with a Chinese one ("王", "李", "欧阳"; a transliteration joined by "·"
-# is not tested); Japanese family names are too many for a list
+# editorial desk") from a name, so: a Korean name opens with a Korean surname (the 123
+# listed cover nearly everyone: "김", "이", "남궁"), on a page declared Chinese a Chinese
+# name with a Chinese one ("王", "李", "欧阳"; a transliteration joined by "·" is not
+# tested); Japanese family names are too many for a list
 _KO_SURNAMES = frozenset(
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민"
     "진나지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어"
