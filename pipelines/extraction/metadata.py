@@ -1621,6 +1621,65 @@ _OTHER_CREDITS = frozenset(
 # where the reporters filed from, after their names: "(记者 张三 北京报道)"
 _DATELINE_ENDS = ("报道", "報道", "电", "電")
 _NOT_NAMES = frozenset({"本报", "本報", "本社", "本台", "一名", "多名", "特约", "特約", "随行"})
+# No capital and no length tells "유명한 기자" ("a famous reporter") or "作者:编辑部" ("the
+# editorial desk") from a name, so: a Korean name opens with a Korean surname (the 123
+# listed cover nearly everyone: "김", "이", "남궁"), on a page declared Chinese a Chinese
+# name with a Chinese one ("王", "李", "欧阳"; a transliteration joined by "·" is not
+# tested); Japanese family names are too many for a list
+_KO_SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민"
+    "진나지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어"
+    "은편용예경봉사부가복태목형피두감음빈동온호범좌시팽승간상갈견당화창계묵"
+) | frozenset(
+    {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방"}
+)  # fmt: skip
+_ZH_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷"
+    "侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂"
+    "章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁"
+    "冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄"
+    "窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎"
+    "甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺"
+    "楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门"
+    "云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危"
+    "玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由劉張"
+    "陳楊黃趙吳孫馬羅鄭謝許韓馮鄧蕭葉蘇呂盧鍾譚陸賈鄒閻龍賀顧龔萬錢嚴湯聶魯關蘭甯紀畢"
+    "單塗駱藍鮑饒繆車項連婁竇衛閔邊欒鄺歐"
+) | frozenset(
+    {"歐陽", "欧阳", "司马", "司馬", "诸葛", "諸葛", "上官", "东方", "東方", "皇甫",
+     "令狐", "慕容", "夏侯", "尉迟", "尉遲", "公孙", "公孫", "长孙", "長孫", "宇文",
+     "轩辕", "軒轅", "端木", "独孤", "獨孤", "西门", "西門", "南宫", "南宮"}
+)  # fmt: skip
+# a Korean desk or team ("정치부", "편집팀"; a name never ends so) and the words said of a
+# reporter before the title ("신입 기자", "노련한 기자": "a new", "a seasoned reporter")
+_KO_DESK_END = ("부", "팀")
+# a verb's modifier ending ("노래하는 기자": "a singing reporter", "일하던": "who worked"); a
+# name of four syllables is a two-syllable surname's ("남궁민수"), else a phrase ("정의로운")
+_KO_MODIFIER_END = ("는", "던")
+_KO_NOT_NAMES = frozenset(
+    {"신입", "현장", "전직", "여성", "남성", "수습", "선임", "수석", "전문", "객원", "종군", "전담",
+     "담당", "취재", "외신", "인턴", "동료", "해당", "일선", "유명한", "노련한", "유능한", "성실한",
+     "용감한", "정직한", "위대한", "편집국", "논설위원", "기획취재"}
+)  # fmt: skip
+# words naming a desk, a role or nobody after a Han label, on any page: "编辑部", "记者团",
+# "小编", "佚名" ("anonymous"), "本站", "網友", the Japanese "編集部", "取材班", "本紙記者",
+# "特派員", "編集長", "共同通信"
+_HAN_ROLE = re.compile(
+    r"(?:编辑|編輯|編集|取材|报道|報道|社会|社會|経済|经济|政治|国際|国际|文化|運動|学芸|生活|科学)"
+    r"(?:部|班|组|組|局|室|长|長|部員|部员)|[记記]者团|[记記]者團|特派[员員]|[评評]论员|[评評]論員|[记記]者"
+    r"|管理[员員]|[网網]友|[网網]络|[网網]絡|互联网|小[编編]|佚名|匿名|未知|原创|原創|转载|轉載|综合|綜合"
+    r"|本站|本[纸紙誌刊网網]|官方|投稿|通信|新[闻聞]|日[报報]|[网網]$|社$"
+)
+# the first word of an Arabic or Hebrew role ("رئيس التحرير": "editor-in-chief", "فريق
+# التحرير": "the editorial team", "مراسل الجزيرة"; "מערכת האתר": "the site's staff"), or
+# a word of one ("التحرير": "the editing")
+_RTL_ROLE_FIRST = frozenset(
+    {"رئيس", "رئيسة", "مدير", "مديرة", "محرر", "محررة", "فريق", "هيئة", "أسرة", "إدارة", "مراسل",
+     "مراسلة", "وكالة", "وكالات", "كاتب", "كاتبة", "قسم", "مكتب", "موقع", "מערכת", "צוות", "כתב",
+     "כתבת", "עורך", "עורכת", "מנהל", "מנהלת", "סוכנות", "סוכנויות", "חדשות"}
+)  # fmt: skip
+_RTL_ROLE_WORDS = frozenset({"التحرير", "الموقع", "الأنباء", "التحریر"})
 # what separates a byline's names or credits: a space, a comma (the ideographic "、" too),
 # a colon, a slash, an equals sign, a bar ("丨" in Chinese), half or full width; a middle
 # dot between Korean names ("김철수·이영희 기자"), in Chinese a transliterated name's own
@@ -1677,8 +1736,34 @@ def _uncased_names(text: str, language: str = "") -> list[str]:
             break
         if piece in _NOT_NAMES or not shape.fullmatch(piece) or piece.startswith("ال"):
             return []
+        if _names_nobody(piece, language):
+            return []
         names.append(piece)
     return unique(names)
+
+
+def _names_nobody(piece: str, language: str) -> bool:
+    """Whether a piece shaped as a name is a role's or a word's: a desk, a team, a title,
+    "a famous" (``_KO_NOT_NAMES``, ``_HAN_ROLE``, ``_RTL_ROLE_FIRST``), or a Korean one
+    (or, on a page declared Chinese, a Chinese one) opening with no surname."""
+    if "\uac00" <= piece[0] <= "\ud7a3":
+        return (
+            piece in _KO_NOT_NAMES
+            or (len(piece) > 2 and piece.endswith(_KO_DESK_END))
+            or piece.endswith(_KO_MODIFIER_END)
+            or not (piece[0] in _KO_SURNAMES or piece[:2] in _KO_SURNAMES)
+            or (len(piece) == 4 and piece[:2] not in _KO_SURNAMES)
+        )
+    if "\u0590" <= piece[0] <= "\u06ff":
+        words = piece.split()
+        return words[0] in _RTL_ROLE_FIRST or any(w in _RTL_ROLE_WORDS for w in words)
+    if _HAN_ROLE.search(piece):
+        return True
+    return (
+        language == "zh"
+        and not any(dot in piece for dot in "·・")
+        and not (piece[0] in _ZH_SURNAMES or piece[:2] in _ZH_SURNAMES)
+    )
 
 
 def uncased_byline(text: str | None, language: str = "") -> list[str]:

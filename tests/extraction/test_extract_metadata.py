@@ -37,6 +37,7 @@ from pipelines.extraction.metadata import (
     tags_title,
     uncased_byline,
     visible_byline,
+    wire_lead_names,
 )
 from pipelines.extraction.text import is_byline
 from tests.support.pages import STORY, STORY_IN
@@ -789,6 +790,49 @@ def test_a_sentence_or_a_title_without_capitals_names_nobody(make_page, lang, to
     story = STORY_IN[lang]
     page = make_page(lang=lang, body_top=top, paragraphs=[first + story[0], *story[1:]])
     assert extract_article(page, URL).authors == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "top", "first"),
+    [
+        # a CMS's meta line: what is said of the reporter, a desk or a team before the title
+        ("ko", "<div class='info'><span>유명한 기자</span> <span>2024.05.01</span></div>", ""),
+        ("ko", "<div class='info'><span>정치부 기자</span> <span>2024.05.01</span></div>", ""),
+        ("ko", "<div class='info'><span>신입 기자</span></div>", ""),  # "a new reporter"
+        ("ko", "<p>노래하는 기자</p>", ""),  # "a singing reporter": a verb's modifier
+        ("ko", "", "(서울=연합뉴스) 정치부 기자 = "),
+        # a desk, a role or nobody after the label
+        ("zh", "<div class='info'><span>作者\uff1a编辑部</span></div>", ""),
+        ("zh", "<div class='info'><span>作者\uff1a小编</span></div>", ""),  # the site's "editor"
+        ("zh", "<div class='info'><span>作者\uff1a佚名</span></div>", ""),  # "anonymous"
+        ("zh", "", "本报讯\uff08记者 编辑部\uff09"),
+        ("zh", "<p>记者 北京</p>", ""),  # a place, on a page declared Chinese
+        ("ja", "<p>文\uff0f編集部</p>", ""),
+        ("ja", "<p>取材・文\uff0f取材班</p>", ""),
+        ("ja", "<p>文\uff1d本紙記者</p>", ""),
+        ("ar", "<p>بقلم: رئيس التحرير</p>", ""),  # "by: the editor-in-chief"
+        ("ar", "<p>كتب: فريق التحرير</p>", ""),  # "the editorial team"
+        ("ar", "<p>بقلم: مراسل الجزيرة</p>", ""),  # "Al Jazeera's correspondent"
+        ("he", "<p>מאת: מערכת האתר</p>", ""),  # "the site's staff"
+    ],
+)
+def test_a_role_or_a_desk_in_a_bylines_place_names_nobody(make_page, lang, top, first):
+    story = STORY_IN[lang]
+    page = make_page(lang=lang, body_top=top, paragraphs=[first + story[0], *story[1:]])
+    assert extract_article(page, URL).authors == []
+
+
+def test_names_past_the_role_guards_are_still_read():
+    # surnames of two syllables or characters, a short given name, a transliteration, a
+    # page declaring no language (the Chinese surname test is for declared Chinese pages)
+    assert uncased_byline("남궁민수 기자", "ko") == ["남궁민수"]
+    assert uncased_byline("김은 기자", "ko") == ["김은"]
+    assert wire_lead_names("(서울=연합뉴스) 윤서인 기자 = 서울시는") == ["윤서인"]
+    assert uncased_byline("作者\uff1a欧阳娜娜", "zh") == ["欧阳娜娜"]
+    assert uncased_byline("文\uff0f迈克尔·乔丹", "zh") == ["迈克尔·乔丹"]
+    assert uncased_byline("记者 杨帆 实习生 刘洋", "zh") == ["杨帆", "刘洋"]
+    assert uncased_byline("文\uff0f山田太郎") == ["山田太郎"]
+    assert uncased_byline("بقلم: عبد الله محمد", "ar") == ["عبد الله محمد"]
 
 
 def test_the_editors_credit_names_no_writer(make_page):
