@@ -589,3 +589,69 @@ def test_a_div_candidate_is_tried_after_recall_and_balanced_mode(monkeypatch):
     assert fallback.fuller_candidate(tree, URL, [], fragment).source == "recall"
     monkeypatch.setattr(fallback, "balanced", lambda _t, _u, _ti, recall=False: None)
     assert fallback.fuller_candidate(tree, URL, [], fragment).source == "divs"
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WORKOUTS = (
+    "Rest",
+    "Walk/Run Easy<br>10x(Walk 2 min/ Run Easy 1 min)",
+    "Optional Non-Impact Cardio<br>30 min",
+    "Speed Play<br>40 min Easy with 4x30 sec Hard sprinkled in",
+    "Run Easy or Non-Impact Cardio<br>30 min",
+    "Rest",
+    "Long Run<br>60 min Easy",
+)
+
+
+def schedule_table(weeks: int) -> str:
+    """A training plan's week-by-week schedule: a header row of days, then a row per week
+    of short workouts (no sentence anywhere), as a running magazine prints it."""
+    head = "<thead><tr><th>Week</th>" + "".join(f"<th>{d}</th>" for d in WEEKDAYS) + "</tr></thead>"
+    rows = "".join(
+        f"<tr><td>{week}</td>"
+        + "".join(
+            f"<td><span>{w.replace('min', f'min ({week + i} of 9)')}</span></td>"
+            for i, w in enumerate(WORKOUTS)
+        )
+        + "</tr>"
+        for week in range(1, weeks + 1)
+    )
+    return f"<table>{head}<tbody>{rows}</tbody></table>"
+
+
+def training_plan_page() -> str:
+    """A training plan written in ``<div>`` paragraphs (the ``divs`` probe's rewrite of a
+    running magazine's page): an intro, then four plans, each a heading, a paragraph and a
+    schedule table."""
+    plans = "".join(f"<h2>Plan {i}</h2><div>{LONG[i]}</div>{schedule_table(2)}" for i in range(4))
+    return (
+        "<html><head><title>Couch to marathon</title></head><body>"
+        f"<div id='top'>{NAV}</div><div class='article'><h1>Couch to marathon</h1>"
+        f"<div>{STORY[0]}</div><div>{STORY[1]}</div>{plans}</div></body></html>"
+    )
+
+
+def test_a_schedule_table_the_text_lacks_counts_as_missed():
+    """A data table's cells hold no sentence, yet a text that lost the table whole lost
+    story: its cells count as missed. A text holding the table (our `| a | b |` rows)
+    counts none, and neither does a table of one row or a layout table's box."""
+    tree = parse_html(training_plan_page())
+    prose = [STORY[0], STORY[1], *LONG[:4]]
+    table = tree.find(".//table")
+    cells = [normalise(cell.text_content()) for cell in table.iter("td", "th")]
+    lacked = [cell for cell in cells if cell not in "\n".join(prose)]  # "Tuesday" is there
+    assert fallback.missed_chars(tree, prose) == 4 * sum(map(len, lacked))
+    assert fallback.is_partial(tree, prose)
+    rows = [
+        "| " + " | ".join(normalise(c.text_content()) for c in row) + " |"
+        for t in tree.iter("table")
+        for row in t.iter("tr")
+    ]
+    assert fallback.missed_chars(tree, [*prose, *rows]) == 0
+    one_row = parse_html(
+        build_page(paragraphs=STORY, body_bottom="<table><tr><td>A</td></tr></table>")
+    )
+    assert fallback.missed_chars(one_row, STORY) == 0
+    layout = f"<table><tr><td><div>{MORE[0]}</div></td></tr><tr><td>Menu</td></tr></table>"
+    tree = parse_html(build_page(paragraphs=STORY, body_bottom=layout))
+    assert fallback.missed_chars(tree, STORY) == len(MORE[0])  # its story runs, as before
