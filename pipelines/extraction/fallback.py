@@ -29,16 +29,16 @@ more (and ``MISSED_MIN`` characters). A partial text is replaced by the first *f
 candidate, trafilatura in recall mode, then in balanced mode if recall mode found less than
 the text, cleaned by our rules and without the short labels it adds around the text's own
 lines (``trimmed``): one that holds ``CONTAIN_SHARE`` of the text's words, is
-``FULLER_RATIO`` times longer and at most ``FULLER_CAP`` times (a much longer one has taken
-in the page around the story), so a fuller text only adds to ours. Before them, on a page
-that sets its paragraphs off by ``<br><br>``, our precision pass on the page with those runs
-as ``<p>`` (:func:`paragraphed`), held to no cap: it is as strict a reading as the text's
-own. Last, when neither mode completes the text, on a page that writes its paragraphs as
-``<div>`` (its ``<p>`` hold under ``DIV_PAGE_SHARE`` of their text), our precision pass on
-the page with those ``<div>`` as ``<p>`` (:func:`div_paragraphed`), uncapped as well, and
-completed again from recall or balanced mode if it is partial still: precision mode keeps
-only an intro, a table or a quote of such a page, and recall mode's whole story can then be
-over its cap. Tried last, it changes no text an earlier candidate completed.
+``FULLER_RATIO`` times longer and at most ``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
+fuller text only adds to ours. Before them, on a page that sets its paragraphs off by
+``<br><br>``, our precision pass on the page with those runs as ``<p>`` (:func:`paragraphed`),
+held to no cap: it is as strict a reading as the text's own. Last, when neither mode
+completes the text, on a page that writes its paragraphs as ``<div>`` (its ``<p>`` hold
+under ``DIV_PAGE_SHARE`` of their text), our precision pass on the page with those
+``<div>`` as ``<p>`` (:func:`div_paragraphed`), uncapped as well, and completed again from
+recall or balanced mode if it is partial still: precision mode keeps only an intro, a
+table or a quote of such a page, and recall mode's whole story can then be over its cap.
+Tried last, it changes no text an earlier candidate completed.
 
 Last, on a page whose markup declares an article, the ``articleBody`` it states in JSON-LD
 replaces a text of any length when it is ``BETTER_RATIO`` times longer
