@@ -23,13 +23,13 @@ A text of any length can also be *partial*: precision mode (and sometimes balanc
 keeps part of a story and drops the rest (sections under their own headings, a list, the
 paragraphs after a figure). Such a text is cheap to spot: the page's text of story shape
 (``<p>`` and the sentence-ended runs of text in a ``<div>``, list item or table cell, of
-``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``; the cells of a
-data table the text lost most of) that the text lacks adds up to ``MISSED_SHARE`` of it or
-more (and ``MISSED_MIN`` characters). A partial text is replaced by the first *fuller*
-candidate, trafilatura in recall mode, then in balanced mode if recall mode found less than
-the text, cleaned by our rules and without the short labels it adds around the text's own
-lines (``trimmed``): one that holds ``CONTAIN_SHARE`` of the text's words, is
-``FULLER_RATIO`` times longer and at most ``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
+``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``) that the text
+lacks adds up to ``MISSED_SHARE`` of it or more (and ``MISSED_MIN`` characters). A
+partial text is replaced by the first *fuller* candidate, trafilatura in recall mode, then in
+balanced mode if recall mode found less than the text, cleaned by our rules and without the
+short labels it adds around the text's own lines (``trimmed``): one that holds
+``CONTAIN_SHARE`` of the text's words, is ``FULLER_RATIO`` times longer and at most
+``FULLER_CAP`` times (a much longer one has taken in the page around the story), so a
 fuller text only adds to ours. Before them, on a page that sets its paragraphs off by
 ``<br><br>``, our precision pass on the page with those runs as ``<p>`` (:func:`paragraphed`),
 held to no cap: it is as strict a reading as the text's own. Last, when neither mode
@@ -62,7 +62,6 @@ from pipelines.extraction.metadata import article_entity, declared_language, jso
 from pipelines.extraction.precision import bare_extraction, precision_pass
 from pipelines.extraction.text import (
     INLINE_TAGS,
-    RUN_TAGS,
     CleanBody,
     clean_body,
     div_paragraph_chars,
@@ -97,8 +96,6 @@ FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
 FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars)
 # a page writes its paragraphs as <div>s when its <p> hold under this share of their text
 DIV_PAGE_SHARE = 0.05
-MIN_TABLE_ROWS = 2  # a table of fewer rows is a layout box, not data
-MISSED_TABLE_SHARE = 0.5  # a table's cells count as missed when the text lacks this share
 # containers whose own runs of text can be story paragraphs, and the inline elements
 # that stay inside a run (a <br> or any other element ends it)
 CONTAINER_TAGS = frozenset(
@@ -277,8 +274,7 @@ def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
     ``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``, and the runs
     of text standing in a container of their own (a ``<div>``, list item, table cell: text
     between ``<br>`` or block children) as long, ending a sentence, in a container whose
-    direct links stay under that share, and the cells of a data table the text lacks half
-    of (:func:`missed_cells`). Nothing inside a link, ``<nav>``, ``<header>``,
+    direct links stay under that share. Nothing inside a link, ``<nav>``, ``<header>``,
     ``<footer>``, ``<aside>``, form or button counts: menus and cards are written so.
 
     A container's children are put on the walk by :func:`missed_runs`, which reads them
@@ -293,41 +289,9 @@ def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
             missed += missed_runs(element, joined, stack)
         elif tag == "p":
             missed += missed_paragraph(element, joined)
-        elif tag == "table":
-            missed += missed_cells(element, joined, stack)
         elif isinstance(tag, str) and tag not in NOT_STORY_TAGS:
             stack.extend(element)
     return missed
-
-
-def missed_cells(table: HtmlElement, joined: str, walk: list[HtmlElement]) -> int:
-    """Characters of a data table's cells that are not in the text, when the text lacks
-    ``MISSED_TABLE_SHARE`` of its cells' text or more: a schedule or a chart holds no
-    sentence, yet it is story the text lost whole. A data table has ``MIN_TABLE_ROWS`` rows
-    or more, its cells text and inline elements only; a cell mostly of links counts nothing.
-    Any other table's children go on ``walk``: its cells are read as containers (a layout
-    table's)."""
-    rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
-    cells = [cell for row in rows for cell in row if cell.tag in ("td", "th")]
-    texts = [] if len(rows) < MIN_TABLE_ROWS or not all(map(is_leaf_cell, cells)) else cells
-    texts = [text for text in map(cell_text, texts) if text]
-    missed = sum(len(text) for text in texts if text not in joined)
-    if not missed or missed < MISSED_TABLE_SHARE * sum(len(text) for text in texts):
-        walk.extend(table)
-        return 0
-    return missed
-
-
-def is_leaf_cell(cell: HtmlElement) -> bool:
-    """Whether a table cell holds text, inline elements and breaks only."""
-    return all(child.tag in RUN_TAGS for child in cell if isinstance(child.tag, str))
-
-
-def cell_text(cell: HtmlElement) -> str:
-    """A cell's text, normalised; empty for a cell whose links pass ``MISSED_LINK_SHARE``."""
-    text = normalise(cell.text_content())
-    links = sum(len(anchor.text_content()) for anchor in cell.iter("a"))
-    return text if links <= MISSED_LINK_SHARE * len(text) else ""
 
 
 def missed_paragraph(paragraph: HtmlElement, joined: str) -> int:
