@@ -1490,7 +1490,7 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     by_in_language = _BY_IN_LANGUAGE.get(language)
     for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
         head = element.text
-        if not head:
+        if not head or head.isspace():  # every reading below needs a letter
             continue
         if (
             _BY_START.match(head)
@@ -1798,12 +1798,24 @@ _STAMP_HEAD = re.compile(rf"^\s*(?:{PUBLISHED}|on\b|\d|{_MONTH})", re.I)
 MAX_STAMP_CHARS = MAX_NAME_CHARS + 40  # the date and the label beside the name
 
 
+def _first_text(element: HtmlElement) -> str:
+    """The first text of ``element.itertext()`` that is not blank, or "" (its own text
+    read without starting the iteration: most elements have one)."""
+    head = element.text
+    if head is not None and head.strip():
+        return head
+    for text in element.itertext():
+        if text.strip():
+            return text
+    return ""
+
+
 def stamped_byline(tree: HtmlElement) -> list[str]:
     """The person a short line stating a date and by whom names ("Posted on December 5,
     2024 by Jane Doe", "Published by Jane Doe on …"): a blog engine's post stamp, read
     when nothing else names anyone (names shaped like a person's)."""
     for element in tree.iter(*BYLINE_TAGS):
-        if not _STAMP_HEAD.match(next((t for t in element.itertext() if t.strip()), "")):
+        if not _STAMP_HEAD.match(_first_text(element)):
             continue
         text = clean_text(" ".join(element.itertext()))
         match = _STAMPED.match(text) if text and len(text) <= MAX_STAMP_CHARS else None
