@@ -1810,6 +1810,24 @@ def _first_text(element: HtmlElement) -> str:
     return ""
 
 
+def _stamp_text(element: HtmlElement) -> str | None:
+    """``clean_text(" ".join(element.itertext()))``, or None once it must be longer than
+    ``MAX_STAMP_CHARS`` (a wrapper opening with a date holds a whole story): checked as the
+    text grows, on its part before any "&" (html.unescape only shortens from there), whose
+    characters neither whitespace nor ``_INVISIBLE`` all stay."""
+    pieces: list[str] = []
+    read, check_at = 0, 4 * MAX_STAMP_CHARS
+    for piece in element.itertext():
+        pieces.append(piece)
+        read += len(piece)
+        if read > check_at:
+            check_at *= 2
+            before_entity = " ".join(pieces).split("&", 1)[0]
+            if len(_INVISIBLE.sub("", "".join(before_entity.split()))) > MAX_STAMP_CHARS:
+                return None
+    return clean_text(" ".join(pieces))
+
+
 def stamped_byline(tree: HtmlElement) -> list[str]:
     """The person a short line stating a date and by whom names ("Posted on December 5,
     2024 by Jane Doe", "Published by Jane Doe on …"): a blog engine's post stamp, read
@@ -1817,7 +1835,7 @@ def stamped_byline(tree: HtmlElement) -> list[str]:
     for element in tree.iter(*BYLINE_TAGS):
         if not _STAMP_HEAD.match(_first_text(element)):
             continue
-        text = clean_text(" ".join(element.itertext()))
+        text = _stamp_text(element)
         match = _STAMPED.match(text) if text and len(text) <= MAX_STAMP_CHARS else None
         names = _byline_names(match["after"] or match["before"]) if match else []
         if names and not in_menu(element):
