@@ -1801,9 +1801,10 @@ MAX_STAMP_CHARS = MAX_NAME_CHARS + 40  # the date and the label beside the name
 def _first_text(element: HtmlElement) -> str:
     """The first text of ``element.itertext()`` that is not blank, or "" (its own text
     read without starting the iteration: most elements have one)."""
-    head = element.text
+    head: str | None = element.text
     if head is not None and head.strip():
         return head
+    text: str
     for text in element.itertext():
         if text.strip():
             return text
