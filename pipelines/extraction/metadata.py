@@ -1490,7 +1490,7 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     by_in_language = _BY_IN_LANGUAGE.get(language)
     for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
         head = element.text
-        if not head:
+        if not head or head.isspace():  # every reading below needs a letter
             continue
         if (
             _BY_START.match(head)
@@ -1883,14 +1883,45 @@ _STAMP_HEAD = re.compile(rf"^\s*(?:{PUBLISHED}|on\b|\d|{_MONTH})", re.I)
 MAX_STAMP_CHARS = MAX_NAME_CHARS + 40  # the date and the label beside the name
 
 
+def _first_text(element: HtmlElement) -> str:
+    """The first text of ``element.itertext()`` that is not blank, or "" (its own text
+    read without starting the iteration: most elements have one)."""
+    head: str | None = element.text
+    if head is not None and head.strip():
+        return head
+    text: str
+    for text in element.itertext():
+        if text.strip():
+            return text
+    return ""
+
+
+def _stamp_text(element: HtmlElement) -> str | None:
+    """``clean_text(" ".join(element.itertext()))``, or None once it must be longer than
+    ``MAX_STAMP_CHARS`` (a wrapper opening with a date holds a whole story): checked as the
+    text grows, on its part before any "&" (html.unescape only shortens from there), whose
+    characters neither whitespace nor ``_INVISIBLE`` all stay."""
+    pieces: list[str] = []
+    read, check_at = 0, 4 * MAX_STAMP_CHARS
+    for piece in element.itertext():
+        pieces.append(piece)
+        read += len(piece)
+        if read > check_at:
+            check_at *= 2
+            before_entity = " ".join(pieces).split("&", 1)[0]
+            if len(_INVISIBLE.sub("", "".join(before_entity.split()))) > MAX_STAMP_CHARS:
+                return None
+    return clean_text(" ".join(pieces))
+
+
 def stamped_byline(tree: HtmlElement) -> list[str]:
     """The person a short line stating a date and by whom names ("Posted on December 5,
     2024 by Jane Doe", "Published by Jane Doe on …"): a blog engine's post stamp, read
     when nothing else names anyone (names shaped like a person's)."""
     for element in tree.iter(*BYLINE_TAGS):
-        if not _STAMP_HEAD.match(next((t for t in element.itertext() if t.strip()), "")):
+        if not _STAMP_HEAD.match(_first_text(element)):
             continue
-        text = clean_text(" ".join(element.itertext()))
+        text = _stamp_text(element)
         match = _STAMPED.match(text) if text and len(text) <= MAX_STAMP_CHARS else None
         names = _byline_names(match["after"] or match["before"]) if match else []
         if names and not in_menu(element):
