@@ -784,17 +784,6 @@ def test_a_newswire_lead_names_its_reporters_and_stays_in_the_story(make_page):
         ("ko", "<p>그는 20년 동안 일한 베테랑 기자</p>", ""),  # "a veteran reporter of 20 years"
         ("ar", "<p>كتب الأطفال الجديدة</p>", ""),  # "the new children's books"
         ("ar", "<p>بقلم: المحرر</p>", ""),  # "by: the editor"
-    ],
-)
-def test_a_sentence_or_a_title_without_capitals_names_nobody(make_page, lang, top, first):
-    story = STORY_IN[lang]
-    page = make_page(lang=lang, body_top=top, paragraphs=[first + story[0], *story[1:]])
-    assert extract_article(page, URL).authors == []
-
-
-@pytest.mark.parametrize(
-    ("lang", "top", "first"),
-    [
         # a CMS's meta line: what is said of the reporter, a desk or a team before the title
         ("ko", "<div class='info'><span>유명한 기자</span> <span>2024.05.01</span></div>", ""),
         ("ko", "<div class='info'><span>정치부 기자</span> <span>2024.05.01</span></div>", ""),
@@ -816,7 +805,9 @@ def test_a_sentence_or_a_title_without_capitals_names_nobody(make_page, lang, to
         ("he", "<p>מאת: מערכת האתר</p>", ""),  # "the site's staff"
     ],
 )
-def test_a_role_or_a_desk_in_a_bylines_place_names_nobody(make_page, lang, top, first):
+def test_a_sentence_a_title_a_role_or_a_desk_without_capitals_names_nobody(
+    make_page, lang, top, first
+):
     story = STORY_IN[lang]
     page = make_page(lang=lang, body_top=top, paragraphs=[first + story[0], *story[1:]])
     assert extract_article(page, URL).authors == []
