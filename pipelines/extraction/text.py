@@ -168,9 +168,13 @@ _TEASER = re.compile(
 # A news agency's credit standing as the line ("(AFP)", "Avec AFP", "(mit dpa)", "con
 # agenzie", "With AP and Reuters"): the international wire services and the words for
 # "agencies"; a credit inside a sentence ("PARIS (AFP) - ...") is not a line of its own.
+# The national ones too: the German papers' "rtr" (Reuters) and "sid", Sweden's "TT",
+# Denmark's "/ritzau/", Norway's "NTB", Finland's "STT", Turkey's "AA", "DHA", Ukraine's
+# "Укрінформ", Slovakia's "TASR"
 WIRE_SERVICES = (
-    r"afp|ap|ansa|anp|apa|ats|belga|dpa|efe|epd|kna|reuters|sda|pap|[čc]tk|mti|tass|xinhua"
-    r"|kyodo|yonhap|lusa|europa press|ag[eê]ncia brasil|interfax|ria novosti|тасс|интерфакс"
+    r"afp|ap|ansa|anp|apa|ats|belga|dpa|efe|epd|kna|reuters|rtr|sid|sda|pap|[čc]tk|mti|tass|xinhua"
+    r"|kyodo|yonhap|lusa|tt|ritzau|ntb|stt|aa|dha|ukrinform|укрінформ|tasr"
+    r"|europa press|ag[eê]ncia brasil|interfax|ria novosti|тасс|интерфакс"
     r"|риа новости|agences|agencies|wires|agenzie|agencias|ag[eê]ncias|agenturen"
     r"|agentschappen|агентства"
 )
@@ -222,7 +226,9 @@ _TRAILER = re.compile(
     r"|com informações d[eao]s?\b"
     r"|alle rechte vorbehalten|tous droits r[eé]serv[eé]s|todos los derechos reservados"
     r"|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden"
-    r"|все права защищены|wszelkie prawa zastrzeżone"
+    r"|все права защищены|wszelkie prawa zastrzeżone|riproduzione riservata"
+    r"|alle rettigheder forbeholdes|alle rettigheter reservert|alla rättigheter förbehållna"
+    r"|všechna práva vyhrazena|tüm hakları saklıdır|усі права захищені"  # noqa: RUF001
     r"|kontaktieren sie uns\b|contactez-nous\b|cont[aá]ct(?:enos|anos)\b|contattaci\b)",
     re.I,
 )
