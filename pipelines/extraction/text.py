@@ -140,7 +140,8 @@ _TEASER = re.compile(
     r"|mais lid[oa]s|em alta"
     r"|correlat[io]|i pi[uù] letti|consigliat[io]"
     r"|gerelateerd|ook interessant|meest gelezen|aanbevolen"
-    r"|по теме|рекомендуем|polecamy|najczęściej czytane)"
+    r"|по теме|рекомендуем|polecamy|najczęściej czytane"
+    r"|más información|ilgili haber(?:ler)?|по темі)"
     r"\s*(?:[:|\-\u2013\u2014]|$)"
     rf"|(?:{READ_ON}|read also|also read"
     r"|read next|see also|also on|more from|more stories|you may also like"
@@ -162,7 +163,9 @@ _TEASER = re.compile(
     r"|читайте (?:также|ещ[её])|смотрите также|см\. также|ещ[её] по теме"
     r"|похожие (?:статьи|новости|материалы)"
     r"|(?:prze)?czytaj (?:też|także|również)|zobacz (?:też|także|również)"
-    r"|(?:podobne|powiązane) artykuły)\b)",
+    r"|(?:podobne|powiązane) artykuły"
+    r"|(?:přečtěte si|čtěte) (?:také|též)|läs (?:också|även)|læs også|les også"
+    r"|читайте (?:також|ще)|дивіться також|(?:bunlar da )?ilginizi çekebilir)\b)",
     re.I,
 )
 # A news agency's credit standing as the line ("(AFP)", "Avec AFP", "(mit dpa)", "con
@@ -180,9 +183,12 @@ WIRE_SERVICES = (
 )
 _WITH = r"with|avec|con|com|met|mit|\u0441|z"  # \u0441: the Russian "with"
 _AND = r",|/|&|and|et|e|y|und|en|и|i"
+# the editor's initials after the agencies, in small letters ("dpa/lnw", "AFP/dpa/jbe"),
+# as German papers close a story
+_EDITOR_INITIALS = r"(?:\s*/\s*(?-i:[a-zäöü]{2,4}))*"
 _AGENCY_CREDIT = (
     rf"(?:(?:{_WITH})\s+(?:l['\u2019]\s*)?)?(?:{WIRE_SERVICES})"
-    rf"(?:\s*(?:{_AND})\s*(?:l['\u2019]\s*)?(?:{WIRE_SERVICES}))*\W*$"
+    rf"(?:\s*(?:{_AND})\s*(?:l['\u2019]\s*)?(?:{WIRE_SERVICES}))*{_EDITOR_INITIALS}\W*$"
 )
 # Closing prompts and credits; matched only at the start of a short trailing block. An
 # advertisement's label of another language is the whole line ("Anzeige" is also a

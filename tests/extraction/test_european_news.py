@@ -97,6 +97,28 @@ STORIES = {
             "marts, og broen holdes lukket i atten måneder.",
         ],
     ),
+    "no": (
+        "Bystyret vil bygge opp igjen den gamle havnebrua",
+        [
+            "Bystyret vedtok tirsdag å bygge opp igjen den gamle havnebrua og satte dermed "
+            "sluttstrek for en strid som har splittet innbyggerne i nesten ti år.",
+            "Ingeniører advarte i fjor vår om at stålpilarene rustet raskere enn ventet, og at "
+            "tunge lastebiler snart måtte ledes om.",
+            "Etter planen, som ble vedtatt med knapt flertall, starter arbeidet i mars, og brua "
+            "blir stengt i atten måneder mens en ferje tar over trafikken.",
+        ],
+    ),
+    "es": (
+        "El ayuntamiento aprueba la reconstrucción del puente del puerto",
+        [
+            "El ayuntamiento aprobó el martes la reconstrucción del viejo puente del puerto, "
+            "poniendo fin a una disputa que dividía a los vecinos desde hacía casi una década.",
+            "Los ingenieros habían advertido la pasada primavera de que los soportes de acero "
+            "se oxidaban más rápido de lo previsto y que los camiones tendrían que desviarse.",
+            "Según el plan aprobado por una estrecha mayoría, las obras empezarán en marzo y el "
+            "puente permanecerá cerrado dieciocho meses mientras un ferry cubre el trayecto.",
+        ],
+    ),
     "tr": (
         "Belediye meclisi liman köprüsünün yeniden inşasını onayladı",
         [
@@ -303,3 +325,42 @@ def test_an_agencys_name_inside_a_closing_sentence_stays() -> None:
     line = "TT och Ritzau rapporterade först om beslutet i tisdags kväll."
     page = news_page("sv", '<p class="date">05.12.2024</p>', closing=f"<p>{line}</p>")
     assert extract_article(page, URL).text.endswith(line)
+
+
+@pytest.mark.parametrize(
+    ("lang", "teaser"),
+    [
+        ("cs", "Čtěte také: Přívoz nahradí most"),
+        ("sv", "Läs också: Färja ersätter bron"),
+        ("da", "Læs også: Færge afløser broen"),
+        ("no", "Les også: Ferje erstatter brua"),
+        ("tr", "İlgili Haber: Köprü yerine feribot"),
+        ("uk", "Читайте також: Пором замінить міст"),
+        ("es", "Más información: El ferry sustituirá al puente"),
+    ],
+)
+def test_a_read_also_teaser_between_story_paragraphs_leaves_the_text(
+    lang: str, teaser: str
+) -> None:
+    label, link = teaser.split(": ")
+    story = STORIES[lang]
+    page = news_page(lang, '<p class="date">05.12.2024</p>').replace(
+        "</p><p>", f'</p><p>{label}: <a href="/weiter/">{link}</a></p><p>', 1
+    )
+    doc = extract_article(page, URL)
+    assert teaser not in doc.text
+    assert all(paragraph in doc.text for paragraph in story[1])
+
+
+def test_a_story_sentence_opening_like_a_teaser_stays() -> None:
+    line = "Más información sobre el proyecto se presentará en la próxima sesión del pleno."
+    page = news_page("es", '<p class="date">05.12.2024</p>', closing=f"<p>{line}</p>")
+    assert line in extract_article(page, URL).text
+
+
+@pytest.mark.parametrize("closing", ["(dpa/lnw)", "afp/dpa/jbe", "dpa/tmn"])
+def test_the_agencies_with_the_editors_initials_close_no_story(closing: str) -> None:
+    page = news_page("de", '<p class="date">05.12.2024</p>', closing=f"<p>{closing}</p>")
+    doc = extract_article(page, URL)
+    assert closing not in doc.text
+    assert doc.text.endswith(STORIES["de"][1][-1])
