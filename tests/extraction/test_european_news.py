@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.extraction import extract_article
 from pipelines.extraction.core import visible_date
+from pipelines.extraction.dateline import spelled_date_line
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import clean_name, linked_author, stamped_byline, visible_byline
 
@@ -298,6 +299,28 @@ def test_the_czech_spaced_numeric_date_is_day_first(line: str) -> None:
     assert shown is not None and shown.date() == DAY
     published = extract_article(page, URL).published_at
     assert published is not None and published.date() == DAY
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("fr", "Publié le 1er décembre 2024 à 14h30"),
+        ("it", "1° dicembre 2024"),
+        ("pt", "1º de dezembro de 2024"),
+        ("es", "1.º de diciembre de 2024"),
+    ],
+)
+def test_the_first_of_the_month_as_an_ordinal_is_the_first(lang: str, line: str) -> None:
+    # main left the line unread, and the page's wider search read "1er décembre 2024" as
+    # January 1st
+    page = news_page("de", f'<p class="date">{line}</p>').replace('lang="de"', f'lang="{lang}"')
+    shown = visible_date(parse_html(page))
+    assert shown is not None and shown.date() == date(2024, 12, 1)
+
+
+def test_an_ordinal_before_another_word_is_no_date() -> None:
+    assert spelled_date_line("le 1er prix 2024") == "le 1er prix 2024"
+    assert spelled_date_line("1er arrondissement") == "1er arrondissement"
 
 
 @pytest.mark.parametrize(
