@@ -103,7 +103,9 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*",
 # Italian, Portuguese, Catalan, Polish, Dutch, Swedish, Norwegian, Russian, Ukrainian
 _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: the Ukrainian "i"
 # The words a byline opens with, one vocabulary for every byline reader: the nouns naming
-# the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", the Indonesian and Malay
+# the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", their plural and feminine
+# forms: "Autorinnen", the Polish and Czech "Autorka", "Autorzy", "Autoři", the Russian
+# "Авторы", the Ukrainian "Авторка", "Автори"; the Indonesian and Malay
 # "Penulis", the Turkish "Yazar" and, with its colon only, "Yazan" ("who wrote"; also a
 # given name, "Yazan Al-Saadi"), the Vietnamese "Tác giả", the Hungarian "Szerző", the
 # Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Greek "Συντάκτης",
@@ -116,7 +118,8 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 # it: any of them before a name ("av", "af" in small letters or as a capital only, not "AV
 # Club")
 AUTHOR_NOUNS = (
-    r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор|penulis"
+    r"authors?|contributors?|autor(?:in(?:nen)?|en|es|as?|ka|zy|ři)?|auteure?s?|autore|autrice"
+    r"|автор(?:ы|ка|и)?|penulis"
     r"|yazar|yazan(?=\s*:)|tác\s+giả|szerző|forfatter|författare|kirjoittaja|作者"
     r"|συντάκτ(?:ης|ρια)"  # noqa: RUF001
 )
@@ -155,11 +158,14 @@ PUBLISHED = (
 # the words before a byline's "by", one vocabulary for every byline reader: "Written by",
 # "Article written by", "Posted by", "Guest post by", "Story by", "Words by", "Reporting by",
 # "Story and photos by", "View all posts by"; the German opinion piece's kind before its
-# "von" ("Ein Kommentar von", "Eine Analyse von", "Ein Gastbeitrag von")
+# "von" ("Ein Kommentar von", "Eine Analyse von", "Ein Gastbeitrag von", "Ein Interview
+# von"), the French interviewer's "Propos recueillis par", the Italian "A cura di"
 BY_LEAD = (
     r"(?:(?:(?:article\s+)?written|(?:guest\s+)?post(?:ed)?|recipe|story|words|text|reporting"
     r"|view\s+all\s+posts)(?:\s+and\s+(?:photos?|photographs|video))?"
-    r"|eine?\s+(?:kommentar|gastkommentar|analyse|gastbeitrag|kolumne|essay|glosse|reportage))"
+    r"|eine?\s+(?:kommentar|gastkommentar|analyse|gastbeitrag|kolumne|essay|glosse|reportage"
+    r"|gespräch|interview)"
+    r"|propos\s+recueillis|a\s+cura)"
 )
 # the writer's role between a byline's "by" and the name: "Von unserem Redakteur Jan Berg",
 # "Von unserer Korrespondentin …", "Door onze redacteur Jan Jansen"
@@ -229,6 +235,13 @@ _ROLE_WORDS = frozenset(
         "founder", "co-founder", "cofounder", "consultant", "expert", "attorney", "manager",
         "director", "author", "educator", "educators", "specialist", "analyst", "journalist",
         "researcher", "former", "head", "lead", "winemaker", "editors", "writers",
+        # the newsroom's roles in German, French, Spanish, Italian, Portuguese, Dutch, Polish
+        # ("Anna Schmidt, Redakteurin Politik", "Jean Dupont, journaliste")
+        "redakteur", "redakteurin", "korrespondentin", "reporterin", "journalistin",
+        "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante",
+        "redactor", "redactora", "periodista", "corresponsal", "giornalista", "inviato",
+        "inviata", "corrispondente", "jornalista", "repórter", "correspondente", "redacteur",
+        "verslaggever", "dziennikarz", "dziennikarka", "redaktor",
     }
 )  # fmt: skip
 # the last word of a team's byline ("The Meetingnotes Team", "The Texas Newsroom")

@@ -192,6 +192,32 @@ def test_a_byline_of_a_european_news_site_names_its_writer(
 
 
 @pytest.mark.parametrize(
+    ("lang", "byline", "names"),
+    [
+        # the writer's noun in its feminine and plural forms (main kept the label)
+        ("pl", "Autorka: Anna Nowak", ["Anna Nowak"]),
+        ("cs", "Autorka: Jana Nováková", ["Jana Nováková"]),
+        ("pl", "Autorzy: Jan Kowalski, Anna Nowak", ["Jan Kowalski", "Anna Nowak"]),
+        ("uk", "Авторка: Олена Коваль", ["Олена Коваль"]),
+        ("uk", "Автори: Олена Коваль, Іван Шевченко", ["Олена Коваль", "Іван Шевченко"]),
+        # an interview's or an edition's credit before the language's "by"
+        ("de", "Ein Interview von Anna Schmidt", ["Anna Schmidt"]),
+        ("fr", "Propos recueillis par Jean Dupont", ["Jean Dupont"]),
+        ("it", "A cura di Mario Rossi", ["Mario Rossi"]),
+        # a newsroom role after the comma is no second name
+        ("de", "Autorin: Anna Schmidt, Redakteurin Politik", ["Anna Schmidt"]),
+        ("fr", "Par Jean Dupont, Journaliste Politique", ["Jean Dupont"]),
+    ],
+)
+def test_more_european_bylines_name_only_their_writers(
+    lang: str, byline: str, names: list[str]
+) -> None:
+    page = news_page("de", f'<p class="byline">{byline}</p><p class="date">05.12.2024</p>')
+    doc = extract_article(page.replace('lang="de"', f'lang="{lang}"'), URL)
+    assert doc.authors == names
+
+
+@pytest.mark.parametrize(
     "byline",
     [
         "Ein Kommentar von Jan Berg",
