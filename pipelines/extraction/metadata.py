@@ -173,9 +173,17 @@ BY_ROLE = (
     r"(?:unser(?:em|er)\s+(?:redakteur|korrespondent|mitarbeiter|reporter)(?:in|en)?"
     r"|onze\s+(?:redacteur|correspondent|verslaggever)(?:en|s)?)"
 )
+# "from our correspondent" standing for the "by": "De notre correspondant Jean Dupont",
+# "Dal nostro inviato Mario Rossi", "De nuestro corresponsal …", "Van onze correspondent …"
+FROM_OUR = (
+    r"(?:de\s+notre|dal(?:la)?\s+nostr[ao]|de\s+nuestr[oa]|van\s+onze)\s+"
+    r"(?:envoy[ée]e?\s+sp[ée]ciale?|correspondante?|inviat[oa](?:\s+speciale)?|corrispondente"
+    r"|enviad[oa]\s+especial|corresponsal|correspondent)"
+)
 # the label before a byline's name: one of those words, a colon or not
 _BY_PREFIX = re.compile(
-    rf"^\s*(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})(?:\s+{BY_ROLE})?|{AUTHOR_NOUNS}|{CREDIT_NOUNS})"
+    rf"^\s*(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})(?:\s+{BY_ROLE})?|{FROM_OUR}|{AUTHOR_NOUNS}"
+    rf"|{CREDIT_NOUNS})"
     rf"(?:\s*{BY_COLON}\s*|\s+)"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
@@ -1455,7 +1463,9 @@ _BY_START = re.compile(
 # Selatan", "in South Jakarta")
 _BY_IN_LANGUAGE = {
     language: re.compile(
-        rf"^\s*(?:{BY_LEAD}\s+)?{word}\s+(?:{BY_ROLE}\s+)?(?-i:(?=[{NAME_CAPITAL}]))", re.I
+        rf"^\s*(?:(?:{BY_LEAD}\s+)?{word}\s+(?:{BY_ROLE}\s+)?|{FROM_OUR}\s+)"
+        rf"(?-i:(?=[{NAME_CAPITAL}]))",
+        re.I,
     )
     for language, word in {**BY_WORD, **BY_WORD_DECLARED}.items()
     if language != "en"  # "By" reads on every page (_BY_START)

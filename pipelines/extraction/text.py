@@ -68,6 +68,7 @@ from pipelines.extraction.metadata import (
     BY_WORD_DECLARED,
     BY_WORDS,
     CREDIT_NOUNS,
+    FROM_OUR,
     PUBLISHED,
     SOCIAL_NETWORKS,
     UPDATED,
@@ -322,7 +323,8 @@ _DIGIT = re.compile(r"\d")
 _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
 # "By Jane Doe", "Von Max Mustermann", "Autor: …", "Text: …" (metadata's byline words)
 _BYLINE = re.compile(
-    rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})\s|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}\s?)",
+    rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})\s|{FROM_OUR}\s"
+    rf"|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}\s?)",
     re.I,
 )
 # the "by" read only on a page declaring its language (metadata's ``BY_WORD_DECLARED``:

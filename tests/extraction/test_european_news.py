@@ -204,6 +204,10 @@ def test_a_byline_of_a_european_news_site_names_its_writer(
         ("de", "Ein Interview von Anna Schmidt", ["Anna Schmidt"]),
         ("fr", "Propos recueillis par Jean Dupont", ["Jean Dupont"]),
         ("it", "A cura di Mario Rossi", ["Mario Rossi"]),
+        # "from our correspondent" standing for the "by"
+        ("fr", "De notre correspondant Jean Dupont", ["Jean Dupont"]),
+        ("it", "Dal nostro inviato Mario Rossi", ["Mario Rossi"]),
+        ("es", "De nuestra corresponsal María García", ["María García"]),
         # a newsroom role after the comma is no second name
         ("de", "Autorin: Anna Schmidt, Redakteurin Politik", ["Anna Schmidt"]),
         ("fr", "Par Jean Dupont, Journaliste Politique", ["Jean Dupont"]),
@@ -413,3 +417,20 @@ def test_the_agencies_with_the_editors_initials_close_no_story(closing: str) -> 
     doc = extract_article(page, URL)
     assert closing not in doc.text
     assert doc.text.endswith(STORIES["de"][1][-1])
+
+
+def test_from_our_correspondent_opening_the_story_names_the_writer_and_leaves_the_text() -> None:
+    byline = "Dal nostro inviato Mario Rossi"
+    story = STORIES["it"][1]
+    page = news_page("it", "").replace(
+        '<div class="article-body">', f'<div class="article-body"><p>{byline}</p>'
+    )
+    doc = extract_article(page, URL)
+    assert doc.authors == ["Mario Rossi"]
+    assert doc.text.startswith(story[0])
+
+
+def test_a_sentence_about_our_correspondent_is_no_byline() -> None:
+    line = "De notre correspondant à Bruxelles, nous avons appris que le vote est reporté."
+    page = f'<html lang="fr"><body><p>{line}</p></body></html>'
+    assert visible_byline(parse_html(page)) == []
