@@ -266,6 +266,13 @@ _HYPHEN_DATE = re.compile(r"(?<![\w-])([0-9]{1,2})-([^\W\d_]{3,12})\.?-([0-9]{4}
 # no date where the day would be over 12; read month first when its second part over 12
 # says so ("12/25/2024") or when the page's own dates do (``month_first_page``)
 _SLASH_DATE = re.compile(r"(?<![0-9/])([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?![0-9/])")
+# the first of a month written as an ordinal before the month's name: the French "1er
+# décembre", the Italian "1° dicembre", the Portuguese and Spanish "1º de dezembro" (the
+# parser read none; the page's wider search read "1er décembre 2024" as January 1st)
+_FIRST_ORDINAL = re.compile(r"(?<![0-9.])1(?:er|°|º|\.º)(?=\s+(?:de\s+)?([^\W\d_]{3,12}))")
+# a day and a month each with its period, spaced: the Czech and Slovak "5. 12. 2024" (the
+# parser reads "5.12.2024" only; the page's wider search read the spaced one month first)
+_SPACED_DOT_DATE = re.compile(r"(?<![0-9.])([0-9]{1,2})\.\s([0-9]{1,2})\.\s([0-9]{4})(?![0-9])")
 # the digits of other scripts (Arabic-Indic, Persian, Devanagari, Thai, full-width) as ASCII
 _DIGITS = str.maketrans(
     {chr(base + i): str(i) for base in (0x0660, 0x06F0, 0x0966, 0x0E50, 0xFF10) for i in range(10)}
@@ -373,7 +380,8 @@ def _spell_connectors(match: re.Match[str]) -> str:
 def spelled_date_line(text: str, language: str | None = None) -> str:
     """A short date line spelled as htmldate's fast parser reads it: other scripts' digits
         as ASCII, "2024年12月5日" as "2024-12-05", "5 de diciembre de 2024" as "5 diciembre
-        2024" (only between a day, a month's name and a year), and a month's name or
+        2024" (only between a day, a month's name and a year), "1er décembre" and "1º de
+        dezembro" as the 1st, the Czech "5. 12. 2024" as "5.12.2024", and a month's name or
         abbreviation before a number as the English abbreviation ("dec") unless htmldate reads
         it as written; every other word stays. Dates whose year or month is no word htmldate
         knows become "YYYY-MM-DD": a Japanese era's ("令和6年12月5日"), the Thai Buddhist era's
@@ -406,6 +414,8 @@ def spelled_date_line(text: str, language: str | None = None) -> str:
         )
     text = _YEAR_WORD_DATE.sub(lambda m: _year_word_date(m, language), text)
     text = _SLASH_DATE.sub(_month_first, text)
+    text = _SPACED_DOT_DATE.sub(r"\1.\2.\3", text)
+    text = _FIRST_ORDINAL.sub(lambda m: "1" if _is_month(m[1]) else m[0], text)
     text = _DE_DATE.sub(_spell_connectors, text)
     text = _HYPHEN_DATE.sub(lambda m: f"{m[1]} {m[2]} {m[3]}" if _is_month(m[2]) else m[0], text)
     text = _CLOCK_FIRST.sub("", text)

@@ -103,23 +103,27 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*",
 # Italian, Portuguese, Catalan, Polish, Dutch, Swedish, Norwegian, Russian, Ukrainian
 _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: the Ukrainian "i"
 # The words a byline opens with, one vocabulary for every byline reader: the nouns naming
-# the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", the Indonesian and Malay
-# "Penulis", the Turkish "Yazar", the Vietnamese "Tác giả", the Hungarian "Szerző", the
+# the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", their plural and feminine
+# forms: "Autorinnen", the Polish and Czech "Autorka", "Autorzy", "Autoři", the Russian
+# "Авторы", the Ukrainian "Авторка", "Автори"; the Indonesian and Malay
+# "Penulis", the Turkish "Yazar" and, with its colon only, "Yazan" ("who wrote"; also a
+# given name, "Yazan Al-Saadi"), the Vietnamese "Tác giả", the Hungarian "Szerző", the
 # Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Greek "Συντάκτης",
 # "Συντάκτρια", the Chinese "作者") and
 # the credit of the German, Slavic and Finnish "Text: Name" ("Text", "Texte", "Texto",
-# "Testo", "Tekst", "Текст", "Teksti"; the Japanese "文", the Korean "글") ("text.is_byline"
-# reads the same words), the colon after them half or full width (``BY_COLON``: Chinese and
-# Japanese write U+FF1A);
+# "Testo", "Tekst", "Текст", "Teksti"; the Polish "Opracowanie", "compiled by"; the
+# Japanese "文", the Korean "글") ("text.is_byline" reads the same words), the colon after
+# them half or full width (``BY_COLON``: Chinese and Japanese write U+FF1A);
 # and "by" in the languages news is written in, by the language (`<html lang>`) that writes
 # it: any of them before a name ("av", "af" in small letters or as a capital only, not "AV
 # Club")
 AUTHOR_NOUNS = (
-    r"authors?|contributors?|autor(?:in|en|es|as?)?|auteure?s?|autore|autrice|автор|penulis"
-    r"|yazar|tác\s+giả|szerző|forfatter|författare|kirjoittaja|作者"
+    r"authors?|contributors?|autor(?:in(?:nen)?|en|es|as?|ka|zy|ři)?|auteure?s?|autore|autrice"
+    r"|автор(?:ы|ка|и)?|penulis"
+    r"|yazar|yazan(?=\s*:)|tác\s+giả|szerző|forfatter|författare|kirjoittaja|作者"
     r"|συντάκτ(?:ης|ρια)"  # noqa: RUF001
 )
-CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст|teksti|文|글"
+CREDIT_NOUNS = r"text[eo]?|testo|tekst|текст|teksti|opracowanie|文|글"
 BY_COLON = "[:\uff1a]"
 BY_WORD = {
     "en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door",
@@ -153,14 +157,33 @@ PUBLISHED = (
 )
 # the words before a byline's "by", one vocabulary for every byline reader: "Written by",
 # "Article written by", "Posted by", "Guest post by", "Story by", "Words by", "Reporting by",
-# "Story and photos by", "View all posts by"
+# "Story and photos by", "View all posts by"; the German opinion piece's kind before its
+# "von" ("Ein Kommentar von", "Eine Analyse von", "Ein Gastbeitrag von", "Ein Interview
+# von"), the French interviewer's "Propos recueillis par", the Italian "A cura di"
 BY_LEAD = (
-    r"(?:(?:article\s+)?written|(?:guest\s+)?post(?:ed)?|recipe|story|words|text|reporting"
+    r"(?:(?:(?:article\s+)?written|(?:guest\s+)?post(?:ed)?|recipe|story|words|text|reporting"
     r"|view\s+all\s+posts)(?:\s+and\s+(?:photos?|photographs|video))?"
+    r"|eine?\s+(?:kommentar|gastkommentar|analyse|gastbeitrag|kolumne|essay|glosse|reportage"
+    r"|gespräch|interview)"
+    r"|propos\s+recueillis|a\s+cura)"
+)
+# the writer's role between a byline's "by" and the name: "Von unserem Redakteur Jan Berg",
+# "Von unserer Korrespondentin …", "Door onze redacteur Jan Jansen"
+BY_ROLE = (
+    r"(?:unser(?:em|er)\s+(?:redakteur|korrespondent|mitarbeiter|reporter)(?:in|en)?"
+    r"|onze\s+(?:redacteur|correspondent|verslaggever)(?:en|s)?)"
+)
+# "from our correspondent" standing for the "by": "De notre correspondant Jean Dupont",
+# "Dal nostro inviato Mario Rossi", "De nuestro corresponsal …", "Van onze correspondent …"
+FROM_OUR = (
+    r"(?:de\s+notre|dal(?:la)?\s+nostr[ao]|de\s+nuestr[oa]|van\s+onze)\s+"
+    r"(?:envoy[ée]e?\s+sp[ée]ciale?|correspondante?|inviat[oa](?:\s+speciale)?|corrispondente"
+    r"|enviad[oa]\s+especial|corresponsal|correspondent)"
 )
 # the label before a byline's name: one of those words, a colon or not
 _BY_PREFIX = re.compile(
-    rf"^\s*(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})|{AUTHOR_NOUNS}|{CREDIT_NOUNS})"
+    rf"^\s*(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})(?:\s+{BY_ROLE})?|{FROM_OUR}|{AUTHOR_NOUNS}"
+    rf"|{CREDIT_NOUNS})"
     rf"(?:\s*{BY_COLON}\s*|\s+)"
     r"|^\s*(?-i:By(?=[A-ZÀ-ÖØ-Þ]))",  # glued to the name: "ByThe Meetingnotes Team"
     re.I,
@@ -182,14 +205,14 @@ _DATE_LEAD = r"on|the|at|le|du|à|am|den|vom|el|del|de|il|em|op"
 # date ("Jean Dupont Le 2 mai 2024", "María López 2 de mayo", "Max Mustermann
 # Aktualisiert: 02.05.2024"); no person's name holds a word that starts with a digit
 _NUMBER_TAIL = re.compile(rf"\s+(?:(?:{_DATE_LEAD})\s+|\w+:\s*)?\d", re.I)
+# a day, a month's name in any language, a year: "2. Mai 2024", "2 de mayo de 2024"
+_DAY_MONTH_NAME_YEAR = r"\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?\d{4}"
 # a date and a separator before a byline's name: "Dec. 19, 2025 · Niko Matsakis",
 # "19 December 2025 | Jane Doe", "2025-12-19 - Jane Doe", "Publié le 2 mai 2024 · Jean
 # Dupont" (the name is read after it)
 _DATE_HEAD = re.compile(
     rf"^\s*(?:(?:last\s+)?(?:{UPDATED}|{PUBLISHED})\s*:?\s*(?:(?:{_DATE_LEAD})\s+)?)?"
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    # a day, a month's name in any language, a year: "2. Mai 2024", "2 de mayo de 2024"
-    rf"|\d{{1,2}}\.?\s+(?:de\s+)?[^\W\d_]{{3,}}\.?,?\s+(?:de\s+)?\d{{4}}"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|{_DAY_MONTH_NAME_YEAR}"
     rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\s*[·•|\u2013\u2014-]\s*(?=\S)",
     re.I,
 )
@@ -220,6 +243,13 @@ _ROLE_WORDS = frozenset(
         "founder", "co-founder", "cofounder", "consultant", "expert", "attorney", "manager",
         "director", "author", "educator", "educators", "specialist", "analyst", "journalist",
         "researcher", "former", "head", "lead", "winemaker", "editors", "writers",
+        # the newsroom's roles in German, French, Spanish, Italian, Portuguese, Dutch, Polish
+        # ("Anna Schmidt, Redakteurin Politik", "Jean Dupont, journaliste")
+        "redakteur", "redakteurin", "korrespondentin", "reporterin", "journalistin",
+        "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante",
+        "redactor", "redactora", "periodista", "corresponsal", "giornalista", "inviato",
+        "inviata", "corrispondente", "jornalista", "repórter", "correspondente", "redacteur",
+        "verslaggever", "dziennikarz", "dziennikarka", "redaktor",
     }
 )  # fmt: skip
 # the last word of a team's byline ("The Meetingnotes Team", "The Texas Newsroom")
@@ -1399,7 +1429,9 @@ def _read_dates(meta: PageMeta, src: _Sources) -> None:
 # a link to an author's page: /author/jane-doe, /authors/..., /staff/..., /contributors/...
 _AUTHOR_PATH = re.compile(
     r"/(?:authors?|staff|contributors?|writers?|reporters?|columnists?|journalists?|byline"
-    r"|people|profiles?|producers?)/[^/?#]",
+    r"|people|profiles?|producers?"
+    # the author's page in other languages: "/autor/", "/autoren/", "/auteur/", "/autore/"
+    r"|autor(?:e[ns]?|i)?|auteurs?)/[^/?#]",
     re.I,
 )
 
@@ -1430,7 +1462,11 @@ _BY_START = re.compile(
 # same word opens other lines ("Door …" and "Von Maur" in English, Indonesian "Di Jakarta
 # Selatan", "in South Jakarta")
 _BY_IN_LANGUAGE = {
-    language: re.compile(rf"^\s*{word}\s+(?-i:(?=[{NAME_CAPITAL}]))", re.I)
+    language: re.compile(
+        rf"^\s*(?:(?:{BY_LEAD}\s+)?{word}\s+(?:{BY_ROLE}\s+)?|{FROM_OUR}\s+)"
+        rf"(?-i:(?=[{NAME_CAPITAL}]))",
+        re.I,
+    )
     for language, word in {**BY_WORD, **BY_WORD_DECLARED}.items()
     if language != "en"  # "By" reads on every page (_BY_START)
 }
@@ -1862,18 +1898,21 @@ def author_bio(tree: HtmlElement) -> list[str]:
 
 
 # a date as a byline stamps it: "December 5, 2024", "Dec. 5th, 2024", "5 December 2024",
-# "2024-12-05", "05/12/2024"
+# "2024-12-05", "05/12/2024"; in any language "5. Dezember 2024", "5 de diciembre de 2024"
 _STAMP_DATE = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_DAY_MONTH_NAME_YEAR}"
     r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
 # a short line stating a date and by whom: "Posted on December 5, 2024 by Jane Doe",
 # "December 5, 2024 | By Jane Doe", "On Dec. 5, 2024 By Jane Doe In News" (a date, or
 # nothing, between the label and "by": "Posted on Trustpilot.com by Pat K." is no byline),
-# "Published by Jane Doe on December 5, 2024"
+# "Published by Jane Doe on December 5, 2024"; in other languages with their date's lead
+# and their "by" (the blog engines' "Veröffentlicht am 5. Dezember 2024 von Anna Schmidt",
+# "Publié le 5 décembre 2024 par Jean Dupont", "Publicado el … por María García")
 _STAMPED = re.compile(
-    rf"^(?:(?:{PUBLISHED})\s+)?(?:on\s+)?{_STAMP_DATE}\s*[|·•,\u2013\u2014-]?\s*by\s*:?\s+"
+    rf"^(?:(?:{PUBLISHED})\s+)?(?:(?:{_DATE_LEAD})\s+)?{_STAMP_DATE}\s*[|·•,\u2013\u2014-]?\s*"
+    rf"(?:by|{BY_WORDS})\s*:?\s+"
     r"(?P<after>\S.*?)(?:\s+in\s+\S.*)?$"
     rf"|^(?:{PUBLISHED})\s+by\s*:?\s+(?P<before>\S.*?)\s*,?\s+on\s+{_STAMP_DATE}.*$",
     re.I,

@@ -68,6 +68,7 @@ from pipelines.extraction.metadata import (
     BY_WORD_DECLARED,
     BY_WORDS,
     CREDIT_NOUNS,
+    FROM_OUR,
     PUBLISHED,
     SOCIAL_NETWORKS,
     UPDATED,
@@ -140,7 +141,8 @@ _TEASER = re.compile(
     r"|mais lid[oa]s|em alta"
     r"|correlat[io]|i pi[uù] letti|consigliat[io]"
     r"|gerelateerd|ook interessant|meest gelezen|aanbevolen"
-    r"|по теме|рекомендуем|polecamy|najczęściej czytane)"
+    r"|по теме|рекомендуем|polecamy|najczęściej czytane"
+    r"|más información|ilgili haber(?:ler)?|по темі)"
     r"\s*(?:[:|\-\u2013\u2014]|$)"
     rf"|(?:{READ_ON}|read also|also read"
     r"|read next|see also|also on|more from|more stories|you may also like"
@@ -162,23 +164,32 @@ _TEASER = re.compile(
     r"|читайте (?:также|ещ[её])|смотрите также|см\. также|ещ[её] по теме"
     r"|похожие (?:статьи|новости|материалы)"
     r"|(?:prze)?czytaj (?:też|także|również)|zobacz (?:też|także|również)"
-    r"|(?:podobne|powiązane) artykuły)\b)",
+    r"|(?:podobne|powiązane) artykuły"
+    r"|(?:přečtěte si|čtěte) (?:také|též)|läs (?:också|även)|læs også|les også"
+    r"|читайте (?:також|ще)|дивіться також|(?:bunlar da )?ilginizi çekebilir)\b)",
     re.I,
 )
 # A news agency's credit standing as the line ("(AFP)", "Avec AFP", "(mit dpa)", "con
 # agenzie", "With AP and Reuters"): the international wire services and the words for
 # "agencies"; a credit inside a sentence ("PARIS (AFP) - ...") is not a line of its own.
+# The national ones too: the German papers' "rtr" (Reuters) and "sid", Sweden's "TT",
+# Denmark's "/ritzau/", Norway's "NTB", Finland's "STT", Turkey's "AA", "DHA", Ukraine's
+# "Укрінформ", Slovakia's "TASR"
 WIRE_SERVICES = (
-    r"afp|ap|ansa|anp|apa|ats|belga|dpa|efe|epd|kna|reuters|sda|pap|[čc]tk|mti|tass|xinhua"
-    r"|kyodo|yonhap|lusa|europa press|ag[eê]ncia brasil|interfax|ria novosti|тасс|интерфакс"
+    r"afp|ap|ansa|anp|apa|ats|belga|dpa|efe|epd|kna|reuters|rtr|sid|sda|pap|[čc]tk|mti|tass|xinhua"
+    r"|kyodo|yonhap|lusa|tt|ritzau|ntb|stt|aa|dha|ukrinform|укрінформ|tasr"
+    r"|europa press|ag[eê]ncia brasil|interfax|ria novosti|тасс|интерфакс"
     r"|риа новости|agences|agencies|wires|agenzie|agencias|ag[eê]ncias|agenturen"
     r"|agentschappen|агентства"
 )
 _WITH = r"with|avec|con|com|met|mit|\u0441|z"  # \u0441: the Russian "with"
 _AND = r",|/|&|and|et|e|y|und|en|и|i"
+# the editor's initials after the agencies, in small letters ("dpa/lnw", "AFP/dpa/jbe"),
+# as German papers close a story
+_EDITOR_INITIALS = r"(?:\s*/\s*(?-i:[a-zäöü]{2,4}))*"
 _AGENCY_CREDIT = (
     rf"(?:(?:{_WITH})\s+(?:l['\u2019]\s*)?)?(?:{WIRE_SERVICES})"
-    rf"(?:\s*(?:{_AND})\s*(?:l['\u2019]\s*)?(?:{WIRE_SERVICES}))*\W*$"
+    rf"(?:\s*(?:{_AND})\s*(?:l['\u2019]\s*)?(?:{WIRE_SERVICES}))*{_EDITOR_INITIALS}\W*$"
 )
 # Closing prompts and credits; matched only at the start of a short trailing block. An
 # advertisement's label of another language is the whole line ("Anzeige" is also a
@@ -222,7 +233,9 @@ _TRAILER = re.compile(
     r"|com informações d[eao]s?\b"
     r"|alle rechte vorbehalten|tous droits r[eé]serv[eé]s|todos los derechos reservados"
     r"|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden"
-    r"|все права защищены|wszelkie prawa zastrzeżone"
+    r"|все права защищены|wszelkie prawa zastrzeżone|riproduzione riservata"
+    r"|alle rettigheder forbeholdes|alle rettigheter reservert|alla rättigheter förbehållna"
+    r"|všechna práva vyhrazena|tüm hakları saklıdır|усі права захищені"  # noqa: RUF001
     r"|kontaktieren sie uns\b|contactez-nous\b|cont[aá]ct(?:enos|anos)\b|contattaci\b)",
     re.I,
 )
@@ -310,7 +323,8 @@ _DIGIT = re.compile(r"\d")
 _NAME_JOINERS = frozenset({"and", "und", "et", "y", "of", "de", "van", "von", "der", "in", "for"})
 # "By Jane Doe", "Von Max Mustermann", "Autor: …", "Text: …" (metadata's byline words)
 _BYLINE = re.compile(
-    rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})\s|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}\s?)",
+    rf"^(?:(?:{BY_LEAD}\s+)?(?:{BY_WORDS})\s|{FROM_OUR}\s"
+    rf"|(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}\s?)",
     re.I,
 )
 # the "by" read only on a page declaring its language (metadata's ``BY_WORD_DECLARED``:
