@@ -571,3 +571,64 @@ def test_a_long_guide_with_a_faq_and_a_stated_author_is_archived_end_to_end():
     assert rule_verdict(extracted, url) == Verdict(True, "article:long_text")
     unsigned = extract_article(build_page(head=head, paragraphs=STORY * 3), url)
     assert rule_verdict(unsigned, url) == Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
+
+
+# an older CMS's story: no <p>, its paragraphs runs of text between double breaks, under
+# subheadings and beside a list of key dates
+BRIDGE_SECTIONS = {
+    "": STORY[:2],
+    "What changes for drivers": STORY[2:4],
+    "Who pays for it": [
+        *STORY[4:],
+        "A spokesman for the ferry operator said two boats would run every twenty minutes at "
+        "peak hours, and that season tickets would cost the same as a monthly bus pass.",
+        "Cyclists, who make up a growing share of the crossing's traffic, will ride the ferries "
+        "free of charge, a concession the local cycling club had campaigned for since May.",
+    ],
+}
+KEY_DATES = (
+    "<h3>Key dates</h3><ul><li>March: the bridge closes to traffic</li>"
+    "<li>April: the ferry service starts</li><li>Next autumn: the new deck is laid</li></ul>"
+)
+
+
+def older_cms_page(paragraph: str) -> str:
+    """The bridge story as a hand-written or older CMS's page, each paragraph written as
+    ``paragraph`` formats it."""
+    story = "".join(
+        (f"<h3>{heading}</h3>" if heading else "")
+        + "".join(paragraph.format(text) for text in texts)
+        + (KEY_DATES if heading == "What changes for drivers" else "")
+        for heading, texts in BRIDGE_SECTIONS.items()
+    )
+    return (
+        "<html><head><title>Council approves harbour bridge rebuild - Valley Herald</title>"
+        "</head><body bgcolor='#ffffff'><div id='menu'><a href='/'>Home</a> | "
+        "<a href='/local/'>Local</a> | <a href='/sports/'>Sports</a> | "
+        "<a href='/contact.html'>Contact us</a></div><div id='story'>"
+        "<h1>Council approves harbour bridge rebuild</h1>"
+        + paragraph.format("By Jane Doe, Staff Writer")
+        + story
+        + "</div><center><font size='1'>Copyright 2024 Valley Herald. All rights "
+        "reserved.</font></center></body></html>"
+    )
+
+
+def test_a_story_written_with_double_breaks_has_the_paragraphs_of_one_written_with_p():
+    broken = text_shape_signals(parse_html(older_cms_page("{}<br><br>\n")))
+    assert broken == text_shape_signals(parse_html(older_cms_page("<p>{}</p>")))
+    assert broken["p_long"] == 8  # was 0: the page read as headings and a list
+    url = "http://www.valleyherald.example/local/bridge.html"
+    extracted = extract_article(older_cms_page("{}<br><br>\n"), url)
+    assert classify_page(extracted, url) == Verdict(True, "article:long_text")
+
+
+def test_a_page_with_a_p_of_text_keeps_its_p_as_its_paragraphs():
+    page = older_cms_page("{}<br><br>\n").replace(
+        "<h1>", "<p>Valley Herald, serving the valley since 1921.</p><h1>"
+    )
+    signals = text_shape_signals(parse_html(page))
+    assert (signals["p_long"], signals["p_chars"]) == (
+        0,
+        len("Valley Herald, serving the valley since 1921."),
+    )
