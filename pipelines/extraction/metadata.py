@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
-from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -27,7 +26,6 @@ from lxml.html import HtmlElement
 from archive.titles import split_title, title_key, trim_segments
 from crawler.dates import date_text, parse_date
 from crawler.urls import site_of_host
-from pipelines.extraction.breaks import has_break_paragraphs, paragraphs_from_breaks
 from pipelines.extraction.model import PageFacts
 from pipelines.extraction.pagestate import LIVE_BLOG, is_paywalled, live_updated
 from pipelines.extraction.words import text_pieces, word_length
@@ -1128,8 +1126,11 @@ def _chars(texts: list[str]) -> float:
     return float(sum(len(text.strip()) for text in texts))
 
 
-def _paragraphs_and_headings(tree: HtmlElement) -> tuple[list[int], int]:
-    """The lengths of the page's ``<p>`` that hold text, sorted, and its headings' characters."""
+def text_shape_signals(tree: HtmlElement) -> dict[str, float]:
+    """Where the page's text stands, in characters (the same in every script): paragraphs
+    (how many are long, the median one's length), headings, list items and links. A manual
+    or a service page is short paragraphs between many headings and lists; a story is long
+    paragraphs."""
     paragraphs: list[int] = []
     heading_chars = 0
     for element in tree.iter("p", *_HEADINGS):
@@ -1138,21 +1139,7 @@ def _paragraphs_and_headings(tree: HtmlElement) -> tuple[list[int], int]:
             heading_chars += chars
         elif chars:
             paragraphs.append(chars)
-    return sorted(paragraphs), heading_chars
-
-
-def text_shape_signals(tree: HtmlElement) -> dict[str, float]:
-    """Where the page's text stands, in characters (the same in every script): paragraphs
-    (how many are long, the median one's length), headings, list items and links. A manual
-    or a service page is short paragraphs between many headings and lists; a story is long
-    paragraphs. On a page with no ``<p>`` of text its paragraphs are its runs of text set
-    off by double breaks (``breaks.paragraphs_from_breaks``, read on a copy): an older CMS's
-    story written with ``<br><br>`` counted no paragraph and looked like a manual."""
-    paragraphs, heading_chars = _paragraphs_and_headings(tree)
-    if not paragraphs and has_break_paragraphs(tree):
-        page = deepcopy(tree)
-        paragraphs_from_breaks(page)
-        paragraphs = _paragraphs_and_headings(page)[0]
+    paragraphs.sort()
     return {
         "p_median": float(paragraphs[len(paragraphs) // 2]) if paragraphs else 0.0,
         "p_long": float(sum(n >= LONG_PARAGRAPH_CHARS for n in paragraphs)),
