@@ -58,14 +58,16 @@ from trafilatura import html2txt
 from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
-from pipelines.extraction.breaks import INLINE_TAGS, has_break_paragraphs, paragraphs_from_breaks
 from pipelines.extraction.metadata import article_entity, declared_language, jsonld_entities
 from pipelines.extraction.precision import bare_extraction, precision_pass
 from pipelines.extraction.text import (
+    INLINE_TAGS,
     CleanBody,
     clean_body,
     div_paragraph_chars,
+    has_break_paragraphs,
     normalise,
+    paragraphs_from_breaks,
     paragraphs_from_divs,
     word_counts,
 )
@@ -192,7 +194,7 @@ def balanced(
 
 def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:
     """Our precision pass again, on a copy of the page whose runs of text between double
-    breaks are paragraphs (``breaks.paragraphs_from_breaks``: an older CMS's ``<br><br>``),
+    breaks are paragraphs (``text.paragraphs_from_breaks``: an older CMS's ``<br><br>``),
     cleaned by our rules; None on a page without such breaks. Precision mode read such a
     page as a few loose lines, or as the one table in it."""
     if not has_break_paragraphs(tree):

@@ -10,13 +10,14 @@ from lxml.etree import Element
 from lxml.html import document_fromstring, fragment_fromstring, tostring
 
 from pipelines.extraction import extract_article
-from pipelines.extraction.breaks import has_break_paragraphs, paragraphs_from_breaks
 from pipelines.extraction.text import (
     Block,
     FurnitureBoxes,
     author_bio_lines,
     comment_threads,
+    has_break_paragraphs,
     is_furniture_line,
+    paragraphs_from_breaks,
     recover_chunks,
     unwrap_empty_inline,
     unwrap_heading_anchors,
