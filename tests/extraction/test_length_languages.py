@@ -4,7 +4,7 @@ news brief, written in thirteen European languages and in Japanese, Chinese, Kor
 Thai, is archived in each of them (main skipped the Finnish, Czech and Turkish ones, of
 43-49 words, as too short under the 50-word floor of a page marked as an article, while
 the Spanish and Portuguese ones of 62-65 words passed); its first paragraph alone, and a
-short page of long words that is no story, are skipped in each."""
+short page of long words that is no story, are skipped."""
 
 from __future__ import annotations
 
@@ -223,7 +223,9 @@ def test_a_brief_of_fewer_longer_words_is_no_shorter(lang):
     assert letters > MIN_WORDS_MARKED and 0.75 * english < letters < 1.25 * english
 
 
-@pytest.mark.parametrize("lang", [lang for lang in BRIEFS if lang not in ("ja", "zh", "ko", "th")])
+# not Thai: its letters, vowel signs included, count two to a word as Chinese characters
+# do, where some five make an English word (a diagnosis in the rules log, not changed)
+@pytest.mark.parametrize("lang", [lang for lang in BRIEFS if lang != "th"])
 def test_one_paragraph_of_the_brief_is_too_short_in_every_language(lang):
     doc = extract_article(brief_page(lang, BRIEFS[lang][1][:1]), URL)
     assert classify_page(doc, URL) == Verdict.skipped(SkipReason.TOO_SHORT)
@@ -231,16 +233,17 @@ def test_one_paragraph_of_the_brief_is_too_short_in_every_language(lang):
 
 def test_a_short_page_of_long_words_is_still_too_short():
     # a newsletter sign-up marked as an article: few words, each long; its letters make
-    # some 30 words of English, under the floor as its 19 words are
+    # some 35 words of English, under the floor as its 18 words are
     notice = [
         "Newsletteranmeldung: Erhalten Sie unsere Wochenzusammenfassung kostenlos.",
         "Datenschutzhinweis: Ihre E-Mail-Adresse wird ausschließlich für den "
         "Newsletterversand verwendet. Abmeldung jederzeit möglich.",
     ]
     html = build_page(head=OG_ARTICLE, paragraphs=notice, lang="de", title="Newsletter")
-    doc = extract_article(html, "https://news.example.de/service/newsletter-anmeldung")
+    url = "https://news.example.de/artikel/newsletter-anmeldung"
+    doc = extract_article(html, url)
     assert word_length(doc.text) < word_length(doc.text, by_letters=True) < MIN_WORDS_MARKED
-    assert classify_page(doc, URL) == Verdict.skipped(SkipReason.TOO_SHORT)
+    assert classify_page(doc, url) == Verdict.skipped(SkipReason.TOO_SHORT)
 
 
 def test_letters_count_every_script_and_no_punctuation():
