@@ -20,7 +20,9 @@ stated author is a signed piece's closing questions, not a page of questions.
 Text size is counted in words, and in characters for scripts written without spaces
 (Chinese, Japanese, Thai, Lao, Burmese, Khmer; Korean syllables alike), two to a word
 (``pipelines.extraction.words``, the one count the title rules read too), so no threshold
-is one only a spaced language can pass.
+is one only a spaced language can pass. The floors of a page marked as an article (a
+brief's) count a spaced text by its letters, in words of English, so the same brief in
+German, Finnish or Polish, written in fewer, longer words, is not shorter than in English.
 
 Reasons returned (stable, machine-friendly):
 article:jsonld, article:og_type, article:dated_url+long_text, article:long_text, and
@@ -65,7 +67,9 @@ NON_ARTICLE_OG = ("profile", "video", "music", "product", "book", "business", "p
 
 MAX_LINK_DENSITY_MARKED = 0.7  # a deals or link roundup is still an article
 MAX_LINK_DENSITY = 0.5
-MIN_WORDS_MARKED = 50  # the page says it is an article: a short brief still counts
+# the page says it is an article: a short brief still counts (these three counted by
+# letters, in words of English: ``text_words(by_letters=True)``)
+MIN_WORDS_MARKED = 50
 MIN_WORDS_PAYWALLED = 15  # ...and behind a paywall: its teaser is kept, flagged
 MIN_WORDS_ATTESTED = 20  # ...and with its date and author stated too (``attested_article``)
 MIN_WORDS_DATED = 120
@@ -160,11 +164,13 @@ def is_service_url(url: str) -> bool:
 # ---------------------------------------------------------------- text size
 
 
-def text_words(doc: Extracted) -> float:
+def text_words(doc: Extracted, *, by_letters: bool = False) -> float:
     """The text's length in words, counting unspaced scripts by their characters
     (``words.word_length``; a Lao, Burmese or Khmer story read as a handful of "words" was
-    short)."""
-    return word_length(doc.text) if has_unspaced(doc.text) else float(doc.word_count)
+    short); ``by_letters``, its spaced words by their letters, in words of English."""
+    if by_letters or has_unspaced(doc.text):
+        return word_length(doc.text, by_letters=by_letters)
+    return float(doc.word_count)
 
 
 # ---------------------------------------------------------------- the page-look model
@@ -395,7 +401,8 @@ def marked_reason(doc: Extracted) -> str | None:
 
 
 def min_words_marked(doc: Extracted) -> int:
-    """The shortest text a page whose markup declares an article is archived with."""
+    """The shortest text a page whose markup declares an article is archived with, in words
+    of English by its letters (``text_words``)."""
     if doc.paywalled:
         return MIN_WORDS_PAYWALLED
     return MIN_WORDS_ATTESTED if attested_article(doc) else MIN_WORDS_MARKED
@@ -408,7 +415,7 @@ def text_verdict(doc: Extracted, url: str | None) -> Verdict:
     if marked is not None:
         if doc.link_density > MAX_LINK_DENSITY_MARKED:
             return Verdict.skipped(SkipReason.LINK_DENSE)
-        if words < min_words_marked(doc):
+        if text_words(doc, by_letters=True) < min_words_marked(doc):
             return Verdict.skipped(SkipReason.TOO_SHORT)
         return Verdict(True, marked)
     if doc.link_density > MAX_LINK_DENSITY:

@@ -5,7 +5,8 @@ count of space-separated words reads a Chinese headline ("东京奥运会推迟�
 one word and a story as a handful. Their characters count instead,
 ``UNSPACED_CHARS_PER_WORD`` of them to a word (Korean syllables alike: Korean spaces its
 phrases, each of several syllables), so no threshold is one only a spaced language can
-pass. Text without such characters counts exactly as its space-separated words.
+pass. Text without such characters counts exactly as its space-separated words, or, for
+the floors of a brief, by its letters: ``LETTERS_PER_WORD`` to a word of English.
 
 For comparing two texts word by word (a heading against a stated title, a title against
 a URL's slug), a run of unspaced script gives its character bigrams, the pieces that
@@ -15,6 +16,7 @@ words of those scripts share; elsewhere a word is itself.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 # Han, Hiragana/Katakana, Hangul, Thai, Lao, Myanmar and Khmer
@@ -25,6 +27,10 @@ _UNSPACED_CLASS = (
 UNSPACED = re.compile(_UNSPACED_CLASS)
 _UNSPACED_RUNS = re.compile(f"({_UNSPACED_CLASS}+)")
 UNSPACED_CHARS_PER_WORD = 2.0
+# the median letters (and digits) per word of the tuning part's English texts
+LETTERS_PER_WORD = 4.94
+_NOT_LETTER = re.compile(r"[\W_]+")  # \w less "_": the letters and digits of every script
+_BEYOND_LATIN = re.compile("[^\x00-\u02ff]")  # where combining marks are
 
 
 def has_unspaced(text: str) -> bool:
@@ -32,13 +38,27 @@ def has_unspaced(text: str) -> bool:
     return UNSPACED.search(text) is not None
 
 
-def word_length(text: str) -> float:
+def word_length(text: str, *, by_letters: bool = False) -> float:
     """The text's length in words: its space-separated words, with the characters of
-    unspaced scripts counted ``UNSPACED_CHARS_PER_WORD`` to a word."""
+    unspaced scripts counted ``UNSPACED_CHARS_PER_WORD`` to a word.
+
+    ``by_letters``: a text of spaced scripts only counts its letters, ``LETTERS_PER_WORD``
+    to a word of English, so a language that compounds or declines (German, Finnish,
+    Polish) is not shorter for writing fewer, longer words; one holding unspaced script is
+    counted as without it (its characters are counted already)."""
     unspaced = len(UNSPACED.findall(text))
     if not unspaced:
-        return float(len(text.split()))
+        return letter_count(text) / LETTERS_PER_WORD if by_letters else float(len(text.split()))
     return len(UNSPACED.sub(" ", text).split()) + unspaced / UNSPACED_CHARS_PER_WORD
+
+
+def letter_count(text: str) -> int:
+    """The text's letters, digits and combining marks (a Devanagari vowel sign, an Arabic
+    vowel point): its characters less spaces, punctuation and symbols."""
+    count = len(_NOT_LETTER.sub("", text))
+    if _BEYOND_LATIN.search(text):
+        count += sum(unicodedata.category(ch)[0] == "M" for ch in text if ch > "\u02ff")
+    return count
 
 
 def word_pieces(word: str) -> list[str]:
