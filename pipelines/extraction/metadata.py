@@ -135,7 +135,9 @@ BY_WORD = {
 # Ukrainian name, "De Smet" a surname): read on a page declaring its language only, and cut
 # from the names only there
 BY_WORD_DECLARED = {
-    "id": "oleh", "ms": "oleh", "ro": "de", "tl": "ni", "sw": "na",
+    "ms": "oleh", "ro": "de", "tl": "ni", "sw": "na",
+    # the Tribun papers' "report of the journalist of <paper>, <name>"
+    "id": r"(?:oleh|laporan\s+(?:wartawan|reporter|kontributor)\s+[^,]{2,40},)",
     # the Greek "writes" and an article, the accent dropped in capitals ("ΓΡΑΦΕΙ")
     "el": r"γρ[άα]φ(?:ει|ουν)\s+(?:ο|η|οι)",  # noqa: RUF001
 }  # fmt: skip
@@ -1736,9 +1738,17 @@ _RTL_ROLE_WORDS = frozenset({"التحرير", "الموقع", "الأنباء",
 _SEPARATORS = "、\uff0c,\uff1b;\uff0f/:\uff1a=\uff1d|\u4e28\uff5c"
 _CJK_NAMES_SPLIT = re.compile(rf"[\s{_SEPARATORS}]+|(?<=[{_HANGUL}])[·・](?=[{_HANGUL}])")
 # Japanese writes a space between family and given name ("山田 太郎", full width too), the
-# names apart by commas or a middle dot ("山田太郎・鈴木花子"); a name up to 6 characters
+# names apart by commas or a middle dot ("山田太郎・鈴木花子"); a name up to 6 characters,
+# or a family name and a given name in Kana ("山田さくら", "鈴木 エリカ"), which never ends in
+# a particle, a verb's ending or an honorific ("首相が", "山田だった", "山田さん")
 _JA_NAMES_SPLIT = re.compile(rf"\s*[{_SEPARATORS}・·]\s*")
-_JA_NAME = re.compile(rf"[{_HAN}]{{2,6}}|[{_HAN}]{{1,4}}\s[{_HAN}]{{1,4}}")
+_KANA_GIVEN = (
+    "[\u3041-\u3096\u30a1-\u30fa\u30fc]{2,4}"
+    "(?<![はがをにでともへやのかねよたす])(?<!さん)(?<!さま)(?<!くん)(?<!ちゃん)"
+)
+_JA_NAME = re.compile(
+    rf"[{_HAN}]{{2,6}}|[{_HAN}]{{1,4}}\s[{_HAN}]{{1,4}}|[{_HAN}]{{1,4}}\s?{_KANA_GIVEN}"
+)
 _RTL_NAMES_SPLIT = re.compile(r"\s*[،,؛;]\s*|\s+و\s+")
 # names in the spaced scripts apart by commas or "and" (Hindi "और", Marathi "व", Bengali
 # "ও", "এবং", Tamil "மற்றும்", Thai "และ")

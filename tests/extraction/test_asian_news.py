@@ -1,6 +1,6 @@
-# ruff: noqa: RUF001 (the Urdu full stop)
+# ruff: noqa: RUF001, RUF002 (the Urdu full stop, the Japanese full-width colon)
 """Asian and African news pages: the shapes Hindi, Marathi, Bengali, Tamil, Urdu, Persian,
-Thai, Indonesian, Vietnamese, Filipino and Swahili news sites give their bylines and read-also
+Thai, Japanese, Indonesian, Vietnamese, Filipino and Swahili news sites give their bylines and read-also
 teasers (hand-written probe pages; main read each of these wrong: the label kept in the name,
 a name's last vowel sign cut, a desk named as the writer, a teaser kept in the story)."""
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.extraction import extract_article
+from pipelines.extraction.metadata import uncased_byline
 
 STORIES = {
     "hi": (
@@ -163,6 +164,8 @@ DATE = '<p class="date">05 Dec 2024, 14:30</p>'
         ("id", "Pewarta: Budi Santoso", ["Budi Santoso"]),
         ("id", "Reporter: Budi Santoso", ["Budi Santoso"]),
         ("id", "Oleh: Budi Santoso", ["Budi Santoso"]),
+        # the Tribun papers' "report of the journalist of <paper>, <name>" (main: nobody)
+        ("id", "Laporan Wartawan Tribunnews.com, Budi Santoso", ["Budi Santoso"]),
         ("sw", "Mwandishi: Amina Juma", ["Amina Juma"]),
         ("sw", "Na Amina Juma", ["Amina Juma"]),
         ("tl", "Ni Juan dela Cruz", ["Juan dela Cruz"]),
@@ -224,6 +227,24 @@ def test_a_read_also_teaser_leaves_the_story(lang: str, teaser: str) -> None:
     doc = extract_article(news_page(lang, DATE, teaser=link), URL)
     assert title.strip() not in doc.text
     assert all(paragraph in doc.text for paragraph in STORIES[lang][1])
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("記者：山田さくら", ["山田さくら"]),
+        ("山田さくら記者", ["山田さくら"]),
+        ("記者：鈴木 エリカ、山田太郎", ["鈴木 エリカ", "山田太郎"]),
+        # a particle, a verb's ending or an honorific after the Kana: no given name
+        ("首相が記者", []),
+        ("記者：山田さん", []),
+        ("記者：山田だった", []),
+    ],
+)
+def test_a_japanese_given_name_in_kana_is_read(line: str, names: list[str]) -> None:
+    """main read "山田さくら" as no name (a Japanese name was Han only) and kept the
+    label in the author: "記者：山田さくら"."""
+    assert uncased_byline(line, "ja") == names
 
 
 def test_a_byline_opening_the_story_leaves_the_text() -> None:
