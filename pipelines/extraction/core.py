@@ -65,6 +65,7 @@ from pipelines.extraction.metadata import (
     read_metadata,
     split_names,
     unique,
+    with_final_marks,
 )
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page, markup_verdict
@@ -329,7 +330,8 @@ def byline_search(tree: HtmlElement, tidy: Callable[[str], str] | None = None) -
                 continue
             content = _pruned_text(element, pruned)
             if content and 2 < len(content) < 120:
-                return normalize_authors(None, tidy(content) if tidy else content)
+                tidied = tidy(content) if tidy else content
+                return with_final_marks(normalize_authors(None, tidied), tidied)
     return None
 
 

@@ -106,8 +106,10 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 # the writer ("Author", "Autor(in)", "Auteur", "Autore", "Автор", their plural and feminine
 # forms: "Autorinnen", the Polish and Czech "Autorka", "Autorzy", "Autoři", the Russian
 # "Авторы", the Ukrainian "Авторка", "Автори"; the Indonesian and Malay
-# "Penulis", the Turkish "Yazar" and, with its colon only, "Yazan" ("who wrote"; also a
-# given name, "Yazan Al-Saadi"), the Vietnamese "Tác giả", the Hungarian "Szerző", the
+# "Penulis", "Pewarta" (ANTARA's reporter), the English and Indonesian "Reporter" with its
+# colon only ("Reporter Jane Doe" may be a title), the Swahili "Mwandishi", the Turkish
+# "Yazar" and, with its colon only, "Yazan" ("who wrote"; also a given name, "Yazan
+# Al-Saadi"), the Vietnamese "Tác giả", the Hungarian "Szerző", the
 # Scandinavian "Forfatter", "Författare", the Finnish "Kirjoittaja", the Greek "Συντάκτης",
 # "Συντάκτρια", the Chinese "作者") and
 # the credit of the German, Slavic and Finnish "Text: Name" ("Text", "Texte", "Texto",
@@ -119,7 +121,7 @@ _NAMES_AND = re.compile(r"\s+(?:e|i|en|och|og|и|\u0456|та)\s+")  # \u0456: th
 # Club")
 AUTHOR_NOUNS = (
     r"authors?|contributors?|autor(?:in(?:nen)?|en|es|as?|ka|zy|ři)?|auteure?s?|autore|autrice"
-    r"|автор(?:ы|ка|и)?|penulis"
+    r"|автор(?:ы|ка|и)?|penulis|pewarta|mwandishi|reporter(?=\s*[:\uff1a])"
     r"|yazar|yazan(?=\s*:)|tác\s+giả|szerző|forfatter|författare|kirjoittaja|作者"
     r"|συντάκτ(?:ης|ρια)"  # noqa: RUF001
 )
@@ -133,7 +135,9 @@ BY_WORD = {
 # Ukrainian name, "De Smet" a surname): read on a page declaring its language only, and cut
 # from the names only there
 BY_WORD_DECLARED = {
-    "id": "oleh", "ms": "oleh", "ro": "de",
+    "ms": "oleh", "ro": "de", "tl": "ni", "sw": "na",
+    # the Tribun papers' "report of the journalist of <paper>, <name>"
+    "id": r"(?:oleh|laporan\s+(?:wartawan|reporter|kontributor)\s+[^,]{2,40},)",
     # the Greek "writes" and an article, the accent dropped in capitals ("ΓΡΑΦΕΙ")
     "el": r"γρ[άα]φ(?:ει|ουν)\s+(?:ο|η|οι)",  # noqa: RUF001
 }  # fmt: skip
@@ -256,7 +260,7 @@ _ROLE_WORDS = frozenset(
 _TEAM_WORDS = frozenset({"team", "staff", "editors", "desk", "newsroom", "redaktion", "équipe"})
 _NOT_FIRST_NAMES = frozenset({"the", "our", "a", "an", "team"})  # "Team Tiger Data": a team
 _PARTICLES = frozenset(
-    {"van", "der", "den", "de", "la", "le", "von", "di", "da", "du", "del", "bin"}
+    {"van", "der", "den", "de", "la", "le", "von", "di", "da", "du", "del", "bin", "dela", "delos"}
 )
 # what a page's buttons and menus say; a "name" starting with one names nobody
 # ("Sign up for free trial", "Get", "Log in", "Order Status", "Account Settings")
@@ -765,6 +769,8 @@ def clean_name(value: str) -> str | None:
     Email"); they go. A profile's address ("facebook.com/janedoe") names nobody.
     """
     text = clean_text(_BY_PREFIX.sub("", value))
+    if text is not None and (_SPACED_LETTER.search(text) or _RTL_LETTER.search(text)):
+        text = _spaced_or_rtl_name(text)
     if text is None or _BY_ONLY.match(text):
         return None
     text = text.strip(" ,-|")
@@ -1463,7 +1469,7 @@ _BY_START = re.compile(
 # Selatan", "in South Jakarta")
 _BY_IN_LANGUAGE = {
     language: re.compile(
-        rf"^\s*(?:(?:{BY_LEAD}\s+)?{word}\s+(?:{BY_ROLE}\s+)?|{FROM_OUR}\s+)"
+        rf"^\s*(?:(?:{BY_LEAD}\s+)?{word}(?:\s*:)?\s+(?:{BY_ROLE}\s+)?|{FROM_OUR}\s+)"
         rf"(?-i:(?=[{NAME_CAPITAL}]))",
         re.I,
     )
@@ -1632,15 +1638,23 @@ def _changed_by(element: HtmlElement) -> list[str]:
 # name there is read only in a byline's own shapes, the whole line one (never a sentence's
 # words): a Chinese or Japanese name is 2-4 Han characters ("张三", "山田太郎"; "々" repeats
 # one), a transliterated one joined by a middle dot ("迈克尔·乔丹"), a Korean name 2-4 Hangul
-# syllables ("홍길동"), an Arabic or Hebrew name 2-4 words ("محمد علي")
+# syllables ("홍길동"), an Arabic, Persian, Urdu or Hebrew name 2-4 words ("محمد علي",
+# "مریم کریمی"), a Devanagari, Bengali, Tamil or Thai name 2-4 words ("राहुल शर्मा",
+# "রহিম উদ্দিন", "สมชาย ใจดี"; their letters with their vowel signs, no digit or danda)
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005"
 _HANGUL = "\uac00-\ud7a3"
-_ARABIC_WORD = "[\u0621-\u063a\u0641-\u064a]{2,}"
+_ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"  # with Persian and Urdu's
+_ARABIC_WORD = f"[{_ARABIC_LETTERS}]{{2,}}"
 _HEBREW_WORD = "[\u05d0-\u05ea]{2,}"
-UNCASED_LETTER = re.compile(f"[{_HAN}{_HANGUL}\u0621-\u064a\u05d0-\u05ea]")
+_SPACED_LETTERS = "\u0900-\u0963\u0971-\u097f\u0980-\u09e3\u09f0\u09f1\u0b80-\u0be5\u0e01-\u0e4e"
+_SPACED_WORD = f"[{_SPACED_LETTERS}]{{2,20}}"
+_SPACED_LETTER = re.compile(f"[{_SPACED_LETTERS}]")
+_RTL_LETTER = re.compile(f"[{_ARABIC_LETTERS}]")
+UNCASED_LETTER = re.compile(f"[{_HAN}{_HANGUL}{_ARABIC_LETTERS}\u05d0-\u05ea{_SPACED_LETTERS}]")
 _UNCASED_NAME = re.compile(
     rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}[·・][{_HAN}]{{1,6}}|[{_HANGUL}]{{2,4}}"
     rf"|{_ARABIC_WORD}(?:\s{_ARABIC_WORD}){{1,3}}|{_HEBREW_WORD}(?:\s{_HEBREW_WORD}){{1,2}}"
+    rf"|{_SPACED_WORD}(?:\s{_SPACED_WORD}){{1,3}}"
 )
 # the press's credits among the names: a co-author's ("张三 通讯员 王五": a correspondent,
 # an intern) is skipped, another's ends the writers ("张三 摄影 王五", "编辑:赵六": the
@@ -1713,7 +1727,9 @@ _HAN_ROLE = re.compile(
 _RTL_ROLE_FIRST = frozenset(
     {"رئيس", "رئيسة", "مدير", "مديرة", "محرر", "محررة", "فريق", "هيئة", "أسرة", "إدارة", "مراسل",
      "مراسلة", "وكالة", "وكالات", "كاتب", "كاتبة", "قسم", "مكتب", "موقع", "מערכת", "צוות", "כתב",
-     "כתבת", "עורך", "עורכת", "מנהל", "מנהלת", "סוכנות", "סוכנויות", "חדשות"}
+     "כתבת", "עורך", "עורכת", "מנהל", "מנהלת", "סוכנות", "סוכנויות", "חדשות",
+     # the Persian and Urdu reporter, desk, service, correspondent ("نامہ نگار")
+     "خبرنگار", "گروه", "سرویس", "تحریریه", "ویب", "نیوز", "نامہ", "نمائندہ", "اسٹاف"}
 )  # fmt: skip
 _RTL_ROLE_WORDS = frozenset({"التحرير", "الموقع", "الأنباء", "التحریر"})
 # what separates a byline's names or credits: a space, a comma (the ideographic "、" too),
@@ -1722,24 +1738,51 @@ _RTL_ROLE_WORDS = frozenset({"التحرير", "الموقع", "الأنباء",
 _SEPARATORS = "、\uff0c,\uff1b;\uff0f/:\uff1a=\uff1d|\u4e28\uff5c"
 _CJK_NAMES_SPLIT = re.compile(rf"[\s{_SEPARATORS}]+|(?<=[{_HANGUL}])[·・](?=[{_HANGUL}])")
 # Japanese writes a space between family and given name ("山田 太郎", full width too), the
-# names apart by commas or a middle dot ("山田太郎・鈴木花子"); a name up to 6 characters
+# names apart by commas or a middle dot ("山田太郎・鈴木花子"); a name up to 6 characters,
+# or a family name and a given name in Kana ("山田さくら", "鈴木 エリカ"), which never ends in
+# a particle, a verb's ending or an honorific ("首相が", "山田だった", "山田さん")
 _JA_NAMES_SPLIT = re.compile(rf"\s*[{_SEPARATORS}・·]\s*")
-_JA_NAME = re.compile(rf"[{_HAN}]{{2,6}}|[{_HAN}]{{1,4}}\s[{_HAN}]{{1,4}}")
+_KANA_GIVEN = (
+    "[\u3041-\u3096\u30a1-\u30fa\u30fc]{2,4}"
+    "(?<![はがをにでともへやのかねよたす])(?<!さん)(?<!さま)(?<!くん)(?<!ちゃん)"
+)
+_JA_NAME = re.compile(
+    rf"[{_HAN}]{{2,6}}|[{_HAN}]{{1,4}}\s[{_HAN}]{{1,4}}|[{_HAN}]{{1,4}}\s?{_KANA_GIVEN}"
+)
 _RTL_NAMES_SPLIT = re.compile(r"\s*[،,؛;]\s*|\s+و\s+")
+# names in the spaced scripts apart by commas or "and" (Hindi "और", Marathi "व", Bengali
+# "ও", "এবং", Tamil "மற்றும்", Thai "และ")
+_SPACED_NAMES_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:और|व|ও|এবং|மற்றும்|และ)\s+")
+# words of a desk, a role or nobody in those scripts: the (staff) reporter, correspondent,
+# bureau, desk, team ("निजी संवाददाता", "ব্যুরো", "নিজস্ব প্রতিবেদক", "ผู้สื่อข่าว")
+_SPACED_ROLE_WORDS = frozenset(
+    {"संवाददाता", "प्रतिनिधि", "रिपोर्टर", "ब्यूरो", "डेस्क", "टीम", "न्यूज़", "न्यूज", "वार्ताहर",
+     "प्रतिवेदक", "প্রতিবেদক", "সংবাদদাতা", "প্রতিনিধি", "ডেস্ক", "নিজস্ব",
+     "செய்தியாளர்", "நிருபர்", "ผู้สื่อข่าว", "กองบรรณาธิการ", "ทีมข่าว"}
+)  # fmt: skip
 # a byline label and the names after it, in brackets or not: the reporter's ("记者 张三",
 # "本报记者 张三 李四", "(记者 张三 李四)", "記者:山田太郎"), the writer's ("作者:李四",
 # "执笔:…"), the text's credit ("文/王小明", "文=山田太郎", "取材・文/…", "文·图 …", the
 # Korean "글 홍길동", "글·사진 …"), the Arabic "بقلم" ("by the pen of") and "كتب:" / "كتبت -"
-# ("wrote", with its colon or dash: the same letters spell "books"), the Hebrew "מאת" ("by")
+# ("wrote", with its colon or dash: the same letters spell "books"), the Hebrew "מאת" ("by"),
+# the Persian "نویسنده" ("writer"), "نگارنده", the Urdu "تحریر" ("writing"); the Hindi,
+# Marathi and Nepali "लेखक"/"लेखिका" ("writer"), "रिपोर्ट" ("report"), "द्वारा" ("by"),
+# the Bengali "লেখক", the Tamil "எழுதியவர்" ("who wrote"), the Thai "ผู้เขียน" ("writer")
+# and "โดย" ("by")
+_SPACED_LABELS = r"लेखक|लेखिका|रिपोर्ट|द्वारा|লেখক|লেখিকা|எழுதியவர்|ผู้เขียน|โดย"
 _UNCASED_LABEL = re.compile(
     r"^\s*[\[(\uff08【]?\s*(?:(?:本[报報]|特[约約])?[记記]者|作者|撰文|撰稿|执笔|執筆"
     r"|(?:(?:取材|構成|写真)[・·])?文(?:[・·/\uff0f](?:写真|撮影|图|圖))?"
-    rf"|글(?:[·・]사진)?|사진[·・]글|بقلم|الكاتبة?|מאת)\s*(?:[{_SEPARATORS}]\s*|\s+)"
+    rf"|글(?:[·・]사진)?|사진[·・]글|بقلم|الكاتبة?|מאת|نویسنده|نگارنده|تحریر|{_SPACED_LABELS})"
+    rf"\s*(?:[{_SEPARATORS}]\s*|\s+)"
     r"|^\s*كتبت?\s*[:\-\u2013\u2014]\s*"
 )
 _DATE_AFTER = re.compile(r"\s\d.*$")
 # the words of those bylines, one of which an element's own text holds to be read as one
-UNCASED_CUE = re.compile(r"[记記]者|作者|撰|执笔|執筆|文|글|기자|특파원|特派|بقلم|كتب|الكاتب|מאת")
+UNCASED_CUE = re.compile(
+    rf"[记記]者|作者|撰|执笔|執筆|文|글|기자|특파원|特派|بقلم|كتب|الكاتب|מאת|نویسنده|نگارنده|تحریر"
+    rf"|{_SPACED_LABELS}"
+)
 # the names before the reporter's title: "홍길동 기자", "山田太郎記者", a Korean wire's
 # "(서울=연합뉴스) 홍길동 기자 =" with its dateline, an e-mail address after it
 _UNCASED_TITLE = re.compile(
@@ -1761,8 +1804,17 @@ def _uncased_names(text: str, language: str = "") -> list[str]:
     is not one. An Arabic word opening with the article "ال" opens a title, not a name
     ("الكاتب", "المحرر")."""
     rtl = any("\u0590" <= ch <= "\u06ff" for ch in text)
+    spaced = _SPACED_LETTER.search(text) is not None
     japanese = language == "ja" and not rtl
-    split = _RTL_NAMES_SPLIT if rtl else _JA_NAMES_SPLIT if japanese else _CJK_NAMES_SPLIT
+    split = (
+        _RTL_NAMES_SPLIT
+        if rtl
+        else _SPACED_NAMES_SPLIT
+        if spaced
+        else _JA_NAMES_SPLIT
+        if japanese
+        else _CJK_NAMES_SPLIT
+    )
     shape = _JA_NAME if japanese else _UNCASED_NAME
     names: list[str] = []
     for piece in split.split(_WS.sub(" ", text).strip()):
@@ -1793,6 +1845,8 @@ def _names_nobody(piece: str, language: str) -> bool:
     if "\u0590" <= piece[0] <= "\u06ff":
         words = piece.split()
         return words[0] in _RTL_ROLE_FIRST or any(w in _RTL_ROLE_WORDS for w in words)
+    if _SPACED_LETTER.match(piece):
+        return any(word in _SPACED_ROLE_WORDS for word in piece.split())
     if _HAN_ROLE.search(piece):
         return True
     return (
@@ -1800,6 +1854,37 @@ def _names_nobody(piece: str, language: str) -> bool:
         and not any(dot in piece for dot in "·・")
         and not (piece[0] in _ZH_SURNAMES or piece[:2] in _ZH_SURNAMES)
     )
+
+
+def with_final_marks(names: str | None, source: str) -> str | None:
+    """trafilatura's byline normaliser cuts what is no word character at a name's end, and
+    a vowel sign or a virama is none ("สมชาย ใจดี" -> "สมชาย ใจด", "முருகன் சுப்பிரமணியம்"
+    loses its "்"): each of its "; "-joined names gets back the marks that follow its last
+    word in the text it was read from (whose colons the normaliser also dropped)."""
+    if not names:
+        return names
+    restored = []
+    for name in names.split("; "):
+        last = name.rsplit(maxsplit=1)[-1] if name.strip() else name
+        end = source.find(last) + len(last) if last and last in source else len(source)
+        marks = end
+        while marks < len(source) and unicodedata.category(source[marks])[0] == "M":
+            marks += 1
+        restored.append(name + source[end:marks])
+    return "; ".join(restored)
+
+
+def _spaced_or_rtl_name(text: str) -> str | None:
+    """A byline's text in a script without case that spaces its words (Devanagari, Bengali,
+    Tamil, Thai; Arabic, Persian, Urdu after a label): without its label ("रिपोर्ट अमित
+    कुमार"; trafilatura's reading drops the colon), and None unless it is names in a
+    byline's own shape (:func:`_uncased_names`): a role or a desk ("निजी संवाददाता",
+    "নিজস্ব প্রতিবেদক", "خبرنگار ایسنا") or a sentence names nobody."""
+    label = _UNCASED_LABEL.match(text)
+    if label is None and not _SPACED_LETTER.search(text):
+        return text
+    rest = text[label.end() :].strip() if label else text
+    return rest if _uncased_names(rest) else None
 
 
 def uncased_byline(text: str | None, language: str = "") -> list[str]:

@@ -128,6 +128,14 @@ COMMENTS = (
     r"comments?|kommentare?|commentaires?|comentarios?|coment[aá]rios?|comment[oi]"
     r"|reacties?|комментари\w*|komentarz[ey]?"
 )
+# in scripts whose vowel signs end a word where "\b" sees none: the Hindi "यह भी पढ़ें"
+# ("read this too"), the Marathi "हेही वाचा", the Nepali "यो पनि पढ्नुहोस्", the Bengali
+# "আরও পড়ুন", the Tamil "இதையும் படிக்க", the Urdu "یہ بھی پڑھیں", the Persian "بیشتر
+# بخوانید", the Thai "อ่านเพิ่มเติม", "อ่านข่าวที่เกี่ยวข้อง"
+_TEASER_UNSPACED = (
+    r"(?:यह|ये|इसे|इन्हें) भी पढ़ें|हेही वाचा|यो पनि पढ्नुहोस्|আরও পড়ুন|இதையும் படிக்க(?:வும்)?"
+    r"|یہ بھی پڑھیں|بیشتر بخوانید|อ่านเพิ่มเติม|อ่านข่าวที่เกี่ยวข้อง"
+)
 # Teaser labels: a bare word needs a colon or dash after it ("Related: ...", "MORE - ...",
 # "Mehr zum Thema:", "Relacionado:"), the longer phrases stand alone ("Read more", "You may
 # also like", "Lesen Sie auch", "À lire aussi", "Te puede interesar", "Читайте также").
@@ -166,7 +174,9 @@ _TEASER = re.compile(
     r"|(?:prze)?czytaj (?:też|także|również)|zobacz (?:też|także|również)"
     r"|(?:podobne|powiązane) artykuły"
     r"|(?:přečtěte si|čtěte) (?:také|též)|läs (?:också|även)|læs også|les også"
-    r"|читайте (?:також|ще)|дивіться також|(?:bunlar da )?ilginizi çekebilir)\b)",
+    r"|читайте (?:також|ще)|дивіться також|(?:bunlar da )?ilginizi çekebilir"
+    r"|baca juga|simak juga|xem thêm|đọc thêm|tin liên quan|basahin din|soma pia)\b"
+    rf"|(?:{_TEASER_UNSPACED})(?=[\s:|\-\u2013\u2014]|$))",
     re.I,
 )
 # A news agency's credit standing as the line ("(AFP)", "Avec AFP", "(mit dpa)", "con
@@ -330,7 +340,8 @@ _BYLINE = re.compile(
 # the "by" read only on a page declaring its language (metadata's ``BY_WORD_DECLARED``:
 # "Oleh Budi Santoso" on an Indonesian page, "Oleh Sentsov" elsewhere a name)
 _BYLINE_IN_LANGUAGE = {
-    language: re.compile(rf"^{word}\s", re.I) for language, word in BY_WORD_DECLARED.items()
+    language: re.compile(rf"^{word}(?:\s*:)?\s", re.I)
+    for language, word in BY_WORD_DECLARED.items()
 }
 # a date line's label: "Updated", "Aktualisiert am", "Publié le", "Publicado el"...
 _STAMP = re.compile(
