@@ -26,7 +26,7 @@ from trafilatura import metadata as trafilatura_meta
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import Document
-from trafilatura.utils import line_processing, safe_base_url, safe_relative_url, trim
+from trafilatura.utils import line_processing, trim
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
@@ -69,7 +69,7 @@ from pipelines.extraction.metadata import (
 )
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page, markup_verdict
-from pipelines.extraction.precision import precision_pass
+from pipelines.extraction.precision import precision_pass, resolve_body_links
 from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import (
     CleanBody,
@@ -129,15 +129,16 @@ def is_oversized(tree: HtmlElement, url: str | None) -> bool:
 def run_trafilatura(tree: HtmlElement, url: str | None) -> Document | None:
     """trafilatura's body for the page, or None when it finds no main text.
 
-    trafilatura runs without the URL and the body's links are resolved afterwards
-    (:func:`resolve_links`): the same document. In precision mode its pass runs step by
-    step, its comparison with readability and justext only where that can change the
-    result (``precision.precision_pass``): the same document again. Any exception inside
+    trafilatura runs without the URL and only the body's links are resolved
+    (``precision.resolve_body_links``): the same document. In precision mode its pass runs
+    step by step, its comparison with readability and justext only where that can change the
+    result, the links resolved before the text is written (``precision.precision_pass``): the
+    same document again. Any exception inside
     trafilatura is logged and treated as "no text": one odd page must not take down a worker.
     """
     try:
         result = (
-            precision_pass(tree)
+            precision_pass(tree, url)
             if FAVOR_PRECISION
             else bare_extraction(
                 tree,
@@ -153,34 +154,10 @@ def run_trafilatura(tree: HtmlElement, url: str | None) -> Document | None:
         return None
     if not isinstance(result, Document):
         return None
-    resolve_links(result, url)
+    if not FAVOR_PRECISION and result.body is not None and resolve_body_links(result.body, url):
+        # the text writes the links' targets (xmltotxt without formatting keeps the body)
+        result.text = result.raw_text = xmltotxt(result.body, False)
     return result
-
-
-def resolve_links(document: Document, url: str | None) -> None:
-    """Resolve the body's link targets against ``url`` as trafilatura does when given it.
-
-    Given a URL, trafilatura resolves every link of the cleaned page (``convert_link``: one
-    ``urljoin`` per link of the page, ~0.8 ms median) before it keeps the few in the story.
-    Its URL serves nothing else here (no images, no metadata), so our pass runs without it
-    and only the body's links are resolved, the same way; the body's text, which writes a
-    link's target, is then written again (``xmltotxt`` without formatting does not change
-    the body). The same body and text as trafilatura's with the URL on every benchmark page
-    (docs/extraction.md, "What it costs").
-    """
-    base = url and safe_base_url(url)
-    if not base or document.body is None:
-        return
-    changed = False
-    for ref in document.body.iter("ref"):
-        target = ref.get("target")
-        if target:
-            resolved = safe_relative_url(base, target) or target
-            if resolved != target:
-                ref.set("target", resolved)
-                changed = True
-    if changed:
-        document.text = document.raw_text = xmltotxt(document.body, False)
 
 
 # Cheap necessary conditions for trafilatura's costly searches (their XPaths test

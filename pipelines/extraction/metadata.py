@@ -1093,18 +1093,21 @@ class _Sources:
     article: dict[str, Any]  # the JSON-LD article entity, {} if none
     base: str | None  # URL that relative links resolve against
     itemprops: frozenset[str]  # every itemprop value of the page (itemprop_values)
+    classes: list[str]  # every class value of the page, in document order (class_values)
 
 
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     """Collect every stated metadata field of the page (nothing guessed from the text)."""
     entities = jsonld_entities(tree)
     itemprops = itemprop_values(tree)  # read once: the signals count them, gates test them
+    classes = class_values(tree)  # read once: the signals count them, a gate tests them
     src = _Sources(
         tree,
         meta_values(tree),
         with_authors_resolved(article_entity(entities) or {}, entities),
         absolute_url(_base_href(tree), url) or url,
         frozenset(itemprops),
+        classes,
     )
     meta = PageMeta()
     meta.og_type = (first_meta(src.values, "og:type") or "").lower() or None
@@ -1115,7 +1118,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     _read_dates(meta, src)
     _read_people(meta, src)
     _read_taxonomy(meta, src)
-    meta.signals = page_signals(tree, itemprops, url)
+    meta.signals = page_signals(tree, itemprops, url, classes)
     meta.signals["stated_date"] = float(meta.published_at is not None)
     meta.signals["stated_author"] = float(bool(meta.authors))
     return meta
@@ -1143,6 +1146,12 @@ _ITEMPROPS = XPath("descendant-or-self::*/@itemprop", smart_strings=False)
 def itemprop_values(tree: HtmlElement) -> list[str]:
     """Every ``itemprop`` value of the page, in document order (one selection in C)."""
     values: list[str] = _ITEMPROPS(tree)
+    return values
+
+
+def class_values(tree: HtmlElement) -> list[str]:
+    """Every ``class`` value of the page, in document order (one selection in C)."""
+    values: list[str] = _CLASS_VALUES(tree)
     return values
 
 
@@ -1251,7 +1260,10 @@ def own_links(tree: HtmlElement, url: str) -> tuple[float, float]:
 
 
 def page_signals(
-    tree: HtmlElement, itemprops: list[str] | None = None, url: str | None = None
+    tree: HtmlElement,
+    itemprops: list[str] | None = None,
+    url: str | None = None,
+    classes: list[str] | None = None,
 ) -> dict[str, float]:
     """Counts of the page's structure that tell an article from a forum, shop or manual.
 
@@ -1261,24 +1273,26 @@ def page_signals(
     (:func:`own_links`, with the page's ``url``). The tree is walked in C (a tag-filtered
     iteration and three XPath selections): a Python loop over every element cost 2-3 ms a
     page, over the decision's 2 ms budget (bench/README.md); the loop over the links resolves
-    only those that can lead to the page itself (0.25 ms median). ``itemprops``: the page's
-    ``itemprop`` values when already read (:func:`itemprop_values`).
+    only those that can lead to the page itself (0.25 ms median). ``itemprops`` and
+    ``classes``: the page's ``itemprop`` and ``class`` values when already read
+    (:func:`itemprop_values`, :func:`class_values`).
     """
     tags: dict[str, int] = dict.fromkeys(SIGNAL_TAGS, 0)
     tags.update(Counter(map(attrgetter("tag"), tree.iter(*SIGNAL_TAGS))))  # counted in C
-    pairs = Counter(zip(map(attrgetter("tag"), _CLASSED(tree)), _CLASS_VALUES(tree), strict=True))
-    classes: dict[tuple[str, str], int] = {}
+    values = class_values(tree) if classes is None else classes
+    pairs = Counter(zip(map(attrgetter("tag"), _CLASSED(tree)), values, strict=True))
+    by_tag: dict[tuple[str, str], int] = {}
     for (tag, css), count in pairs.items():
         if css:
             key = (tag, css.strip())
-            classes[key] = classes.get(key, 0) + count
+            by_tag[key] = by_tag.get(key, 0) + count
     if itemprops is None:
         itemprops = itemprop_values(tree)
     signals = {tag: float(count) for tag, count in tags.items()}
     signals.update(text_shape_signals(tree))
-    signals["max_repeat"] = float(max(classes.values(), default=0))
+    signals["max_repeat"] = float(max(by_tag.values(), default=0))
     signals["price_prop"] = float(itemprops.count("price") + itemprops.count("offers"))
-    lowered = [(css.lower(), count) for (_, css), count in classes.items()]
+    lowered = [(css.lower(), count) for (_, css), count in by_tag.items()]
     for fragment in SIGNAL_CLASSES:
         signals["cls_" + fragment] = float(sum(n for css, n in lowered if fragment in css))
     signals["own_links"], signals["own_current"] = own_links(tree, url) if url else (0.0, 0.0)
@@ -1929,12 +1943,23 @@ def _author_class(tokens: list[str]) -> str | None:
     return "block" if tokens else None
 
 
-def author_box(tree: HtmlElement) -> list[str]:
+def author_classed(tree: HtmlElement, classes: list[str] | None = None) -> list[HtmlElement]:
+    """The page's elements whose class holds "uthor" (:func:`author_box` and
+    :func:`author_block_name` read them), in document order; ``classes``: the page's class
+    values when already read (:func:`class_values`): when none holds it, there is none, and
+    the page is not walked again."""
+    if classes is not None and "uthor" not in "\n".join(classes):
+        return []
+    elements: list[HtmlElement] = _AUTHOR_CLASSED(tree)
+    return elements
+
+
+def author_box(tree: HtmlElement, classed: list[HtmlElement] | None = None) -> list[str]:
     """The names in the page's first element whose class names an author's name (an
     author box under the story: "elementor-author-box__name"), or the author
     ("blog-meta-author": names shaped like a person's), the last reading of a page
-    nothing else names anyone on."""
-    for element in _AUTHOR_CLASSED(tree):
+    nothing else names anyone on. ``classed``: :func:`author_classed`, when already read."""
+    for element in author_classed(tree) if classed is None else classed:
         kind = _author_class((element.get("class") or "").casefold().split())
         if kind is None or kind == "block":
             continue
@@ -1947,12 +1972,12 @@ def author_box(tree: HtmlElement) -> list[str]:
     return []
 
 
-def author_block_name(tree: HtmlElement) -> list[str]:
+def author_block_name(tree: HtmlElement, classed: list[HtmlElement] | None = None) -> list[str]:
     """The person an author's block opens with ("<div class='blog-author-box'><img>
     <strong>Jane Doe:</strong> Jane has …"): the first text of the page's first element
     classed as an author's block whose first text is a name shaped like a person's, read
-    when nothing else names anyone."""
-    for element in _AUTHOR_CLASSED(tree):
+    when nothing else names anyone. ``classed``: :func:`author_classed`, when already read."""
+    for element in author_classed(tree) if classed is None else classed:
         if _author_class((element.get("class") or "").casefold().split()) != "block":
             continue
         first = next((t for t in element.itertext() if t.strip()), "")
@@ -2155,10 +2180,11 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
         if not meta.byline_authors:
             meta.linked_authors = linked_author(src.tree)
         if not meta.byline_authors and not meta.linked_authors:
+            classed = author_classed(src.tree, src.classes)  # read by two: selected once
             meta.boxed_authors = (
-                author_box(src.tree)
+                author_box(src.tree, classed)
                 or more_by(src.tree)
-                or author_block_name(src.tree)
+                or author_block_name(src.tree, classed)
                 or author_bio(src.tree)
                 or avatar_name(src.tree)
                 or stamped_byline(src.tree)

@@ -57,7 +57,7 @@ from trafilatura.external import (
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
-from trafilatura.utils import trim
+from trafilatura.utils import safe_base_url, safe_relative_url, trim
 from trafilatura.xml import delete_element, xmltotxt
 from trafilatura.xpaths import (
     OVERALL_DISCARD_XPATH,
@@ -416,10 +416,35 @@ bare_extraction = cast(
 # ---------------------------------------------------------------- the pass
 
 
-def precision_pass(page: HtmlElement) -> Document | None:
-    """``bare_extraction(page, favor_precision=True, include_comments=False,
+def resolve_body_links(body: _Element, url: str | None) -> bool:
+    """Resolve the body's link targets against ``url`` as trafilatura does when given it;
+    whether any changed.
+
+    Given a URL, trafilatura resolves every link of the cleaned page (``convert_link``: one
+    ``urljoin`` per link of the page, ~0.8 ms median) before it keeps the few in the story.
+    Its URL serves nothing else here (no images, no metadata), so our pass runs without it
+    and only the body's links are resolved, the same way, before its text (which writes a
+    link's target) is written. The same body and text as trafilatura's with the URL on
+    every benchmark page (docs/extraction.md, "What it costs")."""
+    base = url and safe_base_url(url)
+    if not base:
+        return False
+    changed = False
+    for ref in body.iter("ref"):
+        target = ref.get("target")
+        if target:
+            resolved = safe_relative_url(base, target) or target
+            if resolved != target:
+                ref.set("target", resolved)
+                changed = True
+    return changed
+
+
+def precision_pass(page: HtmlElement, url: str | None = None) -> Document | None:
+    """``bare_extraction(page, url=url, favor_precision=True, include_comments=False,
     include_links=True, with_metadata=False)``: the same Document (body, text, raw_text), or
-    None when it finds no text. ``page`` is not changed (trafilatura works on a copy)."""
+    None when it finds no text. ``page`` is not changed (trafilatura works on a copy);
+    ``url``: the body's links are resolved against it (:func:`resolve_body_links`)."""
     tree = copy(page)
     # trafilatura_sequence's steps for these options (precision, comments off)
     is_forum = _forum_thread_page(tree)
@@ -435,6 +460,7 @@ def precision_pass(page: HtmlElement) -> Document | None:
     # bare_extraction's ending for python output
     if len(text) < OPTIONS.min_output_size:
         return None
+    resolve_body_links(body, url)  # before the text is written: it writes the targets
     document = Document()
     document.text = document.raw_text = xmltotxt(body, OPTIONS.formatting)
     document.body = body

@@ -16,8 +16,10 @@ from pipelines.extraction.metadata import (
     author_bio,
     author_block_name,
     author_box,
+    author_classed,
     avatar_name,
     byline_core,
+    class_values,
     clean_name,
     heading_text,
     headline,
@@ -967,6 +969,19 @@ def test_an_author_box_names_the_author_when_nothing_else_does(make_page):
     # an author box with no name element, and a name element too long for a name
     assert author_box(parse_html('<div class="author-box">Ann Author</div>')) == []
     assert author_box(parse_html(f'<p class="author__name">{"Ann Author " * 10}</p>')) == []
+
+
+def test_the_author_classed_elements_are_selected_once_and_only_where_a_class_holds_them():
+    tree = parse_html(
+        '<div class="post"><span class="byline Author">x</span>'
+        '<p class="blog-author-box"><b class="author__name">Ann Author</b></p></div>'
+    )
+    classed = author_classed(tree, class_values(tree))
+    assert [e.tag for e in classed] == ["span", "p", "b"]  # "Author" holds it too
+    assert classed == author_classed(tree)
+    assert author_box(tree, classed) == author_box(tree) == ["Ann Author"]
+    plain = parse_html('<div class="post"><span class="byline">By Ann Author</span></div>')
+    assert author_classed(plain, class_values(plain)) == author_classed(plain) == []
 
 
 def test_the_name_beside_an_avatar_under_the_headline_names_the_author(make_page):

@@ -24,7 +24,7 @@ from pipelines.extraction.core import (
     trafilatura_author,
     trafilatura_catstags,
 )
-from pipelines.extraction.datesearch import search_date
+from pipelines.extraction.datesearch import date_candidates, search_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.metadata import (
     byline_core,
@@ -340,6 +340,40 @@ FIND_DATE_SHA256 = "dc635ec48332f6350f769143fcf02423a7a074336b1df987930148d54f48
 def test_htmldates_find_date_is_the_one_search_date_restates():
     source = inspect.getsource(htmldate_core.find_date)
     assert hashlib.sha256(source.encode()).hexdigest() == FIND_DATE_SHA256
+
+
+# datesearch.date_candidates() restates htmldate's date_candidates and is_date_candidate (its
+# tags and cue regexes read from htmldate): an upgrade that changes them must be re-checked.
+DATE_CANDIDATES_SHA256 = "336ab07619cdcde994a448253b873b9d863e9e57506aab5ee09f82003e6c6e8d"
+
+
+def test_htmldates_date_candidates_are_the_ones_datesearch_restates():
+    source = "\n".join(
+        [
+            inspect.getsource(htmldate_core.date_candidates),
+            inspect.getsource(htmldate_core.is_date_candidate),
+        ]
+    )
+    assert hashlib.sha256(source.encode()).hexdigest() == DATE_CANDIDATES_SHA256
+
+
+@pytest.mark.parametrize("extensive", [False, True], ids=["fast", "extensive"])
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::2], ids=lambda p: p.name[:12])
+def test_the_date_candidates_are_htmldates(path, extensive):
+    html = gzip.decompress(path.read_bytes()).decode("utf-8")
+    theirs = htmldate_core.date_candidates(parse_html(html), extensive)
+    ours = date_candidates(parse_html(html), extensive)
+    assert [tostring(e) for e in ours] == [tostring(e) for e in theirs]
+
+
+def test_the_date_candidates_read_the_first_of_id_and_class():
+    tree = parse_html(
+        '<div id="byline" class="meta">a</div><div class="post" id="date-1">b</div>'
+        '<span itemprop="datePublished">c</span><p class="x">d</p><small>e</small>'
+    )
+    found = [e.text for e in date_candidates(tree, False)]
+    assert found == [e.text for e in htmldate_core.date_candidates(tree, False)]
+    assert found == ["c", "e"]  # "byline" comes before "meta", "post" before "date-1"
 
 
 @pytest.mark.parametrize("extensive", [False, True], ids=["fast", "extensive"])
