@@ -141,6 +141,15 @@ BY_WORD_DECLARED = {
     # the Greek "writes" and an article, the accent dropped in capitals ("ΓΡΑΦΕΙ")
     "el": r"γρ[άα]φ(?:ει|ουν)\s+(?:ο|η|οι)",  # noqa: RUF001
 }  # fmt: skip
+# the interviewer's credit standing for the "by" on a page declaring its language (the
+# interviewer writes the piece): "Das Interview führte Anna Schmidt", the German "Interview:
+# Anna Schmidt" (on an English page "Interview: Jane Doe" heads the interviewee's answers),
+# "Entrevista de María García", "Entrevista por João Silva"
+INTERVIEWER = {
+    "de": r"das\s+interview\s+f[üu]hrten?|interview(?=\s*:)",
+    "es": r"entrevista\s+(?:de|por)",
+    "pt": r"entrevista\s+por",
+}
 # a capital opening a name after such a word, in Latin, Greek and Cyrillic script
 NAME_CAPITAL = "A-ZÀ-ÖØ-ÞΑ-ΩΆΈΉΊΌΎΏА-ЯЁ"
 _CASED_BY = frozenset({"av", "af"})
@@ -220,17 +229,46 @@ _DATE_HEAD = re.compile(
     rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\s*[·•|\u2013\u2014-]\s*(?=\S)",
     re.I,
 )
-# what ends a name in a byline line: a separator before a date or a reading time
-# ("Jane Doe · 5 min read"), a group the writer speaks for ("… on behalf of the team")
-_NAME_STOP = re.compile(r"\s+[·•]\s.*$|\s+on\s+behalf\s+of\b.*$", re.I)
+# The news agencies, one vocabulary for the bylines' credits and the text's closing credit
+# lines (``text``): the international wire services and the words for "agencies"; the
+# national ones too: the German papers' "rtr" (Reuters) and "sid", Sweden's "TT", Denmark's
+# "/ritzau/", Norway's "NTB", Finland's "STT", Turkey's "AA", "DHA", Ukraine's
+# "Укрінформ", Slovakia's "TASR"
+WIRE_SERVICES = (
+    r"afp|ap|ansa|anp|apa|ats|belga|dpa|efe|epd|kna|reuters|rtr|sid|sda|pap|[čc]tk|mti|tass|xinhua"
+    r"|kyodo|yonhap|lusa|tt|ritzau|ntb|stt|aa|dha|ukrinform|укрінформ|tasr"
+    r"|europa press|ag[eê]ncia brasil|interfax|ria novosti|тасс|интерфакс"
+    r"|риа новости|agences|agencies|wires|agenzie|agencias|ag[eê]ncias|agenturen"
+    r"|agentschappen|агентства"
+)
+WIRE_WITH = r"with|avec|con|com|met|mit|\u0441|z"  # \u0441: the Russian "with"
+# what ends the names in a byline line: a separator before a date or a reading time
+# ("Jane Doe · 5 min read"), a group the writer speaks for ("… on behalf of the team"), an
+# agency credited with the writer ("Von Anna Schmidt mit dpa", "Par Jean Dupont avec
+# AFP"), the sources' credit ("Por María García con información de EFE", "… com informações
+# da Reuters"), and after a comma a small word opening a capitalised place or outlet: where
+# the writer filed from ("Colaboração para o UOL, em São Paulo", "…, en Bogotá") or whom
+# for ("Por João Silva, da Agência Lusa", "…, do G1"); inside a name such a particle
+# follows no comma ("Maria da Silva")
+_NAME_STOP = re.compile(
+    r"\s+[·•]\s.*$|\s+on\s+behalf\s+of\b.*$"
+    rf"|\s+(?:{WIRE_WITH})\s+(?:l['\u2019]\s*)?(?:{WIRE_SERVICES})(?!\w).*$"
+    r"|,?\s+(?:con\s+informaci[óo]n|com\s+informa[çc](?:[õo]es|[ãa]o))\s+d\w*\b.*$"
+    rf"|,\s*(?-i:em|en|à|desde|aus|da|do|das|dos|de|del)\s+(?=[{NAME_CAPITAL}]).*$",
+    re.I,
+)
 _ONLY_DATE = re.compile(
     rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?(?:{UPDATED}|{PUBLISHED})\b", re.I
 )
 # what a byline says after its person's name about the outlet, not a name: the outlet
-# written for ("Jane Doe For Dailymail.com", "Jane Doe Special to The Times") or a wire
+# written for ("Jane Doe For Dailymail.com", "Jane Doe Special to The Times", the
+# Portuguese and Spanish "Colaboração para o UOL", "Especial para El Tiempo") or a wire
 # service's initials in brackets ("Jane Doe (AP)"; "Jane Doe (CNXSoft)", "Lance Ryan
 # (Content Manager)" stay: the labels keep them)
-_CREDIT_TAIL = re.compile(r"\s+(?:(?i:for|special\s+to)\s+\S.*|\([A-Z][A-Z.\-]{1,7}\))$")
+_CREDIT_TAIL = re.compile(
+    r"\s+(?:(?i:for|special\s+to|colabora[çc](?:[ãa]o|i[óo]n)\s+para|especial\s+para)\s+\S.*"
+    r"|\([A-Z][A-Z.\-]{1,7}\))$"
+)
 # a newsroom's credit standing for its writers ("From staff and wire reports", "with wire
 # services"): no person, and its "and" joins no names
 _WIRE_CREDIT = re.compile(
@@ -687,15 +725,26 @@ def _names_team(name: str) -> bool:
     return name.rsplit(maxsplit=1)[-1].casefold() in _TEAM_WORDS
 
 
+# a newsroom's desk opening a byline, alone or with its city ("Redacción Bogotá", "Redação",
+# "Redazione Milano", "Redaktion Berlin", "Rédaction Paris"): the publisher, no writer (a
+# team's name ending in "Redaktion" stays a team, ``_TEAM_WORDS``)
+_DESK_WORDS = frozenset(
+    {"redacción", "redaccion", "redação", "redacao", "redazione", "redaktion", "rédaction",
+     "redactie", "redakcja", "redakce", "redaksi"}
+)  # fmt: skip
+
+
 def names_someone(text: str) -> bool:
     """Whether an author string can name a person or a team: not a call to action ("Sign
     up for free trial", "Get", "Account Settings") nor a phrase ("This review is", "Hej!
     Log in"): no sentence punctuation, and in a cased script at most a minority of its
     words in lower case besides particles ("The Currency editors", "Ludwig van
     Beethoven"), unless all are (a user name: "kirstin boatto"). Scripts without case pass.
+    A newsroom's desk opening it names the publisher ("Redacción Bogotá"): nobody.
     """
     words = text.split()
-    if not words or words[0].casefold().strip("!?.,:") in _CALLS_TO_ACTION:
+    first = words[0].casefold().strip("!?.,:") if words else ""
+    if not words or first in _CALLS_TO_ACTION or first in _DESK_WORDS:
         return False
     if any(ch in text for ch in "!?"):
         return False
@@ -1477,17 +1526,20 @@ _BY_START = re.compile(
     rf"|^\s*(?:{AUTHOR_NOUNS}|{CREDIT_NOUNS})\s*{BY_COLON}",
     re.I,
 )
-# "Von Anna Schmidt", "Par Jean Dupont", "Door Jan Jansen": the "by" of the language the
-# page declares (`<html lang>`) before a capital opens a byline; in another language the
-# same word opens other lines ("Door …" and "Von Maur" in English, Indonesian "Di Jakarta
-# Selatan", "in South Jakarta")
+# "Von Anna Schmidt", "Par Jean Dupont", "Door Jan Jansen", "Das Interview führte Anna
+# Schmidt" (``INTERVIEWER``): the "by" of the language the page declares (`<html lang>`)
+# before a capital opens a byline; in another language the same word opens other lines
+# ("Door …" and "Von Maur" in English, Indonesian "Di Jakarta Selatan", "in South Jakarta")
 _BY_IN_LANGUAGE = {
     language: re.compile(
         rf"^\s*(?:(?:{BY_LEAD}\s+)?{word}(?:\s*:)?\s+(?:{BY_ROLE}\s+)?|{FROM_OUR}\s+)"
         rf"(?-i:(?=[{NAME_CAPITAL}]))",
         re.I,
     )
-    for language, word in {**BY_WORD, **BY_WORD_DECLARED}.items()
+    for language, word in (
+        (language, f"(?:{word}|{INTERVIEWER[language]})" if language in INTERVIEWER else word)
+        for language, word in {**BY_WORD, **BY_WORD_DECLARED}.items()
+    )
     if language != "en"  # "By" reads on every page (_BY_START)
 }
 # the elements a byline is written in

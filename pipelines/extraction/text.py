@@ -72,6 +72,8 @@ from pipelines.extraction.metadata import (
     PUBLISHED,
     SOCIAL_NETWORKS,
     UPDATED,
+    WIRE_SERVICES,
+    WIRE_WITH,
     article_entity,
     clean_text,
     heading_text,
@@ -180,25 +182,14 @@ _TEASER = re.compile(
     re.I,
 )
 # A news agency's credit standing as the line ("(AFP)", "Avec AFP", "(mit dpa)", "con
-# agenzie", "With AP and Reuters"): the international wire services and the words for
-# "agencies"; a credit inside a sentence ("PARIS (AFP) - ...") is not a line of its own.
-# The national ones too: the German papers' "rtr" (Reuters) and "sid", Sweden's "TT",
-# Denmark's "/ritzau/", Norway's "NTB", Finland's "STT", Turkey's "AA", "DHA", Ukraine's
-# "Укрінформ", Slovakia's "TASR"
-WIRE_SERVICES = (
-    r"afp|ap|ansa|anp|apa|ats|belga|dpa|efe|epd|kna|reuters|rtr|sid|sda|pap|[čc]tk|mti|tass|xinhua"
-    r"|kyodo|yonhap|lusa|tt|ritzau|ntb|stt|aa|dha|ukrinform|укрінформ|tasr"
-    r"|europa press|ag[eê]ncia brasil|interfax|ria novosti|тасс|интерфакс"
-    r"|риа новости|agences|agencies|wires|agenzie|agencias|ag[eê]ncias|agenturen"
-    r"|agentschappen|агентства"
-)
-_WITH = r"with|avec|con|com|met|mit|\u0441|z"  # \u0441: the Russian "with"
+# agenzie", "With AP and Reuters"; the agencies and the "with" words: ``metadata``); a
+# credit inside a sentence ("PARIS (AFP) - ...") is not a line of its own.
 _AND = r",|/|&|and|et|e|y|und|en|и|i"
 # the editor's initials after the agencies, in small letters ("dpa/lnw", "AFP/dpa/jbe"),
 # as German papers close a story
 _EDITOR_INITIALS = r"(?:\s*/\s*(?-i:[a-zäöü]{2,4}))*"
 _AGENCY_CREDIT = (
-    rf"(?:(?:{_WITH})\s+(?:l['\u2019]\s*)?)?(?:{WIRE_SERVICES})"
+    rf"(?:(?:{WIRE_WITH})\s+(?:l['\u2019]\s*)?)?(?:{WIRE_SERVICES})"
     rf"(?:\s*(?:{_AND})\s*(?:l['\u2019]\s*)?(?:{WIRE_SERVICES}))*{_EDITOR_INITIALS}\W*$"
 )
 # Closing prompts and credits; matched only at the start of a short trailing block. An

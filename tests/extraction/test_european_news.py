@@ -434,3 +434,73 @@ def test_a_sentence_about_our_correspondent_is_no_byline() -> None:
     line = "De notre correspondant à Bruxelles, nous avons appris que le vote est reporté."
     page = f'<html lang="fr"><body><p>{line}</p></body></html>'
     assert visible_byline(parse_html(page)) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline", "names"),
+    [
+        # a place the writer filed from after a comma (main: "Em São Paulo", a person)
+        ("pt", "Colaboração para o UOL, em São Paulo", []),
+        ("pt", "Maria da Silva<br>Colaboração para o UOL, em São Paulo", ["Maria da Silva"]),
+        ("pt", "Maria da Silva, em São Paulo", ["Maria da Silva"]),
+        ("es", "Por María García, en Bogotá", ["María García"]),
+        # an agency or outlet credited after the name ends the names (main: "da Agência
+        # Lusa" a second writer, "Anna Schmidt mit dpa" nobody, "María García con
+        # información de Reuters" one long name)
+        ("pt", "Por João Silva, da Agência Lusa", ["João Silva"]),
+        ("pt", "Por João Silva, do G1", ["João Silva"]),
+        ("pt", "Por João Silva, com informações da Reuters", ["João Silva"]),
+        ("de", "Von Anna Schmidt mit dpa", ["Anna Schmidt"]),
+        ("fr", "Par Jean Dupont avec AFP", ["Jean Dupont"]),
+        ("es", "Por María García, con información de EFE", ["María García"]),
+        ("es", "Por María García con información de Reuters", ["María García"]),
+        # a newsroom's desk, alone or with its city, is the publisher (main named it)
+        ("es", "Redacción Bogotá", []),
+        ("es", "Por Redacción Bogotá", []),
+        ("pt", "Redação", []),
+        ("it", "Redazione Milano", []),
+        ("de", "Redaktion Berlin", []),
+        ("fr", "Rédaction Paris", []),
+        # the interviewer writes the piece (main: "Das Interview führte Anna Schmidt",
+        # "Interview Anna Schmidt", "Entrevista de María García")
+        ("de", "Das Interview führte Anna Schmidt", ["Anna Schmidt"]),
+        ("de", "Interview: Anna Schmidt", ["Anna Schmidt"]),
+        ("es", "Entrevista de María García", ["María García"]),
+        ("pt", "Entrevista por João Silva", ["João Silva"]),
+        # look-alikes that stay: a particle inside a name, two writers, a team ending in
+        # its newsroom's word
+        ("pt", "Por Maria da Silva", ["Maria da Silva"]),
+        ("pt", "Por Ana dos Santos", ["Ana dos Santos"]),
+        ("de", "Von Anna Schmidt und Jan Berg", ["Anna Schmidt", "Jan Berg"]),
+        ("de", "Stadtanzeiger Redaktion", ["Stadtanzeiger Redaktion"]),
+    ],
+)
+def test_a_place_an_agency_a_desk_or_the_interview_after_the_by_names_no_writer(
+    lang: str, byline: str, names: list[str]
+) -> None:
+    page = news_page("de", f'<p class="byline">{byline}</p><p class="date">05.12.2024</p>')
+    doc = extract_article(page.replace('lang="de"', f'lang="{lang}"'), URL)
+    assert doc.authors == names
+
+
+def test_an_english_interview_heading_names_no_writer() -> None:
+    # "Interview: Jane Doe" heads the interviewee's answers on an English page, and the word
+    # "Redaktion" inside an English sentence is no desk
+    story = [
+        "The magazine's Redaktion in Berlin asked the architect about the harbour bridge "
+        "and the long quarrel over its steel piers.",
+        "She answered that the piers had rusted faster than anyone expected and that the "
+        "city had waited too long to act.",
+    ]
+    page = (
+        '<html lang="en"><head><title>Rebuilding the bridge | Gazette</title></head><body>'
+        "<article><h1>Rebuilding the bridge</h1>"
+        '<p class="byline">By John Roe</p><p class="date">Dec 5, 2024</p>'
+        f"<p>{story[0]}</p><h2>Interview: Jane Doe</h2><p>{story[1]}</p></article></body></html>"
+    )
+    doc = extract_article(page, "https://www.gazette.example/news/bridge")
+    assert doc.authors == ["John Roe"]
+    assert "Interview: Jane Doe" in doc.text
+    assert story[0] in doc.text
+    page = page.replace("By John Roe", "Interview: Jane Doe")
+    assert visible_byline(parse_html(page)) == []
