@@ -718,7 +718,7 @@ def fill_text(
     set_text(result, cleaned, lines, kept_chars, recovered_links)
     candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
-        candidate = better_candidate(tree, result.url, titles, lines)
+        candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
     elif not decided and needs_completing(tree, lines, result):
         candidate = fuller_candidate(tree, result.url, titles, lines)
     if candidate is not None:

@@ -14,9 +14,7 @@ long story: a reader would lose the article whole. So a short result is checked:
   the page-look model judges what the rescue finds;
 * a suspect text is replaced by the first better candidate: trafilatura in its balanced
   mode (with its rescues), cleaned by the same rules, then the ``articleBody`` the page
-  states in JSON-LD; a candidate is better when it is ``BETTER_RATIO`` times longer. On a
-  page written in ``<div>`` paragraphs, the ``<div>`` reading (below) replaces a rescue that
-  is partial still, or stands in for no rescue, when it is fuller.
+  states in JSON-LD; a candidate is better when it is ``BETTER_RATIO`` times longer.
 
 Only short texts (under ``SHORT_TEXT`` characters) are checked so; a checked page costs one
 more trafilatura pass.
@@ -258,27 +256,17 @@ def longer_stated_body(tree: HtmlElement, kept_chars: int) -> Candidate | None:
 
 
 def better_candidate(
-    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
+    tree: HtmlElement, url: str | None, titles: list[str], kept_chars: int
 ) -> Candidate | None:
-    """The first candidate clearly longer than the suspect text (``lines``), or None. On a
-    page that writes its story in ``<div>`` paragraphs (:func:`div_paragraphed`), the
-    rescue is the ``<div>`` reading when it holds a rescue that is partial still and is
-    fuller than it, or, without a rescue, when it holds the text and is fuller: precision
-    mode reads no ``<div>`` there, and balanced mode part of such a story or none of it."""
-    kept = sum(len(line) for line in lines)
-    floor = max(MIN_CANDIDATE, BETTER_RATIO * kept)
-    rescue = balanced(tree, url, titles)
-    if rescue is None or rescue.chars < floor:
-        rescue = stated_body(tree)
-    if rescue is not None and rescue.chars < floor:
-        rescue = None
-    if rescue is not None and not is_partial(tree, rescue.lines):
-        return rescue
-    held = rescue.lines if rescue is not None else lines
-    divs = div_paragraphed(tree, url, titles)
-    if divs is not None and is_fuller(divs, held, sum(map(len, held)), capped=False):
-        return divs
-    return rescue
+    """The first candidate clearly longer than the suspect text, or None."""
+    floor = max(MIN_CANDIDATE, BETTER_RATIO * kept_chars)
+    candidate = balanced(tree, url, titles)
+    if candidate is not None and candidate.chars >= floor:
+        return candidate
+    candidate = stated_body(tree)
+    if candidate is not None and candidate.chars >= floor:
+        return candidate
+    return None
 
 
 def missed_chars(tree: HtmlElement, lines: list[str]) -> int:

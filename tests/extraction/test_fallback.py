@@ -589,31 +589,3 @@ def test_a_div_candidate_is_tried_after_recall_and_balanced_mode(monkeypatch):
     assert fallback.fuller_candidate(tree, URL, [], fragment).source == "recall"
     monkeypatch.setattr(fallback, "balanced", lambda _t, _u, _ti, recall=False: None)
     assert fallback.fuller_candidate(tree, URL, [], fragment).source == "divs"
-
-
-def test_a_partial_rescue_of_a_div_story_is_read_from_its_div_paragraphs(monkeypatch):
-    """Precision mode kept nothing of a story written in ``<div>`` paragraphs (a suspect
-    text), and balanced mode's rescue holds its first sections only: the precision pass on
-    the page with its ``<div>`` paragraphs as ``<p>`` holds the rescue and the rest. With
-    no rescue, it replaces the suspect text it holds."""
-    keep_first_paragraphs(monkeypatch, 0)
-    found = LONG[:4]
-    monkeypatch.setattr(
-        fallback, "balanced", lambda _t, _u, _ti, recall=False: candidate(found, "balanced")
-    )
-    tree = parse_html(div_story_page())
-    assert fallback.better_candidate(tree, URL, [], []).source == "divs"
-    text = extract_article(div_story_page(), URL).text
-    assert all(line in text for line in LONG)
-    assert "Footer line" not in text
-    # a rescue that holds the story is kept as it is
-    found = LONG
-    assert fallback.better_candidate(tree, URL, [], []).source == "balanced"
-    # a partial rescue on a page of <p> paragraphs: no <div> reading to take
-    found = LONG[:4]
-    page = parse_html(build_page(paragraphs=LONG))
-    assert fallback.better_candidate(page, URL, [], []).source == "balanced"
-    # no rescue at all (balanced mode kept the summary alone): the <div> reading holds it
-    found = LONG[:1]
-    assert fallback.better_candidate(tree, URL, [], LONG[:1]).source == "divs"
-    assert fallback.better_candidate(page, URL, [], LONG[:1]) is None
