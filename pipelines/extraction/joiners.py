@@ -42,7 +42,7 @@ JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ
 # "&zwj;" (an empty block's filler), an e-mail preheader's "&zwnj;&nbsp;" padding. In a
 # word it follows a letter ("سه‌شنبه") or an emoji ("👩‍💻"), and may end it (the Malayalam
 # chillu "അവന്‍": the virama and ZWJ close the word).
-_LOOSE_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+")
+_LOOSE_JOINERS = re.compile(r"(\s)[\u200c\u200d]+")  # (and at the start: stripped)
 
 
 @lru_cache(maxsize=2**14)
@@ -56,7 +56,7 @@ def remove_control_characters(text: str) -> str:
     look-up a character, and a regex pass)."""
     if text.isprintable():
         return text
-    return _LOOSE_JOINERS.sub("", "".join(map(_kept, text)))
+    return _LOOSE_JOINERS.sub(r"\1", "".join(map(_kept, text))).lstrip("\u200c\u200d")
 
 
 def copied(function: FunctionType, namespace: dict[str, Any]) -> FunctionType:
