@@ -26,8 +26,7 @@ from trafilatura import metadata as trafilatura_meta
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import Document
-from trafilatura.utils import line_processing, trim
-from trafilatura.xml import xmltotxt
+from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from archive.outcomes import SkipReason
@@ -48,6 +47,13 @@ from pipelines.extraction.fallback import (
     longer_stated_body,
     missed_share,
     stated_body,
+)
+from pipelines.extraction.joiners import (
+    clean_and_trim,
+    extract_catstags,
+    extract_title,
+    line_processing,
+    xmltotxt,
 )
 from pipelines.extraction.language import page_language
 from pipelines.extraction.metadata import (
@@ -322,7 +328,7 @@ def trafilatura_catstags(kind: str, tree: HtmlElement) -> list[str]:
     link it could keep; categories then come from its <meta> fallback, as trafilatura does."""
     hrefs, kept = _MAY_LINK[kind]
     if any(kept.search(href) for href in hrefs(tree)):
-        return trafilatura_meta.extract_catstags(kind, tree)
+        return extract_catstags(kind, tree)
     if kind != "category":
         return []
     results = [element.attrib["content"] for element in _SECTION_META(tree)]
@@ -565,7 +571,7 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
         if document.author and " " not in document.author:
             document.author = None
         document = json_metadata(tree, document, url)
-        document.title = document.title or trafilatura_meta.extract_title(tree)
+        document.title = document.title or extract_title(tree)
         if not document.author and not meta.authors and not meta.byline_authors:
             document.author = trafilatura_author(tree, byline_core)
         document.url = document.url or trafilatura_meta.extract_url(tree, url)
@@ -579,7 +585,7 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
         document.categories = document.categories or trafilatura_catstags("category", tree)
         if not document.tags and not meta.tags:
             document.tags = trafilatura_catstags("tag", tree)
-        document.clean_and_trim()
+        clean_and_trim(document)  # trafilatura's, keeping the joiners (joiners.py)
     except Exception:
         LOGGER.exception("trafilatura metadata failed on %s", url)
         return Document()

@@ -54,10 +54,10 @@ from copy import deepcopy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trafilatura import html2txt
 from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
+from pipelines.extraction.joiners import html2txt
 from pipelines.extraction.metadata import article_entity, declared_language, jsonld_entities
 from pipelines.extraction.precision import bare_extraction, precision_pass
 from pipelines.extraction.text import (

@@ -1706,14 +1706,16 @@ def _changed_by(element: HtmlElement) -> list[str]:
 # one), a transliterated one joined by a middle dot ("迈克尔·乔丹"), a Korean name 2-4 Hangul
 # syllables ("홍길동"), an Arabic, Persian, Urdu or Hebrew name 2-4 words ("محمد علي",
 # "مریم کریمی"), a Devanagari, Bengali, Tamil or Thai name 2-4 words ("राहुल शर्मा",
-# "রহিম উদ্দিন", "สมชาย ใจดี"; their letters with their vowel signs, no digit or danda)
+# "রহিম উদ্দিন", "สมชาย ใจดี"; their letters with their vowel signs, no digit or danda;
+# a zero-width joiner or non-joiner between two letters is the word's spelling: "حسن‌زاده")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005"
 _HANGUL = "\uac00-\ud7a3"
+_JOINER = "[\u200c\u200d]?"  # ZWNJ or ZWJ
 _ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"  # with Persian and Urdu's
-_ARABIC_WORD = f"[{_ARABIC_LETTERS}]{{2,}}"
+_ARABIC_WORD = f"[{_ARABIC_LETTERS}](?:{_JOINER}[{_ARABIC_LETTERS}])+"
 _HEBREW_WORD = "[\u05d0-\u05ea]{2,}"
 _SPACED_LETTERS = "\u0900-\u0963\u0971-\u097f\u0980-\u09e3\u09f0\u09f1\u0b80-\u0be5\u0e01-\u0e4e"
-_SPACED_WORD = f"[{_SPACED_LETTERS}]{{2,20}}"
+_SPACED_WORD = f"[{_SPACED_LETTERS}](?:{_JOINER}[{_SPACED_LETTERS}]){{1,19}}"
 _SPACED_LETTER = re.compile(f"[{_SPACED_LETTERS}]")
 _RTL_LETTER = re.compile(f"[{_ARABIC_LETTERS}]")
 UNCASED_LETTER = re.compile(f"[{_HAN}{_HANGUL}{_ARABIC_LETTERS}\u05d0-\u05ea{_SPACED_LETTERS}]")

@@ -30,16 +30,16 @@ and :data:`bare_extraction` are copies of trafilatura's functions, the same code
 these prunes (:func:`prune_nodes`); trafilatura's own functions are left as they are.
 
 The result is trafilatura's own, on every page: the same Document on all 1,585 benchmark
-pages (docs/extraction.md, "What it costs"); ``tests/extraction/test_precision_pass.py``
-pins the restated functions and expressions by hash and compares the results on
-benchmark pages.
+pages (docs/extraction.md, "What it costs"), but for the zero-width joiners its text keeps,
+like every text and value we read through trafilatura, where trafilatura's cleaning drops
+them (``joiners.py``); ``tests/extraction/test_precision_pass.py`` pins the restated
+functions and expressions by hash and compares the results on benchmark pages.
 """
 
 from __future__ import annotations
 
 import re
 from copy import copy
-from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 import trafilatura.core
@@ -58,13 +58,15 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
 from trafilatura.utils import safe_base_url, safe_relative_url, trim
-from trafilatura.xml import delete_element, xmltotxt
+from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
     OVERALL_DISCARD_XPATH,
     RAW_TREE_PRUNE_XPATH,
     REMOVE_COMMENTS_AND_LISTS_XPATH,
     REMOVE_COMMENTS_XPATH,
 )
+
+from pipelines.extraction.joiners import baseline, html2txt, rebound, xmltotxt
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -382,28 +384,17 @@ def prune_nodes(
     return prune_unwanted_nodes(tree, nodelist, with_backup)
 
 
-def _rebound(module: ModuleType, **names: object) -> dict[str, Any]:
-    """The module's functions with the same code, reading ``names`` in place of its globals
-    of those names (each other's copies, so a call chain stays in the copies). trafilatura's
-    own functions, which ``trafilatura.extract`` runs, are not changed."""
-    namespace = {**vars(module), **names}
-    for name, value in vars(module).items():
-        if isinstance(value, FunctionType) and value.__module__ == module.__name__:
-            copied = FunctionType(
-                value.__code__, namespace, value.__name__, value.__defaults__, value.__closure__
-            )
-            copied.__kwdefaults__ = value.__kwdefaults__
-            namespace[name] = copied
-    return namespace
-
-
 # the main extractor (its prune of each candidate subtree: ~5 ms a page in trafilatura's
-# ancestor walk) and the sequence around it (bare_extraction in balanced and recall mode)
-_EXTRACTOR = _rebound(trafilatura.main_extractor, prune_unwanted_nodes=prune_nodes)
-_SEQUENCE = _rebound(
+# ancestor walk) and the sequence around it (bare_extraction in balanced and recall mode),
+# its baseline, page measure and text keeping the spelling joiners (``joiners.py``)
+_EXTRACTOR = rebound(trafilatura.main_extractor, prune_unwanted_nodes=prune_nodes)
+_SEQUENCE = rebound(
     trafilatura.core,
     prune_unwanted_nodes=prune_nodes,
     extract_content=_EXTRACTOR["extract_content"],
+    baseline=baseline,
+    html2txt=html2txt,
+    xmltotxt=xmltotxt,
 )
 extract_content = cast(
     "Callable[[HtmlElement, Extractor], tuple[_Element, str]]", _EXTRACTOR["extract_content"]
@@ -457,7 +448,7 @@ def precision_pass(page: HtmlElement, url: str | None = None) -> Document | None
     if comparison_may_change(tree, body, text):
         # the last use of the pruned page: readability may prune it in place (no copy)
         body, text = compare_extraction(cleaned_tree_backup, tree, body, text)
-    # bare_extraction's ending for python output
+    # bare_extraction's ending for python output (its text keeping the joiners)
     if len(text) < OPTIONS.min_output_size:
         return None
     resolve_body_links(body, url)  # before the text is written: it writes the targets

@@ -56,11 +56,11 @@ from urllib.parse import urlsplit
 
 from lxml.etree import XPath, _Element, strip_tags
 from lxml.html import HtmlElement
-from trafilatura.xml import xmltotxt
 
 from archive.prompts import NEWSLETTER, SIGN_UP
 from crawler.urls import same_site
 from pipelines.extraction.dateline import MAX_DATE_LINE, read_date_line
+from pipelines.extraction.joiners import xmltotxt
 from pipelines.extraction.metadata import (
     AUTHOR_NOUNS,
     BY_COLON,

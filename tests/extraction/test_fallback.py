@@ -7,7 +7,6 @@ import json
 import pytest
 import trafilatura
 from lxml.html import fragment_fromstring, tostring
-from trafilatura import html2txt
 
 from pipelines.extraction import core, extract_article, fallback, pagetype
 from pipelines.extraction.decode import parse_html
@@ -18,6 +17,7 @@ from pipelines.extraction.fallback import (
     page_text_bound,
     stated_body,
 )
+from pipelines.extraction.joiners import html2txt
 from pipelines.extraction.model import Extracted
 from pipelines.extraction.pagetype import classify_page
 from pipelines.extraction.text import (
