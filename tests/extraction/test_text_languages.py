@@ -11,63 +11,12 @@ from lxml.etree import Element
 
 from pipelines.extraction import extract_article
 from pipelines.extraction.text import Block, is_furniture_line, is_trailer
+from tests.support.newspages import STORIES as NEWS_STORIES
 from tests.support.pages import build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
 
-STORIES = {
-    "de": (
-        "Stadtrat beschließt Neubau der Hafenbrücke",
-        [
-            "Der Stadtrat hat am Dienstag den Neubau der alten Hafenbrücke beschlossen und "
-            "damit einen Streit beendet, der die Bewohner fast zehn Jahre lang entzweit hatte.",
-            "Ingenieure hatten im vergangenen Frühjahr gewarnt, dass die Stahlträger schneller "
-            "rosten als erwartet und schwere Lastwagen bald umgeleitet werden müssten.",
-            "Nach dem mit knapper Mehrheit gebilligten Plan beginnen die Arbeiten im März, die "
-            "Brücke bleibt achtzehn Monate gesperrt, während eine Fähre den Verkehr übernimmt.",
-            "Ladenbesitzer am Ufer fürchten, während der Sperrung Kunden zu verlieren, doch der "
-            "Bürgermeister versprach einen Fonds für Betriebe, die Einbußen nachweisen können.",
-            "Gegner des Vorhabens hielten einen Tunnel auf lange Sicht für billiger, was die "
-            "Gutachter der Stadt in ihrem Abschlussbericht jedoch zurückgewiesen haben.",
-            "Das Land übernimmt etwa die Hälfte der Kosten, der Rest stammt aus einer Anleihe, "
-            "der die Wähler im Herbst in einem Volksentscheid zugestimmt hatten.",
-        ],
-    ),
-    "fr": (
-        "Le conseil municipal vote la reconstruction du pont du port",
-        [
-            "Le conseil municipal a voté mardi la reconstruction du vieux pont du port, mettant "
-            "fin à un différend qui divisait les habitants depuis près de dix ans.",
-            "Les ingénieurs avaient averti au printemps dernier que les piliers en acier "
-            "rouillaient plus vite que prévu et que les poids lourds devraient être déviés.",
-            "Selon le plan adopté à une courte majorité, les travaux commenceront en mars et le "
-            "pont sera fermé dix-huit mois, le temps qu'un service de bac prenne le relais.",
-            "Les commerçants du front de mer craignent de perdre des clients pendant la "
-            "fermeture, mais le maire a promis un fonds pour les entreprises touchées.",
-            "Les opposants au projet estimaient qu'un tunnel aurait coûté moins cher à "
-            "entretenir, ce que les experts de la ville ont contesté dans leur rapport final.",
-            "La région paiera environ la moitié du coût, le reste provenant d'un emprunt que "
-            "les électeurs ont approuvé lors d'un référendum organisé à l'automne.",
-        ],
-    ),
-    "es": (
-        "El ayuntamiento aprueba la reconstrucción del puente del puerto",
-        [
-            "El ayuntamiento aprobó el martes la reconstrucción del viejo puente del puerto, "
-            "poniendo fin a una disputa que dividía a los vecinos desde hacía casi una década.",
-            "Los ingenieros habían advertido la pasada primavera de que los soportes de acero "
-            "se oxidaban más rápido de lo previsto y que los camiones tendrían que desviarse.",
-            "Según el plan aprobado por una estrecha mayoría, las obras empezarán en marzo y el "
-            "puente cerrará dieciocho meses mientras funciona un servicio de transbordador.",
-            "Los comerciantes del paseo marítimo temen perder clientes durante el cierre, pero "
-            "el alcalde prometió un fondo para compensar a los negocios que demuestren pérdidas.",
-            "Los opositores al proyecto defendían que un túnel habría sido más barato de "
-            "mantener, algo que los consultores municipales rechazaron en su informe final.",
-            "El gobierno regional pagará aproximadamente la mitad del coste y el resto saldrá "
-            "de una emisión de bonos que los votantes respaldaron en un referéndum en otoño.",
-        ],
-    ),
-}
+STORIES = {lang: NEWS_STORIES[lang] for lang in ("de", "fr", "es")}
 
 
 def page(lang: str, body: str) -> str:
