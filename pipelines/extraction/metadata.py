@@ -246,16 +246,24 @@ WIRE_WITH = r"with|avec|con|com|met|mit|\u0441|z"  # \u0441: the Russian "with"
 # ("Jane Doe · 5 min read"), a group the writer speaks for ("… on behalf of the team"), an
 # agency credited with the writer ("Von Anna Schmidt mit dpa", "Par Jean Dupont avec
 # AFP"), the sources' credit ("Por María García con información de EFE", "… com informações
-# da Reuters"), and after a comma a small word opening a capitalised place or outlet: where
-# the writer filed from ("Colaboração para o UOL, em São Paulo", "…, en Bogotá") or whom
-# for ("Por João Silva, da Agência Lusa", "…, do G1"); inside a name such a particle
-# follows no comma ("Maria da Silva")
+# da Reuters"), and after a comma a small word opening a capitalised outlet: whom the
+# writer filed for ("Por João Silva, da Agência Lusa", "…, do G1"); inside a name such a
+# particle follows no comma ("Maria da Silva")
 _NAME_STOP = re.compile(
     r"\s+[·•]\s.*$|\s+on\s+behalf\s+of\b.*$"
     rf"|\s+(?:{WIRE_WITH})\s+(?:l['\u2019]\s*)?(?:{WIRE_SERVICES})(?!\w).*$"
     r"|,?\s+(?:con\s+informaci[óo]n|com\s+informa[çc](?:[õo]es|[ãa]o))\s+d\w*\b.*$"
-    rf"|,\s*(?-i:em|en|à|desde|aus|da|do|das|dos|de|del)\s+(?=[{NAME_CAPITAL}]).*$",
+    rf"|,\s*(?-i:da|do|das|dos|de|del)\s+(?=[{NAME_CAPITAL}]).*$",
     re.I,
+)
+# where a writer filed from, after a comma: a small word in lower case opening a
+# capitalised place ("Colaboração para o UOL, em São Paulo", "Por María García, en
+# Bogotá", "Jane Doe, in Kyiv", "Anna Schmidt, in Berlin", "Jean Dupont, à Paris"); it
+# goes up to the next writer, each writer's ("By Jane Doe, in London and John Smith, in
+# Paris"); no name opens with such a word after a comma ("Jane Doe, India correspondent")
+_PLACE_FILED = re.compile(
+    rf",\s*(?:em|en|in|à|desde|aus)\s+[{NAME_CAPITAL}][^,;|·•]*?"
+    r"(?=\s+(?i:and|und|et|e|y|&)\s+|\s*[,;|·•]|\s*$)"
 )
 _ONLY_DATE = re.compile(
     rf"^(?:on\s+)?{_MONTH}(?:\s+\d.*)?$|^(?:last\s+)?(?:{UPDATED}|{PUBLISHED})\b", re.I
@@ -795,7 +803,8 @@ def byline_core(text: str) -> str:
     A name, a colon and a sentence about its person is an author's block, not a byline
     ("Ana Ruiz: Ana covers weather."): nothing (``author_block_name`` reads it when
     nothing else names anyone); "Author: Jane Doe" stays, its tail names someone."""
-    text = _NAME_STOP.sub("", _DATE_HEAD.sub("", text, count=1), count=1)
+    text = _PLACE_FILED.sub("", _DATE_HEAD.sub("", text, count=1))
+    text = _NAME_STOP.sub("", text, count=1)
     match = _NAME_THEN_SENTENCE.match(text.strip())
     if match and _looks_like_name(match[1].strip()) and not names_someone(match[2]):
         return ""

@@ -302,6 +302,21 @@ def test_a_sentence_about_our_correspondent_is_no_byline() -> None:
         ("pt", "Maria da Silva<br>Colaboração para o UOL, em São Paulo", ["Maria da Silva"]),
         ("pt", "Maria da Silva, em São Paulo", ["Maria da Silva"]),
         ("es", "Por María García, en Bogotá", ["María García"]),
+        # each writer's place (main kept only the first writer: the place ended the
+        # names); the German "in" and the place before an outlet (read right at main)
+        (
+            "pt",
+            "Por João Silva, em Brasília, e Maria Souza, em São Paulo",
+            ["João Silva", "Maria Souza"],
+        ),
+        ("es", "Por María García, en Bogotá y Juan Pérez, en Lima", ["María García", "Juan Pérez"]),
+        (
+            "fr",
+            "Par Jean Dupont, à Bruxelles et Marie Curie, à Paris",
+            ["Jean Dupont", "Marie Curie"],
+        ),
+        ("de", "Von Anna Schmidt, in Berlin", ["Anna Schmidt"]),
+        ("pt", "Maria da Silva, em São Paulo, da Agência Lusa", ["Maria da Silva"]),
         # an agency or outlet credited after the name ends the names (main: "da Agência
         # Lusa" a second writer, "Anna Schmidt mit dpa" nobody, "María García con
         # información de Reuters" one long name)

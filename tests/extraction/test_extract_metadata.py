@@ -620,6 +620,26 @@ def test_a_link_to_an_author_page_names_the_author_when_nothing_else_does(make_p
     assert linked_author(parse_html('<a href="/authors/">Our authors</a>')) == []
 
 
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        # the reporter's place after a comma (main: "In Kyiv", a second writer, read by
+        # trafilatura's byline search, which capitalises the "in")
+        ("Jane Doe, in Kyiv", ["Jane Doe"]),
+        ("Jane Doe, in New York", ["Jane Doe"]),
+        ("By Jane Doe, in Washington", ["Jane Doe"]),
+        ("By Jane Doe, in London and John Roe, in Paris", ["Jane Doe", "John Roe"]),
+        ("By Jane Doe, in Washington, and John Roe", ["Jane Doe", "John Roe"]),
+        # look-alikes that stay as they are read: no "in" and a place
+        ("By Jane Doe, Inc.", ["Jane Doe"]),
+        ("Jane Doe, India correspondent", ["Jane Doe"]),
+    ],
+)
+def test_the_reporters_place_after_a_comma_names_no_writer(make_page, byline, names):
+    top = f'<p class="byline">{byline}</p>'
+    assert extract_article(make_page(body_top=top), URL).authors == names
+
+
 def test_a_credit_in_another_language_names_the_person_not_the_label(make_page):
     # a German story's "Text:" credit, a Russian one in the author tag
     top = '<div class="byline">Text: Max Mustermann</div>'
