@@ -36,6 +36,10 @@ LINES = [
     ("uk", "5 грудня 2024"),
     ("pl", "5 grudnia 2024"),
     ("cs", "5. prosince 2024"),
+    # the Czech and Slovak spaced numeric date, day first (it was read as May 12th)
+    ("cs", "5. 12. 2024 14:30"),
+    ("cs", "05. 12. 2024"),
+    ("cs", "Aktualizováno 5. 12. 2024"),
     ("fi", "5. joulukuuta 2024 klo 14.30"),
     ("el", "5 Δεκεμβρίου 2024"),
     ("ar", "٥ ديسمبر ٢٠٢٤"),  # noqa: RUF001

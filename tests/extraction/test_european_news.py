@@ -179,16 +179,6 @@ def test_a_site_linking_its_writers_page_in_spanish_names_the_writer() -> None:
     assert extract_article(page, URL).authors == ["Anna Schmidt"]
 
 
-@pytest.mark.parametrize("line", ["5. 12. 2024 14:30", "05. 12. 2024", "Aktualizováno 5. 12. 2024"])
-def test_the_czech_spaced_numeric_date_is_day_first(line: str) -> None:
-    # main left the line unread, and the page's wider search read "5. 12." as May 12th
-    page = news_page("cs", f'<p class="date">{line}</p>')
-    shown = visible_date(parse_html(page))
-    assert shown is not None and shown.date() == DAY
-    published = extract_article(page, URL).published_at
-    assert published is not None and published.date() == DAY
-
-
 @pytest.mark.parametrize(
     ("lang", "line"),
     [
