@@ -47,6 +47,9 @@ LINES = [
     ("nl", "5 december 2024"),
     ("sv", "5 december 2024"),
     ("de", "5. Dezember 2024"),
+    # a clock time before a numeric date (the parser reads a date only at the line's start)
+    ("de", "14:30 Uhr, 05.12.2024"),
+    ("de", "Aktualisiert 14:30, 05.12.2024"),
     ("fr", "le 5 décembre 2024 à 14h30"),
 ]
 
@@ -73,6 +76,8 @@ def test_a_page_shows_its_date_in_its_language(lang: str, line: str) -> None:
         ("5 d'abril de 2024", date(2024, 4, 5)),  # Catalan
         ("5 setembro 2024", date(2024, 9, 5)),
         ("5 huhtikuuta 2024", date(2024, 4, 5)),  # Finnish partitive
+        ("5. Mrz. 2024", date(2024, 3, 5)),  # German software's abbreviation
+        ("5. Maerz 2024", date(2024, 3, 5)),  # German without its umlaut
     ],
 )
 def test_other_months_are_read(line: str, day: date) -> None:
