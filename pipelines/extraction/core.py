@@ -335,12 +335,7 @@ def trafilatura_catstags(kind: str, tree: HtmlElement) -> list[str]:
     return [r for r in dict.fromkeys(line_processing(x) for x in results if x) if r]
 
 
-# a box beside the story (related stories, latest posts, a menu): its dates are other pages'
-_BESIDE_STORY = frozenset({"aside", "nav"})
-_FIRST_TIME = XPath(
-    "(descendant-or-self::time[@datetime][not(ancestor::aside or ancestor::nav)])[1]/@datetime",
-    smart_strings=False,
-)
+_FIRST_TIME = XPath("(descendant-or-self::time[@datetime])[1]/@datetime", smart_strings=False)
 
 
 def htmldate_date(
@@ -375,14 +370,10 @@ _Text = tuple[str, "HtmlElement"]  # a text node and the element it stands in
 
 
 def _subtree_texts(root: HtmlElement) -> Iterator[_Text]:
-    """The text nodes of an element's subtree in document order (its own tail left out),
-    none inside a box beside the story (``_BESIDE_STORY``)."""
-    walker = iterwalk(root, events=("start", "end"))
-    for event, element in walker:
+    """The text nodes of an element's subtree in document order (its own tail left out)."""
+    for event, element in iterwalk(root, events=("start", "end")):
         if event == "start":
-            if element.tag in _BESIDE_STORY:
-                walker.skip_subtree()
-            elif element.text and isinstance(element.tag, str) and element.tag not in _NOT_TEXT:
+            if element.text and isinstance(element.tag, str) and element.tag not in _NOT_TEXT:
                 yield element.text, element
         elif element is not root and element.tail:
             yield element.tail, element.getparent()

@@ -259,25 +259,3 @@ def test_an_ambiguous_shown_date_reads_in_the_page_s_own_order() -> None:
     page = build_page(body_top="<p class='meta'>6/2/2025</p>", body_bottom=listing)
     shown = visible_date(parse_html(page))
     assert shown is not None and shown.date() == date(2025, 2, 6)
-
-
-RELATED_BOX = (
-    "<aside><h3>Mehr zum Thema</h3><ul>"
-    "<li><a href='/a'>Fähre startet</a> <time datetime='2024-11-20T08:00:00+01:00'>20.11.2024</time></li>"
-    "<li><a href='/b'>Bürgerentscheid</a> <time datetime='2024-10-02T08:00:00+01:00'>02.10.2024</time></li>"
-    "</ul></aside>"
-)
-
-
-def test_a_related_box_s_dates_are_not_the_page_s() -> None:
-    """A box of related stories beside the story (``<aside>``, ``<nav>``) holds other pages'
-    days: neither the date shown beside the headline nor the first ``<time>``."""
-    lead = "Nach jahrelangem Streit hat der Stadtrat entschieden. " * 5  # the story begins
-    boxed = build_page(lang="de", body_top=f"<p>{lead}</p><p>Stand: 05.12.2024 14:30 Uhr</p>")
-    boxed = boxed.replace("<main>", "<main>" + RELATED_BOX)
-    assert visible_date(parse_html(boxed)) is None
-    timed = build_page(
-        lang="de", body_top="<time datetime='2024-12-05T14:30:00+01:00'>5.12.2024</time>"
-    ).replace("<header>", "<header>" + RELATED_BOX)
-    published = extract_article(timed, URL).published_at
-    assert published is not None and published.date() == DAY
