@@ -17,6 +17,10 @@ MAX_DATE_CHARS = 64
 # "2019-11-18 10:00:00.123456789 +01:00" -> what datetime.fromisoformat accepts
 _ISO_FRACTION = re.compile(r"(\.\d{6})\d+")
 _ISO_SPACED_OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2}|Z)$")
+# JavaScript's Date.toString() names its zone after the offset, in the browser's language:
+# "Thu Dec 05 2024 14:30:00 GMT+0100 (Mitteleuropäische Normalzeit)"; the name goes (the
+# offset says it), else the value was overlong or read in UTC
+_JS_ZONE_NAME = re.compile(r"(GMT[+-]\d{4})\s*\([^()]{1,80}\)$")
 # Seconds (10 digits) or milliseconds (13) since 1970, as some JSON-LD and JSON feeds write
 # a date; only from the web's early years to a day ahead, so other numbers are no dates.
 _EPOCH = re.compile(r"\d{10}(?:\d{3})?")
@@ -115,10 +119,11 @@ def parse_date(value: str | None, keep_offset: bool = False) -> datetime | None:
 
     Also read: a year-first date with slashes or one-digit parts ("2024/12/05",
     "2024-12-5"), a day-first date with dots ("05.12.2024"), a 12-hour clock ("2:30 PM"),
-    a zone named after the time ("EST", "UTC", "GMT+1") or given in hours ("+01"), and 10-
+    a zone named after the time ("EST", "UTC", "GMT+1") or given in hours ("+01"),
+    JavaScript's "Thu Dec 05 2024 14:30:00 GMT+0100 (Central European Standard Time)", and 10-
     or 13-digit epoch seconds or milliseconds from 1995 to a day ahead.
     """
-    text = " ".join(value.split()) if value else ""
+    text = _JS_ZONE_NAME.sub(r"\1", " ".join(value.split())) if value else ""
     if not text or len(text) > MAX_DATE_CHARS:
         return None
     if _EPOCH.fullmatch(text):
