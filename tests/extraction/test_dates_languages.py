@@ -176,6 +176,27 @@ def test_a_shown_update_yields_to_the_shown_publication_day() -> None:
     assert shown is not None and shown.date() == date(2022, 12, 22)
 
 
+@pytest.mark.parametrize(
+    ("lang", "update", "published"),
+    [
+        ("de", "Zuletzt aktualisiert: 06.12.2024", "05.12.2024, 14:30 Uhr"),
+        ("de", "Zuletzt geändert am 6. Dezember 2024", "5. Dezember 2024"),
+        ("fr", "Dernière mise à jour le 6 décembre 2024", "5 décembre 2024"),
+        ("es", "Última actualización: 6 de diciembre de 2024", "5 de diciembre de 2024"),
+        ("it", "Ultimo aggiornamento: 6 dicembre 2024", "5 dicembre 2024"),
+        ("nl", "Laatst gewijzigd: 6 december 2024", "5 december 2024"),
+        ("pl", "Ostatnia aktualizacja: 6 grudnia 2024", "5 grudnia 2024"),
+        ("ru", "Последнее обновление: 6 декабря 2024", "5 декабря 2024"),
+    ],
+)
+def test_a_shown_update_in_another_language_yields_too(
+    lang: str, update: str, published: str
+) -> None:
+    page = build_page(lang=lang, body_top=f"<p>{update}</p><p>{published}</p>")
+    shown = visible_date(parse_html(page), lang)
+    assert shown is not None and shown.date() == DAY
+
+
 def test_a_shown_update_alone_is_still_the_date_shown() -> None:
     page = build_page(body_top="<p class='meta'>Updated: January 2, 2026</p>")
     shown = visible_date(parse_html(page))
