@@ -17,6 +17,10 @@ MAX_DATE_CHARS = 64
 # "2019-11-18 10:00:00.123456789 +01:00" -> what datetime.fromisoformat accepts
 _ISO_FRACTION = re.compile(r"(\.\d{6})\d+")
 _ISO_SPACED_OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2}|Z)$")
+# JavaScript's Date.toString() names its zone after the offset, in the browser's language:
+# "Thu Dec 05 2024 14:30:00 GMT+0100 (Mitteleuropäische Normalzeit)"; the name goes (the
+# offset says it), else the value was overlong or read in UTC
+_JS_ZONE_NAME = re.compile(r"(GMT[+-]\d{4})\s*\([^()]{1,80}\)$")
 # Seconds (10 digits) or milliseconds (13) since 1970, as some JSON-LD and JSON feeds write
 # a date; only from the web's early years to a day ahead, so other numbers are no dates.
 _EPOCH = re.compile(r"\d{10}(?:\d{3})?")
@@ -26,6 +30,9 @@ EPOCH_LEEWAY = timedelta(days=1)
 # "2024-12-5"), before the end, a "T" or a space. Day-first or month-first ones
 # ("25/12/2024") stay unread: see docs/extraction.md's rules log.
 _YEAR_FIRST = re.compile(r"^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?=$|[T\s])")
+# A day-first date with dots opening the value ("05.12.2024", "5.12.2024 14:30"): Germany,
+# Central and Eastern Europe and Russia write it so; nobody writes dots month first.
+_DAY_FIRST_DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?=$|\s)")
 MAX_HOUR = 12
 # a 12-hour clock: "2:30 PM", "9:05:10 a.m."
 _TWELVE_HOUR = re.compile(r"\b(\d{1,2})(:\d\d(?::\d\d)?)\s*([ap])\.?m\.?(?=\s|$)", re.IGNORECASE)
@@ -111,16 +118,18 @@ def parse_date(value: str | None, keep_offset: bool = False) -> datetime | None:
     "2020-04-12T18:00:00-07:00" was published on the 12th for its readers, the 13th in UTC.
 
     Also read: a year-first date with slashes or one-digit parts ("2024/12/05",
-    "2024-12-5"), a 12-hour clock ("2:30 PM"), a zone named after the time ("EST",
-    "UTC", "GMT+1") or given in hours ("+01"), and 10- or 13-digit epoch seconds or
-    milliseconds from 1995 to a day ahead.
+    "2024-12-5"), a day-first date with dots ("05.12.2024"), a 12-hour clock ("2:30 PM"),
+    a zone named after the time ("EST", "UTC", "GMT+1") or given in hours ("+01"),
+    JavaScript's "Thu Dec 05 2024 14:30:00 GMT+0100 (Central European Standard Time)", and 10-
+    or 13-digit epoch seconds or milliseconds from 1995 to a day ahead.
     """
-    text = " ".join(value.split()) if value else ""
+    text = _JS_ZONE_NAME.sub(r"\1", " ".join(value.split())) if value else ""
     if not text or len(text) > MAX_DATE_CHARS:
         return None
     if _EPOCH.fullmatch(text):
         return _epoch(text)
     text = _YEAR_FIRST.sub(_iso_date, text, count=1)
+    text = _DAY_FIRST_DOTS.sub(lambda m: f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}", text, count=1)
     text = _TIME_ZONE.sub(_numeric_zone, _TWELVE_HOUR.sub(_twenty_four_hours, text))
     parsed: datetime | None
     try:

@@ -405,8 +405,16 @@ def _texts_before(heading: HtmlElement) -> Iterator[_Text]:
         node = parent
 
 
-# a shown date labelled as the story's update ("Updated: January 2, 2026")
-_UPDATE_LINE = re.compile(rf"^\W*(?:last\s+)?(?:{UPDATED}|modified)\b", re.I)
+# a shown date labelled as the story's update ("Updated: January 2, 2026"), in the languages
+# of ``UPDATED`` with their "last" and their nouns ("Zuletzt aktualisiert", "Zuletzt
+# geändert", "Dernière mise à jour", "Última actualización", "Ultimo aggiornamento",
+# "Laatst gewijzigd", "Ostatnia aktualizacja", "Последнее обновление")
+_LAST = r"last|zuletzt|derni[eè]re|[uú]ltim[ao]|laatst|ostatni[ao]|последнее"
+_UPDATE_NOUNS = (
+    r"modified|ge[äa]ndert|mise [àa] jour|modifi[ée]|actualizaci[óo]n|atualiza[çc][ãa]o"
+    r"|aggiornamento|modificad[oa]|modificat[oa]|gewijzigd|aktualizacja|обновление"
+)
+_UPDATE_LINE = re.compile(rf"^\W*(?:(?:{_LAST})\s+)?(?:{UPDATED}|{_UPDATE_NOUNS})\b", re.I)
 # the publication's label later on such a line ("Updated Dec 7, 2024 | Published Dec 5, 2024")
 _PUBLISHED_LABEL = re.compile(rf"\b(?:{PUBLISHED})\b", re.I)
 

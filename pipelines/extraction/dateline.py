@@ -52,6 +52,7 @@ _MORE_MONTHS = (
     "februāris februārī februāra veebruar veebruari פברואר בפברואר फ़रवरी फरवरी فوریه فروری "
     "شباط فيفري",
     "marzo março maart març martie marzec marca březen března март марта березень березня "
+    "maerz mrz "
     "maaliskuu maaliskuuta μάρτιος μαρτίου مارس március marec marta ožujak ožujka kovas "
     "kovo marts martā märts märtsi מרץ במרץ मार्च مارچ آذار",
     "abril aprile aprilie kwiecień kwietnia duben dubna апрель апреля квітень квітня "
@@ -254,10 +255,12 @@ _DE_DATE = re.compile(
     re.I,
 )
 # a clock time before the date it belongs to ("9:37 PM CST Nov 18, 2019", "12:01 a.m. HST,
-# Jan 03, 2014"): htmldate's fast parser reads the date only when the line starts with it
+# Jan 03, 2014", "14:30 Uhr, 05.12.2024"): htmldate's fast parser reads the date only when
+# the line starts with it
 _CLOCK_FIRST = re.compile(
-    r"(?<![0-9])[0-9]{1,2}[:.h][0-9]{2}(?:\s*[ap]\.?\s?m\b\.?)?(?-i:\s+[A-Z]{2,5}\b)?\s*,?\s+"
-    r"(?=(?:[^\W\d_]{2,12}\.?,?\s+)?(?:[0-9]{1,2}\.?\s+)?[^\W\d_]{3,12}\.?\s+[0-9])",
+    r"(?<![0-9])[0-9]{1,2}[:.h][0-9]{2}(?:\s*[ap]\.?\s?m\b\.?|\s+Uhr\b)?(?-i:\s+[A-Z]{2,5}\b)?"
+    r"\s*,?\s+(?=(?:[^\W\d_]{2,12}\.?,?\s+)?(?:(?:[0-9]{1,2}\.?\s+)?[^\W\d_]{3,12}\.?\s+[0-9]"
+    r"|[0-9]{1,2}([./-])[0-9]{1,2}\1[0-9]{2,4}(?![0-9])))",
     re.I,
 )
 # "9-Dec-2019", "05-dic-2024": a day, a month's name and a year joined by hyphens

@@ -46,11 +46,18 @@ WRITTEN_FORMS = [
     ("Thu, 05 Dec 2024 15:30 +0100", DEC_5_1430),
     ("Thursday, 05-Dec-24 14:30:00 GMT", DEC_5_1430),
     ("05 Dec 2024 15:30:00 +0100", DEC_5_1430),
+    ("05.12.2024 14:30", DEC_5_1430),  # day first with dots: German, Central European
+    ("5.12.2024", datetime(2024, 12, 5, tzinfo=UTC)),
+    # JavaScript's Date.toString(): the zone's name in the browser's language after the offset
+    ("Thu Dec 05 2024 15:30:00 GMT+0100 (Mitteleuropäische Normalzeit)", DEC_5_1430),
+    ("Thu Dec 05 2024 15:30:00 GMT+0100 (Central European Standard Time)", DEC_5_1430),
 ]
 # day and month either way round, even when a part over 12 says which (rejected on tuning:
 # the rules log); prose (the rules log: "stated dates written for people" were rejected);
 # numbers that are no epoch time; zone names that are ambiguous
 STILL_NOT_DATES = [
+    "31.02.2024",  # no such day
+    "12.05.2024T10:00",
     "12/05/2024 14:30:00",
     "25/12/2024",
     "12/25/2024",

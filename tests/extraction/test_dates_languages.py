@@ -47,6 +47,9 @@ LINES = [
     ("nl", "5 december 2024"),
     ("sv", "5 december 2024"),
     ("de", "5. Dezember 2024"),
+    # a clock time before a numeric date (the parser reads a date only at the line's start)
+    ("de", "14:30 Uhr, 05.12.2024"),
+    ("de", "Aktualisiert 14:30, 05.12.2024"),
     ("fr", "le 5 décembre 2024 à 14h30"),
 ]
 
@@ -73,6 +76,8 @@ def test_a_page_shows_its_date_in_its_language(lang: str, line: str) -> None:
         ("5 d'abril de 2024", date(2024, 4, 5)),  # Catalan
         ("5 setembro 2024", date(2024, 9, 5)),
         ("5 huhtikuuta 2024", date(2024, 4, 5)),  # Finnish partitive
+        ("5. Mrz. 2024", date(2024, 3, 5)),  # German software's abbreviation
+        ("5. Maerz 2024", date(2024, 3, 5)),  # German without its umlaut
     ],
 )
 def test_other_months_are_read(line: str, day: date) -> None:
@@ -169,6 +174,27 @@ def test_a_shown_update_yields_to_the_shown_publication_day() -> None:
     )
     shown = visible_date(parse_html(page))
     assert shown is not None and shown.date() == date(2022, 12, 22)
+
+
+@pytest.mark.parametrize(
+    ("lang", "update", "published"),
+    [
+        ("de", "Zuletzt aktualisiert: 06.12.2024", "05.12.2024, 14:30 Uhr"),
+        ("de", "Zuletzt geändert am 6. Dezember 2024", "5. Dezember 2024"),
+        ("fr", "Dernière mise à jour le 6 décembre 2024", "5 décembre 2024"),
+        ("es", "Última actualización: 6 de diciembre de 2024", "5 de diciembre de 2024"),
+        ("it", "Ultimo aggiornamento: 6 dicembre 2024", "5 dicembre 2024"),
+        ("nl", "Laatst gewijzigd: 6 december 2024", "5 december 2024"),
+        ("pl", "Ostatnia aktualizacja: 6 grudnia 2024", "5 grudnia 2024"),
+        ("ru", "Последнее обновление: 6 декабря 2024", "5 декабря 2024"),
+    ],
+)
+def test_a_shown_update_in_another_language_yields_too(
+    lang: str, update: str, published: str
+) -> None:
+    page = build_page(lang=lang, body_top=f"<p>{update}</p><p>{published}</p>")
+    shown = visible_date(parse_html(page), lang)
+    assert shown is not None and shown.date() == DAY
 
 
 def test_a_shown_update_alone_is_still_the_date_shown() -> None:
