@@ -57,8 +57,9 @@ from typing import TYPE_CHECKING, Any
 from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
+from pipelines.extraction.joiners import html2txt
 from pipelines.extraction.metadata import article_entity, declared_language, jsonld_entities
-from pipelines.extraction.precision import bare_extraction, page_text, precision_pass
+from pipelines.extraction.precision import bare_extraction, precision_pass
 from pipelines.extraction.text import (
     INLINE_TAGS,
     CleanBody,
@@ -138,7 +139,7 @@ def is_suspect(kept_chars: int, found_chars: int, tree: HtmlElement, declared: b
     try:
         if kept_chars >= PAGE_SHARE * page_text_bound(tree):
             return False
-        page = len(page_text(tree))
+        page = len(html2txt(tree))
     except Exception:
         LOGGER.exception("page text measure failed")
         return False
