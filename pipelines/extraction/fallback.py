@@ -369,11 +369,7 @@ def contains(candidate: list[str], lines: list[str]) -> bool:
 
 
 def fuller_candidate(
-    tree: HtmlElement,
-    url: str | None,
-    titles: list[str],
-    lines: list[str],
-    share: float | None = None,
+    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
 ) -> Candidate | None:
     """The first candidate (the precision pass on the page's ``<br><br>`` paragraphs,
     recall mode, then balanced, then the precision pass on the page's ``<div>``
@@ -384,12 +380,12 @@ def fuller_candidate(
     uncapped), or None.
     Balanced mode is tried only when recall mode found less than the text (its own layout
     reading, not a stricter one, can then hold more); else it rarely adds what recall mode
-    did not. ``share``: :func:`missed_share` of ``lines``, when the caller has it."""
+    did not."""
     kept = sum(len(line) for line in lines)
     candidate = paragraphed(tree, url, titles)
     if candidate is not None and is_fuller(candidate, lines, kept, capped=False):
         return candidate
-    found = fuller_from_modes(tree, url, titles, lines, share)
+    found = fuller_from_modes(tree, url, titles, lines)
     if found is not None:
         return found
     base = div_paragraphed(tree, url, titles)
@@ -401,17 +397,12 @@ def fuller_candidate(
 
 
 def fuller_from_modes(
-    tree: HtmlElement,
-    url: str | None,
-    titles: list[str],
-    lines: list[str],
-    share: float | None = None,
+    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
 ) -> Candidate | None:
     """Recall mode's candidate, else balanced mode's (tried only when recall mode found
-    less than ``lines``), when it is fuller than ``lines`` within the cap, or None.
-    ``share``: :func:`missed_share` of ``lines``, when the caller has it."""
+    less than ``lines``), when it is fuller than ``lines`` within the cap, or None."""
     kept = sum(len(line) for line in lines)
-    cap = max(FULLER_CAP, 1 + (missed_share(tree, lines) if share is None else share))
+    cap = max(FULLER_CAP, 1 + missed_share(tree, lines))
     candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
     if candidate is not None and is_fuller(candidate, lines, kept, cap=cap):
         return candidate

@@ -43,7 +43,6 @@ from copy import copy
 from typing import TYPE_CHECKING, Any, cast
 
 import trafilatura.core
-import trafilatura.external
 import trafilatura.main_extractor
 from lxml.etree import XPath, tostring
 from trafilatura.core import _forum_thread_page, _prepare_tree
@@ -389,31 +388,10 @@ def prune_nodes(
 # ancestor walk) and the sequence around it (bare_extraction in balanced and recall mode),
 # its baseline, page measure and text keeping the spelling joiners (``joiners.py``)
 _EXTRACTOR = rebound(trafilatura.main_extractor, prune_unwanted_nodes=prune_nodes)
-
-
-def extract_and_compare(
-    cleaned_tree: HtmlElement,
-    cleaned_tree_backup: HtmlElement,
-    tree: HtmlElement,
-    options: Extractor,
-) -> tuple[_Element, str]:
-    """``core._extract_and_compare`` (the balanced and recall passes' main extractor and
-    comparison): the same result. In recall mode ``compare_extraction`` returns a text over
-    ``10 * min_extracted_size`` characters as it stands, so the raw page is not copied for it
-    then (a whole-page copy, ~0.5 ms, on most of the fallback's recall passes)."""
-    body, text = extract_content(cleaned_tree, options)
-    if options.fast or (options.focus == "recall" and len(text) > options.min_extracted_size * 10):
-        return body, text
-    return trafilatura.external.compare_extraction(
-        cleaned_tree_backup, copy(tree), body, text, options
-    )
-
-
 _SEQUENCE = rebound(
     trafilatura.core,
     prune_unwanted_nodes=prune_nodes,
     extract_content=_EXTRACTOR["extract_content"],
-    _extract_and_compare=extract_and_compare,
     baseline=baseline,
     html2txt=html2txt,
     xmltotxt=xmltotxt,
