@@ -662,10 +662,10 @@ def worth_completing(result: Extracted, gutted: bool = True) -> bool:
     return verdict.skip not in SKIPS_NOT_COMPLETED if gutted else verdict.is_article
 
 
-def needs_completing(tree: HtmlElement, lines: list[str], result: Extracted) -> bool:
-    """Whether the text lacks enough of the page's story to be completed (``fallback``),
-    on a page whose decision a fuller text may be worth (:func:`worth_completing`)."""
-    share = missed_share(tree, lines)
+def needs_completing(share: float, result: Extracted) -> bool:
+    """Whether a text lacking ``share`` of itself (``fallback.missed_share``) lacks enough of
+    the page's story to be completed (``fallback``), on a page whose decision a fuller text
+    may be worth (:func:`worth_completing`)."""
     return share >= MISSED_SHARE and worth_completing(result, gutted=share >= GUTTED_PART)
 
 
@@ -712,8 +712,8 @@ def fill_text(
     candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
         candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
-    elif not decided and needs_completing(tree, lines, result):
-        candidate = fuller_candidate(tree, result.url, titles, lines)
+    elif not decided and needs_completing(share := missed_share(tree, lines), result):
+        candidate = fuller_candidate(tree, result.url, titles, lines, share)
     if candidate is not None:
         set_text(result, candidate.cleaned, candidate.lines, candidate.chars, 0)
     kept = sum(len(line) for line in result.text.splitlines())

@@ -57,9 +57,8 @@ from typing import TYPE_CHECKING, Any
 from trafilatura.baseline import _BLOCK_ELEMS
 from trafilatura.metadata import Document
 
-from pipelines.extraction.joiners import html2txt
 from pipelines.extraction.metadata import article_entity, declared_language, jsonld_entities
-from pipelines.extraction.precision import bare_extraction, precision_pass
+from pipelines.extraction.precision import bare_extraction, page_text, precision_pass
 from pipelines.extraction.text import (
     INLINE_TAGS,
     CleanBody,
@@ -139,7 +138,7 @@ def is_suspect(kept_chars: int, found_chars: int, tree: HtmlElement, declared: b
     try:
         if kept_chars >= PAGE_SHARE * page_text_bound(tree):
             return False
-        page = len(html2txt(tree))
+        page = len(page_text(tree))
     except Exception:
         LOGGER.exception("page text measure failed")
         return False
@@ -369,7 +368,11 @@ def contains(candidate: list[str], lines: list[str]) -> bool:
 
 
 def fuller_candidate(
-    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
+    tree: HtmlElement,
+    url: str | None,
+    titles: list[str],
+    lines: list[str],
+    share: float | None = None,
 ) -> Candidate | None:
     """The first candidate (the precision pass on the page's ``<br><br>`` paragraphs,
     recall mode, then balanced, then the precision pass on the page's ``<div>``
@@ -380,12 +383,12 @@ def fuller_candidate(
     uncapped), or None.
     Balanced mode is tried only when recall mode found less than the text (its own layout
     reading, not a stricter one, can then hold more); else it rarely adds what recall mode
-    did not."""
+    did not. ``share``: :func:`missed_share` of ``lines``, when the caller has it."""
     kept = sum(len(line) for line in lines)
     candidate = paragraphed(tree, url, titles)
     if candidate is not None and is_fuller(candidate, lines, kept, capped=False):
         return candidate
-    found = fuller_from_modes(tree, url, titles, lines)
+    found = fuller_from_modes(tree, url, titles, lines, share)
     if found is not None:
         return found
     base = div_paragraphed(tree, url, titles)
@@ -397,12 +400,17 @@ def fuller_candidate(
 
 
 def fuller_from_modes(
-    tree: HtmlElement, url: str | None, titles: list[str], lines: list[str]
+    tree: HtmlElement,
+    url: str | None,
+    titles: list[str],
+    lines: list[str],
+    share: float | None = None,
 ) -> Candidate | None:
     """Recall mode's candidate, else balanced mode's (tried only when recall mode found
-    less than ``lines``), when it is fuller than ``lines`` within the cap, or None."""
+    less than ``lines``), when it is fuller than ``lines`` within the cap, or None.
+    ``share``: :func:`missed_share` of ``lines``, when the caller has it."""
     kept = sum(len(line) for line in lines)
-    cap = max(FULLER_CAP, 1 + missed_share(tree, lines))
+    cap = max(FULLER_CAP, 1 + (missed_share(tree, lines) if share is None else share))
     candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
     if candidate is not None and is_fuller(candidate, lines, kept, cap=cap):
         return candidate

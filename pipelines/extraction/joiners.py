@@ -106,6 +106,7 @@ line_processing = cast("Callable[[str], str | None]", _UTILS["line_processing"])
 xmltotxt = cast("Callable[[_Element | None, bool], str]", _XML["xmltotxt"])
 baseline = cast("Callable[[HtmlElement], tuple[_Element, str, int]]", _BASELINE["baseline"])
 html2txt = cast("Callable[[HtmlElement], str]", _BASELINE["html2txt"])
+spaced_text = cast("Callable[[HtmlElement], str]", _BASELINE["_spaced_text"])
 extract_title = cast("Callable[[HtmlElement], str | None]", _METADATA["extract_title"])
 extract_catstags = cast("Callable[[str, HtmlElement], list[str]]", _METADATA["extract_catstags"])
 clean_and_trim = cast(

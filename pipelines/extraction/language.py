@@ -79,6 +79,8 @@ LATIN_SCRIPT = frozenset(
     ]
 )
 LATIN_END = 0x024F  # the last Latin Extended-B code point
+_BEYOND_ASCII = re.compile("[^\x00-\x7f]")
+_NOT_ASCII_LETTER = re.compile("[^A-Za-z]+")  # of ASCII, str.isalpha() accepts these only
 
 _WORD = re.compile(r"[^\W\d_]+")
 STOPWORDS: dict[str, frozenset[str]] = {
@@ -149,9 +151,15 @@ def foreign_script(stated: str, text: str) -> bool:
     """Whether a Latin-script language is stated for a text mostly in another script."""
     if stated not in LATIN_SCRIPT:
         return False
-    letters = [ch for ch in text[:SAMPLE_CHARS] if ch.isalpha()]
-    other = sum(ord(ch) > LATIN_END for ch in letters)
-    return len(letters) >= MIN_GUESS_CHARS and other > FOREIGN_SCRIPT_SHARE * len(letters)
+    letters, other = script_letters(text[:SAMPLE_CHARS])
+    return letters >= MIN_GUESS_CHARS and other > FOREIGN_SCRIPT_SHARE * letters
+
+
+def script_letters(text: str) -> tuple[int, int]:
+    """The text's letters (``str.isalpha``) and those of them beyond ``LATIN_END``: the
+    ASCII letters counted in C, only the characters beyond ASCII tested one by one."""
+    wide = [ch for ch in _BEYOND_ASCII.findall(text) if ch.isalpha()]
+    return len(_NOT_ASCII_LETTER.sub("", text)) + len(wide), sum(ord(ch) > LATIN_END for ch in wide)
 
 
 def page_language(stated: str | None, text: str) -> str | None:

@@ -27,7 +27,10 @@ the main extractor, select the same elements in Python with the same regexes: th
 The main extractor's guarded prune of each candidate subtree (``OVERALL_DISCARD_XPATH``
 with ``with_backup``, in every trafilatura pass) is selected so too; :data:`extract_content`
 and :data:`bare_extraction` are copies of trafilatura's functions, the same code, that run
-these prunes (:func:`prune_nodes`); trafilatura's own functions are left as they are.
+these prunes (:func:`prune_nodes`); trafilatura's own functions are left as they are. In
+those copies ``html2txt`` is :func:`page_text` (its cleaning selected in Python as well) and
+``_extract_and_compare`` is :func:`extract_and_compare` (no copy of the raw page for a
+comparison recall mode skips).
 
 The result is trafilatura's own, on every page: the same Document on all 1,585 benchmark
 pages (docs/extraction.md, "What it costs"), but for the zero-width joiners its text keeps,
@@ -40,9 +43,11 @@ from __future__ import annotations
 
 import re
 from copy import copy
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 import trafilatura.core
+import trafilatura.external
 import trafilatura.main_extractor
 from lxml.etree import XPath, tostring
 from trafilatura.core import _forum_thread_page, _prepare_tree
@@ -56,7 +61,7 @@ from trafilatura.external import (
 )
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import Document
-from trafilatura.settings import Extractor
+from trafilatura.settings import BASIC_CLEAN_XPATH, Extractor
 from trafilatura.utils import safe_base_url, safe_relative_url, trim
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
@@ -66,7 +71,7 @@ from trafilatura.xpaths import (
     REMOVE_COMMENTS_XPATH,
 )
 
-from pipelines.extraction.joiners import baseline, html2txt, rebound, xmltotxt
+from pipelines.extraction.joiners import baseline, rebound, spaced_text, xmltotxt
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -364,6 +369,63 @@ def compare_extraction(
     return body, text
 
 
+# ---------------------------------------------------------------- the page's text
+
+# html2txt, trafilatura's measure of a page's text (its recall escalation's, our suspect
+# test's): a copy of the page's body without the elements BASIC_CLEAN_XPATH selects, its
+# block elements spaced. The expression's re:test() predicates cost libxml2 a Python
+# callback per element and attribute (~6 ms median a page where it runs, two thirds of
+# html2txt); basic_clean_matches() selects the same elements in one Python pass, the tags
+# and the regexes read from the expression (trafilatura 2.3.1): its tags; a <div> whose
+# first of class and id (in its attribute order, as ``@class|@id`` reads it) holds
+# "footer"; an element whose class or id the regex finds, case-insensitive (lxml's
+# ``re:test`` with "i"), each answer kept per value (class names repeat).
+_BASIC_TAGS = frozenset(re.findall(r"\.//(\w+)(?=\||$)", BASIC_CLEAN_XPATH.path))
+_BASIC_TESTS = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in re.findall(r"re:test\(@(\w+), '([^']*)', 'i'\)", BASIC_CLEAN_XPATH.path)
+}
+
+
+@lru_cache(maxsize=2**12)
+def _basic_test(name: str, value: str) -> bool:
+    return _BASIC_TESTS[name].search(value) is not None
+
+
+def basic_clean_matches(body: HtmlElement) -> list[HtmlElement]:
+    """The elements ``BASIC_CLEAN_XPATH`` selects below ``body``, in document order."""
+    found = []
+    for element in body.iterdescendants("*"):
+        tag = element.tag
+        if tag in _BASIC_TAGS:
+            found.append(element)
+            continue
+        klass, ident = element.get("class"), element.get("id")
+        if klass is None and ident is None:
+            continue
+        if tag == "div":
+            first = next(value for name, value in element.items() if name in ("class", "id"))
+            if "footer" in first:
+                found.append(element)
+                continue
+        if (klass is not None and _basic_test("class", klass)) or (
+            ident is not None and _basic_test("id", ident)
+        ):
+            found.append(element)
+    return found
+
+
+def page_text(tree: HtmlElement) -> str:
+    """``html2txt(tree)`` (trafilatura's, keeping the joiners as ours does): the same
+    text, the cleaning's elements selected by :func:`basic_clean_matches`."""
+    page = copy(tree)
+    body = page.find(".//body")
+    if body is None:
+        body = page
+    _delete_all(basic_clean_matches(body))
+    return spaced_text(body)
+
+
 # ---------------------------------------------------------------- every pass's prunes
 
 
@@ -388,12 +450,33 @@ def prune_nodes(
 # ancestor walk) and the sequence around it (bare_extraction in balanced and recall mode),
 # its baseline, page measure and text keeping the spelling joiners (``joiners.py``)
 _EXTRACTOR = rebound(trafilatura.main_extractor, prune_unwanted_nodes=prune_nodes)
+
+
+def extract_and_compare(
+    cleaned_tree: HtmlElement,
+    cleaned_tree_backup: HtmlElement,
+    tree: HtmlElement,
+    options: Extractor,
+) -> tuple[_Element, str]:
+    """``core._extract_and_compare`` (the balanced and recall passes' main extractor and
+    comparison): the same result. In recall mode ``compare_extraction`` returns a text over
+    ``10 * min_extracted_size`` characters as it stands, so the raw page is not copied for it
+    then (a whole-page copy, ~0.5 ms, on most of the fallback's recall passes)."""
+    body, text = extract_content(cleaned_tree, options)
+    if options.fast or (options.focus == "recall" and len(text) > options.min_extracted_size * 10):
+        return body, text
+    return trafilatura.external.compare_extraction(
+        cleaned_tree_backup, copy(tree), body, text, options
+    )
+
+
 _SEQUENCE = rebound(
     trafilatura.core,
     prune_unwanted_nodes=prune_nodes,
     extract_content=_EXTRACTOR["extract_content"],
+    _extract_and_compare=extract_and_compare,
     baseline=baseline,
-    html2txt=html2txt,
+    html2txt=page_text,
     xmltotxt=xmltotxt,
 )
 extract_content = cast(

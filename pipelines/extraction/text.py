@@ -734,7 +734,8 @@ def comment_threads(tree: HtmlElement) -> list[HtmlElement]:
     story = 0
     for element in tree.iter("p", *HEADING_TAGS[1:]):
         if element.tag == "p":
-            story += len(normalise(element.text_content()))
+            if story < MIN_STORY_CHARS:  # past it, the count is not read
+                story += len(normalise(element.text_content()))
             continue
         text = normalise(element.text_content())
         if story < MIN_STORY_CHARS or not _THREAD_HEADING.fullmatch(text):

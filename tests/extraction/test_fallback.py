@@ -328,7 +328,7 @@ def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch
 
     keep_first_paragraphs(monkeypatch, len(LONG))
     assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
-    monkeypatch.setattr(core, "needs_completing", lambda _tree, _lines, _result: False)
+    monkeypatch.setattr(core, "needs_completing", lambda _share, _result: False)
     assert extract_article(page, URL).text.split("\n") == LONG  # what the rule completes
 
 

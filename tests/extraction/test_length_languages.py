@@ -8,12 +8,16 @@ short page of long words that is no story, are skipped."""
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
 from archive.outcomes import SkipReason
 from pipelines.extraction import Verdict, classify_page, extract_article
+from pipelines.extraction.language import LATIN_END, script_letters
 from pipelines.extraction.pagetype import MIN_WORDS_MARKED
-from pipelines.extraction.words import LETTERS_PER_WORD, letter_count, word_length
+from pipelines.extraction.words import _NOT_LETTER, LETTERS_PER_WORD, letter_count, word_length
 from tests.support.pages import build_page
 
 # a council's vote on a harbour bridge (59 words in English): the title and two paragraphs
@@ -257,3 +261,19 @@ def test_letters_count_every_script_and_no_punctuation():
     assert word_length("Stadtrat", by_letters=True) == 8 / LETTERS_PER_WORD
     # a text holding an unspaced script counts as before, its characters two to a word
     assert word_length("东京奥运会推迟至明年举行", by_letters=True) == 6.0
+
+
+# every code point but the surrogates, which no decoded text holds
+EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_the_letter_counts_in_c_count_what_the_character_loops_counted():
+    """letter_count and script_letters pick out in C the characters their loops tested
+    one by one (the combining marks beyond Latin; the letters beyond ASCII): the same
+    counts over every code point, and on a text mixing scripts."""
+    mixed = "Hafenbrücke – 18 Monate! सरकार, पुल। 港珠澳大桥 ´e\u0301 Ⅻ ½ ²"
+    for text in (EVERY_CHARACTER, mixed, "plain ASCII text, 42."):
+        marks = sum(unicodedata.category(ch)[0] == "M" for ch in text if ch > "\u02ff")
+        assert letter_count(text) == len(_NOT_LETTER.sub("", text)) + marks
+        letters = [ch for ch in text if ch.isalpha()]
+        assert script_letters(text) == (len(letters), sum(ord(ch) > LATIN_END for ch in letters))

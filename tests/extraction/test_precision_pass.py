@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib
 import inspect
 from copy import copy
 from pathlib import Path
 
 import pytest
-from lxml.html import tostring
+from lxml.html import fragment_fromstring, tostring
 from trafilatura import (
     bare_extraction,
     core,
@@ -23,7 +24,9 @@ from trafilatura import (
 from trafilatura.external import compare_extraction, try_readability
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.main_extractor import extract_content
+from trafilatura.settings import BASIC_CLEAN_XPATH
 from trafilatura.utils import trim
+from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
     OVERALL_DISCARD_XPATH,
     RAW_TREE_PRUNE_XPATH,
@@ -33,6 +36,7 @@ from trafilatura.xpaths import (
 
 from pipelines.extraction import precision
 from pipelines.extraction.decode import parse_html
+from pipelines.extraction.joiners import html2txt
 from pipelines.extraction.precision import (
     OPTIONS,
     comments_and_lists_prune,
@@ -40,6 +44,7 @@ from pipelines.extraction.precision import (
     comparison_may_change,
     guarded_overall_discard,
     overall_discard,
+    page_text,
     precision_pass,
     raw_tree_prune,
     readability_bound,
@@ -279,3 +284,57 @@ def test_the_rebound_passes_give_trafilaturas_document(path, recall):
         assert (ours.text, ours.raw_text) == (theirs.text, theirs.raw_text)
     assert main_extractor.prune_unwanted_nodes is htmlprocessing.prune_unwanted_nodes
     assert precision.bare_extraction is not core.bare_extraction
+
+
+# page_text restates html2txt's cleaning (trafilatura 2.3.1): its steps and expression pinned
+PAGE_TEXT_SHA256 = "bede5c53104b8b2eae9a64156afdc8633dc58b6d37bd37ef061cf2ad2ad4bdf3"
+
+
+def test_trafilatura_still_has_the_page_text_page_text_restates():
+    baseline_module = importlib.import_module("trafilatura.baseline")
+    sources = [
+        inspect.getsource(function)
+        for function in (
+            baseline_module.html2txt,
+            baseline_module._spaced_text,
+            baseline_module.basic_cleaning,
+            delete_element,
+        )
+    ]
+    digest = hashlib.sha256("\n".join([*sources, BASIC_CLEAN_XPATH.path]).encode()).hexdigest()
+    assert digest == PAGE_TEXT_SHA256
+
+
+# what the expression reads: a footer <div> by its first of class and id (attribute order),
+# consent names in any case in class or id, removed elements nested and followed by tails
+# (joined to the text before them, a block's then control characters dropped)
+PAGE_TEXT_PAGES = [
+    "<html><body><div class='site-footer' id='main'><p>footer text</p></div>"
+    "<div id='main' class='site-footer'><p>kept: the id comes first</p></div>"
+    "<div id='Cookie-Banner'><p>We use cookies</p></div>tail\u00ad one"
+    "<span class='x ONETRUST-pc'>consent</span><p>story <aside>side<footer>f</footer></aside>"
+    "after\u200b it</p><svg><text>svg</text></svg><template>t</template>end</body></html>",
+    "<html><head><script>var a = 1;</script></head><body><section><footer>f</footer>"
+    "<footer>g</footer>first<div class='footer-links'>x</div></section></body></html>",
+]
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        *(parse_html(html) for html in PAGE_TEXT_PAGES),
+        fragment_fromstring("<div><p>no body</p><aside>side</aside><div>more</div></div>"),
+    ],
+)
+def test_the_page_text_is_html2txts(tree):
+    before = tostring(tree)
+    assert page_text(tree) == html2txt(tree)
+    assert tostring(tree) == before  # the page is not changed
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES, ids=lambda p: p.name[:12])
+def test_the_page_text_is_html2txts_on_benchmark_pages(path):
+    page = _page(path)
+    assert page_text(page) == html2txt(page)
+    pruned = comments_and_lists_prune(raw_tree_prune(copy(page)))  # the recall escalation's
+    assert page_text(pruned) == html2txt(pruned)
