@@ -14,8 +14,9 @@ no stated date or author... A page the model finds very unlike an article is ski
 ``skip:not_article_like``.
 
 A page whose markup attests an article (an editorial article type with its date and author
-stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage beside a
-stated author is a signed piece's closing questions, not a page of questions.
+stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage beside an
+author (stated or in a byline) is a signed piece's closing questions, not a page of
+questions.
 
 Text size is counted in words, and in characters for scripts written without spaces
 (Chinese, Japanese, Thai, Lao, Burmese, Khmer; Korean syllables alike), two to a word
@@ -362,10 +363,11 @@ def attested_article(doc: Extracted) -> bool:
 def non_article_types(doc: Extracted) -> set[str]:
     """The page's JSON-LD types that say it is no article (``NON_ARTICLE_TYPES``).
 
-    A ``FAQPage`` beside an author the markup states is a signed piece's closing questions
-    (SEO plugins mark them on any page), not a page of questions: it does not count then."""
+    A ``FAQPage`` beside an author, stated in the markup or shown in a byline, is a signed
+    piece's closing questions (SEO plugins mark them on any page), not a page of questions:
+    it does not count then."""
     types = set(NON_ARTICLE_TYPES & set(doc.jsonld_types))
-    if doc.signals.get("stated_author", 0.0) > 0:
+    if doc.signals.get("stated_author", 0.0) > 0 or doc.authors:
         types.discard("FAQPage")
     return types
 

@@ -526,7 +526,7 @@ def test_likeness_is_the_article_types_share_of_every_types_odds(monkeypatch):
     assert classify_page(extracted, url).reason == "skip:not_article_like"
 
 
-def test_a_faq_beside_a_stated_author_is_a_signed_pieces_appendix():
+def test_a_faq_beside_a_stated_or_bylined_author_is_a_signed_pieces_appendix():
     # an SEO plugin marks a guide's closing questions as a FAQPage; the guide states its writer
     rules = {"stated_author": 1.0}
     appendix = Extracted(
@@ -540,6 +540,9 @@ def test_a_faq_beside_a_stated_author_is_a_signed_pieces_appendix():
     assert pagetype.non_article_types(appendix) == set()
     faq_page = Extracted(**{**appendix.to_json(), "signals": {}})
     assert pagetype.non_article_types(faq_page) == {"FAQPage"}
+    # the writer shown in a byline, not in the markup, signs the piece as well
+    bylined = Extracted(**{**faq_page.to_json(), "authors": ["Jane Doe"]})
+    assert pagetype.non_article_types(bylined) == set()
     # a product or a profile stays what it says even when an author is stated
     product = Extracted(**{**appendix.to_json(), "jsonld_types": ["Product", "FAQPage"]})
     assert pagetype.non_article_types(product) == {"Product"}
