@@ -11,11 +11,15 @@ the page's look over the page types (``pagetype_model.json``, trained by ``pytho
 bench.train_pagetype`` on the tuning part of the development corpora): many <time>
 elements (a forum thread), many <code> blocks (a manual), price and cart classes (a shop),
 no stated date or author... A page the model finds very unlike an article is skipped as
-``skip:not_article_like``.
+``skip:not_article_like``. After it, a page whose URL files it as one item of a shop's
+products, a firm's services or a forum's threads (a slug right under /products/, /services/,
+/threads/) is skipped unless its markup declares an article: a rule the model does not see,
+so it still learns those pages' look from them.
 
 A page whose markup attests an article (an editorial article type with its date and author
-stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage beside a
-stated author is a signed piece's closing questions, not a page of questions.
+stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage beside an
+author (stated or in a byline) is a signed piece's closing questions, not a page of
+questions.
 
 Text size is counted in words, and in characters for scripts written without spaces
 (Chinese, Japanese, Thai, Lao, Burmese, Khmer; Korean syllables alike), two to a word
@@ -110,6 +114,9 @@ _SERVICE_SEGMENTS = frozenset(
         "newsletter", "newsletters", "faq", "help",
     }
 )  # fmt: skip
+# the folder a site keeps one kind of non-article page in, one page a slug: a shop's products,
+# a firm's services, a forum's threads (/products/blue-mug, /services/seo-audit, /threads/slug.123)
+_ITEM_FOLDERS = frozenset({"product", "products", "service", "services", "thread", "threads"})
 _SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keyword", "keywords"})
 _DATED_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/(?=.)")
 _DATED_TOKEN = re.compile(
@@ -159,6 +166,13 @@ def is_service_url(url: str) -> bool:
     """About, contact, legal, account and subscription pages."""
     segments = path_segments(url)
     return bool(segments) and segments[-1].rsplit(".", 1)[0] in _SERVICE_SEGMENTS
+
+
+def is_item_url(url: str) -> bool:
+    """A product, service or forum thread page: a slug right under a folder of such pages
+    (``_ITEM_FOLDERS``)."""
+    segments = path_segments(url)
+    return len(segments) >= 2 and segments[-2] in _ITEM_FOLDERS and has_slug(url)
 
 
 # ---------------------------------------------------------------- text size
@@ -359,13 +373,24 @@ def attested_article(doc: Extracted) -> bool:
     )
 
 
+def overrules_url(doc: Extracted) -> bool:
+    """The page's markup declares an article strongly enough to outweigh a URL shaped like
+    another kind of page: a JSON-LD article type beside og:type article, or an attested
+    article (``attested_article``)."""
+    declared = bool(ARTICLE_TYPES & set(doc.jsonld_types)) and (
+        (doc.og_type or "").lower() == "article"
+    )
+    return declared or attested_article(doc)
+
+
 def non_article_types(doc: Extracted) -> set[str]:
     """The page's JSON-LD types that say it is no article (``NON_ARTICLE_TYPES``).
 
-    A ``FAQPage`` beside an author the markup states is a signed piece's closing questions
-    (SEO plugins mark them on any page), not a page of questions: it does not count then."""
+    A ``FAQPage`` beside an author, stated in the markup or shown in a byline, is a signed
+    piece's closing questions (SEO plugins mark them on any page), not a page of questions:
+    it does not count then."""
     types = set(NON_ARTICLE_TYPES & set(doc.jsonld_types))
-    if doc.signals.get("stated_author", 0.0) > 0:
+    if doc.signals.get("stated_author", 0.0) > 0 or doc.authors:
         types.discard("FAQPage")
     return types
 
@@ -377,12 +402,7 @@ def markup_verdict(doc: Extracted, url: str | None) -> Verdict | None:
     article_jsonld = bool(ARTICLE_TYPES & types)
     if url and is_service_url(url) and not article_jsonld:
         return Verdict.skipped(SkipReason.SERVICE_PAGE)
-    if (
-        url
-        and is_listing_url(url)
-        and not (article_jsonld and og_type == "article")
-        and not attested_article(doc)
-    ):
+    if url and is_listing_url(url) and not overrules_url(doc):
         return Verdict.skipped(SkipReason.LISTING)
     if not article_jsonld and LISTING_TYPES & types:
         return Verdict.skipped(SkipReason.LISTING)
@@ -449,4 +469,6 @@ def classify_page(doc: Extracted, url: str | None) -> Verdict:
     verdict = rule_verdict(doc, url)
     if verdict.is_article and doc.signals and article_likeness(doc, url) < min_article_likeness():
         return Verdict.skipped(SkipReason.NOT_ARTICLE_LIKE)
+    if verdict.is_article and url and is_item_url(url) and not overrules_url(doc):
+        return Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
     return verdict

@@ -16,6 +16,7 @@ from pipelines.extraction.pagetype import (
     URL_WORD_GROUPS,
     article_likeness,
     is_dated_url,
+    is_item_url,
     is_listing_url,
     line_shape,
     min_article_likeness,
@@ -429,6 +430,38 @@ def test_an_attested_article_overrules_a_listing_shaped_url():
     assert rule_verdict(forum_post, url).reason == "skip:listing"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.com/product/professional-resume-writing-service/",
+        "https://shop.x.com/products/harbour-lamp-brass",
+        "https://x.com/services/seo-audit-for-small-firms",
+        "https://forum.x.com/threads/best-bridge-cameras-2025.691400/",
+    ],
+)
+def test_a_product_service_or_thread_page_is_no_article(url):
+    assert is_item_url(url)
+    assert classify_page(doc(WORDS * 3, og_type="article"), url).reason == "skip:non_article_type"
+    # the rules alone would archive it: the page-look model still learns such pages' look
+    assert rule_verdict(doc(WORDS * 3, og_type="article"), url).is_article
+    # an article the markup declares overrules the URL, as it does a listing-shaped one
+    story = doc(WORDS * 3, og_type="article", jsonld_types=["NewsArticle"])
+    assert classify_page(story, url).reason == "article:jsonld"
+    assert pagetype.overrules_url(doc(og_type="article", stated=True))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.edu/umc/services/websites/seo/what-is/",  # the folder is not the slug's
+        "https://x.com/products",  # the folder's own page
+        "https://x.com/news/product-recall-hits-harbour-lamps",
+    ],
+)
+def test_a_slug_under_no_item_folder_is_no_item(url):
+    assert not is_item_url(url)
+
+
 def test_short_brief_with_a_stated_date_and_author_is_archived_end_to_end():
     head = (
         "<meta property='og:type' content='article'>"
@@ -526,7 +559,7 @@ def test_likeness_is_the_article_types_share_of_every_types_odds(monkeypatch):
     assert classify_page(extracted, url).reason == "skip:not_article_like"
 
 
-def test_a_faq_beside_a_stated_author_is_a_signed_pieces_appendix():
+def test_a_faq_beside_a_stated_or_bylined_author_is_a_signed_pieces_appendix():
     # an SEO plugin marks a guide's closing questions as a FAQPage; the guide states its writer
     rules = {"stated_author": 1.0}
     appendix = Extracted(
@@ -540,6 +573,9 @@ def test_a_faq_beside_a_stated_author_is_a_signed_pieces_appendix():
     assert pagetype.non_article_types(appendix) == set()
     faq_page = Extracted(**{**appendix.to_json(), "signals": {}})
     assert pagetype.non_article_types(faq_page) == {"FAQPage"}
+    # the writer shown in a byline, not in the markup, signs the piece as well
+    bylined = Extracted(**{**faq_page.to_json(), "authors": ["Jane Doe"]})
+    assert pagetype.non_article_types(bylined) == set()
     # a product or a profile stays what it says even when an author is stated
     product = Extracted(**{**appendix.to_json(), "jsonld_types": ["Product", "FAQPage"]})
     assert pagetype.non_article_types(product) == {"Product"}
