@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -581,7 +581,8 @@ def trafilatura_metadata(tree: HtmlElement, url: str | None, meta: PageMeta) -> 
         document = json_metadata(tree, document, url)
         document.title = document.title or extract_title(tree)
         if not document.author and not meta.authors and not meta.byline_authors:
-            document.author = trafilatura_author(tree, byline_core)
+            tidy = partial(byline_core, language=declared_language(tree))
+            document.author = trafilatura_author(tree, tidy)
         document.url = document.url or trafilatura_meta.extract_url(tree, url)
         document.sitename = document.sitename or trafilatura_meta.extract_sitename(tree)
         if document.sitename:

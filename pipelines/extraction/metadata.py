@@ -260,9 +260,12 @@ _NAME_STOP = re.compile(
 # capitalised place ("Colaboração para o UOL, em São Paulo", "Por María García, en
 # Bogotá", "Jane Doe, in Kyiv", "Anna Schmidt, in Berlin", "Jean Dupont, à Paris"); it
 # goes up to the next writer, each writer's ("By Jane Doe, in London and John Smith, in
-# Paris"); no name opens with such a word after a comma ("Jane Doe, India correspondent")
+# Paris"); no name opens with such a word after a comma ("Jane Doe, India correspondent").
+# On a page declared English the capitalised "In" too, before capitalised words only
+# ("By Jane Doe, In Washington"; group ``capital``): elsewhere "In" can open a name
 _PLACE_FILED = re.compile(
-    rf",\s*(?:em|en|in|à|desde|aus)\s+[{NAME_CAPITAL}][^,;|·•]*?"
+    rf",\s*(?:(?:em|en|in|à|desde|aus)\s+[{NAME_CAPITAL}][^,;|·•]*?"
+    rf"|(?P<capital>In(?:\s+[{NAME_CAPITAL}][\w.'\u2019-]*)+))"
     r"(?=\s+(?i:and|und|et|e|y|&)\s+|\s*[,;|·•]|\s*$)"
 )
 _ONLY_DATE = re.compile(
@@ -797,13 +800,17 @@ def _without_role(text: str) -> str | None:
 _NAME_THEN_SENTENCE = re.compile(r"^([^:]{3,60}):\s+(\S.*)$", re.S)
 
 
-def byline_core(text: str) -> str:
+def byline_core(text: str, language: str = "") -> str:
     """A byline line without a date and separator before the name and without what ends
     the name: "Dec. 19, 2025 · Niko Matsakis on behalf of the team" -> "Niko Matsakis".
     A name, a colon and a sentence about its person is an author's block, not a byline
     ("Ana Ruiz: Ana covers weather."): nothing (``author_block_name`` reads it when
-    nothing else names anyone); "Author: Jane Doe" stays, its tail names someone."""
-    text = _PLACE_FILED.sub("", _DATE_HEAD.sub("", text, count=1))
+    nothing else names anyone); "Author: Jane Doe" stays, its tail names someone.
+    ``language``: the page's declared one (the English capitalised "In" of a place)."""
+    text = _PLACE_FILED.sub(
+        lambda m: m[0] if m["capital"] and language != "en" else "",
+        _DATE_HEAD.sub("", text, count=1),
+    )
     text = _NAME_STOP.sub("", text, count=1)
     match = _NAME_THEN_SENTENCE.match(text.strip())
     if match and _looks_like_name(match[1].strip()) and not names_someone(match[2]):
@@ -909,7 +916,7 @@ def _without_address(text: str) -> str:
     return _ADDRESS_IN_BRACKETS.sub("", text)
 
 
-def split_names(value: str) -> list[str]:
+def split_names(value: str, language: str = "") -> list[str]:
     """Split a byline such as "By A, B and C" or "A; B" into one name per entry.
 
     Around commas and slashes only the parts that look like personal names are kept, so
@@ -919,9 +926,10 @@ def split_names(value: str) -> list[str]:
     Post"), the outlet written for ("For Dailymail.com", "(AP)"), a wire credit; a byline
     naming nobody keeps its entries ("By The Associated Press"). A writer's handle or
     e-mail beside the name goes ("Jane Doe (@janedoe)", RSS's "jane@example.com (Jane
-    Doe)"), and an image's credit after it ("Jane Doe Photo: Getty").
+    Doe)"), and an image's credit after it ("Jane Doe Photo: Getty"). ``language``: the
+    page's declared one (:func:`byline_core`).
     """
-    text = byline_core(_BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or ""))
+    text = byline_core(_BY_PREFIX.sub("", clean_text(value[:MAX_BYLINE_CHARS]) or ""), language)
     text = _without_address(_without_photo_credit(text))
     segments = _PIPE.split(_WIRE_CREDIT.sub("", text))
     named = [
@@ -1582,7 +1590,11 @@ def _byline_names(text: str | None, teams: bool = False, language: str | None = 
     after one), as the whole text after the label ("<span>作者:</span><span>李四</span>")."""
     if not text or len(text) > MAX_NAME_CHARS:
         return []
-    names = [n for n in split_names(text) if _looks_like_name(n) or (teams and _names_team(n))]
+    names = [
+        n
+        for n in split_names(text, language or "")
+        if _looks_like_name(n) or (teams and _names_team(n))
+    ]
     if names or language is None or not UNCASED_LETTER.search(text):
         return names
     return uncased_byline(text, language) or _uncased_names(

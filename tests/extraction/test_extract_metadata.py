@@ -640,6 +640,32 @@ def test_the_reporters_place_after_a_comma_names_no_writer(make_page, byline, na
     assert extract_article(make_page(body_top=top), URL).authors == names
 
 
+@pytest.mark.parametrize(
+    ("byline", "lang", "names"),
+    [
+        # the place with a capital "In" on an English page (main: "In Washington", "In
+        # London", "In Paris" named as writers, by the visible byline and trafilatura's search)
+        ("By Jane Doe, In Washington", "en", ["Jane Doe"]),
+        ("By Jane Doe, In New York", "en", ["Jane Doe"]),
+        ("By Jane Doe, In Washington, D.C.", "en", ["Jane Doe"]),
+        ("By Jane Doe, In London and John Roe, In Paris", "en", ["Jane Doe", "John Roe"]),
+        # names opening with "In" stay: no capitalised word after a lone "In"
+        ("By Inés García", "en", ["Inés García"]),
+        ("By Jane Doe, Inés García", "en", ["Jane Doe", "Inés García"]),
+        ("By Jane Doe and Inés García", "en", ["Jane Doe", "Inés García"]),
+        ("By Jane Doe, Inga Lindström", "en", ["Jane Doe", "Inga Lindström"]),
+        ("By Jane Doe, In-ho Kim", "en", ["Jane Doe", "In-ho Kim"]),
+        # on a page not declared English a capital "In" is not read as a place (as at main)
+        ("By Jane Doe, In Washington", "de", ["Jane Doe", "In Washington"]),
+        ("By Jane Doe, In Washington", None, ["Jane Doe", "In Washington"]),
+    ],
+)
+def test_a_capitalised_in_opens_the_place_on_an_english_page_only(make_page, byline, lang, names):
+    for element in (f'<p class="byline">{byline}</p>', f'<div class="meta">{byline}</div>'):
+        page = make_page(body_top=element, lang=lang)
+        assert extract_article(page, URL).authors == names
+
+
 def test_a_credit_in_another_language_names_the_person_not_the_label(make_page):
     # a German story's "Text:" credit, a Russian one in the author tag
     top = '<div class="byline">Text: Max Mustermann</div>'
