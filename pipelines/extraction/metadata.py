@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from itertools import islice
 from operator import attrgetter
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -1604,36 +1603,6 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     is read with the element after it
     (:func:`_after_label`). A short "Last updated March 3, 2025 by Jane Doe." line names
     its person too."""
-    return first_byline(tree)[0]
-
-
-def story_byline(tree: HtmlElement) -> list[str]:
-    """The people the page's first visible byline names when it is a paragraph of its own,
-    the story's opening line ("<p><em>By Lizzie Streit, MS, RDN</em></p>": a guest post,
-    whose markup names the account that published it), person-shaped; else nobody."""
-    names, element = first_byline(tree)
-    if element is None or not _own_paragraph(element):
-        return []
-    return [name for name in names if _looks_like_name(name)]
-
-
-def _own_paragraph(element: HtmlElement) -> bool:
-    """Whether a byline element is a ``<p>``, or the whole text of the ``<p>`` around it
-    (through its inline wrappers: "<p><em>By …</em></p>"), holding the names itself (a
-    label alone, "<p>Written by</p>", heads an author's box)."""
-    text = clean_text(element.text_content())
-    if not text or _BY_LABEL.match(text):
-        return False
-    for holder in (element, *islice(element.iterancestors(), 2)):
-        if clean_text(holder.text_content()) != text:
-            return False
-        if holder.tag == "p":
-            return True
-    return False
-
-
-def first_byline(tree: HtmlElement) -> tuple[list[str], HtmlElement | None]:
-    """The names :func:`visible_byline` reads, with the element that gave them."""
     language = declared_language(tree)
     by_in_language = _BY_IN_LANGUAGE.get(language)
     for element in tree.iter(*BYLINE_TAGS, *LABEL_TAGS):
@@ -1648,12 +1617,12 @@ def first_byline(tree: HtmlElement) -> tuple[list[str], HtmlElement | None]:
             if in_menu(element):  # "By Use Case", "By Industry": a menu's headings
                 continue
             if names := _labelled_names(element, language, by_in_language):
-                return names, element
+                return names
         elif _CHANGED_HEAD.match(head) and (changed := _changed_by(element)):
-            return changed, element
+            return changed
         elif UNCASED_LETTER.search(head) and (names := _uncased_element(element, head, language)):
-            return names, element
-    return [], None
+            return names
+    return []
 
 
 def _uncased_element(element: HtmlElement, head: str, language: str) -> list[str]:
@@ -2285,8 +2254,6 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
             )
     elif unseen:
         meta.byline_authors = visible_byline(src.tree)
-    elif guest := story_byline(src.tree):  # a guest writer's line opening the story names
-        meta.authors = meta.byline_authors = guest  # the writer, the markup the poster
     if stand_ins or unseen:  # an account's handle, or the publisher signing as author,
         # gives way to the first person the page shows; unseen people to its visible byline
         shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)

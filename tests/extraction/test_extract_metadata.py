@@ -882,22 +882,6 @@ def test_a_visible_by_line_names_the_author(make_page):
     assert visible_byline(parse_html("<p>By the end of the week the river rose.</p>")) == []
 
 
-def test_a_guest_writers_byline_opening_the_story_names_the_writer_over_markup(make_page):
-    # the markup names the account that published the post, which the page shows too
-    head = '<meta name="author" content="Stef Keegan">'
-    poster = "<div class='post-author'>Stef Keegan</div>"
-    guest = "<p><em>By Lizzie Streit, MS, RDN, LD</em>&nbsp;</p>"
-    page = make_page(head=head, body_top=poster).replace("<p>", guest + "<p>", 1)
-    assert extract_article(page, URL).authors == ["Lizzie Streit"]
-    # a byline in the page's header, not a paragraph of its own, leaves the markup's name
-    top = poster + "<div class='meta'><span>By Lizzie Streit</span></div>"
-    assert extract_article(make_page(head=head, body_top=top), URL).authors == ["Stef Keegan"]
-    # nor does a label alone over an author's box ("<p>Written by</p><p>Jane Doe</p>")
-    box = "<p>Written by</p><p>Lizzie Streit</p>"
-    page = make_page(head=head, body_top=poster, body_bottom=box)
-    assert extract_article(page, URL).authors == ["Stef Keegan"]
-
-
 def test_a_team_byline_after_a_label_of_its_own_names_the_team():
     meta = "<div><div>By</div><div>The Meetingnotes Team</div><div>|</div><div>6 mins</div></div>"
     assert visible_byline(parse_html(meta)) == ["The Meetingnotes Team"]
