@@ -2213,15 +2213,6 @@ _SHOWS = XPath(
 )
 
 
-def confirmed_people(people: list[str], byline: list[str]) -> list[str]:
-    """Of the several ``people`` markup names, those the page's visible ``byline`` names,
-    when it names some of them and nobody else (JSON-LD's authors listing a Facebook group
-    beside "By Arlene Marturano"); else all of them."""
-    named = {_key(name) for name in byline}
-    kept = [name for name in people if _key(name) in named]
-    return kept if kept and len(named) == len({_key(name) for name in kept}) else people
-
-
 def shows_any(tree: HtmlElement, names: list[str]) -> bool:
     """Whether the page's visible text shows any of ``names`` (as written or in capitals)."""
     return any(bool(_SHOWS(tree, name=name, upper=name.upper())) for name in names)
@@ -2263,8 +2254,6 @@ def _read_people(meta: PageMeta, src: _Sources) -> None:
             )
     elif unseen:
         meta.byline_authors = visible_byline(src.tree)
-    elif len(meta.authors) > 1:  # several people: those the visible byline confirms
-        meta.authors = confirmed_people(meta.authors, visible_byline(src.tree))
     if stand_ins or unseen:  # an account's handle, or the publisher signing as author,
         # gives way to the first person the page shows; unseen people to its visible byline
         shown = (meta.byline_authors, meta.linked_authors, meta.boxed_authors)

@@ -21,7 +21,6 @@ from pipelines.extraction.metadata import (
     byline_core,
     class_values,
     clean_name,
-    confirmed_people,
     heading_text,
     headline,
     in_menu,
@@ -881,26 +880,6 @@ def test_a_visible_by_line_names_the_author(make_page):
     assert visible_byline(parse_html(label)) == ["Chase Bernath"]
     # a sentence that starts with "By" is not a byline
     assert visible_byline(parse_html("<p>By the end of the week the river rose.</p>")) == []
-
-
-def test_of_several_markup_authors_those_the_visible_byline_names_stay(make_page):
-    jsonld = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "author": [
-            {"@type": "Person", "name": "Arlene Marturano"},
-            {"@type": "Person", "name": "Garden Learning Network on Facebook"},
-        ],
-    }
-    head = f'<script type="application/ld+json">{json.dumps(jsonld)}</script>'
-    top = "<div class='meta'><span>By Arlene Marturano</span></div>"
-    assert extract_article(make_page(head=head, body_top=top), URL).authors == ["Arlene Marturano"]
-    # a byline naming someone markup does not keeps markup's people (shown on the page)
-    top = "<div class='meta'><span>By Jane Doe</span></div><div>Arlene Marturano</div>"
-    authors = extract_article(make_page(head=head, body_top=top), URL).authors
-    assert authors == ["Arlene Marturano", "Garden Learning Network on Facebook"]
-    assert confirmed_people(["Ann Smith", "Bo Jones"], []) == ["Ann Smith", "Bo Jones"]
-    assert confirmed_people(["Ann Smith", "Bo Jones"], ["Bo Jones"]) == ["Bo Jones"]
 
 
 def test_a_team_byline_after_a_label_of_its_own_names_the_team():
