@@ -678,9 +678,7 @@ def headline(
     if heading.isupper() and title:  # the <h1> set in capitals: the stated title writes
         # its words' case (read without the headings, which it would give back in capitals)
         cased = stated_headline(title, sitename, url, [])
-        if not cased.isupper() and (
-            _key(cased) == _key(heading) or _same_but_one_word(cased, heading)
-        ):
+        if not cased.isupper() and _key(cased) == _key(heading):
             return cased
     key = _key(heading)
     if any(_key(stated_headline(other, sitename, url, headings)) == key for other in others):
@@ -690,14 +688,6 @@ def headline(
     if stated_slug > heading_slug or (stated_slug == heading_slug and tags_title(heading, stated)):
         return stated
     return heading
-
-
-def _same_but_one_word(title: str, heading: str) -> bool:
-    """Whether two titles hold the same words in the same order, but for one word one of
-    them adds ("BEST DRIP COFFEE MAKER IN 2026" over "Best Drip Coffee Maker 2026")."""
-    a, b = ([_key(word) for word in text.split()] for text in (title, heading))
-    a, b = sorted((a, b), key=len)
-    return a == b or (len(b) == len(a) + 1 and any(b[:i] + b[i + 1 :] == a for i in range(len(b))))
 
 
 def tags_title(heading: str, title: str) -> bool:
