@@ -4,8 +4,7 @@ trafilatura (precision mode, links kept) returns a small XML tree: <p>, <head>, 
 <quote>, <table>... with <ref> marking anchor text. Three generic cleanups run on it, each
 measured on the benchmark (see bench/extraction.py and the report in the pull request):
 
-* the leading title / byline / date lines that repeat the page header are dropped, and
-  the same lines at the end of a text whose top holds none (trafilatura's short-page order);
+* the leading title / byline / date lines that repeat the page header are dropped;
 * "Related: <link>" / "Read more: <link>" teaser paragraphs are dropped wherever they are,
   and so is a bare teaser label ("DON'T MISS") with the link-dense blocks under it, and a
   closing prompt of five words or fewer ("Advertisement", "Follow us"), and a furniture
@@ -876,20 +875,6 @@ def leading_header(blocks: list[Block], titles: list[str], language: str = "") -
     return dropped
 
 
-def trailing_header(blocks: list[Block], titles: list[str], language: str = "") -> set[int]:
-    """Indices of the header lines at the end of a body whose top holds none: trafilatura,
-    on a short story, appends the header it meets in a wider frame (the ``<h1>``, the date
-    line under it) after the paragraphs it took first. Read with the leading lines' test."""
-    if any(blocks[i].text for i in leading_header(blocks, titles, language)):
-        return set()
-    found: set[int] = set()
-    for index in range(len(blocks) - 1, 0, -1):
-        if len(found) == LEAD_WINDOW or not is_header_line(blocks[index], titles, language):
-            break
-        found.add(index)
-    return found if any(blocks[i].text for i in found) else set()
-
-
 def teaser_links(blocks: list[Block]) -> set[int]:
     """Indices of "Related: <link>"-style teasers anywhere in the body."""
     return {
@@ -1066,8 +1051,7 @@ def clean_body(body: _Element, titles: list[str], language: str = "") -> CleanBo
     """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines;
     ``language`` is the one the page declares (its bylines' words)."""
     blocks = collect_blocks(body)
-    dropped = leading_header(blocks, titles, language) | trailing_header(blocks, titles, language)
-    dropped |= teaser_links(blocks) | teaser_lists(blocks)
+    dropped = leading_header(blocks, titles, language) | teaser_links(blocks) | teaser_lists(blocks)
     dropped |= prompt_lines(blocks) | furniture_lines(blocks)
     dropped |= trailing_furniture(blocks, dropped)
     for index in dropped:

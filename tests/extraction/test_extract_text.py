@@ -22,7 +22,7 @@ from pipelines.extraction.text import (
     unwrap_empty_inline,
     unwrap_heading_anchors,
 )
-from tests.support.pages import STORY, STORY_IN, build_page
+from tests.support.pages import STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
 
@@ -303,26 +303,6 @@ def test_story_sentences_that_start_like_furniture_are_kept(last):
 def test_leading_byline_and_stamp_lines(first, dropped):
     doc = extract_article(story_page(paragraphs([first, *STORY])), URL)
     assert (doc.text.split("\n")[0] != first) is dropped
-
-
-@pytest.mark.parametrize(
-    ("lang", "title", "date_line", "story"),
-    [
-        ("en", "Council approves harbour bridge rebuild", "December 5, 2024 14:30", STORY[:1]),
-        ("zh", "市政府宣布重建老港口大桥", "2024年12月5日 14:30", STORY_IN["zh"][:4]),
-    ],
-)
-def test_header_lines_after_a_short_story_are_dropped(lang, title, date_line, story):
-    """On a short story trafilatura appends the header it meets in a wider frame (the <h1>,
-    the date line under it) after the paragraphs it took first."""
-    page = build_page(paragraphs=story, body_top=f"<p>{date_line}</p>", lang=lang, title=title)
-    assert (trafilatura.extract(page, favor_precision=True) or "").endswith(date_line)
-    assert extract_article(page, URL).text.split("\n") == story
-
-
-def test_a_closing_date_line_stays_when_the_header_leads_the_text():
-    doc = extract_article(story_page(paragraphs(["By Jane Doe", *STORY, "May 12, 2024"])), URL)
-    assert doc.text.split("\n")[-1] == "May 12, 2024"
 
 
 BULLETS = [
