@@ -720,9 +720,19 @@ def fill_text(
     ``result`` holds the page's metadata (the decision reads it)."""
     cleaned = CleanBody([], 0.0)
     if document is not None and document.body is not None:
-        shown = shown_date(tree, result.language, titles)
-        date_line = shown[1] if shown is not None else ""
-        cleaned = clean_body(document.body, titles, declared_language(tree), date_line)
+
+        @cache
+        def shown_line() -> str:
+            shown = shown_date(tree, result.language, titles)
+            return shown[1] if shown is not None else ""
+
+        def is_date_line(text: str) -> bool:
+            # searched only for a line that could be one: as short, with a digit (every
+            # shown date line read has one; a bare <time>'s "Yesterday" is left in place)
+            short = len(text) <= STORY_LINE and any(ch.isdigit() for ch in text)
+            return short and text == shown_line()
+
+        cleaned = clean_body(document.body, titles, declared_language(tree), is_date_line)
     lines, recovered_links = recover_chunks(tree, cleaned.lines)
     kept_chars = sum(len(line) for line in cleaned.lines)
     found_chars = len(document.raw_text or "") if document is not None else 0
