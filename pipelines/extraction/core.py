@@ -367,6 +367,7 @@ HEADLINE_TEXTS_AFTER, HEADLINE_TEXTS_BEFORE = 10, 5
 STORY_LINE, HEADER_CHARS = 200, 400
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
 _Text = tuple[str, "HtmlElement"]  # a text node and the element it stands in
+_Shown = tuple[datetime, str]  # a shown date and its line, whitespace collapsed
 
 
 def _subtree_texts(root: HtmlElement) -> Iterator[_Text]:
@@ -425,9 +426,9 @@ def _date_line(
     latest: datetime,
     language: str | None,
     month_first: Callable[[], bool],
-) -> datetime | None:
+) -> _Shown | None:
     seen = 0
-    updated: datetime | None = None  # an update's date, when the page shows no other
+    updated: _Shown | None = None  # an update's date, when the page shows no other
     for raw, parent in islice(((t, p) for t, p in texts if not t.isspace()), count):
         text = " ".join(raw.split())
         if len(text) > STORY_LINE or seen > HEADER_CHARS:
@@ -438,7 +439,7 @@ def _date_line(
             # month's name says it better than a datetime in UTC, a day later or earlier)
             stated = parse_datetime(parent.get("datetime"))
             if stated is not None:
-                return stated
+                return stated, text
         if len(text) <= MAX_DATE_LINE:
             order = ambiguous_slash_date(text) and month_first()
             found = read_date_line(text, latest, language, order)
@@ -447,11 +448,16 @@ def _date_line(
                     label = _PUBLISHED_LABEL.search(text)
                     first = label and read_date_line(text[label.start() :], latest, language, order)
                     if first:
-                        return parse_datetime(first)
-                    updated = updated or parse_datetime(found)
+                        return _shown(first, text)
+                    updated = updated or _shown(found, text)
                     continue
-                return parse_datetime(found)
+                return _shown(found, text)
     return updated
+
+
+def _shown(found: str, text: str) -> _Shown | None:
+    day = parse_datetime(found)
+    return None if day is None else (day, text)
 
 
 def visible_date(
@@ -468,6 +474,15 @@ def visible_date(
     (:func:`dateline.month_first_page`: "3/13/2026" and no "19/02/2025"), else day first.
     On a page with no ``<h1>``, the heading standing for it (``metadata.headline_element``:
     an ``<h2>``-``<h4>`` a stated title of ``titles`` holds)."""
+    found = shown_date(tree, language, titles)
+    return None if found is None else found[0]
+
+
+def shown_date(
+    tree: HtmlElement, language: str | None = None, titles: Iterable[str] = ()
+) -> _Shown | None:
+    """:func:`visible_date` with the line that shows it (its text node, whitespace
+    collapsed): a header line the story's text may repeat (``text.trailing_header``)."""
     heading = headline_element(tree, titles)
     if heading is None:
         return None
@@ -705,7 +720,19 @@ def fill_text(
     ``result`` holds the page's metadata (the decision reads it)."""
     cleaned = CleanBody([], 0.0)
     if document is not None and document.body is not None:
-        cleaned = clean_body(document.body, titles, declared_language(tree))
+
+        @cache
+        def shown_line() -> str:
+            shown = shown_date(tree, result.language, titles)
+            return shown[1] if shown is not None else ""
+
+        def is_date_line(text: str) -> bool:
+            # searched only for a line that could be one: as short, with a digit (every
+            # shown date line read has one; a bare <time>'s "Yesterday" is left in place)
+            short = len(text) <= STORY_LINE and any(ch.isdigit() for ch in text)
+            return short and text == shown_line()
+
+        cleaned = clean_body(document.body, titles, declared_language(tree), is_date_line)
     lines, recovered_links = recover_chunks(tree, cleaned.lines)
     kept_chars = sum(len(line) for line in cleaned.lines)
     found_chars = len(document.raw_text or "") if document is not None else 0

@@ -4,7 +4,9 @@ trafilatura (precision mode, links kept) returns a small XML tree: <p>, <head>, 
 <quote>, <table>... with <ref> marking anchor text. Three generic cleanups run on it, each
 measured on the benchmark (see bench/extraction.py and the report in the pull request):
 
-* the leading title / byline / date lines that repeat the page header are dropped;
+* the leading title / byline / date lines that repeat the page header are dropped, and
+  the lines at the end equal to its title or its shown date line (trafilatura's short-page
+  order);
 * "Related: <link>" / "Read more: <link>" teaser paragraphs are dropped wherever they are,
   and so is a bare teaser label ("DON'T MISS") with the link-dense blocks under it, and a
   closing prompt of five words or fewer ("Advertisement", "Follow us"), and a furniture
@@ -49,6 +51,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
@@ -875,6 +878,32 @@ def leading_header(blocks: list[Block], titles: list[str], language: str = "") -
     return dropped
 
 
+def trailing_header(
+    blocks: list[Block],
+    titles: list[str],
+    is_date_line: Callable[[str], bool],
+    dropped: set[int],
+) -> set[int]:
+    """Indices of the lines at the end of the body that repeat the page's own header word
+    for word: a title we found (``titles``) or the date line shown beside the headline
+    (``is_date_line``: ``core.shown_date``'s line). On a short story trafilatura appends the
+    header it meets in a wider frame (the ``<h1>``, the date line under it) after the
+    paragraphs it took first. At most ``LEAD_WINDOW`` lines, and a story line not
+    ``dropped`` stays before them."""
+    header = {normalise(title) for title in titles}
+    header.discard("")
+    found: set[int] = set()
+    for index in range(len(blocks) - 1, -1, -1):
+        text = blocks[index].text
+        if len(found) == LEAD_WINDOW or (text and text not in header and not is_date_line(text)):
+            break
+        found.add(index)
+    if not any(blocks[i].text for i in found):
+        return set()
+    story = min(found, default=0)
+    return found if any(b.text for i, b in enumerate(blocks[:story]) if i not in dropped) else set()
+
+
 def teaser_links(blocks: list[Block]) -> set[int]:
     """Indices of "Related: <link>"-style teasers anywhere in the body."""
     return {
@@ -1047,11 +1076,24 @@ class CleanBody:
     link_density: float
 
 
-def clean_body(body: _Element, titles: list[str], language: str = "") -> CleanBody:
+def _no_date_line(_text: str) -> bool:
+    return False
+
+
+def clean_body(
+    body: _Element,
+    titles: list[str],
+    language: str = "",
+    is_date_line: Callable[[str], bool] = _no_date_line,
+) -> CleanBody:
     """Apply the three cleanups to trafilatura's body (mutates it) and serialise it to lines;
-    ``language`` is the one the page declares (its bylines' words)."""
+    ``language`` is the one the page declares (its bylines' words), ``is_date_line``
+    whether a line is the date line it shows beside its headline (the header a short
+    story's text may end with)."""
     blocks = collect_blocks(body)
-    dropped = leading_header(blocks, titles, language) | teaser_links(blocks) | teaser_lists(blocks)
+    dropped = leading_header(blocks, titles, language)
+    dropped |= trailing_header(blocks, titles, is_date_line, dropped)
+    dropped |= teaser_links(blocks) | teaser_lists(blocks)
     dropped |= prompt_lines(blocks) | furniture_lines(blocks)
     dropped |= trailing_furniture(blocks, dropped)
     for index in dropped:

@@ -22,7 +22,7 @@ from pipelines.extraction.text import (
     unwrap_empty_inline,
     unwrap_heading_anchors,
 )
-from tests.support.pages import STORY, build_page
+from tests.support.pages import STORY, STORY_IN, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
 
@@ -303,6 +303,38 @@ def test_story_sentences_that_start_like_furniture_are_kept(last):
 def test_leading_byline_and_stamp_lines(first, dropped):
     doc = extract_article(story_page(paragraphs([first, *STORY])), URL)
     assert (doc.text.split("\n")[0] != first) is dropped
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "date_line", "story"),
+    [
+        ("en", "Council approves harbour bridge rebuild", "December 5, 2024 14:30", STORY[:1]),
+        ("zh", "市政府宣布重建老港口大桥", "2024年12月5日 14:30", STORY_IN["zh"][:4]),
+    ],
+)
+def test_the_header_after_a_short_story_is_dropped(lang, title, date_line, story):
+    """On a short story trafilatura appends the header it meets in a wider frame (the <h1>,
+    the date line shown under it) after the paragraphs it took first: those lines go."""
+    page = build_page(paragraphs=story, body_top=f"<p>{date_line}</p>", lang=lang, title=title)
+    assert (trafilatura.extract(page, favor_precision=True) or "").endswith(date_line)
+    assert extract_article(page, URL).text.split("\n") == story
+
+
+@pytest.mark.parametrize(
+    "closing", ["The council will vote again on December 5, 2024 14:30.", "December 6, 2024"]
+)
+def test_a_closing_date_sentence_stays(closing):
+    """Only a line equal to the header's date line goes (trafilatura appends it here), not a
+    sentence holding the date nor another date."""
+    page = build_page(paragraphs=[STORY[0], closing], body_top="<p>December 5, 2024 14:30</p>")
+    assert (trafilatura.extract(page, favor_precision=True) or "").endswith("14:30")
+    assert extract_article(page, URL).text.split("\n") == [STORY[0], closing]
+
+
+def test_a_longer_story_under_a_date_line_is_unchanged():
+    page = build_page(paragraphs=STORY[:6], body_top="<p>December 5, 2024 14:30</p>")
+    assert len(STORY) >= 6
+    assert extract_article(page, URL).text.split("\n") == STORY[:6]
 
 
 BULLETS = [
