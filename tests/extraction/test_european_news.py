@@ -23,6 +23,12 @@ DAY = date(2024, 12, 5)
 URL = "https://www.stadtanzeiger.example/politik/hafenbruecke-neubau-100.html"
 
 
+def byline_authors(lang: str, byline: str) -> list[str]:
+    """The authors read from the German news page, declared ``lang``, under ``byline``."""
+    page = news_page("de", f'<p class="byline">{byline}</p><p class="date">05.12.2024</p>')
+    return extract_article(page.replace('lang="de"', f'lang="{lang}"'), URL).authors
+
+
 @pytest.mark.parametrize(
     ("lang", "byline", "names"),
     [
@@ -74,9 +80,7 @@ def test_a_byline_of_a_european_news_site_names_its_writer(
 def test_more_european_bylines_name_only_their_writers(
     lang: str, byline: str, names: list[str]
 ) -> None:
-    page = news_page("de", f'<p class="byline">{byline}</p><p class="date">05.12.2024</p>')
-    doc = extract_article(page.replace('lang="de"', f'lang="{lang}"'), URL)
-    assert doc.authors == names
+    assert byline_authors(lang, byline) == names
 
 
 @pytest.mark.parametrize(
@@ -341,9 +345,7 @@ def test_a_sentence_about_our_correspondent_is_no_byline() -> None:
 def test_a_place_an_agency_a_desk_or_the_interview_after_the_by_names_no_writer(
     lang: str, byline: str, names: list[str]
 ) -> None:
-    page = news_page("de", f'<p class="byline">{byline}</p><p class="date">05.12.2024</p>')
-    doc = extract_article(page.replace('lang="de"', f'lang="{lang}"'), URL)
-    assert doc.authors == names
+    assert byline_authors(lang, byline) == names
 
 
 def test_an_english_interview_heading_names_no_writer() -> None:
