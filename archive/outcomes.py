@@ -85,6 +85,21 @@ class SkipReason(StrEnum):
     NOT_ARTICLE_LIKE = "not_article_like"  # looks like a forum, manual or shop page
 
 
+# the page-type skips: a page fetched, extracted and found to be no article
+PAGE_TYPE_SKIPS = frozenset(
+    {
+        SkipReason.EMPTY_TEXT,
+        SkipReason.NO_TEXT,
+        SkipReason.LISTING,
+        SkipReason.SERVICE_PAGE,
+        SkipReason.NON_ARTICLE_TYPE,
+        SkipReason.LINK_DENSE,
+        SkipReason.TOO_SHORT,
+        SkipReason.NOT_ARTICLE_LIKE,
+    }
+)
+
+
 class FailReason(StrEnum):
     """``failed/<reason>``: pages that could not be fetched or extracted; an HTTP error
     status after the retries is ``http_<status>`` (:func:`http_status`)."""
@@ -102,6 +117,12 @@ class FailReason(StrEnum):
     EXTRACT_TIMEOUT = "extract_timeout"  # a worker took longer than EXTRACT_TIMEOUT
     EXTRACT_CRASHED = "extract_crashed"  # a worker died on the page
     EXTRACT_ERROR = "extract_error"  # extraction raised
+
+
+# the failures that are the extractor's own: the page was fetched and extraction broke
+EXTRACTION_FAILURES = frozenset(
+    {FailReason.EXTRACT_TIMEOUT, FailReason.EXTRACT_CRASHED, FailReason.EXTRACT_ERROR}
+)
 
 
 class BlockReason(StrEnum):

@@ -15,9 +15,12 @@ from typing import Any, TextIO
 
 from archive.outcomes import (
     ARTICLE_COUNTS,
+    EXTRACTION_FAILURES,
+    PAGE_TYPE_SKIPS,
     Kind,
     SkipReason,
     Stat,
+    outcome,
     outcome_totals,
     run_outcome_counts,
 )
@@ -26,7 +29,13 @@ from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.options import whole_number
 
 BLOCKED = f"{Kind.BLOCKED}/"
-EMPTY_TEXT = f"{Kind.SKIPPED}/{SkipReason.EMPTY_TEXT}"
+# a fetched page that should have given an article and did not (what a changed template
+# looks like): extraction failed, timed out or crashed, or found no text in it; a 404 or a
+# timeout is the fetch's failure, counted in the crawl runs' "failed" column
+EXTRACTION_FAILED = frozenset(
+    {outcome(Kind.FAILED, reason) for reason in EXTRACTION_FAILURES}
+    | {outcome(Kind.SKIPPED, SkipReason.EMPTY_TEXT)}
+)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -115,16 +124,26 @@ def can_print(text: str, out: TextIO) -> bool:
     return True
 
 
-def is_extraction_failure(outcome: str) -> bool:
-    """A page that should have given an article and did not: extraction failed, timed
-    out or crashed, the page was unreadable (``failed/...``), or the extractor found no
-    text in it (``skipped/empty_text``: what a changed template looks like)."""
-    return outcome.startswith(f"{Kind.FAILED}/") or outcome == EMPTY_TEXT
+def is_extraction_failure(key: str) -> bool:
+    """A page that should have given an article and did not (``EXTRACTION_FAILED``)."""
+    return key in EXTRACTION_FAILED
+
+
+def reached_extraction(key: str) -> bool:
+    """A page that was fetched and extracted: an article, a page-type skip, or a failure of
+    extraction (not a page skipped before, a failed fetch or a block)."""
+    kind, _, reason = key.partition("/")
+    return (
+        kind == Kind.ARTICLES
+        or (kind == Kind.SKIPPED and reason in PAGE_TYPE_SKIPS)
+        or is_extraction_failure(key)
+    )
 
 
 def extraction_failures(outcomes: dict[str, int]) -> str:
-    """``failures/pages (share)`` from one site's per-outcome page counts."""
-    pages = sum(outcomes.values())
+    """``failures/pages (share)`` of the pages of one site that reached extraction, from its
+    per-outcome page counts."""
+    pages = sum(n for key, n in outcomes.items() if reached_extraction(key))
     if not pages:
         return "-"
     failed = sum(n for key, n in outcomes.items() if is_extraction_failure(key))

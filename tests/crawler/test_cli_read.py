@@ -158,6 +158,8 @@ def test_stats_show_activity_failures_and_duplicate_share(db_url, tmp_path):
         ("news.example", "skipped/listing"): 6,
         ("news.example", "failed/extract_timeout"): 2,
         ("news.example", "skipped/empty_text"): 1,
+        ("news.example", "failed/http_404"): 4,  # the fetch's failures, not extraction's
+        ("news.example", "failed/timeout"): 1,
         ("copy.example", "articles/duplicate"): 1,
     }
     runs.finish_run(run_id, "finished", "finished", {"newsarchive/starts/site": 1}, outcomes)
@@ -168,7 +170,9 @@ def test_stats_show_activity_failures_and_duplicate_share(db_url, tmp_path):
     assert out.startswith("2 articles in 2 sites")
     site_table, activity = out.split("articles archived per day, last 14 days", 1)
     rows = {line.split()[0]: line for line in site_table.splitlines() if ".example" in line}
-    assert "3/10 (30%)" in rows["news.example"]  # 3 failed of 10 pages in the last 14 days
+    # 3 of the 10 pages that reached extraction in the last 14 days failed there (2 timed
+    # out, 1 gave no text); its 404s and its timed-out fetch are the fetch's failures
+    assert "3/10 (30%)" in rows["news.example"]
     assert "100%" in rows["copy.example"].split()  # its one article is a copy
     day_rows = {
         line.split()[0]: line.split() for line in activity.splitlines() if ".example" in line
