@@ -14,9 +14,7 @@ no stated date or author... A page the model finds very unlike an article is ski
 ``skip:not_article_like``. After it, a page whose URL files it as one item of a shop's
 products, a firm's services or a forum's threads (a slug right under /products/, /services/,
 /threads/) is skipped unless its markup declares an article: a rule the model does not see,
-so it still learns those pages' look from them. So is a page filed under a site's manual or
-forum (/docs/..., /api/..., /forums/..., docs.example.org, community.example.com), whatever
-its markup: documentation sites mark every page as a dated article.
+so it still learns those pages' look from them.
 
 A page whose markup attests an article (an editorial article type with its date and author
 stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage beside an
@@ -119,22 +117,6 @@ _SERVICE_SEGMENTS = frozenset(
 # the folder a site keeps one kind of non-article page in, one page a slug: a shop's products,
 # a firm's services, a forum's threads (/products/blue-mug, /services/seo-audit, /threads/slug.123)
 _ITEM_FOLDERS = frozenset({"product", "products", "service", "services", "thread", "threads"})
-# the folder (any segment but the last) or the host's first label a site keeps its manual or its
-# forum under (/docs/guides/auth, /api/reference/x, docs.example.org, community.example.com):
-# every page there is one, whatever its markup says (documentation sites stamp each page
-# og:type article with a date and the project as author)
-_MANUAL_FORUM_FOLDERS = frozenset(
-    {
-        "docs", "documentation", "api", "reference", "wiki", "forum", "forums", "threads",
-        "questions", "discussion", "discussions",
-    }
-)  # fmt: skip
-_MANUAL_FORUM_HOSTS = frozenset(
-    {
-        "docs", "doc", "developer", "developers", "wiki", "forum", "forums", "community",
-        "discuss", "discussion", "discussions",
-    }
-)  # fmt: skip
 _SEARCH_PARAMS = frozenset({"s", "q", "query", "search", "keyword", "keywords"})
 _DATED_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/(?=.)")
 _DATED_TOKEN = re.compile(
@@ -191,16 +173,6 @@ def is_item_url(url: str) -> bool:
     (``_ITEM_FOLDERS``)."""
     segments = path_segments(url)
     return len(segments) >= 2 and segments[-2] in _ITEM_FOLDERS and has_slug(url)
-
-
-def in_manual_or_forum(url: str) -> bool:
-    """A page of a site's manual or forum: filed under such a folder (``_MANUAL_FORUM_FOLDERS``,
-    any segment but the last) or on such a host (``_MANUAL_FORUM_HOSTS``, its first label)."""
-    segments = path_segments(url)
-    first_label = (urlsplit(url).hostname or "").split(".", 1)[0]
-    return first_label in _MANUAL_FORUM_HOSTS or not _MANUAL_FORUM_FOLDERS.isdisjoint(
-        segments[:-1]
-    )
 
 
 # ---------------------------------------------------------------- text size
@@ -498,7 +470,5 @@ def classify_page(doc: Extracted, url: str | None) -> Verdict:
     if verdict.is_article and doc.signals and article_likeness(doc, url) < min_article_likeness():
         return Verdict.skipped(SkipReason.NOT_ARTICLE_LIKE)
     if verdict.is_article and url and is_item_url(url) and not overrules_url(doc):
-        return Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
-    if verdict.is_article and url and in_manual_or_forum(url):
         return Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
     return verdict
