@@ -14,8 +14,7 @@ no stated date or author... A page the model finds very unlike an article is ski
 ``skip:not_article_like``. After it, a page whose URL files it as one item of a shop's
 products, a firm's services or a forum's threads (a slug right under /products/, /services/,
 /threads/) is skipped unless its markup declares an article: a rule the model does not see,
-so it still learns those pages' look from them. An unmarked text a little short of the
-rules' floor (200 of 250 words) is archived when the model finds the page article-like.
+so it still learns those pages' look from them.
 
 A page whose markup attests an article (an editorial article type with its date and author
 stated) passes with a shorter text and despite a listing-shaped URL. A FAQPage beside an
@@ -30,8 +29,7 @@ brief's) count a spaced text by its letters, in words of English, so the same br
 German, Finnish or Polish, written in fewer, longer words, is not shorter than in English.
 
 Reasons returned (stable, machine-friendly):
-article:jsonld, article:og_type, article:dated_url+long_text, article:long_text,
-article:looks_like (an unmarked text of 200-250 words the model finds article-like), and
+article:jsonld, article:og_type, article:dated_url+long_text, article:long_text, and
 skip:<reason> for a page that is none, its reason an archive.outcomes.SkipReason
 (``Verdict.skip``): no_text, listing, service_page, non_article_type, link_dense, too_short,
 not_article_like.
@@ -81,9 +79,6 @@ MIN_WORDS_ATTESTED = 20  # ...and with its date and author stated too (``atteste
 MIN_WORDS_DATED = 120
 MIN_WORDS_UNMARKED = 250
 MIN_WORDS_WEBSITE = 400  # og:type "website" leans towards a section front
-# an unmarked text shorter than MIN_WORDS_UNMARKED but this long is archived when the page-look
-# model finds the page article-like (``short_story``)
-MIN_WORDS_LOOKED_AT = 200
 MAX_LINK_DENSITY_UNMARKED = 0.25
 MAX_SEGMENT_CHARS = 200  # bounds the slug regex on hostile URLs
 
@@ -465,20 +460,6 @@ def rule_verdict(doc: Extracted, url: str | None) -> Verdict:
     return markup_verdict(doc, url) or text_verdict(doc, url)
 
 
-def short_story(doc: Extracted, verdict: Verdict) -> bool:
-    """A page the rules skip as too short only for the unmarked floor: no article markup, no
-    og:type website, a text of ``MIN_WORDS_LOOKED_AT`` words or more. The page-look model
-    judges it (``classify_page``), after the rules, so its training set stays the rules'
-    archive."""
-    return (
-        verdict.skip is SkipReason.TOO_SHORT
-        and bool(doc.signals)
-        and marked_reason(doc) is None
-        and (doc.og_type or "").lower() != "website"
-        and text_words(doc) >= MIN_WORDS_LOOKED_AT
-    )
-
-
 def classify_page(doc: Extracted, url: str | None) -> Verdict:
     """Is this an article worth archiving, or a page to follow but not archive?
 
@@ -488,8 +469,6 @@ def classify_page(doc: Extracted, url: str | None) -> Verdict:
     verdict = rule_verdict(doc, url)
     if verdict.is_article and doc.signals and article_likeness(doc, url) < min_article_likeness():
         return Verdict.skipped(SkipReason.NOT_ARTICLE_LIKE)
-    if short_story(doc, verdict) and article_likeness(doc, url) >= min_article_likeness():
-        verdict = Verdict(True, "article:looks_like")
     if verdict.is_article and url and is_item_url(url) and not overrules_url(doc):
         return Verdict.skipped(SkipReason.NON_ARTICLE_TYPE)
     return verdict
