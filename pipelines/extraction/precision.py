@@ -360,6 +360,19 @@ def overall_discard(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
+def discarded_copy(page: HtmlElement) -> HtmlElement:
+    """``overall_discard(copy(page))``: the same tree. The elements it deletes are deleted
+    from ``page`` before the copy and put back after (:func:`delete_undoably`): they are not
+    copied only to be deleted."""
+    first, second = _overall_matches(page)
+    log: list[_Deletion] = []
+    delete_undoably(list(dict.fromkeys(first + second)), log)
+    try:
+        return copy(page)
+    finally:
+        undo_deletions(log)
+
+
 def guarded_overall_discard(tree: HtmlElement) -> HtmlElement:
     """``prune_unwanted_nodes(tree, OVERALL_DISCARD_XPATH, with_backup=True)`` (the main
     extractor's prune of each candidate subtree): the same tree. The outermost selected
@@ -381,11 +394,11 @@ def compare_extraction(
     cleaned_tree: Callable[[], HtmlElement], raw_tree: HtmlElement, body: _Element, text: str
 ) -> tuple[_Element, str]:
     """``trafilatura.external.compare_extraction`` with ``OPTIONS`` (precision mode, no
-    images), its prune of the raw page by :func:`overall_discard`; ``cleaned_tree`` makes
-    the cleaned page justext reads, called only if justext runs."""
+    images), given ``raw_tree`` already pruned by ``OVERALL_DISCARD_XPATH``
+    (:func:`discarded_copy`); ``cleaned_tree`` makes the cleaned page justext reads, called
+    only if justext runs."""
     options = OPTIONS
     len_text = len(text)
-    raw_tree = overall_discard(raw_tree)
     temppost_algo = try_readability(raw_tree)
     algo_text = trim(tostring(temppost_algo, method="text", encoding="utf-8").decode("utf-8"))
     len_algo = len(algo_text)
@@ -567,8 +580,9 @@ def precision_pass(page: HtmlElement, url: str | None = None) -> Document | None
     copies it again to clean it, keeping the pruned copy for the comparison and a copy of
     the cleaned one for justext. Here the prunes run on the page itself, undone before it
     returns (:func:`delete_undoably`): the pruned page is copied to be cleaned, then again
-    only for a comparison that runs (:func:`comparison_may_change`), and cleaned once more
-    only for justext (a third of the comparisons): the same trees wherever they are read."""
+    only for a comparison that runs (:func:`comparison_may_change`; without what the
+    comparison's prune deletes, :func:`discarded_copy`), and cleaned once more only for
+    justext (a third of the comparisons): the same trees wherever they are read."""
     deletions: list[_Deletion] = []
     try:
         return _precision_pass(page, url, partial(delete_undoably, log=deletions))
@@ -593,7 +607,7 @@ def _precision_pass(
     body, text = extract_content(cleaned_tree, OPTIONS)
     if comparison_may_change(page, body, text):
         # readability may prune its copy in place; justext's cleaned page is made if it runs
-        body, text = compare_extraction(lambda: _cleaned(page), copy(page), body, text)
+        body, text = compare_extraction(lambda: _cleaned(page), discarded_copy(page), body, text)
     # bare_extraction's ending for python output (its text keeping the joiners)
     if len(text) < OPTIONS.min_output_size:
         return None

@@ -44,6 +44,7 @@ from pipelines.extraction.precision import (
     comments_prune,
     comparison_may_change,
     delete_undoably,
+    discarded_copy,
     guarded_overall_discard,
     overall_discard,
     page_text,
@@ -397,4 +398,13 @@ def test_the_pass_leaves_the_page_whole_when_trafilatura_fails(monkeypatch):
     monkeypatch.setattr(precision, "extract_content", failing)
     with pytest.raises(RuntimeError):
         precision_pass(page)
+    assert tostring(page) == before
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[1::3], ids=lambda p: p.name[:12])
+def test_the_comparison_s_copy_is_the_pruned_copy_and_the_page_stays(path):
+    page = _page(path)
+    _undoable_prunes(page)  # as the pass hands it over: its own prunes applied
+    before = tostring(page)
+    assert tostring(discarded_copy(page)) == tostring(overall_discard(copy(page)))
     assert tostring(page) == before
