@@ -61,7 +61,7 @@ from trafilatura.external import (
 )
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.metadata import Document
-from trafilatura.settings import BASIC_CLEAN_XPATH, Extractor
+from trafilatura.settings import BASIC_CLEAN_XPATH, MANUALLY_CLEANED, Extractor
 from trafilatura.utils import safe_base_url, safe_relative_url, trim
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
@@ -590,9 +590,27 @@ def precision_pass(page: HtmlElement, url: str | None = None) -> Document | None
         undo_deletions(deletions)
 
 
+# tree_cleaning's deletions up to and including the <head>, in its order
+_BEFORE_HEAD = tuple(MANUALLY_CLEANED[: MANUALLY_CLEANED.index("head") + 1])
+
+
 def _cleaned(page: HtmlElement) -> HtmlElement:
-    """trafilatura's cleaned copy of the (pruned) page, before its tags are converted."""
-    return tree_cleaning(copy(page), OPTIONS)
+    """trafilatura's cleaned copy of the (pruned) page, before its tags are converted:
+    ``tree_cleaning(copy(page), OPTIONS)``, the same tree. tree_cleaning deletes the
+    ``<head>`` (its inline scripts, styles and JSON-LD), so it is deleted from the page
+    before the copy and put back after (:func:`delete_undoably`): not copied to be deleted.
+    Only a head holding none of the tags deleted before it (nor another head): otherwise
+    the order of deletion (a tail joined to its previous sibling; trafilatura's loop, which
+    stops inside a deleted element holding its own tag) could place a text elsewhere."""
+    heads = [
+        h for h in page.iterchildren("head") if next(h.iterdescendants(*_BEFORE_HEAD), None) is None
+    ]
+    log: list[_Deletion] = []
+    delete_undoably(heads, log)
+    try:
+        return tree_cleaning(copy(page), OPTIONS)
+    finally:
+        undo_deletions(log)
 
 
 def _precision_pass(
