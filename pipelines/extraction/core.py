@@ -84,6 +84,7 @@ from pipelines.extraction.text import (
     clean_body,
     drop_next_articles,
     hoist_main,
+    paragraph_texts,
     recover_chunks,
     unwrap_empty_inline,
     unwrap_heading_anchors,
@@ -733,14 +734,15 @@ def fill_text(
             return short and text == shown_line()
 
         cleaned = clean_body(document.body, titles, declared_language(tree), is_date_line)
-    lines, recovered_links = recover_chunks(tree, cleaned.lines)
+    texts = paragraph_texts(tree)  # read once for the recovery and the partial-story test
+    lines, recovered_links = recover_chunks(tree, cleaned.lines, texts)
     kept_chars = sum(len(line) for line in cleaned.lines)
     found_chars = len(document.raw_text or "") if document is not None else 0
     set_text(result, cleaned, lines, kept_chars, recovered_links)
     candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
         candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
-    elif not decided and needs_completing(share := missed_share(tree, lines), result):
+    elif not decided and needs_completing(share := missed_share(tree, lines, texts), result):
         candidate = fuller_candidate(tree, result.url, titles, lines, share)
     if candidate is not None:
         set_text(result, candidate.cleaned, candidate.lines, candidate.chars, 0)

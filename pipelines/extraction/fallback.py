@@ -268,7 +268,9 @@ def better_candidate(
     return None
 
 
-def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
+def missed_chars(
+    tree: HtmlElement, lines: list[str], texts: dict[HtmlElement, str] | None = None
+) -> int:
     """Characters of the page's story-shaped text that the text lacks: its ``<p>`` of
     ``MISSED_PARAGRAPH`` characters or more, links under ``MISSED_LINK_SHARE``, and the runs
     of text standing in a container of their own (a ``<div>``, list item, table cell: text
@@ -277,8 +279,10 @@ def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
     ``<footer>``, ``<aside>``, form or button counts: menus and cards are written so.
 
     A container's children are put on the walk by :func:`missed_runs`, which reads them
-    anyway (an inline child without children of its own has nothing to walk)."""
+    anyway (an inline child without children of its own has nothing to walk). ``texts``:
+    the page's ``<p>`` texts (``text.paragraph_texts``), when the caller has them."""
     joined = "\n".join(lines)
+    known = texts or {}
     missed = 0
     stack: list[HtmlElement] = [tree]
     while stack:
@@ -287,20 +291,21 @@ def missed_chars(tree: HtmlElement, lines: list[str]) -> int:
         if tag in CONTAINER_TAGS:
             missed += missed_runs(element, joined, stack)
         elif tag == "p":
-            missed += missed_paragraph(element, joined)
+            missed += missed_paragraph(element, joined, known.get(element))
         elif isinstance(tag, str) and tag not in NOT_STORY_TAGS:
             stack.extend(element)
     return missed
 
 
-def missed_paragraph(paragraph: HtmlElement, joined: str) -> int:
+def missed_paragraph(paragraph: HtmlElement, joined: str, text: str | None = None) -> int:
     """The paragraph's characters when it is story-shaped and not in the text, else 0.
     (``normalise`` never lengthens a text: one shorter than ``MISSED_PARAGRAPH`` as it
-    stands is not normalised.)"""
-    raw = paragraph.text_content()
-    if len(raw) < MISSED_PARAGRAPH:
-        return 0
-    text = normalise(raw)
+    stands is not normalised.) ``text``: its normalised text, when the caller has it."""
+    if text is None:
+        raw = paragraph.text_content()
+        if len(raw) < MISSED_PARAGRAPH:
+            return 0
+        text = normalise(raw)
     if len(text) < MISSED_PARAGRAPH or text in joined:
         return 0
     links = sum(len(anchor.text_content()) for anchor in paragraph.iter("a"))
@@ -344,11 +349,14 @@ def missed_runs(container: HtmlElement, joined: str, walk: list[HtmlElement]) ->
     )
 
 
-def missed_share(tree: HtmlElement, lines: list[str]) -> float:
+def missed_share(
+    tree: HtmlElement, lines: list[str], texts: dict[HtmlElement, str] | None = None
+) -> float:
     """The page's story-shaped text the text lacks, as a share of the text (0 when it is
-    under ``MISSED_MIN`` characters); the text is *partial* from ``MISSED_SHARE`` on."""
+    under ``MISSED_MIN`` characters); the text is *partial* from ``MISSED_SHARE`` on.
+    ``texts``: the page's ``<p>`` texts (``text.paragraph_texts``), when the caller has them."""
     kept = sum(len(line) for line in lines)
-    missed = missed_chars(tree, lines)
+    missed = missed_chars(tree, lines, texts)
     if missed < MISSED_MIN:
         return 0.0
     return missed / kept if kept else math.inf

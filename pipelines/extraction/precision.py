@@ -43,14 +43,14 @@ from __future__ import annotations
 
 import re
 from copy import copy
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, cast
 
 import trafilatura.core
 import trafilatura.external
 import trafilatura.main_extractor
 from lxml.etree import XPath, tostring
-from trafilatura.core import _forum_thread_page, _prepare_tree
+from trafilatura.core import _forum_thread_page
 from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
     SANITIZED_XPATH,
@@ -59,9 +59,9 @@ from trafilatura.external import (
     sanitize_tree,
     try_readability,
 )
-from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.metadata import Document
-from trafilatura.settings import BASIC_CLEAN_XPATH, Extractor
+from trafilatura.settings import BASIC_CLEAN_XPATH, MANUALLY_CLEANED, Extractor
 from trafilatura.utils import safe_base_url, safe_relative_url, trim
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
@@ -155,8 +155,47 @@ def _delete_all(elements: list[HtmlElement]) -> None:
         delete_element(element)
 
 
-def raw_tree_prune(tree: HtmlElement) -> HtmlElement:
-    """``prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)``: the same tree."""
+# one deletion by delete_element, as undo_deletions puts it back: the parent, the element's
+# place in it, the element, its previous sibling, and, when its tail was joined to that
+# sibling's tail (or to the parent's text without one), what that text was before
+_Deletion = tuple["HtmlElement", int, "HtmlElement", "HtmlElement | None", "str | None", bool]
+
+
+def delete_undoably(elements: list[HtmlElement], log: list[_Deletion]) -> None:
+    """:func:`_delete_all`, each deletion logged in ``log`` for :func:`undo_deletions`."""
+    for element in elements:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        previous, tail, before = element.getprevious(), element.tail, None
+        if tail:  # delete_element joins it to the previous sibling's tail or the parent's text
+            if previous is None:
+                before = parent.text
+                parent.text = (before or "") + tail
+            else:
+                before = previous.tail
+                previous.tail = (before or "") + tail
+        log.append((parent, parent.index(element), element, previous, before, bool(tail)))
+        parent.remove(element)  # its tail goes with it
+
+
+def undo_deletions(log: list[_Deletion]) -> None:
+    """Put back what :func:`delete_undoably` deleted, last first: the same tree as before."""
+    for parent, index, element, previous, before, joined in reversed(log):
+        parent.insert(index, element)
+        if joined:
+            if previous is None:
+                parent.text = before
+            else:
+                previous.tail = before
+    log.clear()
+
+
+def raw_tree_prune(
+    tree: HtmlElement, delete: Callable[[list[HtmlElement]], None] = _delete_all
+) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)``: the same tree (``delete``:
+    how the selected elements go, in document order)."""
     doomed = []
     shares = []
     for element in tree.iterdescendants(_RAW_TAGS):
@@ -167,9 +206,9 @@ def raw_tree_prune(tree: HtmlElement) -> HtmlElement:
             doomed.append(element)
         elif "elementor-share-buttons" in klass:
             shares.append(element)
-    _delete_all(doomed)
+    delete(doomed)
     # the second expression runs on what the first left
-    _delete_all([e for e in shares if not any(a in doomed for a in e.iterancestors())])
+    delete([e for e in shares if not any(a in doomed for a in e.iterancestors())])
     return tree
 
 
@@ -179,8 +218,11 @@ def _comment_section(tag: object, ident: str, klass: str) -> bool:
     )
 
 
-def comments_and_lists_prune(tree: HtmlElement) -> HtmlElement:
-    """``prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)``: the same tree."""
+def comments_and_lists_prune(
+    tree: HtmlElement, delete: Callable[[list[HtmlElement]], None] = _delete_all
+) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)``: the same tree
+    (``delete``: as :func:`raw_tree_prune`'s)."""
     doomed = []
     for element in tree.iterdescendants(_LIST_TAGS):
         tag, ident, klass = element.tag, element.get("id", ""), element.get("class", "")
@@ -190,7 +232,7 @@ def comments_and_lists_prune(tree: HtmlElement) -> HtmlElement:
             and (_COMMENT_LIST_ID.search(ident) or _COMMENT_LIST_CLASS.search(klass))
         ):
             doomed.append(element)
-    _delete_all(doomed)
+    delete(doomed)
     return tree
 
 
@@ -318,6 +360,19 @@ def overall_discard(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
+def discarded_copy(page: HtmlElement) -> HtmlElement:
+    """``overall_discard(copy(page))``: the same tree. The elements it deletes are deleted
+    from ``page`` before the copy and put back after (:func:`delete_undoably`): they are not
+    copied only to be deleted."""
+    first, second = _overall_matches(page)
+    log: list[_Deletion] = []
+    delete_undoably(list(dict.fromkeys(first + second)), log)
+    try:
+        return copy(page)
+    finally:
+        undo_deletions(log)
+
+
 def guarded_overall_discard(tree: HtmlElement) -> HtmlElement:
     """``prune_unwanted_nodes(tree, OVERALL_DISCARD_XPATH, with_backup=True)`` (the main
     extractor's prune of each candidate subtree): the same tree. The outermost selected
@@ -336,13 +391,14 @@ def guarded_overall_discard(tree: HtmlElement) -> HtmlElement:
 
 
 def compare_extraction(
-    cleaned_tree: HtmlElement, raw_tree: HtmlElement, body: _Element, text: str
+    cleaned_tree: Callable[[], HtmlElement], raw_tree: HtmlElement, body: _Element, text: str
 ) -> tuple[_Element, str]:
     """``trafilatura.external.compare_extraction`` with ``OPTIONS`` (precision mode, no
-    images), its prune of the raw page by :func:`overall_discard`."""
+    images), given ``raw_tree`` already pruned by ``OVERALL_DISCARD_XPATH``
+    (:func:`discarded_copy`); ``cleaned_tree`` makes the cleaned page justext reads, called
+    only if justext runs."""
     options = OPTIONS
     len_text = len(text)
-    raw_tree = overall_discard(raw_tree)
     temppost_algo = try_readability(raw_tree)
     algo_text = trim(tostring(temppost_algo, method="text", encoding="utf-8").decode("utf-8"))
     len_algo = len(algo_text)
@@ -353,7 +409,7 @@ def compare_extraction(
         body, text, len_text = temppost_algo, algo_text, len_algo
     unclean = bool(body.xpath(SANITIZED_XPATH))
     if unclean or len_text < options.min_extracted_size:
-        body2, text2 = justext_rescue(cleaned_tree, options)
+        body2, text2 = justext_rescue(cleaned_tree(), options)
         len_text2 = len(text2)
         if unclean:
             accept = len_text <= JUSTEXT_OVERRIDE_RATIO * len_text2 and (
@@ -517,20 +573,59 @@ def resolve_body_links(body: _Element, url: str | None) -> bool:
 def precision_pass(page: HtmlElement, url: str | None = None) -> Document | None:
     """``bare_extraction(page, url=url, favor_precision=True, include_comments=False,
     include_links=True, with_metadata=False)``: the same Document (body, text, raw_text), or
-    None when it finds no text. ``page`` is not changed (trafilatura works on a copy);
-    ``url``: the body's links are resolved against it (:func:`resolve_body_links`)."""
-    tree = copy(page)
+    None when it finds no text. ``page`` is not changed (trafilatura works on copies);
+    ``url``: the body's links are resolved against it (:func:`resolve_body_links`).
+
+    trafilatura copies the page, prunes the copy (appended stories, comment sections) and
+    copies it again to clean it, keeping the pruned copy for the comparison and a copy of
+    the cleaned one for justext. Here the prunes run on the page itself, undone before it
+    returns (:func:`delete_undoably`): the pruned page is copied to be cleaned, then again
+    only for a comparison that runs (:func:`comparison_may_change`; without what the
+    comparison's prune deletes, :func:`discarded_copy`), and cleaned once more only for
+    justext (a third of the comparisons): the same trees wherever they are read."""
+    deletions: list[_Deletion] = []
+    try:
+        return _precision_pass(page, url, partial(delete_undoably, log=deletions))
+    finally:
+        undo_deletions(deletions)
+
+
+# tree_cleaning's deletions up to and including the <head>, in its order
+_BEFORE_HEAD = tuple(MANUALLY_CLEANED[: MANUALLY_CLEANED.index("head") + 1])
+
+
+def _cleaned(page: HtmlElement) -> HtmlElement:
+    """trafilatura's cleaned copy of the (pruned) page, before its tags are converted:
+    ``tree_cleaning(copy(page), OPTIONS)``, the same tree. tree_cleaning deletes the
+    ``<head>`` (its inline scripts, styles and JSON-LD), so it is deleted from the page
+    before the copy and put back after (:func:`delete_undoably`): not copied to be deleted.
+    Only a head holding none of the tags deleted before it (nor another head): otherwise
+    the order of deletion (a tail joined to its previous sibling; trafilatura's loop, which
+    stops inside a deleted element holding its own tag) could place a text elsewhere."""
+    heads = [
+        h for h in page.iterchildren("head") if next(h.iterdescendants(*_BEFORE_HEAD), None) is None
+    ]
+    log: list[_Deletion] = []
+    delete_undoably(heads, log)
+    try:
+        return tree_cleaning(copy(page), OPTIONS)
+    finally:
+        undo_deletions(log)
+
+
+def _precision_pass(
+    page: HtmlElement, url: str | None, delete: Callable[[list[HtmlElement]], None]
+) -> Document | None:
     # trafilatura_sequence's steps for these options (precision, comments off)
-    is_forum = _forum_thread_page(tree)
-    tree = raw_tree_prune(tree)
-    tree = comments_and_lists_prune(tree)
-    cleaned_tree, cleaned_tree_backup = _prepare_tree(tree, OPTIONS, None)
+    is_forum = _forum_thread_page(page)
+    comments_and_lists_prune(raw_tree_prune(page, delete), delete)
+    cleaned_tree = convert_tags(_cleaned(page), OPTIONS, None)
     if not is_forum:
         cleaned_tree = comments_prune(cleaned_tree)
     body, text = extract_content(cleaned_tree, OPTIONS)
-    if comparison_may_change(tree, body, text):
-        # the last use of the pruned page: readability may prune it in place (no copy)
-        body, text = compare_extraction(cleaned_tree_backup, tree, body, text)
+    if comparison_may_change(page, body, text):
+        # readability may prune its copy in place; justext's cleaned page is made if it runs
+        body, text = compare_extraction(lambda: _cleaned(page), discarded_copy(page), body, text)
     # bare_extraction's ending for python output (its text keeping the joiners)
     if len(text) < OPTIONS.min_output_size:
         return None

@@ -1143,7 +1143,16 @@ def word_sequence(text: str) -> str:
 PAGE_FURNITURE_TAGS = ("footer", "aside", "nav")
 
 
-def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]:
+def paragraph_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
+    """Each ``<p>`` of the page with its text, whitespace collapsed (``normalise``), in
+    document order: read once for :func:`recover_chunks` and the partial-story test
+    (``fallback.missed_share``)."""
+    return {p: normalise(p.text_content()) for p in tree.iter("p")}
+
+
+def recover_chunks(
+    tree: HtmlElement, lines: list[str], texts: dict[HtmlElement, str] | None = None
+) -> tuple[list[str], int]:
     """Add paragraphs from later sibling chunks of the article body trafilatura stopped at.
 
     Some sites cut one story into several containers of the same class (between ads or pull
@@ -1153,10 +1162,11 @@ def recover_chunks(tree: HtmlElement, lines: list[str]) -> tuple[list[str], int]
     its words are not already said in the text (the same sentences broken into lines by
     ``<br>``, or a box repeating a passage of the story), and it is in no ``<footer>``,
     ``<aside>`` or ``<nav>`` the story is not in. Returns the new lines and the
-    anchor-text characters added.
+    anchor-text characters added. ``texts``: :func:`paragraph_texts` of ``tree``, when the
+    caller has it.
     """
     position = {line: i for i, line in enumerate(lines)}
-    paragraphs = [(p, normalise(p.text_content())) for p in tree.iter("p")]
+    paragraphs = list((paragraph_texts(tree) if texts is None else texts).items())
     matched = [(i, p) for i, (p, text) in enumerate(paragraphs) if text in position]
     if len(matched) < MIN_MATCHED_PARAGRAPHS:
         return lines, 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -25,9 +26,11 @@ from pipelines.extraction.text import (
     div_paragraph_chars,
     hoist_main,
     normalise,
+    paragraph_texts,
     paragraphs_from_divs,
+    recover_chunks,
 )
-from tests.support.pages import STORY, build_page
+from tests.support.pages import BENCHMARK_PAGES, STORY, build_page
 
 URL = "https://news.example.com/2024/05/12/harbour-bridge-rebuild"
 NAV = (
@@ -190,6 +193,21 @@ def test_missed_paragraphs_are_the_story_shaped_ones_the_text_lacks():
     assert fallback.is_partial(tree, STORY)  # 8 paragraphs missed: over half of the text
     assert not fallback.is_partial(tree, [*STORY, *MORE[:6]])  # two missed: too few chars
     assert not fallback.is_partial(tree, [*STORY, *MORE])
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::2], ids=lambda p: p.name[:12])
+def test_the_paragraph_texts_read_once_give_the_same_answers(path):
+    """fill_text reads the page's <p> texts once for the chunk recovery and the
+    partial-story test: the same recovered lines and missed characters as reading them
+    in each."""
+    tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    texts = paragraph_texts(tree)
+    assert list(texts) == list(tree.iter("p"))
+    document = trafilatura.bare_extraction(tree, favor_precision=True, with_metadata=False)
+    for lines in (STORY, [line for line in (document.text if document else "").splitlines()]):
+        assert recover_chunks(tree, lines, texts) == recover_chunks(tree, lines)
+        assert fallback.missed_chars(tree, lines, texts) == fallback.missed_chars(tree, lines)
+        assert fallback.missed_share(tree, lines, texts) == fallback.missed_share(tree, lines)
 
 
 def test_story_text_outside_paragraphs_counts_as_missed():

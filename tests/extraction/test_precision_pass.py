@@ -20,9 +20,10 @@ from trafilatura import (
     htmlprocessing,
     main_extractor,
     readability_lxml,
+    xml,
 )
 from trafilatura.external import compare_extraction, try_readability
-from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.htmlprocessing import prune_unwanted_nodes, tree_cleaning
 from trafilatura.main_extractor import extract_content
 from trafilatura.settings import BASIC_CLEAN_XPATH
 from trafilatura.utils import trim
@@ -42,19 +43,22 @@ from pipelines.extraction.precision import (
     comments_and_lists_prune,
     comments_prune,
     comparison_may_change,
+    delete_undoably,
+    discarded_copy,
     guarded_overall_discard,
     overall_discard,
     page_text,
     precision_pass,
     raw_tree_prune,
     readability_bound,
+    undo_deletions,
 )
 from pipelines.extraction.text import unwrap_empty_inline
 from tests.support.pages import BENCHMARK_PAGES, STORY, trafilatura_document
 
 # precision.py restates these (trafilatura 2.3.1) and relies on what readability can write:
 # an upgrade that changes any of them must be re-checked (sha256 of their source text).
-RESTATED_SHA256 = "ce8b3b9e01aea6e7ed1b5fcd8a5207706f8b4d8a5dc49c420e2735a967513de7"
+RESTATED_SHA256 = "1cc468745931c5eee14cd0595ede548520eb9c40ebd9cdf07a87e78fac25cea2"
 RESTATED = (
     core.bare_extraction,
     core.trafilatura_sequence,
@@ -69,6 +73,8 @@ RESTATED = (
     readability_lxml.Document.sanitize,
     htmlprocessing.prune_unwanted_nodes,  # its with_backup guard, restated
     main_extractor.prune_unwanted_sections,  # the guarded prune it runs
+    xml.delete_element,  # the deletion delete_undoably logs
+    htmlprocessing.tree_cleaning,  # its order: the <head> deleted from the page first
 )
 
 
@@ -338,3 +344,88 @@ def test_the_page_text_is_html2txts_on_benchmark_pages(path):
     assert page_text(page) == html2txt(page)
     pruned = comments_and_lists_prune(raw_tree_prune(copy(page)))  # the recall escalation's
     assert page_text(pruned) == html2txt(pruned)
+
+
+def _undoable_prunes(page):
+    log = []
+    delete = lambda elements: delete_undoably(elements, log)  # noqa: E731
+    comments_and_lists_prune(raw_tree_prune(page, delete), delete)
+    return log
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::3], ids=lambda p: p.name[:12])
+def test_the_prunes_on_the_page_are_trafilaturas_and_undone(path):
+    page = _page(path)
+    before = tostring(page)
+    theirs = prune_unwanted_nodes(
+        prune_unwanted_nodes(copy(page), RAW_TREE_PRUNE_XPATH), REMOVE_COMMENTS_AND_LISTS_XPATH
+    )
+    log = _undoable_prunes(page)
+    assert tostring(page) == tostring(theirs)
+    undo_deletions(log)
+    assert log == []
+    assert tostring(page) == before
+
+
+def test_undone_deletions_give_back_texts_and_tails():
+    html = (
+        "<html><body><div>"
+        '<div class="infinite-scroll">an appended story</div>tail one'
+        "<p>kept</p>"
+        '<div class="comments-area"><p>a comment</p></div>tail two'
+        '<div class="infinite-scroll"><div class="comments-area">inside</div>inner tail</div>'
+        "tail three</div></body></html>"
+    )
+    page = parse_html(html)
+    before = tostring(page)
+    log = _undoable_prunes(page)
+    pruned = tostring(page)
+    assert pruned == tostring(comments_and_lists_prune(raw_tree_prune(parse_html(html))))
+    assert b"tail one<p>kept</p>tail twotail three" in pruned
+    assert len(log) == 3
+    undo_deletions(log)
+    assert tostring(page) == before
+
+
+def test_the_pass_leaves_the_page_whole_when_trafilatura_fails(monkeypatch):
+    page = parse_html(
+        '<html><body><div class="infinite-scroll"><p>appended</p></div>tail<p>story</p></body></html>'
+    )
+    before = tostring(page)
+
+    def failing(*args):
+        raise RuntimeError("trafilatura failed")
+
+    monkeypatch.setattr(precision, "extract_content", failing)
+    with pytest.raises(RuntimeError):
+        precision_pass(page)
+    assert tostring(page) == before
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[1::3], ids=lambda p: p.name[:12])
+def test_the_comparison_s_copy_is_the_pruned_copy_and_the_page_stays(path):
+    page = _page(path)
+    _undoable_prunes(page)  # as the pass hands it over: its own prunes applied
+    before = tostring(page)
+    assert tostring(discarded_copy(page)) == tostring(overall_discard(copy(page)))
+    assert tostring(page) == before
+
+
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[::3], ids=lambda p: p.name[:12])
+def test_the_cleaned_copy_without_the_head_is_trafilaturas(path):
+    page = _page(path)
+    before = tostring(page)
+    assert tostring(precision._cleaned(page)) == tostring(tree_cleaning(copy(page), OPTIONS))
+    assert tostring(page) == before
+
+
+def test_a_head_holding_a_tag_deleted_before_it_is_copied_as_it_is():
+    page = parse_html(
+        "<html><head><title>t</title></head>tail<body><p>story</p>"
+        "<footer>foot</footer>after</body></html>"
+    )
+    head = page.find("head")
+    head.append(fragment_fromstring("<footer>in the head</footer>"))
+    before = tostring(page)
+    assert tostring(precision._cleaned(page)) == tostring(tree_cleaning(copy(page), OPTIONS))
+    assert tostring(page) == before
