@@ -2,11 +2,16 @@
 
 Chinese, Japanese, Thai, Lao, Burmese and Khmer write no spaces between words, so a
 count of space-separated words reads a Chinese headline ("东京奥运会推迟至明年举行") as
-one word and a story as a handful. Their characters count instead,
+one word and a story as a handful. Chinese and Japanese characters count instead,
 ``UNSPACED_CHARS_PER_WORD`` of them to a word (Korean syllables alike: Korean spaces its
-phrases, each of several syllables), so no threshold is one only a spaced language can
-pass. Text without such characters counts exactly as its space-separated words, or, for
-the floors of a brief, by its letters: ``LETTERS_PER_WORD`` to a word of English.
+phrases, each of several syllables), and Lao, Burmese and Khmer characters alike. Thai,
+an alphabet whose vowel signs and tone marks are characters of their own (some five to a
+word of English, not two), counts its letters as a spaced text's floors do,
+``LETTERS_PER_WORD`` to a word. So no threshold is one only a spaced language can pass,
+nor one a Thai paragraph passes at half the story the same floor asks of English (Khmer
+by letters read a brief of some 54 English words as 47: not taken, see the rules log).
+Text without such characters counts exactly as its space-separated words, or, for the
+floors of a brief, by its letters: ``LETTERS_PER_WORD`` to a word of English.
 
 For comparing two texts word by word (a heading against a stated title, a title against
 a URL's slug), a run of unspaced script gives its character bigrams, the pieces that
@@ -19,12 +24,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# Han, Hiragana/Katakana, Hangul, Thai, Lao, Myanmar and Khmer
+# Thai, counted by letters
+_THAI = "\u0e00-\u0e7f"
+# with Lao, Myanmar, Khmer, Han, Hiragana/Katakana and Hangul
 _UNSPACED_CLASS = (
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+    f"[{_THAI}\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
 UNSPACED = re.compile(_UNSPACED_CLASS)
+_THAI_RUNS = re.compile(f"[{_THAI}]+")
 _UNSPACED_RUNS = re.compile(f"({_UNSPACED_CLASS}+)")
 UNSPACED_CHARS_PER_WORD = 2.0
 # the median letters (and digits) per word of the tuning part's English texts
@@ -40,7 +48,8 @@ def has_unspaced(text: str) -> bool:
 
 def word_length(text: str, *, by_letters: bool = False) -> float:
     """The text's length in words: its space-separated words, with the characters of
-    unspaced scripts counted ``UNSPACED_CHARS_PER_WORD`` to a word.
+    unspaced scripts counted ``UNSPACED_CHARS_PER_WORD`` to a word, and Thai's letters
+    (``letter_count``) ``LETTERS_PER_WORD``.
 
     ``by_letters``: a text of spaced scripts only counts its letters, ``LETTERS_PER_WORD``
     to a word of English, so a language that compounds or declines (German, Finnish,
@@ -49,7 +58,12 @@ def word_length(text: str, *, by_letters: bool = False) -> float:
     unspaced = len(UNSPACED.findall(text))
     if not unspaced:
         return letter_count(text) / LETTERS_PER_WORD if by_letters else float(len(text.split()))
-    return len(UNSPACED.sub(" ", text).split()) + unspaced / UNSPACED_CHARS_PER_WORD
+    words = len(UNSPACED.sub(" ", text).split())
+    thai = "".join(_THAI_RUNS.findall(text))
+    if not thai:
+        return words + unspaced / UNSPACED_CHARS_PER_WORD
+    characters = unspaced - len(thai)
+    return words + characters / UNSPACED_CHARS_PER_WORD + letter_count(thai) / LETTERS_PER_WORD
 
 
 def letter_count(text: str) -> int:

@@ -227,12 +227,26 @@ def test_a_brief_of_fewer_longer_words_is_no_shorter(lang):
     assert letters > MIN_WORDS_MARKED and 0.75 * english < letters < 1.25 * english
 
 
-# not Thai: its letters, vowel signs included, count two to a word as Chinese characters
-# do, where some five make an English word (a diagnosis in the rules log, not changed)
-@pytest.mark.parametrize("lang", [lang for lang in BRIEFS if lang != "th"])
+@pytest.mark.parametrize("lang", list(BRIEFS))
 def test_one_paragraph_of_the_brief_is_too_short_in_every_language(lang):
     doc = extract_article(brief_page(lang, BRIEFS[lang][1][:1]), URL)
     assert classify_page(doc, URL) == Verdict.skipped(SkipReason.TOO_SHORT)
+
+
+def test_thai_counts_its_letters_as_english_does():
+    # Thai writes its vowel signs and tone marks as code points of their own: at two
+    # characters to a word as Chinese counts, its 294 made the 59-word brief 147 words and
+    # its first paragraph (168) 84, over the floor every other language's paragraph is under
+    english = [word_length(paragraph) for paragraph in BRIEFS["en"][1]]
+    thai = [word_length(paragraph) for paragraph in BRIEFS["th"][1]]
+    assert len("".join(BRIEFS["th"][1]).replace(" ", "")) == 294
+    assert abs(sum(thai) - sum(english)) < 2  # 59.5 against 59
+    assert thai[0] < MIN_WORDS_MARKED < sum(thai)  # 34.0, as the English paragraph's 34
+    # its headline as well (a heading's 2-40 words): 34 letters, 6.9 words against 7
+    assert abs(word_length(BRIEFS["th"][0]) - word_length(BRIEFS["en"][0])) < 1
+    # Chinese, Japanese and Korean characters count two to a word as before, beside it
+    assert word_length(BRIEFS["zh"][0]) == 6.0
+    assert word_length("ข่าว 东京") == 4 / LETTERS_PER_WORD + 1.0
 
 
 def test_a_short_page_of_long_words_is_still_too_short():
