@@ -30,7 +30,9 @@ and :data:`bare_extraction` are copies of trafilatura's functions, the same code
 these prunes (:func:`prune_nodes`); trafilatura's own functions are left as they are. In
 those copies ``html2txt`` is :func:`page_text` (its cleaning selected in Python as well) and
 ``_extract_and_compare`` is :func:`extract_and_compare` (no copy of the raw page for a
-comparison recall mode skips).
+comparison recall mode skips). The fallback's balanced and recall passes run
+:func:`mode_pass`, ``bare_extraction``'s steps for their options with the precision pass's
+undoable prunes and no needless copy.
 
 The result is trafilatura's own, on every page: the same Document on all 1,585 benchmark
 pages (docs/extraction.md, "What it costs"), but for the zero-width joiners its text keeps,
