@@ -55,10 +55,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from trafilatura.baseline import _BLOCK_ELEMS
-from trafilatura.metadata import Document
 
 from pipelines.extraction.metadata import article_entity, declared_language, jsonld_entities
-from pipelines.extraction.precision import bare_extraction, page_text, precision_pass
+from pipelines.extraction.precision import mode_pass, page_text, precision_pass
 from pipelines.extraction.text import (
     INLINE_TAGS,
     CleanBody,
@@ -175,20 +174,13 @@ def balanced(
     and nothing else of the pass reads it (no images, no metadata)."""
     source = "recall" if recall else "balanced"
     try:
-        document = bare_extraction(
-            tree,
-            url=None,
-            favor_recall=recall,
-            include_comments=False,
-            include_links=True,
-            with_metadata=False,
-        )
+        body = mode_pass(tree, recall)
     except Exception:
         LOGGER.exception("trafilatura (%s) failed on %s", source, url)
         return None
-    if not isinstance(document, Document) or document.body is None:
+    if body is None:
         return None
-    return Candidate(clean_body(document.body, titles, declared_language(tree)), source)
+    return Candidate(clean_body(body, titles, declared_language(tree)), source)
 
 
 def paragraphed(tree: HtmlElement, url: str | None, titles: list[str]) -> Candidate | None:

@@ -30,7 +30,9 @@ and :data:`bare_extraction` are copies of trafilatura's functions, the same code
 these prunes (:func:`prune_nodes`); trafilatura's own functions are left as they are. In
 those copies ``html2txt`` is :func:`page_text` (its cleaning selected in Python as well) and
 ``_extract_and_compare`` is :func:`extract_and_compare` (no copy of the raw page for a
-comparison recall mode skips).
+comparison recall mode skips). The fallback's balanced and recall passes run
+:func:`mode_pass`, ``bare_extraction``'s steps for their options with the precision pass's
+undoable prunes and no needless copy.
 
 The result is trafilatura's own, on every page: the same Document on all 1,585 benchmark
 pages (docs/extraction.md, "What it costs"), but for the zero-width joiners its text keeps,
@@ -41,6 +43,7 @@ functions and expressions by hash and compares the results on benchmark pages.
 
 from __future__ import annotations
 
+import logging
 import re
 from copy import copy
 from functools import lru_cache, partial
@@ -50,7 +53,13 @@ import trafilatura.core
 import trafilatura.external
 import trafilatura.main_extractor
 from lxml.etree import XPath, tostring
-from trafilatura.core import _forum_thread_page
+from trafilatura.core import (
+    ESCALATION_ACCEPT_RATIO,
+    ESCALATION_JUSTEXT_RATIO,
+    ESCALATION_MAX_LENGTH,
+    ESCALATION_PAGE_SHARE,
+    _forum_thread_page,
+)
 from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
     SANITIZED_XPATH,
@@ -79,6 +88,8 @@ if TYPE_CHECKING:
     from lxml.etree import XPath as XPathType
     from lxml.etree import _Element
     from lxml.html import HtmlElement
+
+LOGGER = logging.getLogger(__name__)
 
 # bare_extraction's options for our call (its other arguments at their defaults)
 OPTIONS = Extractor(output_format="python", precision=True, comments=False, links=True)
@@ -391,14 +402,19 @@ def guarded_overall_discard(tree: HtmlElement) -> HtmlElement:
 
 
 def compare_extraction(
-    cleaned_tree: Callable[[], HtmlElement], raw_tree: HtmlElement, body: _Element, text: str
+    cleaned_tree: Callable[[], HtmlElement],
+    raw_tree: HtmlElement,
+    body: _Element,
+    text: str,
+    options: Extractor = OPTIONS,
 ) -> tuple[_Element, str]:
-    """``trafilatura.external.compare_extraction`` with ``OPTIONS`` (precision mode, no
-    images), given ``raw_tree`` already pruned by ``OVERALL_DISCARD_XPATH``
+    """``trafilatura.external.compare_extraction`` with ``options`` (no images), given
+    ``raw_tree`` already pruned by ``OVERALL_DISCARD_XPATH`` in precision mode
     (:func:`discarded_copy`); ``cleaned_tree`` makes the cleaned page justext reads, called
     only if justext runs."""
-    options = OPTIONS
     len_text = len(text)
+    if options.focus == "recall" and len_text > options.min_extracted_size * 10:
+        return body, text
     temppost_algo = try_readability(raw_tree)
     algo_text = trim(tostring(temppost_algo, method="text", encoding="utf-8").decode("utf-8"))
     len_algo = len(algo_text)
@@ -594,21 +610,25 @@ def precision_pass(page: HtmlElement, url: str | None = None) -> Document | None
 _BEFORE_HEAD = tuple(MANUALLY_CLEANED[: MANUALLY_CLEANED.index("head") + 1])
 
 
-def _cleaned(page: HtmlElement) -> HtmlElement:
+def _cleaned(page: HtmlElement, options: Extractor = OPTIONS) -> HtmlElement:
     """trafilatura's cleaned copy of the (pruned) page, before its tags are converted:
-    ``tree_cleaning(copy(page), OPTIONS)``, the same tree. tree_cleaning deletes the
+    ``tree_cleaning(copy(page), options)``, the same tree. tree_cleaning deletes the
     ``<head>`` (its inline scripts, styles and JSON-LD), so it is deleted from the page
     before the copy and put back after (:func:`delete_undoably`): not copied to be deleted.
     Only a head holding none of the tags deleted before it (nor another head): otherwise
     the order of deletion (a tail joined to its previous sibling; trafilatura's loop, which
-    stops inside a deleted element holding its own tag) could place a text elsewhere."""
+    stops inside a deleted element holding its own tag) could place a text elsewhere. Not
+    in recall mode, whose cleaning may return its own copy of the page taken before the
+    deletions (with the head)."""
+    if options.focus == "recall":
+        return tree_cleaning(copy(page), options)
     heads = [
         h for h in page.iterchildren("head") if next(h.iterdescendants(*_BEFORE_HEAD), None) is None
     ]
     log: list[_Deletion] = []
     delete_undoably(heads, log)
     try:
-        return tree_cleaning(copy(page), OPTIONS)
+        return tree_cleaning(copy(page), options)
     finally:
         undo_deletions(log)
 
@@ -634,3 +654,83 @@ def _precision_pass(
     document.text = document.raw_text = xmltotxt(body, OPTIONS.formatting)
     document.body = body
     return document
+
+
+# ---------------------------------------------------------------- the fallback's passes
+
+# bare_extraction's options for the fallback's calls: balanced and recall mode, comments
+# off, links kept (its other arguments at their defaults)
+BALANCED = Extractor(output_format="python", comments=False, links=True)
+RECALL = Extractor(output_format="python", recall=True, comments=False, links=True)
+
+
+def mode_pass(page: HtmlElement, recall: bool = False) -> _Element | None:
+    """The body of ``bare_extraction(page, favor_recall=recall, include_comments=False,
+    include_links=True, with_metadata=False)`` (the fallback's balanced and recall passes,
+    with :data:`bare_extraction`'s prunes), or None where it returns None. ``page`` is not
+    changed.
+
+    trafilatura copies the page, prunes the copy, copies it again to clean it and keeps a
+    copy of the cleaned one for justext. As in :func:`precision_pass`, the prunes run on
+    the page itself and are undone before it returns; the cleaned page justext reads is
+    made again only if justext runs (:func:`compare_extraction`), and the ``<head>`` is not
+    copied to be cleaned away (:func:`_cleaned`): the same trees wherever they are read."""
+    options = RECALL if recall else BALANCED
+    deletions: list[_Deletion] = []
+    try:
+        body, text = _mode_sequence(page, options, partial(delete_undoably, log=deletions))
+    except (TypeError, ValueError):  # bare_extraction's "discarding data"
+        return None
+    finally:
+        undo_deletions(deletions)
+    return body if len(text) >= options.min_output_size else None
+
+
+def _extracted_and_compared(tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
+    """``_extract_and_compare(*_prepare_tree(tree, options, None), tree, options)``: the
+    same body and text, the cleaned backup made only for justext."""
+    cleaned_tree = convert_tags(_cleaned(tree, options), options, None)
+    body, text = extract_content(cleaned_tree, options)
+    if options.fast or (options.focus == "recall" and len(text) > options.min_extracted_size * 10):
+        return body, text  # compare_extraction's bypass for recall, without the page's copy
+    return compare_extraction(lambda: _cleaned(tree, options), copy(tree), body, text, options)
+
+
+def _mode_sequence(
+    tree: HtmlElement, options: Extractor, delete: Callable[[list[HtmlElement]], None]
+) -> tuple[_Element, str]:
+    # trafilatura_sequence's steps for these options (not precision, comments off): the
+    # body and text it returns
+    is_forum = _forum_thread_page(tree)
+    raw_tree_prune(tree, delete)
+    if not is_forum:
+        comments_and_lists_prune(tree, delete)
+    postbody, temp_text = _extracted_and_compared(tree, options)
+    if len(temp_text) < options.min_extracted_size:
+        b_body, b_text, b_len = baseline(tree)
+        if b_len > len(temp_text):
+            postbody, temp_text = b_body, b_text
+    if (
+        options.focus == "balanced"
+        and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
+        and len(temp_text) < ESCALATION_PAGE_SHARE * len(page_text(tree))
+    ):
+        r_options = copy(options)
+        r_options.focus = "recall"
+        r_text = ""
+        try:
+            r_body, r_text = _extracted_and_compared(tree, r_options)
+        except Exception as err:
+            LOGGER.warning("recall retry failed: %s", err)
+        j_text = ""
+        if not options.fast:
+            try:
+                j_body, j_text = justext_rescue(copy(tree), options)
+            except Exception as err:
+                LOGGER.warning("justext candidate failed: %s", err)
+        len_text, r_len, j_len = len(temp_text), len(r_text), len(j_text)
+        if j_len > r_len and j_len > ESCALATION_JUSTEXT_RATIO * len_text:
+            postbody, temp_text = j_body, j_text
+        elif r_len >= options.min_extracted_size and r_len > ESCALATION_ACCEPT_RATIO * len_text:
+            postbody, temp_text = r_body, r_text
+    return postbody, temp_text

@@ -46,6 +46,7 @@ from pipelines.extraction.precision import (
     delete_undoably,
     discarded_copy,
     guarded_overall_discard,
+    mode_pass,
     overall_discard,
     page_text,
     precision_pass,
@@ -58,7 +59,7 @@ from tests.support.pages import BENCHMARK_PAGES, STORY, trafilatura_document
 
 # precision.py restates these (trafilatura 2.3.1) and relies on what readability can write:
 # an upgrade that changes any of them must be re-checked (sha256 of their source text).
-RESTATED_SHA256 = "1cc468745931c5eee14cd0595ede548520eb9c40ebd9cdf07a87e78fac25cea2"
+RESTATED_SHA256 = "180fde0d0091e95f4a9cfa19c7b19361e8db3dda2ee23673fca9e5bbbf6dbe23"
 RESTATED = (
     core.bare_extraction,
     core.trafilatura_sequence,
@@ -75,6 +76,7 @@ RESTATED = (
     main_extractor.prune_unwanted_sections,  # the guarded prune it runs
     xml.delete_element,  # the deletion delete_undoably logs
     htmlprocessing.tree_cleaning,  # its order: the <head> deleted from the page first
+    core._recall_retry,  # mode_pass's recall escalation
 )
 
 
@@ -429,3 +431,51 @@ def test_a_head_holding_a_tag_deleted_before_it_is_copied_as_it_is():
     before = tostring(page)
     assert tostring(precision._cleaned(page)) == tostring(tree_cleaning(copy(page), OPTIONS))
     assert tostring(page) == before
+
+
+@pytest.mark.parametrize("recall", [True, False], ids=["recall", "balanced"])
+@pytest.mark.parametrize("path", BENCHMARK_PAGES[1::4], ids=lambda p: p.name[:12])
+def test_the_mode_pass_gives_the_rebound_passes_body_and_leaves_the_page(path, recall):
+    """mode_pass (the fallback's balanced and recall passes, pruning the page undoably):
+    the body bare_extraction gives, byte for byte, and the page as it was."""
+    tree = _page(path)
+    before = tostring(tree)
+    options = {"include_comments": False, "include_links": True, "with_metadata": False}
+    theirs = precision.bare_extraction(tree, favor_recall=recall, **options)
+    ours = mode_pass(tree, recall)
+    assert tostring(tree) == before
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert tostring(ours) == tostring(theirs.body)
+
+
+def test_the_mode_pass_escalates_and_makes_justext_s_page_only_when_it_runs(monkeypatch):
+    """A short balanced text on a long page takes trafilatura's recall escalation (its share
+    of the page raised so this page escalates, in both passes); the cleaned page justext
+    reads is made again only when justext runs, and the page stays."""
+    menu = "".join(f"<li><a href='/s{i}'>Section {i} of the site</a></li>" for i in range(60))
+    html = (
+        "<html><head><title>t</title><style>p{}</style></head><body>"
+        f"<nav><ul>{menu}</ul></nav><div class='comments'><p>{'A reader says hi. ' * 20}</p></div>"
+        f"<article><p>{'The story is told here in a line. ' * 6}</p></article>"
+        f"<div><div>{'An unmarked run of text about the story. ' * 30}</div></div></body></html>"
+    )
+    tree = parse_html(html)
+    before = tostring(tree)
+    monkeypatch.setitem(precision._SEQUENCE, "ESCALATION_PAGE_SHARE", 10)
+    monkeypatch.setattr(precision, "ESCALATION_PAGE_SHARE", 10)
+    made = []
+    cleaned = precision._cleaned
+    monkeypatch.setattr(precision, "_cleaned", lambda t, o: made.append(o.focus) or cleaned(t, o))
+    options = {"include_comments": False, "include_links": True, "with_metadata": False}
+    for recall in (False, True):
+        made.clear()
+        theirs = precision.bare_extraction(tree, favor_recall=recall, **options)
+        ours = mode_pass(tree, recall)
+        assert tostring(tree) == before
+        assert theirs is not None
+        assert ours is not None
+        assert tostring(ours) == tostring(theirs.body)
+        assert "A reader says hi" not in tostring(ours, encoding="unicode")
+        # balanced mode cleans the page, then recall mode for the escalation; recall mode once
+        assert made == ([] if recall else ["balanced"]) + ["recall"]
