@@ -109,6 +109,13 @@ def test_whole_numbers_say_what_is_wrong():
         parse("-3")
     with pytest.raises(argparse.ArgumentTypeError, match=r"^'x' is not a whole number$"):
         parse("x")
+    with pytest.raises(
+        argparse.ArgumentTypeError, match=r"^must be at most 9,223,372,036,854,775,807"
+    ):
+        parse(str(2**63))  # past the database's integers: refused here, not an overflow there
+    assert whole_number(1, maximum=5)("5") == 5
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^must be at most 5, not 6$"):
+        whole_number(1, maximum=5)("6")
 
 
 def test_days_take_inf_but_not_nan_or_negatives():

@@ -184,7 +184,38 @@ CASES = [
     ),
     Bad(("import", "nothing.warc.gz"), USAGE, r"nothing.warc.gz: no such file"),
     Bad(("health",), USAGE, NO_ARCHIVE),
-    Bad(("health", "--days", "0", "--db", "{db}"), USAGE, r"--days must be at least 1"),
+    Bad(("health", "--days", "0", "--db", "{db}"), USAGE, r"--days: must be at least 1, not 0"),
+    # --- numbers too large for what they count: refused by the parser, not an overflow --------
+    Bad(
+        ("health", "--days", "99999999999", "--db", "{db}"),
+        USAGE,
+        r"argument --days: must be at most 36,525, not 99,999,999,999",
+    ),
+    Bad(
+        ("stats", "--days", "1000000", "--db", "{db}"),
+        USAGE,
+        r"argument --days: must be at most 36,525",
+    ),
+    Bad(
+        ("stats", "--runs", "99999999999999999999", "--db", "{db}"),
+        USAGE,
+        r"argument --runs: must be at most 9,223,372,036,854,775,807",
+    ),
+    Bad(
+        ("search", "harbour", "--limit", "99999999999999999999", "--db", "{db}"),
+        USAGE,
+        r"argument --limit: must be at most 9,223,372,036,854,775,807",
+    ),
+    Bad(
+        ("show", "99999999999999999999", "--db", "{db}"),
+        FAILED,
+        r"no article 99999999999999999999 in the archive",
+    ),
+    Bad(
+        ("crawl", "--workers", "100000", CLOSED),
+        USAGE,
+        r"argument --workers: must be at most \d+, not 100,000",
+    ),
     Bad(("serve",), USAGE, NO_ARCHIVE),
     Bad(
         ("serve", "--host", "0.0.0.0", "--db", "{db}"),
