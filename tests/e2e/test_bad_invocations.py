@@ -329,6 +329,12 @@ CASES = [
         r"sites.toml: .*line 1",
         prepare=write("sites.toml", "[[site]\n"),
     ),
+    Bad(
+        ("crawl", "--sites", "sites.toml"),
+        USAGE,
+        r"sites.toml: not UTF-8 text \(byte 0xe9 at offset 12\): save it as UTF-8",
+        prepare=lambda folder: (folder / "sites.toml").write_bytes(b"# Sites: caf\xe9\n[[site]]\n"),
+    ),
     Bad(("crawl", "--redis", "notaurl", CLOSED), USAGE, r"bad Redis URL 'notaurl'"),
     Bad(
         ("crawl", "--db", "mysql://news@127.0.0.1/news", CLOSED),
