@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from importlib.resources.abc import Traversable
 
     from sqlalchemy.engine import Connection, Engine
@@ -323,8 +324,23 @@ def upgrade_archive(engine: Engine, revision: str = "head") -> None:
     """Create the archive's tables or migrate them to ``revision`` (latest by default)."""
     from alembic import command
 
-    with engine.begin() as connection:
+    with _an_archive_file(engine), engine.begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
+
+
+@contextmanager
+def _an_archive_file(engine: Engine) -> Iterator[None]:
+    """ArchiveInputError, in words, when the SQLite file is not a database at all (a
+    text file, an export given as --db): the one place every command meets it first,
+    reading or migrating the schema."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if "file is not a database" not in str(exc.orig):
+            raise
+        raise ArchiveInputError(
+            f"{where(engine.url)} is not an archive (not a SQLite file)"
+        ) from None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -332,7 +348,7 @@ def current_revision(engine: Engine) -> str | None:
 
     Read from Alembic's own table without importing Alembic (a third of a reading
     command's start-up): migrations are linear, so the table holds one row."""
-    with engine.connect() as connection:
+    with _an_archive_file(engine), engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -385,14 +401,7 @@ def revision_history() -> list[tuple[str, str]]:
 
 def check_schema(engine: Engine) -> None:
     """Raise ArchiveInputError unless the archive exists and is at the latest migration."""
-    try:
-        current = current_revision(engine)
-    except DatabaseError as exc:
-        if "file is not a database" not in str(exc.orig):
-            raise
-        raise ArchiveInputError(
-            f"{where(engine.url)} is not an archive (not a SQLite file)"
-        ) from None
+    current = current_revision(engine)
     if current is None:
         raise no_archive(engine.url)
     if current != head_revision():

@@ -99,6 +99,15 @@ CASES = [
         r"notes.txt is not an archive \(not a SQLite file\)",
         prepare=write("notes.txt", "x" * 2000),
     ),
+    *(
+        Bad(
+            (*command, "--db", "notes.txt"),
+            USAGE,
+            r"notes.txt is not an archive \(not a SQLite file\)",
+            prepare=write("notes.txt", "x" * 2000),
+        )
+        for command in (("db", "current"), ("db", "upgrade"), ("crawl", CLOSED))
+    ),
     Bad(
         ("crawl", "--db", "sub", "http://127.0.0.1:1/"),
         USAGE,
