@@ -378,6 +378,11 @@ CASES = [
         r"folder \S+/no/such/folder does not exist",
     ),
     Bad(
+        ("export", "-o", "", "--db", "{db}"),
+        USAGE,
+        r"cannot write '': an empty name \(name a file, or - for stdout\)",
+    ),
+    Bad(
         ("export", "-o", "archive.db", "--db", "{db}"),
         USAGE,
         r"-o archive.db is the archive itself",
