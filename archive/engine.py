@@ -324,6 +324,7 @@ def upgrade_archive(engine: Engine, revision: str = "head") -> None:
     """Create the archive's tables or migrate them to ``revision`` (latest by default)."""
     from alembic import command
 
+    current_revision(engine)  # ArchiveInputError for a schema newer than this release's
     with _an_archive_file(engine), engine.begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
 
@@ -351,7 +352,14 @@ def current_revision(engine: Engine) -> str | None:
     with _an_archive_file(engine), engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if current is not None and current not in _revisions():
+        # a newer release migrated it: `db upgrade` cannot help, and Alembic would fail
+        raise ArchiveInputError(
+            f"the archive's schema is at {revision_number(current)}, newer than this release "
+            f"knows ({revision_number(head_revision())}): upgrade newsarchive to use it"
+        )
+    return current
 
 
 def _script_directory() -> Any:
@@ -365,8 +373,8 @@ _REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s
 
 
 @functools.cache
-def head_revision() -> str:
-    """The latest migration: the one no other migration follows. Read from the migration
+def _revisions() -> dict[str, str | None]:
+    """Every migration this release has, with the one it follows. Read from the migration
     files' ``revision``/``down_revision`` lines, as Alembic does, without importing
     Alembic (``tests/archive/test_migrations.py`` checks both agree)."""
     revisions: dict[str, str | None] = {}
@@ -377,6 +385,13 @@ def head_revision() -> str:
                 revisions[ast.literal_eval(found["revision"])] = ast.literal_eval(
                     found.get("down_revision", "None")
                 )
+    return revisions
+
+
+@functools.cache
+def head_revision() -> str:
+    """The latest migration: the one no other migration follows."""
+    revisions = _revisions()
     heads = set(revisions) - set(revisions.values())
     if len(heads) != 1:
         raise ArchiveError(f"the migrations have {len(heads)} heads, not one: {sorted(heads)}")

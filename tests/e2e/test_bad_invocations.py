@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,13 @@ def write(name: str, content: str) -> Callable[[Path], None]:
 
 def folder_named(name: str) -> Callable[[Path], None]:
     return lambda folder: (folder / name).mkdir()
+
+
+def from_a_newer_release(folder: Path) -> None:
+    """The archive migrated by a release with a migration this one lacks."""
+    with sqlite3.connect(folder / "archive.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    db.close()
 
 
 # A loopback port nothing listens on: no case below gets as far as sending a request.
@@ -107,6 +115,16 @@ CASES = [
             prepare=write("notes.txt", "x" * 2000),
         )
         for command in (("db", "current"), ("db", "upgrade"), ("crawl", CLOSED))
+    ),
+    *(
+        Bad(
+            (*command, "--db", "{db}"),
+            USAGE,
+            r"the archive's schema is at 0099, newer than this release knows \(\d{4}\): "
+            r"upgrade newsarchive to use it$",
+            prepare=from_a_newer_release,
+        )
+        for command in (("stats",), ("db", "current"), ("db", "upgrade"), ("crawl", CLOSED))
     ),
     Bad(
         ("crawl", "--db", "sub", "http://127.0.0.1:1/"),
