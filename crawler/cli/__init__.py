@@ -130,10 +130,19 @@ def build_parser(command: str | None = None) -> CommandParser:
     return parser
 
 
+def archive_option(value: str) -> str:
+    """``--db``'s value: not empty (``--db "$ARCHIVE"`` with ARCHIVE unset would read, or
+    a crawl create, ./archive.db instead)."""
+    if not value:
+        raise argparse.ArgumentTypeError("empty: name the archive's file or URL")
+    return value
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="URL",
+        type=archive_option,
         # Not a default of its own: a --db given before the command name stays.
         default=argparse.SUPPRESS,
         help="the archive: a SQLite file's path or any SQLAlchemy URL "

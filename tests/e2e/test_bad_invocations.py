@@ -100,6 +100,8 @@ CASES = [
         USAGE,
         r"no archive at no/such/folder/a.db",
     ),
+    Bad(("stats", "--db", ""), USAGE, r"argument --db: empty: name the archive's file or URL"),
+    Bad(("crawl", "--db", "", CLOSED), USAGE, r"argument --db: empty: name the archive's file"),
     Bad(("stats", "--db", "."), USAGE, r"\. is not an archive file \(it is a folder\)"),
     Bad(
         ("stats", "--db", "notes.txt"),
