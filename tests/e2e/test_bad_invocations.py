@@ -268,6 +268,17 @@ CASES = [
         USAGE,
         r"cannot create archive 'no/such/folder/a.db': folder \S+ does not exist",
     ),
+    # --- words that are not UTF-8 (a Latin-1 terminal): refused before any work; a file's
+    # name may be any bytes (the export below names one)
+    *(
+        Bad(args, USAGE, r"caf\\udce9' is not valid UTF-8$")
+        for args in (
+            ("search", "caf\udce9", "--db", "{db}"),
+            ("export", "--site", "caf\udce9", "--db", "{db}"),
+            ("crawl", "http://127.0.0.1:1/caf\udce9"),
+            ("crawl", "-s", "LOG_FILE=caf\udce9", CLOSED),
+        )
+    ),
     # --- crawl: every option checked before a request is sent or an archive created --------
     Bad(("crawl",), USAGE, r"newsarchive crawl: give start URLs or --sites FILE"),
     Bad(
