@@ -212,6 +212,12 @@ CASES = [
         r"newsarchive extract: /bin/ls: input looks binary, not HTML$",
     ),
     Bad(("import", "nothing.warc.gz"), USAGE, r"nothing.warc.gz: no such file"),
+    Bad(
+        ("import", "warcs"),
+        USAGE,
+        r"warcs: a folder \(name its files, or a pattern: warcs/\*\.warc\.gz\)$",
+        prepare=folder_named("warcs"),
+    ),
     Bad(("health",), USAGE, NO_ARCHIVE),
     Bad(("health", "--days", "0", "--db", "{db}"), USAGE, r"--days: must be at least 1, not 0"),
     # --- numbers too large for what they count: refused by the parser, not an overflow --------
