@@ -381,6 +381,11 @@ CASES = [
         r"sites.toml: not UTF-8 text \(byte 0xe9 at offset 12\): save it as UTF-8",
         prepare=lambda folder: (folder / "sites.toml").write_bytes(b"# Sites: caf\xe9\n[[site]]\n"),
     ),
+    Bad(
+        ("crawl", "--warc", "no/such/warcs", CLOSED),
+        USAGE,
+        r"--warc no/such/warcs: folder \S+/no/such does not exist$",
+    ),
     Bad(("crawl", "--redis", "notaurl", CLOSED), USAGE, r"bad Redis URL 'notaurl'"),
     Bad(
         ("crawl", "--db", "mysql://news@127.0.0.1/news", CLOSED),
