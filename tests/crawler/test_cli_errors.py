@@ -69,6 +69,17 @@ def test_ctrl_c_is_exit_130_without_a_traceback(capsys):
     assert capsys.readouterr().err == "newsarchive stats: interrupted\n"
 
 
+def test_a_closed_standard_output_is_refused_before_the_command_runs(capsys, monkeypatch):
+    ran = []
+    monkeypatch.setattr("sys.stdout", None)  # what Python makes of `newsarchive stats >&-`
+    assert run_command(command(ran.append)) == EXIT_USAGE
+    assert not ran
+    assert capsys.readouterr().err == (
+        "newsarchive stats: standard output is closed: redirect it (> FILE, or > /dev/null "
+        "to discard it)\n"
+    )
+
+
 def test_a_multi_line_message_is_made_one_line(capsys):
     assert run_command(command(raising(UsageError("first\n  second")))) == EXIT_USAGE
     assert capsys.readouterr().err == "newsarchive stats: first second\n"
