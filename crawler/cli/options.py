@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 from collections.abc import Callable
+
+from crawler.defaults import EXTRACT_WORKERS
 
 # The largest whole number a database column or LIMIT holds (SQLite's and PostgreSQL's
 # 64-bit integer): a number past it reaches the database as an overflow, not a result.
 LARGEST = 2**63 - 1
 # Day windows end a date that many days back: a century, far inside the calendar.
 MOST_DAYS = 36_525
-# Extraction processes: past a few per core they only take turns and hold memory.
-MOST_WORKERS = 4 * (os.cpu_count() or 1)
 
 
 def whole_number(minimum: int, hint: str = "", maximum: int = LARGEST) -> Callable[[str], int]:
@@ -64,7 +63,9 @@ def add_workers_option(parser: argparse.ArgumentParser) -> None:
     """``--workers N``: extraction processes (default: one per core)."""
     parser.add_argument(
         "--workers",
-        type=whole_number(1, "leave it out for one per core", MOST_WORKERS),
+        type=whole_number(
+            1, "leave it out for one per core", int(EXTRACT_WORKERS.maximum or LARGEST)
+        ),
         metavar="N",
         help="extraction processes (default: one per core)",
     )

@@ -156,6 +156,7 @@ def test_names_and_types_come_from_the_settings_modules():
         ("DOWNLOAD_TIMEOUT", "nan", "must be a number"),
         ("CONCURRENT_REQUESTS", "2.5", "must be a whole number"),
         ("EXTRACT_WORKERS", "-3", "must be 0 or more"),
+        ("EXTRACT_WORKERS", "100000", "must be at most"),  # not 100,000 processes forked
         ("ROBOTSTXT_OBEY", "maybe", "must be true or false"),
         ("NETGUARD_ALLOWED_HOSTS", "[intranet", "not valid JSON"),
         ("DOWNLOAD_SLOTS", "[]", "must be a JSON object"),
