@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from importlib.resources.abc import Traversable
 
     from sqlalchemy.engine import Connection, Engine
@@ -323,8 +324,24 @@ def upgrade_archive(engine: Engine, revision: str = "head") -> None:
     """Create the archive's tables or migrate them to ``revision`` (latest by default)."""
     from alembic import command
 
-    with engine.begin() as connection:
+    current_revision(engine)  # ArchiveInputError for a schema newer than this release's
+    with _an_archive_file(engine), engine.begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
+
+
+@contextmanager
+def _an_archive_file(engine: Engine) -> Iterator[None]:
+    """ArchiveInputError, in words, when the SQLite file is not a database at all (a
+    text file, an export given as --db): the one place every command meets it first,
+    reading or migrating the schema."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if "file is not a database" not in str(exc.orig):
+            raise
+        raise ArchiveInputError(
+            f"{where(engine.url)} is not an archive (not a SQLite file)"
+        ) from None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -332,10 +349,17 @@ def current_revision(engine: Engine) -> str | None:
 
     Read from Alembic's own table without importing Alembic (a third of a reading
     command's start-up): migrations are linear, so the table holds one row."""
-    with engine.connect() as connection:
+    with _an_archive_file(engine), engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if current is not None and current not in _revisions():
+        # a newer release migrated it: `db upgrade` cannot help, and Alembic would fail
+        raise ArchiveInputError(
+            f"the archive's schema is at {revision_number(current)}, newer than this release "
+            f"knows ({revision_number(head_revision())}): upgrade newsarchive to use it"
+        )
+    return current
 
 
 def _script_directory() -> Any:
@@ -349,8 +373,8 @@ _REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s
 
 
 @functools.cache
-def head_revision() -> str:
-    """The latest migration: the one no other migration follows. Read from the migration
+def _revisions() -> dict[str, str | None]:
+    """Every migration this release has, with the one it follows. Read from the migration
     files' ``revision``/``down_revision`` lines, as Alembic does, without importing
     Alembic (``tests/archive/test_migrations.py`` checks both agree)."""
     revisions: dict[str, str | None] = {}
@@ -361,6 +385,13 @@ def head_revision() -> str:
                 revisions[ast.literal_eval(found["revision"])] = ast.literal_eval(
                     found.get("down_revision", "None")
                 )
+    return revisions
+
+
+@functools.cache
+def head_revision() -> str:
+    """The latest migration: the one no other migration follows."""
+    revisions = _revisions()
     heads = set(revisions) - set(revisions.values())
     if len(heads) != 1:
         raise ArchiveError(f"the migrations have {len(heads)} heads, not one: {sorted(heads)}")
@@ -385,14 +416,7 @@ def revision_history() -> list[tuple[str, str]]:
 
 def check_schema(engine: Engine) -> None:
     """Raise ArchiveInputError unless the archive exists and is at the latest migration."""
-    try:
-        current = current_revision(engine)
-    except DatabaseError as exc:
-        if "file is not a database" not in str(exc.orig):
-            raise
-        raise ArchiveInputError(
-            f"{where(engine.url)} is not an archive (not a SQLite file)"
-        ) from None
+    current = current_revision(engine)
     if current is None:
         raise no_archive(engine.url)
     if current != head_revision():

@@ -18,6 +18,7 @@ pipelines...) stay in ``crawler/settings.py``: they are Scrapy's to declare.
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ class Setting(Generic[T]):
     doc: str
     # Numbers: the least value that makes sense (None: any); -s refuses less.
     minimum: float | None = None
+    # ... and the most (None: any); -s refuses more.
+    maximum: float | None = None
     # Read where it is not set at all; also when set to None (an optional value).
     optional: bool = False
 
@@ -68,8 +71,10 @@ def _flag(name: str, default: bool, doc: str) -> Setting[bool]:
     return Setting(name, default, bool, doc)
 
 
-def _whole(name: str, default: int, doc: str, minimum: int | None = 0) -> Setting[int]:
-    return Setting(name, default, int, doc, minimum)
+def _whole(
+    name: str, default: int, doc: str, minimum: int | None = 0, maximum: int | None = None
+) -> Setting[int]:
+    return Setting(name, default, int, doc, minimum, maximum)
 
 
 def _number(name: str, default: float, doc: str, minimum: float | None = 0.0) -> Setting[float]:
@@ -216,7 +221,13 @@ DEDUP_NEAR_THRESHOLD = _number(
 )
 
 # --- Extraction (pipelines/extract.py) --------------------------------------------------
-EXTRACT_WORKERS = _whole("EXTRACT_WORKERS", 0, "extraction worker processes (0: one per core)")
+# past a few per core, workers only take turns and hold memory (and a typo forks thousands)
+EXTRACT_WORKERS = _whole(
+    "EXTRACT_WORKERS",
+    0,
+    "extraction worker processes (0: one per core)",
+    maximum=4 * (os.cpu_count() or 1),
+)
 EXTRACT_TIMEOUT = _number(
     "EXTRACT_TIMEOUT",
     30.0,

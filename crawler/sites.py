@@ -139,6 +139,11 @@ def load_sites_file(
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SitesError(f"cannot read sites file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:  # TOML is UTF-8 by definition
+        raise SitesError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}): "
+            "save it as UTF-8"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise SitesError(f"{path}: {exc}") from exc
     defaults = data.get("defaults", {})

@@ -70,6 +70,8 @@ def _descriptor(path: str) -> int | None:
 def decide_output(path: str | Path | None) -> Output:
     """Where ``path`` sends an export; OutputError if it cannot be written there."""
     shown = "-" if path is None else str(path)
+    if not shown:  # `-o "$OUT"` with OUT unset: not the current folder
+        raise OutputError(f"cannot write {shown!r}: an empty name (name a file, or - for stdout)")
     fd = _descriptor(shown)
     if fd is not None:
         return Output(shown, fd=fd)

@@ -130,10 +130,19 @@ def build_parser(command: str | None = None) -> CommandParser:
     return parser
 
 
+def archive_option(value: str) -> str:
+    """``--db``'s value: not empty (``--db "$ARCHIVE"`` with ARCHIVE unset would read, or
+    a crawl create, ./archive.db instead)."""
+    if not value:
+        raise argparse.ArgumentTypeError("empty: name the archive's file or URL")
+    return value
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="URL",
+        type=archive_option,
         # Not a default of its own: a --db given before the command name stays.
         default=argparse.SUPPRESS,
         help="the archive: a SQLite file's path or any SQLAlchemy URL "
@@ -149,7 +158,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    for dest, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and dest not in PATH_DESTS and not _is_utf8(text):
+                args.command_parser.error(f"{text!r} is not valid UTF-8")
     return args
+
+
+# Options that name files: any bytes the system allows. Every other word of a command
+# line (a query, a site, a URL, a setting) becomes text the archive stores or compares,
+# so bytes that are not UTF-8 (Python's surrogate escapes) are refused before any work.
+PATH_DESTS = frozenset({"db", "output", "sites", "files", "paths", "warc", "token_file"})
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:

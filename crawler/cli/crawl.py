@@ -270,9 +270,13 @@ def check_warc_settings(settings: Settings) -> None:
         raise UsageError(str(exc)) from None
     if not _number(settings, "WARC_MAX_SIZE") > 0:
         raise UsageError("WARC_MAX_SIZE must be a number of bytes above 0")
-    path = Path(directory)
+    path = Path(directory).expanduser()
     if path.exists() and not path.is_dir():
         raise UsageError(f"--warc {directory}: not a folder")
+    # the folder is made if need be, but not a missing path to it (as db and export -o)
+    parent = path.absolute().parent
+    if not path.exists() and not parent.is_dir():
+        raise UsageError(f"--warc {directory}: folder {parent} does not exist")
 
 
 def check_starts(args: argparse.Namespace) -> list[SiteConfig]:

@@ -73,6 +73,13 @@ def run_command(args: argparse.Namespace) -> int:
     """Run the parsed command; expected errors end as one line and an exit code."""
     name = args.command_parser.prog
     debug = args.debug or getattr(args, "verbose", 0) > 0
+    if sys.stdout is None:  # started with standard output closed (`>&-`): Python's None
+        print(
+            f"{name}: standard output is closed: redirect it (> FILE, or > /dev/null to "
+            "discard it)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         return int(args.run(args))
     except KeyboardInterrupt:

@@ -15,7 +15,7 @@ from typing import Any
 from archive.health import DEFAULT_DAYS, check
 from archive.read import open_archive
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
-from crawler.cli.errors import UsageError
+from crawler.cli.options import MOST_DAYS, whole_number
 
 
 def add_parser(subparsers: Any) -> None:
@@ -29,7 +29,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--days",
-        type=int,
+        type=whole_number(1, maximum=MOST_DAYS),
         default=DEFAULT_DAYS,
         help=f"the window to judge, in days (default {DEFAULT_DAYS})",
     )
@@ -48,8 +48,6 @@ def report(problems: dict[str, list[Any]], days: int, now: datetime) -> dict[str
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.days < 1:
-        raise UsageError("--days must be at least 1")
     now = datetime.now(UTC)
     with open_archive(args.db) as arc:
         problems = check(arc, days=args.days, now=now)

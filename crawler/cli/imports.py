@@ -80,6 +80,10 @@ def archive_files(patterns: list[str]) -> list[str]:
             raise argparse.ArgumentTypeError(f"{pattern}: no file matches")
         for match in matches:
             path = Path(match)
+            if path.is_dir():
+                raise argparse.ArgumentTypeError(
+                    f"{match}: a folder (name its files, or a pattern: {match}/*.warc.gz)"
+                )
             if not path.is_file():
                 raise argparse.ArgumentTypeError(f"{match}: no such file")
             files.append(str(path.absolute()))

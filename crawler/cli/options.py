@@ -7,9 +7,17 @@ import argparse
 import math
 from collections.abc import Callable
 
+from crawler.defaults import EXTRACT_WORKERS
 
-def whole_number(minimum: int, hint: str = "") -> Callable[[str], int]:
-    """An int option of at least ``minimum``; ``hint`` says what to do instead."""
+# The largest whole number a database column or LIMIT holds (SQLite's and PostgreSQL's
+# 64-bit integer): a number past it reaches the database as an overflow, not a result.
+LARGEST = 2**63 - 1
+# Day windows end a date that many days back: a century, far inside the calendar.
+MOST_DAYS = 36_525
+
+
+def whole_number(minimum: int, hint: str = "", maximum: int = LARGEST) -> Callable[[str], int]:
+    """An int option from ``minimum`` to ``maximum``; ``hint`` says what to do instead."""
 
     def parse(value: str) -> int:
         try:
@@ -20,6 +28,8 @@ def whole_number(minimum: int, hint: str = "") -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(
                 f"must be at least {minimum}, not {number}{f' ({hint})' if hint else ''}"
             )
+        if number > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, not {number:,}")
         return number
 
     parse.__name__ = "whole number"
@@ -53,7 +63,9 @@ def add_workers_option(parser: argparse.ArgumentParser) -> None:
     """``--workers N``: extraction processes (default: one per core)."""
     parser.add_argument(
         "--workers",
-        type=whole_number(1, "leave it out for one per core"),
+        type=whole_number(
+            1, "leave it out for one per core", int(EXTRACT_WORKERS.maximum or LARGEST)
+        ),
         metavar="N",
         help="extraction processes (default: one per core)",
     )

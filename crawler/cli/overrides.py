@@ -100,6 +100,9 @@ def _check_number(name: str, value: str, *, whole: bool) -> None:
     if least is not None and number < least:
         shown = "0" if least == 0 else f"{least:g}"
         raise UsageError(f"-s {name}={value}: must be {shown} or more")
+    most = declared.maximum if declared else None
+    if most is not None and number > most:
+        raise UsageError(f"-s {name}={value}: must be at most {most:g}")
 
 
 def _check_collection(name: str, value: str, kind: Any) -> None:

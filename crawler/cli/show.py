@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from archive.read import open_archive
 from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.errors import CommandError, UsageError
+from crawler.cli.options import LARGEST
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -49,7 +50,7 @@ def article_ref(ref: str) -> int | str:
     """An article id, or a URL normalised as the archive keys them; UsageError for
     anything else."""
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         return int(ref)
     if "://" not in ref:
         raise UsageError(f"{ref!r} is neither an article id nor a URL (http://...)")
@@ -65,7 +66,8 @@ def article_ref(ref: str) -> int | str:
 def find(arc: Archive, ref: int | str) -> int | None:
     """The article an id or a normalised URL names."""
     if isinstance(ref, int):
-        return arc.find_article(article_id=ref)
+        # an id past the database's integers names no article (and would overflow it)
+        return arc.find_article(article_id=ref) if ref <= LARGEST else None
     return arc.find_article(url=ref)
 
 

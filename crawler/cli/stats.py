@@ -26,7 +26,7 @@ from archive.outcomes import (
 )
 from archive.read import open_archive
 from crawler.cli import COMMANDS, EXIT_OK, add_db_option
-from crawler.cli.options import whole_number
+from crawler.cli.options import MOST_DAYS, whole_number
 
 BLOCKED = f"{Kind.BLOCKED}/"
 # a fetched page that should have given an article and did not (what a changed template
@@ -46,7 +46,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--days",
-        type=whole_number(1),
+        type=whole_number(1, maximum=MOST_DAYS),
         default=28,
         help="days of per-site activity to show (default 28)",
     )

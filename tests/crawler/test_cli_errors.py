@@ -69,6 +69,17 @@ def test_ctrl_c_is_exit_130_without_a_traceback(capsys):
     assert capsys.readouterr().err == "newsarchive stats: interrupted\n"
 
 
+def test_a_closed_standard_output_is_refused_before_the_command_runs(capsys, monkeypatch):
+    ran = []
+    monkeypatch.setattr("sys.stdout", None)  # what Python makes of `newsarchive stats >&-`
+    assert run_command(command(ran.append)) == EXIT_USAGE
+    assert not ran
+    assert capsys.readouterr().err == (
+        "newsarchive stats: standard output is closed: redirect it (> FILE, or > /dev/null "
+        "to discard it)\n"
+    )
+
+
 def test_a_multi_line_message_is_made_one_line(capsys):
     assert run_command(command(raising(UsageError("first\n  second")))) == EXIT_USAGE
     assert capsys.readouterr().err == "newsarchive stats: first second\n"
@@ -109,6 +120,13 @@ def test_whole_numbers_say_what_is_wrong():
         parse("-3")
     with pytest.raises(argparse.ArgumentTypeError, match=r"^'x' is not a whole number$"):
         parse("x")
+    with pytest.raises(
+        argparse.ArgumentTypeError, match=r"^must be at most 9,223,372,036,854,775,807"
+    ):
+        parse(str(2**63))  # past the database's integers: refused here, not an overflow there
+    assert whole_number(1, maximum=5)("5") == 5
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^must be at most 5, not 6$"):
+        whole_number(1, maximum=5)("6")
 
 
 def test_days_take_inf_but_not_nan_or_negatives():
@@ -138,6 +156,7 @@ def test_names_and_types_come_from_the_settings_modules():
         ("DOWNLOAD_TIMEOUT", "nan", "must be a number"),
         ("CONCURRENT_REQUESTS", "2.5", "must be a whole number"),
         ("EXTRACT_WORKERS", "-3", "must be 0 or more"),
+        ("EXTRACT_WORKERS", "100000", "must be at most"),  # not 100,000 processes forked
         ("ROBOTSTXT_OBEY", "maybe", "must be true or false"),
         ("NETGUARD_ALLOWED_HOSTS", "[intranet", "not valid JSON"),
         ("DOWNLOAD_SLOTS", "[]", "must be a JSON object"),

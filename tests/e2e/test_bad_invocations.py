@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,13 @@ def write(name: str, content: str) -> Callable[[Path], None]:
 
 def folder_named(name: str) -> Callable[[Path], None]:
     return lambda folder: (folder / name).mkdir()
+
+
+def from_a_newer_release(folder: Path) -> None:
+    """The archive migrated by a release with a migration this one lacks."""
+    with sqlite3.connect(folder / "archive.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    db.close()
 
 
 # A loopback port nothing listens on: no case below gets as far as sending a request.
@@ -92,12 +100,33 @@ CASES = [
         USAGE,
         r"no archive at no/such/folder/a.db",
     ),
+    Bad(("stats", "--db", ""), USAGE, r"argument --db: empty: name the archive's file or URL"),
+    Bad(("crawl", "--db", "", CLOSED), USAGE, r"argument --db: empty: name the archive's file"),
     Bad(("stats", "--db", "."), USAGE, r"\. is not an archive file \(it is a folder\)"),
     Bad(
         ("stats", "--db", "notes.txt"),
         USAGE,
         r"notes.txt is not an archive \(not a SQLite file\)",
         prepare=write("notes.txt", "x" * 2000),
+    ),
+    *(
+        Bad(
+            (*command, "--db", "notes.txt"),
+            USAGE,
+            r"notes.txt is not an archive \(not a SQLite file\)",
+            prepare=write("notes.txt", "x" * 2000),
+        )
+        for command in (("db", "current"), ("db", "upgrade"), ("crawl", CLOSED))
+    ),
+    *(
+        Bad(
+            (*command, "--db", "{db}"),
+            USAGE,
+            r"the archive's schema is at 0099, newer than this release knows \(\d{4}\): "
+            r"upgrade newsarchive to use it$",
+            prepare=from_a_newer_release,
+        )
+        for command in (("stats",), ("db", "current"), ("db", "upgrade"), ("crawl", CLOSED))
     ),
     Bad(
         ("crawl", "--db", "sub", "http://127.0.0.1:1/"),
@@ -183,8 +212,45 @@ CASES = [
         r"newsarchive extract: /bin/ls: input looks binary, not HTML$",
     ),
     Bad(("import", "nothing.warc.gz"), USAGE, r"nothing.warc.gz: no such file"),
+    Bad(
+        ("import", "warcs"),
+        USAGE,
+        r"warcs: a folder \(name its files, or a pattern: warcs/\*\.warc\.gz\)$",
+        prepare=folder_named("warcs"),
+    ),
     Bad(("health",), USAGE, NO_ARCHIVE),
-    Bad(("health", "--days", "0", "--db", "{db}"), USAGE, r"--days must be at least 1"),
+    Bad(("health", "--days", "0", "--db", "{db}"), USAGE, r"--days: must be at least 1, not 0"),
+    # --- numbers too large for what they count: refused by the parser, not an overflow --------
+    Bad(
+        ("health", "--days", "99999999999", "--db", "{db}"),
+        USAGE,
+        r"argument --days: must be at most 36,525, not 99,999,999,999",
+    ),
+    Bad(
+        ("stats", "--days", "1000000", "--db", "{db}"),
+        USAGE,
+        r"argument --days: must be at most 36,525",
+    ),
+    Bad(
+        ("stats", "--runs", "99999999999999999999", "--db", "{db}"),
+        USAGE,
+        r"argument --runs: must be at most 9,223,372,036,854,775,807",
+    ),
+    Bad(
+        ("search", "harbour", "--limit", "99999999999999999999", "--db", "{db}"),
+        USAGE,
+        r"argument --limit: must be at most 9,223,372,036,854,775,807",
+    ),
+    Bad(
+        ("show", "99999999999999999999", "--db", "{db}"),
+        FAILED,
+        r"no article 99999999999999999999 in the archive",
+    ),
+    Bad(
+        ("crawl", "--workers", "100000", CLOSED),
+        USAGE,
+        r"argument --workers: must be at most \d+, not 100,000",
+    ),
     Bad(("serve",), USAGE, NO_ARCHIVE),
     Bad(
         ("serve", "--host", "0.0.0.0", "--db", "{db}"),
@@ -207,6 +273,17 @@ CASES = [
         ("db", "upgrade", "--db", "no/such/folder/a.db"),
         USAGE,
         r"cannot create archive 'no/such/folder/a.db': folder \S+ does not exist",
+    ),
+    # --- words that are not UTF-8 (a Latin-1 terminal): refused before any work; a file's
+    # name may be any bytes (the export below names one)
+    *(
+        Bad(args, USAGE, r"caf\\udce9' is not valid UTF-8$")
+        for args in (
+            ("search", "caf\udce9", "--db", "{db}"),
+            ("export", "--site", "caf\udce9", "--db", "{db}"),
+            ("crawl", "http://127.0.0.1:1/caf\udce9"),
+            ("crawl", "-s", "LOG_FILE=caf\udce9", CLOSED),
+        )
     ),
     # --- crawl: every option checked before a request is sent or an archive created --------
     Bad(("crawl",), USAGE, r"newsarchive crawl: give start URLs or --sites FILE"),
@@ -298,6 +375,17 @@ CASES = [
         r"sites.toml: .*line 1",
         prepare=write("sites.toml", "[[site]\n"),
     ),
+    Bad(
+        ("crawl", "--sites", "sites.toml"),
+        USAGE,
+        r"sites.toml: not UTF-8 text \(byte 0xe9 at offset 12\): save it as UTF-8",
+        prepare=lambda folder: (folder / "sites.toml").write_bytes(b"# Sites: caf\xe9\n[[site]]\n"),
+    ),
+    Bad(
+        ("crawl", "--warc", "no/such/warcs", CLOSED),
+        USAGE,
+        r"--warc no/such/warcs: folder \S+/no/such does not exist$",
+    ),
     Bad(("crawl", "--redis", "notaurl", CLOSED), USAGE, r"bad Redis URL 'notaurl'"),
     Bad(
         ("crawl", "--db", "mysql://news@127.0.0.1/news", CLOSED),
@@ -330,6 +418,11 @@ CASES = [
         ("export", "-o", "no/such/folder/a.jsonl", "--db", "{db}"),
         USAGE,
         r"folder \S+/no/such/folder does not exist",
+    ),
+    Bad(
+        ("export", "-o", "", "--db", "{db}"),
+        USAGE,
+        r"cannot write '': an empty name \(name a file, or - for stdout\)",
     ),
     Bad(
         ("export", "-o", "archive.db", "--db", "{db}"),
