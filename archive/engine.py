@@ -222,6 +222,17 @@ def _sqlite_connector(path: Path) -> Callable[[], Any]:
     return connect
 
 
+# A SQLite file's tables and views when it lacks the archive's revision table: another
+# program's database (every archive any release made has the table: the first migration
+# creates it with the others, in one transaction), or none for a new file or an archive.
+FOREIGN_TABLES = r"""
+SELECT name FROM sqlite_master
+WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version')
+ORDER BY name
+"""
+
+
 def _sqlite_engine(url: URL, *, write: bool, read_only: bool, max_bytes: int = 0) -> Engine:
     database = url.database
     creator: dict[str, Any] = {}
@@ -259,8 +270,10 @@ def _sqlite_engine(url: URL, *, write: bool, read_only: bool, max_bytes: int = 0
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         if not read_only:
-            # Set once by a writer, WAL mode stays with the file; a reader may not set it.
-            cursor.execute("PRAGMA journal_mode = WAL")
+            # Set once by a writer, WAL mode stays with the file; a reader may not set it,
+            # nor a writer on another program's database (refused once the schema is read).
+            if not cursor.execute(FOREIGN_TABLES).fetchone():
+                cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         if max_bytes > 0:
@@ -344,13 +357,32 @@ def _an_archive_file(engine: Engine) -> Iterator[None]:
         ) from None
 
 
+def _refuse_foreign_tables(engine: Engine, tables: list[str]) -> None:
+    """ArchiveInputError when a SQLite file without the archive's revision table holds
+    tables or views (``FOREIGN_TABLES``): another program's database, which a crawl or
+    ``db upgrade`` would otherwise fill with the archive's tables; only a file with no
+    tables at all is a new archive. A PostgreSQL database may rightly hold other
+    programs' tables beside the archive's: the rule is for SQLite files only."""
+    if tables:
+        shown = ", ".join(" ".join(name.split()) for name in tables[:3])
+        shown += ", ..." if len(tables) > 3 else ""
+        raise ArchiveInputError(
+            f"{where(engine.url)} holds another program's tables ({shown}): "
+            "not a newsarchive archive; name a new file"
+        )
+
+
 def current_revision(engine: Engine) -> str | None:
-    """The migration the archive is at, or None for an empty database.
+    """The migration the archive is at, or None for an empty database; ArchiveInputError
+    for a SQLite file that holds another program's tables.
 
     Read from Alembic's own table without importing Alembic (a third of a reading
     command's start-up): migrations are linear, so the table holds one row."""
     with _an_archive_file(engine), engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
+            if connection.dialect.name == "sqlite":
+                foreign = connection.exec_driver_sql(FOREIGN_TABLES).scalars().all()
+                _refuse_foreign_tables(engine, list(foreign))
             return None
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if current is not None and current not in _revisions():

@@ -15,6 +15,8 @@ from archive.engine import (
     NoArchive,
     archive_url,
     create_archive_engine,
+    current_revision,
+    head_revision,
     open_engine,
     resolve_db_url,
     upgrade_archive,
@@ -145,6 +147,57 @@ def test_a_folder_or_a_file_of_something_else_is_not_an_archive(tmp_path):
     with pytest.raises(ArchiveInputError, match="not a SQLite file"):
         open_engine(str(notes))
     assert notes.read_text() == "not a database " * 200
+
+
+def another_programs_database(path: Path, *tables: str) -> bytes:
+    """A SQLite file some other program made: tables, no archive revision. Its bytes."""
+    with sqlite3.connect(path) as db:
+        for table in tables:
+            db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name TEXT)")
+            db.execute(f"INSERT INTO {table} (name) VALUES ('kept')")
+    db.close()
+    return path.read_bytes()
+
+
+def test_another_programs_sqlite_database_is_refused_and_left_as_it_was(tmp_path):
+    other = tmp_path / "other.db"
+    before = another_programs_database(other, "users", "orders", "invoices", "notes")
+    said = (
+        r"other.db holds another program's tables \(invoices, notes, orders, \.\.\.\): "
+        r"not a newsarchive archive; name a new file$"
+    )
+    for open_it in (
+        lambda: open_engine(str(other)),
+        lambda: open_engine(str(other), upgrade=True),
+        lambda: upgrade_archive(create_archive_engine(str(other))),
+        lambda: current_revision(create_archive_engine(str(other), read_only=True)),
+    ):
+        with pytest.raises(ArchiveInputError, match=said):
+            open_it()
+        assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_a_view_alone_is_another_programs_too(tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE VIEW today AS SELECT 1 AS one")
+    db.close()
+    with pytest.raises(ArchiveInputError, match=r"\(today\): not a newsarchive archive"):
+        open_engine(str(other), upgrade=True)
+
+
+def test_an_empty_sqlite_file_is_a_new_archive(tmp_path):
+    for name, make in (
+        ("zero.db", lambda path: path.write_bytes(b"")),
+        ("no-tables.db", lambda path: sqlite3.connect(path).execute("VACUUM").connection.close()),
+    ):
+        path = tmp_path / name
+        make(path)
+        with pytest.raises(NoArchive):
+            open_engine(str(path))
+        open_engine(str(path), upgrade=True).dispose()
+        assert current_revision(create_archive_engine(str(path))) == head_revision()
 
 
 def test_a_read_only_engine_on_postgresql_runs_read_only_transactions(pg_url):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 
 import pytest
 
@@ -198,3 +199,22 @@ def test_stats_counts_in_words():
     assert plural(1_000, "article") == "1,000 articles"
     assert activity_headers(28) == ["site", "per day", "28d", "7d"]
     assert activity_headers(7) == ["site", "per day", "7d"]
+
+
+@pytest.mark.parametrize(
+    "args", [("stats",), ("db", "upgrade"), ("crawl", "http://127.0.0.1:9/")], ids=" ".join
+)
+def test_another_programs_sqlite_database_is_refused_and_left_as_it_was(args, tmp_path, capsys):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+        db.execute("INSERT INTO users (name) VALUES ('kept')")
+    db.close()
+    before = other.read_bytes()
+    assert run_command(parse_args([*args, "--db", str(other)])) == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        f"newsarchive {' '.join(args[:2] if args[0] == 'db' else args[:1])}: {other} holds "
+        "another program's tables (users): not a newsarchive archive; name a new file\n"
+    )
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]

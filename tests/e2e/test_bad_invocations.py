@@ -56,6 +56,15 @@ def from_a_newer_release(folder: Path) -> None:
     db.close()
 
 
+def another_programs_database(folder: Path) -> None:
+    """A SQLite file some other program made: its tables, no archive revision."""
+    with sqlite3.connect(folder / "other.db") as db:
+        for table in ("users", "orders"):
+            db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name TEXT)")
+            db.execute(f"INSERT INTO {table} (name) VALUES ('kept')")
+    db.close()
+
+
 # A loopback port nothing listens on: no case below gets as far as sending a request.
 CLOSED = "http://127.0.0.1:9/"
 NO_ARCHIVE = r"no archive at \S+ \(run `newsarchive crawl` or `newsarchive db upgrade` first\)"
@@ -127,6 +136,23 @@ CASES = [
             prepare=from_a_newer_release,
         )
         for command in (("stats",), ("db", "current"), ("db", "upgrade"), ("crawl", CLOSED))
+    ),
+    *(
+        Bad(
+            (*command, "--db", "other.db"),
+            USAGE,
+            r"other.db holds another program's tables \(orders, users\): "
+            r"not a newsarchive archive; name a new file$",
+            prepare=another_programs_database,
+        )
+        for command in (
+            ("stats",),
+            ("export",),
+            ("reextract",),
+            ("db", "current"),
+            ("db", "upgrade"),
+            ("crawl", CLOSED),
+        )
     ),
     Bad(
         ("crawl", "--db", "sub", "http://127.0.0.1:1/"),
