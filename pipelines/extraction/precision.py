@@ -32,8 +32,7 @@ those copies ``html2txt`` is :func:`page_text` (its cleaning selected in Python 
 ``_extract_and_compare`` is :func:`extract_and_compare` (no copy of the raw page for a
 comparison recall mode skips). The fallback's balanced and recall passes run
 :func:`mode_pass`, ``bare_extraction``'s steps for their options with the precision pass's
-undoable prunes and no needless copy, their comparison skipped as the precision pass's is
-where readability cannot win by their focus's rules and justext does not run.
+undoable prunes and no needless copy.
 
 The result is trafilatura's own, on every page: the same Document on all 1,585 benchmark
 pages (docs/extraction.md, "What it costs"), but for the zero-width joiners its text keeps,
@@ -125,30 +124,15 @@ def readability_bound(tree: HtmlElement) -> int | None:
     return page - dropped + _VIDEO_MARK * int(_IFRAMES(tree))
 
 
-def comparison_may_change(
-    tree: HtmlElement, body: _Element, text: str, options: Extractor = OPTIONS
-) -> bool:
-    """Whether ``compare_extraction(…, tree, body, text, options)`` may return anything but
-    ``body`` and ``text`` (``tree``: the page it copies for readability; in precision mode,
-    before the comparison's own prune).
-
-    Readability wins (``_prefer_readability``) only when its text is longer than twice ours,
-    or longer than 1.5 times ours in recall mode, or, in recall mode, longer than ours with
-    a heading where our body has none; or when our body is structurally deficient and its
-    text is longer than ``2 * min_extracted_size``. Justext runs only on an unclean body or
-    a short text."""
+def comparison_may_change(tree: HtmlElement, body: _Element, text: str) -> bool:
+    """Whether ``compare_extraction(…, tree, body, text, OPTIONS)`` may return anything but
+    ``body`` and ``text`` (``tree``: the pruned raw page it copies for readability)."""
     size = len(text)
-    least = options.min_extracted_size
+    least = OPTIONS.min_extracted_size
     if size < least or _SANITIZED(body):  # justext's trigger, as trafilatura tests it
         return True
     bound = readability_bound(tree)
-    if bound is None:
-        return True
-    if options.focus == "recall":
-        limit = 1.5 * size if body.find(".//head") is not None else size
-    else:
-        limit = 2 * size
-    if bound > limit:
+    if bound is None or bound > 2 * size:
         return True
     deficient = not _P_TEXT(body) or len(body.findall(".//table")) > len(body.findall(".//p"))
     return deficient and bound > 2 * least
@@ -709,8 +693,6 @@ def _extracted_and_compared(tree: HtmlElement, options: Extractor) -> tuple[_Ele
     body, text = extract_content(cleaned_tree, options)
     if options.fast or (options.focus == "recall" and len(text) > options.min_extracted_size * 10):
         return body, text  # compare_extraction's bypass for recall, without the page's copy
-    if not comparison_may_change(tree, body, text, options):
-        return body, text  # readability cannot win, justext does not run
     return compare_extraction(lambda: _cleaned(tree, options), copy(tree), body, text, options)
 
 

@@ -12,7 +12,6 @@ from copy import copy
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from lxml.html import fragment_fromstring, tostring
 from trafilatura import (
     bare_extraction,
@@ -40,9 +39,7 @@ from pipelines.extraction import precision
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.joiners import html2txt
 from pipelines.extraction.precision import (
-    BALANCED,
     OPTIONS,
-    RECALL,
     comments_and_lists_prune,
     comments_prune,
     comparison_may_change,
@@ -482,63 +479,3 @@ def test_the_mode_pass_escalates_and_makes_justext_s_page_only_when_it_runs(monk
         assert "A reader says hi" not in tostring(ours, encoding="unicode")
         # balanced mode cleans the page, then recall mode for the escalation; recall mode once
         assert made == ([] if recall else ["balanced"]) + ["recall"]
-
-
-def _mode_inputs(page, options):
-    """The balanced or recall pass's inputs to ``compare_extraction``, made as trafilatura
-    makes them: the pruned page, the cleaned backup, the main extractor's body and text."""
-    tree = prune_unwanted_nodes(copy(page), RAW_TREE_PRUNE_XPATH)
-    if not core._forum_thread_page(page):
-        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
-    cleaned, backup = core._prepare_tree(tree, options, None)
-    body, text = extract_content(cleaned, options)
-    return tree, backup, body, text
-
-
-@pytest.mark.parametrize("options", [BALANCED, RECALL], ids=["balanced", "recall"])
-@pytest.mark.parametrize("path", BENCHMARK_PAGES[2::3], ids=lambda p: p.name[:12])
-def test_the_modes_skip_only_a_comparison_that_would_change_nothing(path, options):
-    """Balanced and recall mode compare the unpruned page's readability text (recall mode
-    preferring it at 1.5 times ours, or longer with a heading where our body has none): the
-    bound holds, and a skipped comparison would have returned the body and text as they are."""
-    tree, backup, body, text = _mode_inputs(_page(path), options)
-    found = trim(tostring(try_readability(copy(tree)), method="text", encoding="unicode"))
-    bound = readability_bound(tree)
-    assert bound is None or len(found) <= bound
-    if not comparison_may_change(tree, body, text, options):
-        kept = tostring(body)
-        new_body, new_text = compare_extraction(backup, copy(tree), body, text, options)
-        assert (tostring(new_body), new_text) == (kept, text)
-
-
-def test_recall_mode_runs_the_comparison_for_a_slightly_longer_page():
-    """A page a third longer than our text: balanced mode cannot prefer readability's text,
-    recall mode can (over 1.5 times ours, or longer with a heading where our body has none)."""
-    story = " ".join(STORY)
-    more = story[: len(story) // 3]
-    tree = parse_html(f"<html><body><p>{story}</p><div>{more}</div></body></html>")
-    body = etree.fromstring(f"<body><p>{story}</p></body>")  # the main extractor's tree
-    headed = etree.fromstring(f"<body><head>A</head><p>{story}</p></body>")
-    assert len(story) >= OPTIONS.min_extracted_size
-    assert not comparison_may_change(tree, body, story, BALANCED)
-    assert comparison_may_change(tree, body, story, RECALL)  # no heading in our body
-    assert not comparison_may_change(tree, headed, story, RECALL)
-    longer = parse_html(f"<html><body><p>{story}</p><div>{story}</div></body></html>")
-    assert comparison_may_change(longer, headed, story, RECALL)  # twice ours: over 1.5 times
-    assert not comparison_may_change(longer, headed, story + " " + more, BALANCED)
-
-
-def test_a_story_page_s_balanced_pass_skips_the_comparison(make_page, monkeypatch):
-    """The story is most of the page: balanced mode skips the comparison; recall mode runs
-    it (the page's text is longer than ours and our body has no heading)."""
-    ran = _counting(monkeypatch)
-    tree = parse_html(make_page(paragraphs=STORY))
-    options = {"include_comments": False, "include_links": True, "with_metadata": False}
-    for recall in (False, True):
-        ran.clear()
-        theirs = bare_extraction(tree, favor_recall=recall, **options)
-        ours = mode_pass(tree, recall)
-        assert theirs is not None
-        assert ours is not None
-        assert tostring(ours) == tostring(theirs.body)
-        assert ran == ([True] if recall else [])
