@@ -177,15 +177,18 @@ def assess(record: SiteRecord, *, days: int, now: datetime) -> list[Problem]:
 
 
 LISTING = outcome_key(Kind.SKIPPED, SkipReason.LISTING)
+# a page our own stop (Ctrl-C) took from the crawl: it says nothing of the site
+CRAWL_STOPPED = outcome_key(Kind.SKIPPED, SkipReason.CRAWL_STOPPED)
 
 
 def is_fresh(outcome: str) -> bool:
     """A page fetched anew that gave no article (what a changed site looks like): not a
-    page we have, not a listing (every crawl reads those), not a failed fetch."""
+    page we have, not a listing (every crawl reads those), not a failed fetch, not one
+    our own stop cut off."""
     return not (
         outcome in HAVE
         or outcome in GROWTH
-        or outcome == LISTING
+        or outcome in (LISTING, CRAWL_STOPPED)
         or is_blocked(outcome)
         or is_fetch_failure(outcome)
     )

@@ -60,6 +60,7 @@ class SkipReason(StrEnum):
     BLOCKED_SCHEME = "blocked_scheme"  # a redirect to another scheme than http(s)
     BLOCKED_ADDRESS = "blocked_address"  # a private or otherwise forbidden address
     SITE_STOPPED = "site_stopped"  # the site was stopped after a run of blocks
+    CRAWL_STOPPED = "crawl_stopped"  # our own stop (Ctrl-C, SIGTERM) gave up its retry
     LISTED_UNCHANGED = "listed_unchanged"  # re-crawl: its sitemap/feed date is not newer
     REVISIT_WINDOW = "revisit_window"  # re-crawl: archived longer ago than CRAWL_REVISIT_DAYS
     IGNORED = "ignored"  # dropped by Scrapy for another reason

@@ -9,8 +9,12 @@ page is recorded as failed now, and a later crawl tries again. After
 ``RETRY_TIMES`` retries the page is recorded as failed with its last reason.
 
 The wait happens in the downloader middleware chain, without blocking the reactor;
-other requests go on meanwhile. On a graceful stop (Ctrl-C) a waiting retry is
-given up at once so that the crawl can end.
+other requests go on meanwhile. On a graceful stop (Ctrl-C, SIGTERM) a retry is
+given up at once so that the crawl can end, and the page is recorded as
+``skipped/crawl_stopped``, not failed: a page in flight that timed out (or met a 5xx)
+while the crawl was stopping still had its retries, and the site is not to blame for
+the one our stop took away (``newsarchive health`` would count a timeout against it).
+A page whose retries were spent is still recorded as failed with its last reason.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 from scrapy.utils.response import response_status_message
 
+from archive.outcomes import SkipReason
 from crawler.defaults import RETRY_AFTER_MAX, RETRY_BACKOFF_BASE, RETRY_BACKOFF_MAX
+from crawler.failures import Refused
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -92,11 +98,14 @@ class BackoffRetryMiddleware:
         if asked is not None and asked > self.retry_after_max:
             self.crawler.stats.inc_value("retry/retry_after_too_long")
             return response
-        retry = self._retry(request, response_status_message(response.status))
+        reason = response_status_message(response.status)
+        retry = self._retry(request, reason)
         if retry is None:
             return response
         delay = asked if asked is not None else self._jittered(retry)
-        return retry if await self._wait(delay) else response
+        if not await self._wait(delay):
+            raise _stopped(request, reason)
+        return retry
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if request.meta.get("dont_retry", False) or not isinstance(
@@ -106,7 +115,9 @@ class BackoffRetryMiddleware:
         retry = self._retry(request, exception)
         if retry is None:
             return None
-        return retry if await self._wait(self._jittered(retry)) else None
+        if not await self._wait(self._jittered(retry)):
+            raise _stopped(request, exception)
+        return retry
 
     def _retry(self, request: Request, reason: str | Exception) -> Request | None:
         assert self.crawler.spider is not None
@@ -131,3 +142,11 @@ class BackoffRetryMiddleware:
                 return False
             await asyncio.sleep(min(_POLL, left))
         return bool(self.crawler.crawling)
+
+
+def _stopped(request: Request, reason: str | Exception) -> Refused:
+    """The page whose retry the crawl's stop gave up: skipped, not failed."""
+    return Refused(
+        SkipReason.CRAWL_STOPPED,
+        f"the crawl stopped before its retry ({reason}): {request.url}",
+    )

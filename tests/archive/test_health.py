@@ -58,6 +58,17 @@ def flags(record: SiteRecord, days: int = 3) -> list[str]:
             ),
             ["stale"],
         ),
+        # pages a Ctrl-C took from a crawl are no failure, and no page fetched anew
+        (
+            SiteRecord(
+                "a",
+                OLD,
+                3,
+                {"skipped/listed_unchanged": 11, "skipped/crawl_stopped": 4},
+                {"skipped/listed_unchanged": 2, "skipped/crawl_stopped": 4},
+            ),
+            ["stale"],
+        ),
         # most fetches failed: failing (and neither silent nor stale: that is why)
         (
             SiteRecord(

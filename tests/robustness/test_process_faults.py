@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import signal
 import socket
@@ -147,6 +148,40 @@ def test_a_signal_finishes_pages_in_flight_commits_them_and_exits_130(server, sl
     assert len(stored) < ARTICLES
     assert run["stats"]["newsarchive/articles/new"] == len(stored)
     assert_whole(archive)
+
+
+def test_a_page_in_flight_that_times_out_after_ctrl_c_is_recorded_stopped_not_failed(
+    server, tmp_path
+):
+    """Case 9: Ctrl-C while a page is downloading from a site that does not answer: the
+    download times out during the graceful stop with a retry left, which the stop gives
+    up. The summary and the run's stored outcomes say the crawl stopped it
+    (``skipped/crawl_stopped``), not ``failed/timeout``: health counts a timeout against
+    the site, and this one was ours."""
+    db = sqlite_url(tmp_path / "archive.db")
+    silent = f"{DATE}silent-cut-off/"
+    # one try, and one retry that the stop is to give up; a timeout long enough that the
+    # signal comes first
+    process = start_crawl(tmp_path, server.links(silent), db, DOWNLOAD_TIMEOUT="5", RETRY_TIMES="1")
+    try:
+        assert wait_until(lambda: server.requests("site", silent), timeout=60)
+    except BaseException:
+        kill_group(process.pid)
+        raise
+    os.killpg(process.pid, signal.SIGINT)
+    stderr = finish(process)
+    assert process.returncode == 130, stderr[-3000:]
+    assert re.search(r"^  skipped: crawl_stopped\s+1$", stderr, re.MULTILINE), stderr[-3000:]
+    assert "failed: timeout" not in stderr and "failed (timeout)" not in stderr
+    assert len(server.requests("site", silent)) == 1  # its retry was not sent
+    archive = Archive(db)
+    [run] = archive.runs()
+    assert (run["status"], run["finish_reason"]) == ("interrupted", "shutdown")
+    assert run["stats"]["newsarchive/skipped/crawl_stopped"] == 1
+    assert "newsarchive/failed/timeout" not in run["stats"]
+    stored = {r["outcome"]: r["count"] for r in archive.query("SELECT * FROM crawl_run_outcomes")}
+    assert stored.get("skipped/crawl_stopped") == 1, stored
+    assert "failed/timeout" not in stored, stored
 
 
 def test_a_second_signal_stops_at_once_without_corrupting_the_archive(
