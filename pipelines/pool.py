@@ -125,8 +125,12 @@ def _worker_main(
 
 
 # What a "subprocess" worker runs: only the standard library until it has the
-# parent's sys.path, so the task's modules resolve as they do in the parent.
+# parent's sys.path, so the task's modules resolve as they do in the parent. SIGINT is
+# ignored first: a Ctrl-C while the worker still imports its task's modules (a second
+# or so) would otherwise end it with a KeyboardInterrupt, and its page as a crash.
 _CHILD_BOOTSTRAP = (
+    "import signal\n"
+    "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
     "import sys\n"
     "from multiprocessing.connection import Connection\n"
     "conn = Connection(int(sys.argv[1]))\n"

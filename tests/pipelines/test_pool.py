@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import Future, wait
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
 from pipelines.extract import start_pool
 from pipelines.pool import (
+    _CHILD_BOOTSTRAP,
+    _READY,
     PORTABLE_ENV,
     PoolClosed,
     ProcessPool,
@@ -356,3 +363,37 @@ def test_a_worker_whose_pidfd_cannot_be_opened_is_watched_through_a_pipe(monkeyp
         assert p.submit(0).result(timeout=30) not in (first, None)
     finally:
         p.close(10)
+
+
+def test_a_subprocess_worker_ignores_ctrl_c_while_it_starts():
+    # On Ctrl-C the terminal signals the whole process group, workers included; a worker
+    # still in its bootstrap (waiting for its sys.path, importing its task's modules) must
+    # not die of it, or the page it was about to take ends as a crash.
+    parent, child = socket.socketpair()
+    worker = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_BOOTSTRAP, str(child.fileno())],
+        pass_fds=(child.fileno(),),
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    child.close()
+    conn = Connection(parent.detach())
+    try:
+        time.sleep(1.0)  # the interpreter is up and waits for its sys.path
+        worker.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        assert worker.poll() is None, worker.stderr.read() if worker.stderr else b""
+        for message in (list(sys.path), (pool_tasks.echo, None, ())):
+            conn.send_bytes(bytes(ForkingPickler.dumps(message)))
+        assert conn.recv() == _READY
+        conn.send((7,))
+        assert conn.recv() == ("ok", 7)
+        conn.send(None)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        conn.close()
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        if worker.stderr:
+            worker.stderr.close()
