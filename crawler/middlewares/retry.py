@@ -14,6 +14,7 @@ given up at once so that the crawl can end, and the page is recorded as
 ``skipped/crawl_stopped``, not failed: a page in flight that timed out (or met a 5xx)
 while the crawl was stopping still had its retries, and the site is not to blame for
 the one our stop took away (``newsarchive health`` would count a timeout against it).
+That retry is not counted in ``retry/count`` either: it was never sent.
 A page whose retries were spent is still recorded as failed with its last reason.
 """
 
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
+from scrapy.utils.python import global_object_name
 from scrapy.utils.response import response_status_message
 
 from archive.outcomes import SkipReason
@@ -104,7 +106,7 @@ class BackoffRetryMiddleware:
             return response
         delay = asked if asked is not None else self._jittered(retry)
         if not await self._wait(delay):
-            raise _stopped(request, reason)
+            raise self._stopped(request, reason)
         return retry
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
@@ -116,7 +118,7 @@ class BackoffRetryMiddleware:
         if retry is None:
             return None
         if not await self._wait(self._jittered(retry)):
-            raise _stopped(request, exception)
+            raise self._stopped(request, exception)
         return retry
 
     def _retry(self, request: Request, reason: str | Exception) -> Request | None:
@@ -134,6 +136,22 @@ class BackoffRetryMiddleware:
         delay = backoff_delay(int(retry.meta["retry_times"]), self.backoff_base, self.backoff_max)
         return delay * random.uniform(0.5, 1.0)
 
+    def _stopped(self, request: Request, reason: str | Exception) -> Refused:
+        """The page whose retry the crawl's stop gave up: skipped, not failed.
+
+        ``get_retry_request`` counted the retry when it made it (``retry/count`` and
+        ``retry/reason_count/<reason>``, the reason named as it names it); that retry is
+        never sent, so it is taken back out of the counts the summary shows."""
+        stats = self.crawler.stats
+        assert stats is not None
+        name = global_object_name(reason.__class__) if isinstance(reason, Exception) else reason
+        for key in ("retry/count", f"retry/reason_count/{name}"):
+            stats.inc_value(key, -1)
+        return Refused(
+            SkipReason.CRAWL_STOPPED,
+            f"the crawl stopped before its retry ({reason}): {request.url}",
+        )
+
     async def _wait(self, delay: float) -> bool:
         """Sleep ``delay`` seconds; False if the crawl is stopping meanwhile."""
         deadline = time.monotonic() + delay
@@ -142,11 +160,3 @@ class BackoffRetryMiddleware:
                 return False
             await asyncio.sleep(min(_POLL, left))
         return bool(self.crawler.crawling)
-
-
-def _stopped(request: Request, reason: str | Exception) -> Refused:
-    """The page whose retry the crawl's stop gave up: skipped, not failed."""
-    return Refused(
-        SkipReason.CRAWL_STOPPED,
-        f"the crawl stopped before its retry ({reason}): {request.url}",
-    )

@@ -174,11 +174,13 @@ def test_a_page_in_flight_that_times_out_after_ctrl_c_is_recorded_stopped_not_fa
     assert re.search(r"^  skipped: crawl_stopped\s+1$", stderr, re.MULTILINE), stderr[-3000:]
     assert "failed: timeout" not in stderr and "failed (timeout)" not in stderr
     assert len(server.requests("site", silent)) == 1  # its retry was not sent
+    assert not re.search(r"^  retries\s", stderr, re.MULTILINE), stderr[-3000:]  # nor counted
     archive = Archive(db)
     [run] = archive.runs()
     assert (run["status"], run["finish_reason"]) == ("interrupted", "shutdown")
     assert run["stats"]["newsarchive/skipped/crawl_stopped"] == 1
     assert "newsarchive/failed/timeout" not in run["stats"]
+    assert not run["stats"].get("retry/count"), run["stats"]
     stored = {r["outcome"]: r["count"] for r in archive.query("SELECT * FROM crawl_run_outcomes")}
     assert stored.get("skipped/crawl_stopped") == 1, stored
     assert "failed/timeout" not in stored, stored
