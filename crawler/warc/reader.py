@@ -4,8 +4,10 @@
 oldest first; gzip-compressed record by record or not; WARC or ARC, which warcio reads
 as WARC) and yields, for each HTTP response record,
 a :class:`Record`: the URL, the date of the fetch, status, headers, where the record is,
-and a way to read its body decoded (chunked transfer and content encodings undone)
-only once the page is kept, so that filters cost no decompression:
+and a way to read its body only once the page is kept, so that filters cost no
+decompression. The body is the payload with its chunked framing undone and its content
+coding (gzip, br, zstd...) kept, as a download hands it to Scrapy's middlewares: the
+import decodes it with the crawl's own decompression (``crawler.spiders.imports``).
 
 - a ``revisit`` record is resolved to the payload of the record it names, when that
   record came earlier in the same files (by ``WARC-Refers-To``, else its target URI and
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.timeutils import iso_date_to_datetime
 
 if TYPE_CHECKING:
@@ -76,8 +79,8 @@ class Record:
     truncated: bool = False
 
     def body(self, limit: int = 0) -> bytes:
-        """The payload, decoded (transfer and content encodings undone); BodyTooLarge
-        past ``limit`` bytes (0: no limit)."""
+        """The payload, transfer coding undone, content coding kept; BodyTooLarge past
+        ``limit`` bytes (0: no limit)."""
         data = self._read(limit)
         if self._end is not None:
             length, self.truncated = self._end()
@@ -145,6 +148,16 @@ def _headers(record: ArcWarcRecord) -> list[tuple[str, str]]:
 def _status(record: ArcWarcRecord) -> int:
     code = record.http_headers.get_statuscode() if record.http_headers else None
     return int(code) if code and str(code).isdigit() else 0
+
+
+def payload_stream(record: ArcWarcRecord) -> Any:
+    """The record's HTTP payload with a chunked transfer coding undone and any content
+    coding kept (warcio's ``content_stream`` would decode only the codings warcio knows,
+    and fails on the ``brotli`` package Scrapy uses)."""
+    coding = record.http_headers.get_header("Transfer-Encoding") or ""
+    if coding.rsplit(",", 1)[-1].strip().lower() == "chunked":
+        return ChunkedDataReader(record.raw_stream)  # falls back to the bytes if not chunked
+    return record.raw_stream
 
 
 def read_limited(stream: Any, limit: int) -> bytes:
@@ -236,7 +249,7 @@ class PageReader:
             _headers(record),
             record_id,
             where,
-            lambda limit: read_limited(record.content_stream(), limit),
+            lambda limit: read_limited(payload_stream(record), limit),
             lambda: (iterator.get_record_length(), _ended_inside(iterator, record)),
         )
 
@@ -288,8 +301,8 @@ class PageReader:
         original_status, original_headers = found
         if status == 304:
             status, own = original_status, original_headers
-        else:
-            own = _headers(record)
+        else:  # the payload is the original's, and so are its codings
+            own = [*_without_codings(_headers(record)), *_codings(original_headers)]
         return Record(
             first,
             uri,
@@ -300,6 +313,17 @@ class PageReader:
             where,
             partial(_original_body, original),
         )
+
+
+CODINGS = frozenset({"content-encoding", "transfer-encoding"})
+
+
+def _codings(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers if k.lower() in CODINGS]
+
+
+def _without_codings(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers if k.lower() not in CODINGS]
 
 
 def _ended_inside(iterator: ArchiveIterator, record: ArcWarcRecord) -> bool:
@@ -337,4 +361,4 @@ def _read_original(where: Where) -> tuple[int, list[tuple[str, str]]] | None:
 
 def _original_body(where: Where, limit: int) -> bytes:
     with _record_at(where) as record:
-        return read_limited(record.content_stream(), limit)
+        return read_limited(payload_stream(record), limit)

@@ -12,22 +12,26 @@ import gzip
 import json
 import re
 import sqlite3
+import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
+import zstandard
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.support.cli import SITES_DIR, MockServer, run_cli
-from tests.support.warcs import record_at
+from tests.support.warcs import record_at, records
 
 pytestmark = pytest.mark.slow
 
 EXPECTED: dict[str, Any] = json.loads((SITES_DIR / "expected.json").read_text(encoding="utf-8"))
+EXPECTED_TITLES = {a["path"]: a["title"] for a in EXPECTED["articles"] if a["site"] == "news"}
 
 
 def archive_state(db: Path) -> dict[str, Any]:
@@ -123,6 +127,24 @@ def test_each_imported_capture_points_at_the_record_it_came_from(crawl_and_impor
         assert headers["warc-target-uri"] == final_url
         assert headers["warc-date"].startswith(fetched_at[:19].replace(" ", "T"))
         assert length > 0
+
+
+def test_a_crawl_of_a_brotli_page_imports_as_it_was_crawled(mockserver, tmp_path):
+    """The crawl asks for br (and zstd): its own WARC holds the body br-encoded, as sent."""
+    url = mockserver.url("blog", "/posts/nachtzug-nach-wien/?encoding=br")
+    crawled, fresh = tmp_path / "crawled", tmp_path / "fresh"
+    crawled.mkdir()
+    fresh.mkdir()
+    crawl = run_cli("crawl", url, "--warc", "warcs", cwd=crawled)
+    assert crawl.returncode == 0, crawl.stderr
+    files = [str(p) for p in (crawled / "warcs").glob("*.warc.gz")]
+    blocks = [r["block"] for f in files for r in records(f) if r["type"] == "response"]
+    assert any(b"\r\nContent-Encoding: br\r\n" in block for block in blocks)
+    result = run_cli("import", *files, cwd=fresh)
+    assert result.returncode == 0, result.stderr
+    want, got = archive_state(crawled / "archive.db"), archive_state(fresh / "archive.db")
+    assert "Der Zug sollte" in got["texts"][mockserver.url("blog", "/posts/nachtzug-nach-wien/")]
+    assert got["texts"] == want["texts"] and got["titles"] == want["titles"]
 
 
 # --- files written by another tool -------------------------------------------------------
@@ -290,6 +312,39 @@ def test_filters_apply_before_extraction(tmp_path):
     assert set(imported(until / "archive.db")["articles"]) == {
         ORIGIN + "/2024/05/02/fishing-quota-deal-reached/"
     }
+
+
+def test_bodies_are_decoded_as_the_crawl_decodes_them(tmp_path):
+    """br and zstd (which this crawler asks for), deflate, x-gzip, two codings in turn, and a
+    body a tool stored decoded under its Content-Encoding header: each page arrives."""
+    codings = {
+        "/2024/05/12/harbour-expansion-approved/": ("br", brotli.compress),
+        "/2024/05/02/fishing-quota-deal-reached/": ("zstd", zstandard.compress),
+        "/2024/05/08/battery-recycling-plant-opens/": ("deflate", zlib.compress),
+        "/2024/05/10/central-bank-holds-rates/": ("x-gzip", gzip.compress),
+        "/2024/05/13/ceasefire-talks-resume-in-geneva/": (
+            "gzip, br",
+            lambda body: brotli.compress(gzip.compress(body)),
+        ),
+        "/2024/05/07/city-trials-four-day-week/": ("gzip", lambda body: body),
+    }
+    path = tmp_path / "encoded.warc.gz"
+    tool = OtherTool(path)
+    for page, (coding, encode) in codings.items():
+        tool.response(
+            ORIGIN + page,
+            encode(fixture_page("news", page)),
+            extra=[("Content-Encoding", coding)],
+        )
+    tool.close()
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    articles = imported(tmp_path / "archive.db")["articles"]
+    assert set(articles) == {ORIGIN + page for page in codings}
+    for page in codings:
+        title = EXPECTED_TITLES[page]
+        assert articles[ORIGIN + page][0] == title
+    assert "city-trials-four-day-week/: BadGzipFile; its body read as recorded" in result.stderr
 
 
 def test_an_arc_file_imports_too(tmp_path):
