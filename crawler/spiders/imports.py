@@ -12,8 +12,8 @@ body is even decompressed. Records already archived (a capture holds their
 ``WARC-Record-ID``) are skipped, so importing the same files twice adds nothing; so are
 the responses that are no HTML page (robots.txt, feeds, images...), error statuses and
 redirects (which are followed back: the page a redirect led to keeps the URL first
-asked for, as a crawl's does). A file that ends early or cannot be read is imported as
-far as it goes; where it stopped is logged and counted (``newsarchive/import/stopped``).
+asked for, as a crawl's does). A damaged file is imported as far as it can be read;
+each place it stopped is logged and counted (``newsarchive/import/stopped``).
 
 Stats under ``newsarchive/import/``: ``files``, ``records``, ``filtered``, ``archived``
 (already), ``not_html``, ``not_ok``, ``redirect``, ``revisit_unresolved``,

@@ -14,14 +14,18 @@ import decodes it with the crawl's own decompression (``crawler.spiders.imports`
   date, else the payload digest); a 304 revisit takes the original's status and headers;
 - a redirect (3xx with ``Location``) is remembered, so the page it leads to carries the
   URL first asked for, as a crawl's page does;
-- a file that ends in the middle of a record, or is not a WARC at all, stops there: the
-  reader yields a :class:`Stopped` saying where and goes on with the next file.
+- where a file is damaged (it ends inside a record, a gzip member does not decompress or
+  holds more than its record, a Content-Length is wrong, it is no WARC at all) the
+  reader yields a :class:`Stopped` saying where and why, and reads on from the next
+  record it can read (the next gzip member, else the next ``WARC/1.x`` line), if any.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,12 +38,21 @@ from warcio.bufferedreaders import ChunkedDataReader
 from warcio.timeutils import iso_date_to_datetime
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
     from warcio.recordloader import ArcWarcRecord
 
 logger = logging.getLogger(__name__)
 
+GZIP_MAGIC = b"\x1f\x8b"
+SCAN_BLOCK = 1 << 20
+BLANK = b"\r\n\t \x00"
+ENDS_INSIDE = "the file ends inside this record"
+NOT_ITS_MEMBER = "the record does not fill its gzip member (a wrong Content-Length?)"
+WHOLE_GZIP = (
+    "the file is one gzip stream, not one gzip member per record: only its first record "
+    "was read (`warcio recompress FILE NEW.warc.gz` makes it readable)"
+)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Responses remembered for revisits and redirects (their locations, not their bodies).
 REMEMBERED = 500_000
@@ -81,9 +94,11 @@ class Record:
     def body(self, limit: int = 0) -> bytes:
         """The payload, transfer coding undone, content coding kept; BodyTooLarge past
         ``limit`` bytes (0: no limit)."""
-        data = self._read(limit)
-        if self._end is not None:
-            length, self.truncated = self._end()
+        with quiet():
+            data = self._read(limit)
+            end = self._end() if self._end is not None else None
+        if end is not None:
+            length, self.truncated = end
             self.where = Where(self.where.file, self.where.offset, length)
         return data
 
@@ -94,7 +109,8 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Stopped:
-    """A file read no further: where and why."""
+    """Where and why a file could be read no further (its reason says where the
+    reading went on, if it did)."""
 
     file: str
     offset: int
@@ -178,6 +194,7 @@ class PageReader:
         self.by_target: OrderedDict[tuple[str, str], Where] = OrderedDict()
         self.by_digest: OrderedDict[str, Where] = OrderedDict()
         self.redirects: OrderedDict[str, str] = OrderedDict()
+        self._gzipped = False  # the file being read is compressed record by record
 
     def records(
         self, files: Iterable[str], wanted: Callable[[str, datetime], bool]
@@ -196,18 +213,51 @@ class PageReader:
             yield Stopped(file, 0, exc.strerror or str(exc))
             return
         with fh:
-            iterator = ArchiveIterator(fh, arc2warc=True)
-            offset = 0
-            try:
-                for record in iterator:
-                    offset = iterator.offset
-                    yield self._one(file, iterator, record, wanted)
-                    if _ended_inside(iterator, record):
-                        yield Stopped(file, offset, "the file ends inside this record")
-                        return
-                    offset = iterator.offset
-            except Exception as exc:
-                yield Stopped(file, offset, f"{type(exc).__name__}: {exc}")
+            if os.fstat(fh.fileno()).st_size == 0:
+                yield Stopped(file, 0, "an empty file")
+                return
+            gzipped = self._gzipped = fh.read(2) == GZIP_MAGIC
+            start: int | None = 0
+            while start is not None:
+                fh.seek(start)
+                damage = yield from self._records_from(file, fh, wanted, gzipped)
+                if damage is None:
+                    return
+                offset, reason = damage
+                start = None if reason == WHOLE_GZIP else _next_start(fh, offset, gzipped)
+                if reason == ENDS_INSIDE and start is not None:  # a damaged gzip member
+                    reason = "the record ends before its Content-Length (damaged or misdeclared)"
+                if start is not None:
+                    reason = f"{reason}; read on from offset {start:,}"
+                yield Stopped(file, offset, reason)
+
+    def _records_from(
+        self,
+        file: str,
+        fh: BinaryIO,
+        wanted: Callable[[str, datetime], bool],
+        gzipped: bool,
+    ) -> Generator[Record | Skipped, None, tuple[int, str] | None]:
+        """The records from ``fh``'s position on; returns where and why the reading
+        stopped before the file's end, or None at its end."""
+        iterator = ArchiveIterator(fh, arc2warc=True)
+        offset = last = iterator.offset
+        try:
+            for record in iterator:
+                offset = last = iterator.offset
+                yield self._one(file, iterator, record, wanted)
+                with quiet():
+                    damage = _damage(iterator, record, gzipped)
+                if damage:
+                    return offset, damage
+                offset = iterator.offset
+        except Exception as exc:
+            # Past a gzip member that held more than its record, warcio's offset is no
+            # place in the file: the damage is in the last record's member.
+            if gzipped and not _member_at(fh, offset, at_end=True):
+                offset = last
+            return max(offset, 0), _reason(exc)
+        return None
 
     def _one(
         self,
@@ -250,7 +300,10 @@ class PageReader:
             record_id,
             where,
             lambda limit: read_limited(payload_stream(record), limit),
-            lambda: (iterator.get_record_length(), _ended_inside(iterator, record)),
+            lambda: (
+                iterator.get_record_length(),
+                bool(_damage(iterator, record, self._gzipped)),
+            ),
         )
 
     def _remember(
@@ -326,10 +379,78 @@ def _without_codings(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(k, v) for k, v in headers if k.lower() not in CODINGS]
 
 
-def _ended_inside(iterator: ArchiveIterator, record: ArcWarcRecord) -> bool:
-    """Whether the file ended before the record's declared length (read to its end)."""
+def quiet() -> contextlib.AbstractContextManager[Any]:
+    """Silences what warcio prints itself (``Error -3 while decompressing data`` for a
+    damaged gzip member, then it reads on): the import says, once, where a file is damaged."""
+    return contextlib.redirect_stderr(io.StringIO())
+
+
+def _reason(exc: Exception) -> str:
+    """Why a file could be read no further, on one line."""
+    text = " ".join(str(exc).split())
+    if "non-chunked gzip" in text:
+        return WHOLE_GZIP
+    if text.startswith("Unknown archive format"):
+        return "no WARC or ARC record starts here"
+    return f"{type(exc).__name__}: {text[:200]}"
+
+
+def _next_start(fh: BinaryIO, after: int, gzipped: bool) -> int | None:
+    """The offset of the first readable record after ``after``: the next gzip member
+    (of a file compressed record by record) or ``WARC/`` version line that warcio reads as
+    a record; None if there is none."""
+    marker = GZIP_MAGIC + b"\x08" if gzipped else b"WARC/1."
+    position = after + 1
+    while (found := _find(fh, marker, position)) is not None:
+        if _readable_at(fh, found):
+            return found
+        position = found + 1
+    return None
+
+
+def _find(fh: BinaryIO, marker: bytes, position: int) -> int | None:
+    fh.seek(position)
+    tail = b""
+    while block := fh.read(SCAN_BLOCK):
+        data = tail + block
+        at = data.find(marker)
+        if at >= 0:
+            return position - len(tail) + at
+        position += len(block)
+        tail = data[-(len(marker) - 1) :]
+    return None
+
+
+def _member_at(fh: BinaryIO, offset: int, *, at_end: bool = False) -> bool:
+    """Whether a gzip member starts at ``offset`` (or, ``at_end``, nothing but blank
+    bytes follow: the file's end, padded or not); the file's position is kept."""
+    position = fh.tell()
+    fh.seek(max(offset, 0))
+    head = fh.read(64)
+    fh.seek(position)
+    return head.startswith(GZIP_MAGIC + b"\x08") or (at_end and not head.strip(BLANK))
+
+
+def _readable_at(fh: BinaryIO, offset: int) -> bool:
+    """Whether a record whose headers warcio parses starts at ``offset``."""
+    fh.seek(offset)
+    with quiet():
+        try:
+            next(iter(ArchiveIterator(fh, arc2warc=True)))
+        except Exception:  # not a record: the search goes on
+            return False
+    return True
+
+
+def _damage(iterator: ArchiveIterator, record: ArcWarcRecord, gzipped: bool) -> str | None:
+    """Why a record (read to its end) is incomplete, or None: the file ended before its
+    declared length, or its gzip member holds more than that length."""
     iterator.read_to_end()
-    return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
+    if int(getattr(record.raw_stream, "limit", 0) or 0) > 0:
+        return ENDS_INSIDE
+    if gzipped and not _member_at(iterator.fh, iterator.offset, at_end=True):
+        return NOT_ITS_MEMBER
+    return None
 
 
 def _put(table: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:

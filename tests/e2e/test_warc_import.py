@@ -364,6 +364,103 @@ def test_an_arc_file_imports_too(tmp_path):
     assert set(imported(tmp_path / "archive.db")["articles"]) == {url}
 
 
+# --- damaged files -----------------------------------------------------------------------
+
+FOUR = (
+    "/2024/05/12/harbour-expansion-approved/",
+    "/2024/05/02/fishing-quota-deal-reached/",
+    "/2024/05/08/battery-recycling-plant-opens/",
+    "/2024/05/10/central-bank-holds-rates/",
+)
+
+
+def four_pages(compress: bool) -> tuple[bytes, list[int]]:
+    """A WARC of four article pages written by warcio, and each record's offset."""
+    out = BytesIO()
+    writer = WARCWriter(out, gzip=compress)
+    offsets = []
+    for page in FOUR:
+        offsets.append(out.tell())
+        body = fixture_page("news", page)
+        writer.write_record(
+            writer.create_warc_record(
+                ORIGIN + page,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=StatusAndHeaders(
+                    "200 OK",
+                    [("Content-Type", "text/html; charset=utf-8")],
+                    protocol="HTTP/1.1",
+                ),
+            )
+        )
+    return out.getvalue(), offsets
+
+
+def with_length(record: bytes, delta: int) -> bytes:
+    """A record whose WARC Content-Length is off by ``delta``."""
+    head, _, rest = record.partition(b"\r\n\r\n")
+    old = re.search(rb"Content-Length: (\d+)", head)
+    assert old is not None
+    head = head.replace(old.group(0), b"Content-Length: %d" % (int(old.group(1)) + delta))
+    return head + b"\r\n\r\n" + rest
+
+
+def damaged(kind: str) -> bytes:
+    if kind == "empty":
+        return b""
+    if kind == "one gzip stream":
+        return gzip.compress(four_pages(compress=False)[0])
+    if kind == "padded end":
+        return four_pages(compress=True)[0] + b"\r\n"
+    if kind.endswith("plain"):
+        data, at = four_pages(compress=False)
+        return data[: at[1]] + with_length(data[at[1] : at[2]], +300) + data[at[2] :]
+    data, at = four_pages(compress=True)
+    second = data[at[1] : at[2]]
+    if kind == "short length, gzip":
+        second = gzip.compress(with_length(gzip.decompress(second), -300))
+    else:  # a damaged gzip member: bytes flipped in its compressed data
+        middle = len(second) // 2
+        second = second[:middle] + bytes(b ^ 0x5A for b in second[middle : middle + 40])
+        second += data[at[1] + middle + 40 : at[2]]
+    return data[: at[1]] + second + data[at[2] :]
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "kept", "says"),
+    [
+        ("flipped bytes, gzip", 1, {0, 2, 3}, "no WARC or ARC record starts here; read on"),
+        ("short length, gzip", 1, {0, 2, 3}, "does not fill its gzip member"),
+        ("long length, plain", 1, {0, 1, 3}, "no WARC or ARC record starts here; read on"),
+        ("one gzip stream", 1, {0}, "is one gzip stream, not one gzip member per record"),
+        ("empty", 1, set(), "stopped at offset 0: an empty file"),
+        ("padded end", 0, {0, 1, 2, 3}, None),
+    ],
+)
+def test_a_damaged_file_keeps_what_is_good_and_says_what_was_skipped(
+    tmp_path, kind, code, kept, says
+):
+    path = tmp_path / ("damaged.warc" if kind.endswith("plain") else "damaged.warc.gz")
+    path.write_bytes(damaged(kind))
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr and "Error -3" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("newsarchive import:")]
+    if says is None:
+        assert lines == []
+    else:
+        assert len(lines) == 1 and says in lines[0], result.stderr
+        assert re.match(
+            rf"newsarchive import: {re.escape(str(path))}: stopped at offset \d", lines[0]
+        )
+    articles = imported(tmp_path / "archive.db")["articles"]
+    assert set(articles) == {ORIGIN + FOUR[i] for i in kept}
+    if not kept:
+        assert "import failed: no file held a record that could be read" in result.stderr
+
+
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path):
     missing = run_cli("import", str(tmp_path / "nothing-*.warc.gz"), cwd=tmp_path)
     assert missing.returncode == 2
