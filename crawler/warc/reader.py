@@ -11,7 +11,8 @@ import decodes it with the crawl's own decompression (``crawler.spiders.imports`
 
 - a ``revisit`` record is resolved to the payload of the record it names, when that
   record came earlier in the same files (by ``WARC-Refers-To``, else its target URI and
-  date, else the payload digest); a 304 revisit takes the original's status and headers;
+  date, else the payload digest); a 304 revisit, or one with no HTTP headers, takes the
+  original's status and headers;
 - a redirect (3xx with ``Location``) is remembered, so the page it leads to carries the
   URL first asked for, as a crawl's page does;
 - where a file is damaged (it ends inside a record, a gzip member does not decompress or
@@ -161,6 +162,10 @@ def _headers(record: ArcWarcRecord) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in record.http_headers.headers]
 
 
+def _has_http(record: ArcWarcRecord) -> bool:
+    return bool(record.http_headers and record.http_headers.statusline)
+
+
 def _status(record: ArcWarcRecord) -> int:
     code = record.http_headers.get_statuscode() if record.http_headers else None
     return int(code) if code and str(code).isdigit() else 0
@@ -269,7 +274,8 @@ class PageReader:
         kind = record.rec_type
         if kind not in ("response", "revisit"):
             return Skipped("not_response")
-        if not record.http_headers or not record.http_headers.statusline:
+        # A revisit's block may be empty (WARC 1.1, 6.7): it is read as its original.
+        if kind == "response" and not _has_http(record):
             return Skipped("not_http")
         uri = str(record.rec_headers.get_header("WARC-Target-URI") or "")
         date = record_date(record)
@@ -352,7 +358,7 @@ class PageReader:
         if found is None:
             return Skipped("revisit_unresolved")
         original_status, original_headers = found
-        if status == 304:
+        if status == 304 or not _has_http(record):
             status, own = original_status, original_headers
         else:  # the payload is the original's, and so are its codings
             own = [*_without_codings(_headers(record)), *_codings(original_headers)]

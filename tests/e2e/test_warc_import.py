@@ -293,6 +293,30 @@ def test_another_tools_file_imports_what_it_can_and_says_where_it_stopped(tmp_pa
     assert "import: not_html" in result.stderr and "import: not_ok" in result.stderr
 
 
+def test_a_revisit_with_an_empty_block_is_read_as_its_original(tmp_path):
+    """WARC 1.1 lets a revisit record carry no HTTP headers at all: it is its original."""
+    path = tmp_path / "revisit.warc.gz"
+    tool = OtherTool(path)
+    harbour = ORIGIN + "/2024/05/12/harbour-expansion-approved/"
+    tool.response(harbour, fixture_page("news", "/2024/05/12/harbour-expansion-approved/"))
+    record = tool.writer.create_revisit_record(
+        ORIGIN + "/amp/harbour/",
+        digest=tool.digests[harbour],
+        refers_to_uri=harbour,
+        refers_to_date=WHEN.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        warc_headers_dict={"WARC-Refers-To": tool.ids[harbour]},
+    )
+    assert record.length == 0
+    tool.writer.write_record(record)
+    tool.close()
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = imported(tmp_path / "archive.db")
+    assert set(got["articles"]) == {harbour}
+    assert ORIGIN + "/amp/harbour/" in got["aliases"]
+    assert "import: not_http" not in result.stderr
+
+
 def test_filters_apply_before_extraction(tmp_path):
     path = other_tools_file(tmp_path, truncate=False)
     result = run_cli("import", str(path), "--since", "2024-01-01", cwd=tmp_path)
