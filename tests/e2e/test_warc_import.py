@@ -317,6 +317,19 @@ def test_a_revisit_with_an_empty_block_is_read_as_its_original(tmp_path):
     assert "import: not_http" not in result.stderr
 
 
+def test_a_file_named_through_dot_dot_is_stored_and_read_as_one_path(tmp_path):
+    path = other_tools_file(tmp_path, truncate=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    detour = f"../{work.name}/../{path.name}"
+    result = run_cli("import", detour, str(path), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^  import: files +1$", result.stderr, re.MULTILINE), result.stderr
+    with sqlite3.connect(work / "archive.db") as conn:
+        stored = {file for (file,) in conn.execute("SELECT warc_file FROM captures")}
+    assert stored == {str(path)}
+
+
 def test_filters_apply_before_extraction(tmp_path):
     path = other_tools_file(tmp_path, truncate=False)
     result = run_cli("import", str(path), "--since", "2024-01-01", cwd=tmp_path)
