@@ -16,7 +16,7 @@ asked for, as a crawl's does). A damaged file is imported as far as it can be re
 each place it stopped is logged and counted (``newsarchive/import/stopped``).
 
 Stats under ``newsarchive/import/``: ``files``, ``records``, ``filtered``, ``archived``
-(already), ``not_html``, ``not_ok``, ``redirect``, ``revisit_unresolved``,
+(already), ``not_html``, ``not_ok``, ``redirect``, ``no_date``, ``revisit_unresolved``,
 ``too_large``, ``stopped``; and the crawl's own (``newsarchive/pages``, articles...).
 """
 

@@ -36,7 +36,8 @@ from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
-from warcio.timeutils import iso_date_to_datetime
+
+from crawler.dates import parse_date
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
@@ -121,18 +122,16 @@ class Stopped:
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """A record that is no page: ``reason`` is ``not_response``, ``not_http``,
-    ``revisit_unresolved``."""
+    ``redirect``, ``no_date``, ``filtered``, ``revisit_unresolved``."""
 
     reason: str
 
 
-def record_date(record: ArcWarcRecord) -> datetime:
-    value = record.rec_headers.get_header("WARC-Date") or ""
-    try:
-        moment: datetime = iso_date_to_datetime(value)
-    except (ValueError, TypeError):
-        return datetime.fromtimestamp(0, UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def record_date(record: ArcWarcRecord) -> datetime | None:
+    """The record's ``WARC-Date`` in UTC (by the project's one date parser: a fraction of a
+    second or an offset, which some tools write, is read too); None if it has none that
+    reads as a date."""
+    return parse_date(record.rec_headers.get_header("WARC-Date") or "")
 
 
 def first_date(file: str) -> datetime | None:
@@ -141,8 +140,7 @@ def first_date(file: str) -> datetime | None:
     try:
         with open(file, "rb") as fh:
             for record in ArchiveIterator(fh, arc2warc=True):
-                has_date = bool(record.rec_headers.get_header("WARC-Date"))
-                return record_date(record) if has_date else None
+                return record_date(record)
     except Exception:  # not a WARC, unreadable: the import says so when it reads it
         return None
     return None
@@ -289,6 +287,8 @@ class PageReader:
             if location:
                 self._redirect(uri, urljoin(uri, location))
             return Skipped("redirect")
+        if date is None:  # no fetch to date its capture by
+            return Skipped("no_date")
         if not wanted(uri, date):
             return Skipped("filtered")
         first = self.redirects.get(uri, uri)

@@ -330,6 +330,41 @@ def test_a_file_named_through_dot_dot_is_stored_and_read_as_one_path(tmp_path):
     assert stored == {str(path)}
 
 
+def test_a_warc_date_is_read_by_the_one_date_parser_or_the_record_is_counted(tmp_path):
+    """An offset (which some tools write) is read as such; a date that reads as none is
+    no capture dated 1970 but a record counted under import: no_date."""
+    path = tmp_path / "dates.warc.gz"
+    tool = OtherTool(path)
+    dated = {
+        "/2024/05/12/harbour-expansion-approved/": "2024-05-12T10:00:00+02:00",
+        "/2024/05/02/fishing-quota-deal-reached/": "2024-05-02T08:00:00.250Z",
+        "/2024/05/08/battery-recycling-plant-opens/": "last Tuesday",
+    }
+    for page, value in dated.items():
+        body = fixture_page("news", page)
+        tool.writer.write_record(
+            tool.writer.create_warc_record(
+                ORIGIN + page,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+                ),
+                warc_headers_dict={"WARC-Date": value},
+            )
+        )
+    tool.close()
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    fetched = {final: when for _url, final, when in imported(tmp_path / "archive.db")["captures"]}
+    assert fetched == {
+        ORIGIN + "/2024/05/12/harbour-expansion-approved/": "2024-05-12 08:00:00.000000",
+        ORIGIN + "/2024/05/02/fishing-quota-deal-reached/": "2024-05-02 08:00:00.250000",
+    }
+    assert re.search(r"^  import: no_date +1$", result.stderr, re.MULTILINE), result.stderr
+
+
 def test_filters_apply_before_extraction(tmp_path):
     path = other_tools_file(tmp_path, truncate=False)
     result = run_cli("import", str(path), "--since", "2024-01-01", cwd=tmp_path)
