@@ -51,6 +51,9 @@ SCAN_BLOCK = 1 << 20
 BLANK = b"\r\n\t \x00"
 ENDS_INSIDE = "the file ends inside this record"
 NOT_ITS_MEMBER = "the record does not fill its gzip member (a wrong Content-Length?)"
+NOT_FOLLOWED = "the record is not followed by a record (a wrong Content-Length?)"
+# How a file is laid out: one gzip member per record, an uncompressed WARC, or else (ARC).
+GZIP, WARC, OTHER = "gzip", "warc", "other"
 WHOLE_GZIP = (
     "the file is one gzip stream, not one gzip member per record: only its first record "
     "was read (`warcio recompress FILE NEW.warc.gz` makes it readable)"
@@ -197,7 +200,7 @@ class PageReader:
         self.by_target: OrderedDict[tuple[str, str], Where] = OrderedDict()
         self.by_digest: OrderedDict[str, Where] = OrderedDict()
         self.redirects: OrderedDict[str, str] = OrderedDict()
-        self._gzipped = False  # the file being read is compressed record by record
+        self._layout = OTHER  # the file being read: GZIP (record by record), WARC or other
 
     def records(
         self, files: Iterable[str], wanted: Callable[[str, datetime], bool]
@@ -219,15 +222,15 @@ class PageReader:
             if os.fstat(fh.fileno()).st_size == 0:
                 yield Stopped(file, 0, "an empty file")
                 return
-            gzipped = self._gzipped = fh.read(2) == GZIP_MAGIC
+            layout = self._layout = _layout(fh.read(5))
             start: int | None = 0
             while start is not None:
                 fh.seek(start)
-                damage = yield from self._records_from(file, fh, wanted, gzipped)
+                damage = yield from self._records_from(file, fh, wanted, layout)
                 if damage is None:
                     return
                 offset, reason = damage
-                start = None if reason == WHOLE_GZIP else _next_start(fh, offset, gzipped)
+                start = None if reason == WHOLE_GZIP else _next_start(fh, offset, layout)
                 if reason == ENDS_INSIDE and start is not None:  # a damaged gzip member
                     reason = "the record ends before its Content-Length (damaged or misdeclared)"
                 if start is not None:
@@ -239,7 +242,7 @@ class PageReader:
         file: str,
         fh: BinaryIO,
         wanted: Callable[[str, datetime], bool],
-        gzipped: bool,
+        layout: str,
     ) -> Generator[Record | Skipped, None, tuple[int, str] | None]:
         """The records from ``fh``'s position on; returns where and why the reading
         stopped before the file's end, or None at its end."""
@@ -250,14 +253,14 @@ class PageReader:
                 offset = last = iterator.offset
                 yield self._one(file, iterator, record, wanted)
                 with quiet():
-                    damage = _damage(iterator, record, gzipped)
+                    damage = _damage(iterator, record, layout)
                 if damage:
                     return offset, damage
                 offset = iterator.offset
         except Exception as exc:
             # Past a gzip member that held more than its record, warcio's offset is no
             # place in the file: the damage is in the last record's member.
-            if gzipped and not _member_at(fh, offset, at_end=True):
+            if layout == GZIP and not _member_at(fh, offset, at_end=True):
                 offset = last
             return max(offset, 0), _reason(exc)
         return None
@@ -308,7 +311,7 @@ class PageReader:
             lambda limit: read_limited(payload_stream(record), limit),
             lambda: (
                 iterator.get_record_length(),
-                bool(_damage(iterator, record, self._gzipped)),
+                bool(_damage(iterator, record, self._layout)),
             ),
         )
 
@@ -401,11 +404,11 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text[:200]}"
 
 
-def _next_start(fh: BinaryIO, after: int, gzipped: bool) -> int | None:
+def _next_start(fh: BinaryIO, after: int, layout: str) -> int | None:
     """The offset of the first readable record after ``after``: the next gzip member
     (of a file compressed record by record) or ``WARC/`` version line that warcio reads as
     a record; None if there is none."""
-    marker = GZIP_MAGIC + b"\x08" if gzipped else b"WARC/1."
+    marker = GZIP_MAGIC + b"\x08" if layout == GZIP else b"WARC/1."
     position = after + 1
     while (found := _find(fh, marker, position)) is not None:
         if _readable_at(fh, found):
@@ -430,10 +433,7 @@ def _find(fh: BinaryIO, marker: bytes, position: int) -> int | None:
 def _member_at(fh: BinaryIO, offset: int, *, at_end: bool = False) -> bool:
     """Whether a gzip member starts at ``offset`` (or, ``at_end``, nothing but blank
     bytes follow: the file's end, padded or not); the file's position is kept."""
-    position = fh.tell()
-    fh.seek(max(offset, 0))
-    head = fh.read(64)
-    fh.seek(position)
+    head = _head_at(fh, offset)
     return head.startswith(GZIP_MAGIC + b"\x08") or (at_end and not head.strip(BLANK))
 
 
@@ -448,15 +448,35 @@ def _readable_at(fh: BinaryIO, offset: int) -> bool:
     return True
 
 
-def _damage(iterator: ArchiveIterator, record: ArcWarcRecord, gzipped: bool) -> str | None:
+def _damage(iterator: ArchiveIterator, record: ArcWarcRecord, layout: str) -> str | None:
     """Why a record (read to its end) is incomplete, or None: the file ended before its
-    declared length, or its gzip member holds more than that length."""
+    declared length, or what follows that length is neither the file's end nor the next
+    record (its gzip member holds more; the next line is no ``WARC/`` line)."""
     iterator.read_to_end()
     if int(getattr(record.raw_stream, "limit", 0) or 0) > 0:
         return ENDS_INSIDE
-    if gzipped and not _member_at(iterator.fh, iterator.offset, at_end=True):
+    if layout == GZIP and not _member_at(iterator.fh, iterator.offset, at_end=True):
         return NOT_ITS_MEMBER
+    if layout == WARC:
+        head = _head_at(iterator.fh, iterator.offset)
+        if head.strip(BLANK) and not head.startswith(b"WARC/"):
+            return NOT_FOLLOWED
     return None
+
+
+def _layout(head: bytes) -> str:
+    if head.startswith(GZIP_MAGIC):
+        return GZIP
+    return WARC if head.startswith(b"WARC/") else OTHER
+
+
+def _head_at(fh: BinaryIO, offset: int) -> bytes:
+    """The first bytes from ``offset`` on; the file's position is kept."""
+    position = fh.tell()
+    fh.seek(max(offset, 0))
+    head = fh.read(64)
+    fh.seek(position)
+    return head
 
 
 def _put(table: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:

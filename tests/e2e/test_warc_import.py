@@ -488,7 +488,8 @@ def damaged(kind: str) -> bytes:
         return four_pages(compress=True)[0] + b"\r\n"
     if kind.endswith("plain"):
         data, at = four_pages(compress=False)
-        return data[: at[1]] + with_length(data[at[1] : at[2]], +300) + data[at[2] :]
+        delta = 300 if kind.startswith("long") else -300
+        return data[: at[1]] + with_length(data[at[1] : at[2]], delta) + data[at[2] :]
     data, at = four_pages(compress=True)
     second = data[at[1] : at[2]]
     if kind == "short length, gzip":
@@ -505,7 +506,18 @@ def damaged(kind: str) -> bytes:
     [
         ("flipped bytes, gzip", 1, {0, 2, 3}, "no WARC or ARC record starts here; read on"),
         ("short length, gzip", 1, {0, 2, 3}, "does not fill its gzip member"),
-        ("long length, plain", 1, {0, 1, 3}, "no WARC or ARC record starts here; read on"),
+        (
+            "long length, plain",
+            1,
+            {0, 2, 3},
+            "not followed by a record (a wrong Content-Length?); read on",
+        ),
+        (
+            "short length, plain",
+            1,
+            {0, 2, 3},
+            "not followed by a record (a wrong Content-Length?); read on",
+        ),
         ("one gzip stream", 1, {0}, "is one gzip stream, not one gzip member per record"),
         ("empty", 1, set(), "stopped at offset 0: an empty file"),
         ("padded end", 0, {0, 1, 2, 3}, None),
