@@ -28,7 +28,7 @@ from crawler.cli.options import add_settings_option, add_workers_option, days, w
 from crawler.cli.overrides import check_overrides
 from crawler.compat import SignalledCrawlerProcess
 from crawler.dates import parse_date
-from crawler.defaults import ARCHIVE_SCHEMA_READY
+from crawler.defaults import ARCHIVE_SCHEMA_READY, PROGRESS_LABEL
 from crawler.downloader import SlotLimitedDownloader
 from crawler.extensions.progress import run_status
 from crawler.frontier.connection import redis_from_url
@@ -358,6 +358,13 @@ def run_spider(settings: Settings, spidercls: type[Spider], **kwargs: Any) -> tu
     return _exit_code(process, crawler), crawler
 
 
+# Why a run with no start failed, by what it was (PROGRESS_LABEL).
+NOTHING_STARTED = {
+    "crawl": "no start URL could be fetched",
+    "import": "no file held a record that could be read",
+}
+
+
 def _exit_code(process: _CrawlerProcess, crawler: Crawler) -> int:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     status = run_status(stats.get("finish_reason"), stats)
@@ -375,11 +382,13 @@ def _exit_code(process: _CrawlerProcess, crawler: Crawler) -> int:
             stats.get(Stat.BLOCKED_ONLY),
         )
     if status == "failed":
+        label = PROGRESS_LABEL.get(crawler.settings) or "crawl"
         logging.getLogger("newsarchive").error(
-            "crawl failed: %s",
+            "%s failed: %s",
+            label,
             stats.get(Stat.ARCHIVE_ERROR)
             or stats.get(Stat.WARC_ERROR)
-            or "no start URL could be fetched",
+            or NOTHING_STARTED.get(label, NOTHING_STARTED["crawl"]),
         )
         if not stats.get("finish_reason"):
             print("newsarchive: the run did not start (see the log above)", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -71,8 +72,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def archive_files(patterns: list[str]) -> list[str]:
-    """The files the arguments name, globs expanded (sorted), each once, in order; a
-    pattern that matches nothing, or a file that is missing, is a usage error."""
+    """The files the arguments name, globs expanded (sorted), as absolute normalised
+    paths (the captures' ``warc_file``), each once, in order; a pattern that matches
+    nothing, or a file that is missing, is a usage error."""
     files: list[str] = []
     for pattern in patterns:
         matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
@@ -86,7 +88,7 @@ def archive_files(patterns: list[str]) -> list[str]:
                 )
             if not path.is_file():
                 raise argparse.ArgumentTypeError(f"{match}: no such file")
-            files.append(str(path.absolute()))
+            files.append(os.path.abspath(path))  # normalised: a/../b is b, named once
     return list(dict.fromkeys(files))
 
 

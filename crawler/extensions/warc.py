@@ -46,6 +46,7 @@ from crawler.warc import RECORD_META
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
 
     from crawler.warc.files import Location
     from crawler.warc.records import Original
@@ -54,6 +55,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# The content codings a crawl that writes WARC files asks for: those the files' readers
+# decode. Not zstd: warcio cannot, so pywb replays a zstd body as binary (pywb issue 947,
+# fixed there by no longer asking for it).
+WARC_ACCEPT_ENCODING = "gzip, deflate, br"
 # Record locations kept for the store stage to collect (a page's record is written
 # long before its article reaches the store stage, a few hundred fetches later at most).
 LOCATIONS_KEPT = 50_000
@@ -82,6 +87,7 @@ class WarcRecorder:
         if not WARC_DIR.get(crawler.settings):
             raise NotConfigured
         warc.require()
+        ask_for_replayable_codings(crawler.settings)
         recorder = cls(crawler)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
@@ -243,3 +249,15 @@ def recorder_of(crawler: Crawler) -> WarcRecorder | None:
     if not WARC_DIR.get(crawler.settings):
         return None
     return crawler.get_extension(WarcRecorder)
+
+
+def ask_for_replayable_codings(settings: Settings) -> None:
+    """Make requests ask for :data:`WARC_ACCEPT_ENCODING` (Scrapy's compression middleware
+    would ask for zstd too), unless ``DEFAULT_REQUEST_HEADERS`` names an Accept-Encoding.
+    Extensions are built before the settings freeze and the middlewares after."""
+    headers = dict(settings.getdict("DEFAULT_REQUEST_HEADERS"))
+    if settings.frozen or any(name.lower() == "accept-encoding" for name in headers):
+        return
+    headers["Accept-Encoding"] = WARC_ACCEPT_ENCODING
+    priority = settings.getpriority("DEFAULT_REQUEST_HEADERS") or "default"
+    settings.set("DEFAULT_REQUEST_HEADERS", headers, priority=priority)

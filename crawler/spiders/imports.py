@@ -12,11 +12,11 @@ body is even decompressed. Records already archived (a capture holds their
 ``WARC-Record-ID``) are skipped, so importing the same files twice adds nothing; so are
 the responses that are no HTML page (robots.txt, feeds, images...), error statuses and
 redirects (which are followed back: the page a redirect led to keeps the URL first
-asked for, as a crawl's does). A file that ends early or cannot be read is imported as
-far as it goes; where it stopped is logged and counted (``newsarchive/import/stopped``).
+asked for, as a crawl's does). A damaged file is imported as far as it can be read;
+each place it stopped is logged and counted (``newsarchive/import/stopped``).
 
 Stats under ``newsarchive/import/``: ``files``, ``records``, ``filtered``, ``archived``
-(already), ``not_html``, ``not_ok``, ``redirect``, ``revisit_unresolved``,
+(already), ``not_html``, ``not_ok``, ``redirect``, ``no_date``, ``revisit_unresolved``,
 ``too_large``, ``stopped``; and the crawl's own (``newsarchive/pages``, articles...).
 """
 
@@ -27,12 +27,15 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from scrapy import Spider, signals
-from scrapy.http import Headers, TextResponse
+from scrapy import Request, Spider, signals
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import load_object
 
 from archive.outcomes import Group, Stat
+from crawler.compat import decompression_too_large
 from crawler.dates import parse_date
 from crawler.defaults import ARCHIVE_DB_URL, EXTRACT_MAX_PENDING, INCREMENTAL_STATE_STORE
 from crawler.pages import is_html_page, page_item
@@ -51,8 +54,6 @@ if TYPE_CHECKING:
 LOOKUP_BATCH = 64
 # Media types that are certainly no page: skipped without decompressing the body.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "application/octet-stream")
-# Headers that describe an encoding the decoded body no longer has.
-DECODED = frozenset({b"content-encoding", b"transfer-encoding"})
 
 
 def _split(value: Sequence[str] | str) -> list[str]:
@@ -94,6 +95,7 @@ class ImportSpider(Spider):
         self._read_all = False
         self._closing: asyncio.Future[None] | None = None
         self._store: PageStateStore | None = None
+        self._decompression: HttpCompressionMiddleware | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImportSpider:
@@ -130,6 +132,9 @@ class ImportSpider(Spider):
         from crawler.warc.reader import PageReader, Record, Skipped, Stopped
 
         self._room = asyncio.Event()
+        # The crawl's own decoding, whatever COMPRESSION_ENABLED: other tools' files have
+        # content-encoded bodies even if this crawler would not ask for them.
+        self._decompression = HttpCompressionMiddleware(crawler=self.crawler)
         stats = self.crawler.stats
         reader = PageReader()
         batch: list[PageItem] = []
@@ -181,11 +186,10 @@ class ImportSpider(Spider):
             return None
         if record.truncated:  # the reader says where it stopped
             return None
-        headers = Headers(
-            [(k, v) for k, v in record.headers if k.lower().encode("latin-1") not in DECODED]
-        )
-        cls = responsetypes.from_args(headers=headers, url=record.final_url, body=body)
-        response = cls(url=record.final_url, status=record.status, headers=headers, body=body)
+        response = self._response(record, body)
+        if response is None:
+            stats.inc_value(Stat.IMPORT_TOO_LARGE)
+            return None
         if not is_html_page(response) or not isinstance(response, TextResponse):
             stats.inc_value(Stat.IMPORT_NOT_HTML)
             return None
@@ -203,6 +207,31 @@ class ImportSpider(Spider):
         item.warc_offset = record.where.offset
         item.warc_length = record.where.length
         return item
+
+    def _response(self, record: Record, body: bytes) -> Response | None:
+        """The response a crawl's download would have handed on: the body decoded by the
+        crawl's own decompression (Scrapy's ``HttpCompressionMiddleware``: gzip, deflate,
+        br, zstd, several codings in turn, bounded by ``DOWNLOAD_MAXSIZE``), the
+        ``Content-Encoding`` it undid removed. None past that size."""
+        headers = Headers([(k, v) for k, v in record.headers if k.lower() != "transfer-encoding"])
+        response = Response(url=record.final_url, status=record.status, headers=headers, body=body)
+        assert self._decompression is not None
+        try:
+            decoded = self._decompression.process_response(Request(record.final_url), response)
+        except IgnoreRequest as exc:
+            if decompression_too_large(exc):
+                return None
+            raise
+        except Exception as exc:  # each codec raises its own error
+            # Some tools record the body decoded and keep the header: read it as recorded.
+            self.logger.warning(
+                "%s: %s; its body read as recorded", record.final_url, type(exc).__name__
+            )
+            del response.headers["Content-Encoding"]
+            decoded = response
+        assert isinstance(decoded, Response)
+        cls = responsetypes.from_args(headers=decoded.headers, url=decoded.url, body=decoded.body)
+        return decoded.replace(cls=cls)
 
     async def _not_archived(self, items: list[PageItem]) -> list[PageItem]:
         ids = [item.warc_record for item in items if item.warc_record]

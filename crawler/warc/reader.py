@@ -4,22 +4,29 @@
 oldest first; gzip-compressed record by record or not; WARC or ARC, which warcio reads
 as WARC) and yields, for each HTTP response record,
 a :class:`Record`: the URL, the date of the fetch, status, headers, where the record is,
-and a way to read its body decoded (chunked transfer and content encodings undone)
-only once the page is kept, so that filters cost no decompression:
+and a way to read its body only once the page is kept, so that filters cost no
+decompression. The body is the payload with its chunked framing undone and its content
+coding (gzip, br, zstd...) kept, as a download hands it to Scrapy's middlewares: the
+import decodes it with the crawl's own decompression (``crawler.spiders.imports``).
 
 - a ``revisit`` record is resolved to the payload of the record it names, when that
   record came earlier in the same files (by ``WARC-Refers-To``, else its target URI and
-  date, else the payload digest); a 304 revisit takes the original's status and headers;
+  date, else the payload digest); a 304 revisit, or one with no HTTP headers, takes the
+  original's status and headers;
 - a redirect (3xx with ``Location``) is remembered, so the page it leads to carries the
   URL first asked for, as a crawl's page does;
-- a file that ends in the middle of a record, or is not a WARC at all, stops there: the
-  reader yields a :class:`Stopped` saying where and goes on with the next file.
+- where a file is damaged (it ends inside a record, a gzip member does not decompress or
+  holds more than its record, a Content-Length is wrong, it is no WARC at all) the
+  reader yields a :class:`Stopped` saying where and why, and reads on from the next
+  record it can read (the next gzip member, else the next ``WARC/1.x`` line), if any.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,15 +35,29 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.timeutils import iso_date_to_datetime
+from warcio.bufferedreaders import ChunkedDataReader
+
+from crawler.dates import parse_date
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
     from warcio.recordloader import ArcWarcRecord
 
 logger = logging.getLogger(__name__)
 
+GZIP_MAGIC = b"\x1f\x8b"
+SCAN_BLOCK = 1 << 20
+BLANK = b"\r\n\t \x00"
+ENDS_INSIDE = "the file ends inside this record"
+NOT_ITS_MEMBER = "the record does not fill its gzip member (a wrong Content-Length?)"
+NOT_FOLLOWED = "the record is not followed by a record (a wrong Content-Length?)"
+# How a file is laid out: one gzip member per record, an uncompressed WARC, or else (ARC).
+GZIP, WARC, OTHER = "gzip", "warc", "other"
+WHOLE_GZIP = (
+    "the file is one gzip stream, not one gzip member per record: only its first record "
+    "was read (`warcio recompress FILE NEW.warc.gz` makes it readable)"
+)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Responses remembered for revisits and redirects (their locations, not their bodies).
 REMEMBERED = 500_000
@@ -76,11 +97,13 @@ class Record:
     truncated: bool = False
 
     def body(self, limit: int = 0) -> bytes:
-        """The payload, decoded (transfer and content encodings undone); BodyTooLarge
-        past ``limit`` bytes (0: no limit)."""
-        data = self._read(limit)
-        if self._end is not None:
-            length, self.truncated = self._end()
+        """The payload, transfer coding undone, content coding kept; BodyTooLarge past
+        ``limit`` bytes (0: no limit)."""
+        with quiet():
+            data = self._read(limit)
+            end = self._end() if self._end is not None else None
+        if end is not None:
+            length, self.truncated = end
             self.where = Where(self.where.file, self.where.offset, length)
         return data
 
@@ -91,7 +114,8 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Stopped:
-    """A file read no further: where and why."""
+    """Where and why a file could be read no further (its reason says where the
+    reading went on, if it did)."""
 
     file: str
     offset: int
@@ -101,18 +125,16 @@ class Stopped:
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """A record that is no page: ``reason`` is ``not_response``, ``not_http``,
-    ``revisit_unresolved``."""
+    ``redirect``, ``no_date``, ``filtered``, ``revisit_unresolved``."""
 
     reason: str
 
 
-def record_date(record: ArcWarcRecord) -> datetime:
-    value = record.rec_headers.get_header("WARC-Date") or ""
-    try:
-        moment: datetime = iso_date_to_datetime(value)
-    except (ValueError, TypeError):
-        return datetime.fromtimestamp(0, UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def record_date(record: ArcWarcRecord) -> datetime | None:
+    """The record's ``WARC-Date`` in UTC (by the project's one date parser: a fraction of a
+    second or an offset, which some tools write, is read too); None if it has none that
+    reads as a date."""
+    return parse_date(record.rec_headers.get_header("WARC-Date") or "")
 
 
 def first_date(file: str) -> datetime | None:
@@ -121,8 +143,7 @@ def first_date(file: str) -> datetime | None:
     try:
         with open(file, "rb") as fh:
             for record in ArchiveIterator(fh, arc2warc=True):
-                has_date = bool(record.rec_headers.get_header("WARC-Date"))
-                return record_date(record) if has_date else None
+                return record_date(record)
     except Exception:  # not a WARC, unreadable: the import says so when it reads it
         return None
     return None
@@ -142,9 +163,23 @@ def _headers(record: ArcWarcRecord) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in record.http_headers.headers]
 
 
+def _has_http(record: ArcWarcRecord) -> bool:
+    return bool(record.http_headers and record.http_headers.statusline)
+
+
 def _status(record: ArcWarcRecord) -> int:
     code = record.http_headers.get_statuscode() if record.http_headers else None
     return int(code) if code and str(code).isdigit() else 0
+
+
+def payload_stream(record: ArcWarcRecord) -> Any:
+    """The record's HTTP payload with a chunked transfer coding undone and any content
+    coding kept (warcio's ``content_stream`` would decode only the codings warcio knows,
+    and fails on the ``brotli`` package Scrapy uses)."""
+    coding = record.http_headers.get_header("Transfer-Encoding") or ""
+    if coding.rsplit(",", 1)[-1].strip().lower() == "chunked":
+        return ChunkedDataReader(record.raw_stream)  # falls back to the bytes if not chunked
+    return record.raw_stream
 
 
 def read_limited(stream: Any, limit: int) -> bytes:
@@ -165,6 +200,7 @@ class PageReader:
         self.by_target: OrderedDict[tuple[str, str], Where] = OrderedDict()
         self.by_digest: OrderedDict[str, Where] = OrderedDict()
         self.redirects: OrderedDict[str, str] = OrderedDict()
+        self._layout = OTHER  # the file being read: GZIP (record by record), WARC or other
 
     def records(
         self, files: Iterable[str], wanted: Callable[[str, datetime], bool]
@@ -183,18 +219,51 @@ class PageReader:
             yield Stopped(file, 0, exc.strerror or str(exc))
             return
         with fh:
-            iterator = ArchiveIterator(fh, arc2warc=True)
-            offset = 0
-            try:
-                for record in iterator:
-                    offset = iterator.offset
-                    yield self._one(file, iterator, record, wanted)
-                    if _ended_inside(iterator, record):
-                        yield Stopped(file, offset, "the file ends inside this record")
-                        return
-                    offset = iterator.offset
-            except Exception as exc:
-                yield Stopped(file, offset, f"{type(exc).__name__}: {exc}")
+            if os.fstat(fh.fileno()).st_size == 0:
+                yield Stopped(file, 0, "an empty file")
+                return
+            layout = self._layout = _layout(fh.read(5))
+            start: int | None = 0
+            while start is not None:
+                fh.seek(start)
+                damage = yield from self._records_from(file, fh, wanted, layout)
+                if damage is None:
+                    return
+                offset, reason = damage
+                start = None if reason == WHOLE_GZIP else _next_start(fh, offset, layout)
+                if reason == ENDS_INSIDE and start is not None:  # a damaged gzip member
+                    reason = "the record ends before its Content-Length (damaged or misdeclared)"
+                if start is not None:
+                    reason = f"{reason}; read on from offset {start:,}"
+                yield Stopped(file, offset, reason)
+
+    def _records_from(
+        self,
+        file: str,
+        fh: BinaryIO,
+        wanted: Callable[[str, datetime], bool],
+        layout: str,
+    ) -> Generator[Record | Skipped, None, tuple[int, str] | None]:
+        """The records from ``fh``'s position on; returns where and why the reading
+        stopped before the file's end, or None at its end."""
+        iterator = ArchiveIterator(fh, arc2warc=True)
+        offset = last = iterator.offset
+        try:
+            for record in iterator:
+                offset = last = iterator.offset
+                yield self._one(file, iterator, record, wanted)
+                with quiet():
+                    damage = _damage(iterator, record, layout)
+                if damage:
+                    return offset, damage
+                offset = iterator.offset
+        except Exception as exc:
+            # Past a gzip member that held more than its record, warcio's offset is no
+            # place in the file: the damage is in the last record's member.
+            if layout == GZIP and not _member_at(fh, offset, at_end=True):
+                offset = last
+            return max(offset, 0), _reason(exc)
+        return None
 
     def _one(
         self,
@@ -206,7 +275,8 @@ class PageReader:
         kind = record.rec_type
         if kind not in ("response", "revisit"):
             return Skipped("not_response")
-        if not record.http_headers or not record.http_headers.statusline:
+        # A revisit's block may be empty (WARC 1.1, 6.7): it is read as its original.
+        if kind == "response" and not _has_http(record):
             return Skipped("not_http")
         uri = str(record.rec_headers.get_header("WARC-Target-URI") or "")
         date = record_date(record)
@@ -220,6 +290,8 @@ class PageReader:
             if location:
                 self._redirect(uri, urljoin(uri, location))
             return Skipped("redirect")
+        if date is None:  # no fetch to date its capture by
+            return Skipped("no_date")
         if not wanted(uri, date):
             return Skipped("filtered")
         first = self.redirects.get(uri, uri)
@@ -236,8 +308,11 @@ class PageReader:
             _headers(record),
             record_id,
             where,
-            lambda limit: read_limited(record.content_stream(), limit),
-            lambda: (iterator.get_record_length(), _ended_inside(iterator, record)),
+            lambda limit: read_limited(payload_stream(record), limit),
+            lambda: (
+                iterator.get_record_length(),
+                bool(_damage(iterator, record, self._layout)),
+            ),
         )
 
     def _remember(
@@ -286,10 +361,10 @@ class PageReader:
         if found is None:
             return Skipped("revisit_unresolved")
         original_status, original_headers = found
-        if status == 304:
+        if status == 304 or not _has_http(record):
             status, own = original_status, original_headers
-        else:
-            own = _headers(record)
+        else:  # the payload is the original's, and so are its codings
+            own = [*_without_codings(_headers(record)), *_codings(original_headers)]
         return Record(
             first,
             uri,
@@ -302,10 +377,106 @@ class PageReader:
         )
 
 
-def _ended_inside(iterator: ArchiveIterator, record: ArcWarcRecord) -> bool:
-    """Whether the file ended before the record's declared length (read to its end)."""
+CODINGS = frozenset({"content-encoding", "transfer-encoding"})
+
+
+def _codings(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers if k.lower() in CODINGS]
+
+
+def _without_codings(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers if k.lower() not in CODINGS]
+
+
+def quiet() -> contextlib.AbstractContextManager[Any]:
+    """Silences what warcio prints itself (``Error -3 while decompressing data`` for a
+    damaged gzip member, then it reads on): the import says, once, where a file is damaged."""
+    return contextlib.redirect_stderr(io.StringIO())
+
+
+def _reason(exc: Exception) -> str:
+    """Why a file could be read no further, on one line."""
+    text = " ".join(str(exc).split())
+    if "non-chunked gzip" in text:
+        return WHOLE_GZIP
+    if text.startswith("Unknown archive format"):
+        return "no WARC or ARC record starts here"
+    return f"{type(exc).__name__}: {text[:200]}"
+
+
+def _next_start(fh: BinaryIO, after: int, layout: str) -> int | None:
+    """The offset of the first readable record after ``after``: the next gzip member
+    (of a file compressed record by record) or ``WARC/`` version line that warcio reads as
+    a record; None if there is none."""
+    marker = GZIP_MAGIC + b"\x08" if layout == GZIP else b"WARC/1."
+    position = after + 1
+    while (found := _find(fh, marker, position)) is not None:
+        if _readable_at(fh, found):
+            return found
+        position = found + 1
+    return None
+
+
+def _find(fh: BinaryIO, marker: bytes, position: int) -> int | None:
+    fh.seek(position)
+    tail = b""
+    while block := fh.read(SCAN_BLOCK):
+        data = tail + block
+        at = data.find(marker)
+        if at >= 0:
+            return position - len(tail) + at
+        position += len(block)
+        tail = data[-(len(marker) - 1) :]
+    return None
+
+
+def _member_at(fh: BinaryIO, offset: int, *, at_end: bool = False) -> bool:
+    """Whether a gzip member starts at ``offset`` (or, ``at_end``, nothing but blank
+    bytes follow: the file's end, padded or not); the file's position is kept."""
+    head = _head_at(fh, offset)
+    return head.startswith(GZIP_MAGIC + b"\x08") or (at_end and not head.strip(BLANK))
+
+
+def _readable_at(fh: BinaryIO, offset: int) -> bool:
+    """Whether a record whose headers warcio parses starts at ``offset``."""
+    fh.seek(offset)
+    with quiet():
+        try:
+            next(iter(ArchiveIterator(fh, arc2warc=True)))
+        except Exception:  # not a record: the search goes on
+            return False
+    return True
+
+
+def _damage(iterator: ArchiveIterator, record: ArcWarcRecord, layout: str) -> str | None:
+    """Why a record (read to its end) is incomplete, or None: the file ended before its
+    declared length, or what follows that length is neither the file's end nor the next
+    record (its gzip member holds more; the next line is no ``WARC/`` line)."""
     iterator.read_to_end()
-    return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
+    if int(getattr(record.raw_stream, "limit", 0) or 0) > 0:
+        return ENDS_INSIDE
+    if layout == GZIP and not _member_at(iterator.fh, iterator.offset, at_end=True):
+        return NOT_ITS_MEMBER
+    if layout == WARC:
+        head = _head_at(iterator.fh, iterator.offset)
+        if head.strip(BLANK) and not head.startswith(b"WARC/"):
+            return NOT_FOLLOWED
+    return None
+
+
+def _layout(head: bytes) -> str:
+    if head.startswith(GZIP_MAGIC):
+        return GZIP
+    return WARC if head.startswith(b"WARC/") else OTHER
+
+
+def _head_at(fh: BinaryIO, offset: int) -> bytes:
+    """The first bytes from ``offset`` on; the file's position is kept."""
+    position = fh.tell()
+    fh.seek(max(offset, 0))
+    head = fh.read(64)
+    fh.seek(position)
+    return head
 
 
 def _put(table: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
@@ -337,4 +508,4 @@ def _read_original(where: Where) -> tuple[int, list[tuple[str, str]]] | None:
 
 def _original_body(where: Where, limit: int) -> bytes:
     with _record_at(where) as record:
-        return read_limited(record.content_stream(), limit)
+        return read_limited(payload_stream(record), limit)

@@ -98,6 +98,25 @@ def test_every_file_passes_warcio_check_and_index(crawled):
         assert len(cdxj.read_text().splitlines()) == listed
 
 
+def test_the_crawl_asks_only_for_codings_that_warc_readers_decode(crawled):
+    """Not zstd, which warcio cannot decode and pywb would replay as binary; the news
+    site's central bank story is served zstd-encoded to a client that asks for it."""
+    requests = [r for p in crawled["first_files"] for r in records(p) if r["type"] == "request"]
+    asked = {
+        line.split(b":", 1)[1].strip()
+        for r in requests
+        for line in r["block"].split(b"\r\n")
+        if line.lower().startswith(b"accept-encoding:")
+    }
+    assert asked == {b"gzip, deflate, br"}
+    story = [
+        r
+        for r in responses(crawled["first_files"])
+        if r["headers"]["warc-target-uri"].endswith("/2024/05/10/central-bank-holds-rates/")
+    ]
+    assert story and all(b"Content-Encoding" not in r["block"].split(b"\r\n\r\n")[0] for r in story)
+
+
 def test_each_file_opens_with_a_warcinfo_naming_the_software_and_the_crawl_run(crawled):
     path = crawled["first_files"][0]
     info = records(path)[0]["block"].decode()

@@ -12,22 +12,26 @@ import gzip
 import json
 import re
 import sqlite3
+import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
+import zstandard
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.support.cli import SITES_DIR, MockServer, run_cli
-from tests.support.warcs import record_at
+from tests.support.warcs import record_at, records
 
 pytestmark = pytest.mark.slow
 
 EXPECTED: dict[str, Any] = json.loads((SITES_DIR / "expected.json").read_text(encoding="utf-8"))
+EXPECTED_TITLES = {a["path"]: a["title"] for a in EXPECTED["articles"] if a["site"] == "news"}
 
 
 def archive_state(db: Path) -> dict[str, Any]:
@@ -123,6 +127,24 @@ def test_each_imported_capture_points_at_the_record_it_came_from(crawl_and_impor
         assert headers["warc-target-uri"] == final_url
         assert headers["warc-date"].startswith(fetched_at[:19].replace(" ", "T"))
         assert length > 0
+
+
+def test_a_crawl_of_a_brotli_page_imports_as_it_was_crawled(mockserver, tmp_path):
+    """The crawl asks for br (and zstd): its own WARC holds the body br-encoded, as sent."""
+    url = mockserver.url("blog", "/posts/nachtzug-nach-wien/?encoding=br")
+    crawled, fresh = tmp_path / "crawled", tmp_path / "fresh"
+    crawled.mkdir()
+    fresh.mkdir()
+    crawl = run_cli("crawl", url, "--warc", "warcs", cwd=crawled)
+    assert crawl.returncode == 0, crawl.stderr
+    files = [str(p) for p in (crawled / "warcs").glob("*.warc.gz")]
+    blocks = [r["block"] for f in files for r in records(f) if r["type"] == "response"]
+    assert any(b"\r\nContent-Encoding: br\r\n" in block for block in blocks)
+    result = run_cli("import", *files, cwd=fresh)
+    assert result.returncode == 0, result.stderr
+    want, got = archive_state(crawled / "archive.db"), archive_state(fresh / "archive.db")
+    assert "Der Zug sollte" in got["texts"][mockserver.url("blog", "/posts/nachtzug-nach-wien/")]
+    assert got["texts"] == want["texts"] and got["titles"] == want["titles"]
 
 
 # --- files written by another tool -------------------------------------------------------
@@ -271,6 +293,78 @@ def test_another_tools_file_imports_what_it_can_and_says_where_it_stopped(tmp_pa
     assert "import: not_html" in result.stderr and "import: not_ok" in result.stderr
 
 
+def test_a_revisit_with_an_empty_block_is_read_as_its_original(tmp_path):
+    """WARC 1.1 lets a revisit record carry no HTTP headers at all: it is its original."""
+    path = tmp_path / "revisit.warc.gz"
+    tool = OtherTool(path)
+    harbour = ORIGIN + "/2024/05/12/harbour-expansion-approved/"
+    tool.response(harbour, fixture_page("news", "/2024/05/12/harbour-expansion-approved/"))
+    record = tool.writer.create_revisit_record(
+        ORIGIN + "/amp/harbour/",
+        digest=tool.digests[harbour],
+        refers_to_uri=harbour,
+        refers_to_date=WHEN.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        warc_headers_dict={"WARC-Refers-To": tool.ids[harbour]},
+    )
+    assert record.length == 0
+    tool.writer.write_record(record)
+    tool.close()
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = imported(tmp_path / "archive.db")
+    assert set(got["articles"]) == {harbour}
+    assert ORIGIN + "/amp/harbour/" in got["aliases"]
+    assert "import: not_http" not in result.stderr
+
+
+def test_a_file_named_through_dot_dot_is_stored_and_read_as_one_path(tmp_path):
+    path = other_tools_file(tmp_path, truncate=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    detour = f"../{work.name}/../{path.name}"
+    result = run_cli("import", detour, str(path), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^  import: files +1$", result.stderr, re.MULTILINE), result.stderr
+    with sqlite3.connect(work / "archive.db") as conn:
+        stored = {file for (file,) in conn.execute("SELECT warc_file FROM captures")}
+    assert stored == {str(path)}
+
+
+def test_a_warc_date_is_read_by_the_one_date_parser_or_the_record_is_counted(tmp_path):
+    """An offset (which some tools write) is read as such; a date that reads as none is
+    no capture dated 1970 but a record counted under import: no_date."""
+    path = tmp_path / "dates.warc.gz"
+    tool = OtherTool(path)
+    dated = {
+        "/2024/05/12/harbour-expansion-approved/": "2024-05-12T10:00:00+02:00",
+        "/2024/05/02/fishing-quota-deal-reached/": "2024-05-02T08:00:00.250Z",
+        "/2024/05/08/battery-recycling-plant-opens/": "last Tuesday",
+    }
+    for page, value in dated.items():
+        body = fixture_page("news", page)
+        tool.writer.write_record(
+            tool.writer.create_warc_record(
+                ORIGIN + page,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+                ),
+                warc_headers_dict={"WARC-Date": value},
+            )
+        )
+    tool.close()
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    fetched = {final: when for _url, final, when in imported(tmp_path / "archive.db")["captures"]}
+    assert fetched == {
+        ORIGIN + "/2024/05/12/harbour-expansion-approved/": "2024-05-12 08:00:00.000000",
+        ORIGIN + "/2024/05/02/fishing-quota-deal-reached/": "2024-05-02 08:00:00.250000",
+    }
+    assert re.search(r"^  import: no_date +1$", result.stderr, re.MULTILINE), result.stderr
+
+
 def test_filters_apply_before_extraction(tmp_path):
     path = other_tools_file(tmp_path, truncate=False)
     result = run_cli("import", str(path), "--since", "2024-01-01", cwd=tmp_path)
@@ -292,6 +386,39 @@ def test_filters_apply_before_extraction(tmp_path):
     }
 
 
+def test_bodies_are_decoded_as_the_crawl_decodes_them(tmp_path):
+    """br and zstd (which this crawler asks for), deflate, x-gzip, two codings in turn, and a
+    body a tool stored decoded under its Content-Encoding header: each page arrives."""
+    codings = {
+        "/2024/05/12/harbour-expansion-approved/": ("br", brotli.compress),
+        "/2024/05/02/fishing-quota-deal-reached/": ("zstd", zstandard.compress),
+        "/2024/05/08/battery-recycling-plant-opens/": ("deflate", zlib.compress),
+        "/2024/05/10/central-bank-holds-rates/": ("x-gzip", gzip.compress),
+        "/2024/05/13/ceasefire-talks-resume-in-geneva/": (
+            "gzip, br",
+            lambda body: brotli.compress(gzip.compress(body)),
+        ),
+        "/2024/05/07/city-trials-four-day-week/": ("gzip", lambda body: body),
+    }
+    path = tmp_path / "encoded.warc.gz"
+    tool = OtherTool(path)
+    for page, (coding, encode) in codings.items():
+        tool.response(
+            ORIGIN + page,
+            encode(fixture_page("news", page)),
+            extra=[("Content-Encoding", coding)],
+        )
+    tool.close()
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    articles = imported(tmp_path / "archive.db")["articles"]
+    assert set(articles) == {ORIGIN + page for page in codings}
+    for page in codings:
+        title = EXPECTED_TITLES[page]
+        assert articles[ORIGIN + page][0] == title
+    assert "city-trials-four-day-week/: BadGzipFile; its body read as recorded" in result.stderr
+
+
 def test_an_arc_file_imports_too(tmp_path):
     url = ORIGIN + "/2024/05/12/harbour-expansion-approved/"
     body = fixture_page("news", "/2024/05/12/harbour-expansion-approved/")
@@ -307,6 +434,115 @@ def test_an_arc_file_imports_too(tmp_path):
     result = run_cli("import", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert set(imported(tmp_path / "archive.db")["articles"]) == {url}
+
+
+# --- damaged files -----------------------------------------------------------------------
+
+FOUR = (
+    "/2024/05/12/harbour-expansion-approved/",
+    "/2024/05/02/fishing-quota-deal-reached/",
+    "/2024/05/08/battery-recycling-plant-opens/",
+    "/2024/05/10/central-bank-holds-rates/",
+)
+
+
+def four_pages(compress: bool) -> tuple[bytes, list[int]]:
+    """A WARC of four article pages written by warcio, and each record's offset."""
+    out = BytesIO()
+    writer = WARCWriter(out, gzip=compress)
+    offsets = []
+    for page in FOUR:
+        offsets.append(out.tell())
+        body = fixture_page("news", page)
+        writer.write_record(
+            writer.create_warc_record(
+                ORIGIN + page,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=StatusAndHeaders(
+                    "200 OK",
+                    [("Content-Type", "text/html; charset=utf-8")],
+                    protocol="HTTP/1.1",
+                ),
+            )
+        )
+    return out.getvalue(), offsets
+
+
+def with_length(record: bytes, delta: int) -> bytes:
+    """A record whose WARC Content-Length is off by ``delta``."""
+    head, _, rest = record.partition(b"\r\n\r\n")
+    old = re.search(rb"Content-Length: (\d+)", head)
+    assert old is not None
+    head = head.replace(old.group(0), b"Content-Length: %d" % (int(old.group(1)) + delta))
+    return head + b"\r\n\r\n" + rest
+
+
+def damaged(kind: str) -> bytes:
+    if kind == "empty":
+        return b""
+    if kind == "one gzip stream":
+        return gzip.compress(four_pages(compress=False)[0])
+    if kind == "padded end":
+        return four_pages(compress=True)[0] + b"\r\n"
+    if kind.endswith("plain"):
+        data, at = four_pages(compress=False)
+        delta = 300 if kind.startswith("long") else -300
+        return data[: at[1]] + with_length(data[at[1] : at[2]], delta) + data[at[2] :]
+    data, at = four_pages(compress=True)
+    second = data[at[1] : at[2]]
+    if kind == "short length, gzip":
+        second = gzip.compress(with_length(gzip.decompress(second), -300))
+    else:  # a damaged gzip member: bytes flipped in its compressed data
+        middle = len(second) // 2
+        second = second[:middle] + bytes(b ^ 0x5A for b in second[middle : middle + 40])
+        second += data[at[1] + middle + 40 : at[2]]
+    return data[: at[1]] + second + data[at[2] :]
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "kept", "says"),
+    [
+        ("flipped bytes, gzip", 1, {0, 2, 3}, "no WARC or ARC record starts here; read on"),
+        ("short length, gzip", 1, {0, 2, 3}, "does not fill its gzip member"),
+        (
+            "long length, plain",
+            1,
+            {0, 2, 3},
+            "not followed by a record (a wrong Content-Length?); read on",
+        ),
+        (
+            "short length, plain",
+            1,
+            {0, 2, 3},
+            "not followed by a record (a wrong Content-Length?); read on",
+        ),
+        ("one gzip stream", 1, {0}, "is one gzip stream, not one gzip member per record"),
+        ("empty", 1, set(), "stopped at offset 0: an empty file"),
+        ("padded end", 0, {0, 1, 2, 3}, None),
+    ],
+)
+def test_a_damaged_file_keeps_what_is_good_and_says_what_was_skipped(
+    tmp_path, kind, code, kept, says
+):
+    path = tmp_path / ("damaged.warc" if kind.endswith("plain") else "damaged.warc.gz")
+    path.write_bytes(damaged(kind))
+    result = run_cli("import", str(path), cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr and "Error -3" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("newsarchive import:")]
+    if says is None:
+        assert lines == []
+    else:
+        assert len(lines) == 1 and says in lines[0], result.stderr
+        assert re.match(
+            rf"newsarchive import: {re.escape(str(path))}: stopped at offset \d", lines[0]
+        )
+    articles = imported(tmp_path / "archive.db")["articles"]
+    assert set(articles) == {ORIGIN + FOUR[i] for i in kept}
+    if not kept:
+        assert "import failed: no file held a record that could be read" in result.stderr
 
 
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path):

@@ -15,7 +15,8 @@ Serving rules (see tests/fixtures/sites/README.md):
   (the first state until switched; state names are shared by all sites).
 - ``{{base}}`` in a text file becomes the site's origin, ``{{site:NAME}}`` another's.
 - A ``{"file": ...}`` route may add ``"headers"`` (sent as written: name case kept),
-  ``"encoding": "gzip"`` (the body gzip-encoded when the request accepts it) and
+  ``"encoding": "gzip"`` (or ``"br"``, ``"zstd"``: the body so encoded when the request
+  accepts it) and
   ``"chunked": true`` (chunked transfer-encoding instead of Content-Length).
 - Static files carry an ETag and Last-Modified and answer conditional requests with 304.
 - ``/__control__/raw?site=NAME&path=/p/`` returns the exact bytes of the last response
@@ -61,6 +62,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import brotli
+import zstandard
+
 SITES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -70,6 +74,12 @@ CONTENT_TYPES = {
     ".gz": "application/x-gzip",
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/feed+json",
+}
+# The content codings a route can ask for (``"encoding"``), as a crawler accepts them.
+ENCODERS = {
+    "gzip": lambda body: gzip.compress(body, mtime=0),
+    "br": brotli.compress,
+    "zstd": lambda body: zstandard.ZstdCompressor().compress(body),
 }
 TEXT_SUFFIXES = {".html", ".xml", ".rss", ".atom", ".txt", ".json"}
 # Fixture files are dated in the past so that Last-Modified is stable across runs.
@@ -311,9 +321,10 @@ class SiteHandler(BaseHTTPRequestHandler):
             return
         route = route or {}
         headers.update(route.get("headers", {}))
-        if route.get("encoding") == "gzip" and "gzip" in self.headers.get("Accept-Encoding", ""):
-            body = gzip.compress(body, mtime=0)
-            headers["Content-Encoding"] = "gzip"
+        encoding = route.get("encoding")
+        if encoding in ENCODERS and encoding in self.headers.get("Accept-Encoding", ""):
+            body = ENCODERS[encoding](body)
+            headers["Content-Encoding"] = encoding
         self.send(200, body, content_type, headers, head, chunked=bool(route.get("chunked")))
 
     def refuse(self, status: int, options: dict[str, Any], *, head: bool) -> None:
