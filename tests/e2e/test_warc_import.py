@@ -447,11 +447,15 @@ FOUR = (
 
 
 def four_pages(compress: bool) -> tuple[bytes, list[int]]:
-    """A WARC of four article pages written by warcio, and each record's offset."""
+    """A WARC of four article pages written by warcio, and each record's offset.
+
+    The same bytes on every run (warcio would stamp each record with a new id and the
+    time): where a damage lands in a compressed record decides what the reader meets,
+    so the damaged files must not change from one run to the next."""
     out = BytesIO()
     writer = WARCWriter(out, gzip=compress)
     offsets = []
-    for page in FOUR:
+    for number, page in enumerate(FOUR):
         offsets.append(out.tell())
         body = fixture_page("news", page)
         writer.write_record(
@@ -460,6 +464,10 @@ def four_pages(compress: bool) -> tuple[bytes, list[int]]:
                 "response",
                 payload=BytesIO(body),
                 length=len(body),
+                warc_headers_dict={
+                    "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{number:012d}>",
+                    "WARC-Date": "2024-05-12T08:00:00Z",
+                },
                 http_headers=StatusAndHeaders(
                     "200 OK",
                     [("Content-Type", "text/html; charset=utf-8")],
