@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache, partial
 from itertools import islice
@@ -39,8 +40,10 @@ from pipelines.extraction.dateline import (
 from pipelines.extraction.datesearch import search_date, url_date
 from pipelines.extraction.decode import parse_html
 from pipelines.extraction.fallback import (
+    COLLAPSED_PART,
     GUTTED_PART,
     MISSED_SHARE,
+    Candidate,
     better_candidate,
     fuller_candidate,
     is_suspect,
@@ -74,7 +77,7 @@ from pipelines.extraction.metadata import (
     with_final_marks,
 )
 from pipelines.extraction.model import Extracted
-from pipelines.extraction.pagetype import classify_page, markup_verdict
+from pipelines.extraction.pagetype import classify_page, clearly_article_like, markup_verdict
 from pipelines.extraction.precision import precision_pass, resolve_body_links
 from pipelines.extraction.stoplist import share_justext_stoplist
 from pipelines.extraction.text import (
@@ -679,11 +682,33 @@ def worth_completing(result: Extracted, gutted: bool = True) -> bool:
     return verdict.skip not in SKIPS_NOT_COMPLETED if gutted else verdict.is_article
 
 
-def needs_completing(share: float, result: Extracted) -> bool:
+def needs_completing(share: float, result: Extracted, decided: bool = False) -> bool:
     """Whether a text lacking ``share`` of itself (``fallback.missed_share``) lacks enough of
     the page's story to be completed (``fallback``), on a page whose decision a fuller text
-    may be worth (:func:`worth_completing`)."""
+    may be worth (:func:`worth_completing`). On a page the markup and URL rules have
+    ``decided`` is no article, only a collapsed text is (``COLLAPSED_PART``)."""
+    if decided and share < COLLAPSED_PART:
+        return False
     return share >= MISSED_SHARE and worth_completing(result, gutted=share >= GUTTED_PART)
+
+
+def completion_check(result: Extracted, marked: bool) -> Callable[[Candidate], bool]:
+    """Whether a collapsed text may take a candidate of another layout reading
+    (``fallback.fuller_from_modes``): on a page whose markup declares an article, or whose
+    markup and URL have decided it is none (its decision cannot move), always; elsewhere when
+    the page with that text is still skipped, or archived looking clearly like an article
+    (``clearly_article_like``): forums and service pages have the collapse shape too (a
+    question without its answers), and their whole reading made some look like articles."""
+    if marked:
+        return lambda candidate: True
+
+    def article_like(candidate: Candidate) -> bool:
+        trial = replace(result)
+        set_text(trial, candidate.cleaned, candidate.lines, candidate.chars, 0)
+        verdict = classify_page(trial, result.url)
+        return not verdict.is_article or clearly_article_like(trial, result.url)
+
+    return article_like
 
 
 def set_text(
@@ -716,8 +741,9 @@ def fill_text(
     """Clean trafilatura's body into the story text and its link density; a text that
     came out empty or gutted is replaced by a better candidate, one that lacks much of the
     page's story by a fuller one (``fallback``), unless the page's markup and URL have
-    already ``decided`` it is no article, or the decision on the text as it stands is a skip
-    a fuller text does not overturn (:func:`worth_completing`): its text is never archived.
+    already ``decided`` it is no article (but for a collapsed text: :func:`needs_completing`),
+    or the decision on the text as it stands is a skip a fuller text does not overturn
+    (:func:`worth_completing`): its text is never archived.
     ``result`` holds the page's metadata (the decision reads it)."""
     cleaned = CleanBody([], 0.0)
     if document is not None and document.body is not None:
@@ -742,8 +768,9 @@ def fill_text(
     candidate = None
     if is_suspect(sum(len(line) for line in lines), found_chars, tree, declared):
         candidate = better_candidate(tree, result.url, titles, sum(len(x) for x in lines))
-    elif not decided and needs_completing(share := missed_share(tree, lines, texts), result):
-        candidate = fuller_candidate(tree, result.url, titles, lines, share)
+    elif needs_completing(share := missed_share(tree, lines, texts), result, decided):
+        accept = completion_check(result, declared or decided)
+        candidate = fuller_candidate(tree, result.url, titles, lines, share, accept=accept)
     if candidate is not None:
         set_text(result, candidate.cleaned, candidate.lines, candidate.chars, 0)
     kept = sum(len(line) for line in result.text.splitlines())

@@ -38,7 +38,10 @@ under ``DIV_PAGE_SHARE`` of their text), our precision pass on the page with tho
 ``<div>`` as ``<p>`` (:func:`div_paragraphed`), uncapped as well, and completed again from
 recall or balanced mode if it is partial still: precision mode keeps only an intro, a
 table or a quote of such a page, and recall mode's whole story can then be over its cap.
-Tried last, it changes no text an earlier candidate completed.
+Tried last, it changes no text an earlier candidate completed. A *collapsed* text (it lacks
+``COLLAPSED_PART`` of itself or more: a sliver) may also take balanced mode's reading after a
+recall candidate as narrow as the text, or one that completes the page's story a little over
+the cap (:func:`completes`), where the caller's check accepts it.
 
 Last, on a page whose markup declares an article, the ``articleBody`` it states in JSON-LD
 replaces a text of any length when it is ``BETTER_RATIO`` times longer
@@ -92,6 +95,8 @@ MISSED_MIN = 500  # characters of missed paragraphs, at least
 CONTAIN_SHARE = 0.9  # a fuller candidate holds this share of the text's words
 FULLER_RATIO = 1.1  # a fuller candidate is this much longer than the text
 FULLER_CAP = 3.5  # and at most this much (unless the text is under MIN_CANDIDATE chars)
+COLLAPSED_PART = 1.0  # a text lacking this share of itself or more kept a sliver of the story
+COMPLETE_MARGIN = 1.25  # a candidate leaving no story missed may be this much over its cap
 # a page writes its paragraphs as <div>s when its <p> hold under this share of their text
 DIV_PAGE_SHARE = 0.05
 # containers whose own runs of text can be story paragraphs, and the inline elements
@@ -373,6 +378,8 @@ def fuller_candidate(
     titles: list[str],
     lines: list[str],
     share: float | None = None,
+    *,
+    accept: Callable[[Candidate], bool] | None = None,
 ) -> Candidate | None:
     """The first candidate (the precision pass on the page's ``<br><br>`` paragraphs,
     recall mode, then balanced, then the precision pass on the page's ``<div>``
@@ -388,7 +395,7 @@ def fuller_candidate(
     candidate = paragraphed(tree, url, titles)
     if candidate is not None and is_fuller(candidate, lines, kept, capped=False):
         return candidate
-    found = fuller_from_modes(tree, url, titles, lines, share)
+    found = fuller_from_modes(tree, url, titles, lines, share, accept=accept)
     if found is not None:
         return found
     base = div_paragraphed(tree, url, titles)
@@ -405,20 +412,50 @@ def fuller_from_modes(
     titles: list[str],
     lines: list[str],
     share: float | None = None,
+    *,
+    accept: Callable[[Candidate], bool] | None = None,
 ) -> Candidate | None:
     """Recall mode's candidate, else balanced mode's (tried only when recall mode found
     less than ``lines``), when it is fuller than ``lines`` within the cap, or None.
-    ``share``: :func:`missed_share` of ``lines``, when the caller has it."""
+    ``share``: :func:`missed_share` of ``lines``, when the caller has it.
+
+    A text that lacks ``COLLAPSED_PART`` of itself or more kept a sliver of its story, and
+    recall mode's reading can be as narrow as precision mode's (the same container, or a
+    few lines more): given ``accept``, balanced mode is tried too when recall mode's
+    candidate adds nothing or leaves the text partial still, and taken when it is longer,
+    fuller or completing the page's story (:func:`completes`), and ``accept`` takes it."""
     kept = sum(len(line) for line in lines)
-    cap = max(FULLER_CAP, 1 + (missed_share(tree, lines) if share is None else share))
-    candidate = trimmed(balanced(tree, url, titles, recall=True), lines)
-    if candidate is not None and is_fuller(candidate, lines, kept, cap=cap):
-        return candidate
-    if candidate is not None and candidate.chars >= kept:
-        return None
+    share = missed_share(tree, lines) if share is None else share
+    cap = max(FULLER_CAP, 1 + share)
+    collapsed = accept is not None and share >= COLLAPSED_PART
+    recall = trimmed(balanced(tree, url, titles, recall=True), lines)
+    found = recall if recall is not None and is_fuller(recall, lines, kept, cap=cap) else None
+    stops = found is not None or (recall is not None and recall.chars >= kept)
+    if found is not None and (not collapsed or not is_partial(tree, found.lines)):
+        return found
+    if stops and not collapsed:
+        return found
     candidate = trimmed(balanced(tree, url, titles), lines)
-    fuller = candidate is not None and is_fuller(candidate, lines, kept, cap=cap)
-    return candidate if fuller else None
+    if candidate is None or (found is not None and candidate.chars <= found.chars):
+        return found
+    fuller = is_fuller(candidate, lines, kept, cap=cap)
+    if fuller and not stops:
+        return candidate
+    if accept is not None and (fuller or completes(tree, candidate, lines, kept, share)):
+        return candidate if accept(candidate) else found
+    return found
+
+
+def completes(
+    tree: HtmlElement, candidate: Candidate, lines: list[str], kept: int, share: float
+) -> bool:
+    """Whether the candidate holds the text and leaves the page's story-shaped text missed
+    no more (:func:`is_partial`), at most ``COMPLETE_MARGIN`` times as long as the text and
+    what it lacks (``share`` of it): the page's story has headings and short lines the
+    missed text does not count, so its whole reading runs a little over ``1 + share``."""
+    if candidate.chars > COMPLETE_MARGIN * (1 + share) * kept:
+        return False
+    return is_fuller(candidate, lines, kept, capped=False) and not is_partial(tree, candidate.lines)
 
 
 def trimmed(candidate: Candidate | None, lines: list[str]) -> Candidate | None:

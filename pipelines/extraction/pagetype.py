@@ -339,6 +339,18 @@ def min_article_likeness() -> float:
     return float(_model()["threshold"])
 
 
+# the likeness a page must reach for a collapsed text on a page declaring no article to be
+# completed from a reading of another layout (``fallback.fuller_from_modes``): forums,
+# service pages and shops have the collapse shape too (a question without its answers)
+CLEARLY_ARTICLE_LIKE = 0.8
+
+
+def clearly_article_like(doc: Extracted, url: str | None) -> bool:
+    """Whether the page-look model finds the page an article well over its skip bound
+    (``CLEARLY_ARTICLE_LIKE``)."""
+    return bool(doc.signals) and article_likeness(doc, url) >= CLEARLY_ARTICLE_LIKE
+
+
 def article_likeness(doc: Extracted, url: str | None) -> float:
     """The model's probability that a page looking like this one is an article (0..1).
 

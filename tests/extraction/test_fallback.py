@@ -346,7 +346,7 @@ def test_a_partial_long_story_is_completed_from_the_fuller_candidate(monkeypatch
 
     keep_first_paragraphs(monkeypatch, len(LONG))
     assert extract_article(page, URL).text.split("\n") == [*LONG, *MORE]
-    monkeypatch.setattr(core, "needs_completing", lambda _share, _result: False)
+    monkeypatch.setattr(core, "needs_completing", lambda *_args: False)
     assert extract_article(page, URL).text.split("\n") == LONG  # what the rule completes
 
 
@@ -397,6 +397,103 @@ def test_a_text_lacking_little_is_completed_only_where_it_is_archived():
     story = Extracted(url=URL, text=" ".join(LONG), word_count=len(" ".join(LONG).split()))
     assert classify_page(story, URL).is_article
     assert core.worth_completing(story, gutted=False)
+
+
+# ---------------------------------------------------------------- a collapsed story
+
+SLIDES = LONG[5:15]
+
+
+def slideshow_page(head: str = "") -> str:
+    """A story whose intro stands in a content ``<div>`` and whose stops each stand in a
+    ``<div>`` of their own after it, with a heading: trafilatura's precision and recall modes
+    both read the intro alone, its balanced mode the whole story."""
+    intro = "".join(f"<p>{line}</p>" for line in STORY[:2])
+    slides = "".join(
+        f"<div class='slide'><h2>Stop {i}</h2><p>{line}</p></div>" for i, line in enumerate(SLIDES)
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Ten stops on the harbour walk | The Gazette</title>{head}</head><body>"
+        "<header><nav><a href='/'>Home</a></nav></header><h1>Ten stops on the harbour walk</h1>"
+        f"<div class='post-content'>{intro}</div>{slides}"
+        "<footer><p>© 2024 The Gazette</p></footer></body></html>"
+    )
+
+
+def test_trafilatura_reads_the_slideshow_as_a_sliver_in_precision_and_recall_mode():
+    page = slideshow_page()
+    sliver = {"favor_precision": True}, {"favor_recall": True}
+    for options in sliver:
+        assert trafilatura.extract(page, **options).split("\n") == STORY[:2]
+    assert all(line in trafilatura.extract(page) for line in SLIDES)
+
+
+def test_a_collapsed_story_recall_mode_reads_as_narrowly_is_completed_by_balanced_mode():
+    """The page declares no article, so the short-text check does not see the sliver; the
+    partial-story pass does, and recall mode reads the intro alone: balanced mode, tried
+    after it on a text lacking more than itself, holds the whole story."""
+    page = slideshow_page()
+    text = extract_article(page, URL).text.split("\n")
+    assert text[:2] == STORY[:2] and all(line in text for line in SLIDES)
+    assert classify_page(extract_article(page, URL), URL).is_article
+
+
+def test_a_collapsed_story_on_a_page_the_markup_rules_out_is_completed():
+    """Its decision cannot move, so the page's reader gets the whole story
+    (``newsarchive extract``) at no risk to what the crawl archives."""
+    tag_url = "https://news.example.com/tag/harbour-walk"
+    doc = extract_article(slideshow_page(), tag_url)
+    assert all(line in doc.text.split("\n") for line in SLIDES)
+    assert classify_page(doc, tag_url).reason == "skip:listing"
+
+
+@pytest.mark.parametrize(
+    ("likeness", "completed", "reason"),
+    [
+        (0.95, True, "article:dated_url+long_text"),  # clearly an article: archived whole
+        (0.6, False, "skip:too_short"),  # over the veto, not clearly: the sliver stays
+        (0.1, True, "skip:not_article_like"),  # vetoed either way: its reader gets it all
+    ],
+)
+def test_a_collapsed_text_is_completed_into_an_article_only_clearly_like_one(
+    monkeypatch, likeness, completed, reason
+):
+    """Forums and service pages have the collapse shape too (a question without its
+    answers): on a page declaring no article, the whole reading may make the page archived
+    only when the page-look model finds it clearly article-like."""
+    monkeypatch.setattr(pagetype, "article_likeness", lambda _doc, _url: likeness)
+    doc = extract_article(slideshow_page(), URL)
+    assert (SLIDES[0] in doc.text) is completed
+    assert classify_page(doc, URL).reason == reason
+
+
+def test_a_declared_collapsed_story_is_completed_past_what_recall_mode_reads(monkeypatch):
+    """A text over the short-text bound lacking more than itself: recall mode's candidate
+    is fuller but partial still, balanced mode's holds the whole story (over the cap, by the
+    headings and short lines the missed text does not count) and is taken."""
+    tree = parse_html(build_page(paragraphs=LONG))
+    text = LONG[:4]
+    share = fallback.missed_share(tree, text)
+    assert share >= fallback.COLLAPSED_PART
+    whole = [*LONG[:4], *(f"Part {i}" for i in range(40)), *LONG[4:]]
+    assert sum(map(len, whole)) > (1 + share) * sum(map(len, text))
+    found = {True: LONG[:6], False: whole}
+    monkeypatch.setattr(
+        fallback, "balanced", lambda _t, _u, _ti, recall=False: candidate(found[recall], "x")
+    )
+    assert fallback.fuller_from_modes(tree, URL, [], text) == candidate(LONG[:6], "x")
+    always = fallback.fuller_from_modes(tree, URL, [], text, accept=lambda _c: True)
+    assert always is not None and always.lines == whole
+    refused = fallback.fuller_from_modes(tree, URL, [], text, accept=lambda _c: False)
+    assert refused is not None and refused.lines == LONG[:6]
+    # a candidate leaving story paragraphs missed still took in something else
+    found[False] = [*LONG[:4], *(f"Part {i}" for i in range(40)), *LONG[4:-6], *MORE]
+    length = sum(map(len, found[False]))
+    assert length <= fallback.COMPLETE_MARGIN * (1 + share) * sum(map(len, text))
+    assert fallback.is_partial(tree, found[False])
+    taken = fallback.fuller_from_modes(tree, URL, [], text, accept=lambda _c: True)
+    assert taken is not None and taken.lines == LONG[:6]
 
 
 # ---------------------------------------------------------------- a large page
