@@ -314,6 +314,32 @@ def test_every_route_on_an_empty_archive(empty, path, status, says):
     assert says in " ".join(lxml.html.fromstring(response.text).text_content().split())
 
 
+BIG = "9" * 23  # past the 64-bit integers of both databases
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/article/{BIG}", 404),
+        (f"/article/{BIG}/diff", 404),
+        (f"/capture/{BIG}/raw", 404),
+        (f"/story/{BIG}", 404),
+        (f"/run/{BIG}", 404),
+        (f"/?after={BIG}", 400),
+        (f"/?q=harbour&after=1.5~{BIG}", 400),
+        (f"/?from=2024-01-01&after=2024-01-01T00:00:00%2B00:00~{BIG}", 400),
+        (f"/runs?before={BIG}", 400),
+        ("/?to=9999-12-31", 200),
+        ("/?from=9999-12-31&to=9999-12-31", 200),
+        ("/?q=%00harbour%00", 200),
+        ("/?site=%00&lang=%00", 200),
+        ("/site/%00", 404),
+    ],
+)
+def test_out_of_range_ids_dates_and_nul_are_answered_not_a_500(empty, path, status):
+    assert client(empty.arc).get(path).status_code == status
+
+
 # --- a hostile archive ----------------------------------------------------------------------
 
 
