@@ -140,6 +140,7 @@ def test_filters_site_language_dates_copies_and_edits(newsroom):
     assert [int(h.rsplit("/", 1)[1]) for h in edited.xpath("//li/h2/a/@href")] == [
         newsroom.data.edited
     ]
+    assert texts(edited, "//p[@id='count']")[0].startswith("1 article matches,")
     day = NOW.date().isoformat()
     today = page(c, f"/?from={day}&to={day}")
     assert len(today.xpath("//li[@class='hit']")) == 0 or all(
