@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 
 from crawler.defaults import EXTRACT_WORKERS
+from crawler.urls import site_of
 
 # The largest whole number a database column or LIMIT holds (SQLite's and PostgreSQL's
 # 64-bit integer): a number past it reaches the database as an overflow, not a result.
@@ -34,6 +35,15 @@ def whole_number(minimum: int, hint: str = "", maximum: int = LARGEST) -> Callab
 
     parse.__name__ = "whole number"
     return parse
+
+
+def parse_site(value: str) -> str:
+    """A site as the archive names it (its registrable domain, so no ``www.``; the port
+    when not the default), from a host or a URL."""
+    site = site_of(value if "://" in value else f"http://{value}")
+    if not site:
+        raise argparse.ArgumentTypeError(f"not a host: {value!r}")
+    return site
 
 
 def days(value: str) -> float:
