@@ -45,7 +45,8 @@ def add_parser(subparsers: Any) -> None:
         action="append",
         type=parse_site,
         metavar="HOST",
-        help="only this site (a host or URL, named as the archive does: without www.); repeatable",
+        help="only this site (a host or URL; sites are named by registrable domain: "
+        "www.news.example.com is example.com); repeatable",
     )
     parser.add_argument("--language", action="append", help="only this language; repeatable")
     add_paywalled_option(parser)

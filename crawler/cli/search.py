@@ -31,7 +31,8 @@ def add_parser(subparsers: Any) -> None:
         action="append",
         type=parse_site,
         metavar="HOST",
-        help="only this site (a host or URL, named as the archive does: without www.); repeatable",
+        help="only this site (a host or URL; sites are named by registrable domain: "
+        "www.news.example.com is example.com); repeatable",
     )
     parser.add_argument("--since", metavar="DATE", help="only articles first seen since DATE")
     add_paywalled_option(parser)
