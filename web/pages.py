@@ -521,11 +521,15 @@ def run(request: Request) -> HTMLResponse:
         raise HTTPException(404, f"There is no crawl run {run_id} in the archive.")
     stats = found["stats"] or {}
     per_site = browse.run_outcomes(arc, run_id)
+    # the run's own counts hold skips counted per run only (max_pages, since...): their
+    # reasons say why its totals exceed the sum of the sites'
+    outcomes = run_outcome_counts(stats)
     return render(
         request,
         "run.html",
         run=found,
-        totals=outcome_totals(run_outcome_counts(stats)),
+        totals=outcome_totals(outcomes),
+        run_outcomes=outcomes,
         stats=sorted(stats.items()),
         sites=[(s, o, outcome_totals(o)) for s, o in sorted(per_site.items())],
     )

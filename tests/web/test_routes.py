@@ -568,3 +568,25 @@ def test_a_paywalled_story_says_so_and_its_lifted_paywall_is_no_edit(engine):
     assert first.endswith("first archived · paywalled")
     assert "· paywall lifted · what changed" in lifted and not lifted.endswith("paywalled")
     assert "· edit · what changed" in edited
+
+
+def test_a_runs_total_row_names_the_skips_no_site_row_holds(engine):
+    """Entries left out before any request (max_pages, since) are counted per run only:
+    the run's total says why it exceeds the sum of its sites."""
+    from archive.read import Archive
+    from archive.writer import CrawlRuns
+
+    runs = CrawlRuns(engine)
+    run_id = runs.start_run({"start": ["https://news.example/"]})
+    outcomes = {("news.example", "articles/new"): 2, ("news.example", "skipped/listing"): 1}
+    stats = {
+        "newsarchive/articles/new": 2,
+        "newsarchive/skipped/listing": 1,
+        "newsarchive/skipped/max_pages": 40,
+    }
+    runs.finish_run(run_id, "finished", "finished", stats, outcomes)
+    doc = page(client(Archive(engine)), f"/run/{run_id}")
+    [total] = doc.xpath("//tr[@class='total']")
+    assert texts(total, "td[@class='reasons']/span") == ["listing 1", "max_pages 40"]
+    [site] = doc.xpath("//tr[td/a]")
+    assert texts(site, "td[@class='reasons']/span") == ["listing 1"]
