@@ -8,7 +8,6 @@ import math
 from collections.abc import Callable
 
 from crawler.defaults import EXTRACT_WORKERS
-from crawler.urls import site_of
 
 # The largest whole number a database column or LIMIT holds (SQLite's and PostgreSQL's
 # 64-bit integer): a number past it reaches the database as an overflow, not a result.
@@ -40,6 +39,8 @@ def whole_number(minimum: int, hint: str = "", maximum: int = LARGEST) -> Callab
 def parse_site(value: str) -> str:
     """A site as the archive names it (its registrable domain, so no ``www.``; the port
     when not the default), from a host or a URL."""
+    from crawler.urls import site_of  # tldextract: only for the commands given a --site
+
     site = site_of(value if "://" in value else f"http://{value}")
     if not site:
         raise argparse.ArgumentTypeError(f"not a host: {value!r}")
