@@ -88,7 +88,8 @@ def parse_query(text: str) -> Query:
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     join_next = False
-    for match in _TOKEN.finditer(text):
+    # NUL ends a string for SQLite's FTS5 parser and PostgreSQL refuses it: a separator
+    for match in _TOKEN.finditer(text.replace("\0", " ")):
         negated, phrase, word = match.groups()
         if word is not None and word.lower() == "or":
             join_next = bool(groups)

@@ -141,4 +141,8 @@ def parse_date(value: str | None, keep_offset: bool = False) -> datetime | None:
             return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed if keep_offset else parsed.astimezone(UTC)
+    try:
+        instant = parsed.astimezone(UTC)
+    except OverflowError:  # "9999-12-31T23:00-05:00" is in year 10000 in UTC: no instant
+        return None
+    return parsed if keep_offset else instant

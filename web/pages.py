@@ -8,12 +8,14 @@ whatever it lists.
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -44,6 +46,20 @@ SITES_CACHE_SECONDS = 60.0
 CHART_DAYS = 90
 SPARK_DAYS = 30
 RUN_PAGE_SIZE = 50
+# An id in a path or a cursor: at most 18 digits, so always below 2**63, the largest
+# integer the databases hold (SQLite raises OverflowError on a larger one). Ids count up
+# from 1: no archive reaches 10**18.
+ID_PATTERN = "[0-9]{1,18}"
+_ID = re.compile(ID_PATTERN)
+
+
+class ArchiveId(IntegerConvertor):
+    """``{name:id}`` in a route: a path with a longer number is no page (404)."""
+
+    regex = ID_PATTERN
+
+
+register_url_convertor("id", ArchiveId())
 
 
 class Cache:
@@ -100,7 +116,8 @@ class SearchForm:
     @classmethod
     def read(cls, params: Mapping[str, str]) -> SearchForm:
         def text(name: str, limit: int = 500) -> str:
-            return " ".join(params.get(name, "").split())[:limit]
+            # NUL is no text a site, language or search holds (PostgreSQL refuses it)
+            return " ".join(params.get(name, "").replace("\0", " ").split())[:limit]
 
         return cls(
             q=text("q"),
@@ -130,12 +147,11 @@ class SearchForm:
 
     def where(self) -> ArticleFilter:
         """The filter (without the query); ValueError says what is wrong."""
-        until = _date(self.date_to, "to")
         return ArticleFilter(
             site=self.site or None,
             language=self.lang or None,
             published_since=_date(self.date_from, "from"),
-            published_until=until + timedelta(days=1) if until else None,
+            published_until=_day_after(_date(self.date_to, "to")),
             with_copies=self.copies,
             edited=self.edited,
         )
@@ -145,6 +161,11 @@ class SearchForm:
         return bool(
             self.site or self.lang or self.date_from or self.date_to or self.copies or self.edited
         )
+
+
+def _day_after(day: datetime | None) -> datetime | None:
+    """The exclusive end of a date range ending on ``day`` (None: no end)."""
+    return day + timedelta(days=1) if day is not None and day.date() < date.max else None
 
 
 def _date(value: str, name: str) -> datetime | None:
@@ -176,13 +197,19 @@ def _parse_cursor(value: str, kind: type[float] | type[datetime] | None) -> tupl
         if kind is None:
             if sep:
                 raise ValueError(value)
-            return None, int(value)
+            return None, _cursor_id(value)
         parsed = float(key) if kind is float else datetime.fromisoformat(key)
         if not sep or (isinstance(parsed, datetime) and parsed.tzinfo is None):
             raise ValueError(value)
-        return parsed, int(article_id)
+        return parsed, _cursor_id(article_id)
     except ValueError:
         raise ValueError(_BAD_CURSOR) from None
+
+
+def _cursor_id(text: str) -> int:
+    if not _ID.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
 
 
 def search(request: Request) -> HTMLResponse:
@@ -437,7 +464,8 @@ def site(request: Request) -> HTMLResponse:
     name = request.path_params["site"]
     arc = _archive(request)
     now = _now()
-    records = health.site_records(arc, health.DEFAULT_DAYS, now, site=name)
+    # a NUL is in no site's name (and PostgreSQL refuses it in a query)
+    records = [] if "\0" in name else health.site_records(arc, health.DEFAULT_DAYS, now, site=name)
     if not records:
         raise HTTPException(404, f"The archive knows no site {name!r}.")
     [record] = records
@@ -493,11 +521,15 @@ def run(request: Request) -> HTMLResponse:
         raise HTTPException(404, f"There is no crawl run {run_id} in the archive.")
     stats = found["stats"] or {}
     per_site = browse.run_outcomes(arc, run_id)
+    # the run's own counts hold skips counted per run only (max_pages, since...): their
+    # reasons say why its totals exceed the sum of the sites'
+    outcomes = run_outcome_counts(stats)
     return render(
         request,
         "run.html",
         run=found,
-        totals=outcome_totals(run_outcome_counts(stats)),
+        totals=outcome_totals(outcomes),
+        run_outcomes=outcomes,
         stats=sorted(stats.items()),
         sites=[(s, o, outcome_totals(o)) for s, o in sorted(per_site.items())],
     )
@@ -505,13 +537,13 @@ def run(request: Request) -> HTMLResponse:
 
 ROUTES = [
     Route("/", search, name="search"),
-    Route("/article/{article_id:int}", article, name="article"),
-    Route("/article/{article_id:int}/diff", diff, name="diff"),
-    Route("/capture/{capture_id:int}/raw", raw_capture, name="raw_capture"),
+    Route("/article/{article_id:id}", article, name="article"),
+    Route("/article/{article_id:id}/diff", diff, name="diff"),
+    Route("/capture/{capture_id:id}/raw", raw_capture, name="raw_capture"),
     Route("/stories", stories, name="stories"),
-    Route("/story/{cluster_id:int}", story, name="story"),
+    Route("/story/{cluster_id:id}", story, name="story"),
     Route("/sites", sites, name="sites"),
     Route("/site/{site:path}", site, name="site"),
     Route("/runs", runs, name="runs"),
-    Route("/run/{run_id:int}", run, name="run"),
+    Route("/run/{run_id:id}", run, name="run"),
 ]

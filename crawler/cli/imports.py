@@ -24,8 +24,8 @@ from crawler.cli.crawl import (
     run_spider,
 )
 from crawler.cli.errors import UsageError
-from crawler.cli.options import add_settings_option, add_workers_option
-from crawler.cli.reextract import parse_since, parse_site
+from crawler.cli.options import add_settings_option, add_workers_option, parse_site
+from crawler.cli.reextract import parse_since
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.gz.open")
 

@@ -36,6 +36,17 @@ def whole_number(minimum: int, hint: str = "", maximum: int = LARGEST) -> Callab
     return parse
 
 
+def parse_site(value: str) -> str:
+    """A site as the archive names it (its registrable domain, so no ``www.``; the port
+    when not the default), from a host or a URL."""
+    from crawler.urls import site_of  # tldextract: only for the commands given a --site
+
+    site = site_of(value if "://" in value else f"http://{value}")
+    if not site:
+        raise argparse.ArgumentTypeError(f"not a host: {value!r}")
+    return site
+
+
 def days(value: str) -> float:
     """A number of days >= 0, or ``inf``."""
     try:

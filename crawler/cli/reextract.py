@@ -22,9 +22,8 @@ from archive.engine import create_archive_engine, current_revision, no_archive, 
 from archive.fields import metadata_of
 from archive.reextract import Fresh, Reextraction, StoredCapture, article_ids, load_captures
 from crawler.cli import COMMANDS, EXIT_FAILED, EXIT_OK, add_db_option
-from crawler.cli.options import add_settings_option, add_workers_option
+from crawler.cli.options import add_settings_option, add_workers_option, parse_site
 from crawler.dates import parse_date
-from crawler.urls import site_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -50,14 +49,6 @@ def parse_since(value: str) -> datetime:
             f"not a date: {value!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
         )
     return moment
-
-
-def parse_site(value: str) -> str:
-    """A site as the archive names it (host without ``www.``), from a host or a URL."""
-    site = site_of(value if "://" in value else f"http://{value}")
-    if not site:
-        raise argparse.ArgumentTypeError(f"not a host: {value!r}")
-    return site
 
 
 def add_parser(subparsers: Any) -> None:

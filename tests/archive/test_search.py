@@ -112,6 +112,8 @@ def test_filters_limit_and_snippets(corpus):
         "harbour & port | !tide",
         "ü",
         "*",
+        "harbour\x00",  # NUL ended FTS5's string ("unterminated string"); PostgreSQL refused it
+        '"harbour\x00port" \x00-tide',
     ],
 )
 def test_any_typed_query_is_searched_or_refused_cleanly(corpus, query):
@@ -136,7 +138,8 @@ def test_query_parsing():
     )
     assert fts5_match(parse_query('say "hi" title:x')) == '(("say") AND ("hi") AND ("title:x"))'
     assert fts5_match(parse_query('a"b -c')) == '(("a""b")) NOT "c"'
-    for empty in ("", "   ", "-only -negative", "OR", "!!!"):
+    assert parse_query('"port\x00authority" tide\x00') == parse_query('"port authority" tide')
+    for empty in ("", "   ", "-only -negative", "OR", "!!!", "\x00"):
         with pytest.raises(QueryError):
             parse_query(empty)
 

@@ -63,7 +63,7 @@ def test_export_filters_and_stdout(corpus, tmp_path):  # noqa: F811
         "--site",
         "blog.example",
         "--site",
-        "daily.example",
+        "www.daily.example",  # a site is named as the archive names it: without www.
         "--since",
         "2024-04-15",
         "--db",
@@ -122,7 +122,7 @@ def test_search_options_and_json(corpus, tmp_path):  # noqa: F811
         "search",
         "harbour",
         "--site",
-        "news.example",
+        "https://www.news.example/world/",  # a URL names its site
         "--since",
         "2024-05-13",
         "--json",

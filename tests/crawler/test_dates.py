@@ -22,7 +22,16 @@ FORMS = [
     ("Sun, 12 May 2024 08:30:00 GMT", datetime(2024, 5, 12, 8, 30, tzinfo=UTC)),
     ("Sun, 12 May 2024 10:30:00 +0200", datetime(2024, 5, 12, 8, 30, tzinfo=UTC)),
 ]
-NOT_DATES = ["yesterday", "", "   ", None, "2024-05-12T08:30:00Z" + " " * 10 + "x" * 60]
+NOT_DATES = [
+    "yesterday",
+    "",
+    "   ",
+    None,
+    "2024-05-12T08:30:00Z" + " " * 10 + "x" * 60,
+    # past the calendar's ends once in UTC: an option or a page's date, never a crash
+    "9999-12-31T23:00:00-05:00",
+    "0001-01-01T00:00:00+05:00",
+]
 # what sitemaps, feeds and pages write beside ISO 8601 and RFC 2822, and was misread or not read
 DEC_5_1430 = datetime(2024, 12, 5, 14, 30, tzinfo=UTC)
 WRITTEN_FORMS = [
@@ -78,6 +87,7 @@ def test_forms(value, expected):
 @pytest.mark.parametrize("value", NOT_DATES)
 def test_not_dates(value):
     assert parse_date(value) is None
+    assert parse_date(value, keep_offset=True) is None
 
 
 @pytest.mark.parametrize(("value", "expected"), FORMS)

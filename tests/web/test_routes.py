@@ -140,6 +140,7 @@ def test_filters_site_language_dates_copies_and_edits(newsroom):
     assert [int(h.rsplit("/", 1)[1]) for h in edited.xpath("//li/h2/a/@href")] == [
         newsroom.data.edited
     ]
+    assert texts(edited, "//p[@id='count']")[0].startswith("1 article matches,")
     day = NOW.date().isoformat()
     today = page(c, f"/?from={day}&to={day}")
     assert len(today.xpath("//li[@class='hit']")) == 0 or all(
@@ -312,6 +313,32 @@ def test_every_route_on_an_empty_archive(empty, path, status, says):
     response = client(empty.arc).get(path)
     assert response.status_code == status
     assert says in " ".join(lxml.html.fromstring(response.text).text_content().split())
+
+
+BIG = "9" * 23  # past the 64-bit integers of both databases
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/article/{BIG}", 404),
+        (f"/article/{BIG}/diff", 404),
+        (f"/capture/{BIG}/raw", 404),
+        (f"/story/{BIG}", 404),
+        (f"/run/{BIG}", 404),
+        (f"/?after={BIG}", 400),
+        (f"/?q=harbour&after=1.5~{BIG}", 400),
+        (f"/?from=2024-01-01&after=2024-01-01T00:00:00%2B00:00~{BIG}", 400),
+        (f"/runs?before={BIG}", 400),
+        ("/?to=9999-12-31", 200),
+        ("/?from=9999-12-31&to=9999-12-31", 200),
+        ("/?q=%00harbour%00", 200),
+        ("/?site=%00&lang=%00", 200),
+        ("/site/%00", 404),
+    ],
+)
+def test_out_of_range_ids_dates_and_nul_are_answered_not_a_500(empty, path, status):
+    assert client(empty.arc).get(path).status_code == status
 
 
 # --- a hostile archive ----------------------------------------------------------------------
@@ -541,3 +568,25 @@ def test_a_paywalled_story_says_so_and_its_lifted_paywall_is_no_edit(engine):
     assert first.endswith("first archived · paywalled")
     assert "· paywall lifted · what changed" in lifted and not lifted.endswith("paywalled")
     assert "· edit · what changed" in edited
+
+
+def test_a_runs_total_row_names_the_skips_no_site_row_holds(engine):
+    """Entries left out before any request (max_pages, since) are counted per run only:
+    the run's total says why it exceeds the sum of its sites."""
+    from archive.read import Archive
+    from archive.writer import CrawlRuns
+
+    runs = CrawlRuns(engine)
+    run_id = runs.start_run({"start": ["https://news.example/"]})
+    outcomes = {("news.example", "articles/new"): 2, ("news.example", "skipped/listing"): 1}
+    stats = {
+        "newsarchive/articles/new": 2,
+        "newsarchive/skipped/listing": 1,
+        "newsarchive/skipped/max_pages": 40,
+    }
+    runs.finish_run(run_id, "finished", "finished", stats, outcomes)
+    doc = page(client(Archive(engine)), f"/run/{run_id}")
+    [total] = doc.xpath("//tr[@class='total']")
+    assert texts(total, "td[@class='reasons']/span") == ["listing 1", "max_pages 40"]
+    [site] = doc.xpath("//tr[td/a]")
+    assert texts(site, "td[@class='reasons']/span") == ["listing 1"]
