@@ -13,6 +13,7 @@ they agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
@@ -110,6 +111,20 @@ def metadata_of(source: object) -> dict[str, Any]:
     for name in _METADATA_LISTS:
         values[name] = list(values[name])
     return values
+
+
+MAX_LANGUAGE_CHARS = 64
+_LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
+
+
+def language_code(tag: str | None) -> str | None:
+    """The ``language`` field's form: a language tag ("en-US", "de_DE", "FR") reduced to
+    its ISO 639-1 code ("en", "de", "fr"); None for what is no such tag. The extraction
+    stores it so, and a reader's filter asks in it."""
+    if not tag:
+        return None
+    match = _LANGUAGE_TAG.match(tag[:MAX_LANGUAGE_CHARS].split(",")[0].strip())
+    return match.group(1).lower() if match else None
 
 
 def strip_nul(value: str | None) -> str | None:

@@ -36,6 +36,7 @@ from archive.fields import (
     JSON_LIST_FIELDS,
     STORED_FIELDS,
     TIMESTAMP_FIELDS,
+    language_code,
 )
 from archive.tables import (
     article_urls,
@@ -166,6 +167,16 @@ class ArticleCaptures:
     captures: list[CaptureDict] = field(default_factory=list)
 
 
+def _language_codes(choice: str | Sequence[str] | None) -> str | list[str] | None:
+    """A language filter in the stored form ("en-US", "DE" ask for "en", "de"); a value
+    that is no language tag is asked for as given (and matches nothing)."""
+    if choice is None:
+        return None
+    if isinstance(choice, str):
+        return language_code(choice) or choice
+    return [language_code(value) or value for value in choice]
+
+
 def _aware(name: str, value: datetime | None) -> None:
     if value is not None and value.tzinfo is None:
         raise ValueError(f"{name}={value!r} is naive: pass an aware datetime (tzinfo=UTC)")
@@ -211,7 +222,10 @@ class ArticleFilter:
     def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
         """The WHERE conditions on ``articles`` for ``dialect`` (sqlite or postgresql)."""
         conds: list[ColumnElement[bool]] = []
-        for choice, col in ((self.site, articles.c.site), (self.language, articles.c.language)):
+        for choice, col in (
+            (self.site, articles.c.site),
+            (_language_codes(self.language), articles.c.language),
+        ):
             if isinstance(choice, str):
                 conds.append(col == choice)
             elif choice is not None:

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from archive.fields import language_code as fields_language_code
 from archive.titles import split_title, title_key, trim_segments
 from crawler.dates import date_text, parse_date
 from crawler.urls import site_of_host
@@ -90,13 +91,11 @@ AUTHOR_META = (
 EARLIEST_YEAR = 1990
 MAX_NAME_CHARS = 80
 MAX_BYLINE_CHARS = 1000  # longer "author" strings are not bylines; also bounds the regexes
-MAX_LANGUAGE_CHARS = 64
 _WS = re.compile(r"\s+")
 # invisible characters that are no part of a value: soft hyphen, zero-width space, word
 # joiner, byte-order mark ("Assis\u00adtance" is "Assistance" on screen)
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _ITEMPROP = XPath("descendant-or-self::*[@itemprop=$prop]")  # faster than // in libxml2
-_LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.I)
 # "and" in languages where the word is also part of names or of a byline's place ("Maria
 # da Silva e Souza", "Juan Pérez en Madrid"): it separates only names on both sides;
@@ -415,12 +414,9 @@ def parse_datetime(value: str | None) -> datetime | None:
 
 
 def language_code(value: str | None) -> str | None:
-    """Reduce a language tag ("en-US", "de_DE") to its ISO 639-1 code ("en", "de")."""
-    text = clean_text(value)
-    if text is None:
-        return None
-    match = _LANG.match(text[:MAX_LANGUAGE_CHARS].split(",")[0].strip())
-    return match.group(1).lower() if match else None
+    """A page's stated language tag ("en-US", "de_DE") as its ISO 639-1 code ("en", "de"):
+    :func:`archive.fields.language_code` after undoing HTML escapes."""
+    return fields_language_code(clean_text(value))
 
 
 def absolute_url(value: str | None, base: str | None) -> str | None:

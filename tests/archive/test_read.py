@@ -76,6 +76,19 @@ def test_site_and_language_filters(corpus):
     assert len(news_en) == 11
 
 
+def test_a_language_filter_is_asked_in_the_stored_form(corpus):
+    """A reader types the tag they know ("DE", "en-US", "en_GB"): the archive stores
+    ISO 639-1 codes, and the filter asks in that form; what is no tag matches nothing."""
+    with open_archive(corpus.url) as arc:
+        german = [a["title"] for a in arc.articles(language="DE")]
+        english = {a["id"] for a in arc.articles(language=["en-US", "en_GB"])}
+        stored_english = {a["id"] for a in arc.articles(language="en")}
+        nothing = list(arc.articles(language="not a language"))
+    assert german == ["Mit dem Nachtzug nach Wien: ein Erfahrungsbericht"]
+    assert english == stored_english and english
+    assert nothing == []
+
+
 def test_publication_date_range(corpus):
     with open_archive(corpus.url) as arc:
         got = {a["id"] for a in arc.articles(published_since=MAY_1, published_until=MAY_15)}
