@@ -16,7 +16,7 @@ from archive.export import FORMATS, PARQUET_COMPRESSIONS, check_output, export
 from archive.read import ArticleFilter, open_archive
 from crawler.cli import COMMANDS, EXIT_INTERRUPTED, EXIT_OK, add_db_option
 from crawler.cli.errors import UsageError
-from crawler.cli.options import parse_site
+from crawler.cli.options import add_site_option
 from crawler.cli.progressbar import ProgressBar
 from crawler.dates import parse_date
 
@@ -40,14 +40,7 @@ def add_parser(subparsers: Any) -> None:
         help="file, written under a temporary name and renamed when complete; a pipe, "
         "/dev/stdout or '-' is streamed to (default: stdout, not for parquet)",
     )
-    parser.add_argument(
-        "--site",
-        action="append",
-        type=parse_site,
-        metavar="HOST",
-        help="only this site (a host or URL; sites are named by registrable domain: "
-        "www.news.example.com is example.com); repeatable",
-    )
+    add_site_option(parser)
     parser.add_argument("--language", action="append", help="only this language; repeatable")
     add_paywalled_option(parser)
     parser.add_argument("--since", metavar="DATE", help="only articles first seen since DATE")

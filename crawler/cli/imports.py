@@ -24,7 +24,7 @@ from crawler.cli.crawl import (
     run_spider,
 )
 from crawler.cli.errors import UsageError
-from crawler.cli.options import add_settings_option, add_workers_option, parse_site
+from crawler.cli.options import add_settings_option, add_site_option, add_workers_option
 from crawler.cli.reextract import parse_since
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.gz.open")
@@ -42,13 +42,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="WARC or ARC files, or glob patterns"
     )
-    parser.add_argument(
-        "--site",
-        action="append",
-        type=parse_site,
-        metavar="HOST",
-        help="only this site's pages (host, without www.); repeatable",
-    )
+    add_site_option(parser, "site's pages")
     parser.add_argument(
         "--since",
         type=parse_since,

@@ -47,6 +47,18 @@ def parse_site(value: str) -> str:
     return site
 
 
+def add_site_option(parser: argparse.ArgumentParser, what: str = "site") -> None:
+    """``--site HOST``: only this site (repeatable), named as the archive names sites."""
+    parser.add_argument(
+        "--site",
+        action="append",
+        type=parse_site,
+        metavar="HOST",
+        help=f"only this {what} (a host or URL; sites are named by registrable domain: "
+        "www.news.example.com is example.com); repeatable",
+    )
+
+
 def days(value: str) -> float:
     """A number of days >= 0, or ``inf``."""
     try:

@@ -10,7 +10,7 @@ from typing import Any
 from archive.read import ArticleFilter, SearchHit, open_archive, to_json
 from crawler.cli import COMMANDS, EXIT_OK, add_db_option
 from crawler.cli.export import add_paywalled_option, date_option
-from crawler.cli.options import parse_site, whole_number
+from crawler.cli.options import add_site_option, whole_number
 
 BOLD = ("\x1b[1m", "\x1b[0m")
 PLAIN = ("**", "**")
@@ -26,14 +26,7 @@ def add_parser(subparsers: Any) -> None:
         "newsarchive search -- '-sport harbour'.",
     )
     parser.add_argument("query", metavar="QUERY")
-    parser.add_argument(
-        "--site",
-        action="append",
-        type=parse_site,
-        metavar="HOST",
-        help="only this site (a host or URL; sites are named by registrable domain: "
-        "www.news.example.com is example.com); repeatable",
-    )
+    add_site_option(parser)
     parser.add_argument("--since", metavar="DATE", help="only articles first seen since DATE")
     add_paywalled_option(parser)
     parser.add_argument(
