@@ -92,6 +92,8 @@ def is_transient_error(exc: BaseException) -> bool:
 # A URL starts with a scheme ("sqlite:", "postgresql+psycopg:"); anything else is a path.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+# A URL's password, to leave out of messages: everything between "user:" and the last '@'.
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^/]*@")
 _URL_FORMS = "a file path (archive.db), sqlite:///PATH or postgresql://USER@HOST/DATABASE"
 
 
@@ -115,6 +117,14 @@ def archive_url(url: str | None = None) -> URL:
         sa_url = make_url(given)
     except ArgumentError:
         raise ArchiveInputError(f"{given!r} is not a database URL: write {_URL_FORMS}") from None
+    except ValueError:
+        # SQLAlchemy reads what follows the last ':' before the host as the port: a
+        # password holding '@' or ':' or a port that is not a number ends up there.
+        shown = _PASSWORD.sub(r"\1***@", given)
+        raise ArchiveInputError(
+            f"{shown!r} is not a database URL: its port is not a number "
+            "(percent-encode a password's @, : and /: %40, %3A, %2F)"
+        ) from None
     backend = sa_url.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
         raise ArchiveInputError(

@@ -58,11 +58,21 @@ def test_our_postgresql_driver_is_psycopg_3():
         ("postgres:/news", r"is not a database URL: write a file path \(archive.db\)"),
         ("mysql://news@127.0.0.1/news", r"mysql databases are not supported"),
         ("oracle://news@127.0.0.1/news", r"oracle databases are not supported"),
+        ("postgresql://news@127.0.0.1:notaport/news", r"its port is not a number"),
+        # A password's '@' not percent-encoded: the rest reads as the port.
+        ("postgresql://news:p@ss:w0rd@127.0.0.1/news", r"percent-encode a password's @"),
     ],
 )
 def test_urls_that_cannot_name_an_archive_are_refused_in_words(given, message):
     with pytest.raises(ArchiveInputError, match=message):
         archive_url(given)
+
+
+def test_a_url_that_cannot_be_read_is_refused_without_its_password():
+    with pytest.raises(ArchiveInputError) as refused:
+        archive_url("postgresql://news:s3cr@t:x@127.0.0.1:5432/news")
+    assert "s3cr" not in str(refused.value)
+    assert "'postgresql://news:***@127.0.0.1:5432/news'" in str(refused.value)
 
 
 def digest(path: Path) -> str:
