@@ -217,7 +217,7 @@ def share_frontier(settings: Settings) -> None:
             raise UsageError("the Redis frontier needs a Redis server: --redis URL")
         return
     for name, value in (("SCHEDULER", FRONTIER_SCHEDULER), ("ARCHIVE_WAIT_FOR_COMMIT", True)):
-        if settings.getpriority(name) < SETTINGS_PRIORITIES["cmdline"]:
+        if (settings.getpriority(name) or 0) < SETTINGS_PRIORITIES["cmdline"]:
             settings.set(name, value, priority="cmdline")
 
 
