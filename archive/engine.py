@@ -367,24 +367,32 @@ def _an_archive_file(engine: Engine) -> Iterator[None]:
         ) from None
 
 
-def _refuse_foreign_tables(engine: Engine, tables: list[str]) -> None:
-    """ArchiveInputError when a SQLite file without the archive's revision table holds
-    tables or views (``FOREIGN_TABLES``): another program's database, which a crawl or
-    ``db upgrade`` would otherwise fill with the archive's tables; only a file with no
-    tables at all is a new archive. A PostgreSQL database may rightly hold other
-    programs' tables beside the archive's: the rule is for SQLite files only."""
+def _refuse_foreign_tables(engine: Engine, tables: list[str], remedy: str) -> None:
+    """ArchiveInputError when a database without the archive's revision table holds
+    another program's tables: on SQLite any table or view (``FOREIGN_TABLES``), which a
+    crawl or ``db upgrade`` would otherwise fill with the archive's tables (only a file
+    with no tables at all is a new archive); on PostgreSQL, where other programs' tables
+    may rightly stand beside the archive's, a table named as one of the archive's, which
+    ``db upgrade`` could only fail on."""
     if tables:
         shown = ", ".join(" ".join(name.split()) for name in tables[:3])
         shown += ", ..." if len(tables) > 3 else ""
         raise ArchiveInputError(
             f"{where(engine.url)} holds another program's tables ({shown}): "
-            "not a newsarchive archive; name a new file"
+            f"not a newsarchive archive; {remedy}"
         )
+
+
+def _tables_named_as_ours(connection: Connection) -> list[str]:
+    """The tables of the connection's schema that bear an archive table's name."""
+    from archive.tables import metadata
+
+    return sorted(set(inspect(connection).get_table_names()) & set(metadata.tables))
 
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the archive is at, or None for an empty database; ArchiveInputError
-    for a SQLite file that holds another program's tables.
+    for a database that holds another program's tables (see _refuse_foreign_tables).
 
     Read from Alembic's own table without importing Alembic (a third of a reading
     command's start-up): migrations are linear, so the table holds one row."""
@@ -392,7 +400,10 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(connection).has_table("alembic_version"):
             if connection.dialect.name == "sqlite":
                 foreign = connection.exec_driver_sql(FOREIGN_TABLES).scalars().all()
-                _refuse_foreign_tables(engine, list(foreign))
+                _refuse_foreign_tables(engine, list(foreign), "name a new file")
+            else:
+                taken = _tables_named_as_ours(connection)
+                _refuse_foreign_tables(engine, taken, "name another database or schema")
             return None
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if current is not None and current not in _revisions():

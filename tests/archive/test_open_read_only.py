@@ -210,6 +210,47 @@ def test_an_empty_sqlite_file_is_a_new_archive(tmp_path):
         assert current_revision(create_archive_engine(str(path))) == head_revision()
 
 
+@pytest.mark.postgres
+def test_a_postgresql_schema_with_another_programs_tables_named_as_ours_is_refused(pg_url):
+    # Other tables may stand beside an archive; one named as an archive's table (their
+    # `articles`) makes `db upgrade` fail half-way, and `stats` said to run it.
+    engine = create_archive_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE users (id int)"))
+        conn.execute(text("CREATE TABLE articles (id int PRIMARY KEY, title text)"))
+        conn.execute(text("INSERT INTO articles VALUES (1, 'theirs')"))
+    said = (
+        r"holds another program's tables \(articles\): "
+        r"not a newsarchive archive; name another database or schema$"
+    )
+    for open_it in (
+        lambda: open_engine(pg_url),
+        lambda: open_engine(pg_url, upgrade=True),
+        lambda: upgrade_archive(engine),
+    ):
+        with pytest.raises(ArchiveInputError, match=said):
+            open_it()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM articles")).scalars().all() == ["theirs"]
+        tables = conn.execute(
+            text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        )
+        assert sorted(tables.scalars()) == ["articles", "users"]
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_schema_with_other_tables_beside_is_a_new_archive(pg_url):
+    engine = create_archive_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE users (id int)"))
+    upgrade_archive(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
 def test_a_read_only_engine_on_postgresql_runs_read_only_transactions(pg_url):
     upgrade_archive(create_archive_engine(pg_url))
     engine = open_engine(pg_url)
