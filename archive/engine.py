@@ -92,6 +92,8 @@ def is_transient_error(exc: BaseException) -> bool:
 # A URL starts with a scheme ("sqlite:", "postgresql+psycopg:"); anything else is a path.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+# A URL's password, to leave out of messages: everything between "user:" and the last '@'.
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^/]*@")
 _URL_FORMS = "a file path (archive.db), sqlite:///PATH or postgresql://USER@HOST/DATABASE"
 
 
@@ -115,6 +117,14 @@ def archive_url(url: str | None = None) -> URL:
         sa_url = make_url(given)
     except ArgumentError:
         raise ArchiveInputError(f"{given!r} is not a database URL: write {_URL_FORMS}") from None
+    except ValueError:
+        # SQLAlchemy reads what follows the last ':' before the host as the port: a
+        # password holding '@' or ':' or a port that is not a number ends up there.
+        shown = _PASSWORD.sub(r"\1***@", given)
+        raise ArchiveInputError(
+            f"{shown!r} is not a database URL: its port is not a number "
+            "(percent-encode a password's @, : and /: %40, %3A, %2F)"
+        ) from None
     backend = sa_url.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
         raise ArchiveInputError(
@@ -357,24 +367,32 @@ def _an_archive_file(engine: Engine) -> Iterator[None]:
         ) from None
 
 
-def _refuse_foreign_tables(engine: Engine, tables: list[str]) -> None:
-    """ArchiveInputError when a SQLite file without the archive's revision table holds
-    tables or views (``FOREIGN_TABLES``): another program's database, which a crawl or
-    ``db upgrade`` would otherwise fill with the archive's tables; only a file with no
-    tables at all is a new archive. A PostgreSQL database may rightly hold other
-    programs' tables beside the archive's: the rule is for SQLite files only."""
+def _refuse_foreign_tables(engine: Engine, tables: list[str], remedy: str) -> None:
+    """ArchiveInputError when a database without the archive's revision table holds
+    another program's tables: on SQLite any table or view (``FOREIGN_TABLES``), which a
+    crawl or ``db upgrade`` would otherwise fill with the archive's tables (only a file
+    with no tables at all is a new archive); on PostgreSQL, where other programs' tables
+    may rightly stand beside the archive's, a table named as one of the archive's, which
+    ``db upgrade`` could only fail on."""
     if tables:
         shown = ", ".join(" ".join(name.split()) for name in tables[:3])
         shown += ", ..." if len(tables) > 3 else ""
         raise ArchiveInputError(
             f"{where(engine.url)} holds another program's tables ({shown}): "
-            "not a newsarchive archive; name a new file"
+            f"not a newsarchive archive; {remedy}"
         )
+
+
+def _tables_named_as_ours(connection: Connection) -> list[str]:
+    """The tables of the connection's schema that bear an archive table's name."""
+    from archive.tables import metadata
+
+    return sorted(set(inspect(connection).get_table_names()) & set(metadata.tables))
 
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the archive is at, or None for an empty database; ArchiveInputError
-    for a SQLite file that holds another program's tables.
+    for a database that holds another program's tables (see _refuse_foreign_tables).
 
     Read from Alembic's own table without importing Alembic (a third of a reading
     command's start-up): migrations are linear, so the table holds one row."""
@@ -382,7 +400,10 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(connection).has_table("alembic_version"):
             if connection.dialect.name == "sqlite":
                 foreign = connection.exec_driver_sql(FOREIGN_TABLES).scalars().all()
-                _refuse_foreign_tables(engine, list(foreign))
+                _refuse_foreign_tables(engine, list(foreign), "name a new file")
+            else:
+                taken = _tables_named_as_ours(connection)
+                _refuse_foreign_tables(engine, taken, "name another database or schema")
             return None
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if current is not None and current not in _revisions():

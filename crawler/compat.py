@@ -23,6 +23,8 @@ thin subclasses of Scrapy's classes that our components extend:
   :func:`meta_refresh_options` and :func:`meta_refresh_request` read
   ``MetaRefreshMiddleware``'s ``_ignore_tags``, ``_maxdelay`` and call
   ``_redirect_request_using_get`` (``crawler/middlewares/metarefresh.py``).
+- :class:`RobotsSteps`: ``RobotsTxtMiddleware._parsers``, the robots.txt parser the
+  middleware stored for each host (``crawler/middlewares/robots.py``).
 - :class:`SignalledCrawlerProcess`: ``CrawlerProcess._signal_shutdown`` (the first
   Ctrl-C or SIGTERM, ``crawler/cli/crawl.py``).
 - :func:`requests_in_progress` and :func:`wake_engine`: ``ExecutionEngine._slot``
@@ -51,9 +53,11 @@ from scrapy.core.downloader.handlers.http11 import (
 )
 from scrapy.crawler import CrawlerProcess
 from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware, MetaRefreshMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.warc.wire import Exchange
 
@@ -241,6 +245,17 @@ def meta_refresh_request(
 
 
 # --- the crawler process (crawler/cli/crawl.py) ----------------------------------------
+
+
+class RobotsSteps(RobotsTxtMiddleware):
+    def stored_parser(self, request: Request) -> Any:
+        """What the middleware holds for ``request``'s host: its robots.txt parser, None
+        (robots.txt could not be fetched: all allowed), a Deferred while it is being
+        fetched, or no entry (``MISSING``) before the host's first request."""
+        return self._parsers.get(urlparse_cached(request).netloc, MISSING)
+
+
+MISSING = object()
 
 
 class SignalledCrawlerProcess(CrawlerProcess):

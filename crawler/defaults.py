@@ -350,7 +350,9 @@ ARCHIVE_BOILERPLATE_RECLEAN_BUDGET = _whole(
 
 # --- Shared frontier (crawler/frontier/, `newsarchive crawl --redis URL`) ---------------
 REDIS_URL = _maybe_text(
-    "REDIS_URL", 'the Redis server of a shared frontier, e.g. "redis://127.0.0.1:6379/0"'
+    "REDIS_URL",
+    'the Redis server of a shared frontier, e.g. "redis://127.0.0.1:6379/0" '
+    "(newsarchive crawl: -s REDIS_URL=URL is --redis URL)",
 )
 REDIS_PARAMS = _table("REDIS_PARAMS", "extra redis-py client arguments")
 REDIS_KEY = _maybe_text(

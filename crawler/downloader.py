@@ -39,6 +39,7 @@ from scrapy.core.downloader import Slot
 
 from crawler.compat import DownloaderSteps
 from crawler.failures import Counted
+from crawler.signals import request_not_fetched
 from crawler.urls import site_of_host
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class SlotLimitedDownloader(DownloaderSteps):
 
     def process_queue(self, slot: Slot) -> None:
         if self.stopping:
-            self.cancel_queued(lambda _: True, _not_fetched)
+            self.cancel_queued(lambda _: True, self._not_fetched)
             return
         if slot.latercall:
             return
@@ -151,7 +152,11 @@ class SlotLimitedDownloader(DownloaderSteps):
         and any that reaches one later (not counted as page failures: the crawl is
         stopping); how many were waiting."""
         self.stopping = True
-        return self.cancel_queued(lambda _: True, _not_fetched)
+        return self.cancel_queued(lambda _: True, self._not_fetched)
+
+    def _not_fetched(self, request: Request) -> Exception:
+        self.crawler.signals.send_catch_log(request_not_fetched, request=request)
+        return _not_fetched(request)
 
     def transferring(self) -> int:
         return sum(len(slot.transferring) for slot in self.slots.values())

@@ -75,6 +75,9 @@ LOG_FORMATTER = "crawler.logs.PageLogFormatter"
 # Redirect hops at most before a page is recorded as failed (browsers allow 20).
 REDIRECT_MAX_TIMES = 10
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's robots.txt middleware, with requests that waited for robots.txt judged by it.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     # Every request and redirect hop: http(s) only, public addresses only (or a start host).
     "crawler.middlewares.netguard.NetworkGuardMiddleware": 60,
     # Scrapy's retry, redirect and meta-refresh handling, made safe (see their modules).

@@ -21,3 +21,9 @@ block_seen = object()
 # Modified to a conditional request). Sent by the incremental middleware; the store
 # stage moves the article's ``last_seen_at`` with its batches.
 article_unchanged = object()
+
+# ``request`` was not fetched, or its retry not sent, because the crawl is stopping
+# (Ctrl-C, SIGTERM). Sent by the downloader and the retry middleware; the shared
+# frontier hands such a request back to its queue instead of acknowledging it, so the
+# next run fetches it.
+request_not_fetched = object()

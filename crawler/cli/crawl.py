@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.settings import Settings
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
 from archive.engine import (
     DB_URL_ENV,
@@ -42,6 +42,8 @@ from crawler.sites import (
 )
 from crawler.spiders.news import NewsSpider
 from pipelines.store import boilerplate_policy, open_archive
+
+FRONTIER_SCHEDULER = "crawler.frontier.scheduler.FrontierScheduler"
 
 EXIT_CODES = {
     "finished": EXIT_OK,
@@ -192,9 +194,7 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     if args.sites:
         settings.setdict(warc_settings(args.sites), priority="spider")
     if args.redis:
-        settings.set("SCHEDULER", "crawler.frontier.scheduler.FrontierScheduler", "cmdline")
         settings.set("REDIS_URL", args.redis, priority="cmdline")
-        settings.set("ARCHIVE_WAIT_FOR_COMMIT", True, priority="cmdline")
     if args.since:
         settings.set("CRAWL_SINCE", args.since, priority="cmdline")
     if args.revisit_days is not None:
@@ -204,7 +204,21 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     if args.warc:
         settings.set("WARC_DIR", args.warc, priority="cmdline")
     apply_overrides(settings, args.set)
+    share_frontier(settings)
     return settings
+
+
+def share_frontier(settings: Settings) -> None:
+    """A Redis URL, given as ``--redis URL`` or ``-s REDIS_URL=URL``, puts the crawl on the
+    shared frontier (a ``-s`` of SCHEDULER or ARCHIVE_WAIT_FOR_COMMIT stays as given);
+    the frontier's scheduler without one is refused here, not inside Scrapy."""
+    if not settings.get("REDIS_URL"):
+        if settings.get("SCHEDULER") == FRONTIER_SCHEDULER:
+            raise UsageError("the Redis frontier needs a Redis server: --redis URL")
+        return
+    for name, value in (("SCHEDULER", FRONTIER_SCHEDULER), ("ARCHIVE_WAIT_FOR_COMMIT", True)):
+        if (settings.getpriority(name) or 0) < SETTINGS_PRIORITIES["cmdline"]:
+            settings.set(name, value, priority="cmdline")
 
 
 def setting_value(value: str) -> Any:
@@ -306,11 +320,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give start URLs or --sites FILE")
     configs = check_starts(args)
     settings = crawl_settings(args)
-    if args.redis:
-        redis_from_url(args.redis)
+    shared = settings.get("REDIS_URL")
+    if shared:
+        redis_from_url(str(shared), settings.getdict("REDIS_PARAMS"))
     try:
         check_archive(settings)
-        if args.redis:
+        if shared:
             # Workers of one crawl overlap on purpose: the shared frontier splits the work.
             return crawl(args, settings)
         if not settings.getbool("CRAWL_LOCK"):

@@ -56,6 +56,7 @@ from crawler.frontier.connection import FrontierError, redis_from_url
 from crawler.frontier.dupefilter import FrontierDupeFilter
 from crawler.frontier.queue import LeasedPriorityQueue, keys_for
 from crawler.interfaces import site_configs
+from crawler.signals import request_not_fetched
 from crawler.sites import crawl_identity
 
 if TYPE_CHECKING:
@@ -132,6 +133,8 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         # Leased requests the engine has, until it is done with them.
         self._leases: dict[Request, bytes] = {}
         self._failed: set[Request] = set()
+        # Leased requests the crawl's stop left unfetched: handed back, not acknowledged.
+        self._unfetched: set[Request] = set()
         self._starved = False
         self._idle_since: float | None = None
         self._loop: task.LoopingCall | None = None
@@ -162,6 +165,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         )
         crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler._item_error, signal=signals.item_error)
+        crawler.signals.connect(scheduler._not_fetched, signal=request_not_fetched)
         return scheduler
 
     # --- Scrapy's scheduler interface ------------------------------------------------
@@ -265,10 +269,14 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         A lease is forgotten here only once Redis has taken the acknowledgement, so a
         Redis hiccup leaves it to the next heartbeat instead of leasing it forever."""
         failed = [request for request in done if request in self._failed]
-        acked = [request for request in done if request not in self._failed]
+        unfetched = [r for r in done if r in self._unfetched and r not in self._failed]
+        acked = [r for r in done if r not in self._failed and r not in self._unfetched]
         self.queue.ack([self._leases[request] for request in acked])
         for request in acked:
             del self._leases[request]
+        for request in unfetched:  # the crawl stopped first: the next run fetches it
+            self.queue.release(self._leases.pop(request), count_attempt=False)
+            self._unfetched.discard(request)
         for request in failed:
             kept = self.queue.release(self._leases[request], count_attempt=True)
             del self._leases[request]
@@ -285,6 +293,10 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             self.stats.inc_value(Stat.FRONTIER_RECLAIMED, reclaimed)
 
     # --- signals --------------------------------------------------------------------------
+
+    def _not_fetched(self, request: Request) -> None:
+        if request in self._leases:
+            self._unfetched.add(request)
 
     def _item_error(self, item: Any, response: Response, spider: Spider, failure: Any) -> None:
         if response is not None and response.request in self._leases:

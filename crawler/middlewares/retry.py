@@ -36,6 +36,7 @@ from scrapy.utils.response import response_status_message
 from archive.outcomes import SkipReason
 from crawler.defaults import RETRY_AFTER_MAX, RETRY_BACKOFF_BASE, RETRY_BACKOFF_MAX
 from crawler.failures import Refused
+from crawler.signals import request_not_fetched
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -147,6 +148,7 @@ class BackoffRetryMiddleware:
         name = global_object_name(reason.__class__) if isinstance(reason, Exception) else reason
         for key in ("retry/count", f"retry/reason_count/{name}"):
             stats.inc_value(key, -1)
+        self.crawler.signals.send_catch_log(request_not_fetched, request=request)
         return Refused(
             SkipReason.CRAWL_STOPPED,
             f"the crawl stopped before its retry ({reason}): {request.url}",

@@ -58,11 +58,21 @@ def test_our_postgresql_driver_is_psycopg_3():
         ("postgres:/news", r"is not a database URL: write a file path \(archive.db\)"),
         ("mysql://news@127.0.0.1/news", r"mysql databases are not supported"),
         ("oracle://news@127.0.0.1/news", r"oracle databases are not supported"),
+        ("postgresql://news@127.0.0.1:notaport/news", r"its port is not a number"),
+        # A password's '@' not percent-encoded: the rest reads as the port.
+        ("postgresql://news:p@ss:w0rd@127.0.0.1/news", r"percent-encode a password's @"),
     ],
 )
 def test_urls_that_cannot_name_an_archive_are_refused_in_words(given, message):
     with pytest.raises(ArchiveInputError, match=message):
         archive_url(given)
+
+
+def test_a_url_that_cannot_be_read_is_refused_without_its_password():
+    with pytest.raises(ArchiveInputError) as refused:
+        archive_url("postgresql://news:s3cr@t:x@127.0.0.1:5432/news")
+    assert "s3cr" not in str(refused.value)
+    assert "'postgresql://news:***@127.0.0.1:5432/news'" in str(refused.value)
 
 
 def digest(path: Path) -> str:
@@ -198,6 +208,47 @@ def test_an_empty_sqlite_file_is_a_new_archive(tmp_path):
             open_engine(str(path))
         open_engine(str(path), upgrade=True).dispose()
         assert current_revision(create_archive_engine(str(path))) == head_revision()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_schema_with_another_programs_tables_named_as_ours_is_refused(pg_url):
+    # Other tables may stand beside an archive; one named as an archive's table (their
+    # `articles`) makes `db upgrade` fail half-way, and `stats` said to run it.
+    engine = create_archive_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE users (id int)"))
+        conn.execute(text("CREATE TABLE articles (id int PRIMARY KEY, title text)"))
+        conn.execute(text("INSERT INTO articles VALUES (1, 'theirs')"))
+    said = (
+        r"holds another program's tables \(articles\): "
+        r"not a newsarchive archive; name another database or schema$"
+    )
+    for open_it in (
+        lambda: open_engine(pg_url),
+        lambda: open_engine(pg_url, upgrade=True),
+        lambda: upgrade_archive(engine),
+    ):
+        with pytest.raises(ArchiveInputError, match=said):
+            open_it()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM articles")).scalars().all() == ["theirs"]
+        tables = conn.execute(
+            text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        )
+        assert sorted(tables.scalars()) == ["articles", "users"]
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_schema_with_other_tables_beside_is_a_new_archive(pg_url):
+    engine = create_archive_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE users (id int)"))
+    upgrade_archive(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
 
 
 def test_a_read_only_engine_on_postgresql_runs_read_only_transactions(pg_url):

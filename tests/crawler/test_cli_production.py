@@ -10,7 +10,9 @@ import sys
 import pytest
 
 from archive.locks import LockHeld, run_lock
+from crawler.cli.crawl import FRONTIER_SCHEDULER
 from crawler.sites import crawl_identity, sites_from_urls
+from tests.support.archives import crawl_run_stats
 from tests.support.cli import cli_args, cli_env, run_cli, start_mockserver
 from tests.support.services import REDIS_URL
 from tests.support.sitegen import generate_news_site
@@ -142,6 +144,53 @@ def test_an_overlapping_run_says_so_and_exits_0(small_site, db_url, tmp_path):
     third = run_cli(*crawl_args(server, site), "--db", db_url, "-q", cwd=tmp_path)
     assert (third.returncode, third.stdout, third.stderr) == (0, "", "")
     assert server.log()[site.name]
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_a_redis_url_given_as_a_setting_shares_the_frontier_as_redis_does(
+    small_site, db_url, redis_key, tmp_path
+):
+    # REDIS_URL is a documented setting: `-s REDIS_URL=...` was taken and ignored, the
+    # crawl ran alone (behind the crawl lock) instead of joining the shared frontier.
+    site, server = small_site
+    server.reset()
+    shared = ("-s", f"REDIS_URL={REDIS_URL}", "-s", f"REDIS_KEY={redis_key}")
+    with run_lock(db_url, lock_name(server, site)):  # a worker joins despite the lock
+        worker = run_cli(
+            *crawl_args(server, site),
+            "--db",
+            db_url,
+            *shared,
+            "-s",
+            "REDIS_IDLE_TIMEOUT=1",
+            cwd=tmp_path,
+        )
+    assert worker.returncode == 0, worker.stderr
+    (run,) = crawl_run_stats(db_url).values()
+    assert run["scheduler/dequeued/redis"] > 0
+    assert run["newsarchive/articles/new"] == ARTICLES
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("given", "code", "says"),
+    [
+        (
+            ("-s", "REDIS_URL=redis://127.0.0.1:1/0"),
+            1,
+            "cannot reach Redis at redis://127.0.0.1:1/0",
+        ),
+        # the scheduler that scrapyd jobs name for a shared frontier, without a Redis server
+        (("-s", f"SCHEDULER={FRONTIER_SCHEDULER}"), 2, "the Redis frontier needs a Redis server"),
+    ],
+)
+def test_a_shared_frontier_asked_for_by_setting_fails_in_one_line(given, code, says, tmp_path):
+    result = run_cli("crawl", "http://127.0.0.9:1/", "--db", "a.db", *given, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (code, "")
+    assert result.stderr.startswith(f"newsarchive crawl: {says}")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no archive made for a crawl that never started
 
 
 @pytest.mark.slow

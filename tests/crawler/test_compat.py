@@ -37,8 +37,10 @@ from twisted.web.client import URI
 from twisted.web.http_headers import Headers as TxHeaders
 
 from crawler.compat import (
+    MISSING,
     RecordingClientFactory,
     RecordingClientProtocol,
+    RobotsSteps,
     SignalledCrawlerProcess,
     UnwrappedStats,
     decompression_too_large,
@@ -206,6 +208,17 @@ def test_the_meta_refresh_middlewares_private_options_and_request_builder():
         "http://127.0.0.62:8080/b",
         b"",
     )
+
+
+def test_the_robots_middlewares_private_parsers_are_read_by_host():
+    middleware = RobotsSteps.from_crawler(get_crawler(Spider, {"ROBOTSTXT_OBEY": True}))
+    request = Request("http://127.0.0.62:8080/private/a")
+    assert middleware.stored_parser(request) is MISSING
+    assert isinstance(middleware._parsers, dict)
+    parser = object()
+    middleware._parsers["127.0.0.62:8080"] = parser
+    assert middleware.stored_parser(request) is parser
+    assert middleware.stored_parser(Request("http://127.0.0.63:8080/")) is MISSING
 
 
 def test_scrapys_crawler_process_installs_its_private_shutdown_handler(monkeypatch):

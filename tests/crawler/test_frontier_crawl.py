@@ -166,3 +166,31 @@ def test_a_worker_killed_mid_crawl_loses_nothing(big_site, db_url, redis_key, tm
     assert runs[survivor.pid]["status"] == "finished"
     assert runs[survivor.pid].get("newsarchive/frontier/reclaimed", 0) > 0, tails(logs)
     assert redis_keys(redis_key) == []
+
+
+def test_a_worker_stopped_with_ctrl_c_leaves_the_rest_to_the_next_run(
+    big_site, db_url, redis_key, tmp_path
+):
+    # The requests waiting in the downloader's queues when the crawl stops are not fetched:
+    # they were acknowledged as done, so the next run found the rest seen and did nothing.
+    site, server = big_site
+    server.reset()
+    origin = server.url(site.name, "")
+    logs = [tmp_path / "stopped.log", tmp_path / "next.log"]
+    stopped = start_worker(origin, db_url, redis_key, logs[0], "-s", "DOWNLOAD_DELAY=0.05")
+    wait_for_articles(db_url, 20)
+    os.kill(stopped.pid, signal.SIGINT)
+    assert wait_all([stopped], logs[:1]) == [130], tails(logs)
+    assert table_counts(db_url)[0] < ARTICLES
+    assert redis_keys(redis_key)  # an interrupted crawl keeps its frontier
+
+    resumed = start_worker(origin, db_url, redis_key, logs[1])
+    assert wait_all([resumed], logs[1:]) == [0], tails(logs)
+    assert sorted(archived_paths(db_url, origin)) == sorted(site.article_paths), tails(logs)
+    assert table_counts(db_url) == (ARTICLES, ARTICLES)
+    runs = crawl_run_stats(db_url)
+    assert [runs[stopped.pid]["status"], runs[resumed.pid]["status"]] == [
+        "interrupted",
+        "finished",
+    ]
+    assert redis_keys(redis_key) == []

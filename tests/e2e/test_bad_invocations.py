@@ -99,6 +99,14 @@ CASES = [
     Bad(
         ("stats", "--db", "postgres:/news"), USAGE, r"'postgres:/news' is not a database URL: write"
     ),
+    *(
+        Bad(
+            (*command, "--db", "postgresql://news:p@ss:w0rd@127.0.0.1:5432/news"),
+            USAGE,
+            r"'postgresql://news:\*\*\*@127.0.0.1:5432/news' is not a database URL: its port",
+        )
+        for command in (("stats",), ("db", "upgrade"), ("crawl", CLOSED))
+    ),
     Bad(
         ("stats", "--db", "mysql://news@127.0.0.1/news"),
         USAGE,

@@ -92,6 +92,24 @@ def test_robots_txt_is_obeyed(crawled):
         assert page["path"] not in crawled["log"].get(page["site"], {}), page
 
 
+def test_robots_txt_judges_every_request_that_waited_for_it(mockserver, tmp_path):
+    # Several requests to one host at once (start URLs of one site; a crawl resumed from
+    # a shared frontier) all wait for its robots.txt: Scrapy handed the second waiter on
+    # "no robots.txt", and the forbidden page was fetched and archived.
+    mockserver.reset()
+    news = [a["path"] for a in EXPECTED["articles"] if a["site"] == "news"][:4]
+    forbidden = [page["path"] for page in EXPECTED["forbidden"] if page["site"] == "news"]
+    starts = [mockserver.url("news", path) for path in news + forbidden]
+    result = run_cli("crawl", *starts, "--depth", "0", "--workers", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    fetched = mockserver.log()["news"]
+    assert set(news) <= set(fetched)
+    assert not set(forbidden) & set(fetched), fetched
+    assert "skipped: robots_txt                       1" in result.stderr
+    archived = {url.removeprefix(mockserver.url("news", "")) for url in export(tmp_path)}
+    assert set(news) <= archived and not set(forbidden) & archived
+
+
 def test_metadata_comes_out_right(crawled, mockserver):
     for url, want in expected_articles(mockserver).items():
         got = crawled["articles"][url]
