@@ -39,10 +39,19 @@ EXTRACTION_FAILED = frozenset(
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("stats", help=COMMANDS["stats"])
+    parser = subparsers.add_parser(
+        "stats",
+        help=COMMANDS["stats"],
+        description="What the archive holds: articles per site (duplicates, near-duplicates, "
+        "updates, extraction failures), articles archived per day, sites answering with "
+        "blocks, and the last crawl runs with their outcomes.",
+    )
     add_db_option(parser)
     parser.add_argument(
-        "--runs", type=whole_number(0), default=10, help="crawl runs to show (default 10)"
+        "--runs",
+        type=whole_number(0),
+        default=10,
+        help="crawl runs to show (default 10; 0 leaves the table out)",
     )
     parser.add_argument(
         "--days",
@@ -218,9 +227,10 @@ def run(args: Any) -> int:
         print(f"\nsites answering with blocks, last {days} days (never archived)")
         rows = table(["site", "blocked", "why", "runs stopped"], blocked)
         print("\n".join("  " + line for line in rows.splitlines()))
-    print("\ncrawl runs (newest first)")
-    headers = ["run", "started (UTC)", "took", "status", "fetched"]
-    headers += [label for label, _ in ARTICLE_COUNTS] + ["near-dup", "skipped", "failed"]
-    headers += ["blocked"]
-    print(table(headers, run_rows(runs)))
+    if args.runs:  # --runs 0: no crawl runs asked for, so no empty table of them
+        print("\ncrawl runs (newest first)")
+        headers = ["run", "started (UTC)", "took", "status", "fetched"]
+        headers += [label for label, _ in ARTICLE_COUNTS] + ["near-dup", "skipped", "failed"]
+        headers += ["blocked"]
+        print(table(headers, run_rows(runs)))
     return EXIT_OK

@@ -180,6 +180,10 @@ def test_stats_show_activity_failures_and_duplicate_share(db_url, tmp_path):
     assert day_rows["news.example"][1] == "·" * 13 + "█"  # one article, today
     assert day_rows["news.example"][2:] == ["1", "1"]
     assert out.index("articles archived per day") < out.index("crawl runs")
+    no_runs = run_cli("stats", "--runs", "0", "--db", db_url, cwd=tmp_path)
+    assert no_runs.returncode == 0, no_runs.stderr
+    assert "crawl runs" not in no_runs.stdout  # not asked for: no empty table of them
+    assert no_runs.stdout.startswith("2 articles in 2 sites")
 
 
 def test_sparkline_and_progress_bar():
