@@ -4,9 +4,10 @@ robots.txt list. Pure functions over bytes, so they are tested without a crawl.
 XML is parsed with entity resolution and network access off: a sitemap or feed
 cannot make the crawler expand entities or read local files.
 
-Sitemaps are read as publishers write them, not only as the protocol says: a byte
+Sitemaps and feeds are read as publishers write them, not only as XML says: a byte
 order mark or blank lines before the XML declaration, element names in any case, the
-sitemap namespace missing or misspelt, the ``news:`` prefix never declared. Google
+sitemap namespace missing or misspelt, the ``news:`` prefix never declared, a bare
+``&`` in a URL's query and HTML's named entities (``&nbsp;``) that XML does not know. Google
 News sitemaps give each URL its publication date, title, language and keywords
 (``news:publication_date``, ``news:title``, ``news:language``, ``news:keywords``):
 they are kept with the entry, for ``--since``, the re-crawl decisions and as
@@ -17,6 +18,7 @@ Feed 1.0 / 1.1.
 from __future__ import annotations
 
 import html
+import html.entities
 import json
 import re
 from dataclasses import dataclass
@@ -42,6 +44,11 @@ _XML_FEED_TYPES = {"application/rss+xml", "application/atom+xml"}
 _ATOM_NS = "http://www.w3.org/2005/Atom"
 # Byte order marks and blank space a publisher left before the XML declaration.
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf|\s)+")
+# A CDATA section (left as it is), or an ampersand and the reference it may start.
+_AMPERSAND = re.compile(
+    rb"<!\[CDATA\[.*?\]\]>|&(?:(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)?", re.DOTALL
+)
+_XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
 _JSON_FEED = re.compile(rb"^\s*\{.{0,4000}?jsonfeed\.org/version/", re.DOTALL)
 # URLs of files that are not pages: images, video, audio, documents, archives.
 MEDIA_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
@@ -176,9 +183,38 @@ def _safe_xml_root(body: bytes) -> etree._Element | None:
         remove_comments=True,
     )
     try:
-        return etree.parse(BytesIO(_LEADING_JUNK.sub(b"", body)), parser).getroot()
+        return etree.parse(
+            BytesIO(_well_formed_ampersands(_LEADING_JUNK.sub(b"", body))), parser
+        ).getroot()
     except etree.XMLSyntaxError:
         return None
+
+
+def _well_formed_ampersands(body: bytes) -> bytes:
+    """``body`` with every ``&`` that XML would reject made into what the publisher
+    meant: a bare one (``?a=1&b=2`` in a URL) becomes ``&amp;``, an HTML named entity
+    (``&nbsp;``, ``&eacute;``) its character reference, an unknown name literal text.
+    libxml2 in recover mode drops such a reference with the text of its element after it
+    (``?a=1=2``, a title cut at its first ``&nbsp;``), and every ``&amp;`` after the
+    first such error. CDATA sections are left as they are; a body in UTF-16 or UTF-32
+    (NUL bytes in its first characters) too."""
+    if b"&" not in body or b"\x00" in body[:64]:
+        return body
+    return _AMPERSAND.sub(_repair_reference, body)
+
+
+def _repair_reference(match: re.Match[bytes]) -> bytes:
+    whole, name = match.group(0), match.group(1)
+    if whole.startswith(b"<!"):
+        return whole
+    if name is None:
+        return b"&amp;"
+    if name.startswith(b"#") or name in _XML_ENTITIES:
+        return whole
+    text = html.entities.html5.get(name.decode("ascii") + ";")
+    if text is None:
+        return b"&amp;" + name + b";"
+    return b"".join(b"&#%d;" % ord(char) for char in text)
 
 
 def _local(tag: object) -> str:

@@ -258,3 +258,54 @@ def test_a_page_announces_its_amp_copies():
     assert amp_links(head("", links), "https://www.paper.example/a/") == {
         "https://www.paper.example/a/amp/?x=1&y=2"
     }
+
+
+# --- ampersands and entities as publishers write them, xml:base --------------------------
+
+
+def test_a_bare_ampersand_in_a_url_is_kept_and_does_not_spoil_what_follows() -> None:
+    """libxml2's recovery dropped ``&b`` with what followed it (``?a=1=2``) and every
+    ``&amp;`` after that first error: the crawl fetched URLs the site never listed."""
+    sitemap = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://n.example/a?id=1&section=world</loc></url>"
+        b"<url><loc>https://n.example/b?x=1&amp;y=2</loc></url></urlset>"
+    )
+    assert [e.url for e in parse_sitemap(sitemap)[1]] == [
+        "https://n.example/a?id=1&section=world",
+        "https://n.example/b?x=1&y=2",
+    ]
+    feed = (
+        b'<rss version="2.0"><channel><item><title>A &amp; B</title>'
+        b"<link>https://n.example/a?id=1&s=2</link></item>"
+        b"<item><title>C &amp; D</title><link><![CDATA[https://n.example/c?x=1&y=2]]></link>"
+        b"</item></channel></rss>"
+    )
+    entries = parse_feed(feed)
+    assert [(e.url, e.title) for e in entries] == [
+        ("https://n.example/a?id=1&s=2", "A & B"),
+        ("https://n.example/c?x=1&y=2", "C & D"),
+    ]
+
+
+def test_html_entities_xml_does_not_know_are_read_as_html_reads_them() -> None:
+    """A title cut at its first ``&nbsp;`` became the article's fallback title."""
+    feed = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel>'
+        "<item><title>Caf\xe9&nbsp;owners &rsquo;win&rsquo; &amp; &bogus; &#233;</title>"
+        "<link>https://n.example/a</link></item></channel></rss>"
+    ).encode("latin-1")
+    assert [(e.url, e.title) for e in parse_feed(feed)] == [
+        ("https://n.example/a", "Caf\xe9\xa0owners \u2019win\u2019 & &bogus; \xe9")
+    ]
+    sitemap = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url>'
+        b"<loc>https://n.example/a</loc><news:news><news:title>Un&nbsp;&eacute;t&eacute;"
+        b"</news:title></news:news></url></urlset>"
+    )
+    assert parse_sitemap(sitemap)[1][0].title == "Un\xa0\xe9t\xe9"
+
+
+def test_a_utf16_feed_is_not_rewritten_byte_by_byte() -> None:
+    feed = '<rss version="2.0"><channel><item><link>https://n.example/a?x=1&amp;y=2</link></item></channel></rss>'
+    assert [e.url for e in parse_feed(feed.encode("utf-16"))] == ["https://n.example/a?x=1&y=2"]
