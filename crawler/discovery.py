@@ -256,6 +256,9 @@ def _feed_entries(root: etree._Element) -> Iterator[Entry]:
         else:
             continue
         if link:
+            # xml:base on the entry or an ancestor (Atom feeds use it for relative links);
+            # what is still relative is resolved against the feed's URL by the spider.
+            link = urljoin(elem.base, link) if elem.base else link
             yield Entry(link, parse_date(date), title=_child_text(elem, "title"))
 
 

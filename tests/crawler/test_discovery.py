@@ -309,3 +309,22 @@ def test_html_entities_xml_does_not_know_are_read_as_html_reads_them() -> None:
 def test_a_utf16_feed_is_not_rewritten_byte_by_byte() -> None:
     feed = '<rss version="2.0"><channel><item><link>https://n.example/a?x=1&amp;y=2</link></item></channel></rss>'
     assert [e.url for e in parse_feed(feed.encode("utf-16"))] == ["https://n.example/a?x=1&y=2"]
+
+
+def test_relative_feed_links_follow_xml_base_where_the_feed_sets_it() -> None:
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://n.example/news/">'
+        b'<entry><link href="a.html"/></entry>'
+        b'<entry xml:base="/world/"><link rel="alternate" href="b.html"/></entry>'
+        b'<entry><link href="https://other.example/c"/></entry></feed>'
+    )
+    assert [e.url for e in parse_feed(atom)] == [
+        "https://n.example/news/a.html",
+        "https://n.example/world/b.html",
+        "https://other.example/c",
+    ]
+    # without xml:base a relative link stays relative: the spider resolves it against
+    # the feed's own URL
+    assert [
+        e.url for e in parse_feed(b"<rss><channel><item><link>/a</link></item></channel></rss>")
+    ] == ["/a"]
