@@ -226,9 +226,13 @@ def _local(tag: object) -> str:
 
 
 def _child_text(elem: etree._Element, *names: str) -> str | None:
-    for child in elem:
-        if _local(child.tag) in names and child.text and child.text.strip():
-            return str(child.text).strip()
+    """The text of the first child named ``names[0]``, else ``names[1]``...: the names
+    in order of preference, whatever order the publisher wrote the elements in (Atom
+    entries often give ``<updated>`` before ``<published>``)."""
+    for name in names:
+        for child in elem:
+            if _local(child.tag) == name and child.text and child.text.strip():
+                return str(child.text).strip()
     return None
 
 

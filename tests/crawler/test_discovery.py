@@ -328,3 +328,18 @@ def test_relative_feed_links_follow_xml_base_where_the_feed_sets_it() -> None:
     assert [
         e.url for e in parse_feed(b"<rss><channel><item><link>/a</link></item></channel></rss>")
     ] == ["/a"]
+
+
+def test_a_feed_entry_date_is_its_publication_date_whatever_order_its_elements_are_in() -> None:
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="https://n.example/a"/>'
+        b"<updated>2024-05-13T06:30:00Z</updated><published>2024-05-12T06:30:00Z</published>"
+        b"</entry></feed>"
+    )
+    assert parse_feed(atom)[0].date == datetime(2024, 5, 12, 6, 30, tzinfo=UTC)
+    rss = (
+        b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><item>'
+        b"<link>https://n.example/a</link><dc:date>2024-05-13T06:30:00Z</dc:date>"
+        b"<pubDate>Sun, 12 May 2024 08:30:00 +0200</pubDate></item></channel></rss>"
+    )
+    assert parse_feed(rss)[0].date == datetime(2024, 5, 12, 6, 30, tzinfo=UTC)
