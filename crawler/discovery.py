@@ -116,6 +116,12 @@ def _root_tag(body: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace").split(":")[-1].lower()
 
 
+def is_feed_type(value: str | None) -> bool:
+    """Whether a ``<link rel="alternate" type=...>`` announces a feed: its media type,
+    whatever its case and parameters (``application/rss+xml; charset=utf-8``)."""
+    return (value or "").split(";", 1)[0].strip().lower() in FEED_TYPES
+
+
 def sniff_kind(body: bytes, content_type: str = "") -> Kind:
     """What a fetched document is, from its first element (content types lie)."""
     if _JSON_FEED.match(_LEADING_JUNK.sub(b"", body[:4096])):

@@ -50,12 +50,12 @@ from crawler.defaults import (
     CRAWL_SITEMAP_MAXSIZE,
 )
 from crawler.discovery import (
-    FEED_TYPES,
     Entry,
     Kind,
     amp_links,
     copy_of,
     html_links,
+    is_feed_type,
     is_media_url,
     maybe_gunzip,
     parse_feed,
@@ -335,7 +335,7 @@ class NewsSpider(Spider):
         if not CRAWL_FEEDS.get(self.crawler.settings):
             return
         for link in response.css("link[rel~=alternate][href]"):
-            if (link.attrib.get("type") or "").lower() in FEED_TYPES:
+            if is_feed_type(link.attrib.get("type")):
                 url = urljoin(response.url, link.attrib["href"])
                 if self._config(response).in_scope(url):
                     yield Request(

@@ -12,6 +12,7 @@ from crawler.discovery import (
     copy_of,
     html_links,
     is_amp_page,
+    is_feed_type,
     is_media_url,
     maybe_gunzip,
     parse_feed,
@@ -51,6 +52,20 @@ XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa">
 <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
 <rss version="2.0"><channel><item><link>https://n.example/&xxe;&b;</link></item></channel></rss>"""
+
+
+def test_a_feed_link_is_known_by_its_media_type_whatever_its_parameters() -> None:
+    """``<link rel="alternate" type=...>`` as home pages write it: parameters and case
+    vary; an HTML alternate (a translation) or no type announces no feed."""
+    for value in (
+        "application/rss+xml",
+        "application/rss+xml; charset=utf-8",
+        " Application/Atom+XML ;charset=UTF-8",
+        "application/feed+json",
+    ):
+        assert is_feed_type(value), value
+    for value in ("text/html", "text/html; charset=utf-8", "", None, "application/xml"):
+        assert not is_feed_type(value), value
 
 
 def test_sniff_kind_reads_the_first_element_not_the_content_type() -> None:
